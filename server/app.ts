@@ -1,0 +1,90 @@
+/**
+ * Assembles the product's one process: express (REST + the built client) and the Colyseus world
+ * rooms on one HTTP server and one port.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express, { type Application } from 'express';
+import { Server, matchMaker, LocalPresence } from '@colyseus/core';
+import { WebSocketTransport } from '@colyseus/ws-transport';
+import { WORLD_ROOM } from '../shared/protocol';
+import type { Config } from './config';
+import type { Logger } from './log';
+import type { Store } from './adapters/storage/Store';
+import { LevelStore } from './adapters/storage/LevelStore';
+import { apiRouter } from './http/api';
+import { defineWorldRoomClass } from './rooms/WorldRoom';
+
+export interface RunningApp {
+  /** The port actually bound (useful with PORT=0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+export function productVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function liveRooms(): Promise<Array<{ worldId: string; clients: number }>> {
+  const rooms = await matchMaker.query({ name: WORLD_ROOM });
+  return rooms.map((r) => ({ worldId: String(r.metadata?.worldId ?? ''), clients: r.clients }));
+}
+
+function serveClient(app: Application, clientDir: string, log: Logger): void {
+  const index = path.join(clientDir, 'index.html');
+  if (!existsSync(index)) {
+    log.warn({ clientDir }, 'no built client found; run `npm run build` (npm start does it for you)');
+  }
+  app.use(express.static(clientDir, { index: false, maxAge: '1h', setHeaders: noCacheForHtml }));
+  // the client routes by hash (/#/w/<id>), so every page request gets the same document
+  app.get(['/', '/index.html'], (_req, res) => {
+    if (!existsSync(index)) {
+      res.status(503).type('text').send('The client has not been built yet. Run `npm run build`, or start with `npm start`.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}
+
+function noCacheForHtml(res: { setHeader(name: string, value: string): void }, file: string): void {
+  if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}
+
+/** Opens the store, registers the rooms and starts listening. */
+export async function startApp(config: Config, log: Logger, store: Store = new LevelStore(path.join(config.dataDir, 'store'))): Promise<RunningApp> {
+  await store.open();
+  const startedAt = Date.now();
+  const version = productVersion();
+
+  const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });
+  const gameServer = new Server({
+    transport,
+    presence: new LocalPresence(),
+    greet: false,
+    gracefullyShutdown: false,
+    logger: log.child({ component: 'colyseus' }),
+    express: (app) => {
+      app.disable('x-powered-by');
+      app.use('/api/v3', apiRouter({ store, log, version, startedAt, liveRooms }));
+      serveClient(app, config.clientDir, log);
+    },
+  });
+  gameServer.define(WORLD_ROOM, defineWorldRoomClass({ store, log, reconnectSeconds: config.reconnectSeconds })).filterBy(['worldId']);
+
+  await gameServer.listen(config.port, config.host);
+  const port = (transport.server!.address() as AddressInfo).port;
+
+  let closed = false;
+  return {
+    port,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await gameServer.gracefullyShutdown(false);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('config', () => {
+  it('has working defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 2567, host: '0.0.0.0', logLevel: 'info', reconnectSeconds: 20 });
+    expect(c.dataDir).toBe(path.resolve('data'));
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads values from the environment', () => {
+    const c = loadConfig({ PORT: '8080', HOST: '127.0.0.1', DATA_DIR: '/srv/dwc', LOG_LEVEL: 'debug' });
+    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: '/srv/dwc', logLevel: 'debug' });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(2567);
+  });
+
+  it('names every bad variable and its value', () => {
+    expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: '70000', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      expect((err as Error).message).toContain('PORT="70000"');
+      expect((err as Error).message).toContain('LOG_LEVEL="loud"');
+    }
+  });
+});

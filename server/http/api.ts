@@ -1,0 +1,91 @@
+/** REST API under /api/v3. */
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import { EntityId, ErrorCode, PROTOCOL_VERSION } from '../../shared/protocol';
+import { WORLD_TEMPLATES } from '../../shared/model/worlds';
+import type { Store } from '../adapters/storage/Store';
+import { AppError } from '../errors';
+import type { Logger } from '../log';
+import { createWorld } from '../worlds';
+
+export interface ApiDeps {
+  store: Store;
+  log: Logger;
+  version: string;
+  startedAt: number;
+  /** Live rooms: which world each serves and how many clients it has. */
+  liveRooms(): Promise<Array<{ worldId: string; clients: number }>>;
+}
+
+const MAX_JSON_BYTES = '64kb';
+
+export function apiRouter(deps: ApiDeps): Router {
+  const api = express.Router();
+  api.use(express.json({ limit: MAX_JSON_BYTES }));
+
+  api.get('/health', async (_req, res) => {
+    const rooms = await deps.liveRooms();
+    res.json({
+      status: 'ok',
+      version: deps.version,
+      protocol: PROTOCOL_VERSION,
+      uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      rooms: rooms.length,
+      clients: rooms.reduce((n, r) => n + r.clients, 0),
+    });
+  });
+
+  api.get('/worlds/templates', (_req, res) => {
+    res.json({
+      templates: Object.values(WORLD_TEMPLATES).map(({ id, name, description }) => ({ id, name, description })),
+    });
+  });
+
+  api.get('/worlds', async (_req, res) => {
+    const [worlds, rooms] = await Promise.all([deps.store.listWorlds(), deps.liveRooms()]);
+    const counts = new Map<string, number>();
+    for (const r of rooms) counts.set(r.worldId, (counts.get(r.worldId) ?? 0) + r.clients);
+    worlds.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    res.json({ worlds: worlds.map((w) => ({ ...w, participants: counts.get(w.id) ?? 0 })) });
+  });
+
+  api.post('/worlds', async (req: Request, res: Response) => {
+    const world = await createWorld(deps.store, req.body);
+    deps.log.info({ worldId: world.id, template: world.template }, 'world created');
+    res.status(201).json({ world: { ...world, participants: 0 } });
+  });
+
+  api.get('/worlds/:id', async (req, res) => {
+    const id = EntityId.safeParse(req.params.id);
+    const world = id.success ? await deps.store.getWorld(id.data) : undefined;
+    if (!world) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${String(req.params.id).slice(0, 64)}".`, 404);
+    const rooms = await deps.liveRooms();
+    const participants = rooms.filter((r) => r.worldId === world.id).reduce((n, r) => n + r.clients, 0);
+    res.json({ world: { ...world, participants } });
+  });
+
+  api.use((req, _res) => {
+    throw new AppError(ErrorCode.NOT_FOUND, `No API route ${req.method} ${req.path}.`, 404);
+  });
+  api.use(errorHandler(deps.log));
+  return api;
+}
+
+/** Turns any error into `{ error: { code, message } }` without leaking internals. */
+function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (err instanceof AppError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message } });
+      return;
+    }
+    // body-parser marks its own client errors (malformed JSON, too large) with a status
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status < 500) {
+      const message = err.type === 'entity.too.large' ? `The request body is larger than ${MAX_JSON_BYTES}.` : 'The request body is not valid JSON.';
+      res.status(status).json({ error: { code: ErrorCode.BAD_REQUEST, message } });
+      return;
+    }
+    log.error({ err, method: req.method, path: req.path }, 'request failed');
+    res.status(500).json({ error: { code: ErrorCode.INTERNAL, message: 'Something went wrong on the server; it has been logged.' } });
+  };
+}
+

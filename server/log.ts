@@ -1,0 +1,8 @@
+/** The one structured logger. Child loggers carry world, room and participant ids. */
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'dwc' } });
+}

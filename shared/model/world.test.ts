@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, Intent } from '../protocol';
+import { decide, normaliseQuat, releaseAllHeldBy, type DocumentView, type WorldView } from './world';
+
+function world(docs: Record<string, string>): WorldView {
+  const map = new Map<string, DocumentView>(Object.entries(docs).map(([id, heldBy]) => [id, { heldBy }]));
+  return { document: (id) => map.get(id) };
+}
+
+describe('hold rules', () => {
+  it('grants a free document to the first participant who grabs it', () => {
+    expect(decide(world({ d1: '' }), 'ann', { type: 'grab', docId: 'd1' })).toEqual({
+      ok: true,
+      effects: [{ op: 'hold', docId: 'd1', holder: 'ann' }],
+    });
+  });
+
+  it('refuses a grab of a document someone else holds', () => {
+    const d = decide(world({ d1: 'ann' }), 'bob', { type: 'grab', docId: 'd1' });
+    expect(d).toMatchObject({ ok: false, code: ErrorCode.HELD_BY_OTHER });
+  });
+
+  it('treats a repeated grab by the holder as a no-op', () => {
+    expect(decide(world({ d1: 'ann' }), 'ann', { type: 'grab', docId: 'd1' })).toEqual({ ok: true, effects: [] });
+  });
+
+  it('refuses a grab of a document that does not exist', () => {
+    expect(decide(world({}), 'ann', { type: 'grab', docId: 'zz' })).toMatchObject({ ok: false, code: ErrorCode.DOCUMENT_NOT_FOUND });
+  });
+
+  it('lets only the holder move a document', () => {
+    const move = { type: 'move', docId: 'd1', position: [1, 2, 3] } as const;
+    expect(decide(world({ d1: 'ann' }), 'ann', move)).toEqual({
+      ok: true,
+      effects: [{ op: 'transform', docId: 'd1', position: [1, 2, 3] }],
+    });
+    expect(decide(world({ d1: 'ann' }), 'bob', move)).toMatchObject({ ok: false, code: ErrorCode.NOT_HOLDER });
+    expect(decide(world({ d1: '' }), 'bob', move)).toMatchObject({ ok: false, code: ErrorCode.NOT_HOLDER });
+  });
+
+  it('normalises the rotation of a move and keeps the scale', () => {
+    const d = decide(world({ d1: 'ann' }), 'ann', { type: 'move', docId: 'd1', position: [0, 0, 0], rotation: [0, 0, 0, 0.5], scale: 2 });
+    expect(d).toEqual({ ok: true, effects: [{ op: 'transform', docId: 'd1', position: [0, 0, 0], rotation: [0, 0, 0, 1], scale: 2 }] });
+  });
+
+  it('lets only the holder release a document', () => {
+    expect(decide(world({ d1: 'ann' }), 'ann', { type: 'release', docId: 'd1' })).toEqual({
+      ok: true,
+      effects: [{ op: 'hold', docId: 'd1', holder: '' }],
+    });
+    expect(decide(world({ d1: 'ann' }), 'bob', { type: 'release', docId: 'd1' })).toMatchObject({ ok: false, code: ErrorCode.NOT_HOLDER });
+  });
+
+  it('releases every document a departing participant held, and only those', () => {
+    const docs: Array<[string, DocumentView]> = [
+      ['d1', { heldBy: 'ann' }],
+      ['d2', { heldBy: 'bob' }],
+      ['d3', { heldBy: 'ann' }],
+      ['d4', { heldBy: '' }],
+    ];
+    expect(releaseAllHeldBy(docs, 'ann')).toEqual([
+      { op: 'hold', docId: 'd1', holder: '' },
+      { op: 'hold', docId: 'd3', holder: '' },
+    ]);
+  });
+});
+
+describe('poses', () => {
+  it('records the sender pose with unit quaternions', () => {
+    const d = decide(world({}), 'ann', { type: 'pose', head: [1, 1.6, 2, 0, 0, 0, 2], left: null, right: [0, 1, 0, 0, 0, 0, 0] });
+    expect(d).toEqual({
+      ok: true,
+      effects: [{ op: 'pose', participantId: 'ann', head: [1, 1.6, 2, 0, 0, 0, 1], left: null, right: [0, 1, 0, 0, 0, 0, 1] }],
+    });
+  });
+
+  it('normalises quaternions and maps degenerate ones to identity', () => {
+    const q = normaliseQuat([0, 1, 0, 1]);
+    expect(Math.hypot(...q)).toBeCloseTo(1, 10);
+    expect(normaliseQuat([0, 0, 0, 0])).toEqual([0, 0, 0, 1]);
+  });
+});
+
+describe('intent validation', () => {
+  const bad: Array<[string, unknown]> = [
+    ['NaN in a position', { type: 'move', docId: 'd1', position: [NaN, 0, 0] }],
+    ['Infinity in a pose', { type: 'pose', head: [Infinity, 0, 0, 0, 0, 0, 1], left: null, right: null }],
+    ['a position far outside the world', { type: 'move', docId: 'd1', position: [1e9, 0, 0] }],
+    ['a quaternion component over 1', { type: 'move', docId: 'd1', position: [0, 0, 0], rotation: [5, 0, 0, 1] }],
+    ['a scale out of bounds', { type: 'move', docId: 'd1', position: [0, 0, 0], scale: 100 }],
+    ['a too-short pose', { type: 'pose', head: [0, 0, 0], left: null, right: null }],
+    ['a hostile id', { type: 'grab', docId: '../../etc/passwd' }],
+    ['a huge id', { type: 'grab', docId: 'a'.repeat(10_000) }],
+    ['an extra field', { type: 'grab', docId: 'd1', heldBy: 'me' }],
+    ['an unknown type', { type: 'teleport' }],
+    ['a string instead of an object', 'grab'],
+    ['null', null],
+  ];
+  it.each(bad)('rejects %s', (_name, value) => {
+    expect(Intent.safeParse(value).success).toBe(false);
+  });
+
+  it('accepts a well-formed intent of each type', () => {
+    for (const value of [
+      { type: 'pose', head: [0, 1.6, 0, 0, 0, 0, 1], left: null, right: [0.2, 1.2, -0.3, 0, 0, 0, 1] },
+      { type: 'grab', docId: 'd1' },
+      { type: 'move', docId: 'd1', position: [1, 1.5, -2], rotation: [0, 0.7071, 0, 0.7071], scale: 1.5 },
+      { type: 'release', docId: 'd1' },
+    ]) {
+      expect(Intent.safeParse(value).success, JSON.stringify(value)).toBe(true);
+    }
+  });
+});

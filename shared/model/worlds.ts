@@ -1,0 +1,91 @@
+/**
+ * Worlds as stored: their records, the templates they are created from, and the sample documents a
+ * template places in a new world.
+ */
+import type { Quat, Vec3 } from '../protocol';
+
+export interface WorldRecord {
+  id: string;
+  name: string;
+  template: WorldTemplateId;
+  capacity: number;
+  createdAt: string;
+}
+
+/** A document's identity and where it stands in a world. */
+export interface PlacedDocument {
+  id: string;
+  worldId: string;
+  title: string;
+  kind: 'markdown' | 'text';
+  body: string;
+  position: Vec3;
+  rotation: Quat;
+  scale: number;
+}
+
+export type Placement = Pick<PlacedDocument, 'id' | 'position' | 'rotation' | 'scale'>;
+
+export interface WorldTemplate {
+  id: string;
+  name: string;
+  description: string;
+  /** Colours of the room shell, as hex. */
+  palette: { floor: string; walls: string; accent: string };
+  samples: Array<Omit<PlacedDocument, 'id' | 'worldId'>>;
+}
+
+/** Half the width of the room shell, in metres (the room is a square). */
+export const ROOM_HALF_SIZE = 8;
+export const ROOM_HEIGHT = 4;
+export const DEFAULT_CAPACITY = 32;
+export const MAX_CAPACITY = 200;
+
+const facing = (yawDegrees: number): Quat => {
+  const half = (yawDegrees * Math.PI) / 360;
+  return [0, Math.sin(half), 0, Math.cos(half)];
+};
+
+const WELCOME = {
+  title: 'Welcome',
+  kind: 'markdown' as const,
+  body: '# Welcome\nClick a panel to pick it up, drag to move it, release to drop it.\nWASD to walk, drag the view to look around.',
+};
+
+export const WORLD_TEMPLATES = {
+  office: {
+    id: 'office',
+    name: 'Virtual office',
+    description: 'A meeting room with a contract and a process board on the walls.',
+    palette: { floor: '#8a8f98', walls: '#e8e4dc', accent: '#2f6fde' },
+    samples: [
+      { ...WELCOME, position: [0, 1.6, -4], rotation: facing(0), scale: 1 },
+      { title: 'Service contract', kind: 'markdown', body: '# Service contract\n1. Scope\n2. Payment terms\n3. Termination', position: [-2.5, 1.6, -4], rotation: facing(0), scale: 1 },
+      { title: 'Process board', kind: 'text', body: 'Analyse → Anchor → Present', position: [2.5, 1.6, -4], rotation: facing(0), scale: 1 },
+    ],
+  },
+  gallery: {
+    id: 'gallery',
+    name: 'Gallery',
+    description: 'A bright hall to hang documents along the walls.',
+    palette: { floor: '#d9d2c5', walls: '#fafafa', accent: '#c0392b' },
+    samples: [
+      { ...WELCOME, position: [0, 1.6, -5], rotation: facing(0), scale: 1 },
+      { title: 'Exhibit A', kind: 'text', body: 'Annual report, page 1', position: [-5, 1.6, 0], rotation: facing(90), scale: 1 },
+      { title: 'Exhibit B', kind: 'text', body: 'Annual report, page 2', position: [5, 1.6, 0], rotation: facing(-90), scale: 1 },
+    ],
+  },
+  classroom: {
+    id: 'classroom',
+    name: 'Classroom',
+    description: 'A board at the front and handouts on the side.',
+    palette: { floor: '#7b6a58', walls: '#eef2f0', accent: '#27ae60' },
+    samples: [
+      { ...WELCOME, position: [0, 1.8, -5], rotation: facing(0), scale: 1.5 },
+      { title: 'Lesson plan', kind: 'markdown', body: '# Lesson plan\n- Warm-up\n- Reading\n- Discussion', position: [-4, 1.5, -2], rotation: facing(45), scale: 1 },
+    ],
+  },
+} as const satisfies Record<string, WorldTemplate>;
+
+export type WorldTemplateId = keyof typeof WORLD_TEMPLATES;
+export const WORLD_TEMPLATE_IDS = Object.keys(WORLD_TEMPLATES) as WorldTemplateId[];

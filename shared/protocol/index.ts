@@ -1,0 +1,110 @@
+/**
+ * The wire protocol between the client and the world room: intents (client → server), events
+ * (server → client), error codes and the protocol version. Both sides import this file; the server
+ * validates every intent with these schemas before anything changes.
+ */
+import { z } from 'zod';
+
+/** Bumped whenever an intent, event or state field changes shape. Checked at join. */
+export const PROTOCOL_VERSION = 1;
+
+/** Room name the world rooms are registered under. */
+export const WORLD_ROOM = 'world';
+
+export const ErrorCode = {
+  INVALID_INTENT: 'INVALID_INTENT',
+  UNKNOWN_INTENT: 'UNKNOWN_INTENT',
+  DOCUMENT_NOT_FOUND: 'DOCUMENT_NOT_FOUND',
+  HELD_BY_OTHER: 'HELD_BY_OTHER',
+  NOT_HOLDER: 'NOT_HOLDER',
+  PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
+  INVALID_JOIN: 'INVALID_JOIN',
+  WORLD_NOT_FOUND: 'WORLD_NOT_FOUND',
+  WORLD_FULL: 'WORLD_FULL',
+  BAD_REQUEST: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Largest distance from the world origin anything may be placed at, in metres. */
+export const WORLD_EXTENT = 500;
+export const MIN_SCALE = 0.25;
+export const MAX_SCALE = 4;
+export const MAX_NAME_LENGTH = 32;
+
+const coord = z.number().min(-WORLD_EXTENT).max(WORLD_EXTENT);
+const unit = z.number().min(-1.0001).max(1.0001);
+/** Position as [x, y, z] in metres. */
+export const Vec3 = z.tuple([coord, coord, coord]);
+/** Rotation as a quaternion [x, y, z, w]; the server normalises it. */
+export const Quat = z.tuple([unit, unit, unit, unit]);
+/** A tracked pose as 7 numbers: position then rotation quaternion. */
+export const Pose = z.tuple([coord, coord, coord, unit, unit, unit, unit]);
+export type Vec3 = z.infer<typeof Vec3>;
+export type Quat = z.infer<typeof Quat>;
+export type Pose = z.infer<typeof Pose>;
+
+export const EntityId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+
+export const PoseIntent = z.strictObject({
+  type: z.literal('pose'),
+  head: Pose,
+  left: Pose.nullable(),
+  right: Pose.nullable(),
+});
+export const GrabIntent = z.strictObject({ type: z.literal('grab'), docId: EntityId });
+export const MoveIntent = z.strictObject({
+  type: z.literal('move'),
+  docId: EntityId,
+  position: Vec3,
+  rotation: Quat.optional(),
+  scale: z.number().min(MIN_SCALE).max(MAX_SCALE).optional(),
+});
+export const ReleaseIntent = z.strictObject({ type: z.literal('release'), docId: EntityId });
+
+export const Intent = z.discriminatedUnion('type', [PoseIntent, GrabIntent, MoveIntent, ReleaseIntent]);
+export type Intent = z.infer<typeof Intent>;
+export type IntentType = Intent['type'];
+export const INTENT_TYPES: readonly IntentType[] = ['pose', 'grab', 'move', 'release'];
+
+export function isIntentType(type: unknown): type is IntentType {
+  return typeof type === 'string' && (INTENT_TYPES as readonly string[]).includes(type);
+}
+
+export const DisplayName = z
+  .string()
+  .transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, '').trim())
+  .pipe(z.string().min(1, 'a display name is required').max(MAX_NAME_LENGTH));
+export const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #33aaff');
+
+/** Options a client passes when joining a world room. */
+export const JoinOptions = z.object({
+  protocol: z.number().int(),
+  worldId: EntityId,
+  name: DisplayName,
+  colour: Colour.optional(),
+  device: z.enum(['desktop', 'vr', 'ar', 'mobile']).default('desktop'),
+});
+export type JoinOptions = z.input<typeof JoinOptions>;
+
+/** Server → client events sent as room messages. */
+export const ServerEvent = {
+  ERROR: 'error',
+} as const;
+
+/** Answer to an intent that was refused; nothing changed. */
+export interface IntentError {
+  code: ErrorCode;
+  message: string;
+  /** The intent type that was refused, when it could be read. */
+  intent: string | null;
+}
+
+/** Human-readable summary of a zod failure: the first few issues with their paths. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
