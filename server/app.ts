@@ -2,6 +2,7 @@
  * Assembles the product's one process: express (REST + the built client) and the Colyseus world
  * rooms on one HTTP server and one port.
  */
+import './node20';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';

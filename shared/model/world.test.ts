@@ -29,7 +29,7 @@ describe('hold rules', () => {
   });
 
   it('lets only the holder move a document', () => {
-    const move = { type: 'move', docId: 'd1', position: [1, 2, 3] } as const;
+    const move: Intent = { type: 'move', docId: 'd1', position: [1, 2, 3] };
     expect(decide(world({ d1: 'ann' }), 'ann', move)).toEqual({
       ok: true,
       effects: [{ op: 'transform', docId: 'd1', position: [1, 2, 3] }],

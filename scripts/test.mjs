@@ -1,0 +1,75 @@
+/**
+ * `npm test`: the whole suite — typecheck, client build, then unit, integration and e2e tests —
+ * ending with one line that counts every check: `N passed, N failed, N skipped`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureClientBuild } from './ensureClientBuild.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = path.join(ROOT, 'test-results');
+const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
+const tally = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function step(title) {
+  process.stdout.write(`\n── ${title} ──\n`);
+}
+function record(name, ok) {
+  if (ok) tally.passed++;
+  else {
+    tally.failed++;
+    failures.push(name);
+  }
+}
+
+mkdirSync(RESULTS, { recursive: true });
+
+const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  process.stdout.write(
+    `\nNOTE: the e2e tests need Chromium and it is not at ${chromium}.\n` +
+      '      Install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary.\n' +
+      '      The e2e tests will fail until then.\n',
+  );
+}
+
+step('typecheck (tsc)');
+record('typecheck', spawnSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' }).status === 0);
+
+step('client build (vite)');
+try {
+  await ensureClientBuild();
+  record('client build', true);
+} catch (err) {
+  process.stdout.write(`${err?.stack ?? err}\n`);
+  record('client build', false);
+}
+
+step('unit, integration and e2e tests (vitest)');
+const report = path.join(RESULTS, 'vitest.json');
+rmSync(report, { force: true });
+const vitest = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  tally.passed += r.numPassedTests;
+  tally.failed += r.numFailedTests;
+  tally.skipped += r.numPendingTests + r.numTodoTests;
+  // a file that fails to load has no tests to count but is still a failure
+  const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+  for (const f of brokenFiles) record(`load ${path.relative(ROOT, f.name)}`, false);
+  for (const f of r.testResults)
+    for (const a of f.assertionResults) if (a.status === 'failed') failures.push(a.fullName);
+  if (vitest.status !== 0 && r.numFailedTests === 0 && brokenFiles.length === 0) record('vitest run', false);
+} else {
+  record('vitest run (no report written)', false);
+}
+
+if (failures.length) process.stdout.write(`\nFailed:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+process.stdout.write(`\n${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped\n`);
+process.exit(tally.failed === 0 ? 0 : 1);

@@ -1,0 +1,56 @@
+/** Helpers for tests that talk to a real server through the real client SDK. */
+import { Client, type Room } from '@colyseus/sdk';
+import { PROTOCOL_VERSION, WORLD_ROOM, type IntentError } from '../../shared/protocol';
+
+export interface TestParticipant {
+  room: Room;
+  errors: IntentError[];
+  /** The document as this client currently sees it. */
+  doc(id: string): { x: number; y: number; z: number; heldBy: string } | undefined;
+  /** Snapshot of everything this client sees, for before/after comparisons. */
+  snapshot(): unknown;
+  /** Sends exactly what a client may put on the wire, bypassing type checks. */
+  sendRaw(type: string, payload: unknown): void;
+}
+
+export async function createWorld(baseUrl: string, body: unknown = { name: 'Test world', template: 'office' }): Promise<{ id: string }> {
+  const res = await fetch(`${baseUrl}/api/v3/worlds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status !== 201) throw new Error(`creating a world failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { world: { id: string } }).world;
+}
+
+export async function joinWorld(baseUrl: string, worldId: string, name: string, extra: Record<string, unknown> = {}): Promise<TestParticipant> {
+  const room = await new Client(baseUrl).joinOrCreate(WORLD_ROOM, { protocol: PROTOCOL_VERSION, worldId, name, ...extra });
+  // joinOrCreate resolves before the first full state arrives; tests start from a known state
+  await until('the first state', () => (room.state as { documents?: unknown } | undefined)?.documents !== undefined);
+  const errors: IntentError[] = [];
+  room.onMessage('error', (e: IntentError) => errors.push(e));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const state = () => room.state as any;
+  return {
+    room,
+    errors,
+    doc: (id) => state().documents.get(id),
+    snapshot: () => JSON.parse(JSON.stringify(state().toJSON())),
+    sendRaw: (type, payload) => room.send(type, payload),
+  };
+}
+
+/** Polls until `check` returns true, or fails with `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const holds = () => {
+    try {
+      return check();
+    } catch {
+      return false;
+    }
+  };
+  while (!holds()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Waits long enough for a patch to have arrived had the server sent one (patch rate is 50 ms). */
+export const settle = (ms = 250) => new Promise((r) => setTimeout(r, ms));
