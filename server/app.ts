@@ -12,10 +12,11 @@ import { WebSocketTransport } from '@colyseus/ws-transport';
 import { WORLD_ROOM } from '../shared/protocol';
 import type { Config } from './config';
 import type { Logger } from './log';
-import type { Store } from './adapters/storage/Store';
-import { LevelStore } from './adapters/storage/LevelStore';
+import { closeStorage, createStorage, openStorage, type Storage } from './adapters/storage';
+import { DocumentService } from './documents/DocumentService';
 import { apiRouter } from './http/api';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
+import { presenceEventBus } from './rooms/worldEvents';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -55,25 +56,29 @@ function noCacheForHtml(res: { setHeader(name: string, value: string): void }, f
 }
 
 /** Opens the store, registers the rooms and starts listening. */
-export async function startApp(config: Config, log: Logger, store: Store = new LevelStore(path.join(config.dataDir, 'store'))): Promise<RunningApp> {
-  await store.open();
+export async function startApp(config: Config, log: Logger, storage: Storage = createStorage(config)): Promise<RunningApp> {
+  await openStorage(storage);
+  log.info({ storage: storage.describe }, 'storage open');
   const startedAt = Date.now();
   const version = productVersion();
+  const presence = new LocalPresence();
+  const documents = new DocumentService(storage, presenceEventBus(() => presence), log);
 
   const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });
   const gameServer = new Server({
     transport,
-    presence: new LocalPresence(),
+    presence,
     greet: false,
     gracefullyShutdown: false,
     logger: log.child({ component: 'colyseus' }),
     express: (app) => {
       app.disable('x-powered-by');
-      app.use('/api/v3', apiRouter({ store, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, log, version, startedAt, liveRooms }));
       serveClient(app, config.clientDir, log);
     },
   });
-  gameServer.define(WORLD_ROOM, defineWorldRoomClass({ store, log, reconnectSeconds: config.reconnectSeconds })).filterBy(['worldId']);
+  const roomDeps = { store: storage.store, blobs: storage.blobs, log, reconnectSeconds: config.reconnectSeconds, holdLeaseMs: config.holdLeaseMs };
+  gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 
   await gameServer.listen(config.port, config.host);
   const port = (transport.server!.address() as AddressInfo).port;
@@ -85,7 +90,7 @@ export async function startApp(config: Config, log: Logger, store: Store = new L
       if (closed) return;
       closed = true;
       await gameServer.gracefullyShutdown(false);
-      await store.close();
+      await closeStorage(storage);
     },
   };
 }

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config';
 describe('config', () => {
   it('has working defaults for an empty environment', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 2567, host: '0.0.0.0', logLevel: 'info', reconnectSeconds: 20 });
+    expect(c).toMatchObject({ port: 2567, host: '0.0.0.0', logLevel: 'info', reconnectSeconds: 20, holdLeaseMs: 15_000, maxUploadBytes: 25 * 1024 * 1024, mongodbUri: undefined });
     expect(c.dataDir).toBe(path.resolve('data'));
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -13,6 +13,11 @@ describe('config', () => {
   it('reads values from the environment', () => {
     const c = loadConfig({ PORT: '8080', HOST: '127.0.0.1', DATA_DIR: '/srv/dwc', LOG_LEVEL: 'debug' });
     expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: '/srv/dwc', logLevel: 'debug' });
+  });
+
+  it('accepts a MongoDB URI and refuses something that is not one', () => {
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/dwc' }).mongodbUri).toBe('mongodb://db:27017/dwc');
+    expect(() => loadConfig({ MONGODB_URI: 'http://db' })).toThrow(/MONGODB_URI/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -15,6 +15,12 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Seconds a dropped participant keeps their place (avatar, name) while their client reconnects. */
   RECONNECT_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
+  /** Seconds a held document stays held while its holder sends nothing. */
+  HOLD_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
+  /** Largest upload accepted, in megabytes. */
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(25),
+  /** When set, worlds and documents live in this MongoDB database instead of the embedded store. */
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a MongoDB connection string (mongodb://…)').optional(),
 });
 
 export interface Config {
@@ -24,6 +30,9 @@ export interface Config {
   readonly clientDir: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly reconnectSeconds: number;
+  readonly holdLeaseMs: number;
+  readonly maxUploadBytes: number;
+  readonly mongodbUri: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -50,5 +59,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clientDir: path.resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
     reconnectSeconds: e.RECONNECT_SECONDS,
+    holdLeaseMs: Math.round(e.HOLD_LEASE_SECONDS * 1000),
+    maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    mongodbUri: e.MONGODB_URI,
   });
 }

@@ -17,10 +17,11 @@ describe('persistence', () => {
     const first = await boot();
     const world = await createWorld(first.url, { name: 'Keeps things', template: 'gallery' });
     const ann = await joinWorld(first.url, world.id, 'Ann');
-    ann.sendRaw('grab', { type: 'grab', docId: 'd2' });
-    ann.sendRaw('move', { type: 'move', docId: 'd2', position: [-1.25, 1.5, 2.5], rotation: [0, 1, 0, 0], scale: 1.5 });
-    ann.sendRaw('release', { type: 'release', docId: 'd2' });
-    await until('the release', () => ann.doc('d2')?.heldBy === '');
+    const [d1, d2, d3] = ann.docIds();
+    ann.sendRaw('grab', { type: 'grab', docId: d2! });
+    ann.sendRaw('move', { type: 'move', docId: d2!, position: [-1.25, 1.5, 2.5], rotation: [0, 1, 0, 0], scale: 1.5 });
+    ann.sendRaw('release', { type: 'release', docId: d2! });
+    await until('the release', () => ann.doc(d2!)?.heldBy === '');
     await ann.room.leave();
     await first.stop();
 
@@ -28,7 +29,7 @@ describe('persistence', () => {
     const worlds = (await (await fetch(`${second.url}/api/v3/worlds`)).json()) as { worlds: Array<{ id: string; name: string }> };
     expect(worlds.worlds.map((w) => w.name)).toContain('Keeps things');
     const bob = await joinWorld(second.url, world.id, 'Bob');
-    expect(bob.doc('d2')).toMatchObject({ x: -1.25, y: 1.5, z: 2.5, qy: 1, scale: 1.5, heldBy: '' });
+    expect(bob.doc(d2!)).toMatchObject({ x: -1.25, y: 1.5, z: 2.5, qy: 1, scale: 1.5, heldBy: '' });
     await bob.room.leave();
     second.cleanup();
   });
@@ -37,17 +38,18 @@ describe('persistence', () => {
     const first = await boot();
     const world = await createWorld(first.url);
     const ann = await joinWorld(first.url, world.id, 'Ann');
-    ann.sendRaw('grab', { type: 'grab', docId: 'd1' });
-    ann.sendRaw('move', { type: 'move', docId: 'd1', position: [3, 1, -1] });
-    ann.sendRaw('release', { type: 'release', docId: 'd1' });
-    await until('the release', () => ann.doc('d1')?.heldBy === '');
+    const [d1, d2, d3] = ann.docIds();
+    ann.sendRaw('grab', { type: 'grab', docId: d1! });
+    ann.sendRaw('move', { type: 'move', docId: d1!, position: [3, 1, -1] });
+    ann.sendRaw('release', { type: 'release', docId: d1! });
+    await until('the release', () => ann.doc(d1!)?.heldBy === '');
     // the drop is written immediately; give the synced write a moment, then crash
     await settle(300);
     await first.stop({ kill: true });
 
     const second = await boot(first.dataDir);
     const bob = await joinWorld(second.url, world.id, 'Bob');
-    expect(bob.doc('d1')).toMatchObject({ x: 3, y: 1, z: -1 });
+    expect(bob.doc(d1!)).toMatchObject({ x: 3, y: 1, z: -1 });
     await bob.room.leave();
     second.cleanup();
   });
@@ -56,15 +58,16 @@ describe('persistence', () => {
     const first = await boot();
     const world = await createWorld(first.url);
     const ann = await joinWorld(first.url, world.id, 'Ann');
-    ann.sendRaw('grab', { type: 'grab', docId: 'd3' });
-    ann.sendRaw('move', { type: 'move', docId: 'd3', position: [0.5, 2, 0.5] });
-    await until('the move', () => ann.doc('d3')?.x === 0.5);
+    const [d1, d2, d3] = ann.docIds();
+    ann.sendRaw('grab', { type: 'grab', docId: d3! });
+    ann.sendRaw('move', { type: 'move', docId: d3!, position: [0.5, 2, 0.5] });
+    await until('the move', () => ann.doc(d3!)?.x === 0.5);
     await settle(1200);
     await first.stop({ kill: true });
 
     const second = await boot(first.dataDir);
     const bob = await joinWorld(second.url, world.id, 'Bob');
-    expect(bob.doc('d3')).toMatchObject({ x: 0.5, y: 2, z: 0.5, heldBy: '' });
+    expect(bob.doc(d3!)).toMatchObject({ x: 0.5, y: 2, z: 0.5, heldBy: '' });
     await bob.room.leave();
     second.cleanup();
   });

@@ -1,5 +1,5 @@
 /** Creating and describing worlds: the part of the world lifecycle that is not realtime. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DisplayName, ErrorCode, describeIssues } from '../shared/protocol';
 import {
@@ -7,11 +7,11 @@ import {
   MAX_CAPACITY,
   WORLD_TEMPLATES,
   WORLD_TEMPLATE_IDS,
-  type PlacedDocument,
   type WorldRecord,
   type WorldTemplateId,
 } from '../shared/model/worlds';
-import type { Store } from './adapters/storage/Store';
+import type { DocumentRecord } from '../shared/model/documents';
+import type { Storage } from './adapters/storage';
 import { AppError } from './errors';
 
 export const CreateWorldInput = z.strictObject({
@@ -30,19 +30,37 @@ export function newId(length = 10): string {
   return id;
 }
 
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
 /** Validates the request, then stores a new world with its template's sample documents. */
-export async function createWorld(store: Store, input: unknown, now = new Date()): Promise<WorldRecord> {
+export async function createWorld({ store, blobs }: Pick<Storage, 'store' | 'blobs'>, input: unknown, now = new Date()): Promise<WorldRecord> {
   const parsed = CreateWorldInput.safeParse(input);
   if (!parsed.success) throw new AppError(ErrorCode.BAD_REQUEST, `Cannot create the world: ${describeIssues(parsed.error)}`);
   const { name, template, capacity } = parsed.data;
-  const world: WorldRecord = { id: newId(), name, template, capacity, createdAt: now.toISOString() };
-  const documents: PlacedDocument[] = WORLD_TEMPLATES[template].samples.map((s, i) => ({
-    ...s,
-    position: [...s.position],
-    rotation: [...s.rotation],
-    id: `d${i + 1}`,
-    worldId: world.id,
-  }));
+  const createdAt = now.toISOString();
+  const world: WorldRecord = { id: newId(), name, template, capacity, createdAt };
+  const documents: DocumentRecord[] = [];
+  for (const sample of WORLD_TEMPLATES[template].samples) {
+    const bytes = Buffer.from(sample.body, 'utf8');
+    const contentHash = sha256(bytes);
+    await blobs.putBytes(contentHash, bytes);
+    documents.push({
+      id: newId(),
+      worldId: world.id,
+      title: sample.title,
+      kind: sample.kind,
+      mime: sample.kind === 'markdown' ? 'text/markdown' : 'text/plain',
+      size: bytes.length,
+      contentHash,
+      position: [...sample.position],
+      rotation: [...sample.rotation],
+      scale: sample.scale,
+      page: 1,
+      spread: 1,
+      createdAt,
+      createdBy: 'template',
+    });
+  }
   await store.createWorld(world, documents);
   return world;
 }

@@ -2,13 +2,17 @@
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import { EntityId, ErrorCode, PROTOCOL_VERSION } from '../../shared/protocol';
 import { WORLD_TEMPLATES } from '../../shared/model/worlds';
-import type { Store } from '../adapters/storage/Store';
+import type { Storage } from '../adapters/storage';
+import type { DocumentService } from '../documents/DocumentService';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 import { createWorld } from '../worlds';
+import { documentRoutes } from './documents';
 
 export interface ApiDeps {
-  store: Store;
+  storage: Storage;
+  documents: DocumentService;
+  maxUploadBytes: number;
   log: Logger;
   version: string;
   startedAt: number;
@@ -20,7 +24,9 @@ const MAX_JSON_BYTES = '64kb';
 
 export function apiRouter(deps: ApiDeps): Router {
   const api = express.Router();
+  const store = deps.storage.store;
   api.use(express.json({ limit: MAX_JSON_BYTES }));
+  api.use('/documents', documentRoutes({ documents: deps.documents, spoolDir: deps.storage.spoolDir, maxUploadBytes: deps.maxUploadBytes }));
 
   api.get('/health', async (_req, res) => {
     const rooms = await deps.liveRooms();
@@ -41,7 +47,7 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   api.get('/worlds', async (_req, res) => {
-    const [worlds, rooms] = await Promise.all([deps.store.listWorlds(), deps.liveRooms()]);
+    const [worlds, rooms] = await Promise.all([store.listWorlds(), deps.liveRooms()]);
     const counts = new Map<string, number>();
     for (const r of rooms) counts.set(r.worldId, (counts.get(r.worldId) ?? 0) + r.clients);
     worlds.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -49,14 +55,14 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   api.post('/worlds', async (req: Request, res: Response) => {
-    const world = await createWorld(deps.store, req.body);
+    const world = await createWorld(deps.storage, req.body);
     deps.log.info({ worldId: world.id, template: world.template }, 'world created');
     res.status(201).json({ world: { ...world, participants: 0 } });
   });
 
   api.get('/worlds/:id', async (req, res) => {
     const id = EntityId.safeParse(req.params.id);
-    const world = id.success ? await deps.store.getWorld(id.data) : undefined;
+    const world = id.success ? await store.getWorld(id.data) : undefined;
     if (!world) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${String(req.params.id).slice(0, 64)}".`, 404);
     const rooms = await deps.liveRooms();
     const participants = rooms.filter((r) => r.worldId === world.id).reduce((n, r) => n + r.clients, 0);

@@ -18,6 +18,7 @@ describe('world room', () => {
   it('puts two clients of one world in the same room and shows each the other', async () => {
     const world = await createWorld(server.url);
     const ann = await joinWorld(server.url, world.id, 'Ann');
+    const [d1, d2, d3] = ann.docIds();
     const bob = await joinWorld(server.url, world.id, 'Bob');
     expect(bob.room.roomId).toBe(ann.room.roomId);
     await until('Ann to see Bob', () => (ann.room.state as any).participants.has(bob.room.sessionId));
@@ -31,14 +32,15 @@ describe('world room', () => {
   it('sends a grabbed and moved document to the other client', async () => {
     const world = await createWorld(server.url);
     const ann = await joinWorld(server.url, world.id, 'Ann');
+    const [d1, d2, d3] = ann.docIds();
     const bob = await joinWorld(server.url, world.id, 'Bob');
-    ann.sendRaw('grab', { type: 'grab', docId: 'd1' });
-    await until('the hold to reach Bob', () => bob.doc('d1')?.heldBy === ann.room.sessionId);
-    ann.sendRaw('move', { type: 'move', docId: 'd1', position: [1.5, 1.2, -3.25] });
-    await until('the move to reach Bob', () => bob.doc('d1')?.x === 1.5);
-    expect(bob.doc('d1')).toMatchObject({ x: 1.5, y: expect.closeTo(1.2, 5), z: -3.25 });
-    ann.sendRaw('release', { type: 'release', docId: 'd1' });
-    await until('the release to reach Bob', () => bob.doc('d1')?.heldBy === '');
+    ann.sendRaw('grab', { type: 'grab', docId: d1! });
+    await until('the hold to reach Bob', () => bob.doc(d1!)?.heldBy === ann.room.sessionId);
+    ann.sendRaw('move', { type: 'move', docId: d1!, position: [1.5, 1.2, -3.25] });
+    await until('the move to reach Bob', () => bob.doc(d1!)?.x === 1.5);
+    expect(bob.doc(d1!)).toMatchObject({ x: 1.5, y: expect.closeTo(1.2, 5), z: -3.25 });
+    ann.sendRaw('release', { type: 'release', docId: d1! });
+    await until('the release to reach Bob', () => bob.doc(d1!)?.heldBy === '');
     expect(ann.errors).toEqual([]);
     await ann.room.leave();
     await bob.room.leave();
@@ -47,28 +49,30 @@ describe('world room', () => {
   it('refuses a third client a document that is already held', async () => {
     const world = await createWorld(server.url);
     const ann = await joinWorld(server.url, world.id, 'Ann');
+    const [d1, d2, d3] = ann.docIds();
     const bob = await joinWorld(server.url, world.id, 'Bob');
     const cat = await joinWorld(server.url, world.id, 'Cat');
-    ann.sendRaw('grab', { type: 'grab', docId: 'd1' });
-    await until('the hold', () => cat.doc('d1')?.heldBy === ann.room.sessionId);
-    cat.sendRaw('grab', { type: 'grab', docId: 'd1' });
-    cat.sendRaw('move', { type: 'move', docId: 'd1', position: [4, 4, 4] });
+    ann.sendRaw('grab', { type: 'grab', docId: d1! });
+    await until('the hold', () => cat.doc(d1!)?.heldBy === ann.room.sessionId);
+    cat.sendRaw('grab', { type: 'grab', docId: d1! });
+    cat.sendRaw('move', { type: 'move', docId: d1!, position: [4, 4, 4] });
     await until('two refusals', () => cat.errors.length === 2);
     expect(cat.errors.map((e) => e.code)).toEqual([ErrorCode.HELD_BY_OTHER, ErrorCode.NOT_HOLDER]);
     await settle();
-    expect(bob.doc('d1')?.heldBy).toBe(ann.room.sessionId);
-    expect(bob.doc('d1')?.x).not.toBe(4);
+    expect(bob.doc(d1!)?.heldBy).toBe(ann.room.sessionId);
+    expect(bob.doc(d1!)?.x).not.toBe(4);
     for (const p of [ann, bob, cat]) await p.room.leave();
   });
 
   it('releases the hold when the holder leaves', async () => {
     const world = await createWorld(server.url);
     const ann = await joinWorld(server.url, world.id, 'Ann');
+    const [d1, d2, d3] = ann.docIds();
     const bob = await joinWorld(server.url, world.id, 'Bob');
-    ann.sendRaw('grab', { type: 'grab', docId: 'd2' });
-    await until('the hold', () => bob.doc('d2')?.heldBy === ann.room.sessionId);
+    ann.sendRaw('grab', { type: 'grab', docId: d2! });
+    await until('the hold', () => bob.doc(d2!)?.heldBy === ann.room.sessionId);
     await ann.room.leave();
-    await until('the hold to be released', () => bob.doc('d2')?.heldBy === '');
+    await until('the hold to be released', () => bob.doc(d2!)?.heldBy === '');
     await until('Ann to be gone', () => (bob.room.state as any).participants.size === 1);
     await bob.room.leave();
   });
@@ -76,23 +80,25 @@ describe('world room', () => {
   it('releases the hold at once when the holder drops, and keeps their place for a reconnect', async () => {
     const world = await createWorld(server.url);
     const ann = await joinWorld(server.url, world.id, 'Ann');
+    const [d1, d2, d3] = ann.docIds();
     const bob = await joinWorld(server.url, world.id, 'Bob');
-    ann.sendRaw('grab', { type: 'grab', docId: 'd2' });
-    await until('the hold', () => bob.doc('d2')?.heldBy === ann.room.sessionId);
+    ann.sendRaw('grab', { type: 'grab', docId: d2! });
+    await until('the hold', () => bob.doc(d2!)?.heldBy === ann.room.sessionId);
     ann.room.reconnection.enabled = false;
     ann.room.connection.close(4999, 'network gone'); // not a consented leave: a dropped connection
-    await until('the hold to be released', () => bob.doc('d2')?.heldBy === '');
+    await until('the hold to be released', () => bob.doc(d2!)?.heldBy === '');
     const annSeenByBob = (bob.room.state as any).participants.get(ann.room.sessionId);
     expect(annSeenByBob?.connected).toBe(false);
     // a fresh client can take it now
-    bob.sendRaw('grab', { type: 'grab', docId: 'd2' });
-    await until('Bob to hold it', () => bob.doc('d2')?.heldBy === bob.room.sessionId);
+    bob.sendRaw('grab', { type: 'grab', docId: d2! });
+    await until('Bob to hold it', () => bob.doc(d2!)?.heldBy === bob.room.sessionId);
     await bob.room.leave();
   });
 
   it('lets a dropped participant reconnect into the same seat', async () => {
     const world = await createWorld(server.url);
     const ann = await joinWorld(server.url, world.id, 'Ann');
+    const [d1, d2, d3] = ann.docIds();
     const bob = await joinWorld(server.url, world.id, 'Bob');
     const token = ann.room.reconnectionToken;
     ann.room.reconnection.enabled = false;
@@ -108,9 +114,10 @@ describe('world room', () => {
   it('answers a malformed intent of each type with an error and changes nothing', async () => {
     const world = await createWorld(server.url);
     const ann = await joinWorld(server.url, world.id, 'Ann');
+    const [d1, d2, d3] = ann.docIds();
     const bob = await joinWorld(server.url, world.id, 'Bob');
-    ann.sendRaw('grab', { type: 'grab', docId: 'd1' });
-    await until('the hold', () => bob.doc('d1')?.heldBy === ann.room.sessionId);
+    ann.sendRaw('grab', { type: 'grab', docId: d1! });
+    await until('the hold', () => bob.doc(d1!)?.heldBy === ann.room.sessionId);
     await settle();
     const before = bob.snapshot();
 
@@ -120,11 +127,11 @@ describe('world room', () => {
       ['pose', 42],
       ['grab', { type: 'grab', docId: '<script>alert(1)</script>' }],
       ['grab', { type: 'grab' }],
-      ['move', { type: 'move', docId: 'd1', position: [1, 2, '3'] }],
-      ['move', { type: 'move', docId: 'd1', position: [1e12, 0, 0] }],
-      ['move', { type: 'move', docId: 'd1', position: [0, 0, 0], scale: -1 }],
+      ['move', { type: 'move', docId: d1!, position: [1, 2, '3'] }],
+      ['move', { type: 'move', docId: d1!, position: [1e12, 0, 0] }],
+      ['move', { type: 'move', docId: d1!, position: [0, 0, 0], scale: -1 }],
       ['release', { type: 'release', docId: 42 }],
-      ['release', { type: 'grab', docId: 'd1' }],
+      ['release', { type: 'grab', docId: d1! }],
       ['teleport', { type: 'teleport', to: [0, 0, 0] }],
     ];
     for (const [type, payload] of malformed) ann.sendRaw(type, payload);
@@ -134,8 +141,8 @@ describe('world room', () => {
     await settle();
     expect(bob.snapshot()).toEqual(before);
     // and the room still works
-    ann.sendRaw('move', { type: 'move', docId: 'd1', position: [2, 2, 2] });
-    await until('a good move after the bad ones', () => bob.doc('d1')?.x === 2);
+    ann.sendRaw('move', { type: 'move', docId: d1!, position: [2, 2, 2] });
+    await until('a good move after the bad ones', () => bob.doc(d1!)?.x === 2);
     await ann.room.leave();
     await bob.room.leave();
   });
@@ -164,6 +171,7 @@ describe('world room', () => {
   it('refuses a join past the world capacity without opening a second room', async () => {
     const world = await createWorld(server.url, { name: 'Small', template: 'office', capacity: 1 });
     const ann = await joinWorld(server.url, world.id, 'Ann');
+    const [d1, d2, d3] = ann.docIds();
     const err = await joinWorld(server.url, world.id, 'Bob').then(() => null, (e: Error) => e);
     expect(err?.message).toContain(ErrorCode.WORLD_FULL);
     const health = (await (await fetch(`${server.url}/api/v3/health`)).json()) as { rooms: number };

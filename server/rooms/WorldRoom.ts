@@ -1,7 +1,7 @@
 /**
  * One world's realtime room: a thin shell around the pure rules in shared/model/world.ts. It
  * validates every intent at the boundary, asks the rules what changes, applies that to the
- * synchronised state and persists document placements.
+ * synchronised state and hands the change to the writer to persist.
  */
 import { Room, ServerError, type Client } from '@colyseus/core';
 import {
@@ -14,18 +14,25 @@ import {
   describeIssues,
   isIntentType,
   type IntentError,
-  type Pose,
 } from '../../shared/protocol';
-import { decide, releaseAllHeldBy, type Effect, type WorldView } from '../../shared/model/world';
-import { type Placement, type PlacedDocument, type WorldRecord } from '../../shared/model/worlds';
-import { DocumentState, ParticipantState, WorldState, type PoseState } from '../../shared/schema/WorldState';
+import { decide, expiredHolds, releaseAllHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../shared/model/world';
+import type { DocumentRecord } from '../../shared/model/documents';
+import type { WorldRecord } from '../../shared/model/worlds';
+import { ParticipantState, WorldState } from '../../shared/schema/WorldState';
+import type { BlobStore } from '../adapters/storage/BlobStore';
 import type { Store } from '../adapters/storage/Store';
 import type { Logger } from '../log';
+import { newId } from '../worlds';
+import { PREVIEW_CHARS, applyEffect, setPose, toAnnotationState, toDocumentState } from './stateSync';
+import { worldChannel, type WorldEvent } from './worldEvents';
+import { WorldWriter } from './WorldWriter';
 
 export interface WorldRoomDeps {
   store: Store;
+  blobs: BlobStore;
   log: Logger;
   reconnectSeconds: number;
+  holdLeaseMs: number;
 }
 
 /**
@@ -44,12 +51,21 @@ function joinError(code: keyof typeof JoinErrorStatus, message: string): ServerE
 }
 
 const FLUSH_INTERVAL_MS = 500;
+const LEASE_CHECK_MS = 1000;
 const AVATAR_COLOURS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6', '#bcf60c'];
 
-function setPose(target: PoseState, pose: Pose | null): void {
-  target.tracked = pose !== null;
-  if (!pose) return;
-  [target.px, target.py, target.pz, target.qx, target.qy, target.qz, target.qw] = pose;
+/** The start of a text document, for the state's preview field. */
+async function readPreview(blobs: BlobStore, doc: DocumentRecord): Promise<string> {
+  if (doc.kind !== 'markdown' && doc.kind !== 'text') return '';
+  const blob = await blobs.read(doc.contentHash);
+  if (!blob) return '';
+  let text = '';
+  for await (const chunk of blob.stream) {
+    text += (chunk as Buffer).toString('utf8');
+    if (text.length >= PREVIEW_CHARS) break;
+  }
+  blob.stream.destroy();
+  return text.slice(0, PREVIEW_CHARS);
 }
 
 export class WorldRoom extends Room<{ state: WorldState }> {
@@ -57,10 +73,15 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   protected deps!: WorldRoomDeps;
   private log!: Logger;
   private world!: WorldRecord;
-  private readonly dirty = new Set<string>();
-  private flushing: Promise<void> = Promise.resolve();
-  private readonly view: WorldView = { document: (id) => this.state.documents.get(id) };
+  private writer!: WorldWriter;
+  /** When each participant last sent anything: a hold lapses when its holder goes silent. */
+  private readonly lastHeard = new Map<string, number>();
   private joinedCount = 0;
+  private readonly view: WorldView = {
+    document: (id) => this.state.documents.get(id),
+    note: (id) => this.state.annotations.get(id),
+  };
+  private readonly onWorldEvent = (event: WorldEvent) => void this.handleWorldEvent(event);
 
   override async onCreate(options: unknown): Promise<void> {
     const id = EntityId.safeParse((options as { worldId?: unknown } | undefined)?.worldId);
@@ -75,13 +96,22 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     state.worldId = world.id;
     state.name = world.name;
     state.template = world.template;
-    for (const doc of await this.deps.store.listDocuments(world.id)) state.documents.set(doc.id, toDocumentState(doc));
+    this.writer = new WorldWriter(world.id, state, this.deps.store, this.log);
+    for (const doc of await this.deps.store.listDocuments(world.id)) {
+      state.documents.set(doc.id, toDocumentState(doc, await readPreview(this.deps.blobs, doc)));
+    }
+    for (const note of await this.deps.store.listAnnotations(world.id)) {
+      state.annotations.set(note.id, toAnnotationState(note));
+      this.writer.knowNote(note);
+    }
     this.setState(state);
 
     this.patchRate = 50;
     this.onMessage('*', (client: Client, type: string | number, message: unknown) => this.onIntent(client, type, message));
-    this.clock.setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
-    this.log.info({ documents: state.documents.size }, 'world room opened');
+    this.clock.setInterval(() => void this.writer.flush(), FLUSH_INTERVAL_MS);
+    this.clock.setInterval(() => this.expireHolds(), LEASE_CHECK_MS);
+    await this.presence.subscribe(worldChannel(world.id), this.onWorldEvent);
+    this.log.info({ documents: state.documents.size, notes: state.annotations.size }, 'world room opened');
   }
 
   override onJoin(client: Client, options: unknown): void {
@@ -108,6 +138,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     setPose(p.left, null);
     setPose(p.right, null);
     this.state.participants.set(client.sessionId, p);
+    this.lastHeard.set(client.sessionId, Date.now());
     this.log.info({ participant: client.sessionId, device: p.device }, 'participant joined');
   }
 
@@ -122,28 +153,34 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   override onReconnect(client: Client): void {
     const p = this.state.participants.get(client.sessionId);
     if (p) p.connected = true;
+    this.lastHeard.set(client.sessionId, Date.now());
     this.log.info({ participant: client.sessionId }, 'participant reconnected');
   }
 
   override onLeave(client: Client): void {
     this.applyAll(releaseAllHeldBy(this.state.documents.entries(), client.sessionId));
     this.state.participants.delete(client.sessionId);
+    this.lastHeard.delete(client.sessionId);
     this.log.info({ participant: client.sessionId }, 'participant left');
   }
 
   override async onDispose(): Promise<void> {
-    await this.flush();
+    await this.presence.unsubscribe(worldChannel(this.world?.id ?? ''), this.onWorldEvent);
+    await this.writer?.flush();
     this.log?.info('world room closed');
   }
 
   private onIntent(client: Client, type: string | number, message: unknown): void {
-    if (!this.state.participants.has(client.sessionId)) return;
+    const participant = this.state.participants.get(client.sessionId);
+    if (!participant) return;
+    this.lastHeard.set(client.sessionId, Date.now());
     if (!isIntentType(type)) return this.refuse(client, ErrorCode.UNKNOWN_INTENT, `Unknown intent "${String(type).slice(0, 40)}".`, null);
     const parsed = Intent.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_INTENT, `Invalid ${type}: ${describeIssues(parsed.error)}`, type);
     if (parsed.data.type !== type) return this.refuse(client, ErrorCode.INVALID_INTENT, `The ${type} message carries a ${parsed.data.type} intent.`, type);
 
-    const decision = decide(this.view, client.sessionId, parsed.data);
+    const actor: Actor = { id: client.sessionId, name: participant.name, colour: participant.colour, newId: () => newId() };
+    const decision = decide(this.view, actor, parsed.data);
     if (!decision.ok) return this.refuse(client, decision.code, decision.message, type);
     this.applyAll(decision.effects);
   }
@@ -154,75 +191,38 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   }
 
   private applyAll(effects: Effect[]): void {
-    for (const effect of effects) this.apply(effect);
+    for (const effect of effects) this.writer.persist(applyEffect(this.state, effect));
   }
 
-  private apply(effect: Effect): void {
-    switch (effect.op) {
-      case 'pose': {
-        const p = this.state.participants.get(effect.participantId);
-        if (!p) return;
-        setPose(p.head, effect.head);
-        setPose(p.left, effect.left);
-        setPose(p.right, effect.right);
+  private expireHolds(): void {
+    const leases: Array<[string, HoldLease]> = [];
+    this.state.documents.forEach((d, id) => {
+      if (d.heldBy) leases.push([id, { holder: d.heldBy, lastActivity: this.lastHeard.get(d.heldBy) ?? 0 }]);
+    });
+    const expired = expiredHolds(leases, Date.now(), this.deps.holdLeaseMs);
+    if (expired.length) this.log.info({ documents: expired.length }, 'released holds whose holder went silent');
+    this.applyAll(expired);
+  }
+
+  private async handleWorldEvent(event: WorldEvent): Promise<void> {
+    switch (event.type) {
+      case 'documentAdded':
+        this.state.documents.set(event.document.id, toDocumentState(event.document, await readPreview(this.deps.blobs, event.document)));
         return;
-      }
-      case 'hold': {
-        const doc = this.state.documents.get(effect.docId);
-        if (!doc) return;
-        doc.heldBy = effect.holder;
-        // a drop is the moment a placement matters most: persist it now rather than on the tick
-        if (!effect.holder) void this.flush();
-        return;
-      }
-      case 'transform': {
-        const doc = this.state.documents.get(effect.docId);
-        if (!doc) return;
-        [doc.x, doc.y, doc.z] = effect.position;
-        if (effect.rotation) [doc.qx, doc.qy, doc.qz, doc.qw] = effect.rotation;
-        if (effect.scale !== undefined) doc.scale = effect.scale;
-        this.dirty.add(effect.docId);
+      case 'documentRemoved': {
+        this.state.documents.delete(event.documentId);
+        this.writer.forget(event.documentId);
+        const notes: string[] = [];
+        this.state.annotations.forEach((n, id) => n.documentId === event.documentId && notes.push(id));
+        for (const id of notes) this.state.annotations.delete(id);
         return;
       }
       default: {
-        const unreachable: never = effect;
-        throw new Error(`unhandled effect ${JSON.stringify(unreachable)}`);
+        const unreachable: never = event;
+        this.log.warn({ event: unreachable }, 'unknown world event');
       }
     }
   }
-
-  /** Writes changed placements to the store; writes are serialised so they land in order. */
-  private flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      if (this.dirty.size === 0) return;
-      const placements: Placement[] = [];
-      for (const id of this.dirty) {
-        const d = this.state.documents.get(id);
-        if (d) placements.push({ id, position: [d.x, d.y, d.z], rotation: [d.qx, d.qy, d.qz, d.qw], scale: d.scale });
-      }
-      this.dirty.clear();
-      try {
-        await this.deps.store.savePlacements(this.world.id, placements);
-      } catch (err) {
-        for (const p of placements) this.dirty.add(p.id);
-        this.log.error({ err }, 'could not save document placements; will retry');
-      }
-    });
-    return this.flushing;
-  }
-}
-
-function toDocumentState(doc: PlacedDocument): DocumentState {
-  const d = new DocumentState();
-  d.id = doc.id;
-  d.title = doc.title;
-  d.kind = doc.kind;
-  d.body = doc.body;
-  [d.x, d.y, d.z] = doc.position;
-  [d.qx, d.qy, d.qz, d.qw] = doc.rotation;
-  d.scale = doc.scale;
-  d.heldBy = '';
-  return d;
 }
 
 /** A WorldRoom class bound to its dependencies, for registration with the Colyseus server. */
@@ -231,4 +231,3 @@ export function defineWorldRoomClass(deps: WorldRoomDeps): typeof WorldRoom {
     protected override deps = deps;
   };
 }
-

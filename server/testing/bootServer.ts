@@ -45,7 +45,8 @@ export async function bootServer(opts: BootOptions = {}): Promise<BootedServer> 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? 20000} ms:\n${out}`)), opts.timeoutMs ?? 20000);
     const check = () => {
-      const m = /"port":(\d+),[^\n]*"msg":"listening"/.exec(out);
+      // the banner main.ts prints whatever the log level
+      const m = /Open http:\/\/localhost:(\d+)\//.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(Number(m[1]));

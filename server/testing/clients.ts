@@ -7,6 +7,8 @@ export interface TestParticipant {
   errors: IntentError[];
   /** The document as this client currently sees it. */
   doc(id: string): { x: number; y: number; z: number; heldBy: string } | undefined;
+  /** Ids of the documents in the world, ordered by title so tests can name them. */
+  docIds(): string[];
   /** Snapshot of everything this client sees, for before/after comparisons. */
   snapshot(): unknown;
   /** Sends exactly what a client may put on the wire, bypassing type checks. */
@@ -31,6 +33,10 @@ export async function joinWorld(baseUrl: string, worldId: string, name: string, 
     room,
     errors,
     doc: (id) => state().documents.get(id),
+    docIds: () =>
+      [...state().documents.values()]
+        .sort((a: { title: string }, b: { title: string }) => a.title.localeCompare(b.title))
+        .map((d: { id: string }) => d.id),
     snapshot: () => JSON.parse(JSON.stringify(state().toJSON())),
     sendRaw: (type, payload) => room.send(type, payload),
   };

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, Intent } from '../protocol';
-import { decide, normaliseQuat, releaseAllHeldBy, type DocumentView, type WorldView } from './world';
+import { decide as decideAs, expiredHolds, normaliseQuat, releaseAllHeldBy, type DocumentView, type WorldView } from './world';
 
-function world(docs: Record<string, string>): WorldView {
+function world(docs: Record<string, string>, notes: Record<string, string> = {}): WorldView {
   const map = new Map<string, DocumentView>(Object.entries(docs).map(([id, heldBy]) => [id, { heldBy }]));
-  return { document: (id) => map.get(id) };
+  return { document: (id) => map.get(id), note: (id) => (notes[id] ? { documentId: notes[id]! } : undefined) };
 }
+
+let nextId = 0;
+const decide = (w: WorldView, actor: string, intent: Intent) =>
+  decideAs(w, { id: actor, name: actor.toUpperCase(), colour: '#123456', newId: () => `n${++nextId}` }, intent);
 
 describe('hold rules', () => {
   it('grants a free document to the first participant who grabs it', () => {
@@ -62,6 +66,53 @@ describe('hold rules', () => {
       { op: 'hold', docId: 'd1', holder: '' },
       { op: 'hold', docId: 'd3', holder: '' },
     ]);
+  });
+});
+
+describe('pages and notes', () => {
+  it('turns the page of any document, holder or not', () => {
+    expect(decide(world({ d1: 'ann' }), 'bob', { type: 'page', docId: 'd1', page: 3, spread: 2 })).toEqual({
+      ok: true,
+      effects: [{ op: 'page', docId: 'd1', page: 3, spread: 2 }],
+    });
+    expect(decide(world({}), 'bob', { type: 'page', docId: 'd9', page: 1 })).toMatchObject({ ok: false, code: ErrorCode.DOCUMENT_NOT_FOUND });
+  });
+
+  it('pins a note with a fresh id, the author name and a default colour', () => {
+    const d = decide(world({ d1: '' }), 'ann', { type: 'noteAdd', docId: 'd1', page: 2, u: 0.25, v: 0.5, text: 'check this' });
+    expect(d.ok && d.effects[0]).toMatchObject({
+      op: 'noteAdd',
+      note: { documentId: 'd1', page: 2, u: 0.25, v: 0.5, text: 'check this', author: 'ANN', colour: expect.stringMatching(/^#/) },
+    });
+    expect(d.ok && d.effects[0]?.op === 'noteAdd' && d.effects[0].note.id).toMatch(/^n\d+$/);
+  });
+
+  it('edits and deletes notes that exist, and refuses ones that do not', () => {
+    const w = world({ d1: '' }, { n1: 'd1' });
+    expect(decide(w, 'bob', { type: 'noteEdit', noteId: 'n1', text: 'done' })).toEqual({ ok: true, effects: [{ op: 'noteEdit', noteId: 'n1', text: 'done' }] });
+    expect(decide(w, 'bob', { type: 'noteDelete', noteId: 'n1' })).toEqual({ ok: true, effects: [{ op: 'noteDelete', noteId: 'n1' }] });
+    expect(decide(w, 'bob', { type: 'noteEdit', noteId: 'n2', text: 'x' })).toMatchObject({ ok: false, code: ErrorCode.NOTE_NOT_FOUND });
+    expect(decide(w, 'bob', { type: 'noteDelete', noteId: 'n2' })).toMatchObject({ ok: false, code: ErrorCode.NOTE_NOT_FOUND });
+  });
+
+  it('strips control characters from note text and refuses an empty or huge note', () => {
+    const parsed = Intent.parse({ type: 'noteAdd', docId: 'd1', page: 1, u: 0, v: 0, text: ' hi\u0007 there ' });
+    expect(parsed.type === 'noteAdd' && parsed.text).toBe('hi there');
+    expect(Intent.safeParse({ type: 'noteAdd', docId: 'd1', page: 1, u: 0, v: 0, text: '\u0001 ' }).success).toBe(false);
+    expect(Intent.safeParse({ type: 'noteAdd', docId: 'd1', page: 1, u: 0, v: 0, text: 'x'.repeat(501) }).success).toBe(false);
+    expect(Intent.safeParse({ type: 'noteAdd', docId: 'd1', page: 1, u: 2, v: 0, text: 'off the page' }).success).toBe(false);
+  });
+});
+
+describe('hold leases', () => {
+  it('frees documents whose holder has been silent longer than the lease, and only those', () => {
+    const leases: Array<[string, { holder: string; lastActivity: number }]> = [
+      ['d1', { holder: 'ann', lastActivity: 1_000 }],
+      ['d2', { holder: 'bob', lastActivity: 9_500 }],
+      ['d3', { holder: '', lastActivity: 0 }],
+    ];
+    expect(expiredHolds(leases, 10_000, 5_000)).toEqual([{ op: 'hold', docId: 'd1', holder: '' }]);
+    expect(expiredHolds(leases, 10_000, 60_000)).toEqual([]);
   });
 });
 

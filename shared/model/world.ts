@@ -9,15 +9,43 @@ export interface DocumentView {
   readonly heldBy: string;
 }
 
+export interface NoteView {
+  readonly documentId: string;
+}
+
 /** What the rules need to know about a world. */
 export interface WorldView {
   document(id: string): DocumentView | undefined;
+  note(id: string): NoteView | undefined;
+}
+
+/** Who is acting, and what the rules may need from the room to act (new ids). */
+export interface Actor {
+  id: string;
+  name: string;
+  colour: string;
+  newId(): string;
+}
+
+export interface NewNote {
+  id: string;
+  documentId: string;
+  page: number;
+  u: number;
+  v: number;
+  text: string;
+  colour: string;
+  author: string;
 }
 
 export type Effect =
   | { op: 'pose'; participantId: string; head: Pose; left: Pose | null; right: Pose | null }
   | { op: 'hold'; docId: string; holder: string }
-  | { op: 'transform'; docId: string; position: Vec3; rotation?: Quat; scale?: number };
+  | { op: 'transform'; docId: string; position: Vec3; rotation?: Quat; scale?: number }
+  | { op: 'page'; docId: string; page: number; spread?: number }
+  | { op: 'noteAdd'; note: NewNote }
+  | { op: 'noteEdit'; noteId: string; text?: string; colour?: string; u?: number; v?: number }
+  | { op: 'noteDelete'; noteId: string };
 
 export type Decision =
   | { ok: true; effects: Effect[] }
@@ -39,8 +67,11 @@ function normalisePose(p: Pose): Pose {
   return [p[0], p[1], p[2], qx, qy, qz, qw];
 }
 
-/** Decides the effect of an already-validated intent sent by `actor`. */
-export function decide(world: WorldView, actor: string, intent: Intent): Decision {
+const NOTE_COLOUR = '#ffd54f';
+
+/** Decides the effect of an already-validated intent sent by `who`. */
+export function decide(world: WorldView, who: Actor, intent: Intent): Decision {
+  const actor = who.id;
   switch (intent.type) {
     case 'pose':
       return accept({
@@ -72,6 +103,29 @@ export function decide(world: WorldView, actor: string, intent: Intent): Decisio
       if (doc.heldBy !== actor) return refuse(ErrorCode.NOT_HOLDER, 'You are not holding this document.');
       return accept({ op: 'hold', docId: intent.docId, holder: '' });
     }
+    case 'page': {
+      if (!world.document(intent.docId)) return refuse(ErrorCode.DOCUMENT_NOT_FOUND, `No document "${intent.docId}" in this world.`);
+      const effect: Effect = { op: 'page', docId: intent.docId, page: intent.page };
+      if (intent.spread !== undefined) effect.spread = intent.spread;
+      return accept(effect);
+    }
+    case 'noteAdd': {
+      if (!world.document(intent.docId)) return refuse(ErrorCode.DOCUMENT_NOT_FOUND, `No document "${intent.docId}" in this world.`);
+      const { docId, page, u, v, text, colour } = intent;
+      return accept({
+        op: 'noteAdd',
+        note: { id: who.newId(), documentId: docId, page, u, v, text, colour: colour ?? NOTE_COLOUR, author: who.name },
+      });
+    }
+    case 'noteEdit': {
+      if (!world.note(intent.noteId)) return refuse(ErrorCode.NOTE_NOT_FOUND, 'That note has been deleted.');
+      const { type: _type, ...changes } = intent;
+      return accept({ op: 'noteEdit', ...changes });
+    }
+    case 'noteDelete': {
+      if (!world.note(intent.noteId)) return refuse(ErrorCode.NOTE_NOT_FOUND, 'That note has already been deleted.');
+      return accept({ op: 'noteDelete', noteId: intent.noteId });
+    }
     default: {
       const unreachable: never = intent;
       return refuse(ErrorCode.UNKNOWN_INTENT, `Unknown intent ${JSON.stringify(unreachable)}`);
@@ -84,6 +138,21 @@ export function releaseAllHeldBy(docs: Iterable<[string, DocumentView]>, partici
   const effects: Effect[] = [];
   for (const [docId, doc] of docs) {
     if (doc.heldBy === participantId) effects.push({ op: 'hold', docId, holder: '' });
+  }
+  return effects;
+}
+
+/** A hold and when its holder last did anything with the document. */
+export interface HoldLease {
+  holder: string;
+  lastActivity: number;
+}
+
+/** Effects that free documents whose holder has been silent for longer than the lease. */
+export function expiredHolds(leases: Iterable<[string, HoldLease]>, now: number, leaseMs: number): Effect[] {
+  const effects: Effect[] = [];
+  for (const [docId, lease] of leases) {
+    if (lease.holder && now - lease.lastActivity > leaseMs) effects.push({ op: 'hold', docId, holder: '' });
   }
   return effects;
 }

@@ -12,10 +12,8 @@ export interface WorldRecord {
   createdAt: string;
 }
 
-/** A document's identity and where it stands in a world. */
-export interface PlacedDocument {
-  id: string;
-  worldId: string;
+/** A document a template places in every new world it makes; its body becomes the content. */
+export interface SampleDocument {
   title: string;
   kind: 'markdown' | 'text';
   body: string;
@@ -24,15 +22,13 @@ export interface PlacedDocument {
   scale: number;
 }
 
-export type Placement = Pick<PlacedDocument, 'id' | 'position' | 'rotation' | 'scale'>;
-
 export interface WorldTemplate {
   id: string;
   name: string;
   description: string;
   /** Colours of the room shell, as hex. */
   palette: { floor: string; walls: string; accent: string };
-  samples: Array<Omit<PlacedDocument, 'id' | 'worldId'>>;
+  samples: SampleDocument[];
 }
 
 /** Half the width of the room shell, in metres (the room is a square). */

@@ -4,9 +4,10 @@
  * validates every intent with these schemas before anything changes.
  */
 import { z } from 'zod';
+import { MAX_NOTE_LENGTH, MAX_SPREAD } from '../model/documents';
 
 /** Bumped whenever an intent, event or state field changes shape. Checked at join. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Room name the world rooms are registered under. */
 export const WORLD_ROOM = 'world';
@@ -17,6 +18,9 @@ export const ErrorCode = {
   DOCUMENT_NOT_FOUND: 'DOCUMENT_NOT_FOUND',
   HELD_BY_OTHER: 'HELD_BY_OTHER',
   NOT_HOLDER: 'NOT_HOLDER',
+  NOTE_NOT_FOUND: 'NOTE_NOT_FOUND',
+  UNSUPPORTED_TYPE: 'UNSUPPORTED_TYPE',
+  TOO_LARGE: 'TOO_LARGE',
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
   INVALID_JOIN: 'INVALID_JOIN',
   WORLD_NOT_FOUND: 'WORLD_NOT_FOUND',
@@ -45,6 +49,7 @@ export type Vec3 = z.infer<typeof Vec3>;
 export type Quat = z.infer<typeof Quat>;
 export type Pose = z.infer<typeof Pose>;
 
+export const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #33aaff');
 export const EntityId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
 
 export const PoseIntent = z.strictObject({
@@ -63,10 +68,52 @@ export const MoveIntent = z.strictObject({
 });
 export const ReleaseIntent = z.strictObject({ type: z.literal('release'), docId: EntityId });
 
-export const Intent = z.discriminatedUnion('type', [PoseIntent, GrabIntent, MoveIntent, ReleaseIntent]);
+/** Page turning is shared: everyone in the world sees the page the last person turned to. */
+export const PageIntent = z.strictObject({
+  type: z.literal('page'),
+  docId: EntityId,
+  page: z.number().int().min(1).max(100_000),
+  spread: z.number().int().min(1).max(MAX_SPREAD).optional(),
+});
+
+const NoteText = z
+  .string()
+  .transform((s) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim())
+  .pipe(z.string().min(1, 'a note needs some text').max(MAX_NOTE_LENGTH));
+const PagePoint = z.number().min(0).max(1);
+
+export const NoteAddIntent = z.strictObject({
+  type: z.literal('noteAdd'),
+  docId: EntityId,
+  page: z.number().int().min(1).max(100_000),
+  u: PagePoint,
+  v: PagePoint,
+  text: NoteText,
+  colour: Colour.optional(),
+});
+export const NoteEditIntent = z.strictObject({
+  type: z.literal('noteEdit'),
+  noteId: EntityId,
+  text: NoteText.optional(),
+  colour: Colour.optional(),
+  u: PagePoint.optional(),
+  v: PagePoint.optional(),
+});
+export const NoteDeleteIntent = z.strictObject({ type: z.literal('noteDelete'), noteId: EntityId });
+
+export const Intent = z.discriminatedUnion('type', [
+  PoseIntent,
+  GrabIntent,
+  MoveIntent,
+  ReleaseIntent,
+  PageIntent,
+  NoteAddIntent,
+  NoteEditIntent,
+  NoteDeleteIntent,
+]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentType = Intent['type'];
-export const INTENT_TYPES: readonly IntentType[] = ['pose', 'grab', 'move', 'release'];
+export const INTENT_TYPES: readonly IntentType[] = ['pose', 'grab', 'move', 'release', 'page', 'noteAdd', 'noteEdit', 'noteDelete'];
 
 export function isIntentType(type: unknown): type is IntentType {
   return typeof type === 'string' && (INTENT_TYPES as readonly string[]).includes(type);
@@ -76,7 +123,6 @@ export const DisplayName = z
   .string()
   .transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, '').trim())
   .pipe(z.string().min(1, 'a display name is required').max(MAX_NAME_LENGTH));
-export const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #33aaff');
 
 /** Options a client passes when joining a world room. */
 export const JoinOptions = z.object({

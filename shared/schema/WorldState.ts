@@ -42,8 +42,14 @@ export const DocumentState = schema(
     id: t.string(),
     title: t.string(),
     kind: t.string(),
-    /** Short text shown on the panel. */
+    mime: t.string(),
+    size: t.number(),
+    /** sha256 of the content: clients cache what they render by it. */
+    contentHash: t.string(),
+    /** The start of a text document's content, shown until the full content has loaded. */
     body: t.string(),
+    page: t.uint32().default(1),
+    spread: t.uint8().default(1),
     x: t.float32(),
     y: t.float32(),
     z: t.float32(),
@@ -59,6 +65,21 @@ export const DocumentState = schema(
 );
 export type DocumentState = SchemaType<typeof DocumentState>;
 
+export const AnnotationState = schema(
+  {
+    id: t.string(),
+    documentId: t.string(),
+    page: t.uint32(),
+    u: t.float32(),
+    v: t.float32(),
+    text: t.string(),
+    colour: t.string(),
+    author: t.string(),
+  },
+  'AnnotationState',
+);
+export type AnnotationState = SchemaType<typeof AnnotationState>;
+
 export const WorldState = schema(
   {
     worldId: t.string(),
@@ -66,6 +87,7 @@ export const WorldState = schema(
     template: t.string(),
     participants: t.map(ParticipantState),
     documents: t.map(DocumentState),
+    annotations: t.map(AnnotationState),
   },
   'WorldState',
 );

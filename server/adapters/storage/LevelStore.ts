@@ -1,21 +1,28 @@
 /**
- * The embedded store: LevelDB (classic-level) in a folder under the data directory. Writes are
- * synced to disk before they are acknowledged, and batches are atomic, so an acknowledged write
- * survives a crash and a half-applied change never does.
+ * The embedded store: LevelDB (classic-level) in a folder under the data directory. Every write is
+ * synced to disk before it is acknowledged and every multi-key change is one atomic batch, so an
+ * acknowledged write survives a crash and a half-applied change never does. Reads are key-range
+ * scans, so a large history never has to be loaded into memory at once.
  */
 import { mkdir } from 'node:fs/promises';
 import { ClassicLevel } from 'classic-level';
-import type { PlacedDocument, Placement, WorldRecord } from '../../../shared/model/worlds';
+import type { AnnotationRecord, DocumentRecord, DocumentView, Placement } from '../../../shared/model/documents';
+import type { WorldRecord } from '../../../shared/model/worlds';
 import type { Store } from './Store';
 
 // Key layout. '\x00' separates parts so that a prefix scan of one world never reaches another.
-const WORLD = 'world\x00';
-const DOC = 'doc\x00';
-const docPrefix = (worldId: string) => `${DOC}${worldId}\x00`;
-const docKey = (worldId: string, docId: string) => `${docPrefix(worldId)}${docId}`;
+const SEP = '\x00';
+const worldKey = (id: string) => `world${SEP}${id}`;
+const docPrefix = (worldId: string) => `doc${SEP}${worldId}${SEP}`;
+const docKey = (worldId: string, id: string) => docPrefix(worldId) + id;
+/** document id → world id, so a document can be found by its id alone */
+const docWorldKey = (id: string) => `docworld${SEP}${id}`;
+const notePrefix = (worldId: string) => `note${SEP}${worldId}${SEP}`;
+const noteKey = (worldId: string, id: string) => notePrefix(worldId) + id;
+const range = (prefix: string) => ({ gt: prefix, lt: `${prefix}\xff` });
 const SYNC = { sync: true } as const;
 
-type Value = WorldRecord | PlacedDocument;
+type Value = WorldRecord | DocumentRecord | AnnotationRecord | string;
 
 export class LevelStore implements Store {
   private readonly db: ClassicLevel<string, Value>;
@@ -34,23 +41,45 @@ export class LevelStore implements Store {
   }
 
   async listWorlds(): Promise<WorldRecord[]> {
-    return (await this.db.values({ gt: WORLD, lt: `${WORLD}\xff` }).all()) as WorldRecord[];
+    return (await this.db.values(range(`world${SEP}`)).all()) as WorldRecord[];
   }
 
   async getWorld(id: string): Promise<WorldRecord | undefined> {
-    return (await this.db.get(WORLD + id)) as WorldRecord | undefined;
+    return (await this.db.get(worldKey(id))) as WorldRecord | undefined;
   }
 
-  async createWorld(world: WorldRecord, documents: PlacedDocument[]): Promise<void> {
+  async createWorld(world: WorldRecord, documents: DocumentRecord[]): Promise<void> {
     const batch = this.db.batch();
-    batch.put(WORLD + world.id, world);
-    for (const doc of documents) batch.put(docKey(world.id, doc.id), doc);
+    batch.put(worldKey(world.id), world);
+    for (const doc of documents) {
+      batch.put(docKey(world.id, doc.id), doc);
+      batch.put(docWorldKey(doc.id), world.id);
+    }
     await batch.write(SYNC);
   }
 
-  async listDocuments(worldId: string): Promise<PlacedDocument[]> {
-    const prefix = docPrefix(worldId);
-    return (await this.db.values({ gt: prefix, lt: `${prefix}\xff` }).all()) as PlacedDocument[];
+  async listDocuments(worldId: string): Promise<DocumentRecord[]> {
+    return (await this.db.values(range(docPrefix(worldId))).all()) as DocumentRecord[];
+  }
+
+  async getDocument(id: string): Promise<DocumentRecord | undefined> {
+    const worldId = (await this.db.get(docWorldKey(id))) as string | undefined;
+    return worldId === undefined ? undefined : ((await this.db.get(docKey(worldId, id))) as DocumentRecord | undefined);
+  }
+
+  async addDocument(doc: DocumentRecord): Promise<void> {
+    await this.db.batch().put(docKey(doc.worldId, doc.id), doc).put(docWorldKey(doc.id), doc.worldId).write(SYNC);
+  }
+
+  async deleteDocument(id: string): Promise<boolean> {
+    const doc = await this.getDocument(id);
+    if (!doc) return false;
+    const batch = this.db.batch().del(docKey(doc.worldId, id)).del(docWorldKey(id));
+    for await (const [key, note] of this.db.iterator(range(notePrefix(doc.worldId)))) {
+      if ((note as AnnotationRecord).documentId === id) batch.del(key);
+    }
+    await batch.write(SYNC);
+    return true;
   }
 
   async savePlacements(worldId: string, placements: Placement[]): Promise<void> {
@@ -59,10 +88,35 @@ export class LevelStore implements Store {
     const current = await this.db.getMany(keys);
     const batch = this.db.batch();
     placements.forEach((p, i) => {
-      const doc = current[i] as PlacedDocument | undefined;
-      if (!doc) return;
-      batch.put(keys[i]!, { ...doc, position: p.position, rotation: p.rotation, scale: p.scale });
+      const doc = current[i] as DocumentRecord | undefined;
+      if (doc) batch.put(keys[i]!, { ...doc, position: p.position, rotation: p.rotation, scale: p.scale });
     });
     await batch.write(SYNC);
+  }
+
+  async saveDocumentView(id: string, view: DocumentView): Promise<void> {
+    const doc = await this.getDocument(id);
+    if (doc) await this.db.put(docKey(doc.worldId, id), { ...doc, page: view.page, spread: view.spread }, SYNC);
+  }
+
+  async referencedHashes(): Promise<Set<string>> {
+    const hashes = new Set<string>();
+    for await (const value of this.db.values(range(`doc${SEP}`))) hashes.add((value as DocumentRecord).contentHash);
+    return hashes;
+  }
+
+  async listAnnotations(worldId: string): Promise<AnnotationRecord[]> {
+    return (await this.db.values(range(notePrefix(worldId))).all()) as AnnotationRecord[];
+  }
+
+  async putAnnotation(note: AnnotationRecord): Promise<void> {
+    await this.db.put(noteKey(note.worldId, note.id), note, SYNC);
+  }
+
+  async deleteAnnotation(worldId: string, id: string): Promise<boolean> {
+    const key = noteKey(worldId, id);
+    if ((await this.db.get(key)) === undefined) return false;
+    await this.db.del(key, SYNC);
+    return true;
   }
 }

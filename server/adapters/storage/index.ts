@@ -1,0 +1,41 @@
+/** Chooses the storage backends from configuration: embedded by default, MongoDB when configured. */
+import path from 'node:path';
+import type { Config } from '../../config';
+import type { BlobStore } from './BlobStore';
+import { FileBlobStore } from './FileBlobStore';
+import { GridFsBlobStore } from './GridFsBlobStore';
+import { LevelStore } from './LevelStore';
+import { MongoStore } from './MongoStore';
+import type { Store } from './Store';
+
+export interface Storage {
+  store: Store;
+  blobs: BlobStore;
+  /** Where uploads are spooled before their type is known; always on local disk. */
+  spoolDir: string;
+  describe: string;
+}
+
+export function createStorage(config: Config): Storage {
+  const spoolDir = path.join(config.dataDir, 'uploads');
+  if (config.mongodbUri) {
+    const store = new MongoStore(config.mongodbUri);
+    return { store, blobs: new GridFsBlobStore(() => store.database()), spoolDir, describe: 'MongoDB (GridFS content)' };
+  }
+  return {
+    store: new LevelStore(path.join(config.dataDir, 'store')),
+    blobs: new FileBlobStore(path.join(config.dataDir, 'blobs')),
+    spoolDir,
+    describe: `embedded store in ${config.dataDir}`,
+  };
+}
+
+export async function openStorage(storage: Storage): Promise<void> {
+  await storage.store.open();
+  await storage.blobs.open();
+}
+
+export async function closeStorage(storage: Storage): Promise<void> {
+  await storage.blobs.close();
+  await storage.store.close();
+}

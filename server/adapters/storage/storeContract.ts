@@ -1,0 +1,181 @@
+/**
+ * The contract every storage backend must keep, as one suite run against each backend (the
+ * embedded store always; MongoDB wherever MONGODB_URI is set).
+ */
+import { createHash } from 'node:crypto';
+import { text } from 'node:stream/consumers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AnnotationRecord, DocumentRecord } from '../../../shared/model/documents';
+import type { WorldRecord } from '../../../shared/model/worlds';
+import type { BlobStore } from './BlobStore';
+import type { Store } from './Store';
+
+export interface Backend {
+  store: Store;
+  blobs: BlobStore;
+}
+
+export interface BackendFactory {
+  /** A fresh, empty backend. */
+  create(): Promise<Backend>;
+  /** The same data opened again by a new instance, as after a restart. */
+  reopen(previous: Backend): Promise<Backend>;
+  destroy(backend: Backend): Promise<void>;
+}
+
+let seq = 0;
+const uid = (p: string) => `${p}${Date.now().toString(36)}${(++seq).toString(36)}`;
+
+export function world(over: Partial<WorldRecord> = {}): WorldRecord {
+  return { id: uid('w'), name: 'World', template: 'office', capacity: 8, createdAt: new Date().toISOString(), ...over };
+}
+
+export function doc(worldId: string, over: Partial<DocumentRecord> = {}): DocumentRecord {
+  return {
+    id: uid('d'),
+    worldId,
+    title: 'Doc',
+    kind: 'markdown',
+    mime: 'text/markdown',
+    size: 5,
+    contentHash: 'a'.repeat(64),
+    position: [0, 1.5, -2],
+    rotation: [0, 0, 0, 1],
+    scale: 1,
+    page: 1,
+    spread: 1,
+    createdAt: new Date().toISOString(),
+    createdBy: 'Ann',
+    ...over,
+  };
+}
+
+export function note(worldId: string, documentId: string, over: Partial<AnnotationRecord> = {}): AnnotationRecord {
+  const now = new Date().toISOString();
+  return { id: uid('n'), worldId, documentId, page: 1, u: 0.5, v: 0.5, text: 'note', colour: '#ffd54f', author: 'Ann', createdAt: now, updatedAt: now, ...over };
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export function storeContract(name: string, factory: BackendFactory): void {
+  describe(`storage contract: ${name}`, () => {
+    let b: Backend;
+    beforeEach(async () => {
+      b = await factory.create();
+    });
+    afterEach(async () => {
+      await factory.destroy(b);
+    });
+
+    it('creates worlds with their documents and finds them again', async () => {
+      const w = world({ name: 'Alpha' });
+      const d1 = doc(w.id, { title: 'One' });
+      const d2 = doc(w.id, { title: 'Two' });
+      await b.store.createWorld(w, [d1, d2]);
+      expect(await b.store.getWorld(w.id)).toEqual(w);
+      expect((await b.store.listWorlds()).map((x) => x.id)).toContain(w.id);
+      expect((await b.store.listDocuments(w.id)).map((d) => d.title).sort()).toEqual(['One', 'Two']);
+      expect(await b.store.getDocument(d1.id)).toEqual(d1);
+      expect(await b.store.getWorld('nope')).toBeUndefined();
+      expect(await b.store.getDocument('nope')).toBeUndefined();
+    });
+
+    it('keeps the documents of one world apart from another', async () => {
+      const w1 = world();
+      const w2 = world();
+      await b.store.createWorld(w1, [doc(w1.id)]);
+      await b.store.createWorld(w2, [doc(w2.id), doc(w2.id)]);
+      expect(await b.store.listDocuments(w1.id)).toHaveLength(1);
+      expect(await b.store.listDocuments(w2.id)).toHaveLength(2);
+    });
+
+    it('adds and deletes documents, taking their annotations with them', async () => {
+      const w = world();
+      await b.store.createWorld(w, []);
+      const d = doc(w.id);
+      const other = doc(w.id);
+      await b.store.addDocument(d);
+      await b.store.addDocument(other);
+      await b.store.putAnnotation(note(w.id, d.id));
+      const kept = note(w.id, other.id);
+      await b.store.putAnnotation(kept);
+      expect(await b.store.deleteDocument(d.id)).toBe(true);
+      expect(await b.store.deleteDocument(d.id)).toBe(false);
+      expect(await b.store.getDocument(d.id)).toBeUndefined();
+      expect(await b.store.listAnnotations(w.id)).toEqual([kept]);
+    });
+
+    it('saves placements and page views, ignoring documents of other worlds', async () => {
+      const w = world();
+      const elsewhere = world();
+      const d = doc(w.id);
+      const foreign = doc(elsewhere.id);
+      await b.store.createWorld(w, [d]);
+      await b.store.createWorld(elsewhere, [foreign]);
+      await b.store.savePlacements(w.id, [
+        { id: d.id, position: [1, 2, 3], rotation: [0, 1, 0, 0], scale: 2 },
+        { id: foreign.id, position: [9, 9, 9], rotation: [0, 0, 0, 1], scale: 1 },
+        { id: 'missing', position: [9, 9, 9], rotation: [0, 0, 0, 1], scale: 1 },
+      ]);
+      await b.store.saveDocumentView(d.id, { page: 3, spread: 2 });
+      expect(await b.store.getDocument(d.id)).toMatchObject({ position: [1, 2, 3], rotation: [0, 1, 0, 0], scale: 2, page: 3, spread: 2, title: 'Doc' });
+      expect((await b.store.getDocument(foreign.id))?.position).toEqual(foreign.position);
+      expect(await b.store.getDocument('missing')).toBeUndefined();
+    });
+
+    it('creates, replaces and deletes annotations', async () => {
+      const w = world();
+      const d = doc(w.id);
+      await b.store.createWorld(w, [d]);
+      const n = note(w.id, d.id, { text: 'first' });
+      await b.store.putAnnotation(n);
+      await b.store.putAnnotation({ ...n, text: 'second' });
+      expect(await b.store.listAnnotations(w.id)).toEqual([{ ...n, text: 'second' }]);
+      expect(await b.store.deleteAnnotation(w.id, n.id)).toBe(true);
+      expect(await b.store.deleteAnnotation(w.id, n.id)).toBe(false);
+      expect(await b.store.listAnnotations(w.id)).toEqual([]);
+    });
+
+    it('lists the content hashes documents refer to', async () => {
+      const w = world();
+      await b.store.createWorld(w, [doc(w.id, { contentHash: sha('x') }), doc(w.id, { contentHash: sha('y') })]);
+      const hashes = await b.store.referencedHashes();
+      expect(hashes.has(sha('x')) && hashes.has(sha('y'))).toBe(true);
+    });
+
+    it('stores content by hash, once, and reads it back', async () => {
+      const body = 'hello content';
+      const hash = sha(body);
+      expect(await b.blobs.has(hash)).toBe(false);
+      expect(await b.blobs.read(hash)).toBeUndefined();
+      await b.blobs.putBytes(hash, Buffer.from(body));
+      await b.blobs.putBytes(hash, Buffer.from(body));
+      const got = await b.blobs.read(hash);
+      expect(got?.size).toBe(body.length);
+      expect(await text(got!.stream)).toBe(body);
+      await b.blobs.delete(hash);
+      expect(await b.blobs.has(hash)).toBe(false);
+    });
+
+    it('refuses content names that are not sha256 hashes', async () => {
+      for (const bad of ['../../etc/passwd', 'A'.repeat(64), '', 'abc']) {
+        await expect(b.blobs.putBytes(bad, Buffer.from('x'))).rejects.toThrow(/sha256/);
+      }
+    });
+
+    it('keeps everything across a restart', async () => {
+      const w = world();
+      const d = doc(w.id);
+      const n = note(w.id, d.id);
+      await b.store.createWorld(w, [d]);
+      await b.store.putAnnotation(n);
+      await b.store.savePlacements(w.id, [{ id: d.id, position: [4, 5, 6], rotation: [0, 0, 0, 1], scale: 1 }]);
+      await b.blobs.putBytes(sha('kept'), Buffer.from('kept'));
+      b = await factory.reopen(b);
+      expect(await b.store.getWorld(w.id)).toEqual(w);
+      expect((await b.store.getDocument(d.id))?.position).toEqual([4, 5, 6]);
+      expect(await b.store.listAnnotations(w.id)).toEqual([n]);
+      expect(await b.blobs.has(sha('kept'))).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * Documents outside the realtime room: uploads, listing, content, deletion. Content is stored by
+ * hash; uploads and deletions take turns so that a deletion never removes content an upload of
+ * the same bytes has just come to rely on.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { z } from 'zod';
+import { ErrorCode, Quat, Vec3, describeIssues } from '../../shared/protocol';
+import { MAX_TITLE_LENGTH, titleFromFileName, type DocumentRecord } from '../../shared/model/documents';
+import { ROOM_HALF_SIZE } from '../../shared/model/worlds';
+import type { Storage } from '../adapters/storage';
+import { AppError } from '../errors';
+import type { Logger } from '../log';
+import type { WorldEventBus } from '../rooms/worldEvents';
+import { newId } from '../worlds';
+import { detectKind } from './detect';
+
+/** A file the upload route has spooled to disk while hashing it. */
+export interface SpooledFile {
+  path: string;
+  fileName: string;
+  size: number;
+  sha256: string;
+}
+
+const UploadFields = z.strictObject({
+  world: z.string().min(1, 'say which world the document is for (field "world")').max(64),
+  title: z
+    .string()
+    .transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, '').trim())
+    .pipe(z.string().max(MAX_TITLE_LENGTH))
+    .optional(),
+  position: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'position must be JSON like [0, 1.5, -2]' });
+        return z.NEVER;
+      }
+    })
+    .pipe(Vec3)
+    .optional(),
+  rotation: z
+    .string()
+    .transform((s) => JSON.parse(s) as unknown)
+    .pipe(Quat)
+    .optional(),
+});
+
+const clampToRoom = (v: number) => Math.max(-ROOM_HALF_SIZE + 0.3, Math.min(ROOM_HALF_SIZE - 0.3, v));
+
+/** Where a document goes when the uploader did not drop it somewhere: along the back wall. */
+function defaultPosition(index: number): [number, number, number] {
+  const slot = index % 9;
+  return [(slot - 4) * 1.6, 1.6, -ROOM_HALF_SIZE + 1.5];
+}
+
+export class DocumentService {
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly events: WorldEventBus,
+    private readonly log: Logger,
+  ) {}
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(work, work);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
+  async list(worldId: string): Promise<DocumentRecord[]> {
+    if (!(await this.storage.store.getWorld(worldId))) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${worldId}".`, 404);
+    return this.storage.store.listDocuments(worldId);
+  }
+
+  async get(id: string): Promise<DocumentRecord> {
+    const doc = z.string().max(64).safeParse(id).success ? await this.storage.store.getDocument(id) : undefined;
+    if (!doc) throw new AppError(ErrorCode.NOT_FOUND, `There is no document "${id.slice(0, 64)}".`, 404);
+    return doc;
+  }
+
+  async content(id: string) {
+    const doc = await this.get(id);
+    const blob = await this.storage.blobs.read(doc.contentHash);
+    if (!blob) throw new AppError(ErrorCode.INTERNAL, 'The content of this document is missing from storage.', 500);
+    return { doc, ...blob };
+  }
+
+  /** Checks, stores and announces an uploaded file. The spooled file is always removed. */
+  async upload(file: SpooledFile, rawFields: Record<string, string>, uploader: string): Promise<DocumentRecord> {
+    try {
+      const fields = UploadFields.safeParse(rawFields);
+      if (!fields.success) throw new AppError(ErrorCode.BAD_REQUEST, `Cannot add the document: ${describeIssues(fields.error)}`);
+      const world = await this.storage.store.getWorld(fields.data.world);
+      if (!world) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${fields.data.world}".`, 404);
+      const detected = await detectKind(await readFile(file.path), file.fileName);
+
+      return await this.exclusive(async () => {
+        const existing = await this.storage.store.listDocuments(world.id);
+        const [x, y, z] = fields.data.position ?? defaultPosition(existing.length);
+        const doc: DocumentRecord = {
+          id: newId(),
+          worldId: world.id,
+          title: fields.data.title || titleFromFileName(file.fileName),
+          kind: detected.kind,
+          mime: detected.mime,
+          size: file.size,
+          contentHash: file.sha256,
+          position: [clampToRoom(x), Math.max(0.2, Math.min(3.8, y)), clampToRoom(z)],
+          rotation: fields.data.rotation ?? [0, 0, 0, 1],
+          scale: 1,
+          page: 1,
+          spread: 1,
+          createdAt: new Date().toISOString(),
+          createdBy: uploader,
+        };
+        await this.storage.blobs.putFile(file.sha256, file.path);
+        await this.storage.store.addDocument(doc);
+        this.events.publish(world.id, { type: 'documentAdded', document: doc });
+        this.log.info({ worldId: world.id, documentId: doc.id, kind: doc.kind, size: doc.size }, 'document added');
+        return doc;
+      });
+    } finally {
+      await rm(file.path, { force: true });
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    const doc = await this.get(id);
+    await this.exclusive(async () => {
+      await this.storage.store.deleteDocument(id);
+      if (!(await this.storage.store.referencedHashes()).has(doc.contentHash)) await this.storage.blobs.delete(doc.contentHash);
+    });
+    this.events.publish(doc.worldId, { type: 'documentRemoved', documentId: id });
+    this.log.info({ worldId: doc.worldId, documentId: id }, 'document deleted');
+  }
+}

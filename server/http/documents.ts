@@ -1,0 +1,79 @@
+/** REST routes for documents under /api/v3/documents. */
+import express, { type Router } from 'express';
+import { ErrorCode } from '../../shared/protocol';
+import type { DocumentService } from '../documents/DocumentService';
+import { AppError } from '../errors';
+import { readUpload } from './upload';
+
+export interface DocumentRouteDeps {
+  documents: DocumentService;
+  spoolDir: string;
+  maxUploadBytes: number;
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'text/markdown': 'md',
+  'text/plain': 'txt',
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'model/gltf-binary': 'glb',
+  'model/gltf+json': 'gltf',
+};
+
+/** A download name that is safe in a header whatever the title holds. */
+function downloadName(title: string, mime: string): string {
+  const ascii = title.replace(/[^A-Za-z0-9 ._-]/g, '_').slice(0, 80) || 'document';
+  return `${ascii}.${EXTENSIONS[mime] ?? 'bin'}`;
+}
+
+export function documentRoutes({ documents, spoolDir, maxUploadBytes }: DocumentRouteDeps): Router {
+  const r = express.Router();
+
+  r.get('/', async (req, res) => {
+    const world = req.query.world;
+    if (typeof world !== 'string' || !world) throw new AppError(ErrorCode.BAD_REQUEST, 'Say which world to list: /api/v3/documents?world=<id>.', 400);
+    res.json({ documents: await documents.list(world) });
+  });
+
+  r.post('/', async (req, res) => {
+    const upload = await readUpload(req, spoolDir, maxUploadBytes);
+    const fields = { ...upload.fields };
+    if (typeof req.query.world === 'string' && !fields.world) fields.world = req.query.world;
+    const doc = await documents.upload(upload.file, fields, 'guest');
+    res.status(201).json({ document: doc });
+  });
+
+  r.get('/:id', async (req, res) => {
+    res.json({ document: await documents.get(req.params.id) });
+  });
+
+  r.get('/:id/content', async (req, res) => {
+    const { doc, size, stream } = await documents.content(req.params.id);
+    const etag = `"${doc.contentHash}"`;
+    if (req.headers['if-none-match'] === etag) {
+      stream.destroy();
+      res.status(304).end();
+      return;
+    }
+    // text is always served as plain text, so no uploaded content is ever run as a page
+    const type = doc.kind === 'markdown' || doc.kind === 'text' ? 'text/plain; charset=utf-8' : doc.mime;
+    res.set({
+      'Content-Type': type,
+      'Content-Length': String(size),
+      'Content-Disposition': `inline; filename="${downloadName(doc.title, doc.mime)}"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'no-cache',
+      ETag: etag,
+    });
+    stream.pipe(res);
+  });
+
+  r.delete('/:id', async (req, res) => {
+    await documents.remove(req.params.id);
+    res.status(204).end();
+  });
+
+  return r;
+}

@@ -1,0 +1,18 @@
+/**
+ * Changes made outside a world's room (uploads and deletions over REST) reach the room through
+ * the presence pub/sub, which works in one process and, with Redis presence, across processes.
+ */
+import type { Presence } from '@colyseus/core';
+import type { DocumentRecord } from '../../shared/model/documents';
+
+export type WorldEvent = { type: 'documentAdded'; document: DocumentRecord } | { type: 'documentRemoved'; documentId: string };
+
+export const worldChannel = (worldId: string) => `world:${worldId}`;
+
+export interface WorldEventBus {
+  publish(worldId: string, event: WorldEvent): void;
+}
+
+export function presenceEventBus(presence: () => Presence): WorldEventBus {
+  return { publish: (worldId, event) => void presence().publish(worldChannel(worldId), event) };
+}
