@@ -37,7 +37,15 @@ export async function ensureClientBuild({ quiet = false } = {}) {
   if (!quiet) process.stdout.write(`Building the client (${reason})…\n`);
   const sourcesAt = Math.max(...SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
   const { build } = await import('vite');
-  await build({ root: path.join(ROOT, 'client'), configFile: path.join(ROOT, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });
+  // a production bundle even when called from a test runner that sets NODE_ENV=test
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ mode: 'production', root: path.join(ROOT, 'client'), configFile: path.join(ROOT, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(STAMP, String(sourcesAt));
   return true;
 }

@@ -19,7 +19,7 @@ async function upload(worldId: string, name: string, bytes: Uint8Array, fields: 
   const form = new FormData();
   form.set('world', worldId);
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  form.set('file', new Blob([bytes]), name);
+  form.set('file', new Blob([Buffer.from(bytes)]), name);
   const res = await fetch(`${server.url}/api/v3/documents`, { method: 'POST', body: form });
   return { status: res.status, body: (await res.json()) as { document?: Record<string, unknown>; error?: { code: string; message: string } } };
 }

@@ -6,7 +6,7 @@ export interface TestParticipant {
   room: Room;
   errors: IntentError[];
   /** The document as this client currently sees it. */
-  doc(id: string): { x: number; y: number; z: number; heldBy: string } | undefined;
+  doc(id: string): { x: number; y: number; z: number; heldBy: string; page: number; spread: number; kind: string } | undefined;
   /** Ids of the documents in the world, ordered by title so tests can name them. */
   docIds(): string[];
   /** Snapshot of everything this client sees, for before/after comparisons. */

@@ -1,0 +1,171 @@
+/**
+ * One participant's connection to one world: joins the room, sends intents at sensible rates and
+ * reports refusals. Only the server changes shared state; everything here is a request.
+ */
+import { Callbacks, Client, type Room } from '@colyseus/sdk';
+import {
+  PROTOCOL_VERSION,
+  ServerEvent,
+  WORLD_ROOM,
+  type Intent,
+  type IntentError,
+  type JoinOptions,
+  type Pose,
+  type Quat,
+  type Vec3,
+} from '../../shared/protocol';
+import { WorldState } from '../../shared/schema/WorldState';
+import { serverUrl } from './endpoint';
+import { throttle, type Throttled } from './throttle';
+
+/** Poses go out at most this often (and only when they changed). */
+const POSE_INTERVAL_MS = 60;
+/** Moves of a held document go out at most this often. */
+const MOVE_INTERVAL_MS = 40;
+
+export type WorldRoom = Room<any, WorldState>;
+export type StateCallbacks = ReturnType<typeof Callbacks.get<WorldState>>;
+
+export interface PoseUpdate {
+  head: Pose;
+  left: Pose | null;
+  right: Pose | null;
+}
+
+type MoveIntent = Extract<Intent, { type: 'move' }>;
+
+/** A refused join, with a message meant for the person who tried. */
+export class JoinError extends Error {
+  override name = 'JoinError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The server's join refusals read "CODE: message"; anything else (no server, network down) gets a
+ * message that says what to check.
+ */
+export function describeJoinError(err: unknown): JoinError {
+  const text = err instanceof Error ? err.message : String(err);
+  const m = /^([A-Z_]+): (.+)$/s.exec(text);
+  if (m) return new JoinError(m[1]!, m[2]!);
+  if (!text || /fetch|network|ECONNREFUSED|Failed/i.test(text)) {
+    return new JoinError('NETWORK', 'Cannot reach the world server. Check that it is running, then try again.');
+  }
+  return new JoinError('UNKNOWN', text);
+}
+
+/** Rounds a pose so that sensor noise below a millimetre does not count as a change. */
+function quantise(p: Pose | null): string {
+  return p ? p.map((v, i) => (i < 3 ? v.toFixed(3) : v.toFixed(4))).join(',') : '-';
+}
+
+export class WorldSession {
+  private readonly pose: Throttled<PoseUpdate>;
+  private readonly moves: Throttled<MoveIntent>;
+  private lastPoseKey = '';
+  private readonly errorListeners = new Set<(e: IntentError) => void>();
+  private left = false;
+
+  private constructor(readonly room: WorldRoom) {
+    this.pose = throttle(POSE_INTERVAL_MS, (p) => this.send({ type: 'pose', ...p }));
+    this.moves = throttle(MOVE_INTERVAL_MS, (m) => this.send(m));
+    room.onMessage(ServerEvent.ERROR, (e: IntentError) => {
+      for (const listener of this.errorListeners) listener(e);
+    });
+  }
+
+  /** Joins a world; rejects with a {@link JoinError} whose message can be shown as is. */
+  static async join(options: Omit<JoinOptions, 'protocol'>): Promise<WorldSession> {
+    const client = new Client(serverUrl());
+    const joinOptions: JoinOptions = { protocol: PROTOCOL_VERSION, ...options };
+    try {
+      const room = await client.joinOrCreate(WORLD_ROOM, joinOptions, WorldState);
+      return new WorldSession(room);
+    } catch (err) {
+      throw describeJoinError(err);
+    }
+  }
+
+  get sessionId(): string {
+    return this.room.sessionId;
+  }
+
+  get state(): WorldState {
+    return this.room.state;
+  }
+
+  /** Resolves once the first state that includes this participant has arrived. */
+  whenPresent(timeoutMs = 10_000): Promise<void> {
+    const present = () => this.room.state?.participants?.has(this.sessionId) === true;
+    if (present()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!present()) return;
+        clearTimeout(timer);
+        this.room.onStateChange.remove(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.room.onStateChange.remove(check);
+        reject(new JoinError('TIMEOUT', 'Joined, but the world did not arrive in time. Reload to try again.'));
+      }, timeoutMs);
+      this.room.onStateChange(check);
+    });
+  }
+
+  /** The state callbacks API of this room (onAdd/onRemove/listen/onChange). */
+  callbacks(): StateCallbacks {
+    return Callbacks.get(this.room);
+  }
+
+  /** Display name of a participant, for messages such as "held by Ann". */
+  nameOf(participantId: string): string {
+    return this.room.state.participants.get(participantId)?.name ?? 'someone';
+  }
+
+  /** Call every frame with the current pose; it is sent only when it changed, at a capped rate. */
+  updatePose(update: PoseUpdate): void {
+    const key = `${quantise(update.head)}|${quantise(update.left)}|${quantise(update.right)}`;
+    if (key === this.lastPoseKey) return;
+    this.lastPoseKey = key;
+    this.pose.push(update);
+  }
+
+  grab(docId: string): void {
+    this.send({ type: 'grab', docId });
+  }
+
+  move(docId: string, position: Vec3, rotation?: Quat): void {
+    this.moves.push(rotation ? { type: 'move', docId, position, rotation } : { type: 'move', docId, position });
+  }
+
+  /** Releases a held document after its last move went out, so it lands where it was dropped. */
+  release(docId: string): void {
+    this.moves.flush();
+    this.send({ type: 'release', docId });
+  }
+
+  onIntentError(listener: (e: IntentError) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  async leave(): Promise<void> {
+    if (this.left) return;
+    this.left = true;
+    this.pose.cancel();
+    this.moves.cancel();
+    this.errorListeners.clear();
+    await this.room.leave(true).catch(() => undefined);
+  }
+
+  private send(intent: Intent): void {
+    if (this.left) return;
+    this.room.send(intent.type, intent);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The page for one world: joins it, shows the 3D view with its overlay, and says clearly what went
+ * wrong when joining fails or the connection goes away.
+ */
+import { JoinError, WorldSession } from '../net/session';
+import { NoWebGLError, WorldView } from '../scene/WorldView';
+import type { WorldProbe } from '../scene/testHook';
+import { h, replaceChildren } from './dom';
+import { createHud, type HudPerson } from './hud';
+import { savedColour, savedName } from './identity';
+import { toast } from './toast';
+
+export interface WorldPageOptions {
+  worldId: string;
+  backToLobby(): void;
+  /** Called with the probe once the view exists, and with null when it goes. */
+  setProbe(probe: WorldProbe | null): void;
+}
+
+/** Mounts the world page; returns a function that leaves the world and tears the view down. */
+export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () => void {
+  let unmounted = false;
+  let session: WorldSession | null = null;
+  let view: WorldView | null = null;
+
+  const teardown = async () => {
+    opts.setProbe(null);
+    view?.dispose();
+    view = null;
+    const leaving = session;
+    session = null;
+    await leaving?.leave();
+  };
+  const goBack = () => void teardown().then(() => opts.backToLobby());
+
+  const canvas = h('canvas', { class: 'world-canvas', 'data-testid': 'world-canvas', 'aria-label': '3D view of the world', tabindex: '0' });
+  const status = h('div', { class: 'overlay', role: 'status' }, h('p', {}, 'Joining the world…'));
+  const hud = createHud(goBack);
+  // the overlay describes a world we are in; until then (or if joining fails) it would only confuse
+  hud.element.hidden = true;
+  replaceChildren(root, h('div', { class: 'world-page' }, canvas, hud.element, status));
+
+  const fail = (message: string) => {
+    void teardown();
+    const back = h('button', { type: 'button', 'data-testid': 'back-to-lobby' }, 'Back to the lobby');
+    back.addEventListener('click', goBack);
+    replaceChildren(status, h('p', { class: 'error', 'data-testid': 'world-error' }, message), back);
+    hud.element.hidden = true;
+    status.hidden = false;
+  };
+
+  const start = async () => {
+    const joined = await WorldSession.join({ worldId: opts.worldId, name: savedName(), colour: savedColour(), device: 'desktop' });
+    if (unmounted) return void joined.leave();
+    session = joined;
+    await joined.whenPresent();
+    if (unmounted) return;
+    view = new WorldView(canvas, joined, { notify: (m) => toast(m, 'error') });
+    opts.setProbe(view.probe());
+    status.hidden = true;
+    hud.element.hidden = false;
+    canvas.focus();
+
+    const refresh = () => {
+      const people: HudPerson[] = [];
+      joined.state.participants.forEach((p, id) => people.push({ id, name: p.name, colour: p.colour, connected: p.connected }));
+      hud.setPeople(people, joined.sessionId);
+      hud.setWorldName(joined.state.name);
+    };
+    refresh();
+    joined.room.onStateChange(refresh);
+    joined.room.onDrop(() => toast('Connection lost. Reconnecting…', 'error'));
+    joined.room.onReconnect(() => toast('Reconnected.'));
+    joined.room.onLeave(() => {
+      // our own leave() also ends here; only an unexpected end needs explaining
+      if (unmounted || session !== joined) return;
+      fail('The connection to the world was lost. Go back to the lobby and join again.');
+    });
+  };
+
+  start().catch((err: unknown) => {
+    if (unmounted) return;
+    fail(err instanceof JoinError || err instanceof NoWebGLError ? err.message : 'Could not open the world. Reload the page to try again.');
+  });
+
+  return () => {
+    unmounted = true;
+    void teardown();
+  };
+}
