@@ -8,7 +8,8 @@ import { storeContract, type Backend } from './storeContract';
 const dirs = new WeakMap<Backend, string>();
 
 async function openAt(dir: string): Promise<Backend> {
-  const backend = { store: new LevelStore(path.join(dir, 'store')), blobs: new FileBlobStore(path.join(dir, 'blobs')) };
+  const store = new LevelStore(path.join(dir, 'store'));
+  const backend = { store, workflows: store.workflowStore(), blobs: new FileBlobStore(path.join(dir, 'blobs')) };
   await backend.store.open();
   await backend.blobs.open();
   dirs.set(backend, dir);

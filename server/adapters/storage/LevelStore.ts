@@ -9,6 +9,7 @@ import { ClassicLevel } from 'classic-level';
 import type { AnnotationRecord, DocumentRecord, DocumentView, Placement } from '../../../shared/model/documents';
 import type { WorldRecord } from '../../../shared/model/worlds';
 import type { Store } from './Store';
+import { LevelWorkflowStore } from './LevelWorkflowStore';
 
 // Key layout. '\x00' separates parts so that a prefix scan of one world never reaches another.
 const SEP = '\x00';
@@ -22,13 +23,19 @@ const noteKey = (worldId: string, id: string) => notePrefix(worldId) + id;
 const range = (prefix: string) => ({ gt: prefix, lt: `${prefix}\xff` });
 const SYNC = { sync: true } as const;
 
-type Value = WorldRecord | DocumentRecord | AnnotationRecord | string;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- records of several kinds share one database
+type Value = any;
 
 export class LevelStore implements Store {
   private readonly db: ClassicLevel<string, Value>;
 
   constructor(private readonly dir: string) {
     this.db = new ClassicLevel<string, Value>(dir, { valueEncoding: 'json' });
+  }
+
+  /** Workflows, versions and runs, kept in the same database. */
+  workflowStore(): LevelWorkflowStore {
+    return new LevelWorkflowStore(this.db);
   }
 
   async open(): Promise<void> {

@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import { GridFsBlobStore } from './GridFsBlobStore';
 import { MongoStore } from './MongoStore';
+import { MongoWorkflowStore } from './MongoWorkflowStore';
 import { storeContract, type Backend } from './storeContract';
 
 // No MongoDB server can be installed where CI runs, so this suite runs wherever MONGODB_URI
@@ -14,7 +15,9 @@ if (uri) {
     await store.open();
     const blobs = new GridFsBlobStore(() => store.database());
     await blobs.open();
-    const backend = { store, blobs };
+    const workflows = new MongoWorkflowStore(() => store.database());
+    await workflows.open();
+    const backend = { store, workflows, blobs };
     dbs.set(backend, dbName);
     return backend;
   };

@@ -7,9 +7,12 @@ import { GridFsBlobStore } from './GridFsBlobStore';
 import { LevelStore } from './LevelStore';
 import { MongoStore } from './MongoStore';
 import type { Store } from './Store';
+import { MongoWorkflowStore } from './MongoWorkflowStore';
+import type { WorkflowStore } from './WorkflowStore';
 
 export interface Storage {
   store: Store;
+  workflows: WorkflowStore & { open?(): Promise<void> };
   blobs: BlobStore;
   /** Where uploads are spooled before their type is known; always on local disk. */
   spoolDir: string;
@@ -20,10 +23,18 @@ export function createStorage(config: Config): Storage {
   const spoolDir = path.join(config.dataDir, 'uploads');
   if (config.mongodbUri) {
     const store = new MongoStore(config.mongodbUri);
-    return { store, blobs: new GridFsBlobStore(() => store.database()), spoolDir, describe: 'MongoDB (GridFS content)' };
+    return {
+      store,
+      workflows: new MongoWorkflowStore(() => store.database()),
+      blobs: new GridFsBlobStore(() => store.database()),
+      spoolDir,
+      describe: 'MongoDB (GridFS content)',
+    };
   }
+  const store = new LevelStore(path.join(config.dataDir, 'store'));
   return {
-    store: new LevelStore(path.join(config.dataDir, 'store')),
+    store,
+    workflows: store.workflowStore(),
     blobs: new FileBlobStore(path.join(config.dataDir, 'blobs')),
     spoolDir,
     describe: `embedded store in ${config.dataDir}`,
@@ -32,6 +43,7 @@ export function createStorage(config: Config): Storage {
 
 export async function openStorage(storage: Storage): Promise<void> {
   await storage.store.open();
+  await storage.workflows.open?.();
   await storage.blobs.open();
 }
 

@@ -9,9 +9,12 @@ import type { AnnotationRecord, DocumentRecord } from '../../../shared/model/doc
 import type { WorldRecord } from '../../../shared/model/worlds';
 import type { BlobStore } from './BlobStore';
 import type { Store } from './Store';
+import type { WorkflowStore, WorkflowVersion } from './WorkflowStore';
+import type { RunRecord } from '../../workflows/engine/runMachine';
 
 export interface Backend {
   store: Store;
+  workflows: WorkflowStore;
   blobs: BlobStore;
 }
 
@@ -161,6 +164,51 @@ export function storeContract(name: string, factory: BackendFactory): void {
       for (const bad of ['../../etc/passwd', 'A'.repeat(64), '', 'abc']) {
         await expect(b.blobs.putBytes(bad, Buffer.from('x'))).rejects.toThrow(/sha256/);
       }
+    });
+
+    it('stores workflows with immutable versions, newest record first, per world', async () => {
+      const now = new Date().toISOString();
+      const wf = { id: uid('wf'), worldId: 'w1', name: 'Pipeline', currentVersion: 1, latestVersion: 1, createdAt: now, updatedAt: now };
+      const v = (n: number): WorkflowVersion => ({
+        workflowId: wf.id,
+        version: n,
+        hash: sha(String(n)),
+        definition: { name: 'Pipeline', description: '', steps: [{ id: 's1', kind: 'delay', name: 'Wait', params: { ms: n } }] },
+        author: 'Ann',
+        message: `v${n}`,
+        createdAt: now,
+      });
+      await b.workflows.saveWorkflow(wf, v(1));
+      for (const n of [2, 3, 10]) await b.workflows.saveWorkflow({ ...wf, latestVersion: n }, v(n));
+      await b.workflows.saveWorkflow({ ...wf, latestVersion: 10, currentVersion: 2 });
+      expect(await b.workflows.getWorkflow(wf.id)).toMatchObject({ currentVersion: 2, latestVersion: 10 });
+      expect((await b.workflows.listVersions(wf.id)).map((x) => x.version)).toEqual([1, 2, 3, 10]);
+      expect(await b.workflows.getVersion(wf.id, 3)).toEqual(v(3));
+      expect(await b.workflows.getVersion(wf.id, 4)).toBeUndefined();
+      expect((await b.workflows.listWorkflows('w1')).map((w) => w.id)).toContain(wf.id);
+      expect((await b.workflows.listWorkflows('w2')).map((w) => w.id)).not.toContain(wf.id);
+      expect(await b.workflows.deleteWorkflow(wf.id)).toBe(true);
+      expect(await b.workflows.getWorkflow(wf.id)).toBeUndefined();
+      expect(await b.workflows.listVersions(wf.id)).toEqual([]);
+      expect(await b.workflows.deleteWorkflow(wf.id)).toBe(false);
+    });
+
+    it('stores runs, lists them newest first and keeps track of the unfinished ones', async () => {
+      const workflowId = uid('wf');
+      const run = (id: string, createdAt: number, status: RunRecord['status']): RunRecord => ({
+        id, workflowId, version: 1, status, priority: 'normal', input: {}, steps: [], signals: {}, cancelRequested: false, createdAt, updatedAt: createdAt,
+      });
+      await b.workflows.putRun(run('r1', 1000, 'queued'));
+      await b.workflows.putRun(run('r2', 2000, 'running'));
+      await b.workflows.putRun(run('r3', 3000, 'succeeded'));
+      expect((await b.workflows.listRuns(workflowId)).map((r) => r.id)).toEqual(['r3', 'r2', 'r1']);
+      expect((await b.workflows.listRuns(workflowId, 2)).map((r) => r.id)).toEqual(['r3', 'r2']);
+      const open = async () => (await b.workflows.listUnfinishedRuns()).filter((r) => r.workflowId === workflowId).map((r) => r.id).sort();
+      expect(await open()).toEqual(['r1', 'r2']);
+      await b.workflows.putRun(run('r1', 1000, 'failed'));
+      expect(await open()).toEqual(['r2']);
+      expect((await b.workflows.getRun('r1'))?.status).toBe('failed');
+      expect(await b.workflows.getRun('nope')).toBeUndefined();
     });
 
     it('keeps everything across a restart', async () => {

@@ -1,0 +1,71 @@
+/**
+ * The plug-in interface every workflow step kind implements, one file per kind. A kind declares
+ * its parameters as a zod schema (checked when a workflow is saved and again when a step runs)
+ * and runs with an abort signal, a logger, the run's earlier outputs and the adapters it needs.
+ */
+import type { z } from 'zod';
+import type { Logger } from '../../log';
+
+/** Services a step may use. Each is optional so a kind can say plainly when one is missing. */
+export interface StepAdapters {
+  /** The text of a stored document (Markdown or plain text). */
+  documentText?(documentId: string): Promise<string>;
+  /** Creates a Markdown document in a world (idempotent by `key`); returns its id. */
+  createDocument?(input: { worldId: string; key: string; title: string; markdown: string; position?: [number, number, number] }): Promise<{ id: string }>;
+  /** HTTP for webhook steps; the global fetch unless a test or deployment swaps it. */
+  fetch: typeof fetch;
+}
+
+export interface StepContext {
+  run: { id: string; workflowId: string; version: number; input: Record<string, unknown> };
+  step: { id: string; name: string; attempt: number };
+  /** Same for every attempt and every resume of this step: side effects are deduplicated by it. */
+  idempotencyKey: string;
+  /** Outputs of the earlier steps that succeeded, by step id. */
+  outputs: Readonly<Record<string, unknown>>;
+  /** The answer delivered to this step while it waited, if any (approvals, commands). */
+  answer: unknown;
+  signal: AbortSignal;
+  log: Logger;
+  adapters: StepAdapters;
+}
+
+export type StepOutcome = { type: 'done'; output: unknown } | { type: 'wait'; reason: string };
+
+export interface StepKind<P = unknown> {
+  readonly kind: string;
+  readonly title: string;
+  readonly description: string;
+  readonly params: z.ZodType<P>;
+  run(params: P, ctx: StepContext): Promise<StepOutcome>;
+}
+
+/** A step failure with a code; `retryable: false` when another attempt cannot help. */
+export class StepFailure extends Error {
+  override name = 'StepFailure';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable = true,
+  ) {
+    super(message);
+  }
+}
+
+export const done = (output: unknown): StepOutcome => ({ type: 'done', output });
+
+/** Resolves after `ms`, or rejects as soon as the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
