@@ -196,7 +196,7 @@ export function storeContract(name: string, factory: BackendFactory): void {
     it('stores runs, lists them newest first and keeps track of the unfinished ones', async () => {
       const workflowId = uid('wf');
       const run = (id: string, createdAt: number, status: RunRecord['status']): RunRecord => ({
-        id, workflowId, version: 1, status, priority: 'normal', input: {}, steps: [], signals: {}, cancelRequested: false, createdAt, updatedAt: createdAt,
+        id, workflowId, version: 1, status, priority: 'normal', input: {}, steps: [], signals: {}, cancelRequested: false, log: [], createdAt, updatedAt: createdAt,
       });
       await b.workflows.putRun(run('r1', 1000, 'queued'));
       await b.workflows.putRun(run('r2', 2000, 'running'));

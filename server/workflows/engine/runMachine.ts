@@ -24,6 +24,16 @@ export interface StepRun {
   error?: StepError;
 }
 
+/** One line of a run's history, shown per step in the API and the world. */
+export interface RunLogEntry {
+  at: number;
+  stepId: string | null;
+  message: string;
+}
+
+/** The most log lines a run keeps; older ones are dropped first. */
+export const MAX_LOG = 200;
+
 export interface RunRecord {
   id: string;
   workflowId: string;
@@ -35,6 +45,7 @@ export interface RunRecord {
   /** Answers delivered to waiting steps (approvals, neural commands), by step id. */
   signals: Record<string, unknown>;
   cancelRequested: boolean;
+  log: RunLogEntry[];
   createdAt: number;
   updatedAt: number;
   finishedAt?: number;
@@ -62,9 +73,16 @@ export function newRun(id: string, workflowId: string, version: number, def: Wor
     steps: def.steps.map((s) => ({ stepId: s.id, status: StepStatus.PENDING, attempt: 0 })),
     signals: {},
     cancelRequested: false,
+    log: [{ at: now, stepId: null, message: `queued (version ${version}, ${priority} priority)` }],
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** Appends a line to the run's log, keeping only the newest MAX_LOG lines. */
+export function logLine(run: RunRecord, stepId: string | null, message: string, now: number): RunRecord {
+  const log = [...run.log, { at: now, stepId, message }];
+  return { ...run, log: log.length > MAX_LOG ? log.slice(log.length - MAX_LOG) : log };
 }
 
 /** The key a step's side effects are deduplicated by: the same for every attempt and every resume. */

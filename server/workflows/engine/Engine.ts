@@ -1,0 +1,299 @@
+/**
+ * The durable workflow engine. Every change of a run is persisted before it is acted on; on start
+ * the engine resumes every unfinished run, and a step that was interrupted runs again with the
+ * same idempotency key. Runs queue by priority and run at most `concurrency` at a time.
+ */
+import { EventEmitter } from 'node:events';
+import { RetryPolicy, type Priority, type WorkflowDefinition } from '../../../shared/model/workflow';
+import type { WorkflowStore } from '../../adapters/storage/WorkflowStore';
+import type { Logger } from '../../log';
+import type { StepRegistry } from '../steps';
+import { StepFailure, type StepAdapters, type StepOutcome } from '../steps/StepKind';
+import {
+  DEFAULT_RETRY,
+  TERMINAL_RUN,
+  begin,
+  deliverSignal,
+  fail,
+  idempotencyKey,
+  logLine,
+  newRun,
+  outputsOf,
+  plan,
+  queueOrder,
+  requestCancel,
+  succeed,
+  wait,
+  type RunRecord,
+  type StepError,
+} from './runMachine';
+
+export interface EngineOptions {
+  store: WorkflowStore;
+  registry: StepRegistry;
+  adapters: StepAdapters;
+  log: Logger;
+  concurrency: number;
+  /** Used when a step names no timeout of its own. */
+  defaultStepTimeoutMs: number;
+  newId(): string;
+  now?(): number;
+  random?(): number;
+}
+
+const SHUTDOWN = 'engine shutting down';
+
+/** Why an in-flight step was stopped. */
+type StopReason = 'cancel' | 'shutdown';
+
+export class Engine {
+  private readonly events = new EventEmitter();
+  private readonly ready: RunRecord[] = [];
+  private readonly active = new Map<string, AbortController>();
+  private readonly stopReasons = new Map<string, StopReason>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly definitions = new Map<string, WorkflowDefinition>();
+  private readonly drives = new Set<Promise<void>>();
+  private stopped = false;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly o: EngineOptions) {
+    this.now = o.now ?? Date.now;
+    this.random = o.random ?? Math.random;
+    this.events.setMaxListeners(0);
+  }
+
+  /** Resumes every run that had not finished when the server last stopped. */
+  async start(): Promise<number> {
+    const open = await this.o.store.listUnfinishedRuns();
+    for (const run of open) this.enqueue(run);
+    if (open.length) this.o.log.info({ runs: open.length }, 'resuming unfinished workflow runs');
+    return open.length;
+  }
+
+  /** Stops taking work and interrupts running steps; they resume on the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const [id, controller] of this.active) {
+      this.stopReasons.set(id, 'shutdown');
+      controller.abort(new Error(SHUTDOWN));
+    }
+    await Promise.allSettled([...this.drives]);
+  }
+
+  /** Calls `listener` with every persisted change of every run. Returns the unsubscribe function. */
+  onRun(listener: (run: RunRecord) => void): () => void {
+    this.events.on('run', listener);
+    return () => this.events.off('run', listener);
+  }
+
+  /** Starts a run of `version` of a workflow. */
+  async startRun(workflowId: string, version: number, definition: WorkflowDefinition, input: Record<string, unknown>, priority: Priority): Promise<RunRecord> {
+    this.definitions.set(`${workflowId}@${version}`, definition);
+    const run = newRun(this.o.newId(), workflowId, version, definition, input, priority, this.now());
+    await this.persist(run);
+    this.enqueue(run);
+    return run;
+  }
+
+  /** Asks a run to stop: a running step is aborted, the rest are cancelled. */
+  async cancel(runId: string): Promise<RunRecord | undefined> {
+    return this.withLock(runId, async () => {
+      const run = await this.o.store.getRun(runId);
+      if (!run || TERMINAL_RUN.has(run.status)) return run;
+      const updated = logLine(requestCancel(run, this.now()), null, 'cancellation requested', this.now());
+      await this.persist(updated);
+      const controller = this.active.get(runId);
+      if (controller) {
+        this.stopReasons.set(runId, 'cancel');
+        controller.abort(new Error('run cancelled'));
+      } else {
+        this.unschedule(runId);
+        this.enqueue(updated);
+      }
+      return updated;
+    });
+  }
+
+  /** Delivers an answer to a step (an approval); undefined when that step cannot take one now. */
+  async signal(runId: string, stepId: string, payload: unknown): Promise<RunRecord | undefined> {
+    return this.withLock(runId, async () => {
+      const run = await this.o.store.getRun(runId);
+      if (!run) return undefined;
+      const updated = deliverSignal(run, stepId, payload, this.now());
+      if (!updated) return undefined;
+      await this.persist(logLine(updated, stepId, 'answer received', this.now()));
+      if (!this.active.has(runId)) this.enqueue(updated);
+      return updated;
+    });
+  }
+
+  private enqueue(run: RunRecord): void {
+    if (this.stopped || this.ready.some((r) => r.id === run.id)) return;
+    this.ready.push(run);
+    this.ready.sort(queueOrder);
+    this.pump();
+  }
+
+  private unschedule(runId: string): void {
+    const t = this.timers.get(runId);
+    if (t) clearTimeout(t);
+    this.timers.delete(runId);
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.active.size < this.o.concurrency && this.ready.length) {
+      const next = this.ready.shift()!;
+      if (this.active.has(next.id)) continue;
+      const controller = new AbortController();
+      this.active.set(next.id, controller);
+      const drive = this.drive(next.id, controller)
+        .catch((err: unknown) => this.o.log.error({ err, runId: next.id }, 'workflow run stopped by an internal error'))
+        .finally(() => {
+          this.active.delete(next.id);
+          this.stopReasons.delete(next.id);
+          this.drives.delete(drive);
+          this.pump();
+        });
+      this.drives.add(drive);
+    }
+  }
+
+  private withLock<T>(runId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(runId) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    const settled = result.catch(() => undefined);
+    this.locks.set(runId, settled);
+    void settled.then(() => {
+      if (this.locks.get(runId) === settled) this.locks.delete(runId);
+    });
+    return result;
+  }
+
+  private async persist(run: RunRecord): Promise<void> {
+    await this.o.store.putRun(run);
+    this.events.emit('run', run);
+  }
+
+  private async definitionOf(run: RunRecord): Promise<WorkflowDefinition> {
+    const key = `${run.workflowId}@${run.version}`;
+    let def = this.definitions.get(key);
+    if (!def) {
+      const version = await this.o.store.getVersion(run.workflowId, run.version);
+      if (!version) throw new Error(`version ${run.version} of workflow ${run.workflowId} is missing`);
+      def = version.definition;
+      this.definitions.set(key, def);
+    }
+    return def;
+  }
+
+  /** Advances one run until it finishes, sleeps, waits for an answer or the engine stops. */
+  private async drive(runId: string, controller: AbortController): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const next = await this.withLock(runId, async () => {
+        const stored = await this.o.store.getRun(runId);
+        if (!stored) return null;
+        const def = await this.definitionOf(stored);
+        const now = this.now();
+        const planned = plan(stored, def, now);
+        let run = planned.run;
+        switch (planned.action.type) {
+          case 'finished':
+            if (run !== stored) await this.persist(logLine(run, null, `run ${run.status}`, now));
+            return null;
+          case 'sleep': {
+            if (run !== stored) await this.persist(run);
+            const delay = Math.max(0, planned.action.until - now);
+            this.timers.set(runId, setTimeout(() => (this.timers.delete(runId), this.enqueue(run)), delay));
+            return null;
+          }
+          case 'wait':
+            if (run.status !== stored.status) await this.persist(run);
+            return null;
+          case 'execute': {
+            const index = planned.action.index;
+            run = begin(run, index, now);
+            const step = run.steps[index]!;
+            run = logLine(run, step.stepId, `started (attempt ${step.attempt})`, now);
+            await this.persist(run);
+            return { run, def, index };
+          }
+          default: {
+            const unreachable: never = planned.action;
+            throw new Error(`unknown action ${JSON.stringify(unreachable)}`);
+          }
+        }
+      });
+      if (!next) return;
+
+      const outcome = await this.execute(next.run, next.def, next.index, controller.signal);
+      if (this.stopReasons.get(runId) === 'shutdown') return; // left running in the store; resumes on start
+
+      await this.withLock(runId, async () => {
+        const stored = (await this.o.store.getRun(runId)) ?? next.run;
+        const spec = next.def.steps[next.index]!;
+        const stepId = spec.id;
+        const now = this.now();
+        let run: RunRecord;
+        if (!outcome.ok && stored.cancelRequested) {
+          // the failure is the cancellation itself; plan() cancels the run on the next turn
+          return;
+        } else if (outcome.ok && outcome.value.type === 'done') {
+          run = logLine(succeed(stored, next.index, outcome.value.output, now), stepId, 'succeeded', now);
+        } else if (outcome.ok && outcome.value.type === 'wait') {
+          run = logLine(wait(stored, next.index, now), stepId, `waiting: ${outcome.value.reason}`, now);
+        } else if (!outcome.ok) {
+          const policy = RetryPolicy.parse(spec.retry ?? DEFAULT_RETRY);
+          run = fail(stored, next.index, outcome.error, policy, now, this.random());
+          const s = run.steps[next.index]!;
+          const note = s.status === 'retrying' ? `; retrying at ${new Date(s.nextAttemptAt!).toISOString()}` : '';
+          run = logLine(run, stepId, `failed: ${outcome.error.message}${note}`, now);
+        } else {
+          throw new Error('unreachable step outcome');
+        }
+        await this.persist(run);
+      });
+    }
+  }
+
+  private async execute(
+    run: RunRecord,
+    def: WorkflowDefinition,
+    index: number,
+    cancel: AbortSignal,
+  ): Promise<{ ok: true; value: StepOutcome } | { ok: false; error: StepError }> {
+    const spec = def.steps[index]!;
+    const kind = this.o.registry.get(spec.kind);
+    if (!kind) return { ok: false, error: { code: 'UNKNOWN_KIND', message: `No step kind "${spec.kind}" on this server.`, retryable: false } };
+    const params = kind.params.safeParse(spec.params);
+    if (!params.success) return { ok: false, error: { code: 'BAD_PARAMS', message: `The step's parameters are not valid: ${params.error.message}`, retryable: false } };
+
+    const timeoutMs = spec.timeoutMs ?? this.o.defaultStepTimeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([cancel, timeout]);
+    const step = run.steps[index]!;
+    try {
+      const value = await kind.run(params.data, {
+        run: { id: run.id, workflowId: run.workflowId, version: run.version, input: run.input },
+        step: { id: spec.id, name: spec.name, attempt: step.attempt },
+        idempotencyKey: idempotencyKey(run, spec.id),
+        outputs: outputsOf(run),
+        answer: run.signals[spec.id],
+        signal,
+        log: this.o.log.child({ runId: run.id, stepId: spec.id }),
+        adapters: this.o.adapters,
+      });
+      return { ok: true, value };
+    } catch (err) {
+      if (timeout.aborted && !cancel.aborted) return { ok: false, error: { code: 'TIMEOUT', message: `The step took longer than ${timeoutMs} ms.`, retryable: true } };
+      if (cancel.aborted) return { ok: false, error: { code: 'CANCELLED', message: 'The run was cancelled.', retryable: false } };
+      if (err instanceof StepFailure) return { ok: false, error: { code: err.code, message: err.message, retryable: err.retryable } };
+      return { ok: false, error: { code: 'STEP_ERROR', message: err instanceof Error ? err.message : String(err), retryable: true } };
+    }
+  }
+}
