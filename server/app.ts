@@ -17,6 +17,10 @@ import { DocumentService } from './documents/DocumentService';
 import { apiRouter } from './http/api';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { presenceEventBus } from './rooms/worldEvents';
+import { Engine } from './workflows/engine/Engine';
+import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
+import { WorkflowService } from './workflows/WorkflowService';
+import { newId } from './worlds';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -63,6 +67,21 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const version = productVersion();
   const presence = new LocalPresence();
   const documents = new DocumentService(storage, presenceEventBus(() => presence), log);
+  const registry = new StepRegistry(BUILT_IN_STEPS);
+  const engine = new Engine({
+    store: storage.workflows,
+    registry,
+    adapters: {
+      fetch,
+      documentText: (id) => documents.text(id),
+      createDocument: (input) => documents.createGenerated(input),
+    },
+    log: log.child({ component: 'workflows' }),
+    concurrency: config.workflowConcurrency,
+    defaultStepTimeoutMs: config.stepTimeoutMs,
+    newId: () => newId(),
+  });
+  const workflowDeps = { workflows: new WorkflowService(storage.workflows, registry, engine), store: storage.workflows, engine, registry };
 
   const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });
   const gameServer = new Server({
@@ -73,7 +92,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     logger: log.child({ component: 'colyseus' }),
     express: (app) => {
       app.disable('x-powered-by');
-      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, log, version, startedAt, liveRooms }));
       serveClient(app, config.clientDir, log);
     },
   });
@@ -81,6 +100,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 
   await gameServer.listen(config.port, config.host);
+  await engine.start();
   const port = (transport.server!.address() as AddressInfo).port;
 
   let closed = false;
@@ -89,6 +109,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     async close() {
       if (closed) return;
       closed = true;
+      await engine.stop();
       await gameServer.gracefullyShutdown(false);
       await closeStorage(storage);
     },

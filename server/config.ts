@@ -19,6 +19,10 @@ const EnvSchema = z.object({
   HOLD_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   /** Largest upload accepted, in megabytes. */
   MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(25),
+  /** Workflow runs that may execute a step at the same time. */
+  WORKFLOW_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Time limit of a workflow step that sets none of its own. */
+  STEP_TIMEOUT_SECONDS: z.coerce.number().positive().max(7 * 86_400).default(300),
   /** When set, worlds and documents live in this MongoDB database instead of the embedded store. */
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a MongoDB connection string (mongodb://…)').optional(),
 });
@@ -33,6 +37,8 @@ export interface Config {
   readonly holdLeaseMs: number;
   readonly maxUploadBytes: number;
   readonly mongodbUri: string | undefined;
+  readonly workflowConcurrency: number;
+  readonly stepTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -62,5 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     holdLeaseMs: Math.round(e.HOLD_LEASE_SECONDS * 1000),
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     mongodbUri: e.MONGODB_URI,
+    workflowConcurrency: e.WORKFLOW_CONCURRENCY,
+    stepTimeoutMs: Math.round(e.STEP_TIMEOUT_SECONDS * 1000),
   });
 }

@@ -3,6 +3,7 @@
  * hash; uploads and deletions take turns so that a deletion never removes content an upload of
  * the same bytes has just come to rely on.
  */
+import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { ErrorCode, Quat, Vec3, describeIssues } from '../../shared/protocol';
@@ -127,6 +128,54 @@ export class DocumentService {
     } finally {
       await rm(file.path, { force: true });
     }
+  }
+
+  /** The text of a Markdown or plain-text document, for steps that read documents. */
+  async text(id: string): Promise<string> {
+    const { doc, stream } = await this.content(id);
+    if (doc.kind !== 'markdown' && doc.kind !== 'text') {
+      stream.destroy();
+      throw new AppError(ErrorCode.UNSUPPORTED_TYPE, `"${doc.title}" is ${doc.kind}, not text.`, 415);
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /**
+   * Creates a Markdown document made by the server (a workflow's results). The id comes from
+   * `key`, so asking twice with the same key returns the first document instead of a second one.
+   */
+  async createGenerated(input: { worldId: string; key: string; title: string; markdown: string; position?: [number, number, number] }): Promise<DocumentRecord> {
+    const id = `g${createHash('sha256').update(input.key).digest('hex').slice(0, 20)}`;
+    return this.exclusive(async () => {
+      const existing = await this.storage.store.getDocument(id);
+      if (existing) return existing;
+      if (!(await this.storage.store.getWorld(input.worldId))) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${input.worldId}".`, 404);
+      const bytes = Buffer.from(input.markdown, 'utf8');
+      const contentHash = createHash('sha256').update(bytes).digest('hex');
+      const count = (await this.storage.store.listDocuments(input.worldId)).length;
+      const doc: DocumentRecord = {
+        id,
+        worldId: input.worldId,
+        title: input.title.slice(0, MAX_TITLE_LENGTH),
+        kind: 'markdown',
+        mime: 'text/markdown',
+        size: bytes.length,
+        contentHash,
+        position: input.position ?? defaultPosition(count),
+        rotation: [0, 0, 0, 1],
+        scale: 1,
+        page: 1,
+        spread: 1,
+        createdAt: new Date().toISOString(),
+        createdBy: 'workflow',
+      };
+      await this.storage.blobs.putBytes(contentHash, bytes);
+      await this.storage.store.addDocument(doc);
+      this.events.publish(doc.worldId, { type: 'documentAdded', document: doc });
+      return doc;
+    });
   }
 
   async remove(id: string): Promise<void> {

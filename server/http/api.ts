@@ -8,11 +8,13 @@ import { AppError } from '../errors';
 import type { Logger } from '../log';
 import { createWorld } from '../worlds';
 import { documentRoutes } from './documents';
+import { runRoutes, workflowRoutes, type WorkflowRouteDeps } from './workflows';
 
 export interface ApiDeps {
   storage: Storage;
   documents: DocumentService;
   maxUploadBytes: number;
+  workflowDeps: WorkflowRouteDeps;
   log: Logger;
   version: string;
   startedAt: number;
@@ -27,6 +29,8 @@ export function apiRouter(deps: ApiDeps): Router {
   const store = deps.storage.store;
   api.use(express.json({ limit: MAX_JSON_BYTES }));
   api.use('/documents', documentRoutes({ documents: deps.documents, spoolDir: deps.storage.spoolDir, maxUploadBytes: deps.maxUploadBytes }));
+  api.use('/workflows', workflowRoutes(deps.workflowDeps));
+  api.use('/runs', runRoutes(deps.workflowDeps));
 
   api.get('/health', async (_req, res) => {
     const rooms = await deps.liveRooms();

@@ -1,0 +1,125 @@
+/** REST routes for workflows (/api/v3/workflows) and their runs (/api/v3/runs). */
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { ErrorCode } from '../../shared/protocol';
+import type { Engine } from '../workflows/engine/Engine';
+import type { RunRecord } from '../workflows/engine/runMachine';
+import { TERMINAL_RUN } from '../workflows/engine/runMachine';
+import type { StepRegistry } from '../workflows/steps';
+import { WORKFLOW_TEMPLATES } from '../workflows/templates';
+import type { WorkflowService } from '../workflows/WorkflowService';
+import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
+import { AppError } from '../errors';
+
+export interface WorkflowRouteDeps {
+  workflows: WorkflowService;
+  store: WorkflowStore;
+  engine: Engine;
+  registry: StepRegistry;
+}
+
+const ApprovalInput = z.strictObject({
+  step: z.string().min(1).max(40).optional(),
+  approved: z.boolean(),
+  by: z.string().trim().min(1).max(64).default('api'),
+  comment: z.string().max(1000).default(''),
+});
+
+async function runOr404(store: WorkflowStore, id: string): Promise<RunRecord> {
+  const run = await store.getRun(id);
+  if (!run) throw new AppError(ErrorCode.NOT_FOUND, `There is no run "${id.slice(0, 64)}".`, 404);
+  return run;
+}
+
+export function workflowRoutes({ workflows, store, engine, registry }: WorkflowRouteDeps): Router {
+  const r = express.Router();
+
+  r.get('/templates', (_req, res) => {
+    res.json({ templates: WORKFLOW_TEMPLATES.map(({ id, title, definition }) => ({ id, title, description: definition.description, definition })) });
+  });
+  r.get('/steps', (_req, res) => {
+    res.json({ steps: registry.describe() });
+  });
+  r.get('/', async (req, res) => {
+    const world = typeof req.query.world === 'string' ? req.query.world : undefined;
+    res.json({ workflows: await workflows.list(world) });
+  });
+  r.post('/', async (req, res) => {
+    res.status(201).json(await workflows.create(req.body, 'guest'));
+  });
+  r.get('/:id', async (req, res) => {
+    res.json(await workflows.get(req.params.id));
+  });
+  r.put('/:id', async (req, res) => {
+    res.json(await workflows.update(req.params.id, req.body, 'guest'));
+  });
+  r.delete('/:id', async (req, res) => {
+    await workflows.remove(req.params.id);
+    res.status(204).end();
+  });
+  r.get('/:id/versions', async (req, res) => {
+    res.json({ versions: await workflows.versions(req.params.id) });
+  });
+  r.post('/:id/rollback', async (req, res) => {
+    res.json(await workflows.rollback(req.params.id, (req.body as { version?: unknown } | undefined)?.version));
+  });
+  r.get('/:id/runs', async (req, res) => {
+    await workflows.get(req.params.id);
+    res.json({ runs: await store.listRuns(req.params.id) });
+  });
+  r.post('/:id/runs', async (req, res) => {
+    const runs = await workflows.startRuns(req.params.id, req.body);
+    res.status(201).json(runs.length === 1 && !(req.body as { inputs?: unknown })?.inputs ? { run: runs[0] } : { runs });
+  });
+  return r;
+}
+
+export function runRoutes({ store, engine }: WorkflowRouteDeps): Router {
+  const r = express.Router();
+
+  r.get('/:id', async (req, res) => {
+    res.json({ run: await runOr404(store, req.params.id) });
+  });
+
+  r.post('/:id/cancel', async (req, res) => {
+    await runOr404(store, req.params.id);
+    res.json({ run: await engine.cancel(req.params.id) });
+  });
+
+  r.post('/:id/approve', async (req, res) => {
+    const input = ApprovalInput.safeParse(req.body);
+    if (!input.success) throw new AppError(ErrorCode.BAD_REQUEST, 'Send { "approved": true|false, "comment"?: "…" }.', 400);
+    const run = await runOr404(store, req.params.id);
+    const waiting = input.data.step ?? run.steps.find((s) => s.status === 'waiting')?.stepId;
+    if (!waiting) throw new AppError(ErrorCode.CONFLICT, 'This run is not waiting for an approval.', 409);
+    const { step: _s, ...answer } = input.data;
+    const updated = await engine.signal(run.id, waiting, answer);
+    if (!updated) throw new AppError(ErrorCode.CONFLICT, `Step "${waiting}" cannot take an answer now.`, 409);
+    res.json({ run: updated });
+  });
+
+  /** Server-Sent Events: the run now, then every change until it finishes. */
+  r.get('/:id/events', async (req, res) => {
+    const run = await runOr404(store, req.params.id);
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    const send = (r: RunRecord) => res.write(`event: run\ndata: ${JSON.stringify(r)}\n\n`);
+    send(run);
+    if (TERMINAL_RUN.has(run.status)) {
+      res.end();
+      return;
+    }
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    const off = engine.onRun((r) => {
+      if (r.id !== run.id) return;
+      send(r);
+      if (TERMINAL_RUN.has(r.status)) close();
+    });
+    const close = () => {
+      off();
+      clearInterval(keepAlive);
+      res.end();
+    };
+    req.on('close', close);
+  });
+  return r;
+}

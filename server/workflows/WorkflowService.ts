@@ -1,0 +1,167 @@
+/**
+ * Workflow definitions and their versions: create (blank or from a template), edit (a new
+ * immutable version, refused when based on a stale one), rollback, delete, and starting runs
+ * pinned to the current version.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ErrorCode, describeIssues } from '../../shared/protocol';
+import { PRIORITIES, WorkflowDefinition } from '../../shared/model/workflow';
+import type { WorkflowRecord, WorkflowStore, WorkflowVersion } from '../adapters/storage/WorkflowStore';
+import { AppError } from '../errors';
+import { newId } from '../worlds';
+import type { Engine } from './engine/Engine';
+import type { RunRecord } from './engine/runMachine';
+import { WORKFLOW_TEMPLATES } from './templates';
+import type { StepRegistry } from './steps';
+
+export const CreateWorkflowInput = z.strictObject({
+  worldId: z.string().min(1).max(64).nullable().default(null),
+  template: z.string().max(64).optional(),
+  definition: z.unknown().optional(),
+  message: z.string().max(500).default('created'),
+});
+
+export const UpdateWorkflowInput = z.strictObject({
+  baseVersion: z.number().int().min(1),
+  definition: z.unknown(),
+  message: z.string().max(500).default(''),
+});
+
+export const StartRunInput = z.strictObject({
+  input: z.record(z.string(), z.unknown()).default({}),
+  /** One run per entry: a bulk run of the workflow over many inputs (e.g. documents). */
+  inputs: z.array(z.record(z.string(), z.unknown())).min(1).max(500).optional(),
+  priority: z.enum(PRIORITIES).default('normal'),
+});
+
+/** A stable hash of a definition: keys sorted, so equal definitions hash equal. */
+export function definitionHash(def: WorkflowDefinition): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(canonical(def))).digest('hex');
+}
+
+function bad(message: string): AppError {
+  return new AppError(ErrorCode.BAD_REQUEST, message, 400);
+}
+
+export class WorkflowService {
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: WorkflowStore,
+    private readonly registry: StepRegistry,
+    private readonly engine: Engine,
+  ) {}
+
+  /** Edits of workflows take turns, so two edits based on one version cannot both win. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(work, work);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Parses a definition and checks every step's parameters against its kind. */
+  validate(raw: unknown): WorkflowDefinition {
+    const parsed = WorkflowDefinition.safeParse(raw);
+    if (!parsed.success) throw bad(`The workflow is not valid: ${describeIssues(parsed.error)}`);
+    const steps = parsed.data.steps.map((step, i) => {
+      const check = this.registry.check(step.kind, step.params);
+      if (!check.ok) throw bad(`Step ${i + 1} ("${step.name}") is not valid: ${check.message}`);
+      return { ...step, params: check.params as Record<string, unknown> };
+    });
+    return { ...parsed.data, steps };
+  }
+
+  async get(id: string): Promise<{ workflow: WorkflowRecord; current: WorkflowVersion }> {
+    const workflow = await this.store.getWorkflow(id);
+    if (!workflow) throw new AppError(ErrorCode.NOT_FOUND, `There is no workflow "${id.slice(0, 64)}".`, 404);
+    const current = await this.store.getVersion(id, workflow.currentVersion);
+    if (!current) throw new AppError(ErrorCode.INTERNAL, `Version ${workflow.currentVersion} of this workflow is missing.`, 500);
+    return { workflow, current };
+  }
+
+  list(worldId?: string) {
+    return this.store.listWorkflows(worldId);
+  }
+
+  async create(raw: unknown, author: string): Promise<{ workflow: WorkflowRecord; current: WorkflowVersion }> {
+    const input = CreateWorkflowInput.safeParse(raw);
+    if (!input.success) throw bad(`Cannot create the workflow: ${describeIssues(input.error)}`);
+    let source = input.data.definition;
+    if (input.data.template !== undefined) {
+      const template = WORKFLOW_TEMPLATES.find((t) => t.id === input.data.template);
+      if (!template) throw bad(`There is no template "${input.data.template}" (known: ${WORKFLOW_TEMPLATES.map((t) => t.id).join(', ')}).`);
+      source = structuredClone(template.definition);
+    }
+    if (source === undefined) throw bad('Give the workflow a definition or a template.');
+    const definition = this.validate(source);
+    const now = new Date().toISOString();
+    const workflow: WorkflowRecord = { id: newId(), worldId: input.data.worldId, name: definition.name, currentVersion: 1, latestVersion: 1, createdAt: now, updatedAt: now };
+    const version: WorkflowVersion = { workflowId: workflow.id, version: 1, hash: definitionHash(definition), definition, author, message: input.data.message, createdAt: now };
+    await this.store.saveWorkflow(workflow, version);
+    return { workflow, current: version };
+  }
+
+  /** Saves an edit as a new version; refuses one made against a version that is no longer the newest. */
+  async update(id: string, raw: unknown, author: string): Promise<{ workflow: WorkflowRecord; current: WorkflowVersion }> {
+    const input = UpdateWorkflowInput.safeParse(raw);
+    if (!input.success) throw bad(`Cannot save the workflow: ${describeIssues(input.error)}`);
+    const definition = this.validate(input.data.definition);
+    return this.exclusive(async () => {
+      const { workflow, current } = await this.get(id);
+      if (input.data.baseVersion !== workflow.latestVersion) {
+        throw new AppError(
+          ErrorCode.CONFLICT,
+          `This workflow was changed to version ${workflow.latestVersion} while you edited version ${input.data.baseVersion}. Your draft was not saved and is kept; load version ${workflow.latestVersion}, re-apply your change and save again.`,
+          409,
+        );
+      }
+      const hash = definitionHash(definition);
+      if (hash === current.hash && workflow.currentVersion === workflow.latestVersion) return { workflow, current };
+      const now = new Date().toISOString();
+      const n = workflow.latestVersion + 1;
+      const version: WorkflowVersion = { workflowId: id, version: n, hash, definition, author, message: input.data.message, createdAt: now };
+      const updated = { ...workflow, name: definition.name, currentVersion: n, latestVersion: n, updatedAt: now };
+      await this.store.saveWorkflow(updated, version);
+      return { workflow: updated, current: version };
+    });
+  }
+
+  /** Makes an older version current again; new runs use it, runs already started keep theirs. */
+  async rollback(id: string, version: unknown): Promise<{ workflow: WorkflowRecord; current: WorkflowVersion }> {
+    const v = z.number().int().min(1).safeParse(version);
+    if (!v.success) throw bad('Say which version to roll back to: { "version": n }.');
+    return this.exclusive(async () => {
+      const { workflow } = await this.get(id);
+      const target = await this.store.getVersion(id, v.data);
+      if (!target) throw new AppError(ErrorCode.NOT_FOUND, `This workflow has no version ${v.data}.`, 404);
+      const updated = { ...workflow, name: target.definition.name, currentVersion: v.data, updatedAt: new Date().toISOString() };
+      await this.store.saveWorkflow(updated);
+      return { workflow: updated, current: target };
+    });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.get(id);
+    for (const run of await this.store.listUnfinishedRuns()) if (run.workflowId === id) await this.engine.cancel(run.id);
+    await this.store.deleteWorkflow(id);
+  }
+
+  async versions(id: string): Promise<WorkflowVersion[]> {
+    await this.get(id);
+    return this.store.listVersions(id);
+  }
+
+  /** Starts one run, or one per entry of `inputs`, on the current version. */
+  async startRuns(id: string, raw: unknown): Promise<RunRecord[]> {
+    const input = StartRunInput.safeParse(raw ?? {});
+    if (!input.success) throw bad(`Cannot start the run: ${describeIssues(input.error)}`);
+    const { workflow, current } = await this.get(id);
+    const inputs = input.data.inputs ?? [input.data.input];
+    const runs: RunRecord[] = [];
+    for (const one of inputs) runs.push(await this.engine.startRun(workflow.id, current.version, current.definition, one, input.data.priority));
+    return runs;
+  }
+}
