@@ -20,6 +20,7 @@ import { presenceEventBus } from './rooms/worldEvents';
 import { Engine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
 import { WorkflowService } from './workflows/WorkflowService';
+import { Scheduler } from './workflows/Scheduler';
 import { newId } from './worlds';
 
 export interface RunningApp {
@@ -81,7 +82,12 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     defaultStepTimeoutMs: config.stepTimeoutMs,
     newId: () => newId(),
   });
-  const workflowDeps = { workflows: new WorkflowService(storage.workflows, registry, engine), store: storage.workflows, engine, registry };
+  let workflowService!: WorkflowService;
+  const scheduler = new Scheduler(async (workflowId, schedule) => {
+    await workflowService.startRuns(workflowId, { input: schedule.input, priority: schedule.priority });
+  }, log.child({ component: 'scheduler' }));
+  workflowService = new WorkflowService(storage.workflows, registry, engine, scheduler);
+  const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry };
 
   const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });
   const gameServer = new Server({
@@ -101,6 +107,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
 
   await gameServer.listen(config.port, config.host);
   await engine.start();
+  await workflowService.startSchedules();
   const port = (transport.server!.address() as AddressInfo).port;
 
   let closed = false;
@@ -109,6 +116,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     async close() {
       if (closed) return;
       closed = true;
+      scheduler.stopAll();
       await engine.stop();
       await gameServer.gracefullyShutdown(false);
       await closeStorage(storage);

@@ -63,6 +63,9 @@ export function workflowRoutes({ workflows, store, engine, registry }: WorkflowR
   r.post('/:id/rollback', async (req, res) => {
     res.json(await workflows.rollback(req.params.id, (req.body as { version?: unknown } | undefined)?.version));
   });
+  r.put('/:id/schedule', async (req, res) => {
+    res.json(await workflows.setSchedule(req.params.id, req.body?.schedule ?? null));
+  });
   r.get('/:id/runs', async (req, res) => {
     await workflows.get(req.params.id);
     res.json({ runs: await store.listRuns(req.params.id) });

@@ -13,6 +13,7 @@ import { newId } from '../worlds';
 import type { Engine } from './engine/Engine';
 import type { RunRecord } from './engine/runMachine';
 import { WORKFLOW_TEMPLATES } from './templates';
+import { Schedule, nextFire, type Scheduler } from './Scheduler';
 import type { StepRegistry } from './steps';
 
 export const CreateWorkflowInput = z.strictObject({
@@ -53,7 +54,32 @@ export class WorkflowService {
     private readonly store: WorkflowStore,
     private readonly registry: StepRegistry,
     private readonly engine: Engine,
+    private readonly scheduler?: Scheduler,
   ) {}
+
+  /** Puts every stored schedule in force; called once at start. */
+  async startSchedules(): Promise<number> {
+    const scheduled = (await this.store.listWorkflows()).filter((w) => w.schedule);
+    for (const w of scheduled) this.scheduler?.set(w);
+    return scheduled.length;
+  }
+
+  /** Sets or clears (null) a workflow's schedule; answers when it will next run. */
+  async setSchedule(id: string, raw: unknown): Promise<{ workflow: WorkflowRecord; nextRunAt: string | null }> {
+    let schedule: Schedule | null = null;
+    if (raw !== null) {
+      const parsed = Schedule.safeParse(raw);
+      if (!parsed.success) throw bad(`Cannot set the schedule: ${describeIssues(parsed.error)}`);
+      schedule = parsed.data;
+    }
+    return this.exclusive(async () => {
+      const { workflow } = await this.get(id);
+      const updated = { ...workflow, schedule, updatedAt: new Date().toISOString() };
+      await this.store.saveWorkflow(updated);
+      this.scheduler?.set(updated);
+      return { workflow: updated, nextRunAt: schedule ? (nextFire(schedule, new Date())?.toISOString() ?? null) : null };
+    });
+  }
 
   /** Edits of workflows take turns, so two edits based on one version cannot both win. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -145,6 +171,7 @@ export class WorkflowService {
 
   async remove(id: string): Promise<void> {
     await this.get(id);
+    this.scheduler?.set({ id, schedule: null });
     for (const run of await this.store.listUnfinishedRuns()) if (run.workflowId === id) await this.engine.cancel(run.id);
     await this.store.deleteWorkflow(id);
   }

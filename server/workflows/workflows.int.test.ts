@@ -135,6 +135,26 @@ describe('workflows over REST', () => {
     expect((await api('POST', `/runs/${run.id}/approve`, { approved: true })).status).toBe(409);
   });
 
+  it('starts runs on a schedule until the schedule is cleared', async () => {
+    const wf = (await api('POST', '/workflows', { definition: twoSteps(1) })).body.workflow;
+    const bad = await api('PUT', `/workflows/${wf.id}/schedule`, { schedule: { cron: 'often' } });
+    expect(bad.status).toBe(400);
+    const set = await api('PUT', `/workflows/${wf.id}/schedule`, { schedule: { everyMs: 1000, input: { n: 1 } } });
+    expect(set.status).toBe(200);
+    expect(Date.parse(set.body.nextRunAt)).toBeGreaterThan(Date.now());
+    const deadline = Date.now() + 5000;
+    while ((await api('GET', `/workflows/${wf.id}/runs`)).body.runs.length < 2) {
+      if (Date.now() > deadline) throw new Error('the schedule did not start runs');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const cleared = await api('PUT', `/workflows/${wf.id}/schedule`, { schedule: null });
+    expect(cleared.body.nextRunAt).toBeNull();
+    const count = (await api('GET', `/workflows/${wf.id}/runs`)).body.runs.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await api('GET', `/workflows/${wf.id}/runs`)).body.runs.length).toBe(count);
+    expect((await api('GET', `/workflows/${wf.id}/runs`)).body.runs[0].input).toEqual({ n: 1 });
+  });
+
   it('starts a bulk run per input and cancels a running one', async () => {
     const wf = (await api('POST', '/workflows', { definition: twoSteps(5_000) })).body.workflow;
     const bulk = await api('POST', `/workflows/${wf.id}/runs`, { inputs: [{ n: 1 }, { n: 2 }, { n: 3 }], priority: 'high' });

@@ -11,6 +11,8 @@ export interface WorkflowRecord {
   currentVersion: number;
   /** The newest version; edits must be based on it. */
   latestVersion: number;
+  /** Starts runs on a cron pattern or an interval (see Scheduler); null when unscheduled. */
+  schedule?: { cron?: string; everyMs?: number; input: Record<string, unknown>; priority: string } | null;
   createdAt: string;
   updatedAt: string;
 }

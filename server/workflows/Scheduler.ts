@@ -1,0 +1,74 @@
+/**
+ * Starts runs of workflows on a schedule: a cron pattern (croner) or a fixed interval. Schedules
+ * live on the workflow record, so they survive restarts; a time missed while the server was down
+ * is not made up (the next one runs).
+ */
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { PRIORITIES } from '../../shared/model/workflow';
+import type { WorkflowRecord } from '../adapters/storage/WorkflowStore';
+import type { Logger } from '../log';
+
+export const Schedule = z
+  .strictObject({
+    cron: z.string().min(9).max(120).optional(),
+    everyMs: z.number().int().min(1000).max(31 * 86_400_000).optional(),
+    input: z.record(z.string(), z.unknown()).default({}),
+    priority: z.enum(PRIORITIES).default('normal'),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.cron === undefined) === (s.everyMs === undefined)) ctx.addIssue({ code: 'custom', message: 'give either "cron" or "everyMs", not both' });
+    const error = s.cron === undefined ? undefined : cronError(s.cron);
+    if (error) ctx.addIssue({ code: 'custom', path: ['cron'], message: `the cron pattern is not valid: ${error}` });
+  });
+export type Schedule = z.output<typeof Schedule>;
+
+function cronError(pattern: string): string | undefined {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** When a schedule next fires after `from`, or undefined if never. */
+export function nextFire(schedule: Schedule, from: Date): Date | undefined {
+  if (schedule.everyMs !== undefined) return new Date(from.getTime() + schedule.everyMs);
+  const cron = new Cron(schedule.cron!, { paused: true });
+  const next = cron.nextRun(from) ?? undefined;
+  cron.stop();
+  return next;
+}
+
+export class Scheduler {
+  private readonly jobs = new Map<string, { stop(): void }>();
+
+  constructor(
+    private readonly fire: (workflowId: string, schedule: Schedule) => Promise<void>,
+    private readonly log: Logger,
+  ) {}
+
+  /** Puts a workflow's schedule in force (or removes it when it has none). */
+  set(workflow: Pick<WorkflowRecord, 'id' | 'schedule'>): void {
+    this.jobs.get(workflow.id)?.stop();
+    this.jobs.delete(workflow.id);
+    const parsed = workflow.schedule ? Schedule.safeParse(workflow.schedule) : undefined;
+    if (!parsed?.success) return;
+    const schedule = parsed.data;
+    const run = () =>
+      void this.fire(workflow.id, schedule).catch((err: unknown) => this.log.error({ err, workflowId: workflow.id }, 'scheduled run could not start'));
+    if (schedule.cron !== undefined) {
+      const cron = new Cron(schedule.cron, { protect: true }, run);
+      this.jobs.set(workflow.id, { stop: () => cron.stop() });
+    } else {
+      const timer = setInterval(run, schedule.everyMs);
+      this.jobs.set(workflow.id, { stop: () => clearInterval(timer) });
+    }
+  }
+
+  stopAll(): void {
+    for (const job of this.jobs.values()) job.stop();
+    this.jobs.clear();
+  }
+}
