@@ -67,7 +67,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const startedAt = Date.now();
   const version = productVersion();
   const presence = new LocalPresence();
-  const documents = new DocumentService(storage, presenceEventBus(() => presence), log);
+  const events = presenceEventBus(() => presence);
+  const documents = new DocumentService(storage, events, log);
   const registry = new StepRegistry(BUILT_IN_STEPS);
   const engine = new Engine({
     store: storage.workflows,
@@ -86,7 +87,11 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const scheduler = new Scheduler(async (workflowId, schedule) => {
     await workflowService.startRuns(workflowId, { input: schedule.input, priority: schedule.priority });
   }, log.child({ component: 'scheduler' }));
-  workflowService = new WorkflowService(storage.workflows, registry, engine, scheduler);
+  workflowService = new WorkflowService(storage.workflows, registry, engine, scheduler, events);
+  // runs started in a world show their progress there
+  engine.onRun((run) => {
+    if (typeof run.input.worldId === 'string') events.publish(run.input.worldId, { type: 'runChanged', run });
+  });
   const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry };
 
   const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });
@@ -102,7 +107,16 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       serveClient(app, config.clientDir, log);
     },
   });
-  const roomDeps = { store: storage.store, blobs: storage.blobs, log, reconnectSeconds: config.reconnectSeconds, holdLeaseMs: config.holdLeaseMs };
+  const roomDeps = {
+    store: storage.store,
+    blobs: storage.blobs,
+    log,
+    reconnectSeconds: config.reconnectSeconds,
+    holdLeaseMs: config.holdLeaseMs,
+    workflows: workflowService,
+    workflowStore: storage.workflows,
+    engine,
+  };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 
   await gameServer.listen(config.port, config.host);

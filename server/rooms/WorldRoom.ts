@@ -26,6 +26,11 @@ import { newId } from '../worlds';
 import { PREVIEW_CHARS, applyEffect, setPose, toAnnotationState, toDocumentState } from './stateSync';
 import { worldChannel, type WorldEvent } from './worldEvents';
 import { WorldWriter } from './WorldWriter';
+import { applyRun, setWorkflow } from './workflowSync';
+import type { WorkflowService } from '../workflows/WorkflowService';
+import type { Engine } from '../workflows/engine/Engine';
+import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
+import { AppError } from '../errors';
 
 export interface WorldRoomDeps {
   store: Store;
@@ -33,7 +38,13 @@ export interface WorldRoomDeps {
   log: Logger;
   reconnectSeconds: number;
   holdLeaseMs: number;
+  workflows: WorkflowService;
+  workflowStore: WorkflowStore;
+  engine: Engine;
 }
+
+type Command = Extract<Effect, { op: 'runStart' | 'runCancel' | 'runAnswer' }>;
+const isCommand = (e: Effect): e is Command => e.op === 'runStart' || e.op === 'runCancel' || e.op === 'runAnswer';
 
 /**
  * Numeric codes of refused joins. They are HTTP statuses because a refusal in onCreate travels back
@@ -80,6 +91,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private readonly view: WorldView = {
     document: (id) => this.state.documents.get(id),
     note: (id) => this.state.annotations.get(id),
+    workflow: (id) => this.state.workflows.get(id),
+    run: (id) => this.state.runs.get(id),
   };
   private readonly onWorldEvent = (event: WorldEvent) => void this.handleWorldEvent(event);
 
@@ -103,6 +116,10 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     for (const note of await this.deps.store.listAnnotations(world.id)) {
       state.annotations.set(note.id, toAnnotationState(note));
       this.writer.knowNote(note);
+    }
+    for (const workflow of await this.deps.workflows.list(world.id)) {
+      await this.loadWorkflow(state, workflow.id);
+      for (const run of await this.deps.workflowStore.listRuns(workflow.id, 5)) applyRun(state, run);
     }
     this.setState(state);
 
@@ -182,7 +199,52 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     const actor: Actor = { id: client.sessionId, name: participant.name, colour: participant.colour, newId: () => newId() };
     const decision = decide(this.view, actor, parsed.data);
     if (!decision.ok) return this.refuse(client, decision.code, decision.message, type);
-    this.applyAll(decision.effects);
+    this.applyAll(decision.effects, client);
+  }
+
+  /** Hands a workflow command to the engine; a failure goes back to the participant who asked. */
+  private async command(effect: Command, client?: Client): Promise<void> {
+    try {
+      switch (effect.op) {
+        case 'runStart': {
+          const input: Record<string, unknown> = { worldId: this.world.id, startedBy: effect.by };
+          if (effect.documentId) input.documentId = effect.documentId;
+          const [run] = await this.deps.workflows.startRuns(effect.workflowId, { input, priority: effect.priority });
+          if (run) applyRun(this.state, run);
+          return;
+        }
+        case 'runCancel':
+          await this.deps.engine.cancel(effect.runId);
+          return;
+        case 'runAnswer': {
+          const waiting = this.state.runs.get(effect.runId)?.steps.find((s) => s.status === 'waiting');
+          const done = waiting && (await this.deps.engine.signal(effect.runId, waiting.id, { approved: effect.approved, by: effect.by, comment: effect.comment }));
+          if (!done && client) this.refuse(client, ErrorCode.RUN_NOT_WAITING, 'That run is no longer waiting for an answer.', 'runAnswer');
+          return;
+        }
+        default: {
+          const unreachable: never = effect;
+          throw new Error(`unknown command ${JSON.stringify(unreachable)}`);
+        }
+      }
+    } catch (err) {
+      this.log.warn({ err, op: effect.op }, 'workflow command refused');
+      if (client) {
+        const message = err instanceof AppError ? err.message : 'The workflow could not do that; it has been logged.';
+        this.refuse(client, err instanceof AppError ? err.code : ErrorCode.INTERNAL, message, effect.op);
+      }
+    }
+  }
+
+  private async loadWorkflow(state: WorldState, workflowId: string): Promise<void> {
+    try {
+      const { workflow, current } = await this.deps.workflows.get(workflowId);
+      if (workflow.worldId === this.world.id) setWorkflow(state, workflow, current);
+      else state.workflows.delete(workflowId);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) state.workflows.delete(workflowId);
+      else throw err;
+    }
   }
 
   private refuse(client: Client, code: IntentError['code'], message: string, intent: string | null): void {
@@ -190,8 +252,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     client.send(ServerEvent.ERROR, error);
   }
 
-  private applyAll(effects: Effect[]): void {
-    for (const effect of effects) this.writer.persist(applyEffect(this.state, effect));
+  private applyAll(effects: Effect[], client?: Client): void {
+    for (const effect of effects) {
+      if (isCommand(effect)) void this.command(effect, client);
+      else this.writer.persist(applyEffect(this.state, effect));
+    }
   }
 
   private expireHolds(): void {
@@ -217,6 +282,12 @@ export class WorldRoom extends Room<{ state: WorldState }> {
         for (const id of notes) this.state.annotations.delete(id);
         return;
       }
+      case 'workflowChanged':
+        await this.loadWorkflow(this.state, event.workflowId);
+        return;
+      case 'runChanged':
+        applyRun(this.state, event.run);
+        return;
       default: {
         const unreachable: never = event;
         this.log.warn({ event: unreachable }, 'unknown world event');

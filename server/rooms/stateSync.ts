@@ -75,6 +75,11 @@ export function applyEffect(state: WorldState, effect: Effect): Persist {
     case 'noteDelete':
       state.annotations.delete(effect.noteId);
       return { kind: 'noteDelete', noteId: effect.noteId };
+    case 'runStart':
+    case 'runCancel':
+    case 'runAnswer':
+      // commands for the workflow engine: the room carries them out; the state follows the run
+      return NONE;
     default: {
       const unreachable: never = effect;
       throw new Error(`unhandled effect ${JSON.stringify(unreachable)}`);

@@ -4,8 +4,13 @@
  */
 import type { Presence } from '@colyseus/core';
 import type { DocumentRecord } from '../../shared/model/documents';
+import type { RunRecord } from '../workflows/engine/runMachine';
 
-export type WorldEvent = { type: 'documentAdded'; document: DocumentRecord } | { type: 'documentRemoved'; documentId: string };
+export type WorldEvent =
+  | { type: 'documentAdded'; document: DocumentRecord }
+  | { type: 'documentRemoved'; documentId: string }
+  | { type: 'workflowChanged'; workflowId: string }
+  | { type: 'runChanged'; run: RunRecord };
 
 export const worldChannel = (worldId: string) => `world:${worldId}`;
 

@@ -14,6 +14,7 @@ import type { Engine } from './engine/Engine';
 import type { RunRecord } from './engine/runMachine';
 import { WORKFLOW_TEMPLATES } from './templates';
 import { Schedule, nextFire, type Scheduler } from './Scheduler';
+import type { WorldEventBus } from '../rooms/worldEvents';
 import type { StepRegistry } from './steps';
 
 export const CreateWorkflowInput = z.strictObject({
@@ -55,7 +56,13 @@ export class WorkflowService {
     private readonly registry: StepRegistry,
     private readonly engine: Engine,
     private readonly scheduler?: Scheduler,
+    private readonly events?: WorldEventBus,
   ) {}
+
+  /** Tells the workflow's world (if it stands in one) that it changed. */
+  private announce(workflow: Pick<WorkflowRecord, 'id' | 'worldId'>): void {
+    if (workflow.worldId) this.events?.publish(workflow.worldId, { type: 'workflowChanged', workflowId: workflow.id });
+  }
 
   /** Puts every stored schedule in force; called once at start. */
   async startSchedules(): Promise<number> {
@@ -127,6 +134,7 @@ export class WorkflowService {
     const workflow: WorkflowRecord = { id: newId(), worldId: input.data.worldId, name: definition.name, currentVersion: 1, latestVersion: 1, createdAt: now, updatedAt: now };
     const version: WorkflowVersion = { workflowId: workflow.id, version: 1, hash: definitionHash(definition), definition, author, message: input.data.message, createdAt: now };
     await this.store.saveWorkflow(workflow, version);
+    this.announce(workflow);
     return { workflow, current: version };
   }
 
@@ -151,6 +159,7 @@ export class WorkflowService {
       const version: WorkflowVersion = { workflowId: id, version: n, hash, definition, author, message: input.data.message, createdAt: now };
       const updated = { ...workflow, name: definition.name, currentVersion: n, latestVersion: n, updatedAt: now };
       await this.store.saveWorkflow(updated, version);
+      this.announce(updated);
       return { workflow: updated, current: version };
     });
   }
@@ -165,15 +174,17 @@ export class WorkflowService {
       if (!target) throw new AppError(ErrorCode.NOT_FOUND, `This workflow has no version ${v.data}.`, 404);
       const updated = { ...workflow, name: target.definition.name, currentVersion: v.data, updatedAt: new Date().toISOString() };
       await this.store.saveWorkflow(updated);
+      this.announce(updated);
       return { workflow: updated, current: target };
     });
   }
 
   async remove(id: string): Promise<void> {
-    await this.get(id);
+    const { workflow } = await this.get(id);
     this.scheduler?.set({ id, schedule: null });
     for (const run of await this.store.listUnfinishedRuns()) if (run.workflowId === id) await this.engine.cancel(run.id);
     await this.store.deleteWorkflow(id);
+    this.announce(workflow);
   }
 
   async versions(id: string): Promise<WorkflowVersion[]> {

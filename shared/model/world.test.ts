@@ -4,7 +4,12 @@ import { decide as decideAs, expiredHolds, normaliseQuat, releaseAllHeldBy, type
 
 function world(docs: Record<string, string>, notes: Record<string, string> = {}): WorldView {
   const map = new Map<string, DocumentView>(Object.entries(docs).map(([id, heldBy]) => [id, { heldBy }]));
-  return { document: (id) => map.get(id), note: (id) => (notes[id] ? { documentId: notes[id]! } : undefined) };
+  return {
+    document: (id) => map.get(id),
+    note: (id) => (notes[id] ? { documentId: notes[id]! } : undefined),
+    workflow: (id) => (id === 'wf1' ? {} : undefined),
+    run: (id) => ({ r1: { status: 'waiting' }, r2: { status: 'running' }, r3: { status: 'succeeded' } })[id],
+  };
 }
 
 let nextId = 0;
@@ -101,6 +106,29 @@ describe('pages and notes', () => {
     expect(Intent.safeParse({ type: 'noteAdd', docId: 'd1', page: 1, u: 0, v: 0, text: '\u0001 ' }).success).toBe(false);
     expect(Intent.safeParse({ type: 'noteAdd', docId: 'd1', page: 1, u: 0, v: 0, text: 'x'.repeat(501) }).success).toBe(false);
     expect(Intent.safeParse({ type: 'noteAdd', docId: 'd1', page: 1, u: 2, v: 0, text: 'off the page' }).success).toBe(false);
+  });
+});
+
+describe('workflow intents', () => {
+  it('starts a run of a workflow of this world, on a document of this world', () => {
+    expect(decide(world({ d1: '' }), 'ann', { type: 'runStart', workflowId: 'wf1', documentId: 'd1', priority: 'high' })).toEqual({
+      ok: true,
+      effects: [{ op: 'runStart', workflowId: 'wf1', documentId: 'd1', priority: 'high', by: 'ANN' }],
+    });
+    expect(decide(world({}), 'ann', { type: 'runStart', workflowId: 'wf9', priority: 'normal' })).toMatchObject({ ok: false, code: ErrorCode.WORKFLOW_NOT_FOUND });
+    expect(decide(world({}), 'ann', { type: 'runStart', workflowId: 'wf1', documentId: 'dx', priority: 'normal' })).toMatchObject({
+      ok: false,
+      code: ErrorCode.DOCUMENT_NOT_FOUND,
+    });
+  });
+
+  it('answers only a waiting run and cancels only an unfinished one', () => {
+    const w = world({});
+    expect(decide(w, 'ann', { type: 'runAnswer', runId: 'r1', approved: true, comment: '' })).toMatchObject({ ok: true });
+    expect(decide(w, 'ann', { type: 'runAnswer', runId: 'r2', approved: true, comment: '' })).toMatchObject({ ok: false, code: ErrorCode.RUN_NOT_WAITING });
+    expect(decide(w, 'ann', { type: 'runAnswer', runId: 'r9', approved: true, comment: '' })).toMatchObject({ ok: false, code: ErrorCode.RUN_NOT_FOUND });
+    expect(decide(w, 'ann', { type: 'runCancel', runId: 'r2' })).toMatchObject({ ok: true });
+    expect(decide(w, 'ann', { type: 'runCancel', runId: 'r3' })).toMatchObject({ ok: false, code: ErrorCode.RUN_NOT_WAITING });
   });
 });
 

@@ -13,10 +13,16 @@ export interface NoteView {
   readonly documentId: string;
 }
 
+export interface RunView {
+  readonly status: string;
+}
+
 /** What the rules need to know about a world. */
 export interface WorldView {
   document(id: string): DocumentView | undefined;
   note(id: string): NoteView | undefined;
+  workflow(id: string): object | undefined;
+  run(id: string): RunView | undefined;
 }
 
 /** Who is acting, and what the rules may need from the room to act (new ids). */
@@ -45,7 +51,11 @@ export type Effect =
   | { op: 'page'; docId: string; page: number; spread?: number }
   | { op: 'noteAdd'; note: NewNote }
   | { op: 'noteEdit'; noteId: string; text?: string; colour?: string; u?: number; v?: number }
-  | { op: 'noteDelete'; noteId: string };
+  | { op: 'noteDelete'; noteId: string }
+  /** Work the room hands to the workflow engine; its progress comes back as run updates. */
+  | { op: 'runStart'; workflowId: string; documentId?: string; priority: 'low' | 'normal' | 'high' | 'critical'; by: string }
+  | { op: 'runCancel'; runId: string; by: string }
+  | { op: 'runAnswer'; runId: string; approved: boolean; comment: string; by: string };
 
 export type Decision =
   | { ok: true; effects: Effect[] }
@@ -125,6 +135,27 @@ export function decide(world: WorldView, who: Actor, intent: Intent): Decision {
     case 'noteDelete': {
       if (!world.note(intent.noteId)) return refuse(ErrorCode.NOTE_NOT_FOUND, 'That note has already been deleted.');
       return accept({ op: 'noteDelete', noteId: intent.noteId });
+    }
+    case 'runStart': {
+      if (!world.workflow(intent.workflowId)) return refuse(ErrorCode.WORKFLOW_NOT_FOUND, 'That workflow is not in this world.');
+      if (intent.documentId !== undefined && !world.document(intent.documentId)) {
+        return refuse(ErrorCode.DOCUMENT_NOT_FOUND, `No document "${intent.documentId}" in this world.`);
+      }
+      const effect: Effect = { op: 'runStart', workflowId: intent.workflowId, priority: intent.priority, by: who.name };
+      if (intent.documentId !== undefined) effect.documentId = intent.documentId;
+      return accept(effect);
+    }
+    case 'runCancel': {
+      const run = world.run(intent.runId);
+      if (!run) return refuse(ErrorCode.RUN_NOT_FOUND, 'That run is not in this world.');
+      if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return refuse(ErrorCode.RUN_NOT_WAITING, `That run has already ${run.status}.`);
+      return accept({ op: 'runCancel', runId: intent.runId, by: who.name });
+    }
+    case 'runAnswer': {
+      const run = world.run(intent.runId);
+      if (!run) return refuse(ErrorCode.RUN_NOT_FOUND, 'That run is not in this world.');
+      if (run.status !== 'waiting') return refuse(ErrorCode.RUN_NOT_WAITING, 'That run is not waiting for an answer.');
+      return accept({ op: 'runAnswer', runId: intent.runId, approved: intent.approved, comment: intent.comment, by: who.name });
     }
     default: {
       const unreachable: never = intent;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MAX_NOTE_LENGTH, MAX_SPREAD } from '../model/documents';
 
 /** Bumped whenever an intent, event or state field changes shape. Checked at join. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Room name the world rooms are registered under. */
 export const WORLD_ROOM = 'world';
@@ -19,6 +19,9 @@ export const ErrorCode = {
   HELD_BY_OTHER: 'HELD_BY_OTHER',
   NOT_HOLDER: 'NOT_HOLDER',
   NOTE_NOT_FOUND: 'NOTE_NOT_FOUND',
+  WORKFLOW_NOT_FOUND: 'WORKFLOW_NOT_FOUND',
+  RUN_NOT_FOUND: 'RUN_NOT_FOUND',
+  RUN_NOT_WAITING: 'RUN_NOT_WAITING',
   UNSUPPORTED_TYPE: 'UNSUPPORTED_TYPE',
   TOO_LARGE: 'TOO_LARGE',
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
@@ -102,6 +105,22 @@ export const NoteEditIntent = z.strictObject({
 });
 export const NoteDeleteIntent = z.strictObject({ type: z.literal('noteDelete'), noteId: EntityId });
 
+export const RunStartIntent = z.strictObject({
+  type: z.literal('runStart'),
+  workflowId: EntityId,
+  /** The document to run it on, e.g. the one dropped on the chain's start node. */
+  documentId: EntityId.optional(),
+  priority: z.enum(['low', 'normal', 'high', 'critical']).default('normal'),
+});
+export const RunCancelIntent = z.strictObject({ type: z.literal('runCancel'), runId: EntityId });
+/** An approve/reject for a run waiting at an approval step. */
+export const RunAnswerIntent = z.strictObject({
+  type: z.literal('runAnswer'),
+  runId: EntityId,
+  approved: z.boolean(),
+  comment: z.string().max(1000).default(''),
+});
+
 export const Intent = z.discriminatedUnion('type', [
   PoseIntent,
   GrabIntent,
@@ -111,10 +130,25 @@ export const Intent = z.discriminatedUnion('type', [
   NoteAddIntent,
   NoteEditIntent,
   NoteDeleteIntent,
+  RunStartIntent,
+  RunCancelIntent,
+  RunAnswerIntent,
 ]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentType = Intent['type'];
-export const INTENT_TYPES: readonly IntentType[] = ['pose', 'grab', 'move', 'release', 'page', 'noteAdd', 'noteEdit', 'noteDelete'];
+export const INTENT_TYPES: readonly IntentType[] = [
+  'pose',
+  'grab',
+  'move',
+  'release',
+  'page',
+  'noteAdd',
+  'noteEdit',
+  'noteDelete',
+  'runStart',
+  'runCancel',
+  'runAnswer',
+];
 
 export function isIntentType(type: unknown): type is IntentType {
   return typeof type === 'string' && (INTENT_TYPES as readonly string[]).includes(type);

@@ -80,6 +80,61 @@ export const AnnotationState = schema(
 );
 export type AnnotationState = SchemaType<typeof AnnotationState>;
 
+/** A step of a workflow's current version, as the chain in the world shows it. */
+export const ChainStepState = schema(
+  {
+    id: t.string(),
+    kind: t.string(),
+    name: t.string(),
+  },
+  'ChainStepState',
+);
+export type ChainStepState = SchemaType<typeof ChainStepState>;
+
+/** A workflow that stands in this world as a chain of step nodes. */
+export const WorkflowState = schema(
+  {
+    id: t.string(),
+    name: t.string(),
+    version: t.uint32(),
+    latestVersion: t.uint32(),
+    steps: t.array(ChainStepState),
+  },
+  'WorkflowState',
+);
+export type WorkflowState = SchemaType<typeof WorkflowState>;
+
+/** Where one step of a run is. */
+export const RunStepState = schema(
+  {
+    id: t.string(),
+    status: t.string(),
+    attempt: t.uint8(),
+    /** Why it failed, or what it is waiting for. */
+    detail: t.string(),
+    /** A document the step produced (e.g. a result panel), if any. */
+    documentId: t.string(),
+  },
+  'RunStepState',
+);
+export type RunStepState = SchemaType<typeof RunStepState>;
+
+/** A recent run of one of this world's workflows. */
+export const RunState = schema(
+  {
+    id: t.string(),
+    workflowId: t.string(),
+    version: t.uint32(),
+    status: t.string(),
+    priority: t.string(),
+    documentId: t.string(),
+    steps: t.array(RunStepState),
+    updatedAt: t.float64(),
+  },
+  'RunState',
+);
+export type RunState = SchemaType<typeof RunState>;
+
 export const WorldState = schema(
   {
     worldId: t.string(),
@@ -88,6 +143,8 @@ export const WorldState = schema(
     participants: t.map(ParticipantState),
     documents: t.map(DocumentState),
     annotations: t.map(AnnotationState),
+    workflows: t.map(WorkflowState),
+    runs: t.map(RunState),
   },
   'WorldState',
 );

@@ -1,0 +1,71 @@
+/** Mirrors a world's workflows and their recent runs into the room state, for the 3D chains. */
+import type { WorkflowRecord, WorkflowVersion } from '../adapters/storage/WorkflowStore';
+import type { RunRecord } from '../workflows/engine/runMachine';
+import { ChainStepState, RunState, RunStepState, WorkflowState, type WorldState } from '../../shared/schema/WorldState';
+
+/** Runs kept in the state per world; older finished ones drop out (the API keeps them all). */
+export const RECENT_RUNS = 20;
+
+export function setWorkflow(state: WorldState, workflow: WorkflowRecord, current: WorkflowVersion): void {
+  const w = new WorkflowState();
+  w.id = workflow.id;
+  w.name = workflow.name;
+  w.version = current.version;
+  w.latestVersion = workflow.latestVersion;
+  for (const step of current.definition.steps) {
+    const s = new ChainStepState();
+    s.id = step.id;
+    s.kind = step.kind;
+    s.name = step.name;
+    w.steps.push(s);
+  }
+  state.workflows.set(workflow.id, w);
+}
+
+/** Short text for a step's state: why it failed, or what it waits for. */
+function detailOf(run: RunRecord, stepId: string): string {
+  const step = run.steps.find((s) => s.stepId === stepId)!;
+  if (step.error) return step.error.message.slice(0, 200);
+  if (step.status === 'waiting') {
+    const line = [...run.log].reverse().find((l) => l.stepId === stepId && l.message.startsWith('waiting'));
+    return line ? line.message.replace(/^waiting: /, '').slice(0, 200) : 'waiting';
+  }
+  if (step.status === 'retrying' && step.nextAttemptAt) return `retrying at ${new Date(step.nextAttemptAt).toISOString()}`;
+  return '';
+}
+
+export function applyRun(state: WorldState, run: RunRecord): void {
+  let r = state.runs.get(run.id);
+  if (!r) {
+    r = new RunState();
+    r.id = run.id;
+    r.workflowId = run.workflowId;
+    r.version = run.version;
+    r.priority = run.priority;
+    r.documentId = typeof run.input.documentId === 'string' ? run.input.documentId : '';
+    for (const step of run.steps) {
+      const s = new RunStepState();
+      s.id = step.stepId;
+      r.steps.push(s);
+    }
+    state.runs.set(run.id, r);
+  }
+  r.status = run.status;
+  r.updatedAt = run.updatedAt;
+  run.steps.forEach((step, i) => {
+    const s = r.steps[i];
+    if (!s) return;
+    s.status = step.status;
+    s.attempt = Math.min(255, step.attempt);
+    s.detail = detailOf(run, step.stepId);
+    const out = step.output as { documentId?: unknown } | undefined;
+    s.documentId = typeof out?.documentId === 'string' ? out.documentId : '';
+  });
+  prune(state);
+}
+
+function prune(state: WorldState): void {
+  if (state.runs.size <= RECENT_RUNS) return;
+  const finished = [...state.runs.values()].filter((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status)).sort((a, b) => a.updatedAt - b.updatedAt);
+  for (const r of finished.slice(0, state.runs.size - RECENT_RUNS)) state.runs.delete(r.id);
+}

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../shared/protocol';
+import { bootServer, type BootedServer } from '../testing/bootServer';
+import { createWorld, joinWorld, until, type TestParticipant } from '../testing/clients';
+
+const started: BootedServer[] = [];
+afterEach(async () => {
+  for (const s of started.splice(0)) await s.stop({ kill: true });
+});
+
+async function boot(dataDir?: string) {
+  const s = await bootServer({ dataDir });
+  started.push(s);
+  return s;
+}
+
+const state = (p: TestParticipant) => p.room.state as any;
+const runOf = (p: TestParticipant) => [...state(p).runs.values()][0];
+const stepStatuses = (p: TestParticipant) => runOf(p)?.steps.map((s: any) => s.status).join(',');
+
+async function createWorkflow(base: string, worldId: string, template: string) {
+  const res = await fetch(`${base}/api/v3/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ worldId, template }) });
+  return ((await res.json()) as any).workflow as { id: string };
+}
+
+describe('workflows in a world', () => {
+  it('shows the chain, runs it on a document, waits for an approval from the world, and survives a restart while waiting', async () => {
+    const first = await boot();
+    const world = await createWorld(first.url);
+    const ann = await joinWorld(first.url, world.id, 'Ann');
+    const wf = await createWorkflow(first.url, world.id, 'review-approve');
+    await until('the chain in the world', () => state(ann).workflows.has(wf.id));
+    expect(state(ann).workflows.get(wf.id).steps.map((s: any) => s.kind)).toEqual(['transform', 'approval', 'present']);
+
+    const doc = ann.docIds().find((id) => state(ann).documents.get(id).title === 'Service contract')!;
+    ann.sendRaw('runStart', { type: 'runStart', workflowId: wf.id, documentId: doc });
+    await until('the run to wait for approval', () => stepStatuses(ann) === 'succeeded,waiting,pending', 10_000);
+    const run = runOf(ann);
+    expect(run).toMatchObject({ status: 'waiting', documentId: doc, version: 1 });
+    expect(run.steps[1].detail).toMatch(/Approve this document/);
+
+    // the server dies while the run waits; the answer comes after the restart
+    await first.stop({ kill: true });
+    const second = await boot(first.dataDir);
+    const bob = await joinWorld(second.url, world.id, 'Bob');
+    await until('the waiting run after the restart', () => runOf(bob)?.status === 'waiting');
+    bob.sendRaw('runAnswer', { type: 'runAnswer', runId: run.id, approved: true, comment: 'ok' });
+    await until('the run to finish', () => runOf(bob)?.status === 'succeeded', 10_000);
+    const resultDoc = runOf(bob).steps[2].documentId;
+    expect(resultDoc).not.toBe('');
+    await until('the result panel', () => bob.doc(resultDoc) !== undefined);
+    expect(state(bob).documents.get(resultDoc).title).toBe('Approved');
+    await bob.room.leave();
+  });
+
+  it('refuses workflow intents that do not fit the world, with a reason', async () => {
+    const server = await boot();
+    const world = await createWorld(server.url);
+    const other = await createWorld(server.url);
+    const elsewhere = await createWorkflow(server.url, other.id, 'document-pipeline');
+    const ann = await joinWorld(server.url, world.id, 'Ann');
+    ann.sendRaw('runStart', { type: 'runStart', workflowId: elsewhere.id });
+    ann.sendRaw('runAnswer', { type: 'runAnswer', runId: 'nosuchrun', approved: true });
+    ann.sendRaw('runCancel', { type: 'runCancel', runId: 'nosuchrun' });
+    await until('three refusals', () => ann.errors.length === 3);
+    expect(ann.errors.map((e) => e.code)).toEqual([ErrorCode.WORKFLOW_NOT_FOUND, ErrorCode.RUN_NOT_FOUND, ErrorCode.RUN_NOT_FOUND]);
+    await ann.room.leave();
+  });
+});
