@@ -15,12 +15,15 @@ import type { Logger } from './log';
 import { closeStorage, createStorage, openStorage, type Storage } from './adapters/storage';
 import { DocumentService } from './documents/DocumentService';
 import { apiRouter } from './http/api';
+import { blockchainRoutes } from './http/blockchain';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { presenceEventBus } from './rooms/worldEvents';
 import { Engine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
 import { WorkflowService } from './workflows/WorkflowService';
 import { Scheduler } from './workflows/Scheduler';
+import { ChainService } from './chain/ChainService';
+import { DocumentProofs } from './chain/DocumentProofs';
 import { newId } from './worlds';
 
 export interface RunningApp {
@@ -69,6 +72,14 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const presence = new LocalPresence();
   const events = presenceEventBus(() => presence);
   const documents = new DocumentService(storage, events, log);
+  const chain = new ChainService({
+    networks: config.chainNetworks,
+    defaultNetwork: config.chainDefaultNetwork,
+    dataDir: config.dataDir,
+    secret: (name) => config.secrets[name],
+    log: log.child({ component: 'chain' }),
+  });
+  const proofs = new DocumentProofs(storage.store, storage.blobs, chain);
   const registry = new StepRegistry(BUILT_IN_STEPS);
   const engine = new Engine({
     store: storage.workflows,
@@ -77,6 +88,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       fetch,
       documentText: (id) => documents.text(id),
       createDocument: (input) => documents.createGenerated(input),
+      anchorDocument: (id, network) => proofs.anchor(id, network),
+      verifyDocument: (id, network) => proofs.verify(id, network),
     },
     log: log.child({ component: 'workflows' }),
     concurrency: config.workflowConcurrency,
@@ -103,7 +116,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     logger: log.child({ component: 'colyseus' }),
     express: (app) => {
       app.disable('x-powered-by');
-      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), log, version, startedAt, liveRooms }));
       serveClient(app, config.clientDir, log);
     },
   });
@@ -133,6 +146,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       scheduler.stopAll();
       await engine.stop();
       await gameServer.gracefullyShutdown(false);
+      await chain.close();
       await closeStorage(storage);
     },
   };

@@ -20,6 +20,23 @@ describe('config', () => {
     expect(() => loadConfig({ MONGODB_URI: 'http://db' })).toThrow(/MONGODB_URI/);
   });
 
+  it('always has the embedded dev chain, adds configured networks, and names a bad one', () => {
+    expect(loadConfig({}).chainNetworks.map((n) => n.name)).toEqual(['dev']);
+    const c = loadConfig({
+      CHAIN_RPC_URL: 'http://127.0.0.1:8545',
+      CHAIN_PRIVATE_KEY: 'ab'.repeat(32),
+      CHAIN_NETWORKS: JSON.stringify([{ name: 'sepolia', rpcUrl: 'http://127.0.0.1:9545', chainId: 11155111, privateKeyEnv: 'SEPOLIA_KEY' }]),
+      SEPOLIA_KEY: 'cd'.repeat(32),
+      CHAIN_DEFAULT_NETWORK: 'sepolia',
+    });
+    expect(c.chainNetworks.map((n) => n.name)).toEqual(['dev', 'rpc', 'sepolia']);
+    expect(c.chainDefaultNetwork).toBe('sepolia');
+    expect(c.secrets).toEqual({ CHAIN_PRIVATE_KEY: 'ab'.repeat(32), SEPOLIA_KEY: 'cd'.repeat(32) });
+    expect(() => loadConfig({ CHAIN_NETWORKS: '[{"name":"Bad Name"}]' })).toThrow(/CHAIN_NETWORKS/);
+    expect(() => loadConfig({ CHAIN_NETWORKS: 'not json' })).toThrow(/not valid JSON/);
+    expect(() => loadConfig({ CHAIN_DEFAULT_NETWORK: 'mainnet' })).toThrow(/no such network/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(2567);
   });

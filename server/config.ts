@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEV_NETWORK, NetworkConfig } from './chain/networks';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -23,6 +24,12 @@ const EnvSchema = z.object({
   WORKFLOW_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Time limit of a workflow step that sets none of its own. */
   STEP_TIMEOUT_SECONDS: z.coerce.number().positive().max(7 * 86_400).default(300),
+  /** EVM networks as JSON (see server/chain/networks.ts); the embedded dev chain is always there. */
+  CHAIN_NETWORKS: z.string().optional(),
+  /** Shortcut for one network: its JSON-RPC URL, with the key in CHAIN_PRIVATE_KEY. */
+  CHAIN_RPC_URL: z.string().url().optional(),
+  CHAIN_PRIVATE_KEY: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'a 32-byte hex private key').optional(),
+  CHAIN_DEFAULT_NETWORK: z.string().optional(),
   /** When set, worlds and documents live in this MongoDB database instead of the embedded store. */
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a MongoDB connection string (mongodb://…)').optional(),
 });
@@ -39,6 +46,31 @@ export interface Config {
   readonly mongodbUri: string | undefined;
   readonly workflowConcurrency: number;
   readonly stepTimeoutMs: number;
+  readonly chainNetworks: NetworkConfig[];
+  readonly chainDefaultNetwork: string;
+  /** Values of the environment variables that networks name for their keys. */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+/** The configured networks: the embedded dev chain, the CHAIN_RPC_URL shortcut, and CHAIN_NETWORKS. */
+function chainNetworks(e: { CHAIN_NETWORKS?: string; CHAIN_RPC_URL?: string }): NetworkConfig[] {
+  const networks: NetworkConfig[] = [DEV_NETWORK];
+  if (e.CHAIN_RPC_URL) networks.push(NetworkConfig.parse({ name: 'rpc', type: 'rpc', rpcUrl: e.CHAIN_RPC_URL, privateKeyEnv: 'CHAIN_PRIVATE_KEY' }));
+  if (e.CHAIN_NETWORKS) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(e.CHAIN_NETWORKS);
+    } catch {
+      throw new ConfigError('Invalid configuration:\n  CHAIN_NETWORKS: not valid JSON (a list like [{"name":"sepolia","rpcUrl":"…","privateKeyEnv":"SEPOLIA_KEY"}])');
+    }
+    const parsed = z.array(NetworkConfig).safeParse(raw);
+    if (!parsed.success) throw new ConfigError(`Invalid configuration:\n  CHAIN_NETWORKS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    networks.push(...parsed.data);
+  }
+  const names = networks.map((n) => n.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new ConfigError(`Invalid configuration:\n  CHAIN_NETWORKS: the network name "${dup}" is used twice`);
+  return networks;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +90,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const networks = chainNetworks(e);
+  const defaultNetwork = e.CHAIN_DEFAULT_NETWORK ?? 'dev';
+  if (!networks.some((n) => n.name === defaultNetwork)) {
+    throw new ConfigError(`Invalid configuration:\n  CHAIN_DEFAULT_NETWORK="${defaultNetwork}": no such network (configured: ${networks.map((n) => n.name).join(', ')})`);
+  }
+  const secrets: Record<string, string> = {};
+  for (const n of networks) {
+    const value = n.privateKeyEnv ? env[n.privateKeyEnv] : undefined;
+    if (n.privateKeyEnv && value) secrets[n.privateKeyEnv] = value;
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -70,5 +112,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mongodbUri: e.MONGODB_URI,
     workflowConcurrency: e.WORKFLOW_CONCURRENCY,
     stepTimeoutMs: Math.round(e.STEP_TIMEOUT_SECONDS * 1000),
+    chainNetworks: networks,
+    chainDefaultNetwork: defaultNetwork,
+    secrets: Object.freeze(secrets),
   });
 }

@@ -15,6 +15,7 @@ export interface ApiDeps {
   documents: DocumentService;
   maxUploadBytes: number;
   workflowDeps: WorkflowRouteDeps;
+  blockchain: Router;
   log: Logger;
   version: string;
   startedAt: number;
@@ -31,6 +32,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/documents', documentRoutes({ documents: deps.documents, spoolDir: deps.storage.spoolDir, maxUploadBytes: deps.maxUploadBytes }));
   api.use('/workflows', workflowRoutes(deps.workflowDeps));
   api.use('/runs', runRoutes(deps.workflowDeps));
+  api.use('/blockchain', deps.blockchain);
 
   api.get('/health', async (_req, res) => {
     const rooms = await deps.liveRooms();

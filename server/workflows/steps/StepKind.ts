@@ -12,6 +12,10 @@ export interface StepAdapters {
   documentText?(documentId: string): Promise<string>;
   /** Creates a Markdown document in a world (idempotent by `key`); returns its id. */
   createDocument?(input: { worldId: string; key: string; title: string; markdown: string; position?: [number, number, number] }): Promise<{ id: string }>;
+  /** Anchors a document's content hash on a network (the default one when omitted). */
+  anchorDocument?(documentId: string, network?: string): Promise<object>;
+  /** Re-hashes a stored document and checks it against the chain. */
+  verifyDocument?(documentId: string, network?: string): Promise<{ verified: boolean; anchored: boolean; network: string }>;
   /** HTTP for webhook steps; the global fetch unless a test or deployment swaps it. */
   fetch: typeof fetch;
 }

@@ -2,13 +2,22 @@
 import { z } from 'zod';
 import { describeIssues } from '../../../shared/protocol';
 import { approvalStep } from './approval';
+import { blockchainAnchorStep, blockchainVerifyStep } from './blockchain';
 import { delayStep } from './delay';
 import { presentStep } from './present';
 import type { StepKind } from './StepKind';
 import { transformStep } from './transform';
 import { webhookStep } from './webhook';
 
-export const BUILT_IN_STEPS: readonly StepKind<never>[] = [delayStep, transformStep, approvalStep, webhookStep, presentStep] as StepKind<never>[];
+export const BUILT_IN_STEPS: readonly StepKind<never>[] = [
+  delayStep,
+  transformStep,
+  approvalStep,
+  webhookStep,
+  presentStep,
+  blockchainAnchorStep,
+  blockchainVerifyStep,
+] as StepKind<never>[];
 
 export class StepRegistry {
   private readonly kinds = new Map<string, StepKind<unknown>>();
