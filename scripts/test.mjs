@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureClientBuild } from './ensureClientBuild.mjs';
+import { ensureContracts } from './compileContracts.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'test-results');
@@ -39,13 +40,14 @@ if (!existsSync(chromium)) {
 step('typecheck (tsc)');
 record('typecheck', spawnSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' }).status === 0);
 
-step('client build (vite)');
+step('build (contracts with solc, client with vite)');
 try {
+  ensureContracts();
   await ensureClientBuild();
-  record('client build', true);
+  record('build', true);
 } catch (err) {
   process.stdout.write(`${err?.stack ?? err}\n`);
-  record('client build', false);
+  record('build', false);
 }
 
 step('unit, integration and e2e tests (vitest)');
