@@ -4,6 +4,7 @@
  */
 import './node20';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express, { type Application } from 'express';
@@ -15,6 +16,8 @@ import type { Logger } from './log';
 import { closeStorage, createStorage, openStorage, type Storage } from './adapters/storage';
 import { DocumentService } from './documents/DocumentService';
 import { apiRouter } from './http/api';
+import { lanAddresses, serverUrls, svgQr } from './lan';
+import { loadCertificate } from './tls';
 import { blockchainRoutes } from './http/blockchain';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { presenceEventBus } from './rooms/worldEvents';
@@ -29,6 +32,7 @@ import { newId } from './worlds';
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
   port: number;
+  https: boolean;
   close(): Promise<void>;
 }
 
@@ -107,7 +111,15 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   });
   const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry };
 
-  const transport = new WebSocketTransport({ maxPayload: 64 * 1024 });
+  const certificate = config.https
+    ? await loadCertificate({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, hosts: lanAddresses() })
+    : undefined;
+  if (certificate) log.info({ certificate: certificate.source }, 'serving HTTPS');
+  const transport = new WebSocketTransport({
+    maxPayload: 64 * 1024,
+    ...(certificate ? { server: createHttpsServer({ key: certificate.key, cert: certificate.cert }) } : {}),
+  });
+  const boundPort = () => (transport.server!.address() as AddressInfo).port;
   const gameServer = new Server({
     transport,
     presence,
@@ -116,6 +128,11 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     logger: log.child({ component: 'colyseus' }),
     express: (app) => {
       app.disable('x-powered-by');
+      app.get('/api/v3/connect', async (_req, res) => {
+        const urls = serverUrls({ https: config.https, host: config.host, port: boundPort() });
+        const join = urls.lan[0] ?? urls.local;
+        res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
+      });
       app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), log, version, startedAt, liveRooms }));
       serveClient(app, config.clientDir, log);
     },
@@ -140,6 +157,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   let closed = false;
   return {
     port,
+    https: config.https,
     async close() {
       if (closed) return;
       closed = true;

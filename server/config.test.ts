@@ -37,6 +37,13 @@ describe('config', () => {
     expect(() => loadConfig({ CHAIN_DEFAULT_NETWORK: 'mainnet' })).toThrow(/no such network/);
   });
 
+  it('turns HTTPS on and wants both or neither of the certificate files', () => {
+    expect(loadConfig({}).https).toBe(false);
+    expect(loadConfig({ HTTPS: '1' }).https).toBe(true);
+    expect(() => loadConfig({ HTTPS: 'yes' })).toThrow(/HTTPS/);
+    expect(() => loadConfig({ TLS_CERT_FILE: 'cert.pem' })).toThrow(/set both/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(2567);
   });

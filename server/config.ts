@@ -20,6 +20,11 @@ const EnvSchema = z.object({
   HOLD_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   /** Largest upload accepted, in megabytes. */
   MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(25),
+  /** Serve HTTPS (needed for WebXR on headsets and phones on the LAN). */
+  HTTPS: z.enum(['0', '1', 'true', 'false']).default('0'),
+  /** A certificate and key to serve HTTPS with; a self-signed pair is made when absent. */
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
   /** Workflow runs that may execute a step at the same time. */
   WORKFLOW_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Time limit of a workflow step that sets none of its own. */
@@ -41,6 +46,9 @@ export interface Config {
   readonly clientDir: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly reconnectSeconds: number;
+  readonly https: boolean;
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
   readonly holdLeaseMs: number;
   readonly maxUploadBytes: number;
   readonly mongodbUri: string | undefined;
@@ -90,6 +98,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
+    throw new ConfigError('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE: set both, or neither for a self-signed certificate');
+  }
   const networks = chainNetworks(e);
   const defaultNetwork = e.CHAIN_DEFAULT_NETWORK ?? 'dev';
   if (!networks.some((n) => n.name === defaultNetwork)) {
@@ -107,6 +118,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clientDir: path.resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
     reconnectSeconds: e.RECONNECT_SECONDS,
+    https: e.HTTPS === '1' || e.HTTPS === 'true',
+    tlsCertFile: e.TLS_CERT_FILE && path.resolve(e.TLS_CERT_FILE),
+    tlsKeyFile: e.TLS_KEY_FILE && path.resolve(e.TLS_KEY_FILE),
     holdLeaseMs: Math.round(e.HOLD_LEASE_SECONDS * 1000),
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     mongodbUri: e.MONGODB_URI,

@@ -1,15 +1,8 @@
 /** Entry point: configuration, logger, app, signals. Wiring only. */
-import { networkInterfaces } from 'node:os';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './log';
 import { startApp } from './app';
-
-function lanAddresses(): string[] {
-  return Object.values(networkInterfaces())
-    .flat()
-    .filter((a): a is NonNullable<typeof a> => !!a && a.family === 'IPv4' && !a.internal)
-    .map((a) => a.address);
-}
+import { serverUrls, terminalQr } from './lan';
 
 async function main(): Promise<void> {
   let config;
@@ -26,9 +19,13 @@ async function main(): Promise<void> {
   const app = await startApp(config, log);
   log.info({ port: app.port, host: config.host, dataDir: config.dataDir }, 'listening');
 
-  const local = `http://localhost:${app.port}/`;
-  const lan = config.host === '0.0.0.0' ? lanAddresses().map((a) => `http://${a}:${app.port}/`) : [];
-  process.stdout.write(`\nDocument Workflow Chain is running.\n  Open ${local}\n${lan.map((u) => `  On your network: ${u}\n`).join('')}\n`);
+  const { local, lan } = serverUrls({ https: config.https, host: config.host, port: app.port });
+  process.stdout.write(`\nDocument Workflow Chain is running.\n  Open ${local}\n${lan.map((u) => `  On your network: ${u}\n`).join('')}`);
+  if (lan[0]) {
+    const hint = config.https ? 'scan with a headset or phone (accept the self-signed certificate once)' : 'scan with a phone; set HTTPS=1 for VR and AR';
+    process.stdout.write(`\n  ${hint}:\n${await terminalQr(lan[0])}\n`);
+  }
+  process.stdout.write('\n');
 
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');

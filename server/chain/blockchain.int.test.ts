@@ -19,7 +19,7 @@ async function boot(dataDir?: string) {
 async function upload(base: string, worldId: string, name: string, bytes: Buffer) {
   const form = new FormData();
   form.set('world', worldId);
-  form.set('file', new Blob([bytes]), name);
+  form.set('file', new Blob([new Uint8Array(bytes)]), name);
   return ((await (await fetch(`${base}/api/v3/documents`, { method: 'POST', body: form })).json()) as any).document as { id: string; contentHash: string };
 }
 

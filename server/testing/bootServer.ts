@@ -42,14 +42,16 @@ export async function bootServer(opts: BootOptions = {}): Promise<BootedServer> 
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
+  let scheme = 'http';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? 20000} ms:\n${out}`)), opts.timeoutMs ?? 20000);
     const check = () => {
       // the banner main.ts prints whatever the log level
-      const m = /Open http:\/\/localhost:(\d+)\//.exec(out);
+      const m = /Open (https?):\/\/localhost:(\d+)\//.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(Number(m[1]));
+        scheme = m[1]!;
+        resolve(Number(m[2]));
       }
     };
     child.stdout!.on('data', check);
@@ -60,7 +62,7 @@ export async function bootServer(opts: BootOptions = {}): Promise<BootedServer> 
   });
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     port,
     dataDir,
     output: () => out,
