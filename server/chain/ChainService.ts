@@ -9,6 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BrowserProvider, Contract, ContractFactory, JsonRpcProvider, Wallet, type Eip1193Provider, type Provider } from 'ethers';
 import type { Logger } from '../log';
+import { serial, type Serial } from '../serial';
 import { Deployments } from './Deployments';
 import type { NetworkConfig } from './networks';
 import { loadRegistryArtifact } from './registryArtifact';
@@ -28,7 +29,7 @@ export interface AnchorProof {
 
 interface Connection {
   /** Transactions from one signer go one at a time, so their nonces never collide. */
-  sending: Promise<unknown>;
+  sending: Serial;
   config: NetworkConfig;
   provider: Provider;
   signer: Wallet;
@@ -137,7 +138,7 @@ export class ChainService {
     }
     const registry = await this.registryOn(config, signer, BigInt(chainId));
     this.o.log.info({ network: name, chainId, registry: await registry.getAddress() }, 'chain connected');
-    return { sending: Promise.resolve(), config, provider, signer, registry, chainId, close };
+    return { sending: serial(), config, provider, signer, registry, chainId, close };
   }
 
   /** The dev chain's signing key: made once and kept beside its database. */
@@ -187,9 +188,7 @@ export class ChainService {
   /** Anchors `sha256Hex` (once per network) and waits for the configured confirmations. */
   async anchor(sha256Hex: string, meta: string, network = this.o.defaultNetwork): Promise<AnchorProof> {
     const c = await this.connect(network);
-    const turn = c.sending.then(() => this.anchorNow(c, sha256Hex, meta, network));
-    c.sending = turn.catch(() => undefined);
-    return turn;
+    return c.sending(() => this.anchorNow(c, sha256Hex, meta, network));
   }
 
   private async anchorNow(c: Connection, sha256Hex: string, meta: string, network: string): Promise<AnchorProof> {

@@ -14,6 +14,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../log';
 import type { WorldEventBus } from '../rooms/worldEvents';
 import { newId } from '../worlds';
+import { serial } from '../serial';
 import { detectKind } from './detect';
 
 /** A file the upload route has spooled to disk while hashing it. */
@@ -59,19 +60,14 @@ function defaultPosition(index: number): [number, number, number] {
 }
 
 export class DocumentService {
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Uploads and deletions take turns (see the file comment). */
+  private readonly exclusive = serial();
 
   constructor(
     private readonly storage: Storage,
     private readonly events: WorldEventBus,
     private readonly log: Logger,
   ) {}
-
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.turn.then(work, work);
-    this.turn = result.catch(() => undefined);
-    return result;
-  }
 
   async list(worldId: string): Promise<DocumentRecord[]> {
     if (!(await this.storage.store.getWorld(worldId))) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${worldId}".`, 404);

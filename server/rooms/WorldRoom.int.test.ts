@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, PROTOCOL_VERSION } from '../../shared/protocol';
-import { bootServer, type BootedServer } from '../testing/bootServer';
+import { useServer } from '../testing/useServer';
 import { createWorld, joinWorld, settle, until } from '../testing/clients';
 import { Client } from '@colyseus/sdk';
 
-let server: BootedServer;
-
-beforeAll(async () => {
-  server = await bootServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  server?.cleanup();
-});
+const server = useServer();
 
 describe('world room', () => {
   it('puts two clients of one world in the same room and shows each the other', async () => {
-    const world = await createWorld(server.url);
-    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const world = await createWorld(server().url);
+    const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
-    const bob = await joinWorld(server.url, world.id, 'Bob');
+    const bob = await joinWorld(server().url, world.id, 'Bob');
     expect(bob.room.roomId).toBe(ann.room.roomId);
     await until('Ann to see Bob', () => (ann.room.state as any).participants.has(bob.room.sessionId));
     const seen = (ann.room.state as any).participants.get(bob.room.sessionId);
@@ -30,10 +22,10 @@ describe('world room', () => {
   });
 
   it('sends a grabbed and moved document to the other client', async () => {
-    const world = await createWorld(server.url);
-    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const world = await createWorld(server().url);
+    const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
-    const bob = await joinWorld(server.url, world.id, 'Bob');
+    const bob = await joinWorld(server().url, world.id, 'Bob');
     ann.sendRaw('grab', { type: 'grab', docId: d1! });
     await until('the hold to reach Bob', () => bob.doc(d1!)?.heldBy === ann.room.sessionId);
     ann.sendRaw('move', { type: 'move', docId: d1!, position: [1.5, 1.2, -3.25] });
@@ -47,11 +39,11 @@ describe('world room', () => {
   });
 
   it('refuses a third client a document that is already held', async () => {
-    const world = await createWorld(server.url);
-    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const world = await createWorld(server().url);
+    const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
-    const bob = await joinWorld(server.url, world.id, 'Bob');
-    const cat = await joinWorld(server.url, world.id, 'Cat');
+    const bob = await joinWorld(server().url, world.id, 'Bob');
+    const cat = await joinWorld(server().url, world.id, 'Cat');
     ann.sendRaw('grab', { type: 'grab', docId: d1! });
     await until('the hold', () => cat.doc(d1!)?.heldBy === ann.room.sessionId);
     cat.sendRaw('grab', { type: 'grab', docId: d1! });
@@ -65,10 +57,10 @@ describe('world room', () => {
   });
 
   it('releases the hold when the holder leaves', async () => {
-    const world = await createWorld(server.url);
-    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const world = await createWorld(server().url);
+    const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
-    const bob = await joinWorld(server.url, world.id, 'Bob');
+    const bob = await joinWorld(server().url, world.id, 'Bob');
     ann.sendRaw('grab', { type: 'grab', docId: d2! });
     await until('the hold', () => bob.doc(d2!)?.heldBy === ann.room.sessionId);
     await ann.room.leave();
@@ -78,10 +70,10 @@ describe('world room', () => {
   });
 
   it('releases the hold at once when the holder drops, and keeps their place for a reconnect', async () => {
-    const world = await createWorld(server.url);
-    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const world = await createWorld(server().url);
+    const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
-    const bob = await joinWorld(server.url, world.id, 'Bob');
+    const bob = await joinWorld(server().url, world.id, 'Bob');
     ann.sendRaw('grab', { type: 'grab', docId: d2! });
     await until('the hold', () => bob.doc(d2!)?.heldBy === ann.room.sessionId);
     ann.room.reconnection.enabled = false;
@@ -96,15 +88,15 @@ describe('world room', () => {
   });
 
   it('lets a dropped participant reconnect into the same seat', async () => {
-    const world = await createWorld(server.url);
-    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const world = await createWorld(server().url);
+    const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
-    const bob = await joinWorld(server.url, world.id, 'Bob');
+    const bob = await joinWorld(server().url, world.id, 'Bob');
     const token = ann.room.reconnectionToken;
     ann.room.reconnection.enabled = false;
     ann.room.connection.close(4999, 'network gone');
     await until('Ann to show as disconnected', () => (bob.room.state as any).participants.get(ann.room.sessionId)?.connected === false);
-    const again = await new Client(server.url).reconnect(token);
+    const again = await new Client(server().url).reconnect(token);
     expect(again.sessionId).toBe(ann.room.sessionId);
     await until('Ann to show as connected', () => (bob.room.state as any).participants.get(ann.room.sessionId)?.connected === true);
     await again.leave();
@@ -112,10 +104,10 @@ describe('world room', () => {
   });
 
   it('answers a malformed intent of each type with an error and changes nothing', async () => {
-    const world = await createWorld(server.url);
-    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const world = await createWorld(server().url);
+    const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
-    const bob = await joinWorld(server.url, world.id, 'Bob');
+    const bob = await joinWorld(server().url, world.id, 'Bob');
     ann.sendRaw('grab', { type: 'grab', docId: d1! });
     await until('the hold', () => bob.doc(d1!)?.heldBy === ann.room.sessionId);
     await settle();
@@ -148,8 +140,8 @@ describe('world room', () => {
   });
 
   it('refuses a client that speaks another protocol version, with a message that says what to do', async () => {
-    const world = await createWorld(server.url);
-    const err = await new Client(server.url)
+    const world = await createWorld(server().url);
+    const err = await new Client(server().url)
       .joinOrCreate('world', { protocol: PROTOCOL_VERSION + 1, worldId: world.id, name: 'Future' })
       .then(() => null, (e: Error) => e);
     expect(err?.message).toContain(ErrorCode.PROTOCOL_MISMATCH);
@@ -157,25 +149,25 @@ describe('world room', () => {
   });
 
   it('refuses to join a world that does not exist, or without a name', async () => {
-    const missing = await new Client(server.url)
+    const missing = await new Client(server().url)
       .joinOrCreate('world', { protocol: PROTOCOL_VERSION, worldId: 'nosuchworld', name: 'Ann' })
       .then(() => null, (e: Error) => e);
     expect(missing?.message).toContain(ErrorCode.WORLD_NOT_FOUND);
-    const world = await createWorld(server.url);
-    const nameless = await new Client(server.url)
+    const world = await createWorld(server().url);
+    const nameless = await new Client(server().url)
       .joinOrCreate('world', { protocol: PROTOCOL_VERSION, worldId: world.id, name: '   ' })
       .then(() => null, (e: Error) => e);
     expect(nameless?.message).toContain(ErrorCode.INVALID_JOIN);
   });
 
   it('refuses a join past the world capacity without opening a second room', async () => {
-    const world = await createWorld(server.url, { name: 'Small', template: 'office', capacity: 1 });
-    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const world = await createWorld(server().url, { name: 'Small', template: 'office', capacity: 1 });
+    const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
-    const err = await joinWorld(server.url, world.id, 'Bob').then(() => null, (e: Error) => e);
+    const err = await joinWorld(server().url, world.id, 'Bob').then(() => null, (e: Error) => e);
     expect(err?.message).toContain(ErrorCode.WORLD_FULL);
-    const health = (await (await fetch(`${server.url}/api/v3/health`)).json()) as { rooms: number };
-    const worlds = (await (await fetch(`${server.url}/api/v3/worlds/${world.id}`)).json()) as { world: { participants: number } };
+    const health = (await (await fetch(`${server().url}/api/v3/health`)).json()) as { rooms: number };
+    const worlds = (await (await fetch(`${server().url}/api/v3/worlds/${world.id}`)).json()) as { world: { participants: number } };
     expect(worlds.world.participants).toBe(1);
     expect(health.rooms).toBeGreaterThanOrEqual(1);
     await ann.room.leave();

@@ -10,6 +10,7 @@ import { PRIORITIES, WorkflowDefinition } from '../../shared/model/workflow';
 import type { WorkflowRecord, WorkflowStore, WorkflowVersion } from '../adapters/storage/WorkflowStore';
 import { AppError } from '../errors';
 import { newId } from '../worlds';
+import { serial } from '../serial';
 import type { Engine } from './engine/Engine';
 import type { RunRecord } from './engine/runMachine';
 import { WORKFLOW_TEMPLATES } from './templates';
@@ -49,7 +50,8 @@ function bad(message: string): AppError {
 }
 
 export class WorkflowService {
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Edits of workflows take turns, so two edits based on one version cannot both win. */
+  private readonly exclusive = serial();
 
   constructor(
     private readonly store: WorkflowStore,
@@ -86,13 +88,6 @@ export class WorkflowService {
       this.scheduler?.set(updated);
       return { workflow: updated, nextRunAt: schedule ? (nextFire(schedule, new Date())?.toISOString() ?? null) : null };
     });
-  }
-
-  /** Edits of workflows take turns, so two edits based on one version cannot both win. */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.turn.then(work, work);
-    this.turn = result.catch(() => undefined);
-    return result;
   }
 
   /** Parses a definition and checks every step's parameters against its kind. */

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/protocol';
-import { bootServer, type BootedServer } from '../testing/bootServer';
+import { useServer } from '../testing/useServer';
 import { createWorld, joinWorld, until } from '../testing/clients';
 
-let server: BootedServer;
-beforeAll(async () => {
-  server = await bootServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  server?.cleanup();
-});
+const server = useServer();
 
 async function api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.url}/api/v3${path}`, {
+  const res = await fetch(`${server().url}/api/v3${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -91,8 +84,8 @@ describe('workflows over REST', () => {
   });
 
   it('runs the document pipeline on a document and presents the result in the world', async () => {
-    const world = await createWorld(server.url);
-    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const world = await createWorld(server().url);
+    const ann = await joinWorld(server().url, world.id, 'Ann');
     const docId = ann.docIds().find((id) => (ann.room.state as any).documents.get(id).title === 'Service contract')!;
     const wf = (await api('POST', '/workflows', { template: 'document-pipeline', worldId: world.id })).body.workflow;
     const run = (await api('POST', `/workflows/${wf.id}/runs`, { input: { documentId: docId, worldId: world.id } })).body.run;
@@ -109,7 +102,7 @@ describe('workflows over REST', () => {
     const wf = (await api('POST', '/workflows', { definition: { name: 'Approve', steps: [{ id: 'ok', kind: 'approval', name: 'OK' }] } })).body.workflow;
     const run = (await api('POST', `/workflows/${wf.id}/runs`, {})).body.run;
     const events: string[] = [];
-    const stream = fetch(`${server.url}/api/v3/runs/${run.id}/events`).then(async (res) => {
+    const stream = fetch(`${server().url}/api/v3/runs/${run.id}/events`).then(async (res) => {
       const reader = res.body!.getReader();
       let text = '';
       for (;;) {

@@ -3,6 +3,7 @@
  * what changes or why nothing may. No I/O here; the room applies the decision to its state.
  */
 import { ErrorCode, type Intent, type Pose, type Quat, type Vec3 } from '../protocol';
+import type { AnnotationRecord } from './documents';
 
 /** What the rules need to know about a document. */
 export interface DocumentView {
@@ -33,16 +34,8 @@ export interface Actor {
   newId(): string;
 }
 
-export interface NewNote {
-  id: string;
-  documentId: string;
-  page: number;
-  u: number;
-  v: number;
-  text: string;
-  colour: string;
-  author: string;
-}
+/** A note as the rules create it; the room adds where and when it is stored. */
+export type NewNote = Omit<AnnotationRecord, 'worldId' | 'createdAt' | 'updatedAt'>;
 
 export type Effect =
   | { op: 'pose'; participantId: string; head: Pose; left: Pose | null; right: Pose | null }
