@@ -143,6 +143,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     log,
     reconnectSeconds: config.reconnectSeconds,
     holdLeaseMs: config.holdLeaseMs,
+    intentRate: config.intentRate,
     workflows: workflowService,
     workflowStore: storage.workflows,
     engine,

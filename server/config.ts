@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Seconds a dropped participant keeps their place (avatar, name) while their client reconnects. */
   RECONNECT_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
+  /** Intents a client may send per second on average (poses included); bursts of twice that pass. */
+  INTENT_RATE: z.coerce.number().int().min(5).max(10_000).default(60),
   /** Seconds a held document stays held while its holder sends nothing. */
   HOLD_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   /** Largest upload accepted, in megabytes. */
@@ -50,6 +52,7 @@ export interface Config {
   readonly tlsCertFile: string | undefined;
   readonly tlsKeyFile: string | undefined;
   readonly holdLeaseMs: number;
+  readonly intentRate: number;
   readonly maxUploadBytes: number;
   readonly mongodbUri: string | undefined;
   readonly workflowConcurrency: number;
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tlsCertFile: e.TLS_CERT_FILE && path.resolve(e.TLS_CERT_FILE),
     tlsKeyFile: e.TLS_KEY_FILE && path.resolve(e.TLS_KEY_FILE),
     holdLeaseMs: Math.round(e.HOLD_LEASE_SECONDS * 1000),
+    intentRate: e.INTENT_RATE,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     mongodbUri: e.MONGODB_URI,
     workflowConcurrency: e.WORKFLOW_CONCURRENCY,

@@ -11,6 +11,7 @@ import {
   JoinOptions,
   PROTOCOL_VERSION,
   ServerEvent,
+  CLOSE_FLOODING,
   describeIssues,
   isIntentType,
   type IntentError,
@@ -27,6 +28,7 @@ import { PREVIEW_CHARS, applyEffect, setPose, toAnnotationState, toDocumentState
 import { worldChannel, type WorldEvent } from './worldEvents';
 import { WorldWriter } from './WorldWriter';
 import { applyRun, setWorkflow } from './workflowSync';
+import { TokenBucket } from './rateLimit';
 import type { WorkflowService } from '../workflows/WorkflowService';
 import type { Engine } from '../workflows/engine/Engine';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
@@ -38,6 +40,8 @@ export interface WorldRoomDeps {
   log: Logger;
   reconnectSeconds: number;
   holdLeaseMs: number;
+  /** Intents per second a client may send on average. */
+  intentRate: number;
   workflows: WorkflowService;
   workflowStore: WorkflowStore;
   engine: Engine;
@@ -87,6 +91,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private writer!: WorldWriter;
   /** When each participant last sent anything: a hold lapses when its holder goes silent. */
   private readonly lastHeard = new Map<string, number>();
+  private readonly buckets = new Map<string, TokenBucket>();
+  /** When each client was last told it is over the rate, so it is told once a second, not per message. */
+  private readonly warned = new Map<string, number>();
+  /** Clients cut off for flooding: they do not get their seat held for a reconnection. */
+  private readonly cutOff = new Set<string>();
   private joinedCount = 0;
   private readonly view: WorldView = {
     document: (id) => this.state.documents.get(id),
@@ -124,6 +133,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.setState(state);
 
     this.patchRate = 50;
+    // a backstop far above the per-client limit below, for clients that flood faster than we can answer
+    this.maxMessagesPerSecond = Math.max(1000, this.deps.intentRate * 20);
     this.onMessage('*', (client: Client, type: string | number, message: unknown) => this.onIntent(client, type, message));
     this.clock.setInterval(() => void this.writer.flush(), FLUSH_INTERVAL_MS);
     this.clock.setInterval(() => this.expireHolds(), LEASE_CHECK_MS);
@@ -164,7 +175,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     if (p) p.connected = false;
     this.applyAll(releaseAllHeldBy(this.state.documents.entries(), client.sessionId));
     this.log.info({ participant: client.sessionId }, 'participant dropped; waiting for reconnection');
-    if (this.deps.reconnectSeconds > 0) this.allowReconnection(client, this.deps.reconnectSeconds);
+    // without a held seat, Colyseus goes on to onLeave, which removes the participant
+    if (this.deps.reconnectSeconds > 0 && !this.cutOff.has(client.sessionId)) this.allowReconnection(client, this.deps.reconnectSeconds);
   }
 
   override onReconnect(client: Client): void {
@@ -178,6 +190,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.applyAll(releaseAllHeldBy(this.state.documents.entries(), client.sessionId));
     this.state.participants.delete(client.sessionId);
     this.lastHeard.delete(client.sessionId);
+    this.buckets.delete(client.sessionId);
+    this.warned.delete(client.sessionId);
+    this.cutOff.delete(client.sessionId);
     this.log.info({ participant: client.sessionId }, 'participant left');
   }
 
@@ -190,7 +205,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private onIntent(client: Client, type: string | number, message: unknown): void {
     const participant = this.state.participants.get(client.sessionId);
     if (!participant) return;
-    this.lastHeard.set(client.sessionId, Date.now());
+    const now = Date.now();
+    if (!this.admit(client, now)) return;
+    this.lastHeard.set(client.sessionId, now);
     if (!isIntentType(type)) return this.refuse(client, ErrorCode.UNKNOWN_INTENT, `Unknown intent "${String(type).slice(0, 40)}".`, null);
     const parsed = Intent.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_INTENT, `Invalid ${type}: ${describeIssues(parsed.error)}`, type);
@@ -245,6 +262,29 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       if (err instanceof AppError && err.status === 404) state.workflows.delete(workflowId);
       else throw err;
     }
+  }
+
+  /** Applies the client's rate limit: false when the message is dropped (or the client cut off). */
+  private admit(client: Client, now: number): boolean {
+    let bucket = this.buckets.get(client.sessionId);
+    if (!bucket) {
+      bucket = new TokenBucket({ rate: this.deps.intentRate, burst: this.deps.intentRate * 2, patienceMs: 3000 }, now);
+      this.buckets.set(client.sessionId, bucket);
+    }
+    const verdict = bucket.take(now);
+    if (verdict === 'accept') return true;
+    if (verdict === 'disconnect') {
+      this.log.warn({ participant: client.sessionId }, 'disconnecting a client that kept flooding');
+      this.buckets.delete(client.sessionId);
+      this.cutOff.add(client.sessionId);
+      client.leave(CLOSE_FLOODING, 'Too many messages; reconnect and slow down.');
+      return false;
+    }
+    if (now - (this.warned.get(client.sessionId) ?? 0) >= 1000) {
+      this.warned.set(client.sessionId, now);
+      this.refuse(client, ErrorCode.RATE_LIMITED, `Slow down: more than ${this.deps.intentRate} messages a second are being dropped.`, null);
+    }
+    return false;
   }
 
   private refuse(client: Client, code: IntentError['code'], message: string, intent: string | null): void {

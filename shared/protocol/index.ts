@@ -29,6 +29,7 @@ export const ErrorCode = {
   WORLD_NOT_FOUND: 'WORLD_NOT_FOUND',
   WORLD_FULL: 'WORLD_FULL',
   BAD_REQUEST: 'BAD_REQUEST',
+  RATE_LIMITED: 'RATE_LIMITED',
   CONFLICT: 'CONFLICT',
   NOT_FOUND: 'NOT_FOUND',
   INTERNAL: 'INTERNAL',
@@ -168,6 +169,9 @@ export const JoinOptions = z.object({
   device: z.enum(['desktop', 'vr', 'ar', 'mobile']).default('desktop'),
 });
 export type JoinOptions = z.input<typeof JoinOptions>;
+
+/** Close code of a connection the server ends because the client flooded it. */
+export const CLOSE_FLOODING = 4029;
 
 /** Server → client events sent as room messages. */
 export const ServerEvent = {
