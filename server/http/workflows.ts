@@ -117,12 +117,16 @@ export function runRoutes({ store, engine }: WorkflowRouteDeps): Router {
       send(r);
       if (TERMINAL_RUN.has(r.status)) close();
     });
+    let closed = false;
     const close = () => {
+      if (closed) return;
+      closed = true;
       off();
       clearInterval(keepAlive);
       res.end();
     };
-    req.on('close', close);
+    // the response closes when the client goes away
+    res.on('close', close);
   });
   return r;
 }
