@@ -3,62 +3,15 @@
  * and joins, each sees the other's avatar, Ann drags a document with the real mouse and Bob sees
  * it land where she dropped it. Real server process, real Chromium, real WebGL (SwiftShader).
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureClientBuild } from '../scripts/ensureClientBuild.mjs';
-import { bootServer, type BootedServer } from '../server/testing/bootServer';
-import type { DocumentProbe, ParticipantProbe } from '../client/scene/testHook';
-import { launchBrowser, type TestBrowser } from './support/browser';
-import { colourStats, decodePng } from './support/png';
+import { describe, expect, it } from 'vitest';
+import { documents, participants, screenshot, sessionId, useE2e, waitReady } from './support/harness';
 
-const SHOTS = path.resolve('test-results/e2e');
-
-let server: BootedServer;
-let browser: TestBrowser;
-const pageErrors: string[] = [];
-
-async function openLobby(name: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-  await page.goto(server.url);
-  await page.getByTestId('display-name').fill(name);
-  return page;
-}
-
-async function waitReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__dwc?.ready() === true, null, { timeout: 30_000 });
-}
-
-const participants = (page: Page) => page.evaluate(() => window.__dwc!.participants()) as Promise<ParticipantProbe[]>;
-const documents = (page: Page) => page.evaluate(() => window.__dwc!.documents()) as Promise<DocumentProbe[]>;
-const sessionId = (page: Page) => page.evaluate(() => window.__dwc!.sessionId());
-
-async function screenshot(page: Page, name: string) {
-  const file = path.join(SHOTS, `${name}.png`);
-  const png = await page.screenshot({ path: file });
-  return colourStats(decodePng(png));
-}
+const e2e = useE2e();
 
 describe('two browsers in one world', () => {
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await ensureClientBuild({ quiet: true });
-    server = await bootServer();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.cleanup();
-  });
-
   it('meet, see each other and move a document together', async () => {
     // Ann creates a world from the lobby and lands in it
-    const ann = await openLobby('Ann');
+    const ann = await e2e.openLobby('Ann');
     await ann.getByTestId('world-name').fill('E2E review');
     await ann.getByTestId('world-template').selectOption('office');
     await ann.getByTestId('create-world').click();
@@ -69,7 +22,7 @@ describe('two browsers in one world', () => {
     const annId = await sessionId(ann);
 
     // Bob sees it in his lobby with Ann counted in it, and joins by clicking it
-    const bob = await openLobby('Bob');
+    const bob = await e2e.openLobby('Bob');
     const item = bob.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`);
     await expect.poll(() => item.getByTestId('participants').textContent(), { timeout: 15_000 }).toBe('1 here');
     await expect(item.textContent()).resolves.toContain('E2E review');
@@ -129,7 +82,7 @@ describe('two browsers in one world', () => {
       expect(await page.evaluate(() => window.__dwc!.renderedFrames())).toBeGreaterThan(5);
     }
 
-    expect(pageErrors).toEqual([]);
-    expect(browser.blocked, 'requests that tried to leave this machine').toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
+    expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
   });
 });

@@ -4,6 +4,8 @@
  */
 import { Callbacks, Client, type Room } from '@colyseus/sdk';
 import {
+  MAX_SCALE,
+  MIN_SCALE,
   PROTOCOL_VERSION,
   ServerEvent,
   WORLD_ROOM,
@@ -140,14 +142,34 @@ export class WorldSession {
     this.send({ type: 'grab', docId });
   }
 
-  move(docId: string, position: Vec3, rotation?: Quat): void {
-    this.moves.push(rotation ? { type: 'move', docId, position, rotation } : { type: 'move', docId, position });
+  move(docId: string, position: Vec3, rotation?: Quat, scale?: number): void {
+    const intent: MoveIntent = { type: 'move', docId, position };
+    if (rotation) intent.rotation = rotation;
+    if (scale !== undefined) intent.scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
+    this.moves.push(intent);
   }
 
   /** Releases a held document after its last move went out, so it lands where it was dropped. */
   release(docId: string): void {
     this.moves.flush();
     this.send({ type: 'release', docId });
+  }
+
+  /** Shows `page` (and `spread` pages side by side) to everyone; the caller clamps to the page count. */
+  turnPage(docId: string, page: number, spread?: number): void {
+    this.send(spread === undefined ? { type: 'page', docId, page } : { type: 'page', docId, page, spread });
+  }
+
+  addNote(note: { docId: string; page: number; u: number; v: number; text: string; colour?: string }): void {
+    this.send({ type: 'noteAdd', ...note });
+  }
+
+  editNote(noteId: string, changes: { text?: string; colour?: string }): void {
+    this.send({ type: 'noteEdit', noteId, ...changes });
+  }
+
+  deleteNote(noteId: string): void {
+    this.send({ type: 'noteDelete', noteId });
   }
 
   onIntentError(listener: (e: IntentError) => void): () => void {

@@ -1,149 +1,153 @@
 /**
- * One document standing in the room: a thin board with the text on its front, and a badge while
- * someone holds it. Server transforms are approached smoothly; the holder's own drag is applied
- * at once (optimistic) and server echoes are ignored until the drag ends.
+ * A paged document standing in the room: a thin board with its pages on the front (see PanelFace),
+ * page controls under it, and a badge while someone holds it. The board takes the shape of what it
+ * shows: a page's aspect, widened by the spread.
  */
 import type { Scene } from '@babylonjs/core/scene';
-import { Color3 } from '@babylonjs/core/Maths/math.color';
-import { Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
-import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
-import type { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
+import { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import { CreateBox } from '@babylonjs/core/Meshes/Builders/boxBuilder';
 import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
 import { Mesh } from '@babylonjs/core/Meshes/mesh';
-import type { Quat, Vec3 } from '../../shared/protocol';
-import { approachFactor } from './interpolation';
-import { createLabel, disposeLabel } from './labels';
-import { createPanelTexture, drawPanel } from './textures';
+import type { SourceLibrary } from '../content/SourceLibrary';
+import { clampPage, faceSizeMetres, toggledSpread, turnPage, type FaceLayout } from './faceLayout';
+import { PanelFace, type FaceDocument, type FaceNote } from './PanelFace';
+import { PanelControl, type PanelKit } from './panelKit';
+import { PlacedDocument, type Holder } from './PlacedDocument';
 
-export const PANEL_WIDTH = 1.2;
-export const PANEL_HEIGHT = 0.9;
-const PANEL_DEPTH = 0.04;
-/** Remote moves close half the gap in this time: smooth, yet only a frame or two behind. */
-const SMOOTHING_HALF_LIFE_MS = 40;
+const BORDER = 0.02;
+const DEPTH = 0.04;
+const CONTROL_SIZE = 0.12;
+const CONTROL_GAP = 0.035;
 
-export interface Holder {
-  name: string;
-  colour: string;
-}
-
-/** Metadata on every pickable mesh of a panel, so a pick finds its document. */
-export interface PanelPickData {
-  docId: string;
-}
-
-export class DocumentPanel {
-  /** The board; its position, rotation and scaling are the document's transform. */
-  readonly root: Mesh;
-  private readonly face: Mesh;
-  private readonly texture: DynamicTexture;
-  private readonly boardMaterial: StandardMaterial;
-  private badge: Mesh | null = null;
-  private holderKey = '';
-  private readonly targetPosition = new Vector3();
-  private readonly targetRotation = new Quaternion();
-  private targetScale = 1;
-  private snapNext = true;
-  /** True while this browser drags the panel: its own pointer is the truth, not the server echo. */
-  private local = false;
+export class DocumentPanel extends PlacedDocument {
+  readonly face: PanelFace;
+  private readonly board: Mesh;
+  private readonly facePlane: Mesh;
+  private readonly controls: Record<PanelControl, Mesh>;
+  private doc: FaceDocument | null = null;
+  private boardHeight = 1;
 
   constructor(
-    private readonly scene: Scene,
-    readonly docId: string,
-    private readonly accent: string,
+    scene: Scene,
+    docId: string,
+    private readonly kit: PanelKit,
+    library: SourceLibrary,
   ) {
-    const pick: PanelPickData = { docId };
-    this.boardMaterial = new StandardMaterial(`doc-${docId}-board`, scene);
-    this.boardMaterial.diffuseColor = new Color3(0.22, 0.24, 0.28);
-    this.boardMaterial.specularColor = new Color3(0.1, 0.1, 0.1);
-    this.root = CreateBox(`doc-${docId}`, { width: PANEL_WIDTH, height: PANEL_HEIGHT, depth: PANEL_DEPTH }, scene);
-    this.root.material = this.boardMaterial;
-    this.root.metadata = pick;
-    this.root.rotationQuaternion = new Quaternion();
+    super(scene, docId);
+    this.board = CreateBox(`doc-${docId}-board`, { size: 1 }, scene);
+    this.board.parent = this.root;
+    this.board.material = kit.board('');
+    this.board.metadata = this.pick('board');
 
-    this.texture = createPanelTexture(scene, `doc-${docId}-text`);
-    const faceMaterial = new StandardMaterial(`doc-${docId}-face`, scene);
-    faceMaterial.diffuseTexture = this.texture;
-    faceMaterial.emissiveColor = new Color3(0.45, 0.45, 0.45);
-    faceMaterial.specularColor = Color3.Black();
+    this.face = new PanelFace(scene, `doc-${docId}-face`, library, (layout) => this.onFaceDrawn(layout));
     // in our right-handed scene a plane's default front looks down -Z and would read mirrored;
     // BACKSIDE turns it to face +Z, the panel's readable side, with the text the right way round
-    this.face = CreatePlane(`doc-${docId}-face`, { width: PANEL_WIDTH - 0.04, height: PANEL_HEIGHT - 0.04, sideOrientation: Mesh.BACKSIDE }, scene);
-    this.face.material = faceMaterial;
-    this.face.parent = this.root;
-    this.face.position.z = PANEL_DEPTH / 2 + 0.002;
-    this.face.metadata = pick;
+    this.facePlane = CreatePlane(`doc-${docId}-face`, { size: 1, sideOrientation: Mesh.BACKSIDE }, scene);
+    this.facePlane.parent = this.root;
+    this.facePlane.position.z = DEPTH / 2 + 0.002;
+    this.facePlane.material = this.face.material;
+    this.facePlane.metadata = this.pick('face');
+
+    const control = (name: PanelControl) => {
+      const m = CreatePlane(`doc-${docId}-${name}`, { size: CONTROL_SIZE, sideOrientation: Mesh.BACKSIDE }, scene);
+      m.parent = this.root;
+      m.metadata = this.pick(name);
+      m.setEnabled(false);
+      return m;
+    };
+    this.controls = { prev: control(PanelControl.PREV), spread: control(PanelControl.SPREAD), next: control(PanelControl.NEXT) };
+    this.resize(this.face.layout);
   }
 
-  setContent(title: string, body: string): void {
-    drawPanel(this.texture, title, body, this.accent);
+  get halfHeight(): number {
+    return this.boardHeight / 2;
   }
 
-  /** The authoritative transform from the server. */
-  setTarget(position: Vec3, rotation: Quat, scale: number): void {
-    // echoes of our own drag lag behind the pointer; following them would pull the panel back
-    if (this.local) return;
-    this.targetPosition.set(...position);
-    this.targetRotation.set(...rotation);
-    this.targetScale = scale > 0 ? scale : 1;
-    if (this.snapNext) {
-      this.snapNext = false;
-      this.applyNow();
+  setDocument(doc: FaceDocument): void {
+    this.doc = doc;
+    this.face.setDocument(doc);
+    this.updateControls();
+  }
+
+  setNotes(notes: FaceNote[]): void {
+    this.face.setNotes(notes);
+  }
+
+  protected showHolder(holder: Holder | null): void {
+    this.board.material = this.kit.board(holder?.colour ?? '');
+  }
+
+  /** The page a control would turn to, with the spread it would show; null when it does nothing. */
+  controlTarget(control: PanelControl): { page: number; spread: number } | null {
+    const doc = this.doc;
+    const count = this.face.pageCount;
+    if (!doc || count === 0) return null;
+    // the page the server says, not the one drawn: a second click before the redraw still counts
+    const page = clampPage(doc.page, count);
+    switch (control) {
+      case PanelControl.PREV:
+        return page > 1 ? { page: turnPage(page, doc.spread, count, -1), spread: doc.spread } : null;
+      case PanelControl.NEXT: {
+        const next = turnPage(page, doc.spread, count, 1);
+        return next !== page ? { page: next, spread: doc.spread } : null;
+      }
+      case PanelControl.SPREAD:
+        return count > 1 ? { page, spread: toggledSpread(doc.spread) } : null;
+      default: {
+        const unreachable: never = control;
+        throw new Error(`unknown control ${String(unreachable)}`);
+      }
     }
   }
 
-  /** Starts or ends optimistic local control (this browser's own drag). */
-  setLocal(local: boolean): void {
-    this.local = local;
+  controlMesh(control: PanelControl): Mesh {
+    return this.controls[control];
   }
 
-  /** Puts the panel where this browser's pointer says, at once. */
-  moveLocally(position: Vector3, rotation: Quaternion): void {
-    this.root.position.copyFrom(position);
-    this.rotation.copyFrom(rotation);
-    this.targetPosition.copyFrom(position);
-    this.targetRotation.copyFrom(rotation);
+  /** Face coordinates (0..1 from the top-left) of a world point on the face, or null if off it. */
+  facePointOf(world: Vector3): { fu: number; fv: number } | null {
+    const local = Vector3.TransformCoordinates(world, this.facePlane.computeWorldMatrix(true).clone().invert());
+    const fu = local.x + 0.5;
+    const fv = 0.5 - local.y;
+    return fu >= 0 && fu <= 1 && fv >= 0 && fv <= 1 ? { fu, fv } : null;
   }
 
-  get position(): Vector3 {
-    return this.root.position;
+  /** The world point of face coordinates (fu, fv). */
+  worldPointOfFace(fu: number, fv: number): Vector3 {
+    return Vector3.TransformCoordinates(new Vector3(fu - 0.5, 0.5 - fv, 0), this.facePlane.computeWorldMatrix(true));
   }
 
-  get rotation(): Quaternion {
-    return this.root.rotationQuaternion!;
+  private onFaceDrawn(layout: FaceLayout): void {
+    this.resize(layout);
+    this.updateControls();
   }
 
-  setHolder(holder: Holder | null): void {
-    const key = holder ? `${holder.name}\u0000${holder.colour}` : '';
-    if (key === this.holderKey) return;
-    this.holderKey = key;
-    if (this.badge) disposeLabel(this.badge);
-    this.badge = null;
-    this.boardMaterial.emissiveColor = holder ? Color3.FromHexString(holder.colour).scale(0.7) : Color3.Black();
-    if (!holder) return;
-    this.badge = createLabel(this.scene, `doc-${this.docId}-badge`, `Held by ${holder.name}`, holder.colour, { width: 0.9, billboard: false });
-    this.badge.parent = this.root;
-    this.badge.position.set(0, PANEL_HEIGHT / 2 + 0.11, PANEL_DEPTH / 2 + 0.003);
+  private resize(layout: FaceLayout): void {
+    const { width, height } = faceSizeMetres(layout);
+    this.facePlane.scaling.set(width, height, 1);
+    this.board.scaling.set(width + BORDER * 2, height + BORDER * 2, DEPTH);
+    this.boardHeight = height + BORDER * 2;
+    const y = -this.boardHeight / 2 - CONTROL_GAP - CONTROL_SIZE / 2;
+    const step = CONTROL_SIZE + CONTROL_GAP;
+    this.controls.prev.position.set(-step, y, DEPTH / 2);
+    this.controls.spread.position.set(0, y, DEPTH / 2);
+    this.controls.next.position.set(step, y, DEPTH / 2);
+    this.placeBadge();
   }
 
-  /** Advances the smoothing; call once per frame. */
-  update(dtMs: number): void {
-    if (this.local) return;
-    const k = approachFactor(dtMs, SMOOTHING_HALF_LIFE_MS);
-    Vector3.LerpToRef(this.root.position, this.targetPosition, k, this.root.position);
-    Quaternion.SlerpToRef(this.rotation, this.targetRotation, k, this.rotation);
-    const s = this.root.scaling.x + (this.targetScale - this.root.scaling.x) * k;
-    this.root.scaling.setAll(s);
+  private updateControls(): void {
+    const paged = this.face.pageCount > 1;
+    for (const name of [PanelControl.PREV, PanelControl.NEXT, PanelControl.SPREAD]) {
+      const mesh = this.controls[name];
+      mesh.setEnabled(paged);
+      if (!paged) continue;
+      const icon = name === PanelControl.SPREAD ? ((this.doc?.spread ?? 1) > 1 ? 'one' : 'two') : name;
+      mesh.material = this.kit.control(icon, this.controlTarget(name) !== null);
+    }
   }
 
-  private applyNow(): void {
-    this.root.position.copyFrom(this.targetPosition);
-    this.rotation.copyFrom(this.targetRotation);
-    this.root.scaling.setAll(this.targetScale);
-  }
-
-  dispose(): void {
-    if (this.badge) disposeLabel(this.badge);
-    this.root.dispose(false, true);
+  override dispose(): void {
+    this.face.dispose();
+    super.dispose();
   }
 }

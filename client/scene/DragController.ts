@@ -1,28 +1,33 @@
 /**
- * Grab, move and release documents with a mouse or a finger. Pointer down on a panel asks the
- * server for the hold; once granted the panel follows the pointer at the distance it was grabbed
- * at (turning to face the viewer), moves go out throttled, and pointer up releases it. Events on
- * panels never reach the camera, so dragging a panel does not also turn the view.
+ * Grab, move, turn, scale and release documents with a mouse or a finger. Pointer down on a
+ * document asks the server for the hold; once granted the document follows the pointer at the
+ * distance it was grabbed at (turning to face the viewer), moves go out throttled, and pointer up
+ * releases it; while holding, HoldGestures turn and scale it. Events on documents never reach the
+ * camera, so dragging one does not turn the view.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
 import { PointerEventTypes, type PointerInfoPre } from '@babylonjs/core/Events/pointerEvents';
+import type { PickingInfo } from '@babylonjs/core/Collisions/pickingInfo';
 import { Matrix, Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { AbstractMesh } from '@babylonjs/core/Meshes/abstractMesh';
 import type { Observer } from '@babylonjs/core/Misc/observable';
 import { ROOM_HALF_SIZE, ROOM_HEIGHT } from '../../shared/model/worlds';
-import { ErrorCode, type IntentError } from '../../shared/protocol';
+import { ErrorCode, MAX_SCALE, MIN_SCALE, type IntentError } from '../../shared/protocol';
 import type { WorldSession } from '../net/session';
-import { PANEL_HEIGHT, type DocumentPanel, type PanelPickData } from './DocumentPanel';
+import { HoldGestures } from './HoldGestures';
+import type { PanelPickData, PlacedDocument } from './PlacedDocument';
 
 export interface DragHost {
   scene: Scene;
   camera: UniversalCamera;
   canvas: HTMLCanvasElement;
   session: WorldSession;
-  panel(docId: string): DocumentPanel | undefined;
+  document(docId: string): PlacedDocument | undefined;
   /** Tells the person something went wrong (e.g. "Held by Ann"). */
   notify(message: string): void;
+  /** Gets the first look at a press on a document; true means it was handled (no grab). */
+  claimPress(pick: PickingInfo, event: PointerEvent): boolean;
 }
 
 interface Drag {
@@ -30,34 +35,44 @@ interface Drag {
   pointerId: number;
   /** Distance from the eye to the grabbed point, kept while dragging. */
   distance: number;
-  /** Panel centre minus grabbed point, so the panel does not jump to centre on the pointer. */
+  /** Document centre minus grabbed point, so it does not jump to centre on the pointer. */
   offset: Vector3;
+  /** Turn added to "facing the eye", from Q/E and shift+wheel. */
+  yaw: number;
+  scale: number;
   granted: boolean;
   /** Pointer went up before the hold was granted: release as soon as it is. */
   releasePending: boolean;
   /** Refused or lost: swallow the rest of this gesture and do nothing. */
   cancelled: boolean;
-  /** Where the pointer wants the panel; sent once the hold is granted. */
+  /** Where the pointer wants the document; sent once the hold is granted. */
   target: { position: Vector3; rotation: Quaternion } | null;
 }
 
 /**
  * The server frees a hold whose holder goes silent (see HOLD_LEASE_SECONDS, 15 s by default); a
- * person keeping the button down on a still panel is not silent, so the hold is renewed meanwhile.
+ * person keeping the button down on a still document is not silent, so the hold is renewed meanwhile.
  */
 const HOLD_KEEPALIVE_MS = 4000;
 
-const isPanelMesh = (mesh: AbstractMesh): boolean => typeof (mesh.metadata as PanelPickData | null)?.docId === 'string';
+export const isDocumentMesh = (mesh: AbstractMesh): boolean => typeof (mesh.metadata as PanelPickData | null)?.docId === 'string';
 
 export class DragController {
   private drag: Drag | null = null;
   private keepAlive: ReturnType<typeof setInterval> | null = null;
+  private readonly gestures: HoldGestures;
   private readonly observer: Observer<PointerInfoPre>;
   private readonly stopErrors: () => void;
 
   constructor(private readonly host: DragHost) {
+    this.gestures = new HoldGestures(host.scene, host.camera);
     this.observer = host.scene.onPrePointerObservable.add((info) => this.onPointer(info));
     this.stopErrors = host.session.onIntentError((e) => this.onIntentError(e));
+  }
+
+  /** The document this browser holds right now, if the server granted it. */
+  get holding(): string | null {
+    return this.drag?.granted && !this.drag.cancelled ? this.drag.docId : null;
   }
 
   /** Call when a document's holder changes on the server. */
@@ -67,7 +82,8 @@ export class DragController {
     const mine = heldBy === this.host.session.sessionId;
     if (mine && !drag.granted) {
       drag.granted = true;
-      this.host.panel(docId)?.setLocal(true);
+      this.host.document(docId)?.setLocal(true);
+      this.gestures.hold({ turn: (r) => this.turnHeld(r), scale: (f) => this.scaleHeld(f) });
       this.startKeepAlive(drag);
       if (drag.target) this.sendTarget(drag);
       if (drag.releasePending) this.finish(drag);
@@ -95,19 +111,22 @@ export class DragController {
     // a click whose grab was never answered (connection trouble) must not block every later drag;
     // if the grant still comes, the server's hold lease frees the document
     if (this.drag?.releasePending) this.drag = null;
-    if (this.drag || event.button !== 0) return;
+    if (this.drag) return;
     const { scene, camera } = this.host;
-    const pick = scene.pick(info.localPosition.x, info.localPosition.y, isPanelMesh, false, camera);
+    const pick = scene.pick(info.localPosition.x, info.localPosition.y, isDocumentMesh, false, camera);
     const docId = (pick.pickedMesh?.metadata as PanelPickData | null)?.docId;
-    const panel = docId ? this.host.panel(docId) : undefined;
-    if (!docId || !panel || !pick.pickedPoint) return;
+    const placed = docId ? this.host.document(docId) : undefined;
+    if (!docId || !placed || !pick.pickedPoint) return;
     info.skipOnPointerObservable = true;
+    if (this.host.claimPress(pick, event) || event.button !== 0) return;
     const pointerId = event.pointerId ?? 1;
     this.drag = {
       docId,
       pointerId,
       distance: Vector3.Distance(camera.globalPosition, pick.pickedPoint),
-      offset: panel.position.subtract(pick.pickedPoint),
+      offset: placed.position.subtract(pick.pickedPoint),
+      yaw: 0,
+      scale: placed.scale,
       granted: false,
       releasePending: false,
       cancelled: false,
@@ -127,7 +146,7 @@ export class DragController {
     if (!drag || !this.samePointer(info, drag)) return;
     info.skipOnPointerObservable = true;
     if (drag.cancelled) return;
-    drag.target = this.targetFor(info, drag);
+    drag.target = this.targetFor(info.localPosition.x, info.localPosition.y, drag);
     if (drag.granted) this.sendTarget(drag);
   }
 
@@ -146,42 +165,64 @@ export class DragController {
     else drag.releasePending = true;
   }
 
+  /** Turns the held document about its vertical axis (positive = counter-clockwise from above). */
+  turnHeld(radians: number): void {
+    const drag = this.drag;
+    if (!drag || !this.holding) return;
+    drag.yaw += radians;
+    this.retarget(drag);
+  }
+
+  /** Scales the held document by a factor, within the limits the server accepts. */
+  scaleHeld(factor: number): void {
+    const drag = this.drag;
+    if (!drag || !this.holding) return;
+    drag.scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, drag.scale * factor));
+    this.retarget(drag);
+  }
+
+  /** Re-aims a drag at the pointer's last place after a turn or scale. */
+  private retarget(drag: Drag): void {
+    const { scene } = this.host;
+    drag.target = this.targetFor(scene.pointerX, scene.pointerY, drag);
+    this.sendTarget(drag);
+  }
+
   private samePointer(info: PointerInfoPre, drag: Drag): boolean {
     return ((info.event as PointerEvent).pointerId ?? 1) === drag.pointerId;
   }
 
-  /** Where the panel goes for this pointer: on the grab sphere, inside the room, facing the eye. */
-  private targetFor(info: PointerInfoPre, drag: Drag): Drag['target'] {
+  /** Where the document goes for a pointer: on the grab sphere, inside the room, facing the eye. */
+  private targetFor(x: number, y: number, drag: Drag): NonNullable<Drag['target']> {
     const { scene, camera } = this.host;
-    const ray = scene.createPickingRay(info.localPosition.x, info.localPosition.y, Matrix.Identity(), camera);
+    const ray = scene.createPickingRay(x, y, Matrix.Identity(), camera);
     const position = ray.origin.add(ray.direction.scale(drag.distance)).addInPlace(drag.offset);
-    const scale = this.host.panel(drag.docId)?.root.scaling.y ?? 1;
-    const halfHeight = (PANEL_HEIGHT / 2) * scale;
+    const halfHeight = (this.host.document(drag.docId)?.halfHeight ?? 0.5) * drag.scale;
     const limit = ROOM_HALF_SIZE - 0.05;
     position.x = Math.min(limit, Math.max(-limit, position.x));
     position.z = Math.min(limit, Math.max(-limit, position.z));
-    position.y = Math.min(ROOM_HEIGHT - halfHeight, Math.max(halfHeight, position.y));
-    // a panel's readable side is its +Z; turn it (about the vertical only) towards the eye
+    position.y = Math.min(ROOM_HEIGHT - halfHeight, Math.max(Math.min(halfHeight, ROOM_HEIGHT / 2), position.y));
+    // a document's readable side is its +Z; turn it (about the vertical only) towards the eye
     const toEye = camera.globalPosition.subtract(position);
-    const rotation = Quaternion.RotationAxis(Vector3.Up(), Math.atan2(toEye.x, toEye.z));
+    const rotation = Quaternion.RotationAxis(Vector3.Up(), Math.atan2(toEye.x, toEye.z) + drag.yaw);
     return { position, rotation };
   }
 
   private sendTarget(drag: Drag): void {
     const target = drag.target;
-    const panel = this.host.panel(drag.docId);
-    if (!target || !panel) return;
-    panel.moveLocally(target.position, target.rotation);
+    const placed = this.host.document(drag.docId);
+    if (!target || !placed) return;
+    placed.moveLocally(target.position, target.rotation, drag.scale);
     const { position: p, rotation: q } = target;
-    this.host.session.move(drag.docId, [p.x, p.y, p.z], [q.x, q.y, q.z, q.w]);
+    this.host.session.move(drag.docId, [p.x, p.y, p.z], [q.x, q.y, q.z, q.w], drag.scale);
   }
 
   private startKeepAlive(drag: Drag): void {
     this.stopKeepAlive();
     this.keepAlive = setInterval(() => {
-      const panel = this.host.panel(drag.docId);
-      if (this.drag !== drag || drag.cancelled || !panel) return this.stopKeepAlive();
-      drag.target ??= { position: panel.position.clone(), rotation: panel.rotation.clone() };
+      const placed = this.host.document(drag.docId);
+      if (this.drag !== drag || drag.cancelled || !placed) return this.stopKeepAlive();
+      drag.target ??= { position: placed.position.clone(), rotation: placed.rotation.clone() };
       this.sendTarget(drag);
     }, HOLD_KEEPALIVE_MS);
   }
@@ -193,15 +234,17 @@ export class DragController {
 
   private finish(drag: Drag): void {
     this.stopKeepAlive();
+    this.gestures.hold(null);
     this.host.session.release(drag.docId);
-    this.host.panel(drag.docId)?.setLocal(false);
+    this.host.document(drag.docId)?.setLocal(false);
     this.drag = null;
   }
 
   private cancel(drag: Drag): void {
     this.stopKeepAlive();
+    this.gestures.hold(null);
     drag.cancelled = true;
-    this.host.panel(drag.docId)?.setLocal(false);
+    this.host.document(drag.docId)?.setLocal(false);
   }
 
   private onIntentError(e: IntentError): void {
@@ -225,6 +268,7 @@ export class DragController {
 
   dispose(): void {
     this.stopKeepAlive();
+    this.gestures.dispose();
     this.observer.remove();
     this.stopErrors();
     this.drag = null;

@@ -1,29 +1,44 @@
 /**
- * The 3D view of one joined world: engine, scene, room, documents, avatars, first-person camera and
- * pointer dragging, wired to the session. One per open world; dispose() frees all of it.
+ * The 3D view of one joined world: engine, scene, room, documents, avatars, first-person camera,
+ * pointer dragging and panel input, wired to the session. One per open world; dispose() frees all
+ * of it.
  */
 import { Engine } from '@babylonjs/core/Engines/engine';
 import { Scene } from '@babylonjs/core/scene';
 import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
-import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { Matrix } from '@babylonjs/core/Maths/math.vector';
 // side-effect imports: scene picking (pointer rays) needs the ray module registered
 import '@babylonjs/core/Culling/ray';
+import { ROOM_HALF_SIZE, ROOM_HEIGHT } from '../../shared/model/worlds';
+import type { Vec3 } from '../../shared/protocol';
 import type { WorldSession } from '../net/session';
 import { AvatarLayer } from './AvatarLayer';
 import { createFirstPersonCamera, headPose, keepInsideRoom } from './camera';
 import { DocumentLayer } from './DocumentLayer';
 import { DragController } from './DragController';
-import { buildRoomShell, paletteOf } from './roomShell';
-import type { DocumentProbe, ParticipantProbe, WorldProbe } from './testHook';
+import { placementForRay, placementInFront, type Placement } from './dropPlacement';
+import { PanelInput, type NoteTarget } from './PanelInput';
+import { buildRoomShell } from './roomShell';
+import type { WorldProbe } from './testHook';
+import { createWorldProbe } from './worldProbe';
 
 export interface WorldViewOptions {
   notify(message: string): void;
+  /** Asks for the text of a new note at a point on a page (`at`: viewport point for the dialog). */
+  requestNote(target: NoteTarget, at: { x: number; y: number }): void;
+  /** Opens an existing note for reading, editing or deleting. */
+  openNote(noteId: string, at: { x: number; y: number }): void;
+  noteModeChanged(on: boolean): void;
 }
 
 /** Thrown when the browser cannot draw 3D at all. */
 export class NoWebGLError extends Error {
   override name = 'NoWebGLError';
 }
+
+const ROOM = { halfSize: ROOM_HALF_SIZE, height: ROOM_HEIGHT };
+/** Half the height of a typical new document (a page and its footer), for placing uploads. */
+const NEW_DOCUMENT_HALF_HEIGHT = 0.65;
 
 export class WorldView {
   private readonly engine: Engine;
@@ -32,6 +47,7 @@ export class WorldView {
   private readonly documents: DocumentLayer;
   private readonly avatars: AvatarLayer;
   private readonly drag: DragController;
+  private readonly input: PanelInput;
   private frames = 0;
   private lastFrame = performance.now();
   private readonly onResize = () => this.engine.resize();
@@ -56,15 +72,21 @@ export class WorldView {
     const start = me ? ([me.head.px, me.head.py, me.head.pz, me.head.qx, me.head.qy, me.head.qz, me.head.qw] as const) : ([0, 1.6, 2, 0, 0, 0, 1] as const);
     this.camera = createFirstPersonCamera(this.scene, canvas, [...start]);
 
-    this.drag = new DragController({
-      scene: this.scene,
-      camera: this.camera,
-      canvas,
-      session,
-      panel: (id) => this.documents.panels.get(id),
-      notify: options.notify,
+    const common = { scene: this.scene, camera: this.camera, canvas, session };
+    this.input = new PanelInput({
+      ...common,
+      panel: (id) => this.documents.panel(id),
+      requestNote: options.requestNote,
+      openNote: options.openNote,
+      noteModeChanged: options.noteModeChanged,
     });
-    this.documents = new DocumentLayer(this.scene, session, paletteOf(state.template).accent, (id, heldBy) => this.drag.onHolderChanged(id, heldBy));
+    this.drag = new DragController({
+      ...common,
+      document: (id) => this.documents.documents.get(id),
+      notify: options.notify,
+      claimPress: (pick, event) => this.input.claimPress(pick, event),
+    });
+    this.documents = new DocumentLayer(this.scene, session, (id, heldBy) => this.drag.onHolderChanged(id, heldBy));
     this.avatars = new AvatarLayer(this.scene, session, () => performance.now());
     const callbacks = session.callbacks();
     this.documents.attach(callbacks);
@@ -83,49 +105,53 @@ export class WorldView {
     keepInsideRoom(this.camera);
     this.session.updatePose({ head: headPose(this.camera), left: null, right: null });
     this.avatars.update();
-    this.documents.update(dt);
+    this.documents.update(dt, this.camera.globalPosition);
     this.scene.render();
+  }
+
+  /** In note mode the next click on a page starts a note there. */
+  setNoteMode(on: boolean): void {
+    this.input.setNoteMode(on);
+  }
+
+  /** Where a file dropped at a viewport point should go (wall, floor, or in front of the eye). */
+  placementAt(clientX: number, clientY: number): Placement {
+    const rect = this.canvas.getBoundingClientRect();
+    return this.placementAtCanvas(clientX - rect.left, clientY - rect.top);
+  }
+
+  private placementAtCanvas(x: number, y: number): Placement {
+    const ray = this.scene.createPickingRay(x, y, Matrix.Identity(), this.camera);
+    const origin: Vec3 = [ray.origin.x, ray.origin.y, ray.origin.z];
+    return placementForRay(origin, [ray.direction.x, ray.direction.y, ray.direction.z], ROOM, NEW_DOCUMENT_HALF_HEIGHT);
+  }
+
+  /** Where an uploaded file goes: a couple of metres ahead, facing the eye. */
+  placementInFront(): Placement {
+    const eye = this.camera.globalPosition;
+    const forward = this.camera.getForwardRay(1).direction;
+    return placementInFront([eye.x, eye.y, eye.z], [forward.x, forward.y, forward.z], ROOM, NEW_DOCUMENT_HALF_HEIGHT);
   }
 
   /** Answers for `window.__dwc` (see testHook.ts). */
   probe(): WorldProbe {
-    return {
-      ready: () => this.frames > 0,
-      sessionId: () => this.session.sessionId,
-      participants: () => {
-        const out: ParticipantProbe[] = [];
-        this.session.state.participants.forEach((p, id) => out.push({ id, name: p.name, colour: p.colour, head: [p.head.px, p.head.py, p.head.pz] }));
-        return out;
-      },
-      documents: () => {
-        const out: DocumentProbe[] = [];
-        this.session.state.documents.forEach((d, id) => out.push({ id, title: d.title, position: [d.x, d.y, d.z], heldBy: d.heldBy }));
-        return out;
-      },
-      screenPointOf: (docId) => this.screenPointOf(docId),
-      avatarVisible: (participantId) => {
-        const head = this.avatars.avatars.get(participantId)?.head;
-        return !!head && head.isEnabled() && head.isVisible && !head.isDisposed();
-      },
-      renderedFrames: () => this.frames,
-    };
-  }
-
-  private screenPointOf(docId: string): { x: number; y: number } | null {
-    const panel = this.documents.panels.get(docId);
-    if (!panel) return null;
-    const width = this.engine.getRenderWidth();
-    const height = this.engine.getRenderHeight();
-    const projected = Vector3.Project(panel.position, Matrix.Identity(), this.scene.getTransformMatrix(), this.camera.viewport.toGlobal(width, height));
-    if (projected.z < 0 || projected.z > 1) return null;
-    // render pixels → CSS pixels of the page
-    const rect = this.canvas.getBoundingClientRect();
-    return { x: rect.left + (projected.x * rect.width) / width, y: rect.top + (projected.y * rect.height) / height };
+    return createWorldProbe({
+      engine: this.engine,
+      scene: this.scene,
+      camera: this.camera,
+      canvas: this.canvas,
+      session: this.session,
+      documents: this.documents,
+      avatars: this.avatars,
+      frames: () => this.frames,
+      dropTargetAt: (x, y) => this.placementAtCanvas(x, y).target,
+    });
   }
 
   dispose(): void {
     window.removeEventListener('resize', this.onResize);
     this.engine.stopRenderLoop();
+    this.input.dispose();
     this.drag.dispose();
     this.documents.dispose();
     this.avatars.dispose();

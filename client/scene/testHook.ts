@@ -12,17 +12,49 @@ export interface ParticipantProbe {
 export interface DocumentProbe {
   id: string;
   title: string;
+  kind: string;
   position: [number, number, number];
+  /** Rotation quaternion [x, y, z, w] and scale, as the server holds them. */
+  rotation: [number, number, number, number];
+  scale: number;
   heldBy: string;
+  /** Page and spread as the server holds them (shared by everyone). */
+  page: number;
+  spread: number;
+  /** Pages as this client knows them: 0 until the content has loaded. */
+  pageCount: number;
+  /** Whether the full content (not just a preview) is on show. */
+  contentLoaded: boolean;
+  /** Ids of the notes drawn on the panel's face right now. */
+  notesShown: string[];
 }
+
+export interface NoteProbe {
+  id: string;
+  documentId: string;
+  page: number;
+  u: number;
+  v: number;
+  text: string;
+  author: string;
+}
+
+export type Point = { x: number; y: number };
 
 export interface WorldProbe {
   ready(): boolean;
   sessionId(): string;
   participants(): ParticipantProbe[];
   documents(): DocumentProbe[];
+  notes(): NoteProbe[];
   /** Viewport CSS pixel coordinates of a document's centre, or null when it is not in front of the eye. */
-  screenPointOf(docId: string): { x: number; y: number } | null;
+  screenPointOf(docId: string): Point | null;
+  /** Viewport CSS pixel of a point (u, v from the top-left) on the first page shown on a panel. */
+  pagePoint(docId: string, u: number, v: number): Point | null;
+  /** Viewport CSS pixel of one of a panel's page controls (null while it shows none). */
+  controlPoint(docId: string, control: 'next' | 'prev' | 'spread'): Point | null;
+  /** A viewport point on the wall ahead, clear of documents: somewhere to drop a file. */
+  dropPoint(): Point;
   avatarVisible(participantId: string): boolean;
   renderedFrames(): number;
 }
@@ -40,7 +72,11 @@ export function installTestHook(current: () => WorldProbe | null): void {
     sessionId: () => current()?.sessionId() ?? '',
     participants: () => current()?.participants() ?? [],
     documents: () => current()?.documents() ?? [],
+    notes: () => current()?.notes() ?? [],
     screenPointOf: (docId) => current()?.screenPointOf(docId) ?? null,
+    pagePoint: (docId, u, v) => current()?.pagePoint(docId, u, v) ?? null,
+    controlPoint: (docId, control) => current()?.controlPoint(docId, control) ?? null,
+    dropPoint: () => current()?.dropPoint() ?? { x: innerWidth / 2, y: innerHeight / 2 },
     avatarVisible: (participantId) => current()?.avatarVisible(participantId) ?? false,
     renderedFrames: () => current()?.renderedFrames() ?? 0,
   };

@@ -1,23 +1,10 @@
 /**
- * Text drawn onto textures: document panels and small labels (name tags, holder badges). Canvas
- * text is rendered at a size that stays legible at a few metres, then mip-mapped.
+ * Small labels drawn onto textures (name tags, holder badges). Canvas text is rendered at a size
+ * that stays legible at a few metres, then mip-mapped. Document pages are drawn by client/content.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
-import { LineStyle, layoutBody, type Measure } from './panelText';
-
-const FONT_FAMILY = 'system-ui, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif';
-export const PANEL_TEXTURE = { width: 1024, height: 768 } as const;
-const PAD = 48;
-const TITLE_BAR = 140;
-// large type: a panel is read from a few metres away, where 50 px is about 5 cm tall
-const LINE_HEIGHT = 70;
-const FONTS: Record<LineStyle, string> = {
-  heading: `bold 56px ${FONT_FAMILY}`,
-  bullet: `50px ${FONT_FAMILY}`,
-  text: `50px ${FONT_FAMILY}`,
-  gap: `50px ${FONT_FAMILY}`,
-};
+import { SANS as FONT_FAMILY } from '../content/fonts';
 
 /** Readable text colour on a background: dark on light colours, white on dark ones. */
 export function textColourOn(hex: string): string {
@@ -37,43 +24,6 @@ function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number):
   let cut = text;
   while (cut && ctx.measureText(`${cut}…`).width > maxWidth) cut = cut.slice(0, -1);
   return `${cut.trimEnd()}…`;
-}
-
-/** Draws a document (title bar in the accent colour, body below) onto a texture. */
-export function drawPanel(texture: DynamicTexture, title: string, body: string, accent: string): void {
-  const ctx = context2d(texture);
-  const { width, height } = PANEL_TEXTURE;
-  ctx.fillStyle = '#fdfdfb';
-  ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = accent;
-  ctx.fillRect(0, 0, width, TITLE_BAR);
-  ctx.textBaseline = 'middle';
-  ctx.textAlign = 'left';
-  ctx.fillStyle = textColourOn(accent);
-  ctx.font = `bold 72px ${FONT_FAMILY}`;
-  ctx.fillText(fitText(ctx, title || 'Untitled', width - PAD * 2), PAD, TITLE_BAR / 2 + 2);
-
-  const measure: Measure = (text, style) => {
-    ctx.font = FONTS[style];
-    return ctx.measureText(text).width;
-  };
-  const maxLines = Math.floor((height - TITLE_BAR - PAD * 1.5) / LINE_HEIGHT);
-  const lines = layoutBody(title, body, width - PAD * 2, maxLines, measure);
-  ctx.textBaseline = 'alphabetic';
-  let y = TITLE_BAR + PAD + 40;
-  for (const line of lines) {
-    ctx.font = FONTS[line.style];
-    ctx.fillStyle = line.style === LineStyle.HEADING ? '#111318' : '#2b2f36';
-    if (line.text) ctx.fillText(line.text, PAD, y);
-    y += line.style === LineStyle.GAP ? LINE_HEIGHT / 2 : LINE_HEIGHT;
-  }
-  texture.update();
-}
-
-export function createPanelTexture(scene: Scene, name: string): DynamicTexture {
-  const texture = new DynamicTexture(name, { ...PANEL_TEXTURE }, scene, true);
-  texture.anisotropicFilteringLevel = 8;
-  return texture;
 }
 
 /** Label textures are this shape; label planes keep it so text is not stretched. */

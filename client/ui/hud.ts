@@ -1,4 +1,7 @@
-/** What floats over the 3D view: the world's name, who is here, copy link, leave, and a hint. */
+/**
+ * What floats over the 3D view: the world's name, who is here, Upload, Add note, copy link, leave,
+ * and a hint.
+ */
 import { h, replaceChildren } from './dom';
 import { toast } from './toast';
 
@@ -13,7 +16,20 @@ export interface Hud {
   element: HTMLElement;
   setWorldName(name: string): void;
   setPeople(people: HudPerson[], selfId: string): void;
+  /** Shows whether the next click on a page adds a note. */
+  setNoteMode(on: boolean): void;
+  /** Adds something (e.g. the upload list) to the overlay. */
+  add(child: HTMLElement): void;
 }
+
+export interface HudActions {
+  leave(): void;
+  upload(files: File[]): void;
+  noteMode(on: boolean): void;
+}
+
+/** File types the server accepts, for the file picker (the server checks the bytes anyway). */
+const ACCEPT = '.md,.markdown,.txt,.text,.pdf,.png,.jpg,.jpeg,.gltf,.glb,text/markdown,text/plain,application/pdf,image/png,image/jpeg,model/gltf-binary,model/gltf+json';
 
 async function copyText(text: string): Promise<boolean> {
   try {
@@ -31,7 +47,7 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function createHud(onLeave: () => void): Hud {
+export function createHud(actions: HudActions): Hud {
   const title = h('h1', { class: 'hud-title', 'data-testid': 'world-title' });
   const people = h('ul', { class: 'people', 'data-testid': 'people' });
   const copy = h('button', { type: 'button', 'data-testid': 'copy-link' }, 'Copy link');
@@ -40,18 +56,37 @@ export function createHud(onLeave: () => void): Hud {
     void copyText(url).then((ok) => toast(ok ? 'Link copied. Send it to whoever should join.' : `Copy this link: ${url}`));
   });
   const leave = h('button', { type: 'button', class: 'secondary', 'data-testid': 'leave' }, 'Leave');
-  leave.addEventListener('click', onLeave);
+  leave.addEventListener('click', actions.leave);
+  const picker = h('input', { type: 'file', multiple: true, accept: ACCEPT, class: 'offscreen', 'data-testid': 'upload-input', 'aria-label': 'Choose files to upload' });
+  picker.addEventListener('change', () => {
+    const files = Array.from(picker.files ?? []);
+    picker.value = '';
+    if (files.length) actions.upload(files);
+  });
+  const upload = h('button', { type: 'button', 'data-testid': 'upload-button', title: 'Add a document (or drop files on the view)' }, 'Upload');
+  upload.addEventListener('click', () => picker.click());
+  let noteMode = false;
+  const addNote = h('button', { type: 'button', class: 'secondary', 'data-testid': 'add-note', 'aria-pressed': 'false', title: 'Then click a page (or right-click a page)' }, 'Add note');
+  addNote.addEventListener('click', () => actions.noteMode(!noteMode));
   const element = h(
     'div',
     { class: 'hud' },
     h('section', { class: 'hud-panel hud-left' }, title, h('h2', {}, 'Here now'), people),
-    h('div', { class: 'hud-actions' }, copy, leave),
-    h('p', { class: 'hud-hint' }, 'WASD or arrows to walk · Q/E or drag to turn · drag a panel to move it'),
+    h('div', { class: 'hud-actions' }, upload, picker, addNote, copy, leave),
+    h('p', { class: 'hud-hint' }, 'WASD to walk · drag to look · drag a panel to move it (Q/E turn, wheel resize) · PageUp/PageDown turn pages'),
   );
 
   let lastKey = '';
   return {
     element,
+    add(child) {
+      element.append(child);
+    },
+    setNoteMode(on) {
+      noteMode = on;
+      addNote.setAttribute('aria-pressed', String(on));
+      addNote.textContent = on ? 'Click a page…' : 'Add note';
+    },
     setWorldName(name) {
       title.textContent = name;
       document.title = `${name} · Document Workflow Chain`;

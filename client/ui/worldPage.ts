@@ -1,6 +1,6 @@
 /**
- * The page for one world: joins it, shows the 3D view with its overlay, and says clearly what went
- * wrong when joining fails or the connection goes away.
+ * The page for one world: joins it, shows the 3D view with its overlay (uploads, note dialogs), and
+ * says clearly what went wrong when joining fails or the connection goes away.
  */
 import { JoinError, WorldSession } from '../net/session';
 import { NoWebGLError, WorldView } from '../scene/WorldView';
@@ -8,7 +8,9 @@ import type { WorldProbe } from '../scene/testHook';
 import { h, replaceChildren } from './dom';
 import { createHud, type HudPerson } from './hud';
 import { savedColour, savedName } from './identity';
+import { closeNoteDialog, openNoteDialog } from './noteDialog';
 import { toast } from './toast';
+import { mountUploads, type Uploads } from './uploads';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -22,9 +24,13 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   let unmounted = false;
   let session: WorldSession | null = null;
   let view: WorldView | null = null;
+  let uploads: Uploads | null = null;
 
   const teardown = async () => {
     opts.setProbe(null);
+    closeNoteDialog();
+    uploads?.dispose();
+    uploads = null;
     view?.dispose();
     view = null;
     const leaving = session;
@@ -35,10 +41,17 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
 
   const canvas = h('canvas', { class: 'world-canvas', 'data-testid': 'world-canvas', 'aria-label': '3D view of the world', tabindex: '0' });
   const status = h('div', { class: 'overlay', role: 'status' }, h('p', {}, 'Joining the world…'));
-  const hud = createHud(goBack);
+  const hud = createHud({
+    leave: goBack,
+    upload: (files) => {
+      if (view && uploads) uploads.upload(files, view.placementInFront());
+    },
+    noteMode: (on) => view?.setNoteMode(on),
+  });
   // the overlay describes a world we are in; until then (or if joining fails) it would only confuse
   hud.element.hidden = true;
-  replaceChildren(root, h('div', { class: 'world-page' }, canvas, hud.element, status));
+  const page = h('div', { class: 'world-page' }, canvas, hud.element, status);
+  replaceChildren(root, page);
 
   const fail = (message: string) => {
     void teardown();
@@ -55,7 +68,32 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     session = joined;
     await joined.whenPresent();
     if (unmounted) return;
-    view = new WorldView(canvas, joined, { notify: (m) => toast(m, 'error') });
+    view = new WorldView(canvas, joined, {
+      notify: (m) => toast(m, 'error'),
+      noteModeChanged: (on) => hud.setNoteMode(on),
+      requestNote: (target, at) => {
+        void openNoteDialog({ heading: `New note on page ${target.page}`, deletable: false, at }).then((result) => {
+          if (result?.action === 'save') joined.addNote({ ...target, text: result.text, colour: result.colour });
+        });
+      },
+      openNote: (noteId, at) => {
+        const note = joined.state.annotations.get(noteId);
+        if (!note) return;
+        void openNoteDialog({ heading: `Note by ${note.author || 'someone'}`, text: note.text, colour: note.colour, deletable: true, at }).then((result) => {
+          if (result?.action === 'delete') joined.deleteNote(noteId);
+          else if (result?.action === 'save' && (result.text !== note.text || result.colour !== note.colour)) {
+            joined.editNote(noteId, { text: result.text, colour: result.colour });
+          }
+        });
+      },
+    });
+    const worldView = view;
+    uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
+    hud.add(uploads.element);
+    // refusals of grabs and moves are explained by the drag controller; these are the rest
+    joined.onIntentError((e) => {
+      if (e.intent === 'page' || e.intent === 'noteAdd' || e.intent === 'noteEdit' || e.intent === 'noteDelete') toast(e.message, 'error');
+    });
     opts.setProbe(view.probe());
     status.hidden = true;
     hud.element.hidden = false;

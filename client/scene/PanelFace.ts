@@ -1,0 +1,206 @@
+/**
+ * Keeps one panel's face texture in step with what it should show. Each change (content, page,
+ * spread, notes on the shown pages, resolution) gives a new key; the face is drawn again only when
+ * the key changed, one drawing at a time, always ending on the latest key.
+ */
+import type { Scene } from '@babylonjs/core/scene';
+import { Color3 } from '@babylonjs/core/Maths/math.color';
+import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
+import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
+import type { SourceLibrary, SourceState } from '../content/SourceLibrary';
+import type { PageSource, PagedKind } from '../content/pageSource';
+import { textSource } from '../content/textSource';
+import { TEXT_PAGE } from '../content/textLayout';
+import { composeFace, messagePage, type NoteMark } from './faceCanvas';
+import { clampPage, shownPages, type FaceLayout, type NoteBox } from './faceLayout';
+
+export interface FaceDocument {
+  id: string;
+  kind: PagedKind;
+  contentHash: string;
+  title: string;
+  /** The start of a text document, shown until its content has loaded. */
+  body: string;
+  page: number;
+  spread: number;
+}
+
+export interface FaceNote {
+  id: string;
+  page: number;
+  u: number;
+  v: number;
+  text: string;
+  colour: string;
+}
+
+/** Pixels per page width for a panel you stand near, and for one across the room. */
+export const NEAR_PAGE_PX = 1024;
+export const FAR_PAGE_PX = 512;
+const LETTER = TEXT_PAGE.width / TEXT_PAGE.height;
+
+export class PanelFace {
+  readonly material: StandardMaterial;
+  private readonly texture: DynamicTexture;
+  /** The layout of what is on the face now. */
+  layout: FaceLayout = { pageAspect: LETTER, slots: 1, footer: true };
+  noteBoxes: NoteBox[] = [];
+  /** Pages the client knows the document has (0 until its content has loaded). */
+  pageCount = 0;
+  /** First page on the face now. */
+  shownPage = 1;
+  contentLoaded = false;
+  private doc: FaceDocument | null = null;
+  private notes: FaceNote[] = [];
+  private pageWidth = FAR_PAGE_PX;
+  private drawnKey = '';
+  private drawing = false;
+  private preview: { body: string; source: PageSource } | null = null;
+  /** The loaded pages on the face now, by page and width: adding a note does not redraw the PDF. */
+  private pageCanvases = new Map<string, HTMLCanvasElement>();
+  private disposed = false;
+
+  constructor(
+    scene: Scene,
+    name: string,
+    private readonly library: SourceLibrary,
+    /** Told whenever the face's layout (and so the panel's shape) may have changed. */
+    private readonly onDrawn: (layout: FaceLayout) => void,
+  ) {
+    this.texture = new DynamicTexture(`${name}-tex`, { width: FAR_PAGE_PX, height: Math.round(FAR_PAGE_PX / LETTER) }, scene, true);
+    this.texture.anisotropicFilteringLevel = 8;
+    this.material = new StandardMaterial(`${name}-mat`, scene);
+    this.material.diffuseTexture = this.texture;
+    this.material.emissiveColor = new Color3(0.5, 0.5, 0.5);
+    this.material.specularColor = Color3.Black();
+  }
+
+  setDocument(doc: FaceDocument): void {
+    const old = this.doc;
+    // most document changes are moves, which leave the face as it is
+    if (old && (Object.keys(doc) as Array<keyof FaceDocument>).every((k) => old[k] === doc[k])) return;
+    if (old && old.contentHash !== doc.contentHash) this.pageCanvases.clear();
+    this.doc = doc;
+    this.refresh();
+  }
+
+  setNotes(notes: FaceNote[]): void {
+    this.notes = notes;
+    this.refresh();
+  }
+
+  setPageWidth(px: number): void {
+    if (px === this.pageWidth) return;
+    this.pageWidth = px;
+    this.refresh();
+  }
+
+  private sourceState(doc: FaceDocument): SourceState {
+    return this.library.state(doc);
+  }
+
+  private key(): string {
+    const doc = this.doc;
+    if (!doc) return '';
+    const state = this.sourceState(doc);
+    const count = state.status === 'ready' ? state.source.pageCount : 0;
+    const pages = shownPages(doc.page, doc.spread, count);
+    const notes = this.notes.filter((n) => pages.includes(n.page));
+    const body = state.status === 'loading' ? doc.body : '';
+    return JSON.stringify([doc.kind, doc.contentHash, doc.title, state.status, pages, doc.spread, this.pageWidth, notes, body]);
+  }
+
+  private refresh(): void {
+    if (!this.drawing) void this.drawUntilCurrent();
+  }
+
+  private async drawUntilCurrent(): Promise<void> {
+    this.drawing = true;
+    try {
+      for (let key = this.key(); !this.disposed && key && key !== this.drawnKey; key = this.key()) {
+        await this.draw(this.doc!);
+        this.drawnKey = key;
+      }
+    } finally {
+      this.drawing = false;
+    }
+  }
+
+  private async draw(doc: FaceDocument): Promise<void> {
+    const state = this.sourceState(doc);
+    if (state.status === 'loading') void this.library.settled(doc).then(() => this.refresh());
+    const source = state.status === 'ready' ? state.source : this.previewOf(doc);
+    const count = source?.pageCount ?? 0;
+    const pages = shownPages(doc.page, doc.spread, count);
+    const slots = count > 0 ? Math.min(Math.max(1, doc.spread), count) : 1;
+    const footer = doc.kind !== 'image';
+    let layout: FaceLayout = { pageAspect: this.layout.pageAspect, slots, footer };
+    let canvases: Array<HTMLCanvasElement | null>;
+    try {
+      if (!source) {
+        const message = state.status === 'failed' ? `Cannot show this document: ${state.message}` : 'Loading…';
+        layout = { pageAspect: LETTER, slots: 1, footer };
+        canvases = [messagePage(this.pageWidth, LETTER, message, state.status === 'failed' ? '#b42318' : undefined)];
+      } else {
+        layout.pageAspect = await source.pageAspect(pages[0] ?? 1);
+        canvases = await Promise.all(Array.from({ length: slots }, (_, i) => (pages[i] ? this.pageCanvas(source, state.status === 'ready', pages[i]!) : null)));
+        this.keepOnly(pages);
+      }
+    } catch {
+      canvases = [messagePage(this.pageWidth, layout.pageAspect, 'This page cannot be shown.', '#b42318')];
+      layout = { ...layout, slots: 1 };
+    }
+    if (this.disposed) return;
+    const notes: NoteMark[] = [];
+    for (const n of this.notes) {
+      const slot = pages.indexOf(n.page);
+      if (slot >= 0 && slot < layout.slots) notes.push({ id: n.id, slot, u: n.u, v: n.v, text: n.text, colour: n.colour });
+    }
+    const first = pages[0] ?? clampPage(doc.page, count);
+    const last = pages[pages.length - 1] ?? first;
+    const footerText = state.status !== 'ready' ? '' : last > first ? `pages ${first}–${last} of ${count}` : `page ${first} of ${count}`;
+    const face = composeFace({ layout, pageWidth: this.pageWidth, pages: canvases, title: doc.title, footer: footerText, notes });
+    this.upload(face.canvas);
+    this.layout = layout;
+    this.noteBoxes = face.noteBoxes;
+    this.pageCount = state.status === 'ready' ? count : 0;
+    this.shownPage = first;
+    this.contentLoaded = state.status === 'ready';
+    this.onDrawn(layout);
+  }
+
+  private async pageCanvas(source: PageSource, cacheable: boolean, page: number): Promise<HTMLCanvasElement> {
+    const key = `${page}@${this.pageWidth}`;
+    const cached = cacheable ? this.pageCanvases.get(key) : undefined;
+    if (cached) return cached;
+    const canvas = await source.renderPage(page, this.pageWidth);
+    if (cacheable) this.pageCanvases.set(key, canvas);
+    return canvas;
+  }
+
+  private keepOnly(pages: number[]): void {
+    const wanted = new Set(pages.map((p) => `${p}@${this.pageWidth}`));
+    for (const key of this.pageCanvases.keys()) if (!wanted.has(key)) this.pageCanvases.delete(key);
+  }
+
+  /** The preview text of a text document while its full content loads. */
+  private previewOf(doc: FaceDocument): PageSource | null {
+    if (doc.kind !== 'markdown' && doc.kind !== 'text') return null;
+    if (this.preview?.body !== doc.body) this.preview = { body: doc.body, source: textSource(doc.kind, doc.body) };
+    return this.preview.source;
+  }
+
+  private upload(canvas: HTMLCanvasElement): void {
+    const size = this.texture.getSize();
+    if (size.width !== canvas.width || size.height !== canvas.height) this.texture.scaleTo(canvas.width, canvas.height);
+    // Babylon types its context as a cross-platform subset; in the browser it is the real 2D context
+    const ctx = this.texture.getContext() as unknown as CanvasRenderingContext2D;
+    ctx.drawImage(canvas, 0, 0);
+    this.texture.update();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.material.dispose(true, true);
+  }
+}

@@ -1,0 +1,110 @@
+/** The answers behind `window.__dwc` for one open world (see testHook.ts). */
+import type { Scene } from '@babylonjs/core/scene';
+import type { Engine } from '@babylonjs/core/Engines/engine';
+import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
+import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
+import type { WorldSession } from '../net/session';
+import type { AvatarLayer } from './AvatarLayer';
+import type { DocumentLayer } from './DocumentLayer';
+import { DocumentModel } from './DocumentModel';
+import { DocumentPanel } from './DocumentPanel';
+import { isDocumentMesh } from './DragController';
+import { DropTarget } from './dropPlacement';
+import { pageToFace } from './faceLayout';
+import type { DocumentProbe, NoteProbe, ParticipantProbe, Point, WorldProbe } from './testHook';
+
+export interface ProbeSources {
+  engine: Engine;
+  scene: Scene;
+  camera: UniversalCamera;
+  canvas: HTMLCanvasElement;
+  session: WorldSession;
+  documents: DocumentLayer;
+  avatars: AvatarLayer;
+  frames(): number;
+  /** What a drop at a canvas point would hit. */
+  dropTargetAt(x: number, y: number): DropTarget;
+}
+
+export function createWorldProbe(s: ProbeSources): WorldProbe {
+  /** Viewport CSS pixel of a world point, or null when it is behind the eye. */
+  const toScreen = (world: Vector3): Point | null => {
+    const width = s.engine.getRenderWidth();
+    const height = s.engine.getRenderHeight();
+    const projected = Vector3.Project(world, Matrix.Identity(), s.scene.getTransformMatrix(), s.camera.viewport.toGlobal(width, height));
+    if (projected.z < 0 || projected.z > 1) return null;
+    // render pixels → CSS pixels of the page
+    const rect = s.canvas.getBoundingClientRect();
+    return { x: rect.left + (projected.x * rect.width) / width, y: rect.top + (projected.y * rect.height) / height };
+  };
+
+  return {
+    ready: () => s.frames() > 0,
+    sessionId: () => s.session.sessionId,
+    participants: () => {
+      const out: ParticipantProbe[] = [];
+      s.session.state.participants.forEach((p, id) => out.push({ id, name: p.name, colour: p.colour, head: [p.head.px, p.head.py, p.head.pz] }));
+      return out;
+    },
+    documents: () => {
+      const out: DocumentProbe[] = [];
+      s.session.state.documents.forEach((d, id) => {
+        const placed = s.documents.documents.get(id);
+        const panel = placed instanceof DocumentPanel ? placed : null;
+        const model = placed instanceof DocumentModel ? placed : null;
+        out.push({
+          id,
+          title: d.title,
+          kind: d.kind,
+          position: [d.x, d.y, d.z],
+          rotation: [d.qx, d.qy, d.qz, d.qw],
+          scale: d.scale,
+          heldBy: d.heldBy,
+          page: d.page,
+          spread: d.spread,
+          pageCount: panel ? panel.face.pageCount : model?.contentLoaded ? 1 : 0,
+          contentLoaded: panel ? panel.face.contentLoaded : !!model?.contentLoaded,
+          notesShown: panel ? panel.face.noteBoxes.map((b) => b.id) : [],
+        });
+      });
+      return out;
+    },
+    notes: () => {
+      const out: NoteProbe[] = [];
+      s.session.state.annotations.forEach((n) => out.push({ id: n.id, documentId: n.documentId, page: n.page, u: n.u, v: n.v, text: n.text, author: n.author }));
+      return out;
+    },
+    screenPointOf: (docId) => {
+      const placed = s.documents.documents.get(docId);
+      return placed ? toScreen(placed.position) : null;
+    },
+    pagePoint: (docId, u, v) => {
+      const panel = s.documents.panel(docId);
+      if (!panel) return null;
+      const { fu, fv } = pageToFace(panel.face.layout, { slot: 0, u, v });
+      return toScreen(panel.worldPointOfFace(fu, fv));
+    },
+    controlPoint: (docId, control) => {
+      const mesh = s.documents.panel(docId)?.controlMesh(control);
+      return mesh?.isEnabled() ? toScreen(mesh.getAbsolutePosition()) : null;
+    },
+    dropPoint: () => {
+      const rect = s.canvas.getBoundingClientRect();
+      // near eye height first, where a dropped document is easiest to read
+      for (const fy of [0.5, 0.44, 0.56, 0.38, 0.3, 0.22]) {
+        for (const fx of [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74]) {
+          const x = rect.width * fx;
+          const y = rect.height * fy;
+          if (s.scene.pick(x, y, isDocumentMesh, false, s.camera).hit) continue;
+          if (s.dropTargetAt(x, y) === DropTarget.WALL) return { x: rect.left + x, y: rect.top + y };
+        }
+      }
+      return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 4 };
+    },
+    avatarVisible: (participantId) => {
+      const head = s.avatars.avatars.get(participantId)?.head;
+      return !!head && head.isEnabled() && head.isVisible && !head.isDisposed();
+    },
+    renderedFrames: () => s.frames(),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * What every e2e file needs: a built client, a real server process, the system Chromium, and a way
+ * to open the lobby as a named person while collecting that page's errors. One harness per file;
+ * `restart()` stops the server and boots a new one on the same data and port.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { ensureClientBuild } from '../../scripts/ensureClientBuild.mjs';
+import { bootServer, type BootedServer, type BootOptions } from '../../server/testing/bootServer';
+import type { DocumentProbe, NoteProbe, ParticipantProbe } from '../../client/scene/testHook';
+import { launchBrowser, type TestBrowser } from './browser';
+import { colourStats, decodePng } from './png';
+
+export const SHOTS = path.resolve('test-results/e2e');
+
+export interface Harness {
+  readonly server: BootedServer;
+  readonly browser: TestBrowser;
+  /** Uncaught errors from every page opened through `openLobby`, prefixed with the person's name. */
+  readonly pageErrors: string[];
+  /** console.error lines from those pages. */
+  readonly consoleErrors: string[];
+  openLobby(name: string): Promise<Page>;
+  /** Stops the server and boots another on the same data directory and port. */
+  restart(): Promise<BootedServer>;
+}
+
+/** Registers beforeAll/afterAll for the calling file and returns the harness they fill in. */
+export function useE2e(boot: BootOptions = {}): Harness {
+  let server: BootedServer | undefined;
+  let browser: TestBrowser | undefined;
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  const dataDirs = new Set<BootedServer>();
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await ensureClientBuild({ quiet: true });
+    server = await bootServer(boot);
+    dataDirs.add(server);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    for (const s of dataDirs) s.cleanup();
+  });
+
+  const harness: Harness = {
+    get server() {
+      if (!server) throw new Error('the e2e server is not up yet');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('the e2e browser is not up yet');
+      return browser;
+    },
+    pageErrors,
+    consoleErrors,
+    async openLobby(name) {
+      const context = await harness.browser.newContext();
+      const page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(`${name}: ${m.text()}`);
+      });
+      await page.goto(harness.server.url);
+      await page.getByTestId('display-name').fill(name);
+      return page;
+    },
+    async restart() {
+      const old = harness.server;
+      await old.stop();
+      server = await bootServer({ ...boot, dataDir: old.dataDir, env: { ...boot.env, PORT: String(old.port) } });
+      return server;
+    },
+  };
+  return harness;
+}
+
+export const waitReady = (page: Page) => page.waitForFunction(() => window.__dwc?.ready() === true, null, { timeout: 30_000 });
+export const sessionId = (page: Page) => page.evaluate(() => window.__dwc!.sessionId());
+export const participants = (page: Page) => page.evaluate(() => window.__dwc!.participants()) as Promise<ParticipantProbe[]>;
+export const documents = (page: Page) => page.evaluate(() => window.__dwc!.documents()) as Promise<DocumentProbe[]>;
+export const notes = (page: Page) => page.evaluate(() => window.__dwc!.notes()) as Promise<NoteProbe[]>;
+
+/** Saves a screenshot under test-results/e2e and returns its colour statistics. */
+export async function screenshot(page: Page, name: string) {
+  const png = await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  return colourStats(decodePng(png));
+}
+
+/** Creates a world from the lobby and waits until the page is in it; returns the world id. */
+export async function createWorld(page: Page, name: string): Promise<string> {
+  await page.getByTestId('world-name').fill(name);
+  await page.getByTestId('create-world').click();
+  await page.waitForFunction(() => /^#\/w\/[A-Za-z0-9_-]+$/.test(location.hash), null, { timeout: 10_000 });
+  await waitReady(page);
+  return /#\/w\/([A-Za-z0-9_-]+)$/.exec(page.url())![1]!;
+}
