@@ -18,17 +18,27 @@ const state = (p: TestParticipant) => p.room.state as any;
 const runOf = (p: TestParticipant) => [...state(p).runs.values()][0];
 const stepStatuses = (p: TestParticipant) => runOf(p)?.steps.map((s: any) => s.status).join(',');
 
-async function createWorkflow(base: string, worldId: string, template: string) {
-  const res = await fetch(`${base}/api/v3/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ worldId, template }) });
+async function createWorkflow(base: string, worldId: string, source: string | object) {
+  const body = typeof source === 'string' ? { worldId, template: source } : { worldId, definition: source };
+  const res = await fetch(`${base}/api/v3/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return ((await res.json()) as any).workflow as { id: string };
 }
+
+const OUTLINE_APPROVE_PRESENT = {
+  name: 'Outline, approve, present',
+  steps: [
+    { id: 'outline', kind: 'transform', name: 'Outline', params: { operation: 'outline' } },
+    { id: 'approve', kind: 'approval', name: 'Approve', params: { prompt: 'Approve this document?' } },
+    { id: 'present', kind: 'present', name: 'Present', params: { title: 'Approved' } },
+  ],
+};
 
 describe('workflows in a world', () => {
   it('shows the chain, runs it on a document, waits for an approval from the world, and survives a restart while waiting', async () => {
     const first = await boot();
     const world = await createWorld(first.url);
     const ann = await joinWorld(first.url, world.id, 'Ann');
-    const wf = await createWorkflow(first.url, world.id, 'review-approve');
+    const wf = await createWorkflow(first.url, world.id, OUTLINE_APPROVE_PRESENT);
     await until('the chain in the world', () => state(ann).workflows.has(wf.id));
     expect(state(ann).workflows.get(wf.id).steps.map((s: any) => s.kind)).toEqual(['transform', 'approval', 'present']);
 

@@ -1,8 +1,4 @@
-/**
- * Workflow templates. Creating a workflow from one copies its definition. The AI and chain steps
- * of the product's pipelines plug in as their step kinds arrive; until then the templates use the
- * kinds this server has.
- */
+/** Workflow templates. Creating a workflow from one copies its definition. */
 import type { WorkflowDefinition } from '../../shared/model/workflow';
 
 export interface WorkflowTemplate {
@@ -17,11 +13,11 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
     title: 'Document processing pipeline',
     definition: {
       name: 'Document processing pipeline',
-      description: 'Reads the document, summarises its structure and presents the result beside the chain.',
+      description: 'Analyses the document, anchors its hash on chain and presents both beside the chain.',
       steps: [
-        { id: 'analyse', kind: 'transform', name: 'Analyse', params: { operation: 'outline' } },
-        { id: 'measure', kind: 'transform', name: 'Measure', params: { operation: 'word_count' } },
-        { id: 'present', kind: 'present', name: 'Present', params: { title: 'Analysis' } },
+        { id: 'analyse', kind: 'ai_analysis', name: 'Analyse', params: {} },
+        { id: 'anchor', kind: 'blockchain_anchor', name: 'Anchor on chain', params: {} },
+        { id: 'present', kind: 'present', name: 'Present', params: { title: 'Analysis and proof' } },
       ],
     },
   },
@@ -30,11 +26,11 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
     title: 'Review and approve',
     definition: {
       name: 'Review and approve',
-      description: 'Analyses the document, waits for an editor to approve it, then presents the outcome.',
+      description: 'Analyses the document, waits for an editor to approve it, then anchors it on chain.',
       steps: [
-        { id: 'analyse', kind: 'transform', name: 'Analyse', params: { operation: 'outline' } },
+        { id: 'analyse', kind: 'ai_analysis', name: 'Analyse', params: {} },
         { id: 'approve', kind: 'approval', name: 'Approve', params: { prompt: 'Approve this document?', failOnReject: true } },
-        { id: 'present', kind: 'present', name: 'Present', params: { title: 'Approved' } },
+        { id: 'anchor', kind: 'blockchain_anchor', name: 'Anchor on chain', params: {} },
       ],
     },
   },

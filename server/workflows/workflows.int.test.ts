@@ -91,10 +91,17 @@ describe('workflows over REST', () => {
     const run = (await api('POST', `/workflows/${wf.id}/runs`, { input: { documentId: docId, worldId: world.id } })).body.run;
     const end = await runToEnd(run.id);
     expect(end.status).toBe('succeeded');
-    expect(end.steps[0].output.headings).toEqual([{ level: 1, text: 'Service contract' }]);
+    expect(end.steps.map((s: any) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(end.steps[0].output).toMatchObject({ provider: 'builtin', sentiment: { label: expect.any(String) } });
+    expect(end.steps[0].output.summary.length).toBeGreaterThan(0);
+    const doc = (ann.room.state as any).documents.get(docId);
+    expect(end.steps[1].output).toMatchObject({ network: 'dev', hash: `0x${doc.contentHash}` });
     const panelId = end.steps[2].output.documentId;
     await until('the result panel in the room', () => ann.doc(panelId) !== undefined);
-    expect((ann.room.state as any).documents.get(panelId).title).toBe('Analysis');
+    expect((ann.room.state as any).documents.get(panelId).title).toBe('Analysis and proof');
+    const panel = await fetch(`${server().url}/api/v3/documents/${panelId}/content`).then((r) => r.text());
+    expect(panel).toContain('## analyse');
+    expect(panel).toContain(doc.contentHash);
     await ann.room.leave();
   });
 

@@ -1,6 +1,7 @@
 /** The registry of step kinds. Kinds are listed here explicitly, not registered by importing. */
 import { z } from 'zod';
 import { describeIssues } from '../../../shared/protocol';
+import { aiAnalysisStep } from './analysis';
 import { approvalStep } from './approval';
 import { blockchainAnchorStep, blockchainVerifyStep } from './blockchain';
 import { delayStep } from './delay';
@@ -17,6 +18,7 @@ export const BUILT_IN_STEPS: readonly StepKind<never>[] = [
   presentStep,
   blockchainAnchorStep,
   blockchainVerifyStep,
+  aiAnalysisStep,
 ] as StepKind<never>[];
 
 export class StepRegistry {
