@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { NODE, chainCentre, chainOrder, linkEnds, nodePositions } from './chainLayout';
+import { currentRun, progressOf, stepLook, type RunView } from './stepLook';
+
+describe('chain layout', () => {
+  it('centres the nodes of a chain and spaces them evenly', () => {
+    const p = nodePositions(3, [0, 1, -2]);
+    expect(p.map((v) => +v[0].toFixed(3))).toEqual([-(NODE.width + NODE.gap), 0, NODE.width + NODE.gap].map((v) => +v.toFixed(3)));
+    expect(p.every((v) => v[1] === 1 && v[2] === -2)).toBe(true);
+    expect(nodePositions(0, [0, 0, 0])).toEqual([]);
+  });
+
+  it('joins neighbouring nodes edge to edge', () => {
+    const p = nodePositions(2, [0, 1, -2]);
+    const [a, b] = linkEnds(p, 0)!;
+    expect(b[0] - a[0]).toBeCloseTo(NODE.gap);
+    expect(linkEnds(p, 1)).toBeNull();
+  });
+
+  it('puts every chain in its own place, the same on every client', () => {
+    const centres = Array.from({ length: 8 }, (_, i) => chainCentre(i).join(','));
+    expect(new Set(centres).size).toBe(8);
+    expect(chainOrder(['b', 'a', 'c'])).toEqual(['a', 'b', 'c']);
+  });
+});
+
+const run = (id: string, status: string, updatedAt: number, steps: string[] = []): RunView => ({
+  id,
+  workflowId: 'w',
+  status,
+  updatedAt,
+  steps: steps.map((s, i) => ({ id: `s${i}`, status: s, attempt: 1, detail: '' })),
+});
+
+describe('step looks', () => {
+  it('labels each status, with the reason of a failure', () => {
+    expect(stepLook(undefined).label).toBe('ready');
+    expect(stepLook({ status: 'running', attempt: 1, detail: '' })).toMatchObject({ label: 'running…', busy: true });
+    expect(stepLook({ status: 'running', attempt: 2, detail: '' }).label).toBe('running · attempt 2');
+    expect(stepLook({ status: 'failed', attempt: 1, detail: 'No key' })).toMatchObject({ label: 'failed', detail: 'No key' });
+    expect(stepLook({ status: 'waiting', attempt: 1, detail: 'Approve?' }).label).toBe('waiting for input');
+    const colours = ['pending', 'running', 'waiting', 'succeeded', 'failed', 'skipped'].map((s) => stepLook({ status: s, attempt: 1, detail: '' }).colour);
+    expect(new Set(colours).size).toBe(6);
+  });
+
+  it('shows the newest unfinished run, else the newest', () => {
+    const runs = [run('a', 'succeeded', 30), run('b', 'running', 10), run('c', 'failed', 20)];
+    expect(currentRun(runs, 'w')?.id).toBe('b');
+    expect(currentRun(runs.filter((r) => r.id !== 'b'), 'w')?.id).toBe('a');
+    expect(currentRun(runs, 'other')).toBeUndefined();
+  });
+
+  it('counts progress', () => {
+    expect(progressOf(run('a', 'running', 1, ['succeeded', 'skipped', 'running']))).toEqual({ done: 2, total: 3 });
+  });
+});
