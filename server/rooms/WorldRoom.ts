@@ -3,7 +3,7 @@
  * validates every intent at the boundary, asks the rules what changes, applies that to the
  * synchronised state and hands the change to the writer to persist.
  */
-import { Room, ServerError, type Client } from '@colyseus/core';
+import { OnMessageException, Room, ServerError, type Client, type RoomException } from '@colyseus/core';
 import {
   EntityId,
   ErrorCode,
@@ -194,6 +194,20 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.warned.delete(client.sessionId);
     this.cutOff.delete(client.sessionId);
     this.log.info({ participant: client.sessionId }, 'participant left');
+  }
+
+  /**
+   * A bug in a handler must cost one message, not the process and every world in it: log it,
+   * tell the participant who sent it, and carry on.
+   */
+  override onUncaughtException(error: RoomException, methodName: string): void {
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    // a refused join is thrown on purpose and already answered; everything else is a bug
+    if (cause instanceof ServerError) return;
+    this.log.error({ err: cause, method: methodName }, 'uncaught error in the world room');
+    if (error instanceof OnMessageException && error.client) {
+      this.refuse(error.client as Client, ErrorCode.INTERNAL, 'The server could not handle that message; it has been logged.', null);
+    }
   }
 
   override async onDispose(): Promise<void> {
