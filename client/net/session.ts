@@ -10,6 +10,7 @@ import {
   ServerEvent,
   WORLD_ROOM,
   type Intent,
+  type Device,
   type IntentError,
   type JoinOptions,
   type Pose,
@@ -32,6 +33,8 @@ export interface PoseUpdate {
   head: Pose;
   left: Pose | null;
   right: Pose | null;
+  /** What the pose comes from, when it differs from what the participant joined with (e.g. 'vr'). */
+  device?: Device;
 }
 
 type MoveIntent = Extract<Intent, { type: 'move' }>;
@@ -132,7 +135,7 @@ export class WorldSession {
 
   /** Call every frame with the current pose; it is sent only when it changed, at a capped rate. */
   updatePose(update: PoseUpdate): void {
-    const key = `${quantise(update.head)}|${quantise(update.left)}|${quantise(update.right)}`;
+    const key = `${quantise(update.head)}|${quantise(update.left)}|${quantise(update.right)}|${update.device ?? ''}`;
     if (key === this.lastPoseKey) return;
     this.lastPoseKey = key;
     this.pose.push(update);

@@ -34,6 +34,7 @@ export function applyEffect(state: WorldState, effect: Effect): Persist {
       setPose(p.head, effect.head);
       setPose(p.left, effect.left);
       setPose(p.right, effect.right);
+      if (effect.device && p.device !== effect.device) p.device = effect.device;
       return NONE;
     }
     case 'hold': {

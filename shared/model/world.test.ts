@@ -145,6 +145,11 @@ describe('hold leases', () => {
 });
 
 describe('poses', () => {
+  it('carries the device a pose comes from, so a name tag can say VR or AR', () => {
+    const d = decide(world({}), 'ann', { type: 'pose', head: [0, 1.6, 0, 0, 0, 0, 1], left: null, right: null, device: 'vr' });
+    expect(d).toMatchObject({ ok: true, effects: [{ op: 'pose', participantId: 'ann', device: 'vr' }] });
+  });
+
   it('records the sender pose with unit quaternions', () => {
     const d = decide(world({}), 'ann', { type: 'pose', head: [1, 1.6, 2, 0, 0, 0, 2], left: null, right: [0, 1, 0, 0, 0, 0, 0] });
     expect(d).toEqual({

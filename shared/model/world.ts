@@ -2,7 +2,7 @@
  * Pure rules of a world: given what the world looks like and an intent from a participant, decide
  * what changes or why nothing may. No I/O here; the room applies the decision to its state.
  */
-import { ErrorCode, type Intent, type Pose, type Quat, type Vec3 } from '../protocol';
+import { ErrorCode, type Device, type Intent, type Pose, type Quat, type Vec3 } from '../protocol';
 import type { AnnotationRecord } from './documents';
 
 /** What the rules need to know about a document. */
@@ -38,7 +38,7 @@ export interface Actor {
 export type NewNote = Omit<AnnotationRecord, 'worldId' | 'createdAt' | 'updatedAt'>;
 
 export type Effect =
-  | { op: 'pose'; participantId: string; head: Pose; left: Pose | null; right: Pose | null }
+  | { op: 'pose'; participantId: string; head: Pose; left: Pose | null; right: Pose | null; device?: Device }
   | { op: 'hold'; docId: string; holder: string }
   | { op: 'transform'; docId: string; position: Vec3; rotation?: Quat; scale?: number }
   | { op: 'page'; docId: string; page: number; spread?: number }
@@ -76,14 +76,17 @@ const NOTE_COLOUR = '#ffd54f';
 export function decide(world: WorldView, who: Actor, intent: Intent): Decision {
   const actor = who.id;
   switch (intent.type) {
-    case 'pose':
-      return accept({
+    case 'pose': {
+      const effect: Effect = {
         op: 'pose',
         participantId: actor,
         head: normalisePose(intent.head),
         left: intent.left && normalisePose(intent.left),
         right: intent.right && normalisePose(intent.right),
-      });
+      };
+      if (intent.device) effect.device = intent.device;
+      return accept(effect);
+    }
     case 'grab': {
       const doc = world.document(intent.docId);
       if (!doc) return refuse(ErrorCode.DOCUMENT_NOT_FOUND, `No document "${intent.docId}" in this world.`);

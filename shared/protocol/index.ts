@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MAX_NOTE_LENGTH, MAX_SPREAD } from '../model/documents';
 
 /** Bumped whenever an intent, event or state field changes shape. Checked at join. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Room name the world rooms are registered under. */
 export const WORLD_ROOM = 'world';
@@ -57,11 +57,17 @@ export type Pose = z.infer<typeof Pose>;
 export const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #33aaff');
 export const EntityId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
 
+/** What a participant is using right now; shown on their name tag. */
+export const Device = z.enum(['desktop', 'vr', 'ar', 'mobile']);
+export type Device = z.infer<typeof Device>;
+
 export const PoseIntent = z.strictObject({
   type: z.literal('pose'),
   head: Pose,
   left: Pose.nullable(),
   right: Pose.nullable(),
+  /** Sent with every pose, so entering or leaving VR/AR shows without a separate message. */
+  device: Device.optional(),
 });
 export const GrabIntent = z.strictObject({ type: z.literal('grab'), docId: EntityId });
 export const MoveIntent = z.strictObject({
@@ -166,7 +172,7 @@ export const JoinOptions = z.object({
   worldId: EntityId,
   name: DisplayName,
   colour: Colour.optional(),
-  device: z.enum(['desktop', 'vr', 'ar', 'mobile']).default('desktop'),
+  device: Device.default('desktop'),
 });
 export type JoinOptions = z.input<typeof JoinOptions>;
 
