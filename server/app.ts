@@ -28,6 +28,8 @@ import { Scheduler } from './workflows/Scheduler';
 import { ChainService } from './chain/ChainService';
 import { DocumentProofs } from './chain/DocumentProofs';
 import { newId } from './worlds';
+import { xrProfilesRouter } from './http/xrProfiles';
+import { XR_PROFILES_PATH } from '../shared/xrProfiles';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -134,6 +136,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
       app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), log, version, startedAt, liveRooms }));
+      // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
+      app.use(XR_PROFILES_PATH, xrProfilesRouter());
       serveClient(app, config.clientDir, log);
     },
   });
