@@ -37,6 +37,43 @@ describe('config', () => {
     expect(() => loadConfig({ CHAIN_DEFAULT_NETWORK: 'mainnet' })).toThrow(/no such network/);
   });
 
+  it('has only the built-in analyser until AI providers are configured', () => {
+    expect(loadConfig({}).ai).toEqual({ providers: [], defaultProviders: ['builtin'] });
+  });
+
+  it('reads AI providers: the OpenAI shorthand first with the analyser behind it, a JSON list, keys from named variables', () => {
+    const c = loadConfig({
+      OPENAI_API_KEY: 'sk-test',
+      AI_PROVIDERS: JSON.stringify([
+        { name: 'local', baseURL: 'http://127.0.0.1:11434/v1', model: 'llama3.2', jsonSchema: false },
+        { name: 'azure', baseURL: 'https://res.openai.azure.com', apiKeyEnv: 'AZURE_KEY', model: 'gpt-4o', azure: { apiVersion: '2024-10-21', deployment: 'gpt4o' }, pricing: { inputPer1M: 2.5, outputPer1M: 10 } },
+      ]),
+      AZURE_KEY: 'az-secret',
+    });
+    expect(c.ai.providers.map((p) => [p.name, p.model, p.apiKey])).toEqual([
+      ['openai', 'gpt-4o-mini', 'sk-test'],
+      ['local', 'llama3.2', undefined],
+      ['azure', 'gpt-4o', 'az-secret'],
+    ]);
+    expect(c.ai.providers[0]).toMatchObject({ baseURL: 'https://api.openai.com/v1', maxRetries: 2, jsonSchema: true });
+    expect(c.ai.providers[2]).toMatchObject({ azure: { apiVersion: '2024-10-21', deployment: 'gpt4o' }, pricing: { inputPer1M: 2.5, outputPer1M: 10 } });
+    expect(c.ai.defaultProviders).toEqual(['openai', 'builtin']);
+    expect(loadConfig({ AI_BASE_URL: 'http://127.0.0.1:8000/v1', AI_MODEL: 'qwen', AI_DEFAULT_PROVIDERS: 'builtin, openai' }).ai).toMatchObject({
+      providers: [{ name: 'openai', baseURL: 'http://127.0.0.1:8000/v1', model: 'qwen', apiKey: undefined }],
+      defaultProviders: ['builtin', 'openai'],
+    });
+  });
+
+  it('names what is wrong with the AI configuration', () => {
+    expect(() => loadConfig({ AI_PROVIDERS: 'not json' })).toThrow(/AI_PROVIDERS: not valid JSON/);
+    expect(() => loadConfig({ AI_PROVIDERS: '[{"name":"x","baseURL":"ftp://h","model":"m"}]' })).toThrow(/AI_PROVIDERS: 0\.baseURL/);
+    expect(() => loadConfig({ AI_PROVIDERS: '[{"name":"builtin","baseURL":"http://h","model":"m"}]' })).toThrow(/cannot be redefined/);
+    expect(() => loadConfig({ AI_PROVIDERS: '[{"name":"a","baseURL":"http://h","model":"m"},{"name":"a","baseURL":"http://h","model":"m"}]' })).toThrow(/"a" is used twice/);
+    expect(() => loadConfig({ AI_PROVIDERS: '[{"name":"a","baseURL":"http://h","model":"m","apiKeyEnv":"A_KEY"}]' })).toThrow(/A_KEY, which is not set/);
+    expect(() => loadConfig({ AI_DEFAULT_PROVIDERS: 'openai' })).toThrow(/AI_DEFAULT_PROVIDERS: no provider "openai"/);
+    expect(() => loadConfig({ AI_BASE_URL: 'not a url' })).toThrow(/AI_BASE_URL/);
+  });
+
   it('turns HTTPS on and wants both or neither of the certificate files', () => {
     expect(loadConfig({}).https).toBe(false);
     expect(loadConfig({ HTTPS: '1' }).https).toBe(true);

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEV_NETWORK, NetworkConfig } from './chain/networks';
+import { aiConfig, type AiConfig } from './ai/providers';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -18,6 +19,14 @@ const EnvSchema = z.object({
   RECONNECT_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
   /** Intents a client may send per second on average (poses included); bursts of twice that pass. */
   INTENT_RATE: z.coerce.number().int().min(5).max(10_000).default(60),
+  /** REST requests one address may make per minute; past it, 429 with Retry-After. */
+  REST_RATE: z.coerce.number().int().min(10).max(1_000_000).default(1200),
+  /** Origins other sites' pages may call the REST API from (comma-separated); none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)])))
+    .default([]),
   /** Seconds a held document stays held while its holder sends nothing. */
   HOLD_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   /** Largest upload accepted, in megabytes. */
@@ -39,6 +48,14 @@ const EnvSchema = z.object({
   CHAIN_DEFAULT_NETWORK: z.string().optional(),
   /** When set, worlds and documents live in this MongoDB database instead of the embedded store. */
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a MongoDB connection string (mongodb://…)').optional(),
+  /** AI providers as JSON (see server/ai/providers.ts); the built-in offline analyser is always there. */
+  AI_PROVIDERS: z.string().optional(),
+  /** Shortcut for one provider named "openai": its key, and optionally another OpenAI-compatible URL and model. */
+  OPENAI_API_KEY: z.string().optional(),
+  AI_BASE_URL: z.string().url().optional(),
+  AI_MODEL: z.string().min(1).max(200).optional(),
+  /** Providers used when a step names none, in order of preference (comma-separated). */
+  AI_DEFAULT_PROVIDERS: z.string().optional(),
 });
 
 export interface Config {
@@ -53,12 +70,16 @@ export interface Config {
   readonly tlsKeyFile: string | undefined;
   readonly holdLeaseMs: number;
   readonly intentRate: number;
+  readonly restRatePerMinute: number;
+  readonly corsOrigins: readonly string[];
   readonly maxUploadBytes: number;
   readonly mongodbUri: string | undefined;
   readonly workflowConcurrency: number;
   readonly stepTimeoutMs: number;
   readonly chainNetworks: NetworkConfig[];
   readonly chainDefaultNetwork: string;
+  /** AI providers besides the built-in analyser, with their keys, and the default order. */
+  readonly ai: AiConfig;
   /** Values of the environment variables that networks name for their keys. */
   readonly secrets: Readonly<Record<string, string>>;
 }
@@ -109,6 +130,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!networks.some((n) => n.name === defaultNetwork)) {
     throw new ConfigError(`Invalid configuration:\n  CHAIN_DEFAULT_NETWORK="${defaultNetwork}": no such network (configured: ${networks.map((n) => n.name).join(', ')})`);
   }
+  const ai = aiConfig(env);
+  if (!ai.ok) throw new ConfigError(`Invalid configuration:\n  ${ai.message}`);
   const secrets: Record<string, string> = {};
   for (const n of networks) {
     const value = n.privateKeyEnv ? env[n.privateKeyEnv] : undefined;
@@ -126,12 +149,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tlsKeyFile: e.TLS_KEY_FILE && path.resolve(e.TLS_KEY_FILE),
     holdLeaseMs: Math.round(e.HOLD_LEASE_SECONDS * 1000),
     intentRate: e.INTENT_RATE,
+    restRatePerMinute: e.REST_RATE,
+    corsOrigins: Object.freeze(e.CORS_ORIGINS),
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     mongodbUri: e.MONGODB_URI,
     workflowConcurrency: e.WORKFLOW_CONCURRENCY,
     stepTimeoutMs: Math.round(e.STEP_TIMEOUT_SECONDS * 1000),
     chainNetworks: networks,
     chainDefaultNetwork: defaultNetwork,
+    ai: ai.config,
     secrets: Object.freeze(secrets),
   });
 }

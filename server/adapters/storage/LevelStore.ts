@@ -10,6 +10,7 @@ import type { AnnotationRecord, DocumentRecord, DocumentView, Placement } from '
 import type { WorldRecord } from '../../../shared/model/worlds';
 import type { Store } from './Store';
 import { LevelWorkflowStore } from './LevelWorkflowStore';
+import { LevelCacheStore } from './LevelCacheStore';
 
 // Key layout. '\x00' separates parts so that a prefix scan of one world never reaches another.
 const SEP = '\x00';
@@ -36,6 +37,11 @@ export class LevelStore implements Store {
   /** Workflows, versions and runs, kept in the same database. */
   workflowStore(): LevelWorkflowStore {
     return new LevelWorkflowStore(this.db);
+  }
+
+  /** Cached results (AI answers), kept in the same database. */
+  cacheStore(): LevelCacheStore {
+    return new LevelCacheStore(this.db);
   }
 
   async open(): Promise<void> {

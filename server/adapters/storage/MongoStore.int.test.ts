@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import { GridFsBlobStore } from './GridFsBlobStore';
 import { MongoStore } from './MongoStore';
 import { MongoWorkflowStore } from './MongoWorkflowStore';
+import { MongoCacheStore } from './MongoCacheStore';
 import { storeContract, type Backend } from './storeContract';
 
 // No MongoDB server can be installed where CI runs, so this suite runs wherever MONGODB_URI
@@ -17,7 +18,9 @@ if (uri) {
     await blobs.open();
     const workflows = new MongoWorkflowStore(() => store.database());
     await workflows.open();
-    const backend = { store, workflows, blobs };
+    const cache = new MongoCacheStore(() => store.database());
+    await cache.open();
+    const backend = { store, workflows, blobs, cache };
     dbs.set(backend, dbName);
     return backend;
   };

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import type { Config } from '../../config';
 import type { BlobStore } from './BlobStore';
+import type { CacheStore } from './CacheStore';
+import { MongoCacheStore } from './MongoCacheStore';
 import { FileBlobStore } from './FileBlobStore';
 import { GridFsBlobStore } from './GridFsBlobStore';
 import { LevelStore } from './LevelStore';
@@ -14,6 +16,8 @@ export interface Storage {
   store: Store;
   workflows: WorkflowStore & { open?(): Promise<void> };
   blobs: BlobStore;
+  /** Results not worth paying for twice (AI answers). */
+  cache: CacheStore & { open?(): Promise<void> };
   /** Where uploads are spooled before their type is known; always on local disk. */
   spoolDir: string;
   describe: string;
@@ -27,6 +31,7 @@ export function createStorage(config: Config): Storage {
       store,
       workflows: new MongoWorkflowStore(() => store.database()),
       blobs: new GridFsBlobStore(() => store.database()),
+      cache: new MongoCacheStore(() => store.database()),
       spoolDir,
       describe: 'MongoDB (GridFS content)',
     };
@@ -36,6 +41,7 @@ export function createStorage(config: Config): Storage {
     store,
     workflows: store.workflowStore(),
     blobs: new FileBlobStore(path.join(config.dataDir, 'blobs')),
+    cache: store.cacheStore(),
     spoolDir,
     describe: `embedded store in ${config.dataDir}`,
   };
@@ -44,6 +50,7 @@ export function createStorage(config: Config): Storage {
 export async function openStorage(storage: Storage): Promise<void> {
   await storage.store.open();
   await storage.workflows.open?.();
+  await storage.cache.open?.();
   await storage.blobs.open();
 }
 

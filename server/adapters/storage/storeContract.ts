@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnnotationRecord, DocumentRecord } from '../../../shared/model/documents';
 import type { WorldRecord } from '../../../shared/model/worlds';
 import type { BlobStore } from './BlobStore';
+import type { CacheStore } from './CacheStore';
 import type { Store } from './Store';
 import type { WorkflowStore, WorkflowVersion } from './WorkflowStore';
 import type { RunRecord } from '../../workflows/engine/runMachine';
@@ -16,6 +17,7 @@ export interface Backend {
   store: Store;
   workflows: WorkflowStore;
   blobs: BlobStore;
+  cache: CacheStore;
 }
 
 export interface BackendFactory {
@@ -209,6 +211,18 @@ export function storeContract(name: string, factory: BackendFactory): void {
       expect(await open()).toEqual(['r2']);
       expect((await b.workflows.getRun('r1'))?.status).toBe('failed');
       expect(await b.workflows.getRun('nope')).toBeUndefined();
+    });
+
+    it('caches values by key, replaces them, and keeps them across a restart', async () => {
+      const key = sha(uid('k'));
+      expect(await b.cache.get(key)).toBeUndefined();
+      await b.cache.put(key, { summary: ['first'], n: 1 });
+      expect(await b.cache.get(key)).toEqual({ summary: ['first'], n: 1 });
+      await b.cache.put(key, 'second');
+      expect(await b.cache.get(key)).toBe('second');
+      b = await factory.reopen(b);
+      expect(await b.cache.get(key)).toBe('second');
+      expect(await b.cache.get(sha('other'))).toBeUndefined();
     });
 
     it('keeps everything across a restart', async () => {
