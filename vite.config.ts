@@ -12,7 +12,8 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    // In development the client talks to the server directly (see client/net/endpoint.ts).
-    strictPort: false,
+    // In development the client talks to the server directly (see client/net/endpoint.ts), and
+    // `npm run dev` lets this origin through the server's CORS, so the port must not wander.
+    strictPort: true,
   },
 });

@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = process.env.PORT || '2567';
 const children = [
-  spawn(process.execPath, ['--import', 'tsx', '--watch', 'server/main.ts'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, PORT: port } }),
+  spawn(process.execPath, ['--import', 'tsx', '--watch', 'server/main.ts'], { cwd: ROOT, stdio: 'inherit', env: {
+      ...process.env,
+      PORT: port,
+      // the page comes from Vite's dev server, a different origin than the API's
+      CORS_ORIGINS: process.env.CORS_ORIGINS || 'http://localhost:5173,http://127.0.0.1:5173',
+    },
+  }),
   spawn(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js')], {
     cwd: ROOT,
     stdio: 'inherit',

@@ -16,6 +16,7 @@ import type { Logger } from './log';
 import { closeStorage, createStorage, openStorage, type Storage } from './adapters/storage';
 import { DocumentService } from './documents/DocumentService';
 import { apiRouter } from './http/api';
+import { finalErrors, harden } from './http/hardening';
 import { lanAddresses, serverUrls, svgQr } from './lan';
 import { loadCertificate } from './tls';
 import { blockchainRoutes } from './http/blockchain';
@@ -129,7 +130,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     gracefullyShutdown: false,
     logger: log.child({ component: 'colyseus' }),
     express: (app) => {
-      app.disable('x-powered-by');
+      harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins });
       app.get('/api/v3/connect', async (_req, res) => {
         const urls = serverUrls({ https: config.https, host: config.host, port: boundPort() });
         const join = urls.lan[0] ?? urls.local;
@@ -139,6 +140,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       serveClient(app, config.clientDir, log);
+      app.use(finalErrors(log));
     },
   });
   const roomDeps = {
