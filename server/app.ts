@@ -20,6 +20,8 @@ import { finalErrors, harden } from './http/hardening';
 import { lanAddresses, serverUrls, svgQr } from './lan';
 import { loadCertificate } from './tls';
 import { blockchainRoutes } from './http/blockchain';
+import { aiRoutes } from './http/ai';
+import { AiService } from './ai/AiService';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { presenceEventBus } from './rooms/worldEvents';
 import { Engine } from './workflows/engine/Engine';
@@ -87,6 +89,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     log: log.child({ component: 'chain' }),
   });
   const proofs = new DocumentProofs(storage.store, storage.blobs, chain);
+  const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
+  log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
   const registry = new StepRegistry(BUILT_IN_STEPS);
   const engine = new Engine({
     store: storage.workflows,
@@ -95,6 +99,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       fetch,
       documentText: (id) => documents.text(id),
       createDocument: (input) => documents.createGenerated(input),
+      draftDocument: (input) => documents.startDraft(input),
+      ai,
       anchorDocument: (id, network) => proofs.anchor(id, network),
       verifyDocument: (id, network) => proofs.verify(id, network),
     },
@@ -136,7 +142,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), ai: aiRoutes(ai, documents, log.child({ component: 'ai' })), log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       serveClient(app, config.clientDir, log);

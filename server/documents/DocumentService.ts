@@ -17,6 +17,40 @@ import { newId } from '../worlds';
 import { serial } from '../serial';
 import { detectKind } from './detect';
 
+/** How often a growing draft is shown again in its world, at most. */
+const DRAFT_INTERVAL_MS = 100;
+/** How much of a growing draft its panel shows: the latest part, so the panel follows the writing. */
+const DRAFT_PREVIEW_CHARS = 1200;
+
+/** The part of a growing text its panel shows while it is written. Pure. */
+export function draftPreview(text: string): string {
+  if (text.length <= DRAFT_PREVIEW_CHARS) return text;
+  const tail = text.slice(-DRAFT_PREVIEW_CHARS);
+  const lineStart = tail.indexOf('\n');
+  return `…\n${lineStart >= 0 && lineStart < 200 ? tail.slice(lineStart + 1) : tail}`;
+}
+
+/**
+ * A Markdown document being written by the server (generated text): it stands in its world at
+ * once and grows there as text arrives, and becomes a stored document when complete.
+ */
+export interface DocumentDraft {
+  readonly id: string;
+  /** The whole text so far; the world sees it at most every {@link DRAFT_INTERVAL_MS}. */
+  write(textSoFar: string): void;
+  /** Stores the final Markdown as the document (content by hash, like an upload). */
+  complete(markdown: string): Promise<DocumentRecord>;
+  /** Takes the unfinished draft out of the world. */
+  abandon(): void;
+}
+
+export interface GeneratedInput {
+  worldId: string;
+  key: string;
+  title: string;
+  position?: [number, number, number];
+}
+
 /** A file the upload route has spooled to disk while hashing it. */
 export interface SpooledFile {
   path: string;
@@ -59,9 +93,14 @@ function defaultPosition(index: number): [number, number, number] {
   return [(slot - 4) * 1.6, 1.6, -ROOM_HALF_SIZE + 1.5];
 }
 
+/** The id of a generated document: the same key always names the same document. */
+const generatedId = (key: string) => `g${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
+
 export class DocumentService {
   /** Uploads and deletions take turns (see the file comment). */
   private readonly exclusive = serial();
+  /** Drafts being written, by document id: asking for their content waits until they are stored. */
+  private readonly drafts = new Map<string, Promise<void>>();
 
   constructor(
     private readonly storage: Storage,
@@ -81,6 +120,7 @@ export class DocumentService {
   }
 
   async content(id: string) {
+    await this.drafts.get(id);
     const doc = await this.get(id);
     const blob = await this.storage.blobs.read(doc.contentHash);
     if (!blob) throw new AppError(ErrorCode.INTERNAL, 'The content of this document is missing from storage.', 500);
@@ -142,8 +182,8 @@ export class DocumentService {
    * Creates a Markdown document made by the server (a workflow's results). The id comes from
    * `key`, so asking twice with the same key returns the first document instead of a second one.
    */
-  async createGenerated(input: { worldId: string; key: string; title: string; markdown: string; position?: [number, number, number] }): Promise<DocumentRecord> {
-    const id = `g${createHash('sha256').update(input.key).digest('hex').slice(0, 20)}`;
+  async createGenerated(input: GeneratedInput & { markdown: string }): Promise<DocumentRecord> {
+    const id = generatedId(input.key);
     return this.exclusive(async () => {
       const existing = await this.storage.store.getDocument(id);
       if (existing) return existing;
@@ -172,6 +212,75 @@ export class DocumentService {
       this.events.publish(doc.worldId, { type: 'documentAdded', document: doc });
       return doc;
     });
+  }
+
+  /**
+   * Starts a generated document that is written over time. Its id comes from `key` like
+   * {@link createGenerated}'s, so a draft resumed after a restart completes the same document.
+   */
+  async startDraft(input: GeneratedInput): Promise<DocumentDraft> {
+    const id = generatedId(input.key);
+    if (!(await this.storage.store.getWorld(input.worldId))) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${input.worldId}".`, 404);
+    const exists = Boolean(await this.storage.store.getDocument(id));
+    const position = input.position ?? defaultPosition((await this.storage.store.listDocuments(input.worldId)).length);
+    const record: DocumentRecord = {
+      id,
+      worldId: input.worldId,
+      title: input.title.slice(0, MAX_TITLE_LENGTH),
+      kind: 'markdown',
+      mime: 'text/markdown',
+      size: 0,
+      // not a hash: nothing is stored yet, and clients cache content by this value
+      contentHash: `draft-${id}`,
+      position,
+      rotation: [0, 0, 0, 1],
+      scale: 1,
+      page: 1,
+      spread: 1,
+      createdAt: new Date().toISOString(),
+      createdBy: 'workflow',
+    };
+    let settle!: () => void;
+    this.drafts.set(id, new Promise<void>((resolve) => (settle = resolve)));
+    let latest = '';
+    let shownAt = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let finished = false;
+    const show = () => {
+      timer = undefined;
+      shownAt = Date.now();
+      if (!finished && !exists) this.events.publish(input.worldId, { type: 'documentDraft', document: record, body: draftPreview(latest) });
+    };
+    const finish = () => {
+      finished = true;
+      clearTimeout(timer);
+      this.drafts.delete(id);
+      settle();
+    };
+    return {
+      id,
+      write: (text) => {
+        latest = text;
+        if (finished || timer) return;
+        const wait = shownAt + DRAFT_INTERVAL_MS - Date.now();
+        if (wait <= 0) show();
+        else timer = setTimeout(show, wait);
+      },
+      complete: async (markdown) => {
+        try {
+          clearTimeout(timer);
+          finished = true;
+          return await this.createGenerated({ ...input, position, markdown });
+        } finally {
+          finish();
+        }
+      },
+      abandon: () => {
+        if (finished) return;
+        finish();
+        if (!exists) this.events.publish(input.worldId, { type: 'documentRemoved', documentId: id });
+      },
+    };
   }
 
   async remove(id: string): Promise<void> {

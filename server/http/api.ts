@@ -16,6 +16,7 @@ export interface ApiDeps {
   maxUploadBytes: number;
   workflowDeps: WorkflowRouteDeps;
   blockchain: Router;
+  ai: Router;
   log: Logger;
   version: string;
   startedAt: number;
@@ -33,6 +34,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/workflows', workflowRoutes(deps.workflowDeps));
   api.use('/runs', runRoutes(deps.workflowDeps));
   api.use('/blockchain', deps.blockchain);
+  api.use('/ai', deps.ai);
 
   api.get('/health', async (_req, res) => {
     const rooms = await deps.liveRooms();

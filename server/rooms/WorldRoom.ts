@@ -325,9 +325,20 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   private async handleWorldEvent(event: WorldEvent): Promise<void> {
     switch (event.type) {
-      case 'documentAdded':
-        this.state.documents.set(event.document.id, toDocumentState(event.document, await readPreview(this.deps.blobs, event.document)));
+      case 'documentAdded': {
+        const next = toDocumentState(event.document, await readPreview(this.deps.blobs, event.document));
+        const draft = this.state.documents.get(event.document.id);
+        // a finished draft keeps its place (someone may have moved it) and takes on its content
+        if (draft) Object.assign(draft, { title: next.title, kind: next.kind, mime: next.mime, size: next.size, contentHash: next.contentHash, body: next.body });
+        else this.state.documents.set(event.document.id, next);
         return;
+      }
+      case 'documentDraft': {
+        const draft = this.state.documents.get(event.document.id);
+        if (draft) draft.body = event.body;
+        else this.state.documents.set(event.document.id, toDocumentState(event.document, event.body));
+        return;
+      }
       case 'documentRemoved': {
         this.state.documents.delete(event.documentId);
         this.writer.forget(event.documentId);

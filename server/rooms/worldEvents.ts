@@ -9,6 +9,8 @@ import type { RunRecord } from '../workflows/engine/runMachine';
 export type WorldEvent =
   | { type: 'documentAdded'; document: DocumentRecord }
   | { type: 'documentRemoved'; documentId: string }
+  /** A document the server is still writing; `body` is what its panel shows so far. */
+  | { type: 'documentDraft'; document: DocumentRecord; body: string }
   | { type: 'workflowChanged'; workflowId: string }
   | { type: 'runChanged'; run: RunRecord };
 

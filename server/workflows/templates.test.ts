@@ -14,6 +14,6 @@ describe('workflow templates', () => {
     const kinds = (id: string) => WORKFLOW_TEMPLATES.find((t) => t.id === id)!.definition.steps.map((s) => s.kind);
     expect(kinds('document-pipeline')).toEqual(['ai_analysis', 'blockchain_anchor', 'present']);
     expect(kinds('review-approve')).toEqual(['ai_analysis', 'approval', 'blockchain_anchor']);
-    expect(kinds('publish')).toEqual(['transform', 'webhook']);
+    expect(kinds('publish')).toEqual(['ai_generate', 'transform', 'webhook']);
   });
 });

@@ -39,13 +39,19 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
     title: 'Publish',
     definition: {
       name: 'Publish',
-      description: 'Writes a release note from the document and sends it to a webhook (set its URL before running).',
+      description: 'Writes a release note from the document with AI, shows it in the world as it is written, and sends it to a webhook (set its URL before running).',
       steps: [
+        {
+          id: 'generate',
+          kind: 'ai_generate',
+          name: 'Write release note',
+          params: { prompt: 'Write a short release note in Markdown (under 200 words) announcing this document: what it is and what matters in it.', title: 'Release note' },
+        },
         {
           id: 'compose',
           kind: 'transform',
           name: 'Compose',
-          params: { operation: 'template', template: 'Document {{input.documentId}} is published.' },
+          params: { operation: 'template', template: 'Document {{input.documentId}} is published.\n\n{{steps.generate.text}}' },
         },
         { id: 'notify', kind: 'webhook', name: 'Notify', params: { url: 'http://127.0.0.1:8080/publish', headers: {}, include: ['compose'] } },
       ],

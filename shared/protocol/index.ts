@@ -33,6 +33,8 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   NOT_FOUND: 'NOT_FOUND',
   INTERNAL: 'INTERNAL',
+  /** Every AI provider a request named failed; the reply lists how each one did. */
+  AI_FAILED: 'AI_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Logger } from '../../log';
+import type { AiService } from '../../ai/AiService';
 
 /** Services a step may use. Each is optional so a kind can say plainly when one is missing. */
 export interface StepAdapters {
@@ -16,6 +17,15 @@ export interface StepAdapters {
   anchorDocument?(documentId: string, network?: string): Promise<object>;
   /** Re-hashes a stored document and checks it against the chain. */
   verifyDocument?(documentId: string, network?: string): Promise<{ verified: boolean; anchored: boolean; network: string }>;
+  /** Starts a Markdown document in a world that grows as it is written (idempotent by `key`). */
+  draftDocument?(input: { worldId: string; key: string; title: string; position?: [number, number, number] }): Promise<{
+    id: string;
+    write(textSoFar: string): void;
+    complete(markdown: string): Promise<{ id: string }>;
+    abandon(): void;
+  }>;
+  /** Analysis and generation on the configured AI providers, with fail-over and caching. */
+  ai?: Pick<AiService, 'analyse' | 'generate'>;
   /** HTTP for webhook steps; the global fetch unless a test or deployment swaps it. */
   fetch: typeof fetch;
 }

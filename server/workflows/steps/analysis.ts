@@ -1,14 +1,17 @@
 /**
  * `ai_analysis`: summary, keywords, sentiment, named entities and labels for the run's document.
- * The built-in offline analyser is the provider that always works; providers are named in order
- * of preference so that LLM providers can be put in front of it by configuration.
+ * Providers are named in order of preference and the next is tried when one fails; the built-in
+ * offline analyser is the default and always works. Results of LLM providers are cached, so
+ * analysing the same document the same way again does not call the provider again.
  */
 import { z } from 'zod';
-import { analyse } from '../../analysis/OfflineAnalyser';
+import { ProviderName } from '../../ai/providers';
+import { aiStepFailure } from './aiFailure';
 import { StepFailure, done, type StepKind } from './StepKind';
 
 const Params = z.strictObject({
-  providers: z.array(z.string().min(1).max(40)).min(1).max(5).default(['builtin']),
+  /** In order of preference; the server's default providers when omitted. */
+  providers: z.array(ProviderName).min(1).max(5).optional(),
   summarySentences: z.number().int().min(1).max(20).default(3),
   labels: z
     .array(z.strictObject({ label: z.string().min(1).max(60), hints: z.array(z.string().max(60)).max(50).default([]) }))
@@ -25,13 +28,14 @@ export const aiAnalysisStep: StepKind<z.output<typeof Params>> = {
     const id = ctx.run.input.documentId;
     if (typeof id !== 'string') throw new StepFailure('NO_DOCUMENT', 'This step needs a document: start the run on one.', false);
     if (!ctx.adapters.documentText) throw new StepFailure('UNAVAILABLE', 'Documents cannot be read here.', false);
+    if (!ctx.adapters.ai) throw new StepFailure('UNAVAILABLE', 'AI is not available here.', false);
     const text = await ctx.adapters.documentText(id);
-    const tried: string[] = [];
-    for (const provider of params.providers) {
-      if (provider === 'builtin') return done({ ...analyse(text, params), usage: { inputCharacters: text.length, tokens: 0, cost: 0 } });
-      tried.push(provider);
-      ctx.log.warn({ provider }, 'analysis provider is not configured; trying the next');
+    try {
+      const answer = await ctx.adapters.ai.analyse(text, params, ctx.signal);
+      for (const f of answer.failures) ctx.log.warn({ provider: f.provider, code: f.code }, `provider failed, used the next: ${f.message}`);
+      return done({ ...answer.result, provider: answer.provider, model: answer.model, usage: answer.usage, failures: answer.failures });
+    } catch (err) {
+      throw aiStepFailure(err);
     }
-    throw new StepFailure('NO_PROVIDER', `None of the providers could analyse the document (not configured: ${tried.join(', ')}).`, false);
   },
 };

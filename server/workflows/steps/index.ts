@@ -5,6 +5,7 @@ import { aiAnalysisStep } from './analysis';
 import { approvalStep } from './approval';
 import { blockchainAnchorStep, blockchainVerifyStep } from './blockchain';
 import { delayStep } from './delay';
+import { aiGenerateStep } from './generate';
 import { presentStep } from './present';
 import type { StepKind } from './StepKind';
 import { transformStep } from './transform';
@@ -19,6 +20,7 @@ export const BUILT_IN_STEPS: readonly StepKind<never>[] = [
   blockchainAnchorStep,
   blockchainVerifyStep,
   aiAnalysisStep,
+  aiGenerateStep,
 ] as StepKind<never>[];
 
 export class StepRegistry {
