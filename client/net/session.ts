@@ -175,6 +175,20 @@ export class WorldSession {
     this.send({ type: 'noteDelete', noteId });
   }
 
+  /** Starts a run of one of this world's workflows, on a document when one is given. */
+  startRun(workflowId: string, documentId?: string): void {
+    this.send(documentId ? { type: 'runStart', workflowId, documentId, priority: 'normal' } : { type: 'runStart', workflowId, priority: 'normal' });
+  }
+
+  cancelRun(runId: string): void {
+    this.send({ type: 'runCancel', runId });
+  }
+
+  /** Approves or rejects a run waiting at an approval step. */
+  answerRun(runId: string, approved: boolean, comment = ''): void {
+    this.send({ type: 'runAnswer', runId, approved, comment });
+  }
+
   onIntentError(listener: (e: IntentError) => void): () => void {
     this.errorListeners.add(listener);
     return () => this.errorListeners.delete(listener);

@@ -28,6 +28,8 @@ export interface DragHost {
   notify(message: string): void;
   /** Gets the first look at a press on a document; true means it was handled (no grab). */
   claimPress(pick: PickingInfo, event: PointerEvent): boolean;
+  /** A held document was let go with the pointer at this canvas point (e.g. over a chain). */
+  released?(docId: string, x: number, y: number): void;
 }
 
 interface Drag {
@@ -238,6 +240,7 @@ export class DragController {
     this.host.session.release(drag.docId);
     this.host.document(drag.docId)?.setLocal(false);
     this.drag = null;
+    this.host.released?.(drag.docId, this.host.scene.pointerX, this.host.scene.pointerY);
   }
 
   private cancel(drag: Drag): void {

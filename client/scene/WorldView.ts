@@ -21,6 +21,8 @@ import { PanelInput, type NoteTarget } from './PanelInput';
 import { buildRoomShell } from './roomShell';
 import type { WorldProbe } from './testHook';
 import { createWorldProbe } from './worldProbe';
+import { XrExperience } from '../xr/XrExperience';
+import { Workflows } from '../workflows/Workflows';
 
 export interface WorldViewOptions {
   notify(message: string): void;
@@ -48,6 +50,9 @@ export class WorldView {
   private readonly avatars: AvatarLayer;
   private readonly drag: DragController;
   private readonly input: PanelInput;
+  /** VR and AR for this world (loaded when someone enters). */
+  readonly xr: XrExperience;
+  private readonly workflows: Workflows;
   private frames = 0;
   private lastFrame = performance.now();
   private readonly onResize = () => this.engine.resize();
@@ -85,12 +90,15 @@ export class WorldView {
       document: (id) => this.documents.documents.get(id),
       notify: options.notify,
       claimPress: (pick, event) => this.input.claimPress(pick, event),
+      released: (id, x, y) => this.workflows.documentReleased(id, x, y),
     });
     this.documents = new DocumentLayer(this.scene, session, (id, heldBy) => this.drag.onHolderChanged(id, heldBy));
     this.avatars = new AvatarLayer(this.scene, session, () => performance.now());
     const callbacks = session.callbacks();
     this.documents.attach(callbacks);
     this.avatars.attach(callbacks);
+    this.xr = new XrExperience({ scene: this.scene, session, documents: this.documents, notify: options.notify, home: () => [...start] });
+    this.workflows = new Workflows({ ...common, documentAt: (id) => this.documents.documents.get(id)?.position });
 
     this.scene.onAfterRenderObservable.add(() => this.frames++);
     window.addEventListener('resize', this.onResize);
@@ -103,9 +111,11 @@ export class WorldView {
     const dt = Math.min(100, now - this.lastFrame);
     this.lastFrame = now;
     keepInsideRoom(this.camera);
-    this.session.updatePose({ head: headPose(this.camera), left: null, right: null });
+    // in VR or AR the headset and hands give the pose; otherwise the desktop camera
+    this.session.updatePose(this.xr.update(now) ?? { head: headPose(this.camera), left: null, right: null });
     this.avatars.update();
     this.documents.update(dt, this.camera.globalPosition);
+    this.workflows.update(now);
     this.scene.render();
   }
 
@@ -135,7 +145,7 @@ export class WorldView {
 
   /** Answers for `window.__dwc` (see testHook.ts). */
   probe(): WorldProbe {
-    return createWorldProbe({
+    const world = createWorldProbe({
       engine: this.engine,
       scene: this.scene,
       camera: this.camera,
@@ -146,6 +156,7 @@ export class WorldView {
       frames: () => this.frames,
       dropTargetAt: (x, y) => this.placementAtCanvas(x, y).target,
     });
+    return { ...world, ...this.workflows.probe() };
   }
 
   dispose(): void {
@@ -153,6 +164,8 @@ export class WorldView {
     this.engine.stopRenderLoop();
     this.input.dispose();
     this.drag.dispose();
+    this.xr.dispose();
+    this.workflows.dispose();
     this.documents.dispose();
     this.avatars.dispose();
     this.scene.dispose();

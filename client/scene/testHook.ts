@@ -2,11 +2,22 @@
  * `window.__dwc`: a read-only window into the running world for end-to-end tests (and curious
  * people). It reveals only what the page already shows, so it ships in production too.
  */
+import type { XrProbe } from '../xr/XrExperience';
+import type { WorkflowProbe } from '../workflows/Workflows';
+
 export interface ParticipantProbe {
   id: string;
   name: string;
   colour: string;
   head: [number, number, number];
+  /** What they use (desktop, vr, ar), as the server holds it. */
+  device: string;
+  /** Their hands as the server holds them; null while not tracked. */
+  left: [number, number, number] | null;
+  right: [number, number, number] | null;
+  /** Their avatar as drawn here: name tag text and hand positions (null for yourself). */
+  tag: string | null;
+  drawnHands: [[number, number, number], [number, number, number]] | null;
 }
 
 export interface DocumentProbe {
@@ -41,7 +52,7 @@ export interface NoteProbe {
 
 export type Point = { x: number; y: number };
 
-export interface WorldProbe {
+export interface WorldProbe extends WorkflowProbe {
   ready(): boolean;
   sessionId(): string;
   participants(): ParticipantProbe[];
@@ -57,6 +68,8 @@ export interface WorldProbe {
   dropPoint(): Point;
   avatarVisible(participantId: string): boolean;
   renderedFrames(): number;
+  /** VR/AR state of this browser (see client/xr). */
+  xr?(): XrProbe;
 }
 
 declare global {
@@ -79,6 +92,11 @@ export function installTestHook(current: () => WorldProbe | null): void {
     dropPoint: () => current()?.dropPoint() ?? { x: innerWidth / 2, y: innerHeight / 2 },
     avatarVisible: (participantId) => current()?.avatarVisible(participantId) ?? false,
     renderedFrames: () => current()?.renderedFrames() ?? 0,
+    xr: () => current()?.xr?.() ?? { modes: null, mode: null, head: null, headRotation: null, controllers: [], roomVisible: false, reticle: null, placedAt: null, holding: null },
+    workflows: () => current()?.workflows() ?? [],
+    runs: () => current()?.runs() ?? [],
+    nodeScreenPoint: (workflowId, stepId, button) => current()?.nodeScreenPoint(workflowId, stepId, button) ?? null,
+    chainButtonPoint: (workflowId, action) => current()?.chainButtonPoint(workflowId, action) ?? null,
   };
   Object.defineProperty(window, '__dwc', { value: Object.freeze(hook), configurable: false, writable: false });
 }

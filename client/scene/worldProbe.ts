@@ -12,6 +12,7 @@ import { isDocumentMesh } from './DragController';
 import { DropTarget } from './dropPlacement';
 import { pageToFace } from './faceLayout';
 import type { DocumentProbe, NoteProbe, ParticipantProbe, Point, WorldProbe } from './testHook';
+import type { WorkflowProbe } from '../workflows/Workflows';
 
 export interface ProbeSources {
   engine: Engine;
@@ -26,7 +27,8 @@ export interface ProbeSources {
   dropTargetAt(x: number, y: number): DropTarget;
 }
 
-export function createWorldProbe(s: ProbeSources): WorldProbe {
+/** Everything but the workflow answers, which client/workflows gives. */
+export function createWorldProbe(s: ProbeSources): Omit<WorldProbe, keyof WorkflowProbe> {
   /** Viewport CSS pixel of a world point, or null when it is behind the eye. */
   const toScreen = (world: Vector3): Point | null => {
     const width = s.engine.getRenderWidth();
@@ -43,7 +45,20 @@ export function createWorldProbe(s: ProbeSources): WorldProbe {
     sessionId: () => s.session.sessionId,
     participants: () => {
       const out: ParticipantProbe[] = [];
-      s.session.state.participants.forEach((p, id) => out.push({ id, name: p.name, colour: p.colour, head: [p.head.px, p.head.py, p.head.pz] }));
+      s.session.state.participants.forEach((p, id) => {
+        const avatar = s.avatars.avatars.get(id);
+        out.push({
+          id,
+          name: p.name,
+          colour: p.colour,
+          head: [p.head.px, p.head.py, p.head.pz],
+          device: p.device,
+          left: p.left.tracked ? [p.left.px, p.left.py, p.left.pz] : null,
+          right: p.right.tracked ? [p.right.px, p.right.py, p.right.pz] : null,
+          tag: avatar?.tagText ?? null,
+          drawnHands: avatar?.handPositions ?? null,
+        });
+      });
       return out;
     },
     documents: () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DraftError, addStep, freshStepId, isDirty, moveStep, newDraft, rebase, removeStep, renameStep, setParams, type DraftDefinition } from './draft';
+import { DraftError, addStep, freshStepId, isDirty, mergeOnto, moveStep, newDraft, removeStep, renameStep, setParams, type DraftDefinition } from './draft';
 
 const DEF: DraftDefinition = {
   name: 'Pipeline',
@@ -57,14 +57,39 @@ describe('workflow drafts', () => {
     expect(() => removeStep(conditional, 0)).toThrow(/condition/);
     expect(() => moveStep(conditional, 1, -1)).toThrow(/must come before it/);
   });
+});
 
-  it('rebases a draft on a newer version and keeps its changes', () => {
-    const d = renameStep(newDraft('w1', 1, DEF), 0, 'Mine');
-    const theirs = { ...DEF, name: 'Theirs' };
-    const r = rebase(d, 2, theirs);
-    expect(r.baseVersion).toBe(2);
-    expect(r.definition.steps[0]!.name).toBe('Mine');
-    expect(r.saved.name).toBe('Theirs');
-    expect(isDirty(r)).toBe(true);
+describe('merging a stale draft onto the newest version', () => {
+  const base = newDraft('w1', 1, DEF);
+  const names = (d: ReturnType<typeof newDraft>) => d.definition.steps.map((s) => `${s.id}:${s.name}`);
+
+  it('keeps their reorder and my rename', () => {
+    const mine = renameStep(base, 0, 'Read closely');
+    const theirs = moveStep(base, 1, 1).definition;
+    const merged = mergeOnto(mine, 2, theirs);
+    expect(merged.baseVersion).toBe(2);
+    expect(names(merged)).toEqual(['analyse:Read closely', 'present:Present', 'anchor:Anchor']);
+    expect(isDirty(merged)).toBe(true);
+  });
+
+  it('keeps their added step and my removal and my parameter edit', () => {
+    const mine = setParams(removeStep(base, 1), 1, { title: 'Mine' });
+    const theirs = addStep(base, 'delay', 'Wait', { ms: 5 }, 1).definition;
+    const merged = mergeOnto(mine, 2, theirs);
+    expect(merged.definition.steps.map((s) => s.id)).toEqual(['analyse', 'delay', 'present']);
+    expect(merged.definition.steps[2]!.params).toEqual({ title: 'Mine' });
+  });
+
+  it('applies my reorder and my added step to their version', () => {
+    const mine = addStep(moveStep(base, 0, 1), 'delay', 'Wait', { ms: 1 }, 3);
+    const theirs = renameStep(base, 2, 'Show').definition;
+    const merged = mergeOnto(mine, 2, theirs);
+    expect(names(merged)).toEqual(['anchor:Anchor', 'analyse:Analyse', 'present:Show', 'delay:Wait']);
+  });
+
+  it('keeps a step they removed when I had changed it', () => {
+    const mine = renameStep(base, 1, 'Anchor twice');
+    const theirs = removeStep(base, 1).definition;
+    expect(names(mergeOnto(mine, 2, theirs))).toEqual(['analyse:Analyse', 'anchor:Anchor twice', 'present:Present']);
   });
 });

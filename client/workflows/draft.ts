@@ -122,9 +122,55 @@ export function renameWorkflow(draft: Draft, name: string): Draft {
 }
 
 /**
- * Keeps the draft's changes but bases them on a newer version: what a person chooses after a save
- * was refused, once they have looked at what changed.
+ * Re-applies the draft's own changes (against the version it was made from) on top of a newer
+ * version: renames, parameter edits, added and removed steps, and a new order. Where both changed
+ * the same thing the draft's change wins, since its author is the one asking; nothing either side
+ * changed elsewhere is dropped.
  */
-export function rebase(draft: Draft, version: number, definition: DraftDefinition): Draft {
-  return { ...draft, baseVersion: version, saved: clone(definition) };
+export function mergeOnto(draft: Draft, version: number, latest: DraftDefinition): Draft {
+  const base = draft.saved;
+  const mine = draft.definition;
+  const baseById = new Map(base.steps.map((s) => [s.id, s]));
+  const mineById = new Map(mine.steps.map((s) => [s.id, s]));
+  let steps: DraftStep[] = latest.steps.filter((s) => !(baseById.has(s.id) && !mineById.has(s.id))).map((s) => clone(s));
+  // my edits of steps both of us have (or that they removed and I changed: kept, as mine)
+  for (const m of mine.steps) {
+    const b = baseById.get(m.id);
+    if (!b || canonical(b) === canonical(m)) continue;
+    const i = steps.findIndex((s) => s.id === m.id);
+    if (i < 0) continue;
+    const merged: DraftStep = { ...steps[i]! };
+    for (const key of new Set([...Object.keys(b), ...Object.keys(m)])) {
+      if (canonical(b[key]) !== canonical(m[key])) {
+        if (m[key] === undefined) delete merged[key];
+        else merged[key] = clone(m[key]);
+      }
+    }
+    steps[i] = merged;
+  }
+  // my order, when I changed the order of steps that were there before
+  const common = (list: readonly DraftStep[]) => list.filter((s) => baseById.has(s.id) && mineById.has(s.id)).map((s) => s.id);
+  if (common(mine.steps).join() !== common(base.steps).join()) {
+    const wanted = mine.steps.map((s) => s.id).filter((id) => steps.some((s) => s.id === id));
+    const rank = new Map(wanted.map((id, i) => [id, i]));
+    const ordered = wanted.map((id) => steps.find((s) => s.id === id)!);
+    // their own new steps stay after the step they followed
+    steps.forEach((s, i) => {
+      if (rank.has(s.id)) return;
+      const before = steps.slice(0, i).reverse().find((p) => rank.has(p.id) || ordered.includes(p));
+      ordered.splice(before ? ordered.indexOf(before) + 1 : 0, 0, s);
+    });
+    steps = ordered;
+  }
+  // steps I added, after the step they follow in my draft (or that they removed and I changed)
+  mine.steps.forEach((m, i) => {
+    if (steps.some((s) => s.id === m.id)) return;
+    if (baseById.has(m.id) && canonical(baseById.get(m.id)) === canonical(m)) return;
+    const prev = mine.steps.slice(0, i).reverse().find((p) => steps.some((s) => s.id === p.id));
+    const at = prev ? steps.findIndex((s) => s.id === prev.id) + 1 : 0;
+    steps.splice(at, 0, clone(m));
+  });
+  const name = mine.name !== base.name ? mine.name : latest.name;
+  const description = mine.description !== base.description ? mine.description : latest.description;
+  return { ...draft, baseVersion: version, saved: clone(latest), definition: { name, description, steps } };
 }

@@ -1,0 +1,192 @@
+/**
+ * All chains of the world in 3D, kept in step with the room state (workflows and their runs) and
+ * with the local draft: a person editing sees their draft on the chain, everyone else the saved
+ * version. Presses on node buttons edit the draft; a document released over a chain's first node
+ * starts a run on it.
+ */
+import type { Scene } from '@babylonjs/core/scene';
+import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
+import { PointerEventTypes, type PointerInfoPre } from '@babylonjs/core/Events/pointerEvents';
+import type { AbstractMesh } from '@babylonjs/core/Meshes/abstractMesh';
+import type { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import type { Observer } from '@babylonjs/core/Misc/observable';
+import type { WorldSession } from '../net/session';
+import { isDocumentMesh } from '../scene/DragController';
+import type { BuilderStore } from './BuilderStore';
+import { chainCentre, chainOrder } from './chainLayout';
+import { ChainAction, ChainView, NodeAction, type ChainPick, type ChainShape, type NodeState } from './ChainView';
+import { addStep, moveStep, removeStep, type Draft } from './draft';
+import { initialParams } from './schemaForm';
+import { currentRun, progressOf, stepLook, type RunView } from './stepLook';
+
+export interface ChainLayerHost {
+  scene: Scene;
+  camera: UniversalCamera;
+  session: WorldSession;
+  store: BuilderStore;
+  documentAt(docId: string): Vector3 | undefined;
+  notify(message: string): void;
+}
+
+const pickOf = (m: AbstractMesh): ChainPick | null => (m.metadata as ChainPick | null) ?? null;
+const isButton = (m: AbstractMesh) => m.isEnabled() && !!pickOf(m)?.chainButton;
+const isStartNode = (m: AbstractMesh) => pickOf(m)?.chainNode?.index === 0;
+
+export interface RoomRun extends RunView {
+  documentId: string;
+  version: number;
+  steps: (RunView['steps'][number] & { documentId: string })[];
+}
+
+/** The runs of the room state as plain values. */
+export function runsOf(session: WorldSession): RoomRun[] {
+  const out: RoomRun[] = [];
+  session.state.runs.forEach((r) =>
+    out.push({
+      id: r.id,
+      workflowId: r.workflowId,
+      status: r.status,
+      updatedAt: r.updatedAt,
+      documentId: r.documentId,
+      version: r.version,
+      steps: r.steps.map((s) => ({ id: s.id, status: s.status, attempt: s.attempt, detail: s.detail, documentId: s.documentId })),
+    }),
+  );
+  return out;
+}
+
+export class ChainLayer {
+  readonly views = new Map<string, ChainView>();
+  /** Where each view stands in the chain order, to rebuild it when that changes. */
+  private readonly places = new Map<string, number>();
+  private readonly observer: Observer<PointerInfoPre>;
+  private readonly stopStore: () => void;
+  private dirty = true;
+
+  constructor(private readonly host: ChainLayerHost) {
+    // first in line, so a press on a button never also grabs the document behind it
+    this.observer = host.scene.onPrePointerObservable.add((info, state) => {
+      if (info.type === PointerEventTypes.POINTERDOWN && this.onDown(info)) state.skipNextObservers = true;
+    }, undefined, true);
+    this.stopStore = host.store.subscribe(() => (this.dirty = true));
+  }
+
+  /** Call when the room state changed. */
+  invalidate(): void {
+    this.dirty = true;
+  }
+
+  update(nowMs: number): void {
+    if (this.dirty) this.sync();
+    for (const v of this.views.values()) v.update(nowMs, this.host.documentAt);
+  }
+
+  private shapeOf(workflowId: string): ChainShape | null {
+    const w = this.host.session.state.workflows.get(workflowId);
+    if (!w) return null;
+    const draft = this.host.store.changedDraft(workflowId);
+    const steps = draft ? draft.definition.steps : w.steps.map((s) => ({ id: s.id, kind: s.kind, name: s.name }));
+    return { workflowId, name: draft?.definition.name ?? w.name, version: draft?.baseVersion ?? w.version, draft: !!draft, steps: steps.map((s) => ({ id: s.id, kind: s.kind, name: s.name })) };
+  }
+
+  private sync(): void {
+    this.dirty = false;
+    const ids = chainOrder(this.host.session.state.workflows.keys());
+    for (const [id, view] of this.views) {
+      if (!ids.includes(id)) {
+        view.dispose();
+        this.views.delete(id);
+        this.places.delete(id);
+      }
+    }
+    const runs = runsOf(this.host.session);
+    ids.forEach((id, index) => {
+      const shape = this.shapeOf(id)!;
+      let view = this.views.get(id);
+      if (!view || view.key !== ChainView.keyOf(shape) || this.places.get(id) !== index) {
+        view?.dispose();
+        view = new ChainView(this.host.scene, shape, chainCentre(index));
+        this.views.set(id, view);
+        this.places.set(id, index);
+      }
+      const run = currentRun(runs, id);
+      // a run follows the version it started on: match its steps by id, not by position
+      const states: (NodeState | undefined)[] = shape.steps.map((s) => {
+        const rs = run?.steps.find((x) => x.id === s.id);
+        return rs ? { look: stepLook(rs), resultDocId: rs.documentId } : undefined;
+      });
+      view.setStates(states);
+      const p = progressOf(run);
+      view.setTitle(p.done, p.total);
+    });
+  }
+
+  /** A press on a node or chain button; true when it was one. */
+  private onDown(info: PointerInfoPre): boolean {
+    const { scene, camera } = this.host;
+    const pick = scene.pick(info.localPosition.x, info.localPosition.y, (m) => isButton(m) || isDocumentMesh(m), false, camera);
+    const button = pick.pickedMesh ? pickOf(pick.pickedMesh)?.chainButton : undefined;
+    if (!button) return false;
+    info.skipOnPointerObservable = true;
+    void this.press(button.workflowId, button.index, button.action);
+    return true;
+  }
+
+  private async press(workflowId: string, index: number, action: NodeAction | ChainAction): Promise<void> {
+    const store = this.host.store;
+    switch (action) {
+      case ChainAction.SAVE:
+        await store.save('edited in 3D');
+        break;
+      case ChainAction.DISCARD:
+        await store.discard();
+        break;
+      case NodeAction.LEFT:
+        await store.editFromChain(workflowId, (d) => moveStep(d, index, -1));
+        break;
+      case NodeAction.RIGHT:
+        await store.editFromChain(workflowId, (d) => moveStep(d, index, 1));
+        break;
+      case NodeAction.REMOVE:
+        await store.editFromChain(workflowId, (d) => removeStep(d, index));
+        break;
+      case NodeAction.ADD:
+        await store.loadCatalogue();
+        await store.editFromChain(workflowId, (d) => this.addAfter(d, index));
+        break;
+      default: {
+        const unreachable: never = action;
+        throw new Error(`unknown chain action ${String(unreachable)}`);
+      }
+    }
+    if (store.state.error) this.host.notify(store.state.error);
+  }
+
+  /** In 3D "+" adds a copy of the node's kind after it, with starting parameters; the 2D panel changes it. */
+  private addAfter(d: Draft, index: number): Draft {
+    const step = d.definition.steps[index]!;
+    const info = this.host.store.state.kinds.find((k) => k.kind === step.kind);
+    const spec = this.host.store.spec(step.kind);
+    return addStep(d, step.kind, info?.title ?? step.kind, spec ? initialParams(spec) : {}, index + 1);
+  }
+
+  /** A document let go at a canvas point: over a chain's first node it starts a run on it. */
+  documentReleased(docId: string, x: number, y: number): boolean {
+    const { scene, camera, session } = this.host;
+    const pick = scene.pick(x, y, isStartNode, false, camera);
+    const node = pick.pickedMesh ? pickOf(pick.pickedMesh)?.chainNode : undefined;
+    if (!node) return false;
+    session.startRun(node.workflowId, docId);
+    const name = session.state.workflows.get(node.workflowId)?.name ?? 'the chain';
+    const title = session.state.documents.get(docId)?.title ?? 'the document';
+    this.host.notify(`Started “${name}” on “${title}”.`);
+    return true;
+  }
+
+  dispose(): void {
+    this.observer.remove();
+    this.stopStore();
+    for (const v of this.views.values()) v.dispose();
+    this.views.clear();
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Workflows in an open world: the 3D chains, the 2D builder panel and the run list, wired to the
+ * session. WorldView creates one, calls update() every frame, passes on released documents, and
+ * merges probe() into `window.__dwc`.
+ */
+import type { Scene } from '@babylonjs/core/scene';
+import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
+import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
+import type { WorldSession } from '../net/session';
+import type { Point } from '../scene/testHook';
+import { toast } from '../ui/toast';
+import { BuilderPanel, type WorldWorkflows } from './BuilderPanel';
+import { BuilderStore } from './BuilderStore';
+import { ChainLayer, runsOf } from './ChainLayer';
+import type { ChainAction, NodeAction } from './ChainView';
+import { RunListPanel } from './RunListPanel';
+import { currentRun, progressOf } from './stepLook';
+import './workflows.css';
+
+export interface WorkflowsHost {
+  scene: Scene;
+  camera: UniversalCamera;
+  canvas: HTMLCanvasElement;
+  session: WorldSession;
+  documentAt(docId: string): Vector3 | undefined;
+}
+
+export interface ChainProbe {
+  id: string;
+  name: string;
+  version: number;
+  latestVersion: number;
+  /** This browser shows its own unsaved draft on the chain. */
+  draft: boolean;
+  /** The run the chain shows ('' before any). */
+  runId: string;
+  steps: { id: string; kind: string; name: string; status: string; detail: string; resultDocumentId: string; resultLinked: boolean }[];
+}
+
+export interface RunProbe {
+  id: string;
+  workflowId: string;
+  version: number;
+  status: string;
+  documentId: string;
+  /** `seen`: every status this browser received for the step, in order (repeats folded). */
+  steps: { id: string; status: string; attempt: number; detail: string; documentId: string; seen: string[] }[];
+}
+
+export interface WorkflowProbe {
+  workflows(): ChainProbe[];
+  runs(): RunProbe[];
+  /** Viewport point of a chain node, or of one of its builder buttons; null when off screen. */
+  nodeScreenPoint(workflowId: string, stepId: string, button?: NodeAction): Point | null;
+  /** Viewport point of a chain's save/undo button; null unless a draft is on show. */
+  chainButtonPoint(workflowId: string, action: ChainAction): Point | null;
+}
+
+/** How often the state is compared for workflow changes (poses change it far more often). */
+const CHECK_MS = 100;
+
+export class Workflows {
+  readonly store: BuilderStore;
+  private readonly layer: ChainLayer;
+  private readonly panel: BuilderPanel;
+  private readonly runList: RunListPanel;
+  private stateChanged = true;
+  private lastCheck = 0;
+  private signatures = { workflows: '', runs: '', documents: '' };
+  /** Statuses received per run and step, at the rate patches arrive rather than frames are drawn. */
+  private readonly seen = new Map<string, Map<string, string[]>>();
+  private readonly onState = () => {
+    this.stateChanged = true;
+    this.host.session.state.runs.forEach((run, runId) => {
+      let steps = this.seen.get(runId);
+      if (!steps) this.seen.set(runId, (steps = new Map()));
+      for (const step of run.steps) {
+        const list = steps.get(step.id) ?? [];
+        if (list[list.length - 1] !== step.status) steps.set(step.id, [...list, step.status]);
+      }
+    });
+  };
+  private readonly stopErrors: () => void;
+
+  constructor(private readonly host: WorkflowsHost) {
+    const { session } = host;
+    this.store = new BuilderStore(session.state.worldId);
+    this.layer = new ChainLayer({ ...host, store: this.store, notify: (m) => toast(m, /^Started/.test(m) ? 'info' : 'error') });
+    this.panel = new BuilderPanel({
+      store: this.store,
+      world: () => this.world(),
+      startRun: (workflowId, documentId) => {
+        session.startRun(workflowId, documentId);
+        toast('Run started.');
+      },
+    });
+    this.runList = new RunListPanel((runId) => session.cancelRun(runId));
+    const page = host.canvas.parentElement ?? document.body;
+    page.append(this.panel.toggle, this.panel.element, this.runList.element);
+    session.room.onStateChange(this.onState);
+    this.stopErrors = session.onIntentError((e) => {
+      if (e.intent === 'runStart' || e.intent === 'runCancel' || e.intent === 'runAnswer') toast(e.message, 'error');
+    });
+  }
+
+  private world(): WorldWorkflows {
+    const state = this.host.session.state;
+    const workflows: WorldWorkflows['workflows'] = [];
+    state.workflows.forEach((w) => workflows.push({ id: w.id, name: w.name, version: w.version, latestVersion: w.latestVersion }));
+    const documents: WorldWorkflows['documents'] = [];
+    state.documents.forEach((d, id) => documents.push({ id, title: d.title }));
+    return { workflows: workflows.sort((a, b) => a.id.localeCompare(b.id)), documents };
+  }
+
+  /** Call every frame. */
+  update(nowMs: number): void {
+    if (this.stateChanged && nowMs - this.lastCheck >= CHECK_MS) {
+      this.stateChanged = false;
+      this.lastCheck = nowMs;
+      this.compare();
+    }
+    this.layer.update(nowMs);
+  }
+
+  private compare(): void {
+    const world = this.world();
+    const runs = runsOf(this.host.session);
+    const next = {
+      workflows: JSON.stringify(world.workflows),
+      runs: JSON.stringify(runs),
+      documents: JSON.stringify(world.documents),
+    };
+    if (next.workflows !== this.signatures.workflows) {
+      const selected = this.store.state.draft?.workflowId;
+      if (selected) this.store.worldChanged(selected, world.workflows.find((w) => w.id === selected)?.latestVersion ?? null);
+    }
+    if (next.workflows !== this.signatures.workflows || next.documents !== this.signatures.documents) this.panel.refreshWorld();
+    if (next.workflows !== this.signatures.workflows || next.runs !== this.signatures.runs) {
+      this.layer.invalidate();
+      const names = new Map(world.workflows.map((w) => [w.id, w.name]));
+      const titles = new Map(world.documents.map((d) => [d.id, d.title]));
+      this.runList.update(
+        runs.map((r) => ({ id: r.id, workflowName: names.get(r.workflowId) ?? 'a removed chain', status: r.status, documentTitle: titles.get(r.documentId) ?? '', updatedAt: r.updatedAt, progress: progressOf(r) })),
+      );
+    }
+    this.signatures = next;
+  }
+
+  /** A document let go at a canvas point (see ChainLayer.documentReleased). */
+  documentReleased(docId: string, x: number, y: number): void {
+    this.layer.documentReleased(docId, x, y);
+  }
+
+  probe(): WorkflowProbe {
+    const { scene, camera, canvas, session } = this.host;
+    const toScreen = (world: Vector3 | null): Point | null => {
+      if (!world) return null;
+      const engine = scene.getEngine();
+      const width = engine.getRenderWidth();
+      const height = engine.getRenderHeight();
+      const p = Vector3.Project(world, Matrix.Identity(), scene.getTransformMatrix(), camera.viewport.toGlobal(width, height));
+      if (p.z < 0 || p.z > 1) return null;
+      const rect = canvas.getBoundingClientRect();
+      return { x: rect.left + (p.x * rect.width) / width, y: rect.top + (p.y * rect.height) / height };
+    };
+    return {
+      workflows: () => {
+        const runs = runsOf(session);
+        const out: ChainProbe[] = [];
+        session.state.workflows.forEach((w, id) => {
+          const view = this.layer.views.get(id);
+          const run = currentRun(runs, id);
+          const steps = view?.shape.steps ?? w.steps.map((s) => ({ id: s.id, kind: s.kind, name: s.name }));
+          out.push({
+            id,
+            name: w.name,
+            version: w.version,
+            latestVersion: w.latestVersion,
+            draft: !!view?.shape.draft,
+            runId: run?.id ?? '',
+            steps: steps.map((s) => {
+              const rs = run?.steps.find((x) => x.id === s.id);
+              return { id: s.id, kind: s.kind, name: s.name, status: rs?.status ?? '', detail: rs?.detail ?? '', resultDocumentId: rs?.documentId ?? '', resultLinked: !!view?.resultLinked(s.id) };
+            }),
+          });
+        });
+        return out;
+      },
+      runs: () =>
+        runsOf(session).map(({ updatedAt: _u, steps, ...r }) => ({ ...r, steps: steps.map((st) => ({ ...st, seen: [...(this.seen.get(r.id)?.get(st.id) ?? [])] })) })),
+      nodeScreenPoint: (workflowId, stepId, button) => toScreen(this.layer.views.get(workflowId)?.nodePoint(stepId, button) ?? null),
+      chainButtonPoint: (workflowId, action) => toScreen(this.layer.views.get(workflowId)?.chainButtonPoint(action) ?? null),
+    };
+  }
+
+  dispose(): void {
+    this.host.session.room.onStateChange.remove(this.onState);
+    this.stopErrors();
+    this.layer.dispose();
+    this.panel.dispose();
+    this.runList.dispose();
+  }
+}

@@ -1,0 +1,127 @@
+/** Textures of a chain: the face of a step node (kind, name, live status) and small button faces. */
+import type { Scene } from '@babylonjs/core/scene';
+import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
+import { SANS } from '../content/fonts';
+import { textColourOn } from '../scene/textures';
+import type { Look } from './stepLook';
+
+export const FACE_PX = { width: 512, height: 330 } as const;
+
+function ctxOf(t: DynamicTexture): CanvasRenderingContext2D {
+  return t.getContext() as unknown as CanvasRenderingContext2D;
+}
+
+function fit(ctx: CanvasRenderingContext2D, text: string, max: number): string {
+  if (ctx.measureText(text).width <= max) return text;
+  let cut = text;
+  while (cut && ctx.measureText(`${cut}…`).width > max) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
+}
+
+/** Up to `lines` lines of `text` within `max` pixels, the last cut with an ellipsis. */
+function wrap(ctx: CanvasRenderingContext2D, text: string, max: number, lines: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (ctx.measureText(next).width <= max || !line) line = next;
+    else {
+      out.push(line);
+      line = word;
+      if (out.length === lines) break;
+    }
+  }
+  if (line && out.length < lines) out.push(line);
+  else if (out.length === lines) out[lines - 1] = fit(ctx, `${out[lines - 1]} ${line}`, max);
+  return out.map((l) => fit(ctx, l, max));
+}
+
+export interface NodeFaceContent {
+  kind: string;
+  name: string;
+  look: Look;
+  /** "1", "2", … so the order reads at a glance. */
+  position: number;
+  draft: boolean;
+}
+
+export function drawNodeFace(texture: DynamicTexture, c: NodeFaceContent): void {
+  const { width: w, height: hgt } = FACE_PX;
+  const ctx = ctxOf(texture);
+  ctx.clearRect(0, 0, w, hgt);
+  ctx.fillStyle = c.look.colour;
+  ctx.beginPath();
+  ctx.roundRect(4, 4, w - 8, hgt - 8, 28);
+  ctx.fill();
+  if (c.draft) {
+    ctx.setLineDash([18, 12]);
+    ctx.lineWidth = 8;
+    ctx.strokeStyle = '#ffd54f';
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+  const ink = textColourOn(c.look.colour);
+  ctx.fillStyle = ink;
+  ctx.textBaseline = 'top';
+  ctx.font = `600 30px ${SANS}`;
+  ctx.fillText(fit(ctx, `${c.position} · ${c.kind.replace(/_/g, ' ').toUpperCase()}`, w - 60), 30, 24);
+  ctx.font = `bold 52px ${SANS}`;
+  ctx.fillText(fit(ctx, c.name, w - 60), 30, 70);
+  ctx.font = `600 40px ${SANS}`;
+  ctx.fillText(fit(ctx, c.look.label, w - 60), 30, 150);
+  ctx.font = `30px ${SANS}`;
+  wrap(ctx, c.look.detail, w - 60, 3).forEach((line, i) => ctx.fillText(line, 30, 205 + i * 36));
+  texture.update();
+}
+
+export function createNodeTexture(scene: Scene, name: string): DynamicTexture {
+  const t = new DynamicTexture(name, { ...FACE_PX }, scene, true);
+  t.hasAlpha = true;
+  return t;
+}
+
+/** A square button face with one short glyph or word. */
+export function createButtonTexture(scene: Scene, name: string, text: string, background: string): DynamicTexture {
+  const size = 128;
+  const t = new DynamicTexture(name, { width: text.length > 2 ? size * 2 : size, height: size }, scene, true);
+  t.hasAlpha = true;
+  const ctx = ctxOf(t);
+  const w = t.getSize().width;
+  ctx.clearRect(0, 0, w, size);
+  ctx.fillStyle = background;
+  ctx.beginPath();
+  ctx.roundRect(4, 4, w - 8, size - 8, 24);
+  ctx.fill();
+  ctx.fillStyle = textColourOn(background);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.font = `bold ${text.length > 2 ? 54 : 80}px ${SANS}`;
+  ctx.fillText(text, w / 2, size / 2 + 4);
+  t.update();
+  return t;
+}
+
+/** The title strip above a chain: wide and short, left-aligned text on a rounded band. */
+export const TITLE_PX = { width: 1024, height: 88 } as const;
+
+export function drawTitle(texture: DynamicTexture, text: string, background: string): void {
+  const { width: w, height: hgt } = TITLE_PX;
+  const ctx = ctxOf(texture);
+  ctx.clearRect(0, 0, w, hgt);
+  ctx.font = `bold 52px ${SANS}`;
+  const label = fit(ctx, text, w - 48);
+  ctx.fillStyle = background;
+  ctx.beginPath();
+  ctx.roundRect(0, 4, Math.min(w, ctx.measureText(label).width + 48), hgt - 8, 22);
+  ctx.fill();
+  ctx.fillStyle = textColourOn(background);
+  ctx.textBaseline = 'middle';
+  ctx.fillText(label, 24, hgt / 2 + 2);
+  texture.update();
+}
+
+export function createTitleTexture(scene: Scene, name: string): DynamicTexture {
+  const t = new DynamicTexture(name, { ...TITLE_PX }, scene, true);
+  t.hasAlpha = true;
+  return t;
+}
