@@ -74,7 +74,7 @@ export class BuilderStore {
     await this.run(async () => this.take(await createWorkflow(this.worldId, template)));
   }
 
-  /** Opens a workflow for editing; a changed draft of another one is kept only if `force` is false and it is clean. */
+  /** Opens a workflow for editing (the 3D builder refuses to switch away from unsaved changes). */
   async select(workflowId: string): Promise<void> {
     if (this.view.draft?.workflowId === workflowId) return;
     await this.run(async () => this.take(await getWorkflow(workflowId)));

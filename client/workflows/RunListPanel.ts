@@ -3,6 +3,7 @@
  * clicking one shows its step-by-step log from the server, so finished runs stay browsable.
  */
 import { h, replaceChildren } from '../ui/dom';
+import { orderRuns } from './stepLook';
 import { getRun, type RunDetail } from './workflowApi';
 
 export interface RunRow {
@@ -16,9 +17,10 @@ export interface RunRow {
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
-/** Unfinished runs first, then the rest; newest first within each. */
-export function orderRuns<R extends Pick<RunRow, 'status' | 'updatedAt'>>(runs: readonly R[]): R[] {
-  return [...runs].sort((a, b) => Number(FINISHED.has(a.status)) - Number(FINISHED.has(b.status)) || b.updatedAt - a.updatedAt);
+export interface RunActions {
+  cancel(runId: string): void;
+  /** Approves or rejects a run waiting at an approval step. */
+  answer(runId: string, approved: boolean): void;
 }
 
 function time(ms: number): string {
@@ -32,7 +34,7 @@ export class RunListPanel {
   private readonly heading = h('summary', {}, 'Runs');
   private shown: string | null = null;
 
-  constructor(private readonly cancel: (runId: string) => void) {
+  constructor(private readonly actions: RunActions) {
     this.element = h('details', { class: 'wf-run-panel', 'data-testid': 'run-panel', hidden: true }, this.heading, this.list, this.detail);
   }
 
@@ -51,11 +53,16 @@ export class RunListPanel {
         );
         open.addEventListener('click', () => void this.show(r.id));
         const item = h('li', {}, open);
-        if (!FINISHED.has(r.status)) {
-          const stop = h('button', { type: 'button', class: 'secondary', title: 'Cancel this run', 'aria-label': 'Cancel this run' }, '■');
-          stop.addEventListener('click', () => this.cancel(r.id));
-          item.append(stop);
+        const act = (label: string, title: string, testId: string, fn: () => void) => {
+          const b = h('button', { type: 'button', class: 'secondary', title, 'aria-label': title, 'data-testid': testId }, label);
+          b.addEventListener('click', fn);
+          item.append(b);
+        };
+        if (r.status === 'waiting') {
+          act('✓', 'Approve', 'run-approve', () => this.actions.answer(r.id, true));
+          act('✗', 'Reject', 'run-reject', () => this.actions.answer(r.id, false));
         }
+        if (!FINISHED.has(r.status)) act('■', 'Cancel this run', 'run-cancel', () => this.actions.cancel(r.id));
         return item;
       }),
     );

@@ -94,7 +94,7 @@ export class Workflows {
         toast('Run started.');
       },
     });
-    this.runList = new RunListPanel((runId) => session.cancelRun(runId));
+    this.runList = new RunListPanel({ cancel: (runId) => session.cancelRun(runId), answer: (runId, approved) => session.answerRun(runId, approved) });
     const page = host.canvas.parentElement ?? document.body;
     page.append(this.panel.toggle, this.panel.element, this.runList.element);
     session.room.onStateChange(this.onState);

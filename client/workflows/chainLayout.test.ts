@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NODE, chainCentre, chainOrder, linkEnds, nodePositions } from './chainLayout';
-import { currentRun, progressOf, stepLook, type RunView } from './stepLook';
+import { currentRun, orderRuns, progressOf, stepLook, type RunView } from './stepLook';
 
 describe('chain layout', () => {
   it('centres the nodes of a chain and spaces them evenly', () => {
@@ -48,6 +48,11 @@ describe('step looks', () => {
     expect(currentRun(runs, 'w')?.id).toBe('b');
     expect(currentRun(runs.filter((r) => r.id !== 'b'), 'w')?.id).toBe('a');
     expect(currentRun(runs, 'other')).toBeUndefined();
+  });
+
+  it('lists unfinished runs first, newest first', () => {
+    const runs = [run('a', 'succeeded', 30), run('b', 'running', 10), run('c', 'waiting', 20), run('d', 'failed', 40)];
+    expect(orderRuns(runs).map((r) => r.id)).toEqual(['c', 'b', 'd', 'a']);
   });
 
   it('counts progress', () => {

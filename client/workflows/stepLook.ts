@@ -76,3 +76,8 @@ export function progressOf(run: RunView | undefined): { done: number; total: num
   if (!run) return { done: 0, total: 0 };
   return { done: run.steps.filter((s) => s.status === 'succeeded' || s.status === 'skipped').length, total: run.steps.length };
 }
+
+/** Unfinished runs first, then the rest; newest first within each. */
+export function orderRuns<R extends { status: string; updatedAt: number }>(runs: readonly R[]): R[] {
+  return [...runs].sort((a, b) => Number(FINISHED.has(a.status)) - Number(FINISHED.has(b.status)) || b.updatedAt - a.updatedAt);
+}
