@@ -10,6 +10,7 @@ import { WORKFLOW_TEMPLATES } from '../workflows/templates';
 import type { WorkflowService } from '../workflows/WorkflowService';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
 import { AppError } from '../errors';
+import { runUsage } from '../ai/usage';
 
 export interface WorkflowRouteDeps {
   workflows: WorkflowService;
@@ -81,7 +82,9 @@ export function runRoutes({ store, engine }: WorkflowRouteDeps): Router {
   const r = express.Router();
 
   r.get('/:id', async (req, res) => {
-    res.json({ run: await runOr404(store, req.params.id) });
+    const run = await runOr404(store, req.params.id);
+    // what the run's AI steps used, summed, so the cost of a run can be read in one place
+    res.json({ run, usage: runUsage(run.steps) });
   });
 
   r.post('/:id/cancel', async (req, res) => {

@@ -41,7 +41,7 @@ async function runToEnd(workflowId: string, input: Record<string, unknown>) {
 const state = (p: TestParticipant) => p.room.state as any;
 
 describe('AI steps in runs', () => {
-  it('streams generated text into a panel in the world, then stores it as a document, and records its tokens and cost', async () => {
+  it('streams generated text into a panel in the world, then stores it as a document, records its tokens and cost, and answers the same run again from the cache', async () => {
     const world = await createWorld(server.url);
     const ann = await joinWorld(server.url, world.id, 'Ann');
     const { workflow } = await json('/workflows', {
@@ -77,6 +77,15 @@ describe('AI steps in runs', () => {
     const content = await fetch(`${server.url}/api/v3/documents/${output.documentId}/content`);
     expect(await content.text()).toBe(full);
     expect(state(ann).documents.get(output.documentId).body).toBe(full);
+    expect((await json(`/runs/${run.id}`)).usage).toEqual({ calls: 1, cachedAnswers: 0, inputTokens: 50, outputTokens: 20, totalTokens: 70, cost: 0.00009, costComplete: true });
+
+    // the same run again is answered from the cache: a new document, no second call
+    const calls = fake.requests.length;
+    const again = await runToEnd(workflow.id, { worldId: world.id });
+    expect(again.steps[0].output).toMatchObject({ text: full, usage: { cached: true, cost: 0 } });
+    expect(again.steps[0].output.documentId).not.toBe(output.documentId);
+    expect(fake.requests.length).toBe(calls);
+    expect((await json(`/runs/${again.id}`)).usage).toMatchObject({ calls: 0, cachedAnswers: 1, cost: 0 });
     await ann.room.leave();
   });
 
