@@ -23,7 +23,7 @@ async function glide(page: Page, from: { x: number; y: number }, to: { x: number
 }
 
 describe('workflow chains in the world', () => {
-  it('build from a template, run by dropping a document, watch it live, and never lose an edit', { timeout: 240_000 }, async () => {
+  it('build from a template, run by dropping a document, watch it live, and never lose an edit', { timeout: 300_000 }, async () => {
     const ann = await e2e.openLobby('Ann');
     const worldId = await createWorld(ann, 'Workflows e2e');
     const bob = await e2e.openLobby('Bob');
