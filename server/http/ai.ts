@@ -80,10 +80,12 @@ export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger)
   r.post('/analyze', async (req: Request, res: Response) => {
     const input = parse(AnalyzeInput, req.body);
     const text = input.text ?? (await documents.text(input.documentId!));
+    const signal = clientGone(res);
     try {
-      const answer = await ai.analyse(text, { summarySentences: input.summarySentences, labels: input.labels, providers: providersOf(input) }, clientGone(res));
+      const answer = await ai.analyse(text, { summarySentences: input.summarySentences, labels: input.labels, providers: providersOf(input) }, signal);
       res.json({ analysis: answer.result, provider: answer.provider, model: answer.model, usage: answer.usage, failures: answer.failures });
     } catch (err) {
+      if (signal.aborted) return; // nobody is left to answer
       if (!(err instanceof AiFailure)) throw err;
       res.status(502).json(failureBody(err));
     }
@@ -99,6 +101,7 @@ export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger)
         const answer = await ai.generate(request, signal, () => undefined);
         res.json({ text: answer.result, provider: answer.provider, model: answer.model, usage: answer.usage, failures: answer.failures });
       } catch (err) {
+        if (signal.aborted) return;
         if (!(err instanceof AiFailure)) throw err;
         res.status(502).json(failureBody(err));
       }
