@@ -31,6 +31,7 @@ export class AvatarLayer {
         const avatar = new RemoteAvatar(this.scene, id, p.name, p.colour);
         this.avatars.set(id, avatar);
         avatar.setConnected(p.connected);
+        avatar.setDevice(p.device);
         this.sample(id, p, this.now());
         const changed = () => {
           if (!this.changedAt.has(id)) this.changedAt.set(id, this.now());
@@ -41,6 +42,7 @@ export class AvatarLayer {
           callbacks.onChange(p.right, changed),
           callbacks.onChange(p, () => {
             avatar.setIdentity(p.name, p.colour);
+            avatar.setDevice(p.device);
             avatar.setConnected(p.connected);
           }),
         );

@@ -27,6 +27,14 @@ function material(scene: Scene, name: string, colour: Color3): StandardMaterial 
   return m;
 }
 
+const DEVICE_LABELS: Record<string, string> = { vr: 'VR', ar: 'AR', mobile: 'phone' };
+
+/** "Ann" on a desktop, "Ann · VR" in a headset. */
+export function tagTextOf(name: string, device: string): string {
+  const label = DEVICE_LABELS[device];
+  return label ? `${name} · ${label}` : name;
+}
+
 export class RemoteAvatar {
   /** Follows the head's position only; the tag and body hang off it. */
   private readonly anchor: TransformNode;
@@ -39,6 +47,7 @@ export class RemoteAvatar {
   private readonly samples: PoseSample[] = [];
   private name: string;
   private colour: string;
+  private device = 'desktop';
   private connected = true;
 
   constructor(
@@ -100,6 +109,29 @@ export class RemoteAvatar {
     this.setConnected(this.connected);
   }
 
+  /** Shows on the name tag what they use when it is not a desktop browser ("Ann · VR"). */
+  setDevice(device: string): void {
+    if (device === this.device) return;
+    this.device = device;
+    disposeLabel(this.tag);
+    this.tag = this.makeTag(this.name, this.colour);
+    this.setConnected(this.connected);
+  }
+
+  /** The name tag's text as drawn. */
+  get tagText(): string {
+    return tagTextOf(this.name, this.device);
+  }
+
+  /** Where the two hands are drawn right now (left, right). */
+  get handPositions(): [[number, number, number], [number, number, number]] {
+    const [l, r] = this.hands;
+    return [
+      [l.position.x, l.position.y, l.position.z],
+      [r.position.x, r.position.y, r.position.z],
+    ];
+  }
+
   /** Dims the avatar while its connection is down (it may come back). */
   setConnected(connected: boolean): void {
     this.connected = connected;
@@ -141,7 +173,7 @@ export class RemoteAvatar {
   }
 
   private makeTag(name: string, colour: string): Mesh {
-    const tag = createLabel(this.scene, `avatar-${this.participantId}-tag`, name, colour, { width: 0.9, billboard: true });
+    const tag = createLabel(this.scene, `avatar-${this.participantId}-tag`, tagTextOf(name, this.device), colour, { width: 0.9, billboard: true });
     tag.parent = this.anchor;
     tag.position.y = TAG_HEIGHT;
     return tag;

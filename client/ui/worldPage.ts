@@ -11,6 +11,7 @@ import { savedColour, savedName } from './identity';
 import { closeNoteDialog, openNoteDialog } from './noteDialog';
 import { toast } from './toast';
 import { mountUploads, type Uploads } from './uploads';
+import { mountXrControls } from '../xr/xrControls';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -90,11 +91,13 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     const worldView = view;
     uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
     hud.add(uploads.element);
+    hud.add(mountXrControls(worldView.xr, (m) => toast(m, 'error')));
+    page.append(worldView.xr.overlay);
     // refusals of grabs and moves are explained by the drag controller; these are the rest
     joined.onIntentError((e) => {
       if (e.intent === 'page' || e.intent === 'noteAdd' || e.intent === 'noteEdit' || e.intent === 'noteDelete') toast(e.message, 'error');
     });
-    opts.setProbe(view.probe());
+    opts.setProbe({ ...view.probe(), xr: () => worldView.xr.probe() });
     status.hidden = true;
     hud.element.hidden = false;
     canvas.focus();

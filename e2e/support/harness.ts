@@ -22,7 +22,8 @@ export interface Harness {
   readonly pageErrors: string[];
   /** console.error lines from those pages. */
   readonly consoleErrors: string[];
-  openLobby(name: string): Promise<Page>;
+  /** `prepare` runs on the new page before it loads (e.g. to add init scripts such as an XR emulator). */
+  openLobby(name: string, prepare?: (page: Page) => Promise<void>): Promise<Page>;
   /** Stops the server and boots another on the same data directory and port. */
   restart(): Promise<BootedServer>;
 }
@@ -60,9 +61,10 @@ export function useE2e(boot: BootOptions = {}): Harness {
     },
     pageErrors,
     consoleErrors,
-    async openLobby(name) {
+    async openLobby(name, prepare) {
       const context = await harness.browser.newContext();
       const page = await context.newPage();
+      await prepare?.(page);
       page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
       page.on('console', (m) => {
         if (m.type() === 'error') consoleErrors.push(`${name}: ${m.text()}`);

@@ -1,0 +1,133 @@
+/**
+ * VR and AR for one open world. Cheap until used: the WebXR machinery (XrRig) loads only when
+ * someone enters. While a session runs, the world view takes its poses from here.
+ */
+import type { Scene } from '@babylonjs/core/scene';
+import type { PoseUpdate, WorldSession } from '../net/session';
+import type { DocumentLayer } from '../scene/DocumentLayer';
+import type { Pose } from '../../shared/protocol';
+import type { XrControllerProbe, XrMode, XrRig } from './XrRig';
+import { detectXrModes, type XrModes } from './xrModes';
+import { loadXrSettings, type XrSettings } from './xrSettings';
+
+export type { XrMode } from './XrRig';
+
+export interface XrHost {
+  scene: Scene;
+  session: WorldSession;
+  documents: DocumentLayer;
+  notify(message: string): void;
+  home(): Pose;
+}
+
+/** What `window.__dwc.xr()` answers (see testHook.ts). */
+export interface XrProbe {
+  /** Modes this browser offers; null until asked. */
+  modes: XrModes | null;
+  mode: XrMode | null;
+  head: [number, number, number] | null;
+  headRotation: [number, number, number, number] | null;
+  controllers: XrControllerProbe[];
+  roomVisible: boolean;
+  /** Where the AR reticle sits on a real surface, while it shows. */
+  reticle: [number, number, number] | null;
+  /** Where the workspace was placed in AR (its anchor point), once placed. */
+  placedAt: [number, number, number] | null;
+  holding: string | null;
+}
+
+export class XrExperience {
+  private rig: XrRig | null = null;
+  private loading: Promise<XrRig> | null = null;
+  private modes: XrModes | null = null;
+  private readonly listeners = new Set<(mode: XrMode | null) => void>();
+  private settings: XrSettings = loadXrSettings();
+  /** Shown over the view during AR (DOM overlay): exit and recentre live here. */
+  readonly overlay: HTMLElement;
+  private disposed = false;
+
+  constructor(private readonly host: XrHost) {
+    this.overlay = document.createElement('div');
+    this.overlay.className = 'xr-overlay';
+    this.overlay.hidden = true;
+    void detectXrModes().then((m) => (this.modes = m));
+  }
+
+  get mode(): XrMode | null {
+    return this.rig?.active ?? null;
+  }
+
+  /** Called with the new mode whenever a session starts or ends. */
+  onModeChange(listener: (mode: XrMode | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setSettings(settings: XrSettings): void {
+    this.settings = settings;
+    if (this.rig) this.rig.settings = settings;
+  }
+
+  /** Enters VR or AR; rejects with a message that can be shown when the browser refuses. */
+  async enter(mode: XrMode): Promise<void> {
+    if (this.mode) return;
+    this.loading ??= import('./XrRig').then(({ XrRig }) => XrRig.create({ ...this.host, overlay: this.overlay }));
+    const rig = await this.loading;
+    if (this.disposed) return;
+    this.rig = rig;
+    rig.settings = this.settings;
+    rig.onEnded = () => {
+      this.overlay.hidden = true;
+      this.emit(null);
+    };
+    try {
+      await rig.enter(mode, this.settings);
+    } catch (err) {
+      throw new Error(`Could not enter ${mode.toUpperCase()}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.overlay.hidden = mode !== 'ar';
+    this.emit(mode);
+  }
+
+  async exit(): Promise<void> {
+    await this.rig?.exit();
+  }
+
+  recentre(): void {
+    this.rig?.recentre();
+  }
+
+  /** The pose to send this frame while in XR, or null on the desktop. */
+  update(now: number): PoseUpdate | null {
+    return this.rig?.update(now) ?? null;
+  }
+
+  probe(): XrProbe {
+    const rig = this.rig?.probe();
+    return {
+      modes: this.modes,
+      mode: rig?.mode ?? null,
+      head: rig?.head ?? null,
+      headRotation: rig?.headRotation ?? null,
+      controllers: rig?.controllers ?? [],
+      roomVisible: rig?.roomVisible ?? this.host.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
+      reticle: rig?.reticle ?? null,
+      placedAt: rig?.placedAt ?? null,
+      holding: rig?.holding ?? null,
+    };
+  }
+
+  private emit(mode: XrMode | null): void {
+    for (const listener of this.listeners) listener(mode);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.listeners.clear();
+    this.overlay.remove();
+    if (this.rig) {
+      const rig = this.rig;
+      void rig.exit().finally(() => rig.dispose());
+    }
+  }
+}

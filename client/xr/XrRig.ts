@@ -1,0 +1,323 @@
+/**
+ * Babylon's WebXR experience wired to the world: controller models from this server, teleport or
+ * smooth walking with snap turns in VR, hit-test placement in AR, grabbing through XrGrab, and the
+ * poses of head and hands for the session. Loaded only when someone enters VR or AR.
+ */
+import type { Scene } from '@babylonjs/core/scene';
+import { Color4 } from '@babylonjs/core/Maths/math.color';
+import { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import type { AbstractMesh } from '@babylonjs/core/Meshes/abstractMesh';
+import type { TransformNode } from '@babylonjs/core/Meshes/transformNode';
+import type { Observer } from '@babylonjs/core/Misc/observable';
+import type { PointerInfoPre } from '@babylonjs/core/Events/pointerEvents';
+import { WebXRDefaultExperience } from '@babylonjs/core/XR/webXRDefaultExperience';
+import { WebXRFeatureName } from '@babylonjs/core/XR/webXRFeaturesManager';
+import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
+import { RegisterWebXRHitTest, WebXRHitTest } from '@babylonjs/core/XR/features/WebXRHitTest.pure';
+import { RegisterWebXRAnchorSystem, WebXRAnchorSystem } from '@babylonjs/core/XR/features/WebXRAnchorSystem.pure';
+import { RegisterWebXRDOMOverlay } from '@babylonjs/core/XR/features/WebXRDOMOverlay.pure';
+import { RegisterWebXRControllerMovement } from '@babylonjs/core/XR/features/WebXRControllerMovement.pure';
+import { RegisterWebXRLayers } from '@babylonjs/core/XR/features/WebXRLayers.pure';
+import { WebXRHandJoint, type WebXRHandTracking } from '@babylonjs/core/XR/features/WebXRHandTracking.pure';
+import type { WebXRMotionControllerTeleportation } from '@babylonjs/core/XR/features/WebXRControllerTeleportation.pure';
+// profiled controller models are glTF files
+import '@babylonjs/loaders/glTF/2.0';
+import type { Pose } from '../../shared/protocol';
+import { XR_PROFILES_PATH } from '../../shared/xrProfiles';
+import type { PoseUpdate, WorldSession } from '../net/session';
+import type { DocumentLayer } from '../scene/DocumentLayer';
+import { ArPlacement } from './ArPlacement';
+import type { WorkspaceItem } from './placement';
+import { SnapTurn, snapTurnRig } from './snapTurn';
+import { XrGrab } from './XrGrab';
+import type { XrSettings } from './xrSettings';
+
+export type XrMode = 'vr' | 'ar';
+
+export interface XrRigHost {
+  scene: Scene;
+  session: WorldSession;
+  documents: DocumentLayer;
+  notify(message: string): void;
+  /** The DOM shown over the view in AR (exit, recentre). */
+  overlay: HTMLElement;
+  /** Where a recentre puts the head in VR. */
+  home(): Pose;
+}
+
+export interface XrControllerProbe {
+  handedness: string;
+  hand: boolean;
+  /** Whether a 3D model of the controller (or hand joints) is on show. */
+  hasModel: boolean;
+  position: [number, number, number];
+}
+
+const SEND_EVENTS = ['selectstart', 'selectend', 'squeezestart', 'squeezeend'] as const;
+
+function poseOf(node: TransformNode): Pose {
+  node.computeWorldMatrix(true);
+  const p = node.absolutePosition;
+  const q = node.absoluteRotationQuaternion;
+  return [p.x, p.y, p.z, q.x, q.y, q.z, q.w];
+}
+
+export class XrRig {
+  private mode: XrMode | null = null;
+  private readonly grab: XrGrab;
+  private readonly snap = new SnapTurn();
+  private ar: ArPlacement | null = null;
+  private removeSessionListeners: () => void = () => undefined;
+  private readonly prePointer: Observer<PointerInfoPre>;
+  private savedClear: Color4 | null = null;
+  /** Called when a session ends however it ends (button, headset menu, error). */
+  onEnded: () => void = () => undefined;
+
+  private constructor(
+    private readonly host: XrRigHost,
+    private readonly xr: WebXRDefaultExperience,
+  ) {
+    const { scene } = host;
+    this.grab = new XrGrab(scene, host.session, host.documents, host.notify, (s) => this.fingertip(s));
+    // the laser pointers replay presses as scene pointer events; grabbing in XR is XrGrab's job,
+    // so those must not reach the desktop drag and panel handlers
+    this.prePointer = scene.onPrePointerObservable.add(
+      (info, state) => {
+        if ((info.event as PointerEvent).pointerType !== 'xr') return;
+        info.skipOnPointerObservable = true;
+        state.skipNextObservers = true;
+      },
+      undefined,
+      true,
+    );
+    const sm = xr.baseExperience.sessionManager;
+    sm.onXRSessionInit.add((session) => this.listen(session));
+    sm.onXRSessionEnded.add(() => this.ended());
+    xr.input.onControllerRemovedObservable.add((source) => this.grab.lost(source));
+  }
+
+  static async create(host: XrRigHost): Promise<XrRig> {
+    for (const register of [RegisterWebXRHitTest, RegisterWebXRAnchorSystem, RegisterWebXRDOMOverlay, RegisterWebXRControllerMovement, RegisterWebXRLayers]) register();
+    const floor = host.scene.getMeshByName('floor');
+    const xr = await WebXRDefaultExperience.CreateAsync(host.scene, {
+      disableDefaultUI: true,
+      disableTeleportation: true,
+      disableNearInteraction: true,
+      floorMeshes: floor ? [floor] : [],
+      inputOptions: {
+        // models come from this server only (see server/http/xrProfiles.ts)
+        customControllersRepositoryURL: `${location.origin}${XR_PROFILES_PATH}`,
+        disableOnlineControllerRepository: false,
+      },
+      handSupportOptions: {
+        // Babylon's default hand meshes live on a remote host; joint spheres need nothing fetched
+        handMeshes: { disableDefaultMeshes: true },
+      },
+    });
+    if (!xr.baseExperience) throw new Error('This browser could not start WebXR.');
+    return new XrRig(host, xr);
+  }
+
+  get active(): XrMode | null {
+    return this.mode;
+  }
+
+  get holding(): string | null {
+    return this.grab.holding;
+  }
+
+  async enter(mode: XrMode, settings: XrSettings): Promise<void> {
+    if (this.mode) return;
+    this.configure(mode, settings);
+    const sessionMode = mode === 'vr' ? 'immersive-vr' : 'immersive-ar';
+    await this.xr.baseExperience.enterXRAsync(sessionMode, 'local-floor', this.xr.renderTarget, {
+      optionalFeatures: mode === 'vr' ? ['hand-tracking', 'bounded-floor'] : ['hand-tracking', 'anchors', 'dom-overlay'],
+    });
+    this.mode = mode;
+    this.freezeRoom();
+    if (mode === 'ar') this.hideRoom(true);
+  }
+
+  async exit(): Promise<void> {
+    if (this.mode) await this.xr.baseExperience.exitXRAsync();
+  }
+
+  /** VR: back to the start spot facing the front wall. AR: pick the workspace up to place it again. */
+  recentre(): void {
+    if (this.mode === 'ar') {
+      this.ar?.reset();
+      return;
+    }
+    const camera = this.xr.baseExperience.camera;
+    const [x, , z] = this.host.home();
+    camera.position.set(x, camera.position.y, z);
+    camera.rotationQuaternion.set(0, 0, 0, 1);
+  }
+
+  /** Features differ between VR (walking about) and AR (placing on a surface). */
+  private configure(mode: XrMode, settings: XrSettings): void {
+    const fm = this.xr.baseExperience.featuresManager;
+    for (const name of [WebXRFeatureName.TELEPORTATION, WebXRFeatureName.MOVEMENT, WebXRFeatureName.HIT_TEST, WebXRFeatureName.ANCHOR_SYSTEM, WebXRFeatureName.DOM_OVERLAY]) {
+      if (fm.getEnabledFeature(name)) fm.disableFeature(name);
+    }
+    this.ar?.dispose();
+    this.ar = null;
+    if (mode === 'vr') {
+      if (settings.locomotion === 'teleport') {
+        const floor = this.host.scene.getMeshByName('floor');
+        const teleport = fm.enableFeature(WebXRFeatureName.TELEPORTATION, 'latest', {
+          xrInput: this.xr.input,
+          floorMeshes: floor ? [floor] : [],
+          // turning is the snap turn's job, so the stick's sideways push does only that
+          defaultTargetMeshOptions: { disableAnimation: true },
+        }) as WebXRMotionControllerTeleportation;
+        teleport.rotationEnabled = false;
+        teleport.setSelectionFeature(this.xr.pointerSelection);
+      } else {
+        fm.enableFeature(WebXRFeatureName.MOVEMENT, 'latest', {
+          xrInput: this.xr.input,
+          movementOrientationFollowsViewerPose: true,
+          movementOrientationFollowsController: false,
+          movementSpeed: 0.5,
+          rotationEnabled: settings.snapDegrees === 0,
+        });
+      }
+      const caps = this.host.scene.getEngine().getCaps();
+      if (caps.multiview && 'XRWebGLBinding' in window) {
+        fm.enableFeature(WebXRFeatureName.LAYERS, 'latest', { preferMultiviewOnInit: true }, true, false);
+      }
+      return;
+    }
+    const hitTest = fm.enableFeature(WebXRFeatureName.HIT_TEST, 'latest', {}, true, true) as WebXRHitTest;
+    const anchors = fm.enableFeature(WebXRFeatureName.ANCHOR_SYSTEM, 'latest', {}, true, false) as WebXRAnchorSystem;
+    fm.enableFeature(WebXRFeatureName.DOM_OVERLAY, 'latest', { element: this.host.overlay }, true, false);
+    this.ar = new ArPlacement(this.host.scene, this.xr.baseExperience.camera, hitTest, anchors, () => this.workspaceItems());
+  }
+
+  private workspaceItems(): WorkspaceItem[] {
+    const items: WorkspaceItem[] = [];
+    for (const placed of this.host.documents.documents.values()) {
+      const p = placed.position;
+      items.push({ position: [p.x, p.y, p.z], halfHeight: placed.halfHeight * placed.scale });
+    }
+    return items;
+  }
+
+  private listen(session: XRSession): void {
+    const handler = (event: Event) => {
+      const e = event as XRInputSourceEvent;
+      const source = this.xr.input.controllers.find((c) => c.inputSource === e.inputSource);
+      if (!source) return;
+      const trigger = e.type.startsWith('select') ? 'select' : 'squeeze';
+      if (e.type.endsWith('start')) {
+        // in AR the first tap places the workspace; taps after that grab and press
+        if (this.mode === 'ar' && this.ar && !this.ar.placed) {
+          this.ar.place();
+          return;
+        }
+        this.grab.start(source, trigger);
+      } else this.grab.end(source, trigger);
+    };
+    for (const type of SEND_EVENTS) session.addEventListener(type, handler);
+    this.removeSessionListeners = () => {
+      for (const type of SEND_EVENTS) session.removeEventListener(type, handler);
+    };
+  }
+
+  private ended(): void {
+    this.removeSessionListeners();
+    this.grab.dispose();
+    this.hideRoom(false);
+    this.ar?.dispose();
+    this.ar = null;
+    this.mode = null;
+    this.onEnded();
+  }
+
+  /** Every frame in XR: grabs follow hands, snap turns apply. Returns the pose to send. */
+  update(now: number): PoseUpdate | null {
+    if (!this.mode) return null;
+    const sources = this.xr.input.controllers;
+    this.grab.update(sources, now);
+    if (this.mode === 'vr') this.snapTurn(sources);
+    const camera = this.xr.baseExperience.camera;
+    const side = (handedness: string) => {
+      const source = sources.find((c) => c.inputSource.handedness === handedness);
+      return source ? poseOf(source.grip ?? source.pointer) : null;
+    };
+    const q = camera.rotationQuaternion;
+    const p = camera.globalPosition;
+    return { head: [p.x, p.y, p.z, q.x, q.y, q.z, q.w], left: side('left'), right: side('right'), device: this.mode };
+  }
+
+  private snapTurn(sources: readonly WebXRInputSource[]): void {
+    const right = sources.find((c) => c.inputSource.handedness === 'right');
+    const stick = right?.motionController?.getComponentOfType('thumbstick');
+    const settings = this.settings;
+    if (!stick || settings.snapDegrees === 0) return;
+    const steps = this.snap.update(stick.axes.x);
+    if (!steps) return;
+    const camera = this.xr.baseExperience.camera;
+    const p = camera.position;
+    const q = camera.rotationQuaternion;
+    const next = snapTurnRig({ position: [p.x, p.y, p.z], rotation: [q.x, q.y, q.z, q.w] }, [p.x, p.y, p.z], steps, settings.snapDegrees);
+    camera.position.set(...next.position);
+    camera.rotationQuaternion.set(...next.rotation);
+  }
+
+  /** Set by the owner before entering; read each frame. */
+  settings: XrSettings = { locomotion: 'teleport', snapDegrees: 30 };
+
+  private fingertip(source: WebXRInputSource): Vector3 | null {
+    if (!source.inputSource.hand) return null;
+    const hands = this.xr.baseExperience.featuresManager.getEnabledFeature(WebXRFeatureName.HAND_TRACKING) as WebXRHandTracking | undefined;
+    const mesh: AbstractMesh | undefined = hands?.getHandByControllerId(source.uniqueId)?.getJointMesh(WebXRHandJoint.INDEX_FINGER_TIP);
+    return mesh ? mesh.getAbsolutePosition().clone() : null;
+  }
+
+  /** The room shell never moves: freezing its matrices saves work every frame in the headset. */
+  private freezeRoom(): void {
+    const room = this.host.scene.getTransformNodeByName('room');
+    for (const mesh of room?.getChildMeshes() ?? []) mesh.freezeWorldMatrix();
+  }
+
+  /** In AR the real room is the room: walls, floor and ceiling go, and the background clears. */
+  private hideRoom(hide: boolean): void {
+    const scene = this.host.scene;
+    scene.getTransformNodeByName('room')?.setEnabled(!hide);
+    if (hide) {
+      this.savedClear = scene.clearColor.clone();
+      scene.clearColor = new Color4(0, 0, 0, 0);
+    } else if (this.savedClear) {
+      scene.clearColor = this.savedClear;
+      this.savedClear = null;
+    }
+  }
+
+  probe() {
+    const sources = this.xr.input.controllers;
+    const camera = this.xr.baseExperience.camera;
+    return {
+      mode: this.mode,
+      head: this.mode ? ([camera.globalPosition.x, camera.globalPosition.y, camera.globalPosition.z] as [number, number, number]) : null,
+      headRotation: this.mode ? ([camera.rotationQuaternion.x, camera.rotationQuaternion.y, camera.rotationQuaternion.z, camera.rotationQuaternion.w] as [number, number, number, number]) : null,
+      controllers: sources.map((c): XrControllerProbe => {
+        const node = c.grip ?? c.pointer;
+        const p = node.absolutePosition;
+        const hasModel = c.inputSource.hand ? true : !!c.motionController?.rootMesh && c.motionController.rootMesh.getChildMeshes().length > 0;
+        return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z] };
+      }),
+      roomVisible: this.host.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
+      reticle: this.ar?.reticle.isEnabled() ? ([this.ar.reticle.position.x, this.ar.reticle.position.y, this.ar.reticle.position.z] as [number, number, number]) : null,
+      placedAt: this.ar?.placedAt ?? null,
+      holding: this.grab.holding,
+    };
+  }
+
+  dispose(): void {
+    this.prePointer.remove();
+    this.grab.dispose();
+    this.ar?.dispose();
+    this.xr.dispose();
+  }
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { Quat, Vec3 } from '../../shared/protocol';
+import { placePoint, placeRig, workspaceAnchor } from './placement';
+import { yawOf } from './xrMaths';
+
+const close = (a: readonly number[], b: readonly number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 6));
+
+describe('the workspace anchor', () => {
+  it('is the middle of the workspace seen from above, at the bottom edge of its lowest item', () => {
+    const anchor = workspaceAnchor([
+      { position: [-2, 1.5, -4], halfHeight: 0.6 },
+      { position: [2, 1.2, -3], halfHeight: 0.5 },
+      { position: [0, 2, -2], halfHeight: 0.2 },
+    ]);
+    close(anchor, [0, 0.7, -3]);
+  });
+
+  it('is the world origin for an empty world and never goes below the floor', () => {
+    expect(workspaceAnchor([])).toEqual([0, 0, 0]);
+    expect(workspaceAnchor([{ position: [1, 0.2, 1], halfHeight: 0.5 }])[1]).toBe(0);
+  });
+});
+
+describe('placing the workspace on a tapped surface', () => {
+  const anchor: Vec3 = [0, 0.7, -3];
+
+  it('moves the tapped point onto the anchor and keeps the viewer in front of the workspace', () => {
+    // the viewer stands at the origin looking down -X at a table point 1.5 m away
+    const head = { position: [0, 1.5, 0] as Vec3, rotation: [0, Math.sin(Math.PI / 4), 0, Math.cos(Math.PI / 4)] as Quat };
+    const hit: Vec3 = [-1.5, 0.75, 0];
+    const placed = placeRig(head, hit, anchor);
+    // the tapped point is now the anchor
+    close(placePoint(hit, head, hit, anchor), anchor);
+    // the viewer is in front (+Z) of the anchor, at the same distance and height above the table
+    close(placed.position, [anchor[0], anchor[1] + 0.75, anchor[2] + 1.5]);
+    // and still looks at the tapped point, which now means looking down -Z at the workspace
+    expect(yawOf(placed.rotation)).toBeCloseTo(0, 6);
+  });
+
+  it('only translates when the viewer is already on the +Z side', () => {
+    const head = { position: [3, 1.6, 5] as Vec3, rotation: [0, 0, 0, 1] as Quat };
+    const hit: Vec3 = [3, 0, 4];
+    const placed = placeRig(head, hit, anchor);
+    close(placed.position, [0, 2.3, -2]);
+    close(placed.rotation, [0, 0, 0, 1]);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * The buttons for VR and AR in the world's overlay: "Enter VR" / "Enter AR" where this browser
+ * offers them, comfort settings for moving in VR, and in AR (as a DOM overlay over the camera
+ * view) exit, recentre and a hint about placing the workspace.
+ */
+import './xr.css';
+import { h, replaceChildren } from '../ui/dom';
+import type { XrExperience, XrMode } from './XrExperience';
+import { detectXrModes } from './xrModes';
+import { SNAP_CHOICES, loadXrSettings, saveXrSettings } from './xrSettings';
+
+export function mountXrControls(xr: XrExperience, notify: (message: string) => void): HTMLElement {
+  const enterVr = h('button', { type: 'button', 'data-testid': 'enter-vr', hidden: true }, 'Enter VR');
+  const enterAr = h('button', { type: 'button', 'data-testid': 'enter-ar', hidden: true }, 'Enter AR');
+  const settings = loadXrSettings();
+  const locomotion = h(
+    'select',
+    { 'data-testid': 'xr-locomotion', title: 'How the thumbstick moves you in VR' },
+    h('option', { value: 'teleport' }, 'Teleport'),
+    h('option', { value: 'smooth' }, 'Smooth walking'),
+  );
+  locomotion.value = settings.locomotion;
+  const turn = h('select', { 'data-testid': 'xr-snap', title: 'How the right thumbstick turns you in VR' }, ...SNAP_CHOICES.map((d) => h('option', { value: String(d) }, d === 0 ? 'Smooth turning' : `Snap turn ${d}°`)));
+  turn.value = String(settings.snapDegrees);
+  const comfort = h('span', { class: 'xr-comfort', hidden: true }, locomotion, turn);
+  const save = () => {
+    const next = { locomotion: locomotion.value === 'smooth' ? ('smooth' as const) : ('teleport' as const), snapDegrees: Number(turn.value) };
+    saveXrSettings(next);
+    xr.setSettings(next);
+  };
+  locomotion.addEventListener('change', save);
+  turn.addEventListener('change', save);
+
+  const enter = (mode: XrMode) => {
+    enterVr.disabled = enterAr.disabled = true;
+    xr.enter(mode)
+      .catch((err: unknown) => notify(err instanceof Error ? err.message : String(err)))
+      .finally(() => (enterVr.disabled = enterAr.disabled = false));
+  };
+  enterVr.addEventListener('click', () => enter('vr'));
+  enterAr.addEventListener('click', () => enter('ar'));
+  void detectXrModes().then((modes) => {
+    enterVr.hidden = !modes.vr;
+    enterAr.hidden = !modes.ar;
+    comfort.hidden = !modes.vr;
+  });
+
+  const exit = h('button', { type: 'button', 'data-testid': 'exit-xr' }, 'Exit AR');
+  exit.addEventListener('click', () => void xr.exit());
+  const recentre = h('button', { type: 'button', class: 'secondary', 'data-testid': 'recentre' }, 'Place again');
+  recentre.addEventListener('click', () => xr.recentre());
+  replaceChildren(xr.overlay, h('p', { class: 'xr-hint' }, 'Point at a table or the floor and tap to place the workspace.'), h('div', { class: 'xr-actions' }, recentre, exit));
+
+  return h('div', { class: 'xr-controls' }, enterVr, enterAr, comfort);
+}

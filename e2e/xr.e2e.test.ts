@@ -1,0 +1,118 @@
+/**
+ * VR and AR with an emulated headset (iwer, a Meta Quest 3): entering VR from the world's overlay,
+ * grabbing a document with the right controller through the server's hold while a desktop browser
+ * watches, placing the workspace on a surface in AR, and pinching with tracked hands.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { XrProbe } from '../client/xr/XrExperience';
+import { createWorld, documents, participants, screenshot, sessionId, useE2e, waitReady } from './support/harness';
+import { installXrEmulator } from './support/xrEmulator';
+
+const e2e = useE2e();
+
+type V3 = [number, number, number];
+const xr = (page: Page) => page.evaluate(() => window.__dwc!.xr!()) as Promise<XrProbe>;
+
+/** Clicks a world in the lobby list and waits until the page is in it. */
+async function joinFromLobby(page: Page, worldId: string): Promise<void> {
+  await page.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`).click({ timeout: 15_000 });
+  await waitReady(page);
+}
+
+/** Enters a mode with the overlay button and waits for the session to run. */
+async function enter(page: Page, mode: 'vr' | 'ar'): Promise<XrProbe> {
+  const button = page.getByTestId(mode === 'vr' ? 'enter-vr' : 'enter-ar');
+  await expect.poll(() => button.isVisible(), { timeout: 10_000 }).toBe(true);
+  await button.click();
+  await expect.poll(async () => (await xr(page)).mode, { timeout: 20_000 }).toBe(mode);
+  return xr(page);
+}
+
+/**
+ * World position minus emulator position of the head: the offset the app put between the
+ * headset's tracking space and the world (it starts the headset where the desktop eye was).
+ */
+async function trackingOffset(page: Page): Promise<V3> {
+  const { head, device } = await page.evaluate(() => {
+    const d = (window as any).__iwer;
+    return { head: window.__dwc!.xr!().head!, device: [d.position.x, d.position.y, d.position.z] as V3 };
+  });
+  return [head[0] - device[0], head[1] - device[1], head[2] - device[2]];
+}
+
+/** Puts an emulated controller at a world position (no rotation: its ray points down -Z). */
+async function moveController(page: Page, hand: 'left' | 'right', world: V3, offset: V3): Promise<void> {
+  await page.evaluate(
+    ({ hand, p }) => {
+      const c = (window as any).__iwer.controllers[hand];
+      c.position.set(p[0], p[1], p[2]);
+      c.quaternion.set(0, 0, 0, 1);
+    },
+    { hand, p: [world[0] - offset[0], world[1] - offset[1], world[2] - offset[2]] },
+  );
+}
+
+const squeeze = (page: Page, hand: 'left' | 'right', value: number) =>
+  page.evaluate(({ hand, value }) => (window as any).__iwer.controllers[hand].updateButtonValue('squeeze', value), { hand, value });
+
+describe('VR and AR with an emulated headset', () => {
+  it('grabs a document with a controller in VR while a desktop browser sees it move and sees the VR avatar', async () => {
+    const ann = await e2e.openLobby('Ann', (page) => installXrEmulator(page));
+    const worldId = await createWorld(ann, 'XR review');
+    const annId = await sessionId(ann);
+    const bob = await e2e.openLobby('Bob');
+    await joinFromLobby(bob, worldId);
+
+    const entered = await enter(ann, 'vr');
+    expect(entered.roomVisible).toBe(true);
+    // both controllers, with their models loaded from this server
+    await expect
+      .poll(async () => (await xr(ann)).controllers.map((c) => `${c.handedness}:${c.hasModel}`).sort(), { timeout: 20_000 })
+      .toEqual(['left:true', 'right:true']);
+
+    const offset = await trackingOffset(ann);
+    const welcome = (await documents(ann)).find((d) => d.title === 'Welcome')!;
+    expect(welcome, 'the office template has a Welcome document').toBeTruthy();
+    // the right hand goes to the panel's face (a few centimetres in front of it) and squeezes
+    const at: V3 = [welcome.position[0], welcome.position[1], welcome.position[2] + 0.04];
+    await moveController(ann, 'right', at, offset);
+    await ann.waitForTimeout(200);
+    await squeeze(ann, 'right', 1);
+    await expect.poll(async () => (await documents(ann)).find((d) => d.id === welcome.id)!.heldBy, { timeout: 10_000 }).toBe(annId);
+    await expect.poll(async () => (await documents(bob)).find((d) => d.id === welcome.id)!.heldBy, { timeout: 10_000 }).toBe(annId);
+    // carry it 0.8 m to the right and 0.2 m up, then let go
+    for (let i = 1; i <= 8; i++) {
+      await moveController(ann, 'right', [at[0] + 0.1 * i, at[1] + 0.025 * i, at[2]], offset);
+      await ann.waitForTimeout(60);
+    }
+    await squeeze(ann, 'right', 0);
+    await expect
+      .poll(
+        async () => {
+          const d = (await documents(bob)).find((x) => x.id === welcome.id)!;
+          return d.heldBy === '' && Math.abs(d.position[0] - (welcome.position[0] + 0.8)) < 0.05 && Math.abs(d.position[1] - (welcome.position[1] + 0.2)) < 0.05;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+
+    // Bob sees Ann's head and right hand where the headset and controller are, and "VR" on her tag
+    const annXr = await xr(ann);
+    const rightHand = annXr.controllers.find((c) => c.handedness === 'right')!.position;
+    await expect
+      .poll(
+        async () => {
+          const seen = (await participants(bob)).find((p) => p.id === annId)!;
+          const close = (a: readonly number[] | null, b: readonly number[]) => !!a && a.every((v, i) => Math.abs(v - b[i]!) < 0.03);
+          return { device: seen.device, tag: seen.tag, head: close(seen.head, annXr.head!), hand: close(seen.right, rightHand), drawn: close(seen.drawnHands?.[1] ?? null, rightHand) };
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual({ device: 'vr', tag: 'Ann · VR', head: true, hand: true, drawn: true });
+    await screenshot(bob, 'xr-bob-sees-vr-ann');
+
+    expect(e2e.pageErrors).toEqual([]);
+    expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
+  });
+});
