@@ -35,6 +35,7 @@ function service(cache: CacheStore = new MemoryCache()) {
       { name: 'backup', baseURL: fake.baseURL, apiKey: 'k2', model: 'model-b', maxRetries: 0 },
       { name: 'dead', baseURL: deadURL, model: 'model-x', maxRetries: 0 },
       { name: 'plain', baseURL: fake.baseURL, model: 'model-c', maxRetries: 0, jsonSchema: false },
+      { name: 'azure', baseURL: fake.baseURL.replace(/\/v1$/, ''), apiKey: 'az-key', model: 'gpt-4o', azure: { apiVersion: '2024-10-21', deployment: 'my-gpt' }, maxRetries: 0 },
     ]),
   });
   if (!parsed.ok) throw new Error(parsed.message);
@@ -77,6 +78,14 @@ describe('AI service over an OpenAI-compatible endpoint', () => {
     expect(fake.requests[0]!.body.response_format).toBeUndefined();
     expect(fake.requests[0]!.body.messages?.[0]?.content).toContain('The JSON schema of the reply');
     expect(answer.usage.cost).toBeNull();
+  });
+
+  it('talks to Azure OpenAI through its deployment path, API version and key header', async () => {
+    const answer = await service().analyse('Azure text.', { ...opts, providers: ['azure'] }, signal());
+    expect(answer.provider).toBe('azure');
+    const sent = fake.requests[0]!;
+    expect(sent.path).toBe('/openai/deployments/my-gpt/chat/completions?api-version=2024-10-21');
+    expect(sent.headers['api-key']).toBe('az-key');
   });
 
   it('streams generated text in the order it arrives, with its usage', async () => {
