@@ -1,17 +1,18 @@
 /**
  * A paged document standing in the room: a thin board with its pages on the front (see PanelFace),
  * page controls under it, and a badge while someone holds it. The board takes the shape of what it
- * shows: a page's aspect, widened by the spread.
+ * shows: a page's aspect, widened by the spread. Board, face and buttons are instances of meshes
+ * the panel kit shares, so each kind is drawn once for all panels.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Vector3 } from '@babylonjs/core/Maths/math.vector';
-import { CreateBox } from '@babylonjs/core/Meshes/Builders/boxBuilder';
-import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
-import { Mesh } from '@babylonjs/core/Meshes/mesh';
+import type { InstancedMesh } from '@babylonjs/core/Meshes/instancedMesh';
+import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
 import type { SourceLibrary } from '../content/SourceLibrary';
 import { clampPage, faceSizeMetres, toggledSpread, turnPage, type FaceLayout } from './faceLayout';
 import { PanelFace, type FaceDocument, type FaceNote } from './PanelFace';
 import { PanelControl, type PanelKit } from './panelKit';
+import { setUvRect } from './UvRectPlugin';
 import { PlacedDocument, type Holder } from './PlacedDocument';
 
 const BORDER = 0.02;
@@ -21,9 +22,12 @@ const CONTROL_GAP = 0.035;
 
 export class DocumentPanel extends PlacedDocument {
   readonly face: PanelFace;
-  private readonly board: Mesh;
-  private readonly facePlane: Mesh;
-  private readonly controls: Record<PanelControl, Mesh>;
+  private readonly board: InstancedMesh;
+  /** Placed and scaled as the face: a unit square on it is the face. */
+  private readonly faceFrame: TransformNode;
+  /** The face as drawn, an instance of its atlas page's plane; none before the first drawing. */
+  private faceMesh: InstancedMesh | null = null;
+  private readonly controls: Record<PanelControl, InstancedMesh>;
   private doc: FaceDocument | null = null;
   private boardHeight = 1;
 
@@ -34,22 +38,18 @@ export class DocumentPanel extends PlacedDocument {
     library: SourceLibrary,
   ) {
     super(scene, docId);
-    this.board = CreateBox(`doc-${docId}-board`, { size: 1 }, scene);
+    this.freezeWhenStill = true;
+    this.board = kit.newBoard(`doc-${docId}-board`);
     this.board.parent = this.root;
-    this.board.material = kit.board('');
     this.board.metadata = this.pick('board');
 
-    this.face = new PanelFace(scene, `doc-${docId}-face`, library, (layout) => this.onFaceDrawn(layout));
-    // in our right-handed scene a plane's default front looks down -Z and would read mirrored;
-    // BACKSIDE turns it to face +Z, the panel's readable side, with the text the right way round
-    this.facePlane = CreatePlane(`doc-${docId}-face`, { size: 1, sideOrientation: Mesh.BACKSIDE }, scene);
-    this.facePlane.parent = this.root;
-    this.facePlane.position.z = DEPTH / 2 + 0.002;
-    this.facePlane.material = this.face.material;
-    this.facePlane.metadata = this.pick('face');
+    this.face = new PanelFace(kit.atlas, library, (layout) => this.onFaceDrawn(layout));
+    this.faceFrame = new TransformNode(`doc-${docId}-face`, scene);
+    this.faceFrame.parent = this.root;
+    this.faceFrame.position.z = DEPTH / 2 + 0.002;
 
     const control = (name: PanelControl) => {
-      const m = CreatePlane(`doc-${docId}-${name}`, { size: CONTROL_SIZE, sideOrientation: Mesh.BACKSIDE }, scene);
+      const m = kit.newControl(`doc-${docId}-${name}`, CONTROL_SIZE);
       m.parent = this.root;
       m.metadata = this.pick(name);
       m.setEnabled(false);
@@ -74,7 +74,7 @@ export class DocumentPanel extends PlacedDocument {
   }
 
   protected showHolder(holder: Holder | null): void {
-    this.board.material = this.kit.board(holder?.colour ?? '');
+    this.kit.tintBoard(this.board, holder?.colour ?? '');
   }
 
   /** The page a control would turn to, with the spread it would show; null when it does nothing. */
@@ -100,13 +100,13 @@ export class DocumentPanel extends PlacedDocument {
     }
   }
 
-  controlMesh(control: PanelControl): Mesh {
+  controlMesh(control: PanelControl): InstancedMesh {
     return this.controls[control];
   }
 
   /** Face coordinates (0..1 from the top-left) of a world point on the face, or null if off it. */
   facePointOf(world: Vector3): { fu: number; fv: number } | null {
-    const local = Vector3.TransformCoordinates(world, this.facePlane.computeWorldMatrix(true).clone().invert());
+    const local = Vector3.TransformCoordinates(world, this.faceFrame.computeWorldMatrix(true).clone().invert());
     const fu = local.x + 0.5;
     const fv = 0.5 - local.y;
     return fu >= 0 && fu <= 1 && fv >= 0 && fv <= 1 ? { fu, fv } : null;
@@ -114,17 +114,19 @@ export class DocumentPanel extends PlacedDocument {
 
   /** The world point of face coordinates (fu, fv). */
   worldPointOfFace(fu: number, fv: number): Vector3 {
-    return Vector3.TransformCoordinates(new Vector3(fu - 0.5, 0.5 - fv, 0), this.facePlane.computeWorldMatrix(true));
+    return Vector3.TransformCoordinates(new Vector3(fu - 0.5, 0.5 - fv, 0), this.faceFrame.computeWorldMatrix(true));
   }
 
   private onFaceDrawn(layout: FaceLayout): void {
+    this.showPlacement();
     this.resize(layout);
     this.updateControls();
   }
 
   private resize(layout: FaceLayout): void {
+    this.thaw();
     const { width, height } = faceSizeMetres(layout);
-    this.facePlane.scaling.set(width, height, 1);
+    this.faceFrame.scaling.set(width, height, 1);
     this.board.scaling.set(width + BORDER * 2, height + BORDER * 2, DEPTH);
     this.boardHeight = height + BORDER * 2;
     const y = -this.boardHeight / 2 - CONTROL_GAP - CONTROL_SIZE / 2;
@@ -142,8 +144,22 @@ export class DocumentPanel extends PlacedDocument {
       mesh.setEnabled(paged);
       if (!paged) continue;
       const icon = name === PanelControl.SPREAD ? ((this.doc?.spread ?? 1) > 1 ? 'one' : 'two') : name;
-      mesh.material = this.kit.control(icon, this.controlTarget(name) !== null);
+      this.kit.showIcon(mesh, icon, this.controlTarget(name) !== null);
     }
+  }
+
+  /** Shows the face where it was last drawn: a new instance when it moved to another atlas page. */
+  private showPlacement(): void {
+    const placement = this.face.placement;
+    if (!placement) return;
+    this.thaw();
+    if (this.faceMesh?.sourceMesh !== placement.source) {
+      this.faceMesh?.dispose();
+      this.faceMesh = placement.source.createInstance(`${this.faceFrame.name}-${placement.slot.page}`);
+      this.faceMesh.parent = this.faceFrame;
+      this.faceMesh.metadata = this.pick('face');
+    }
+    setUvRect(this.faceMesh, placement.uvRect);
   }
 
   override dispose(): void {

@@ -1,17 +1,15 @@
 /**
- * Keeps one panel's face texture in step with what it should show. Each change (content, page,
- * spread, notes on the shown pages, resolution) gives a new key; the face is drawn again only when
- * the key changed, one drawing at a time, always ending on the latest key.
+ * Keeps one panel's face in step with what it should show. Each change (content, page, spread,
+ * notes on the shown pages, resolution) gives a new key; the face is drawn again only when the key
+ * changed, one drawing at a time, always ending on the latest key. The drawing goes into a block
+ * of the shared face atlas (see FaceAtlas), kept across redraws while it still fits.
  */
-import type { Scene } from '@babylonjs/core/scene';
-import { Color3 } from '@babylonjs/core/Maths/math.color';
-import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
-import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
 import type { SourceLibrary, SourceState } from '../content/SourceLibrary';
 import type { PageSource, PagedKind } from '../content/pageSource';
 import { textSource } from '../content/textSource';
 import { TEXT_PAGE } from '../content/textLayout';
 import { composeFace, messagePage, type NoteMark } from './faceCanvas';
+import type { FaceAtlas, FacePlacement } from './FaceAtlas';
 import { clampPage, shownPages, type FaceLayout, type NoteBox } from './faceLayout';
 
 export interface FaceDocument {
@@ -40,8 +38,8 @@ export const FAR_PAGE_PX = 512;
 const LETTER = TEXT_PAGE.width / TEXT_PAGE.height;
 
 export class PanelFace {
-  readonly material: StandardMaterial;
-  private readonly texture: DynamicTexture;
+  /** Where the face is drawn now; null until its first drawing. */
+  placement: FacePlacement | null = null;
   /** The layout of what is on the face now. */
   layout: FaceLayout = { pageAspect: LETTER, slots: 1, footer: true };
   noteBoxes: NoteBox[] = [];
@@ -61,19 +59,11 @@ export class PanelFace {
   private disposed = false;
 
   constructor(
-    scene: Scene,
-    name: string,
+    private readonly atlas: FaceAtlas,
     private readonly library: SourceLibrary,
-    /** Told whenever the face's layout (and so the panel's shape) may have changed. */
+    /** Told after every drawing: the layout (and so the panel's shape) or the placement may have changed. */
     private readonly onDrawn: (layout: FaceLayout) => void,
-  ) {
-    this.texture = new DynamicTexture(`${name}-tex`, { width: FAR_PAGE_PX, height: Math.round(FAR_PAGE_PX / LETTER) }, scene, true);
-    this.texture.anisotropicFilteringLevel = 8;
-    this.material = new StandardMaterial(`${name}-mat`, scene);
-    this.material.diffuseTexture = this.texture;
-    this.material.emissiveColor = new Color3(0.5, 0.5, 0.5);
-    this.material.specularColor = Color3.Black();
-  }
+  ) {}
 
   setDocument(doc: FaceDocument): void {
     const old = this.doc;
@@ -160,7 +150,7 @@ export class PanelFace {
     const last = pages[pages.length - 1] ?? first;
     const footerText = state.status !== 'ready' ? '' : last > first ? `pages ${first}–${last} of ${count}` : `page ${first} of ${count}`;
     const face = composeFace({ layout, pageWidth: this.pageWidth, pages: canvases, title: doc.title, footer: footerText, notes });
-    this.upload(face.canvas);
+    this.placement = this.atlas.put(face.canvas, this.placement?.slot ?? null);
     this.layout = layout;
     this.noteBoxes = face.noteBoxes;
     this.pageCount = state.status === 'ready' ? count : 0;
@@ -190,17 +180,9 @@ export class PanelFace {
     return this.preview.source;
   }
 
-  private upload(canvas: HTMLCanvasElement): void {
-    const size = this.texture.getSize();
-    if (size.width !== canvas.width || size.height !== canvas.height) this.texture.scaleTo(canvas.width, canvas.height);
-    // Babylon types its context as a cross-platform subset; in the browser it is the real 2D context
-    const ctx = this.texture.getContext() as unknown as CanvasRenderingContext2D;
-    ctx.drawImage(canvas, 0, 0);
-    this.texture.update();
-  }
-
   dispose(): void {
     this.disposed = true;
-    this.material.dispose(true, true);
+    if (this.placement) this.atlas.release(this.placement.slot);
+    this.placement = null;
   }
 }

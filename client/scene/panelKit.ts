@@ -1,11 +1,21 @@
 /**
- * Materials every panel shares: the board (one per holder colour) and the page control buttons
- * (one per icon and state). Made once per scene, so a hundred panels cost a handful of materials.
+ * What every panel shares, so that many panels stay cheap to draw: the face atlas, one board mesh
+ * whose instances are all the boards (tinted per instance for the holder's colour), and one page
+ * button mesh whose instances are all the buttons, each showing its icon from one small icon
+ * texture. Boards, buttons and each atlas page are then one draw call each, however many panels.
  */
 import type { Scene } from '@babylonjs/core/scene';
-import { Color3 } from '@babylonjs/core/Maths/math.color';
+import { Color3, Color4 } from '@babylonjs/core/Maths/math.color';
+import { Material } from '@babylonjs/core/Materials/material';
 import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
 import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
+import { Texture } from '@babylonjs/core/Materials/Textures/texture';
+import { CreateBox } from '@babylonjs/core/Meshes/Builders/boxBuilder';
+import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
+import type { InstancedMesh } from '@babylonjs/core/Meshes/instancedMesh';
+import { Mesh } from '@babylonjs/core/Meshes/mesh';
+import { FaceAtlas } from './FaceAtlas';
+import { UvRectPlugin, setUvRect, useUvRects } from './UvRectPlugin';
 
 export const PanelControl = { PREV: 'prev', NEXT: 'next', SPREAD: 'spread' } as const;
 export type PanelControl = (typeof PanelControl)[keyof typeof PanelControl];
@@ -14,6 +24,9 @@ export type PanelControl = (typeof PanelControl)[keyof typeof PanelControl];
 export type ControlIcon = 'prev' | 'next' | 'one' | 'two';
 
 const ICON_PX = 128;
+const ICONS: readonly ControlIcon[] = ['prev', 'next', 'one', 'two'];
+/** The board of a panel nobody holds. */
+const FREE_BOARD = new Color4(0.22, 0.24, 0.28, 1);
 
 function drawIcon(ctx: CanvasRenderingContext2D, icon: ControlIcon, enabled: boolean): void {
   const s = ICON_PX;
@@ -54,46 +67,93 @@ function drawIcon(ctx: CanvasRenderingContext2D, icon: ControlIcon, enabled: boo
   }
 }
 
+/** The rectangle of the icon texture showing `icon` (enabled in the top row, disabled below). */
+export function iconUvRect(icon: ControlIcon, enabled: boolean): [number, number, number, number] {
+  const col = ICONS.indexOf(icon);
+  const row = enabled ? 0 : 1;
+  const w = ICON_PX * ICONS.length;
+  const h = ICON_PX * 2;
+  return [(col * ICON_PX + 0.5) / w, (row * ICON_PX + 0.5) / h, (ICON_PX - 1) / w, (ICON_PX - 1) / h];
+}
+
 export class PanelKit {
-  private readonly boards = new Map<string, StandardMaterial>();
-  private readonly controls = new Map<string, StandardMaterial>();
+  readonly atlas: FaceAtlas;
+  private readonly boardSource: Mesh;
+  private readonly controlSource: Mesh;
 
-  constructor(private readonly scene: Scene) {}
+  constructor(scene: Scene) {
+    this.atlas = new FaceAtlas(scene);
 
-  /** The board material for a panel held by someone of this colour ('' = nobody holds it). */
-  board(holderColour: string): StandardMaterial {
-    let m = this.boards.get(holderColour);
-    if (!m) {
-      m = new StandardMaterial(`panel-board-${holderColour || 'free'}`, this.scene);
-      m.diffuseColor = new Color3(0.22, 0.24, 0.28);
-      m.specularColor = new Color3(0.1, 0.1, 0.1);
-      m.emissiveColor = holderColour ? Color3.FromHexString(holderColour).scale(0.7) : Color3.Black();
-      this.boards.set(holderColour, m);
-    }
-    return m;
+    const board = new StandardMaterial('panel-board', scene);
+    // the instance colour multiplies this white: dark grey when free, the holder's colour when held
+    board.diffuseColor = Color3.White();
+    board.specularColor = new Color3(0.1, 0.1, 0.1);
+    this.boardSource = CreateBox('panel-board-source', { size: 1 }, scene);
+    this.boardSource.material = board;
+    this.boardSource.isVisible = false;
+    this.boardSource.isPickable = false;
+    this.boardSource.registerInstancedBuffer('color', 4);
+    this.boardSource.instancedBuffers['color'] = FREE_BOARD.clone();
+
+    const icons = new DynamicTexture('panel-controls', { width: ICON_PX * ICONS.length, height: ICON_PX * 2 }, scene, true);
+    icons.hasAlpha = true;
+    icons.wrapU = Texture.CLAMP_ADDRESSMODE;
+    icons.wrapV = Texture.CLAMP_ADDRESSMODE;
+    const ctx = icons.getContext() as unknown as CanvasRenderingContext2D;
+    ICONS.forEach((icon, col) => {
+      for (const [row, enabled] of [[0, true], [1, false]] as const) {
+        ctx.save();
+        ctx.translate(col * ICON_PX, row * ICON_PX);
+        drawIcon(ctx, icon, enabled);
+        ctx.restore();
+      }
+    });
+    // not flipped: rows stay top-down, as iconUvRect counts them
+    icons.update(false);
+    const control = new StandardMaterial('panel-controls', scene);
+    control.diffuseTexture = icons;
+    control.useAlphaFromDiffuseTexture = true;
+    // cut-out, not blended: the buttons stay in the opaque pass and need no sorting
+    control.transparencyMode = Material.MATERIAL_ALPHATEST;
+    control.emissiveColor = Color3.White();
+    control.disableLighting = true;
+    new UvRectPlugin(control);
+    this.controlSource = CreatePlane('panel-control-source', { size: 1, sideOrientation: Mesh.BACKSIDE }, scene);
+    this.controlSource.material = control;
+    this.controlSource.isVisible = false;
+    this.controlSource.isPickable = false;
+    useUvRects(this.controlSource);
   }
 
-  control(icon: ControlIcon, enabled: boolean): StandardMaterial {
-    const key = `${icon}-${enabled ? 'on' : 'off'}`;
-    let m = this.controls.get(key);
-    if (!m) {
-      const texture = new DynamicTexture(`panel-control-${key}`, { width: ICON_PX, height: ICON_PX }, this.scene, true);
-      texture.hasAlpha = true;
-      drawIcon(texture.getContext() as unknown as CanvasRenderingContext2D, icon, enabled);
-      texture.update();
-      m = new StandardMaterial(`panel-control-${key}`, this.scene);
-      m.diffuseTexture = texture;
-      m.useAlphaFromDiffuseTexture = true;
-      m.emissiveColor = Color3.White();
-      m.disableLighting = true;
-      this.controls.set(key, m);
-    }
-    return m;
+  /** A new board (a unit box, to be scaled), untinted. */
+  newBoard(name: string): InstancedMesh {
+    const board = this.boardSource.createInstance(name);
+    board.instancedBuffers['color'] = FREE_BOARD.clone();
+    return board;
+  }
+
+  /** Tints a board for a holder of this colour ('' = nobody holds it). */
+  tintBoard(board: InstancedMesh, holderColour: string): void {
+    const c = board.instancedBuffers['color'] as Color4;
+    if (!holderColour) return void c.copyFrom(FREE_BOARD);
+    const rgb = Color3.FromHexString(holderColour);
+    c.set(rgb.r, rgb.g, rgb.b, 1);
+  }
+
+  /** A new page button of `size` metres square. */
+  newControl(name: string, size: number): InstancedMesh {
+    const control = this.controlSource.createInstance(name);
+    control.scaling.setAll(size);
+    setUvRect(control, iconUvRect('next', false));
+    return control;
+  }
+
+  showIcon(control: InstancedMesh, icon: ControlIcon, enabled: boolean): void {
+    setUvRect(control, iconUvRect(icon, enabled));
   }
 
   dispose(): void {
-    for (const m of [...this.boards.values(), ...this.controls.values()]) m.dispose(true, true);
-    this.boards.clear();
-    this.controls.clear();
+    this.atlas.dispose();
+    for (const source of [this.boardSource, this.controlSource]) source.dispose(false, true);
   }
 }
