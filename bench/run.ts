@@ -3,10 +3,12 @@
  * (`npm run bench -- workflows`). Each prints its own table beside its baseline and writes its
  * figures under bench/results/.
  */
+import { runRenderBench } from './render';
 import { runWorkflowBench } from './workflows';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   workflows: runWorkflowBench,
+  render: runRenderBench,
 };
 
 const wanted = process.argv.slice(2);

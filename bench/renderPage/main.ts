@@ -1,0 +1,157 @@
+/**
+ * The render benchmark's page: a scene with many document panels, built by the product's own panel
+ * code (`?mode=product`) or the naive way (`?mode=naive`), measured with Babylon's instrumentation.
+ * bench/render.ts drives it through `window.__bench`.
+ */
+import { Engine } from '@babylonjs/core/Engines/engine';
+import { Scene } from '@babylonjs/core/scene';
+import { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
+import { HemisphericLight } from '@babylonjs/core/Lights/hemisphericLight';
+import { Color4 } from '@babylonjs/core/Maths/math.color';
+import { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { SceneInstrumentation } from '@babylonjs/core/Instrumentation/sceneInstrumentation';
+import { EngineInstrumentation } from '@babylonjs/core/Instrumentation/engineInstrumentation';
+// side effect: the timer queries EngineInstrumentation uses for GPU frame time
+import '@babylonjs/core/Engines/Extensions/engine.query';
+import '@babylonjs/core/Engines/AbstractEngine/abstractEngine.timeQuery';
+import { SourceLibrary } from '../../client/content/SourceLibrary';
+import { ContentStore } from '../../client/net/content';
+import { DocumentPanel } from '../../client/scene/DocumentPanel';
+import { PanelKit } from '../../client/scene/panelKit';
+import { benchText } from './content';
+import { naivePanel } from './naivePanels';
+
+export interface FrameFigures {
+  mode: string;
+  panels: number;
+  frames: number;
+  /** Mean draw calls per frame. */
+  drawCalls: number;
+  /** Mean JS time of scene.render() per frame (Babylon's frame time counter), ms. */
+  frameMs: number;
+  /** Of frameMs: choosing the meshes to draw (culling, world matrices), and issuing the draws. */
+  evaluateMs: number;
+  renderMs: number;
+  /** Mean time between frames, ms (the browser's pace; SwiftShader draws on the CPU). */
+  interFrameMs: number;
+  activeMeshes: number;
+  textures: number;
+  materials: number;
+  /** Mean GPU time per frame, ms, where the browser offers timer queries (SwiftShader does not). */
+  gpuMs: number | null;
+  /** Seconds from the first panel to the last face drawn. */
+  buildSeconds: number;
+}
+
+declare global {
+  interface Window {
+    __bench?: { ready: Promise<void>; measure(frames: number, warmup: number): Promise<FrameFigures> };
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const MODE = params.get('mode') === 'naive' ? 'naive' : 'product';
+const COUNT = Number(params.get('panels') ?? 200);
+const COLS = 20;
+const NEAR = params.get('near') === '1';
+
+function slotPosition(i: number): Vector3 {
+  const col = i % COLS;
+  const row = Math.floor(i / COLS);
+  return new Vector3((col - (COLS - 1) / 2) * 1.2, 1 + row * 1.75, 0);
+}
+
+const canvas = document.getElementById('view') as HTMLCanvasElement;
+const engine = new Engine(canvas, true, { stencil: false, antialias: true }, true);
+const scene = new Scene(engine);
+scene.useRightHandedSystem = true;
+scene.clearColor = new Color4(0.1, 0.1, 0.12, 1);
+new HemisphericLight('sky', new Vector3(0.2, 1, 0.4), scene);
+const rows = Math.ceil(COUNT / COLS);
+const camera = new UniversalCamera('eye', NEAR ? new Vector3(slotPosition(0).x, 1, 1.2) : new Vector3(0, 1 + (rows - 1) * 0.875, 22), scene);
+camera.setTarget(NEAR ? new Vector3(slotPosition(0).x, 1, 0) : new Vector3(0, 1 + (rows - 1) * 0.875, 0));
+camera.minZ = 0.05;
+
+const panels: DocumentPanel[] = [];
+const started = performance.now();
+let builtAt = started;
+
+async function buildProduct(): Promise<void> {
+  const kit = new PanelKit(scene);
+  const library = new SourceLibrary(new ContentStore());
+  for (let i = 0; i < COUNT; i++) {
+    const id = `doc${i}`;
+    const panel = new DocumentPanel(scene, id, kit, library);
+    const p = slotPosition(i);
+    panel.setTarget([p.x, p.y, p.z], [0, 0, 0, 1], 1);
+    panel.setDocument({ id, kind: 'markdown', contentHash: `hash${i}`, title: `Report ${i}`, body: '', page: 1, spread: 1 });
+    if (NEAR && i === 0) panel.face.setPageWidth(1024);
+    panels.push(panel);
+  }
+  // every face drawn from its loaded content
+  while (!panels.every((p) => p.face.contentLoaded && p.face.placement)) await new Promise((r) => setTimeout(r, 50));
+}
+
+async function buildNaive(): Promise<void> {
+  for (let i = 0; i < COUNT; i++) await naivePanel(scene, i, `Report ${i}`, benchText(i), slotPosition(i));
+}
+
+const ready = (MODE === 'naive' ? buildNaive() : buildProduct()).then(() => {
+  builtAt = performance.now();
+});
+
+let last = performance.now();
+engine.runRenderLoop(() => {
+  const now = performance.now();
+  // what the document layer does for every panel every frame
+  for (const p of panels) p.update(now - last);
+  last = now;
+  scene.render();
+});
+
+function measure(frames: number, warmup: number): Promise<FrameFigures> {
+  return new Promise((resolve) => {
+    const sceneInst = new SceneInstrumentation(scene);
+    sceneInst.captureFrameTime = true;
+    sceneInst.captureInterFrameTime = true;
+    sceneInst.captureActiveMeshesEvaluationTime = true;
+    sceneInst.captureRenderTime = true;
+    // engine-side counters (GPU frame time where the browser offers a timer query)
+    const engineInst = new EngineInstrumentation(engine);
+    engineInst.captureGPUFrameTime = true;
+    let seen = -warmup;
+    const sums = { drawCalls: 0, frameMs: 0, interFrameMs: 0, activeMeshes: 0, gpuNs: 0, evaluateMs: 0, renderMs: 0 };
+    const observer = scene.onAfterRenderObservable.add(() => {
+      seen++;
+      if (seen <= 0) return;
+      sums.drawCalls += sceneInst.drawCallsCounter.current;
+      sums.frameMs += sceneInst.frameTimeCounter.current;
+      sums.interFrameMs += sceneInst.interFrameTimeCounter.current;
+      sums.evaluateMs += sceneInst.activeMeshesEvaluationTimeCounter.current;
+      sums.renderMs += sceneInst.renderTimeCounter.current;
+      sums.activeMeshes += scene.getActiveMeshes().length;
+      sums.gpuNs += engineInst.gpuFrameTimeCounter.current;
+      if (seen < frames) return;
+      observer.remove();
+      sceneInst.dispose();
+      engineInst.dispose();
+      resolve({
+        mode: MODE,
+        panels: COUNT,
+        frames,
+        drawCalls: sums.drawCalls / frames,
+        frameMs: sums.frameMs / frames,
+        interFrameMs: sums.interFrameMs / frames,
+        evaluateMs: sums.evaluateMs / frames,
+        renderMs: sums.renderMs / frames,
+        activeMeshes: sums.activeMeshes / frames,
+        textures: scene.textures.length,
+        materials: scene.materials.length,
+        gpuMs: sums.gpuNs > 0 ? sums.gpuNs / frames / 1e6 : null,
+        buildSeconds: (builtAt - started) / 1000,
+      });
+    });
+  });
+}
+
+window.__bench = { ready, measure };
