@@ -17,6 +17,8 @@ import { closeStorage, createStorage, openStorage, type Storage } from './adapte
 import { DocumentService } from './documents/DocumentService';
 import { apiRouter } from './http/api';
 import { finalErrors, harden } from './http/hardening';
+import { auditRequests, auditRoutes } from './http/audit';
+import { AuditLog } from './audit/AuditLog';
 import { lanAddresses, serverUrls, svgQr } from './lan';
 import { loadCertificate } from './tls';
 import { blockchainRoutes } from './http/blockchain';
@@ -89,6 +91,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     log: log.child({ component: 'chain' }),
   });
   const proofs = new DocumentProofs(storage.store, storage.blobs, chain);
+  const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }));
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
   const registry = new StepRegistry(BUILT_IN_STEPS);
@@ -136,13 +139,14 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     gracefullyShutdown: false,
     logger: log.child({ component: 'colyseus' }),
     express: (app) => {
+      app.use('/api', auditRequests(audit));
       harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins });
       app.get('/api/v3/connect', async (_req, res) => {
         const urls = serverUrls({ https: config.https, host: config.host, port: boundPort() });
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), ai: aiRoutes(ai, documents, log.child({ component: 'ai' })), log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), ai: aiRoutes(ai, documents, log.child({ component: 'ai' })), audit: auditRoutes(audit), log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       serveClient(app, config.clientDir, log);
@@ -159,6 +163,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     workflows: workflowService,
     workflowStore: storage.workflows,
     engine,
+    audit,
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 
@@ -178,6 +183,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       await engine.stop();
       await gameServer.gracefullyShutdown(false);
       await chain.close();
+      await audit.close();
       await closeStorage(storage);
     },
   };

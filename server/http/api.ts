@@ -17,6 +17,7 @@ export interface ApiDeps {
   workflowDeps: WorkflowRouteDeps;
   blockchain: Router;
   ai: Router;
+  audit: Router;
   log: Logger;
   version: string;
   startedAt: number;
@@ -35,6 +36,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/runs', runRoutes(deps.workflowDeps));
   api.use('/blockchain', deps.blockchain);
   api.use('/ai', deps.ai);
+  api.use('/audit', deps.audit);
 
   api.get('/health', async (_req, res) => {
     const rooms = await deps.liveRooms();

@@ -40,6 +40,8 @@ export function documentRoutes({ documents, spoolDir, maxUploadBytes }: Document
     const upload = await readUpload(req, spoolDir, maxUploadBytes);
     const fields = { ...upload.fields };
     if (typeof req.query.world === 'string' && !fields.world) fields.world = req.query.world;
+    // the audit entry of this request, refused or not, belongs to that world
+    res.locals.auditWorld = fields.world;
     const doc = await documents.upload(upload.file, fields, 'guest');
     res.status(201).json({ document: doc });
   });

@@ -22,6 +22,8 @@ import type { WorldRecord } from '../../shared/model/worlds';
 import { ParticipantState, WorldState } from '../../shared/schema/WorldState';
 import type { BlobStore } from '../adapters/storage/BlobStore';
 import type { Store } from '../adapters/storage/Store';
+import type { AuditLog } from '../audit/AuditLog';
+import { auditIntent } from '../audit/intentAudit';
 import type { Logger } from '../log';
 import { newId } from '../worlds';
 import { PREVIEW_CHARS, applyEffect, setPose, toAnnotationState, toDocumentState } from './stateSync';
@@ -45,6 +47,7 @@ export interface WorldRoomDeps {
   workflows: WorkflowService;
   workflowStore: WorkflowStore;
   engine: Engine;
+  audit: AuditLog;
 }
 
 type Command = Extract<Effect, { op: 'runStart' | 'runCancel' | 'runAnswer' }>;
@@ -91,6 +94,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private writer!: WorldWriter;
   /** When each participant last sent anything: a hold lapses when its holder goes silent. */
   private readonly lastHeard = new Map<string, number>();
+  /** Where each held document was when it was taken, for the audit entry of its release. */
+  private readonly takenFrom = new Map<string, [number, number, number]>();
   private readonly buckets = new Map<string, TokenBucket>();
   /** When each client was last told it is over the rate, so it is told once a second, not per message. */
   private readonly warned = new Map<string, number>();
@@ -143,6 +148,17 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   }
 
   override onJoin(client: Client, options: unknown): void {
+    try {
+      this.admitJoin(client, options);
+    } catch (err) {
+      const name = typeof (options as { name?: unknown })?.name === 'string' ? String((options as { name: string }).name).slice(0, 64) : undefined;
+      this.record(client, 'join', 'refused', { detail: err instanceof Error ? err.message.slice(0, 300) : 'refused', ...(name ? { name } : {}) });
+      throw err;
+    }
+    this.record(client, 'join', 'accepted', {});
+  }
+
+  private admitJoin(client: Client, options: unknown): void {
     const parsed = JoinOptions.safeParse(options);
     if (!parsed.success) throw joinError(ErrorCode.INVALID_JOIN, describeIssues(parsed.error));
     const join = parsed.data;
@@ -187,6 +203,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   }
 
   override onLeave(client: Client): void {
+    // a client whose join was refused never became a participant, and so never leaves
+    if (this.state.participants.has(client.sessionId)) this.record(client, 'leave', 'accepted', {});
     this.applyAll(releaseAllHeldBy(this.state.documents.entries(), client.sessionId));
     this.state.participants.delete(client.sessionId);
     this.lastHeard.delete(client.sessionId);
@@ -230,7 +248,22 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     const actor: Actor = { id: client.sessionId, name: participant.name, colour: participant.colour, newId: () => newId() };
     const decision = decide(this.view, actor, parsed.data);
     if (!decision.ok) return this.refuse(client, decision.code, decision.message, type);
+    const audited = auditIntent(parsed.data, decision.effects, this.state, this.takenFrom);
     this.applyAll(decision.effects, client);
+    if (audited) this.record(client, parsed.data.type, 'accepted', audited);
+  }
+
+  /** One audit entry about a participant (who may not have joined yet). */
+  private record(client: Client, action: string, outcome: 'accepted' | 'refused', extra: { name?: string; target?: { type: string; id: string }; before?: unknown; after?: unknown; detail?: string }): void {
+    const { name, ...rest } = extra;
+    const who = name ?? this.state.participants.get(client.sessionId)?.name;
+    this.deps.audit.record({
+      worldId: this.world?.id ?? null,
+      actor: { kind: 'participant', id: client.sessionId, ...(who ? { name: who } : {}) },
+      action,
+      outcome,
+      ...rest,
+    });
   }
 
   /** Hands a workflow command to the engine; a failure goes back to the participant who asked. */
@@ -291,6 +324,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       this.log.warn({ participant: client.sessionId }, 'disconnecting a client that kept flooding');
       this.buckets.delete(client.sessionId);
       this.cutOff.add(client.sessionId);
+      this.record(client, 'disconnect', 'refused', { detail: `${ErrorCode.RATE_LIMITED}: cut off for flooding` });
       client.leave(CLOSE_FLOODING, 'Too many messages; reconnect and slow down.');
       return false;
     }
@@ -302,6 +336,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   }
 
   private refuse(client: Client, code: IntentError['code'], message: string, intent: string | null): void {
+    this.record(client, intent ?? 'message', 'refused', { detail: `${code}: ${message.slice(0, 300)}` });
     const error: IntentError = { code, message, intent };
     client.send(ServerEvent.ERROR, error);
   }
@@ -320,6 +355,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     });
     const expired = expiredHolds(leases, Date.now(), this.deps.holdLeaseMs);
     if (expired.length) this.log.info({ documents: expired.length }, 'released holds whose holder went silent');
+    for (const e of expired) {
+      if (e.op !== 'hold') continue;
+      this.takenFrom.delete(e.docId);
+      this.deps.audit.record({ worldId: this.world.id, actor: { kind: 'system', id: 'server' }, action: 'release', outcome: 'accepted', target: { type: 'document', id: e.docId }, detail: 'the holder went silent past the lease' });
+    }
     this.applyAll(expired);
   }
 

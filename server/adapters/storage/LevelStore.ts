@@ -11,6 +11,7 @@ import type { WorldRecord } from '../../../shared/model/worlds';
 import type { Store } from './Store';
 import { LevelWorkflowStore } from './LevelWorkflowStore';
 import { LevelCacheStore } from './LevelCacheStore';
+import { LevelAuditStore } from './LevelAuditStore';
 
 // Key layout. '\x00' separates parts so that a prefix scan of one world never reaches another.
 const SEP = '\x00';
@@ -40,6 +41,10 @@ export class LevelStore implements Store {
   }
 
   /** Cached results (AI answers), kept in the same database. */
+  auditStore(): LevelAuditStore {
+    return new LevelAuditStore(this.db);
+  }
+
   cacheStore(): LevelCacheStore {
     return new LevelCacheStore(this.db);
   }

@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import { GridFsBlobStore } from './GridFsBlobStore';
 import { MongoStore } from './MongoStore';
 import { MongoWorkflowStore } from './MongoWorkflowStore';
+import { MongoAuditStore } from './MongoAuditStore';
 import { MongoCacheStore } from './MongoCacheStore';
 import { storeContract, type Backend } from './storeContract';
 
@@ -20,7 +21,9 @@ if (uri) {
     await workflows.open();
     const cache = new MongoCacheStore(() => store.database());
     await cache.open();
-    const backend = { store, workflows, blobs, cache };
+    const audit = new MongoAuditStore(() => store.database());
+    await audit.open();
+    const backend = { store, workflows, blobs, cache, audit };
     dbs.set(backend, dbName);
     return backend;
   };

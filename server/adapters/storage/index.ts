@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Config } from '../../config';
 import type { BlobStore } from './BlobStore';
 import type { CacheStore } from './CacheStore';
+import type { AuditStore } from './AuditStore';
+import { MongoAuditStore } from './MongoAuditStore';
 import { MongoCacheStore } from './MongoCacheStore';
 import { FileBlobStore } from './FileBlobStore';
 import { GridFsBlobStore } from './GridFsBlobStore';
@@ -18,6 +20,8 @@ export interface Storage {
   blobs: BlobStore;
   /** Results not worth paying for twice (AI answers). */
   cache: CacheStore & { open?(): Promise<void> };
+  /** Every accepted change and security event, appended. */
+  audit: AuditStore & { open?(): Promise<void> };
   /** Where uploads are spooled before their type is known; always on local disk. */
   spoolDir: string;
   describe: string;
@@ -32,6 +36,7 @@ export function createStorage(config: Config): Storage {
       workflows: new MongoWorkflowStore(() => store.database()),
       blobs: new GridFsBlobStore(() => store.database()),
       cache: new MongoCacheStore(() => store.database()),
+      audit: new MongoAuditStore(() => store.database()),
       spoolDir,
       describe: 'MongoDB (GridFS content)',
     };
@@ -42,6 +47,7 @@ export function createStorage(config: Config): Storage {
     workflows: store.workflowStore(),
     blobs: new FileBlobStore(path.join(config.dataDir, 'blobs')),
     cache: store.cacheStore(),
+    audit: store.auditStore(),
     spoolDir,
     describe: `embedded store in ${config.dataDir}`,
   };
@@ -51,6 +57,7 @@ export async function openStorage(storage: Storage): Promise<void> {
   await storage.store.open();
   await storage.workflows.open?.();
   await storage.cache.open?.();
+  await storage.audit.open?.();
   await storage.blobs.open();
 }
 

@@ -9,6 +9,7 @@ import type { AnnotationRecord, DocumentRecord } from '../../../shared/model/doc
 import type { WorldRecord } from '../../../shared/model/worlds';
 import type { BlobStore } from './BlobStore';
 import type { CacheStore } from './CacheStore';
+import type { AuditEntry, AuditStore } from './AuditStore';
 import type { Store } from './Store';
 import type { WorkflowStore, WorkflowVersion } from './WorkflowStore';
 import type { RunRecord } from '../../workflows/engine/runMachine';
@@ -18,6 +19,7 @@ export interface Backend {
   workflows: WorkflowStore;
   blobs: BlobStore;
   cache: CacheStore;
+  audit: AuditStore;
 }
 
 export interface BackendFactory {
@@ -223,6 +225,48 @@ export function storeContract(name: string, factory: BackendFactory): void {
       b = await factory.reopen(b);
       expect(await b.cache.get(key)).toBe('second');
       expect(await b.cache.get(sha('other'))).toBeUndefined();
+    });
+
+    it('appends audit entries and pages through them in order, by world, actor, action, outcome and time', async () => {
+      const w1 = uid('w');
+      const w2 = uid('w');
+      const base = Date.parse('2026-01-01T00:00:00Z');
+      const entries: AuditEntry[] = Array.from({ length: 30 }, (_, i) => ({
+        id: `${(base + i * 1000).toString(36).padStart(10, '0')}${String(i).padStart(4, '0')}`,
+        at: new Date(base + i * 1000).toISOString(),
+        worldId: i % 3 === 0 ? w2 : w1,
+        actor: { kind: 'participant', id: i % 2 ? 'ann' : 'bob', name: i % 2 ? 'Ann' : 'Bob' },
+        action: i % 5 === 0 ? 'noteEdit' : 'grab',
+        outcome: i % 7 === 0 ? 'refused' : 'accepted',
+        target: { type: 'document', id: `d${i}` },
+        ...(i % 5 === 0 ? { before: { text: 'old' }, after: { text: 'new' } } : {}),
+      }));
+      await b.audit.append(entries.slice(0, 10));
+      await b.audit.append(entries.slice(10));
+      const all = async (q: Omit<Parameters<AuditStore['query']>[0], 'limit'>, limit = 4) => {
+        const seen: AuditEntry[] = [];
+        let after: string | undefined;
+        for (let pages = 0; pages < 100; pages++) {
+          const page = await b.audit.query({ ...q, limit, ...(after ? { after } : {}) });
+          expect(page.entries.length).toBeLessThanOrEqual(limit);
+          seen.push(...page.entries);
+          if (!page.next) return seen;
+          after = page.next;
+        }
+        throw new Error('paging did not end');
+      };
+      const ids = (xs: AuditEntry[]) => xs.map((e) => e.id);
+      expect(ids(await all({ worldId: w1 }))).toEqual(ids(entries.filter((e) => e.worldId === w1)));
+      expect(ids(await all({ worldId: w2, actorId: 'ann' }))).toEqual(ids(entries.filter((e) => e.worldId === w2 && e.actor.id === 'ann')));
+      expect(ids(await all({ worldId: w1, action: 'noteEdit' }, 2))).toEqual(ids(entries.filter((e) => e.worldId === w1 && e.action === 'noteEdit')));
+      expect(ids(await all({ worldId: w1, outcome: 'refused' }))).toEqual(ids(entries.filter((e) => e.worldId === w1 && e.outcome === 'refused')));
+      const from = entries[5]!.at;
+      const to = entries[20]!.at;
+      expect(ids(await all({ worldId: w1, from, to }))).toEqual(ids(entries.filter((e) => e.worldId === w1 && e.at >= from && e.at <= to)));
+      const edited = (await all({ worldId: w2, action: 'noteEdit' }))[0]!;
+      expect(edited).toEqual(entries.find((e) => e.id === edited.id));
+      b = await factory.reopen(b);
+      expect(ids(await all({ worldId: w2 }, 100))).toEqual(ids(entries.filter((e) => e.worldId === w2)));
     });
 
     it('keeps everything across a restart', async () => {

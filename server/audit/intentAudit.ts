@@ -1,0 +1,60 @@
+/**
+ * What the audit log says about an accepted intent: its target and the relevant fields before and
+ * after. Poses and the moves of a drag are not entries of their own (dozens a second); a drag is
+ * one entry at its release, from where the document was taken to where it was put down.
+ */
+import type { Intent } from '../../shared/protocol';
+import type { Effect } from '../../shared/model/world';
+import type { WorldState } from '../../shared/schema/WorldState';
+
+export interface IntentAudit {
+  target: { type: string; id: string };
+  before?: unknown;
+  after?: unknown;
+}
+
+type Vec3 = [number, number, number];
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+export function auditIntent(intent: Intent, effects: readonly Effect[], state: WorldState, takenFrom: Map<string, Vec3>): IntentAudit | null {
+  const placeOf = (docId: string): Vec3 | undefined => {
+    const d = state.documents.get(docId);
+    return d ? [round(d.x), round(d.y), round(d.z)] : undefined;
+  };
+  switch (intent.type) {
+    case 'pose':
+    case 'move':
+      return null;
+    case 'grab': {
+      const at = placeOf(intent.docId);
+      if (at) takenFrom.set(intent.docId, at);
+      return { target: { type: 'document', id: intent.docId }, after: { heldAt: at } };
+    }
+    case 'release': {
+      const from = takenFrom.get(intent.docId);
+      takenFrom.delete(intent.docId);
+      return { target: { type: 'document', id: intent.docId }, before: { position: from }, after: { position: placeOf(intent.docId) } };
+    }
+    case 'page': {
+      const d = state.documents.get(intent.docId);
+      return { target: { type: 'document', id: intent.docId }, before: { page: d?.page, spread: d?.spread }, after: { page: intent.page, spread: intent.spread ?? d?.spread } };
+    }
+    case 'noteAdd': {
+      const added = effects.find((e): e is Extract<Effect, { op: 'noteAdd' }> => e.op === 'noteAdd');
+      return { target: { type: 'note', id: added?.note.id ?? '' }, after: { documentId: intent.docId, page: intent.page, text: intent.text } };
+    }
+    case 'noteEdit':
+    case 'noteDelete': {
+      const n = state.annotations.get(intent.noteId);
+      const before = n ? { text: n.text, colour: n.colour } : undefined;
+      const after = intent.type === 'noteEdit' ? { text: intent.text ?? n?.text, colour: intent.colour ?? n?.colour } : undefined;
+      return { target: { type: 'note', id: intent.noteId }, ...(before ? { before } : {}), ...(after ? { after } : {}) };
+    }
+    case 'runStart':
+      return { target: { type: 'workflow', id: intent.workflowId }, after: { documentId: intent.documentId, priority: intent.priority } };
+    case 'runCancel':
+      return { target: { type: 'run', id: intent.runId } };
+    case 'runAnswer':
+      return { target: { type: 'run', id: intent.runId }, after: { approved: intent.approved, comment: intent.comment } };
+  }
+}

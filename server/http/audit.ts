@@ -1,0 +1,105 @@
+/**
+ * The audit log over REST: `GET /api/v3/audit` with filters, paged by cursor, as JSON or as a CSV
+ * export of everything that matches. `auditRequests` records every REST change (and every refusal
+ * of the rate limit) as it finishes.
+ */
+import express, { type RequestHandler, type Router } from 'express';
+import { z } from 'zod';
+import { ErrorCode } from '../../shared/protocol';
+import type { AuditEntry, AuditQuery } from '../adapters/storage/AuditStore';
+import type { AuditLog } from '../audit/AuditLog';
+import { AppError } from '../errors';
+
+const Query = z.strictObject({
+  world: z.string().min(1).max(64).optional(),
+  actor: z.string().min(1).max(128).optional(),
+  action: z.string().min(1).max(200).optional(),
+  outcome: z.enum(['accepted', 'refused']).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  after: z.string().regex(/^[0-9a-z]{13,40}$/, 'a cursor from a previous page').optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+const CSV_COLUMNS = ['id', 'at', 'worldId', 'actorKind', 'actorId', 'actorName', 'actorIp', 'action', 'outcome', 'targetType', 'targetId', 'before', 'after', 'detail'] as const;
+
+/**
+ * One CSV cell: quoted, quotes doubled, and a leading character a spreadsheet would run as a
+ * formula defused with an apostrophe, since names and note texts are whatever people typed.
+ */
+export function csvCell(value: unknown): string {
+  let s = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+function csvRow(e: AuditEntry): string {
+  const cells = [e.id, e.at, e.worldId, e.actor.kind, e.actor.id, e.actor.name, e.actor.ip, e.action, e.outcome, e.target?.type, e.target?.id, e.before, e.after, e.detail];
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+function toQuery(q: z.infer<typeof Query>): AuditQuery {
+  return {
+    limit: q.limit,
+    ...(q.world !== undefined ? { worldId: q.world } : {}),
+    ...(q.actor !== undefined ? { actorId: q.actor } : {}),
+    ...(q.action !== undefined ? { action: q.action } : {}),
+    ...(q.outcome !== undefined ? { outcome: q.outcome } : {}),
+    // stored times are UTC ISO strings; compare like with like
+    ...(q.from !== undefined ? { from: new Date(q.from).toISOString() } : {}),
+    ...(q.to !== undefined ? { to: new Date(q.to).toISOString() } : {}),
+    ...(q.after !== undefined ? { after: q.after } : {}),
+  };
+}
+
+export function auditRoutes(audit: AuditLog): Router {
+  const r = express.Router();
+  r.get('/', async (req, res) => {
+    const parsed = Query.safeParse(req.query);
+    if (!parsed.success) {
+      throw new AppError(ErrorCode.BAD_REQUEST, `Invalid audit query: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`);
+    }
+    const query = toQuery(parsed.data);
+    if (parsed.data.format === 'json') {
+      res.json(await audit.query(query));
+      return;
+    }
+    // the export is everything that matches, read a page at a time and streamed
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`);
+    res.write(`${CSV_COLUMNS.join(',')}\r\n`);
+    let after = query.after;
+    for (;;) {
+      const page = await audit.query({ ...query, limit: 1000, ...(after !== undefined ? { after } : {}) });
+      for (const e of page.entries) res.write(csvRow(e));
+      if (!page.next || res.destroyed) break;
+      after = page.next;
+    }
+    res.end();
+  });
+  return r;
+}
+
+/** Records each REST change when its response is done, and every refusal, reads included. */
+export function auditRequests(audit: AuditLog): RequestHandler {
+  return (req, res, next) => {
+    res.on('finish', () => {
+      const change = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+      const refusedByGuard = res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 429;
+      if (!change && !refusedByGuard) return;
+      const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const worldId = [res.locals.auditWorld, body.worldId, body.world, req.query.world].find((v): v is string => typeof v === 'string' && v.length <= 64) ?? null;
+      const path = req.originalUrl.split('?')[0]!.slice(0, 200);
+      audit.record({
+        worldId,
+        actor: { kind: 'client', id: ip, ip },
+        action: `${req.method} ${path}`,
+        outcome: res.statusCode < 400 ? 'accepted' : 'refused',
+        detail: String(res.statusCode),
+      });
+    });
+    next();
+  };
+}
