@@ -115,4 +115,65 @@ describe('VR and AR with an emulated headset', () => {
     expect(e2e.pageErrors).toEqual([]);
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
   });
+
+  it('places the workspace on a real surface in AR by hit test, with the room hidden', async () => {
+    const owner = await e2e.openLobby('Cleo');
+    const worldId = await createWorld(owner, 'AR board');
+    // a table top 0.7 m above the floor, as the emulator's synthetic environment
+    const dan = await e2e.openLobby('Dan', (page) => installXrEmulator(page, { surfaceHeight: 0.7 }));
+    await joinFromLobby(dan, worldId);
+    // Dan looks 45 degrees down, so the centre of his view meets the table 0.9 m ahead
+    await dan.evaluate(() => (window as any).__iwer.quaternion.set(-Math.sin(Math.PI / 8), 0, 0, Math.cos(Math.PI / 8)));
+    await enter(dan, 'ar');
+    await expect.poll(async () => (await xr(dan)).roomVisible, { timeout: 10_000 }).toBe(false);
+    const offset = await trackingOffset(dan);
+    await expect.poll(async () => (await xr(dan)).reticle !== null, { timeout: 15_000 }).toBe(true);
+    const reticle = (await xr(dan)).reticle!;
+    expect(reticle[1] - offset[1]).toBeCloseTo(0.7, 2);
+    expect(reticle[2] - offset[2]).toBeCloseTo(-0.9, 1);
+
+    // a tap (the controller's trigger) places the workspace there
+    await dan.evaluate(() => (window as any).__iwer.controllers.right.updateButtonValue('trigger', 1));
+    await expect.poll(async () => (await xr(dan)).placedAt !== null, { timeout: 10_000 }).toBe(true);
+    await dan.evaluate(() => (window as any).__iwer.controllers.right.updateButtonValue('trigger', 0));
+    const placed = await xr(dan);
+    expect(placed.reticle).toBeNull();
+    // the workspace anchor is the lowest document's bottom edge, centred under the documents
+    const docs = await documents(dan);
+    expect(placed.placedAt![0]).toBeCloseTo((Math.min(...docs.map((d) => d.position[0])) + Math.max(...docs.map((d) => d.position[0]))) / 2, 3);
+    expect(placed.roomVisible).toBe(false);
+    // and Cleo, on the desktop, sees Dan as an AR participant
+    const danId = await sessionId(dan);
+    await expect.poll(async () => (await participants(owner)).find((p) => p.id === danId)?.tag, { timeout: 15_000 }).toBe('Dan · AR');
+    await screenshot(dan, 'xr-ar-placed');
+    expect(e2e.pageErrors).toEqual([]);
+    expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
+  });
+
+  it('grabs a document with a pinch of a tracked hand', async () => {
+    const eve = await e2e.openLobby('Eve', (page) => installXrEmulator(page));
+    await createWorld(eve, 'Hands');
+    const eveId = await sessionId(eve);
+    await eve.evaluate(() => ((window as any).__iwer.primaryInputMode = 'hand'));
+    await enter(eve, 'vr');
+    await expect.poll(async () => (await xr(eve)).controllers.filter((c) => c.hand).length, { timeout: 20_000 }).toBe(2);
+    const offset = await trackingOffset(eve);
+    const welcome = (await documents(eve)).find((d) => d.title === 'Welcome')!;
+    const at: V3 = [welcome.position[0], welcome.position[1], welcome.position[2] + 0.04];
+    await eve.evaluate(({ p }) => (window as any).__iwer.hands.right.position.set(p[0], p[1], p[2]), { p: [at[0] - offset[0], at[1] - offset[1], at[2] - offset[2]] });
+    await eve.waitForTimeout(200);
+    await eve.evaluate(() => (window as any).__iwer.hands.right.updatePinchValue(1));
+    await expect.poll(async () => (await documents(eve)).find((d) => d.id === welcome.id)!.heldBy, { timeout: 10_000 }).toBe(eveId);
+    await eve.evaluate(({ p }) => (window as any).__iwer.hands.right.position.set(p[0], p[1], p[2]), { p: [at[0] - offset[0] - 0.5, at[1] - offset[1], at[2] - offset[2]] });
+    await eve.waitForTimeout(300);
+    await eve.evaluate(() => (window as any).__iwer.hands.right.updatePinchValue(0));
+    await expect
+      .poll(async () => {
+        const d = (await documents(eve)).find((x) => x.id === welcome.id)!;
+        return d.heldBy === '' && Math.abs(d.position[0] - (welcome.position[0] - 0.5)) < 0.05;
+      }, { timeout: 15_000 })
+      .toBe(true);
+    expect(e2e.pageErrors).toEqual([]);
+    expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
+  });
 });

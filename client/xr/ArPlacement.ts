@@ -1,7 +1,8 @@
 /**
  * AR on a phone or passthrough headset: a reticle follows the hit-test result on real surfaces;
  * a tap places the world's workspace there (by moving the viewer, see placement.ts) and, where
- * the browser offers anchors, an anchor keeps it there as tracking improves.
+ * the browser offers anchors, an anchor is created at that point (following its updates to correct
+ * drift is not done yet).
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Color3 } from '@babylonjs/core/Maths/math.color';
@@ -40,7 +41,6 @@ export class ArPlacement {
     this.reticle.rotationQuaternion = new Quaternion();
     this.reticle.setEnabled(false);
     hitTest.onHitTestResultObservable.add((results) => this.onHits(results));
-    anchors?.onAnchorUpdatedObservable.add((a) => this.onAnchorMoved(a));
   }
 
   get placed(): boolean {
@@ -86,17 +86,6 @@ export class ArPlacement {
     this.hitAt = hit;
     this.placedAt = anchor;
     this.reticle.setEnabled(false);
-  }
-
-  /** The anchor moved in world space (tracking caught up): shift the viewer so it is back on the workspace. */
-  private onAnchorMoved(a: IWebXRAnchor): void {
-    if (a !== this.anchor || !this.placedAt) return;
-    const at = new Vector3();
-    a.transformationMatrix.decompose(undefined, undefined, at);
-    const [x, y, z] = this.placedAt;
-    const drift = new Vector3(x - at.x, y - at.y, z - at.z);
-    if (drift.length() < 0.005) return;
-    this.camera.position.addInPlace(drift);
   }
 
   /** Picks the workspace up again: the reticle comes back and the next tap places it anew. */
