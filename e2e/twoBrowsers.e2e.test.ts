@@ -23,6 +23,10 @@ describe('two browsers in one world', () => {
 
     // Bob sees it in his lobby with Ann counted in it, and joins by clicking it
     const bob = await e2e.openLobby('Bob');
+    // the lobby says what this browser offers and how to join from a headset or phone
+    await expect.poll(() => bob.getByTestId('xr-modes').textContent(), { timeout: 10_000 }).toMatch(/^Desktop only/);
+    await expect.poll(() => bob.getByTestId('join-qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 10_000 }).toBe(true);
+    expect(await bob.getByTestId('join-url').getAttribute('href')).toMatch(/^http:\/\/[\d.]+:\d+\/$|^http:\/\/localhost:\d+\/$/);
     const item = bob.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`);
     await expect.poll(() => item.getByTestId('participants').textContent(), { timeout: 15_000 }).toBe('1 here');
     await expect(item.textContent()).resolves.toContain('E2E review');

@@ -62,3 +62,16 @@ export async function listTemplates(): Promise<TemplateSummary[]> {
 export async function createWorld(input: { name: string; template: string }): Promise<WorldSummary> {
   return (await request<{ world: WorldSummary }>('/worlds', { method: 'POST', body: JSON.stringify(input) })).world;
 }
+
+export interface ConnectInfo {
+  /** The address on this machine, and those on the local network. */
+  local: string;
+  lan: string[];
+  secure: boolean;
+  /** A QR code (SVG) of the address a headset or phone should open. */
+  qr: { url: string; svg: string };
+}
+
+export async function getConnectInfo(): Promise<ConnectInfo> {
+  return request<ConnectInfo>('/connect');
+}

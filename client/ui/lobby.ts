@@ -4,6 +4,7 @@
  */
 import { ApiError, createWorld, getWorld, listTemplates, listWorlds, type WorldSummary } from '../net/api';
 import { h, replaceChildren } from './dom';
+import { joinFromDeviceCard } from './joinFromDevice';
 import { saveColour, saveName, savedColour, savedName } from './identity';
 
 const REFRESH_MS = 3000;
@@ -99,6 +100,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
       ),
       h('section', { class: 'card' }, h('h2', {}, 'Worlds'), listStatus, list),
       h('section', { class: 'card' }, h('h2', {}, 'New world'), createForm),
+      joinFromDeviceCard(),
     ),
   );
 
