@@ -18,8 +18,11 @@ import { newCanvas } from '../content/canvas';
 import { AtlasGrid, fitWithin, slotUvRect, type AtlasSlot } from './atlasGrid';
 import { UvRectPlugin, useUvRects } from './UvRectPlugin';
 
-/** 2048² pages: large enough for a near two-page spread, small enough to rebuild mips cheaply. */
-export const ATLAS_PAGE_PX = 2048;
+/**
+ * 2048 × 4096 pages: wide enough for a near two-page spread, tall enough for five rows of far
+ * Letter faces (three would not fit in 2048), small enough to rebuild mips without a hitch.
+ */
+export const ATLAS_PAGE = { width: 2048, height: 4096 } as const;
 /** Faces take whole 128 px units: little waste, and mip levels up to 128:1 never mix two faces. */
 export const ATLAS_UNIT_PX = 128;
 /** What fills a block around a face that does not use all of it (the panel board's colour). */
@@ -40,7 +43,7 @@ interface AtlasPage {
 }
 
 export class FaceAtlas {
-  private readonly grid = new AtlasGrid(ATLAS_PAGE_PX, ATLAS_UNIT_PX);
+  private readonly grid = new AtlasGrid(ATLAS_PAGE.width, ATLAS_PAGE.height, ATLAS_UNIT_PX);
   private readonly pages: AtlasPage[] = [];
   private readonly beforeRender: Observer<Scene>;
 
@@ -58,7 +61,7 @@ export class FaceAtlas {
    * page are shrunk to fit.
    */
   put(face: HTMLCanvasElement, previous: AtlasSlot | null): FacePlacement {
-    const size = fitWithin(face.width, face.height, ATLAS_PAGE_PX);
+    const size = fitWithin(face.width, face.height, ATLAS_PAGE.width, ATLAS_PAGE.height);
     let slot = previous;
     if (!slot || !this.grid.sameBlock(slot, size.width, size.height)) {
       if (slot) this.grid.free(slot);
@@ -78,7 +81,7 @@ export class FaceAtlas {
     const pixels = engine.webGLVersion >= 2 ? (block as unknown as ArrayBufferView) : ctx.getImageData(0, 0, slot.width, slot.height).data;
     engine.updateTextureData(internal, pixels, slot.x, slot.y, slot.width, slot.height, 0, 0, false);
     page.dirty = true;
-    return { slot, uvRect: slotUvRect(slot, size.width, size.height, ATLAS_PAGE_PX), source: page.source };
+    return { slot, uvRect: slotUvRect(slot, size.width, size.height, ATLAS_PAGE), source: page.source };
   }
 
   /** Gives a face's block back for the next face. */
@@ -89,7 +92,7 @@ export class FaceAtlas {
   private page(index: number): AtlasPage {
     while (this.pages.length <= index) {
       const n = this.pages.length;
-      const texture = new RawTexture(null, ATLAS_PAGE_PX, ATLAS_PAGE_PX, Constants.TEXTUREFORMAT_RGBA, this.scene, true, false, Texture.TRILINEAR_SAMPLINGMODE);
+      const texture = new RawTexture(null, ATLAS_PAGE.width, ATLAS_PAGE.height, Constants.TEXTUREFORMAT_RGBA, this.scene, true, false, Texture.TRILINEAR_SAMPLINGMODE);
       texture.name = `face-atlas-${n}`;
       texture.wrapU = Texture.CLAMP_ADDRESSMODE;
       texture.wrapV = Texture.CLAMP_ADDRESSMODE;

@@ -1,5 +1,5 @@
 /**
- * Where panel faces live in the shared face atlas: square pages cut into a grid of units, a face
+ * Where panel faces live in the shared face atlas: pages cut into a grid of square units, a face
  * taking a block of whole units. Many faces on one page means one texture and one draw call for
  * all of them. Pure, so allocation, freeing and reuse are tested without a browser.
  */
@@ -14,16 +14,20 @@ export interface AtlasSlot {
 }
 
 export class AtlasGrid {
-  /** Per page, which units are taken (row-major, `side` × `side`). */
+  /** Per page, which units are taken (row-major, `cols` × `rows`). */
   private readonly taken: Uint8Array[] = [];
-  private readonly side: number;
+  private readonly cols: number;
+  private readonly rows: number;
 
   constructor(
-    readonly pagePx: number,
+    readonly pageWidth: number,
+    readonly pageHeight: number,
     readonly unitPx: number,
   ) {
-    if (!(unitPx > 0 && pagePx % unitPx === 0)) throw new Error(`an atlas page of ${pagePx} px cannot be cut into units of ${unitPx} px`);
-    this.side = pagePx / unitPx;
+    const whole = (n: number) => n > 0 && n % unitPx === 0;
+    if (!(unitPx > 0 && whole(pageWidth) && whole(pageHeight))) throw new Error(`an atlas page of ${pageWidth}×${pageHeight} px cannot be cut into units of ${unitPx} px`);
+    this.cols = pageWidth / unitPx;
+    this.rows = pageHeight / unitPx;
   }
 
   get pageCount(): number {
@@ -42,9 +46,9 @@ export class AtlasGrid {
   allocate(width: number, height: number): AtlasSlot {
     const w = Math.ceil(Math.max(1, width) / this.unitPx);
     const h = Math.ceil(Math.max(1, height) / this.unitPx);
-    if (w > this.side || h > this.side) throw new Error(`a face of ${width}×${height} px does not fit an atlas page of ${this.pagePx} px`);
+    if (w > this.cols || h > this.rows) throw new Error(`a face of ${width}×${height} px does not fit an atlas page of ${this.pageWidth}×${this.pageHeight} px`);
     for (let page = 0; page <= this.taken.length; page++) {
-      if (page === this.taken.length) this.taken.push(new Uint8Array(this.side * this.side));
+      if (page === this.taken.length) this.taken.push(new Uint8Array(this.cols * this.rows));
       const at = this.findFree(page, w, h);
       if (!at) continue;
       this.mark(page, at.col, at.row, w, h, 1);
@@ -61,7 +65,7 @@ export class AtlasGrid {
     const w = slot.width / this.unitPx;
     const h = slot.height / this.unitPx;
     if (!units || !this.isBlock(col, row, w, h)) throw new Error('not a block of this atlas');
-    for (let r = row; r < row + h; r++) for (let c = col; c < col + w; c++) if (!units[r * this.side + c]) throw new Error('this block is not in use');
+    for (let r = row; r < row + h; r++) for (let c = col; c < col + w; c++) if (!units[r * this.cols + c]) throw new Error('this block is not in use');
     this.mark(slot.page, col, row, w, h, 0);
   }
 
@@ -72,17 +76,17 @@ export class AtlasGrid {
 
   private isBlock(col: number, row: number, w: number, h: number): boolean {
     const whole = [col, row, w, h].every((n) => Number.isInteger(n) && n >= 0);
-    return whole && w > 0 && h > 0 && col + w <= this.side && row + h <= this.side;
+    return whole && w > 0 && h > 0 && col + w <= this.cols && row + h <= this.rows;
   }
 
   private findFree(page: number, w: number, h: number): { col: number; row: number } | null {
     const units = this.taken[page]!;
-    for (let row = 0; row + h <= this.side; row++) {
-      for (let col = 0; col + w <= this.side; col++) {
+    for (let row = 0; row + h <= this.rows; row++) {
+      for (let col = 0; col + w <= this.cols; col++) {
         let clash = -1;
         for (let r = row; r < row + h && clash < 0; r++) {
           for (let c = col; c < col + w; c++) {
-            if (units[r * this.side + c]) {
+            if (units[r * this.cols + c]) {
               clash = c;
               break;
             }
@@ -97,7 +101,7 @@ export class AtlasGrid {
 
   private mark(page: number, col: number, row: number, w: number, h: number, value: 0 | 1): void {
     const units = this.taken[page]!;
-    for (let r = row; r < row + h; r++) units.fill(value, r * this.side + col, r * this.side + col + w);
+    for (let r = row; r < row + h; r++) units.fill(value, r * this.cols + col, r * this.cols + col + w);
   }
 }
 
@@ -106,14 +110,14 @@ export class AtlasGrid {
  * as fractions of the page, with v running down the page as the canvas rows do. Half a texel is
  * trimmed on each side so filtering never reaches the neighbouring block.
  */
-export function slotUvRect(slot: AtlasSlot, width: number, height: number, pagePx: number): [number, number, number, number] {
+export function slotUvRect(slot: AtlasSlot, width: number, height: number, page: { width: number; height: number }): [number, number, number, number] {
   const w = Math.min(width, slot.width);
   const h = Math.min(height, slot.height);
-  return [(slot.x + 0.5) / pagePx, (slot.y + 0.5) / pagePx, (w - 1) / pagePx, (h - 1) / pagePx];
+  return [(slot.x + 0.5) / page.width, (slot.y + 0.5) / page.height, (w - 1) / page.width, (h - 1) / page.height];
 }
 
-/** The largest size of the same shape as `width` × `height` that fits in a `max` square (never larger). */
-export function fitWithin(width: number, height: number, max: number): { width: number; height: number } {
-  const k = Math.min(1, max / width, max / height);
+/** The largest size of the same shape as `width` × `height` that fits in `maxWidth` × `maxHeight` (never larger). */
+export function fitWithin(width: number, height: number, maxWidth: number, maxHeight: number): { width: number; height: number } {
+  const k = Math.min(1, maxWidth / width, maxHeight / height);
   return { width: Math.max(1, Math.floor(width * k)), height: Math.max(1, Math.floor(height * k)) };
 }
