@@ -12,6 +12,7 @@ import type { Store } from './Store';
 import { LevelWorkflowStore } from './LevelWorkflowStore';
 import { LevelCacheStore } from './LevelCacheStore';
 import { LevelAuditStore } from './LevelAuditStore';
+import { LevelAuthStore } from './LevelAuthStore';
 
 // Key layout. '\x00' separates parts so that a prefix scan of one world never reaches another.
 const SEP = '\x00';
@@ -47,6 +48,11 @@ export class LevelStore implements Store {
 
   cacheStore(): LevelCacheStore {
     return new LevelCacheStore(this.db);
+  }
+
+  /** Accounts, sessions and API keys, kept in the same database. */
+  authStore(): LevelAuthStore {
+    return new LevelAuthStore(this.db);
   }
 
   async open(): Promise<void> {

@@ -4,6 +4,7 @@ import { MongoStore } from './MongoStore';
 import { MongoWorkflowStore } from './MongoWorkflowStore';
 import { MongoAuditStore } from './MongoAuditStore';
 import { MongoCacheStore } from './MongoCacheStore';
+import { MongoAuthStore } from './MongoAuthStore';
 import { storeContract, type Backend } from './storeContract';
 
 // No MongoDB server can be installed where CI runs, so this suite runs wherever MONGODB_URI
@@ -23,7 +24,9 @@ if (uri) {
     await cache.open();
     const audit = new MongoAuditStore(() => store.database());
     await audit.open();
-    const backend = { store, workflows, blobs, cache, audit };
+    const auth = new MongoAuthStore(() => store.database());
+    await auth.open();
+    const backend = { store, workflows, blobs, cache, audit, auth };
     dbs.set(backend, dbName);
     return backend;
   };

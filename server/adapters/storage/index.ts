@@ -4,6 +4,8 @@ import type { Config } from '../../config';
 import type { BlobStore } from './BlobStore';
 import type { CacheStore } from './CacheStore';
 import type { AuditStore } from './AuditStore';
+import type { AuthStore } from './AuthStore';
+import { MongoAuthStore } from './MongoAuthStore';
 import { MongoAuditStore } from './MongoAuditStore';
 import { MongoCacheStore } from './MongoCacheStore';
 import { FileBlobStore } from './FileBlobStore';
@@ -22,6 +24,8 @@ export interface Storage {
   cache: CacheStore & { open?(): Promise<void> };
   /** Every accepted change and security event, appended. */
   audit: AuditStore & { open?(): Promise<void> };
+  /** Accounts, sign-in sessions and API keys. */
+  auth: AuthStore & { open?(): Promise<void> };
   /** Where uploads are spooled before their type is known; always on local disk. */
   spoolDir: string;
   describe: string;
@@ -37,6 +41,7 @@ export function createStorage(config: Config): Storage {
       blobs: new GridFsBlobStore(() => store.database()),
       cache: new MongoCacheStore(() => store.database()),
       audit: new MongoAuditStore(() => store.database()),
+      auth: new MongoAuthStore(() => store.database()),
       spoolDir,
       describe: 'MongoDB (GridFS content)',
     };
@@ -48,6 +53,7 @@ export function createStorage(config: Config): Storage {
     blobs: new FileBlobStore(path.join(config.dataDir, 'blobs')),
     cache: store.cacheStore(),
     audit: store.auditStore(),
+    auth: store.authStore(),
     spoolDir,
     describe: `embedded store in ${config.dataDir}`,
   };
@@ -58,6 +64,7 @@ export async function openStorage(storage: Storage): Promise<void> {
   await storage.workflows.open?.();
   await storage.cache.open?.();
   await storage.audit.open?.();
+  await storage.auth.open?.();
   await storage.blobs.open();
 }
 

@@ -10,6 +10,7 @@ import type { WorldRecord } from '../../../shared/model/worlds';
 import type { BlobStore } from './BlobStore';
 import type { CacheStore } from './CacheStore';
 import type { AuditEntry, AuditStore } from './AuditStore';
+import type { AuthStore, UserRecord } from './AuthStore';
 import type { Store } from './Store';
 import type { WorkflowStore, WorkflowVersion } from './WorkflowStore';
 import type { RunRecord } from '../../workflows/engine/runMachine';
@@ -20,6 +21,7 @@ export interface Backend {
   blobs: BlobStore;
   cache: CacheStore;
   audit: AuditStore;
+  auth: AuthStore;
 }
 
 export interface BackendFactory {
@@ -267,6 +269,39 @@ export function storeContract(name: string, factory: BackendFactory): void {
       expect(edited).toEqual(entries.find((e) => e.id === edited.id));
       b = await factory.reopen(b);
       expect(ids(await all({ worldId: w2 }, 100))).toEqual(ids(entries.filter((e) => e.worldId === w2)));
+    });
+
+    it('keeps accounts, sessions and API keys; a username and a refresh token are taken only once', async () => {
+      const now = new Date().toISOString();
+      const username = uid('user').toLowerCase();
+      const user: UserRecord = { id: uid('u'), username, passwordHash: 'scrypt$hash', createdAt: now, updatedAt: now };
+      const [first, second] = await Promise.all([b.auth.createUser(user), b.auth.createUser({ ...user, id: uid('u') })]);
+      expect([first, second].sort()).toEqual([false, true]);
+      const kept = (await b.auth.findUser(username))!;
+      expect(await b.auth.getUser(kept.id)).toEqual(kept);
+      expect(await b.auth.findUser('nobody')).toBeUndefined();
+      await b.auth.updateUser({ ...kept, totp: { secret: 'S', confirmed: true, lastStep: 7 } });
+      const family = { id: uid('f'), userId: kept.id, createdAt: now };
+      await b.auth.putFamily(family);
+      await b.auth.putFamily({ ...family, id: uid('f') });
+      await b.auth.putFamily({ ...family, revokedAt: now, revokedWhy: 'signed out' });
+      const hash = sha(uid('rt'));
+      await b.auth.putRefresh({ hash, userId: kept.id, familyId: family.id, createdAt: now, expiresAt: now });
+      const uses = await Promise.all([b.auth.useRefresh(hash, now), b.auth.useRefresh(hash, now), b.auth.useRefresh(hash, now)]);
+      expect(uses.filter(Boolean)).toHaveLength(1);
+      expect(await b.auth.useRefresh(sha('none'), now)).toBe(false);
+      const key = { id: uid('k'), userId: kept.id, name: 'bridge', hash: sha('key'), scopes: ['documents:read'], createdAt: now, expiresAt: null };
+      await b.auth.putKey(key);
+      await b.auth.putKey({ ...key, id: uid('k'), userId: 'someone-else' });
+      await b.auth.putKey({ ...key, lastUsedAt: now });
+      b = await factory.reopen(b);
+      expect((await b.auth.getUser(kept.id))?.totp).toEqual({ secret: 'S', confirmed: true, lastStep: 7 });
+      expect(await b.auth.getFamily(kept.id, family.id)).toEqual({ ...family, revokedAt: now, revokedWhy: 'signed out' });
+      expect(await b.auth.getFamily('someone-else', family.id)).toBeUndefined();
+      expect(await b.auth.listFamilies(kept.id)).toHaveLength(2);
+      expect((await b.auth.getRefresh(hash))?.usedAt).toBe(now);
+      expect(await b.auth.getKey(key.id)).toEqual({ ...key, lastUsedAt: now });
+      expect(await b.auth.listKeys(kept.id)).toEqual([{ ...key, lastUsedAt: now }]);
     });
 
     it('keeps everything across a restart', async () => {
