@@ -94,4 +94,29 @@ describe('config', () => {
       expect((err as Error).message).toContain('LOG_LEVEL="loud"');
     }
   });
+
+  it('has guest access on, 15-minute access tokens and 30-day sign-ins by default, and reads the auth settings', () => {
+    expect(loadConfig({})).toMatchObject({ authSecret: undefined, accessTokenMs: 15 * 60_000, refreshTokenMs: 30 * 86_400_000, guestAccess: true });
+    const secret = 'x'.repeat(40);
+    const c = loadConfig({ AUTH_SECRET: secret, ACCESS_TOKEN_MINUTES: '5', REFRESH_TOKEN_DAYS: '7', GUEST_ACCESS: 'off' });
+    expect(c).toMatchObject({ authSecret: secret, accessTokenMs: 5 * 60_000, refreshTokenMs: 7 * 86_400_000, guestAccess: false });
+    expect(loadConfig({ GUEST_ACCESS: '0' }).guestAccess).toBe(false);
+    expect(loadConfig({ GUEST_ACCESS: 'true' }).guestAccess).toBe(true);
+  });
+
+  it('refuses a short auth secret without printing it, and bad token lifetimes or guest settings', () => {
+    let message = '';
+    try {
+      loadConfig({ AUTH_SECRET: 'short-but-secret' });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/AUTH_SECRET=\(hidden\): at least 32 characters/);
+    expect(message).not.toContain('short-but-secret');
+    expect(() => loadConfig({ ACCESS_TOKEN_MINUTES: '0' })).toThrow(/ACCESS_TOKEN_MINUTES/);
+    expect(() => loadConfig({ ACCESS_TOKEN_MINUTES: 'soon' })).toThrow(/ACCESS_TOKEN_MINUTES/);
+    expect(() => loadConfig({ REFRESH_TOKEN_DAYS: '1000' })).toThrow(/REFRESH_TOKEN_DAYS/);
+    expect(() => loadConfig({ GUEST_ACCESS: 'maybe' })).toThrow(/GUEST_ACCESS/);
+  });
 });

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { DEV_NETWORK, NetworkConfig } from './chain/networks';
 import { aiConfig, type AiConfig } from './ai/providers';
 
+/** Variables whose values never appear in an error message. */
+const HIDDEN_VALUES = new Set(['AUTH_SECRET', 'CHAIN_PRIVATE_KEY', 'OPENAI_API_KEY']);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const EnvSchema = z.object({
@@ -56,6 +59,14 @@ const EnvSchema = z.object({
   AI_MODEL: z.string().min(1).max(200).optional(),
   /** Providers used when a step names none, in order of preference (comma-separated). */
   AI_DEFAULT_PROVIDERS: z.string().optional(),
+  /** Key that signs access tokens; when absent one is made once and kept in DATA_DIR/auth/secret. */
+  AUTH_SECRET: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
+  /** How long an access token lasts; a client renews it with its refresh token. */
+  ACCESS_TOKEN_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  /** How long a sign-in lasts without being used. */
+  REFRESH_TOKEN_DAYS: z.coerce.number().positive().max(365).default(30),
+  /** Whether people may join worlds and use the API without an account. */
+  GUEST_ACCESS: z.enum(['on', 'off', '1', '0', 'true', 'false']).default('on'),
 });
 
 export interface Config {
@@ -80,6 +91,12 @@ export interface Config {
   readonly chainDefaultNetwork: string;
   /** AI providers besides the built-in analyser, with their keys, and the default order. */
   readonly ai: AiConfig;
+  /** The configured token-signing key, or undefined to use the one kept under the data directory. */
+  readonly authSecret: string | undefined;
+  readonly accessTokenMs: number;
+  readonly refreshTokenMs: number;
+  /** Whether callers without a token or key are let in as guests. */
+  readonly guestAccess: boolean;
   /** Values of the environment variables that networks name for their keys. */
   readonly secrets: Readonly<Record<string, string>>;
 }
@@ -117,7 +134,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '');
-      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+      // a refused secret is still a secret: say what is wrong with it without printing it
+      const shown = HIDDEN_VALUES.has(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
+      return `  ${name}=${shown}: ${i.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -158,6 +177,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chainNetworks: networks,
     chainDefaultNetwork: defaultNetwork,
     ai: ai.config,
+    authSecret: e.AUTH_SECRET,
+    accessTokenMs: Math.round(e.ACCESS_TOKEN_MINUTES * 60_000),
+    refreshTokenMs: Math.round(e.REFRESH_TOKEN_DAYS * 86_400_000),
+    guestAccess: e.GUEST_ACCESS === 'on' || e.GUEST_ACCESS === '1' || e.GUEST_ACCESS === 'true',
     secrets: Object.freeze(secrets),
   });
 }
