@@ -22,6 +22,7 @@ import { buildRoomShell } from './roomShell';
 import type { WorldProbe } from './testHook';
 import { createWorldProbe } from './worldProbe';
 import { XrExperience } from '../xr/XrExperience';
+import { Workflows } from '../workflows/Workflows';
 
 export interface WorldViewOptions {
   notify(message: string): void;
@@ -51,6 +52,7 @@ export class WorldView {
   private readonly input: PanelInput;
   /** VR and AR for this world (loaded when someone enters). */
   readonly xr: XrExperience;
+  private readonly workflows: Workflows;
   private frames = 0;
   private lastFrame = performance.now();
   private readonly onResize = () => this.engine.resize();
@@ -88,6 +90,7 @@ export class WorldView {
       document: (id) => this.documents.documents.get(id),
       notify: options.notify,
       claimPress: (pick, event) => this.input.claimPress(pick, event),
+      released: (id, x, y) => this.workflows.documentReleased(id, x, y),
     });
     this.documents = new DocumentLayer(this.scene, session, (id, heldBy) => this.drag.onHolderChanged(id, heldBy));
     this.avatars = new AvatarLayer(this.scene, session, () => performance.now());
@@ -95,6 +98,7 @@ export class WorldView {
     this.documents.attach(callbacks);
     this.avatars.attach(callbacks);
     this.xr = new XrExperience({ scene: this.scene, session, documents: this.documents, notify: options.notify, home: () => [...start] });
+    this.workflows = new Workflows({ ...common, documentAt: (id) => this.documents.documents.get(id)?.position });
 
     this.scene.onAfterRenderObservable.add(() => this.frames++);
     window.addEventListener('resize', this.onResize);
@@ -111,6 +115,7 @@ export class WorldView {
     this.session.updatePose(this.xr.update(now) ?? { head: headPose(this.camera), left: null, right: null });
     this.avatars.update();
     this.documents.update(dt, this.camera.globalPosition);
+    this.workflows.update(now);
     this.scene.render();
   }
 
@@ -140,7 +145,7 @@ export class WorldView {
 
   /** Answers for `window.__dwc` (see testHook.ts). */
   probe(): WorldProbe {
-    return createWorldProbe({
+    const world = createWorldProbe({
       engine: this.engine,
       scene: this.scene,
       camera: this.camera,
@@ -151,6 +156,7 @@ export class WorldView {
       frames: () => this.frames,
       dropTargetAt: (x, y) => this.placementAtCanvas(x, y).target,
     });
+    return { ...world, ...this.workflows.probe() };
   }
 
   dispose(): void {
@@ -159,6 +165,7 @@ export class WorldView {
     this.input.dispose();
     this.drag.dispose();
     this.xr.dispose();
+    this.workflows.dispose();
     this.documents.dispose();
     this.avatars.dispose();
     this.scene.dispose();

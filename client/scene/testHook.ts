@@ -3,6 +3,8 @@
  * people). It reveals only what the page already shows, so it ships in production too.
  */
 import type { XrProbe } from '../xr/XrExperience';
+import type { WorkflowProbe } from '../workflows/Workflows';
+
 export interface ParticipantProbe {
   id: string;
   name: string;
@@ -50,7 +52,7 @@ export interface NoteProbe {
 
 export type Point = { x: number; y: number };
 
-export interface WorldProbe {
+export interface WorldProbe extends WorkflowProbe {
   ready(): boolean;
   sessionId(): string;
   participants(): ParticipantProbe[];
@@ -91,6 +93,10 @@ export function installTestHook(current: () => WorldProbe | null): void {
     avatarVisible: (participantId) => current()?.avatarVisible(participantId) ?? false,
     renderedFrames: () => current()?.renderedFrames() ?? 0,
     xr: () => current()?.xr?.() ?? { modes: null, mode: null, head: null, headRotation: null, controllers: [], roomVisible: false, reticle: null, placedAt: null, holding: null },
+    workflows: () => current()?.workflows() ?? [],
+    runs: () => current()?.runs() ?? [],
+    nodeScreenPoint: (workflowId, stepId, button) => current()?.nodeScreenPoint(workflowId, stepId, button) ?? null,
+    chainButtonPoint: (workflowId, action) => current()?.chainButtonPoint(workflowId, action) ?? null,
   };
   Object.defineProperty(window, '__dwc', { value: Object.freeze(hook), configurable: false, writable: false });
 }
