@@ -35,6 +35,10 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL',
   /** Every AI provider a request named failed; the reply lists how each one did. */
   AI_FAILED: 'AI_FAILED',
+  /** A token or API key was presented and is not valid, or none was and guests are not let in. */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The password was right; the account also needs the code from its authenticator app. */
+  TOTP_REQUIRED: 'TOTP_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -175,6 +179,8 @@ export const JoinOptions = z.object({
   name: DisplayName,
   colour: Colour.optional(),
   device: Device.default('desktop'),
+  /** An access token: the participant joins as that account, named after it. Absent: a guest. */
+  token: z.string().min(1).max(4096).optional(),
 });
 export type JoinOptions = z.input<typeof JoinOptions>;
 

@@ -68,4 +68,6 @@ export interface AuthStore {
   putKey(key: ApiKeyRecord): Promise<void>;
   getKey(id: string): Promise<ApiKeyRecord | undefined>;
   listKeys(userId: string): Promise<ApiKeyRecord[]>;
+  /** Sets one field of a key, leaving the rest as stored, so a use never undoes a revocation. */
+  markKey(id: string, field: 'lastUsedAt' | 'revokedAt', at: string): Promise<void>;
 }

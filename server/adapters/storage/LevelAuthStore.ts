@@ -26,10 +26,7 @@ export class LevelAuthStore implements AuthStore {
   createUser(user: UserRecord): Promise<boolean> {
     return this.oneAtATime(async () => {
       if ((await this.db.get(nameKey(user.username))) !== undefined) return false;
-      await this.db.batch([
-        { type: 'put', key: userKey(user.id), value: user },
-        { type: 'put', key: nameKey(user.username), value: user.id },
-      ], SYNC);
+      await this.db.batch().put(userKey(user.id), user).put(nameKey(user.username), user.id).write(SYNC);
       return true;
     });
   }
@@ -76,15 +73,19 @@ export class LevelAuthStore implements AuthStore {
     });
   }
 
-  async putKey(key: ApiKeyRecord): Promise<void> {
-    await this.db.batch([
-      { type: 'put', key: keyKey(key.id), value: key },
-      { type: 'put', key: userKeyPrefix(key.userId) + key.id, value: key.id },
-    ], SYNC);
+  putKey(key: ApiKeyRecord): Promise<void> {
+    return this.oneAtATime(() => this.db.batch().put(keyKey(key.id), key).put(userKeyPrefix(key.userId) + key.id, key.id).write(SYNC));
   }
 
   async getKey(id: string): Promise<ApiKeyRecord | undefined> {
     return (await this.db.get(keyKey(id))) as ApiKeyRecord | undefined;
+  }
+
+  markKey(id: string, field: 'lastUsedAt' | 'revokedAt', at: string): Promise<void> {
+    return this.oneAtATime(async () => {
+      const key = await this.getKey(id);
+      if (key) await this.db.put(keyKey(id), { ...key, [field]: at }, SYNC);
+    });
   }
 
   async listKeys(userId: string): Promise<ApiKeyRecord[]> {

@@ -89,6 +89,10 @@ export class MongoAuthStore implements AuthStore {
     return out(await this.keys.findOne({ _id: id }), 'id');
   }
 
+  async markKey(id: string, field: 'lastUsedAt' | 'revokedAt', at: string): Promise<void> {
+    await this.keys.updateOne({ _id: id }, { $set: { [field]: at } }, DURABLE);
+  }
+
   async listKeys(userId: string): Promise<ApiKeyRecord[]> {
     const found = await this.keys.find({ userId }).toArray();
     return found.map((k) => out<ApiKeyRecord>(k, 'id')!);

@@ -293,15 +293,17 @@ export function storeContract(name: string, factory: BackendFactory): void {
       const key = { id: uid('k'), userId: kept.id, name: 'bridge', hash: sha('key'), scopes: ['documents:read'], createdAt: now, expiresAt: null };
       await b.auth.putKey(key);
       await b.auth.putKey({ ...key, id: uid('k'), userId: 'someone-else' });
-      await b.auth.putKey({ ...key, lastUsedAt: now });
+      await Promise.all([b.auth.markKey(key.id, 'revokedAt', now), b.auth.markKey(key.id, 'lastUsedAt', now)]);
+      await b.auth.markKey('no-such-key', 'revokedAt', now);
+      expect(await b.auth.getKey('no-such-key')).toBeUndefined();
       b = await factory.reopen(b);
       expect((await b.auth.getUser(kept.id))?.totp).toEqual({ secret: 'S', confirmed: true, lastStep: 7 });
       expect(await b.auth.getFamily(kept.id, family.id)).toEqual({ ...family, revokedAt: now, revokedWhy: 'signed out' });
       expect(await b.auth.getFamily('someone-else', family.id)).toBeUndefined();
       expect(await b.auth.listFamilies(kept.id)).toHaveLength(2);
       expect((await b.auth.getRefresh(hash))?.usedAt).toBe(now);
-      expect(await b.auth.getKey(key.id)).toEqual({ ...key, lastUsedAt: now });
-      expect(await b.auth.listKeys(kept.id)).toEqual([{ ...key, lastUsedAt: now }]);
+      expect(await b.auth.getKey(key.id)).toEqual({ ...key, lastUsedAt: now, revokedAt: now });
+      expect(await b.auth.listKeys(kept.id)).toEqual([{ ...key, lastUsedAt: now, revokedAt: now }]);
     });
 
     it('keeps everything across a restart', async () => {
