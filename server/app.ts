@@ -18,6 +18,9 @@ import { DocumentService } from './documents/DocumentService';
 import { apiRouter } from './http/api';
 import { finalErrors, harden } from './http/hardening';
 import { auditRequests, auditRoutes } from './http/audit';
+import { authRoutes, keyRoutes, resolveCaller } from './http/auth';
+import { AuthService } from './auth/AuthService';
+import { loadAuthSecret } from './auth/secret';
 import { AuditLog } from './audit/AuditLog';
 import { lanAddresses, serverUrls, svgQr } from './lan';
 import { loadCertificate } from './tls';
@@ -92,6 +95,9 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   });
   const proofs = new DocumentProofs(storage.store, storage.blobs, chain);
   const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }));
+  const authSecret = await loadAuthSecret(config);
+  log.info({ secret: authSecret.source, guestAccess: config.guestAccess }, 'accounts');
+  const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit });
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
   const registry = new StepRegistry(BUILT_IN_STEPS);
@@ -146,7 +152,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), ai: aiRoutes(ai, documents, log.child({ component: 'ai' })), audit: auditRoutes(audit), log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), ai: aiRoutes(ai, documents, log.child({ component: 'ai' })), audit: auditRoutes(audit), auth: authRoutes(auth), keys: keyRoutes(auth), caller: resolveCaller(auth), log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       serveClient(app, config.clientDir, log);
@@ -164,6 +170,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     workflowStore: storage.workflows,
     engine,
     audit,
+    auth: { guestAccess: config.guestAccess, identify: (token: string) => auth.identify(token) },
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 

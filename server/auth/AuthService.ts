@@ -182,8 +182,14 @@ export class AuthService {
     return { kind: 'key', userId: user.id, username: user.username, keyId: record.id, scopes: record.scopes };
   }
 
-  async me(caller: Caller): Promise<PublicUser> {
-    return publicUser(await this.account(caller));
+  /** The caller's account, and the scopes when the caller is an API key. */
+  async me(caller: Caller): Promise<{ user: PublicUser; via: 'token' } | { user: PublicUser; via: 'key'; scopes: string[] }> {
+    if (caller.kind === 'key') {
+      const user = await this.o.store.getUser(caller.userId);
+      if (!user) throw refused('The account no longer exists.');
+      return { user: publicUser(user), via: 'key', scopes: caller.scopes };
+    }
+    return { user: publicUser(await this.account(caller)), via: 'token' };
   }
 
   /** Sets a new password and ends every sign-in of the account, then starts a fresh one. */

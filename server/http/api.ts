@@ -1,5 +1,5 @@
 /** REST API under /api/v3. */
-import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { EntityId, ErrorCode, PROTOCOL_VERSION } from '../../shared/protocol';
 import { WORLD_TEMPLATES } from '../../shared/model/worlds';
 import type { Storage } from '../adapters/storage';
@@ -18,6 +18,10 @@ export interface ApiDeps {
   blockchain: Router;
   ai: Router;
   audit: Router;
+  /** Accounts and API keys, and the middleware that says who is calling (guests included). */
+  auth: Router;
+  keys: Router;
+  caller: RequestHandler;
   log: Logger;
   version: string;
   startedAt: number;
@@ -31,6 +35,9 @@ export function apiRouter(deps: ApiDeps): Router {
   const api = express.Router();
   const store = deps.storage.store;
   api.use(express.json({ limit: MAX_JSON_BYTES }));
+  api.use(deps.caller);
+  api.use('/auth', deps.auth);
+  api.use('/keys', deps.keys);
   api.use('/documents', documentRoutes({ documents: deps.documents, spoolDir: deps.storage.spoolDir, maxUploadBytes: deps.maxUploadBytes }));
   api.use('/workflows', workflowRoutes(deps.workflowDeps));
   api.use('/runs', runRoutes(deps.workflowDeps));

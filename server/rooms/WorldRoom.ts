@@ -48,7 +48,12 @@ export interface WorldRoomDeps {
   workflowStore: WorkflowStore;
   engine: Engine;
   audit: AuditLog;
+  /** Whether guests may join, and who an access token belongs to (refused with an AppError). */
+  auth: { guestAccess: boolean; identify(token: string): Promise<{ userId: string; username: string }> };
 }
+
+/** Who a client joined as: `client.auth` once the room's auth hook let it in. */
+type JoinIdentity = { kind: 'guest' } | { kind: 'user'; userId: string; username: string };
 
 type Command = Extract<Effect, { op: 'runStart' | 'runCancel' | 'runAnswer' }>;
 const isCommand = (e: Effect): e is Command => e.op === 'runStart' || e.op === 'runCancel' || e.op === 'runAnswer';
@@ -62,6 +67,7 @@ export const JoinErrorStatus = {
   [ErrorCode.WORLD_NOT_FOUND]: 404,
   [ErrorCode.PROTOCOL_MISMATCH]: 426,
   [ErrorCode.WORLD_FULL]: 429,
+  [ErrorCode.UNAUTHORIZED]: 401,
 } as const;
 
 function joinError(code: keyof typeof JoinErrorStatus, message: string): ServerError {
@@ -147,6 +153,24 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.log.info({ documents: state.documents.size, notes: state.annotations.size }, 'world room opened');
   }
 
+  /** Joining with an access token names the participant after the account; a bad token is refused. */
+  override async onAuth(client: Client, options: unknown): Promise<JoinIdentity> {
+    const token = (options as { token?: unknown } | undefined)?.token;
+    try {
+      if (token === undefined) {
+        if (this.deps.auth.guestAccess) return { kind: 'guest' };
+        throw new AppError(ErrorCode.UNAUTHORIZED, 'This server lets in only people who are signed in: sign in, then join with your access token.', 401);
+      }
+      if (typeof token !== 'string' || token.length > 4096) throw new AppError(ErrorCode.UNAUTHORIZED, 'The access token is not valid.', 401);
+      const who = await this.deps.auth.identify(token);
+      return { kind: 'user', userId: who.userId, username: who.username };
+    } catch (err) {
+      const refusal = err instanceof AppError ? joinError(ErrorCode.UNAUTHORIZED, err.message) : err;
+      this.record(client, 'join', 'refused', { detail: refusal instanceof Error ? refusal.message.slice(0, 300) : 'refused' });
+      throw refusal;
+    }
+  }
+
   override onJoin(client: Client, options: unknown): void {
     try {
       this.admitJoin(client, options);
@@ -174,7 +198,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
     const p = new ParticipantState();
     p.id = client.sessionId;
-    p.name = join.name;
+    const identity = client.auth as JoinIdentity | undefined;
+    p.name = identity?.kind === 'user' ? identity.username : join.name;
     p.colour = join.colour ?? AVATAR_COLOURS[this.joinedCount++ % AVATAR_COLOURS.length]!;
     p.device = join.device;
     // spawn near the middle of the room, facing the front wall, at standing eye height
