@@ -77,6 +77,15 @@ describe('workflow chains in the world', () => {
         }, { timeout: 20_000 })
         .toEqual(['Analysis and proof', true, true]);
     }
+    // the panel everyone reads holds the summary of the document and its proof on chain
+    const resultId = (await chains(ann))[0]!.steps[2]!.resultDocumentId;
+    const panel = await (await fetch(`${e2e.server.url}/api/v3/documents/${resultId}/content`)).text();
+    expect(panel).toContain('## Summary (analyse)');
+    expect(panel).toMatch(/^> \S.+/m);
+    expect(panel).toContain('## Proof on chain (anchor)');
+    expect(panel).toMatch(/- \*\*Transaction\*\*: 0x[0-9a-f]{64}/);
+    expect(panel).toMatch(/- \*\*Block\*\*: \d+/);
+    expect(panel).toContain('- **Verified**: yes');
     const ORDER = ['pending', 'running', 'succeeded'];
     for (const page of [ann, bob]) {
       // every status this browser received for each step, in order, at the rate the server sends them

@@ -100,8 +100,10 @@ describe('workflows over REST', () => {
     await until('the result panel in the room', () => ann.doc(panelId) !== undefined);
     expect((ann.room.state as any).documents.get(panelId).title).toBe('Analysis and proof');
     const panel = await fetch(`${server().url}/api/v3/documents/${panelId}/content`).then((r) => r.text());
-    expect(panel).toContain('## analyse');
+    expect(panel).toContain('## Summary (analyse)');
+    expect(panel).toContain('## Proof on chain (anchor)');
     expect(panel).toContain(doc.contentHash);
+    expect(panel).toContain('- **Verified**: yes');
     await ann.room.leave();
   });
 

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { Vec3 } from '../../../shared/protocol';
 import { StepFailure, done, type StepKind } from './StepKind';
+import { proofSteps, resultsMarkdown, type ProofCheck } from './resultsMarkdown';
+
+export { resultsMarkdown };
 
 const Params = z.strictObject({
   title: z.string().min(1).max(120).default('Results'),
@@ -12,22 +15,6 @@ const Params = z.strictObject({
   include: z.array(z.string().max(40)).max(50).default([]),
   position: Vec3.optional(),
 });
-
-/** Renders outputs as readable Markdown: one section per step, values as lists or code. */
-export function resultsMarkdown(title: string, outputs: Record<string, unknown>): string {
-  const parts = [`# ${title}`];
-  for (const [step, output] of Object.entries(outputs)) {
-    parts.push(`## ${step}`);
-    if (output !== null && typeof output === 'object' && !Array.isArray(output)) {
-      for (const [k, v] of Object.entries(output as Record<string, unknown>)) {
-        parts.push(`- **${k}**: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
-      }
-    } else {
-      parts.push(String(JSON.stringify(output)));
-    }
-  }
-  return parts.join('\n\n');
-}
 
 export const presentStep: StepKind<z.output<typeof Params>> = {
   kind: 'present',
@@ -39,7 +26,19 @@ export const presentStep: StepKind<z.output<typeof Params>> = {
     if (typeof worldId !== 'string') throw new StepFailure('NO_WORLD', 'This step needs a world to present in: start the run from a world.', false);
     if (!ctx.adapters.createDocument) throw new StepFailure('UNAVAILABLE', 'Documents cannot be created here.', false);
     const outputs = params.include.length ? Object.fromEntries(params.include.map((id) => [id, ctx.outputs[id]])) : { ...ctx.outputs };
-    const markdown = resultsMarkdown(params.title, outputs);
+    // a proof is shown with whether the document still verifies now, not only that it was anchored
+    const checks: Record<string, ProofCheck> = {};
+    const documentId = ctx.run.input.documentId;
+    if (typeof documentId === 'string' && ctx.adapters.verifyDocument) {
+      for (const [step, network] of proofSteps(outputs)) {
+        try {
+          checks[step] = await ctx.adapters.verifyDocument(documentId, network);
+        } catch (err) {
+          ctx.log.warn({ err, step }, 'could not verify the proof to present');
+        }
+      }
+    }
+    const markdown = resultsMarkdown(params.title, outputs, checks);
     const created = await ctx.adapters.createDocument({ worldId, key: ctx.idempotencyKey, title: params.title, markdown, position: params.position });
     return done({ documentId: created.id });
   },
