@@ -118,18 +118,31 @@ describe('workflow chains in the world', () => {
     await bob.getByTestId('wf-step-name').first().fill('Read it closely');
     await expect(bob.getByTestId('wf-version').textContent()).resolves.toContain('unsaved changes');
 
-    // meanwhile Ann moves the anchor step after "present" with the node's 3D button, and saves in 3D
+    // meanwhile Ann moves the anchor step after "present" with the node's 3D button, and saves in 3D;
+    // she closes her 2D panel first, since it covers the right of the view where the chain may stand
+    const annPanel = ann.getByTestId('workflows-toggle');
+    const setAnnPanel = async (open: boolean) => {
+      if ((await annPanel.getAttribute('aria-expanded')) !== String(open)) await annPanel.click();
+      await expect.poll(() => annPanel.getAttribute('aria-expanded')).toBe(String(open));
+    };
+    await setAnnPanel(false);
     const later = await ann.evaluate((id) => window.__dwc!.nodeScreenPoint(id, 'anchor', 'right'), chain.id);
     expect(later).not.toBeNull();
+    expect(await ann.evaluate((p) => document.elementFromPoint(p.x, p.y)?.getAttribute("data-testid"), later!)).toBe("world-canvas");
     await ann.mouse.click(later!.x, later!.y);
     await expect.poll(async () => (await chains(ann))[0]!.steps.map((s) => s.id), { timeout: 10_000 }).toEqual(['analyse', 'present', 'anchor']);
     expect((await chains(ann))[0]!.draft).toBe(true);
     // the 2D panel shows the same draft
+    await setAnnPanel(true);
     await expect.poll(() => ann.getByTestId('wf-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step-id')))).toEqual(['analyse', 'present', 'anchor']);
+    await setAnnPanel(false);
     const save3d = await ann.evaluate((id) => window.__dwc!.chainButtonPoint(id, 'save'), chain.id);
     expect(save3d, 'the 3D save button shows while a draft is on the chain').not.toBeNull();
     await screenshot(ann, 'workflows-ann-3d-draft');
+    // nothing of the page lies over the button where she clicks
+    expect(await ann.evaluate((p) => document.elementFromPoint(p.x, p.y)?.getAttribute('data-testid'), save3d!)).toBe('world-canvas');
     await ann.mouse.click(save3d!.x, save3d!.y);
+    await expect.poll(async () => (await chains(ann))[0]!.latestVersion, { timeout: 15_000 }).toBe(2);
 
     // Bob sees Ann's version arrive live; his own draft stays on his screen
     await expect.poll(async () => (await chains(bob))[0]!.latestVersion, { timeout: 15_000 }).toBe(2);
