@@ -55,7 +55,9 @@ describe('config', () => {
       ['local', 'llama3.2', undefined],
       ['azure', 'gpt-4o', 'az-secret'],
     ]);
-    expect(c.ai.providers[0]).toMatchObject({ baseURL: 'https://api.openai.com/v1', maxRetries: 2, jsonSchema: true });
+    expect(c.ai.providers[0]).toMatchObject({ maxRetries: 2, jsonSchema: true });
+    // no base URL of our own: the openai SDK's default endpoint is used
+    expect(c.ai.providers[0]!.baseURL).toBeUndefined();
     expect(c.ai.providers[2]).toMatchObject({ azure: { apiVersion: '2024-10-21', deployment: 'gpt4o' }, pricing: { inputPer1M: 2.5, outputPer1M: 10 } });
     expect(c.ai.defaultProviders).toEqual(['openai', 'builtin']);
     expect(loadConfig({ AI_BASE_URL: 'http://127.0.0.1:8000/v1', AI_MODEL: 'qwen', AI_DEFAULT_PROVIDERS: 'builtin, openai' }).ai).toMatchObject({

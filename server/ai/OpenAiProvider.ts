@@ -56,8 +56,9 @@ export class OpenAiProvider implements AiProvider {
     };
     this.client = config.azure
       ? // the SDK would otherwise read OPENAI_BASE_URL and friends from the environment
-        new AzureOpenAI({ ...common, baseURL: `${config.baseURL.replace(/\/+$/, '')}/openai`, apiVersion: config.azure.apiVersion, deployment: config.azure.deployment })
-      : new OpenAI({ ...common, baseURL: config.baseURL, organization: null, project: null });
+        new AzureOpenAI({ ...common, baseURL: `${(config.baseURL ?? '').replace(/\/+$/, '')}/openai`, apiVersion: config.azure.apiVersion, deployment: config.azure.deployment })
+      : // no baseURL: the SDK's default endpoint; null keeps it from reading OPENAI_BASE_URL itself
+        new OpenAI({ ...common, baseURL: config.baseURL ?? null, organization: null, project: null });
   }
 
   async analyse(text: string, opts: Parameters<AiProvider['analyse']>[1], signal: AbortSignal) {

@@ -12,8 +12,11 @@ export const ProviderName = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'lower-c
 export const ProviderConfig = z
   .strictObject({
     name: ProviderName.refine((n) => n !== BUILTIN, `"${BUILTIN}" is the offline analyser and cannot be redefined`),
-    /** The API root, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1 (for Azure: the resource endpoint). */
-    baseURL: z.url({ protocol: /^https?$/ }),
+    /**
+     * The API root, e.g. http://127.0.0.1:11434/v1 (for Azure: the resource endpoint). Left out, the
+     * openai SDK's own default endpoint (OpenAI's) is used.
+     */
+    baseURL: z.url({ protocol: /^https?$/ }).optional(),
     /** The key itself; prefer apiKeyEnv so that the key stays out of configuration files. */
     apiKey: z.string().min(1).optional(),
     /** Name of the environment variable that holds the key. */
@@ -28,7 +31,8 @@ export const ProviderConfig = z
     /** Whether the endpoint accepts a JSON-schema response format; without it the schema goes in the prompt. */
     jsonSchema: z.boolean().default(true),
   })
-  .refine((p) => !(p.apiKey && p.apiKeyEnv), { message: 'give apiKey or apiKeyEnv, not both', path: ['apiKey'] });
+  .refine((p) => !(p.apiKey && p.apiKeyEnv), { message: 'give apiKey or apiKeyEnv, not both', path: ['apiKey'] })
+  .refine((p) => !p.azure || p.baseURL, { message: 'an Azure provider needs baseURL: its resource endpoint', path: ['baseURL'] });
 export type ProviderConfig = z.output<typeof ProviderConfig>;
 
 /** A configured provider with its key resolved. */
@@ -42,7 +46,6 @@ export interface AiConfig {
   defaultProviders: string[];
 }
 
-const DEFAULT_OPENAI_URL = 'https://api.openai.com/v1';
 const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 
 /**
@@ -53,7 +56,7 @@ const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 export function aiConfig(env: Record<string, string | undefined>): { ok: true; config: AiConfig } | { ok: false; message: string } {
   const providers: ResolvedProvider[] = [];
   if (env.OPENAI_API_KEY || env.AI_BASE_URL) {
-    const shorthand = ProviderConfig.safeParse({ name: 'openai', baseURL: env.AI_BASE_URL ?? DEFAULT_OPENAI_URL, model: env.AI_MODEL ?? DEFAULT_OPENAI_MODEL });
+    const shorthand = ProviderConfig.safeParse({ name: 'openai', ...(env.AI_BASE_URL ? { baseURL: env.AI_BASE_URL } : {}), model: env.AI_MODEL ?? DEFAULT_OPENAI_MODEL });
     if (!shorthand.success) return { ok: false, message: `AI_BASE_URL: ${shorthand.error.issues.map((i) => i.message).join('; ')}` };
     providers.push({ ...shorthand.data, apiKey: env.OPENAI_API_KEY });
   }
