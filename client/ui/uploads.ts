@@ -99,23 +99,21 @@ export function mountUploads(opts: UploadsOptions): Uploads {
     if (hasFiles(e)) e.preventDefault();
   };
 
-  opts.canvas.addEventListener('dragenter', over);
-  opts.canvas.addEventListener('dragover', over);
-  opts.canvas.addEventListener('dragleave', leave);
-  opts.canvas.addEventListener('drop', drop);
-  window.addEventListener('dragover', guard);
-  window.addEventListener('drop', guard);
+  // one signal takes every listener away again in dispose()
+  const listening = new AbortController();
+  const { signal } = listening;
+  opts.canvas.addEventListener('dragenter', over, { signal });
+  opts.canvas.addEventListener('dragover', over, { signal });
+  opts.canvas.addEventListener('dragleave', leave, { signal });
+  opts.canvas.addEventListener('drop', drop, { signal });
+  window.addEventListener('dragover', guard, { signal });
+  window.addEventListener('drop', guard, { signal });
 
   return {
     element,
     upload,
     dispose() {
-      opts.canvas.removeEventListener('dragenter', over);
-      opts.canvas.removeEventListener('dragover', over);
-      opts.canvas.removeEventListener('dragleave', leave);
-      opts.canvas.removeEventListener('drop', drop);
-      window.removeEventListener('dragover', guard);
-      window.removeEventListener('drop', guard);
+      listening.abort();
       element.remove();
     },
   };

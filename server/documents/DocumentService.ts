@@ -96,6 +96,26 @@ function defaultPosition(index: number): [number, number, number] {
 /** The id of a generated document: the same key always names the same document. */
 const generatedId = (key: string) => `g${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
 
+/** The record of a Markdown document the server writes itself (results, generated text). */
+function generatedRecord(id: string, input: GeneratedInput, position: [number, number, number], size: number, contentHash: string): DocumentRecord {
+  return {
+    id,
+    worldId: input.worldId,
+    title: input.title.slice(0, MAX_TITLE_LENGTH),
+    kind: 'markdown',
+    mime: 'text/markdown',
+    size,
+    contentHash,
+    position,
+    rotation: [0, 0, 0, 1],
+    scale: 1,
+    page: 1,
+    spread: 1,
+    createdAt: new Date().toISOString(),
+    createdBy: 'workflow',
+  };
+}
+
 export class DocumentService {
   /** Uploads and deletions take turns (see the file comment). */
   private readonly exclusive = serial();
@@ -191,22 +211,7 @@ export class DocumentService {
       const bytes = Buffer.from(input.markdown, 'utf8');
       const contentHash = createHash('sha256').update(bytes).digest('hex');
       const count = (await this.storage.store.listDocuments(input.worldId)).length;
-      const doc: DocumentRecord = {
-        id,
-        worldId: input.worldId,
-        title: input.title.slice(0, MAX_TITLE_LENGTH),
-        kind: 'markdown',
-        mime: 'text/markdown',
-        size: bytes.length,
-        contentHash,
-        position: input.position ?? defaultPosition(count),
-        rotation: [0, 0, 0, 1],
-        scale: 1,
-        page: 1,
-        spread: 1,
-        createdAt: new Date().toISOString(),
-        createdBy: 'workflow',
-      };
+      const doc = generatedRecord(id, input, input.position ?? defaultPosition(count), bytes.length, contentHash);
       await this.storage.blobs.putBytes(contentHash, bytes);
       await this.storage.store.addDocument(doc);
       this.events.publish(doc.worldId, { type: 'documentAdded', document: doc });
@@ -223,23 +228,8 @@ export class DocumentService {
     if (!(await this.storage.store.getWorld(input.worldId))) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${input.worldId}".`, 404);
     const exists = Boolean(await this.storage.store.getDocument(id));
     const position = input.position ?? defaultPosition((await this.storage.store.listDocuments(input.worldId)).length);
-    const record: DocumentRecord = {
-      id,
-      worldId: input.worldId,
-      title: input.title.slice(0, MAX_TITLE_LENGTH),
-      kind: 'markdown',
-      mime: 'text/markdown',
-      size: 0,
-      // not a hash: nothing is stored yet, and clients cache content by this value
-      contentHash: `draft-${id}`,
-      position,
-      rotation: [0, 0, 0, 1],
-      scale: 1,
-      page: 1,
-      spread: 1,
-      createdAt: new Date().toISOString(),
-      createdBy: 'workflow',
-    };
+    // not a hash: nothing is stored yet, and clients cache content by this value
+    const record = generatedRecord(id, input, position, 0, `draft-${id}`);
     let settle!: () => void;
     this.drafts.set(id, new Promise<void>((resolve) => (settle = resolve)));
     let latest = '';

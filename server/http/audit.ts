@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ErrorCode } from '../../shared/protocol';
 import type { AuditEntry, AuditQuery } from '../adapters/storage/AuditStore';
 import type { AuditLog } from '../audit/AuditLog';
+import type { Caller } from '../auth/AuthService';
 import { AppError } from '../errors';
 
 const Query = z.strictObject({
@@ -92,9 +93,12 @@ export function auditRequests(audit: AuditLog): RequestHandler {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const worldId = [res.locals.auditWorld, body.worldId, body.world, req.query.world].find((v): v is string => typeof v === 'string' && v.length <= 64) ?? null;
       const path = req.originalUrl.split('?')[0]!.slice(0, 200);
+      // a signed-in caller (token or key) is named; a guest is known by address
+      const caller = res.locals.auth as Caller | undefined;
+      const actor = caller && caller.kind !== 'guest' ? { kind: 'client' as const, id: caller.userId, name: caller.username, ip } : { kind: 'client' as const, id: ip, ip };
       audit.record({
         worldId,
-        actor: { kind: 'client', id: ip, ip },
+        actor,
         action: `${req.method} ${path}`,
         outcome: res.statusCode < 400 ? 'accepted' : 'refused',
         detail: String(res.statusCode),
