@@ -5,8 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { ensureClientBuild } from '../../scripts/ensureClientBuild.mjs';
 import { bootServer, type BootedServer, type BootOptions } from '../../server/testing/bootServer';
 import type { DocumentProbe, NoteProbe, ParticipantProbe } from '../../client/scene/testHook';
@@ -35,6 +35,8 @@ export function useE2e(boot: BootOptions = {}): Harness {
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
   const dataDirs = new Set<BootedServer>();
+  // pages of a finished test would go on rendering in software GL and starve the next test's server
+  const contexts = new Set<BrowserContext>();
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -42,6 +44,12 @@ export function useE2e(boot: BootOptions = {}): Harness {
     server = await bootServer(boot);
     dataDirs.add(server);
     browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    const open = [...contexts];
+    contexts.clear();
+    await Promise.all(open.map((c) => c.close().catch(() => undefined)));
   });
 
   afterAll(async () => {
@@ -63,6 +71,7 @@ export function useE2e(boot: BootOptions = {}): Harness {
     consoleErrors,
     async openLobby(name, prepare) {
       const context = await harness.browser.newContext();
+      contexts.add(context);
       const page = await context.newPage();
       await prepare?.(page);
       page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
@@ -99,7 +108,14 @@ export async function screenshot(page: Page, name: string) {
 export async function createWorld(page: Page, name: string): Promise<string> {
   await page.getByTestId('world-name').fill(name);
   await page.getByTestId('create-world').click();
-  await page.waitForFunction(() => /^#\/w\/[A-Za-z0-9_-]+$/.test(location.hash), null, { timeout: 10_000 });
+  // the lobby either moves to the new world or shows why it could not create it
+  const outcome = await page.waitForFunction(
+    () => (/^#\/w\/[A-Za-z0-9_-]+$/.test(location.hash) ? 'entered' : document.querySelector('.create-form .error')?.textContent || false),
+    null,
+    { timeout: 30_000 },
+  );
+  const result = (await outcome.jsonValue()) as string;
+  if (result !== 'entered') throw new Error(`the lobby could not create "${name}": ${result}`);
   await waitReady(page);
   return /#\/w\/([A-Za-z0-9_-]+)$/.exec(page.url())![1]!;
 }
