@@ -150,18 +150,21 @@ describe('VR and AR with an emulated headset', () => {
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
   });
 
-  it('grabs a document with a pinch of a tracked hand', async () => {
+  it('grabs a document with a pinch of a tracked hand, drawn with the shipped hand models, and turns pages with a fingertip', async () => {
     const eve = await e2e.openLobby('Eve', (page) => installXrEmulator(page));
     await createWorld(eve, 'Hands');
     const eveId = await sessionId(eve);
     await eve.evaluate(() => ((window as any).__iwer.primaryInputMode = 'hand'));
     await enter(eve, 'vr');
     await expect.poll(async () => (await xr(eve)).controllers.filter((c) => c.hand).length, { timeout: 20_000 }).toBe(2);
+    // both hands are drawn with the hand models this server ships, not bare joints
+    await expect.poll(async () => (await xr(eve)).controllers.filter((c) => c.hand && c.hasModel).length, { timeout: 20_000 }).toBe(2);
     const offset = await trackingOffset(eve);
     const welcome = (await documents(eve)).find((d) => d.title === 'Welcome')!;
     const at: V3 = [welcome.position[0], welcome.position[1], welcome.position[2] + 0.04];
     await eve.evaluate(({ p }) => (window as any).__iwer.hands.right.position.set(p[0], p[1], p[2]), { p: [at[0] - offset[0], at[1] - offset[1], at[2] - offset[2]] });
     await eve.waitForTimeout(200);
+    await screenshot(eve, 'xr-hand-at-document');
     await eve.evaluate(() => (window as any).__iwer.hands.right.updatePinchValue(1));
     await expect.poll(async () => (await documents(eve)).find((d) => d.id === welcome.id)!.heldBy, { timeout: 10_000 }).toBe(eveId);
     await eve.evaluate(({ p }) => (window as any).__iwer.hands.right.position.set(p[0], p[1], p[2]), { p: [at[0] - offset[0] - 0.5, at[1] - offset[1], at[2] - offset[2]] });
@@ -173,6 +176,41 @@ describe('VR and AR with an emulated headset', () => {
         return d.heldBy === '' && Math.abs(d.position[0] - (welcome.position[0] - 0.5)) < 0.05;
       }, { timeout: 15_000 })
       .toBe(true);
+
+    // a fingertip touching a long document's "next" control turns its page, once per touch
+    const worldId = /#\/w\/([A-Za-z0-9_-]+)$/.exec(eve.url())![1]!;
+    const head = (await xr(eve)).head!;
+    const form = new FormData();
+    form.append('world', worldId);
+    form.append('position', JSON.stringify([head[0] - 0.7, head[1] - 0.2, head[2] - 0.8]));
+    const text = Array.from({ length: 60 }, (_, i) => `Paragraph ${i + 1}: terms and conditions that go on for a while.`).join('\n\n');
+    form.append('file', new Blob([`# Handbook\n\n${text}\n`]), 'Handbook.md');
+    expect((await fetch(`${e2e.server.url}/api/v3/documents`, { method: 'POST', body: form })).status).toBe(201);
+    await expect.poll(async () => (await documents(eve)).find((d) => d.title === 'Handbook')?.contentLoaded, { timeout: 20_000 }).toBe(true);
+    const handbook = (await documents(eve)).find((d) => d.title === 'Handbook')!;
+    expect(handbook.pageCount).toBeGreaterThan(2);
+    const next = await eve.evaluate((id) => window.__dwc!.controlPosition(id, 'next'), handbook.id);
+    expect(next, 'the next-page control is shown').not.toBeNull();
+    const touch = async (target: V3) => {
+      const tip = (await xr(eve)).controllers.find((c) => c.handedness === 'left')!.fingertip!;
+      await eve.evaluate(
+        ({ d }) => {
+          const hand = (window as any).__iwer.hands.left;
+          hand.position.set(hand.position.x + d[0], hand.position.y + d[1], hand.position.z + d[2]);
+        },
+        { d: [target[0] - tip[0], target[1] - tip[1], target[2] - tip[2]] },
+      );
+    };
+    await touch(next!);
+    await expect.poll(async () => (await documents(eve)).find((d) => d.id === handbook.id)!.page, { timeout: 10_000 }).toBe(2);
+    // resting there presses nothing more; leaving and touching again turns once more
+    await eve.waitForTimeout(500);
+    expect((await documents(eve)).find((d) => d.id === handbook.id)!.page).toBe(2);
+    await touch([next![0], next![1], next![2] + 0.15]);
+    await eve.waitForTimeout(300);
+    await touch(next!);
+    await expect.poll(async () => (await documents(eve)).find((d) => d.id === handbook.id)!.page, { timeout: 10_000 }).toBe(3);
+    await screenshot(eve, 'xr-fingertip-page-turn');
     expect(e2e.pageErrors).toEqual([]);
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
   });

@@ -64,6 +64,8 @@ export interface WorldProbe extends WorkflowProbe {
   pagePoint(docId: string, u: number, v: number): Point | null;
   /** Viewport CSS pixel of one of a panel's page controls (null while it shows none). */
   controlPoint(docId: string, control: 'next' | 'prev' | 'spread'): Point | null;
+  /** World position of one of a panel's page controls (null while it shows none): what a fingertip touches in XR. */
+  controlPosition(docId: string, control: 'next' | 'prev' | 'spread'): [number, number, number] | null;
   /** A viewport point on the wall ahead, clear of documents: somewhere to drop a file. */
   dropPoint(): Point;
   avatarVisible(participantId: string): boolean;
@@ -89,6 +91,7 @@ export function installTestHook(current: () => WorldProbe | null): void {
     screenPointOf: (docId) => current()?.screenPointOf(docId) ?? null,
     pagePoint: (docId, u, v) => current()?.pagePoint(docId, u, v) ?? null,
     controlPoint: (docId, control) => current()?.controlPoint(docId, control) ?? null,
+    controlPosition: (docId, control) => current()?.controlPosition(docId, control) ?? null,
     dropPoint: () => current()?.dropPoint() ?? { x: innerWidth / 2, y: innerHeight / 2 },
     avatarVisible: (participantId) => current()?.avatarVisible(participantId) ?? false,
     renderedFrames: () => current()?.renderedFrames() ?? 0,

@@ -103,6 +103,12 @@ export function createWorldProbe(s: ProbeSources): Omit<WorldProbe, keyof Workfl
       const mesh = s.documents.panel(docId)?.controlMesh(control);
       return mesh?.isEnabled() ? toScreen(mesh.getAbsolutePosition()) : null;
     },
+    controlPosition: (docId, control) => {
+      const mesh = s.documents.panel(docId)?.controlMesh(control);
+      if (!mesh?.isEnabled()) return null;
+      const p = mesh.getAbsolutePosition();
+      return [p.x, p.y, p.z];
+    },
     dropPoint: () => {
       const rect = s.canvas.getBoundingClientRect();
       // near eye height first, where a dropped document is easiest to read

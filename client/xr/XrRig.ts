@@ -30,6 +30,7 @@ import { ArPlacement } from './ArPlacement';
 import type { WorkspaceItem } from './placement';
 import { SnapTurn, snapTurnRig } from './snapTurn';
 import { XrGrab } from './XrGrab';
+import { loadHandMeshes } from './handMeshes';
 import type { XrSettings } from './xrSettings';
 
 export type XrMode = 'vr' | 'ar';
@@ -48,9 +49,11 @@ export interface XrRigHost {
 export interface XrControllerProbe {
   handedness: string;
   hand: boolean;
-  /** Whether a 3D model of the controller (or hand joints) is on show. */
+  /** Whether a 3D model of the controller, or the hand mesh, is on show. */
   hasModel: boolean;
   position: [number, number, number];
+  /** World position of the index fingertip, for tracked hands. */
+  fingertip: [number, number, number] | null;
 }
 
 const SEND_EVENTS = ['selectstart', 'selectend', 'squeezestart', 'squeezeend'] as const;
@@ -99,6 +102,7 @@ export class XrRig {
   static async create(host: XrRigHost): Promise<XrRig> {
     for (const register of [RegisterWebXRHitTest, RegisterWebXRAnchorSystem, RegisterWebXRDOMOverlay, RegisterWebXRControllerMovement, RegisterWebXRLayers]) register();
     const floor = host.scene.getMeshByName('floor');
+    const hands = await loadHandMeshes(host.scene);
     const xr = await WebXRDefaultExperience.CreateAsync(host.scene, {
       disableDefaultUI: true,
       disableTeleportation: true,
@@ -110,8 +114,9 @@ export class XrRig {
         disableOnlineControllerRepository: false,
       },
       handSupportOptions: {
-        // Babylon's default hand meshes live on a remote host; joint spheres need nothing fetched
-        handMeshes: { disableDefaultMeshes: true },
+        // Babylon's default hand meshes live on a remote host: ours come from this server, and
+        // the joint spheres stand in if they cannot be loaded
+        handMeshes: hands ? { customMeshes: hands } : { disableDefaultMeshes: true },
       },
     });
     if (!xr.baseExperience) throw new Error('This browser could not start WebXR.');
@@ -268,10 +273,13 @@ export class XrRig {
   /** Set by the owner before entering; read each frame. */
   settings: XrSettings = { locomotion: 'teleport', snapDegrees: 30 };
 
+  private handTracking(): WebXRHandTracking | undefined {
+    return this.xr.baseExperience.featuresManager.getEnabledFeature(WebXRFeatureName.HAND_TRACKING) as WebXRHandTracking | undefined;
+  }
+
   private fingertip(source: WebXRInputSource): Vector3 | null {
     if (!source.inputSource.hand) return null;
-    const hands = this.xr.baseExperience.featuresManager.getEnabledFeature(WebXRFeatureName.HAND_TRACKING) as WebXRHandTracking | undefined;
-    const mesh: AbstractMesh | undefined = hands?.getHandByControllerId(source.uniqueId)?.getJointMesh(WebXRHandJoint.INDEX_FINGER_TIP);
+    const mesh: AbstractMesh | undefined = this.handTracking()?.getHandByControllerId(source.uniqueId)?.getJointMesh(WebXRHandJoint.INDEX_FINGER_TIP);
     return mesh ? mesh.getAbsolutePosition().clone() : null;
   }
 
@@ -304,8 +312,11 @@ export class XrRig {
       controllers: sources.map((c): XrControllerProbe => {
         const node = c.grip ?? c.pointer;
         const p = node.absolutePosition;
-        const hasModel = c.inputSource.hand ? true : !!c.motionController?.rootMesh && c.motionController.rootMesh.getChildMeshes().length > 0;
-        return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z] };
+        const hasModel = c.inputSource.hand
+          ? !!this.handTracking()?.getHandByControllerId(c.uniqueId)?.handMesh?.isVisible
+          : !!c.motionController?.rootMesh && c.motionController.rootMesh.getChildMeshes().length > 0;
+        const tip = this.fingertip(c);
+        return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z], fingertip: tip ? [tip.x, tip.y, tip.z] : null };
       }),
       roomVisible: this.host.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
       reticle: this.ar?.reticle.isEnabled() ? ([this.ar.reticle.position.x, this.ar.reticle.position.y, this.ar.reticle.position.z] as [number, number, number]) : null,
