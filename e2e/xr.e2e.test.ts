@@ -57,7 +57,7 @@ const squeeze = (page: Page, hand: 'left' | 'right', value: number) =>
   page.evaluate(({ hand, value }) => (window as any).__iwer.controllers[hand].updateButtonValue('squeeze', value), { hand, value });
 
 describe('VR and AR with an emulated headset', () => {
-  it('grabs a document with a controller in VR while a desktop browser sees it move and sees the VR avatar', async () => {
+  it('grabs a document with a controller in VR while a desktop browser sees it move and sees the VR avatar, and snap-turns with the stick', async () => {
     const ann = await e2e.openLobby('Ann', (page) => installXrEmulator(page));
     const worldId = await createWorld(ann, 'XR review');
     const annId = await sessionId(ann);
@@ -111,6 +111,28 @@ describe('VR and AR with an emulated headset', () => {
       )
       .toEqual({ device: 'vr', tag: 'Ann · VR', head: true, hand: true, drawn: true });
     await screenshot(bob, 'xr-bob-sees-vr-ann');
+
+    // snap turning: a sideways push of the right stick turns Ann 30° right about her head, once per
+    // push; the stick must come back to the centre before it turns her again. The scene is
+    // right-handed like WebXR (looking down -Z), so a right turn is a negative yaw about Y.
+    const yaw = (q: readonly number[]) => {
+      // the yaw angle about Y (counter-clockwise seen from above), whatever the quaternion's sign
+      const [x, y, z, w] = q as [number, number, number, number];
+      return (Math.atan2(2 * (x * z + w * y), 1 - 2 * (x * x + y * y)) * 180) / Math.PI;
+    };
+    const stick = (x: number) => ann.evaluate((x) => (window as any).__iwer.controllers.right.updateAxes('thumbstick', x, 0), x);
+    const start = await xr(ann);
+    await stick(1);
+    await expect.poll(async () => Math.round(yaw((await xr(ann)).headRotation!) - yaw(start.headRotation!)), { timeout: 10_000 }).toBe(-30);
+    await ann.waitForTimeout(400);
+    const turned = await xr(ann);
+    expect(Math.round(yaw(turned.headRotation!) - yaw(start.headRotation!)), 'a held push turns once').toBe(-30);
+    turned.head!.forEach((v, i) => expect(v).toBeCloseTo(start.head![i]!, 3));
+    await stick(0);
+    await ann.waitForTimeout(200);
+    await stick(-1);
+    await expect.poll(async () => Math.round(yaw((await xr(ann)).headRotation!) - yaw(start.headRotation!)), { timeout: 10_000 }).toBe(0);
+    await stick(0);
 
     expect(e2e.pageErrors).toEqual([]);
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);

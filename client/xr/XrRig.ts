@@ -177,6 +177,8 @@ export class XrRig {
           defaultTargetMeshOptions: { disableAnimation: true },
         }) as WebXRMotionControllerTeleportation;
         teleport.rotationEnabled = false;
+        // Babylon's teleport turns by its own angle on every sideways push, on top of ours
+        teleport.rotationAngle = 0;
         teleport.setSelectionFeature(this.xr.pointerSelection);
       } else {
         fm.enableFeature(WebXRFeatureName.MOVEMENT, 'latest', {

@@ -25,6 +25,14 @@ export async function installXrEmulator(page: Page, opts: EmulatorOptions = {}):
     const IWER = (window as unknown as { IWER: any }).IWER;
     const device = new IWER.XRDevice(IWER.metaQuest3);
     device.installRuntime({ forceInstall: true });
+    // iwer 2.5 hands the XRRigidTransform itself, not its matrix, to the new space, so every offset
+    // reference space poses exactly like its parent. Apps (Babylon's camera among them) move and
+    // turn the viewer with offset spaces, as a real headset allows: pass the matrix, per the spec.
+    const spaceProto = (window as unknown as { XRReferenceSpace: { prototype: any } }).XRReferenceSpace.prototype;
+    const makeOffset = spaceProto.getOffsetReferenceSpace;
+    spaceProto.getOffsetReferenceSpace = function (this: unknown, offset: { matrix: Float32Array }) {
+      return makeOffset.call(this, offset.matrix);
+    };
     if (surfaceHeight !== null) {
       class FlatSurface {
         version = 'test';
