@@ -1,8 +1,8 @@
 /**
  * AR on a phone or passthrough headset: a reticle follows the hit-test result on real surfaces;
  * a tap places the world's workspace there (by moving the viewer, see placement.ts) and, where
- * the browser offers anchors, an anchor is created at that point (following its updates to correct
- * drift is not done yet).
+ * the browser offers anchors, an anchor is created at that point and followed: when the browser
+ * refines where that real point is, the viewer moves so the workspace stays on it.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Color3 } from '@babylonjs/core/Maths/math.color';
@@ -14,12 +14,15 @@ import type { WebXRCamera } from '@babylonjs/core/XR/webXRCamera';
 import type { IWebXRHitResult, WebXRHitTest } from '@babylonjs/core/XR/features/WebXRHitTest.pure';
 import type { IWebXRAnchor, WebXRAnchorSystem } from '@babylonjs/core/XR/features/WebXRAnchorSystem.pure';
 import type { Vec3 } from '../../shared/protocol';
-import { placeRig, type WorkspaceItem, workspaceAnchor } from './placement';
+import type { WebXRPlaneDetector } from '@babylonjs/core/XR/features/WebXRPlaneDetector.pure';
+import { PlaneView } from './PlaneView';
+import { anchorCorrection, placeRig, type WorkspaceItem, workspaceAnchor } from './placement';
 
 export class ArPlacement {
   readonly reticle: Mesh;
   private lastHit: IWebXRHitResult | null = null;
   private anchor: IWebXRAnchor | null = null;
+  private readonly planes: PlaneView | null;
   /** Where the workspace anchor ended up (world coordinates), once placed. */
   placedAt: Vec3 | null = null;
   /** Where on the real surface it was placed (before the move), for the probe. */
@@ -30,6 +33,7 @@ export class ArPlacement {
     private readonly camera: WebXRCamera,
     hitTest: WebXRHitTest,
     private readonly anchors: WebXRAnchorSystem | null,
+    planes: WebXRPlaneDetector | null,
     private readonly items: () => WorkspaceItem[],
   ) {
     this.reticle = CreateTorus('ar-reticle', { diameter: 0.2, thickness: 0.015, tessellation: 32 }, scene);
@@ -41,7 +45,23 @@ export class ArPlacement {
     this.reticle.rotationQuaternion = new Quaternion();
     this.reticle.setEnabled(false);
     hitTest.onHitTestResultObservable.add((results) => this.onHits(results));
+    anchors?.onAnchorUpdatedObservable.add((a) => this.follow(a));
+    this.planes = planes ? new PlaneView(scene, planes) : null;
   }
+
+  /** Keeps the workspace on its real point when the browser corrects the anchor's pose. */
+  private follow(anchor: IWebXRAnchor): void {
+    if (anchor !== this.anchor || !this.placedAt) return;
+    const at = new Vector3();
+    anchor.transformationMatrix.decompose(undefined, undefined, at);
+    const move = anchorCorrection([at.x, at.y, at.z], this.placedAt);
+    if (!move) return;
+    this.camera.position.addInPlaceFromFloats(...move);
+    this.anchorFollows++;
+  }
+
+  /** How many times the anchor's corrections moved the viewer (for the probe). */
+  anchorFollows = 0;
 
   get placed(): boolean {
     return this.placedAt !== null;
@@ -86,10 +106,12 @@ export class ArPlacement {
     this.hitAt = hit;
     this.placedAt = anchor;
     this.reticle.setEnabled(false);
+    this.planes?.setShown(false);
   }
 
   /** Picks the workspace up again: the reticle comes back and the next tap places it anew. */
   reset(): void {
+    this.planes?.setShown(true);
     this.placedAt = null;
     this.hitAt = null;
     this.anchor?.remove();
@@ -97,6 +119,7 @@ export class ArPlacement {
   }
 
   dispose(): void {
+    this.planes?.dispose();
     this.anchor = null;
     this.reticle.dispose(false, true);
   }

@@ -18,6 +18,7 @@ import { RegisterWebXRAnchorSystem, WebXRAnchorSystem } from '@babylonjs/core/XR
 import { RegisterWebXRDOMOverlay } from '@babylonjs/core/XR/features/WebXRDOMOverlay.pure';
 import { RegisterWebXRControllerMovement } from '@babylonjs/core/XR/features/WebXRControllerMovement.pure';
 import { RegisterWebXRLayers } from '@babylonjs/core/XR/features/WebXRLayers.pure';
+import { RegisterWebXRPlaneDetector, type WebXRPlaneDetector } from '@babylonjs/core/XR/features/WebXRPlaneDetector.pure';
 import { WebXRHandJoint, type WebXRHandTracking } from '@babylonjs/core/XR/features/WebXRHandTracking.pure';
 import type { WebXRMotionControllerTeleportation } from '@babylonjs/core/XR/features/WebXRControllerTeleportation.pure';
 // profiled controller models are glTF files
@@ -100,7 +101,7 @@ export class XrRig {
   }
 
   static async create(host: XrRigHost): Promise<XrRig> {
-    for (const register of [RegisterWebXRHitTest, RegisterWebXRAnchorSystem, RegisterWebXRDOMOverlay, RegisterWebXRControllerMovement, RegisterWebXRLayers]) register();
+    for (const register of [RegisterWebXRHitTest, RegisterWebXRAnchorSystem, RegisterWebXRDOMOverlay, RegisterWebXRControllerMovement, RegisterWebXRLayers, RegisterWebXRPlaneDetector]) register();
     const floor = host.scene.getMeshByName('floor');
     const hands = await loadHandMeshes(host.scene);
     const xr = await WebXRDefaultExperience.CreateAsync(host.scene, {
@@ -136,7 +137,7 @@ export class XrRig {
     this.configure(mode, settings);
     const sessionMode = mode === 'vr' ? 'immersive-vr' : 'immersive-ar';
     await this.xr.baseExperience.enterXRAsync(sessionMode, 'local-floor', this.xr.renderTarget, {
-      optionalFeatures: mode === 'vr' ? ['hand-tracking', 'bounded-floor'] : ['hand-tracking', 'anchors', 'dom-overlay'],
+      optionalFeatures: mode === 'vr' ? ['hand-tracking', 'bounded-floor'] : ['hand-tracking', 'anchors', 'dom-overlay', 'plane-detection'],
     });
     this.mode = mode;
     this.freezeRoom();
@@ -162,7 +163,7 @@ export class XrRig {
   /** Features differ between VR (walking about) and AR (placing on a surface). */
   private configure(mode: XrMode, settings: XrSettings): void {
     const fm = this.xr.baseExperience.featuresManager;
-    for (const name of [WebXRFeatureName.TELEPORTATION, WebXRFeatureName.MOVEMENT, WebXRFeatureName.HIT_TEST, WebXRFeatureName.ANCHOR_SYSTEM, WebXRFeatureName.DOM_OVERLAY]) {
+    for (const name of [WebXRFeatureName.TELEPORTATION, WebXRFeatureName.MOVEMENT, WebXRFeatureName.HIT_TEST, WebXRFeatureName.ANCHOR_SYSTEM, WebXRFeatureName.DOM_OVERLAY, WebXRFeatureName.PLANE_DETECTION]) {
       if (fm.getEnabledFeature(name)) fm.disableFeature(name);
     }
     this.ar?.dispose();
@@ -198,7 +199,9 @@ export class XrRig {
     const hitTest = fm.enableFeature(WebXRFeatureName.HIT_TEST, 'latest', {}, true, true) as WebXRHitTest;
     const anchors = fm.enableFeature(WebXRFeatureName.ANCHOR_SYSTEM, 'latest', {}, true, false) as WebXRAnchorSystem;
     fm.enableFeature(WebXRFeatureName.DOM_OVERLAY, 'latest', { element: this.host.overlay }, true, false);
-    this.ar = new ArPlacement(this.host.scene, this.xr.baseExperience.camera, hitTest, anchors, () => this.workspaceItems());
+    // surfaces the browser found are shown while placing, where it offers plane detection
+    const planes = fm.enableFeature(WebXRFeatureName.PLANE_DETECTION, 'latest', {}, true, false) as WebXRPlaneDetector | null;
+    this.ar = new ArPlacement(this.host.scene, this.xr.baseExperience.camera, hitTest, anchors, planes, () => this.workspaceItems());
   }
 
   private workspaceItems(): WorkspaceItem[] {

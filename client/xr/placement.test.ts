@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Quat, Vec3 } from '../../shared/protocol';
-import { placePoint, placeRig, workspaceAnchor } from './placement';
+import { anchorCorrection, placePoint, placeRig, workspaceAnchor } from './placement';
 import { yawOf } from './xrMaths';
 
 const close = (a: readonly number[], b: readonly number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 6));
@@ -43,5 +43,16 @@ describe('placing the workspace on a tapped surface', () => {
     const placed = placeRig(head, hit, anchor);
     close(placed.position, [0, 2.3, -2]);
     close(placed.rotation, [0, 0, 0, 1]);
+  });
+});
+
+describe('following the anchor', () => {
+  it('moves the viewer by the drift so the workspace stays on the real point, and ignores jitter', () => {
+    expect(anchorCorrection([1, 0.7, -2], [1, 0.7, -2])).toBeNull();
+    expect(anchorCorrection([1.003, 0.7, -2], [1, 0.7, -2])).toBeNull();
+    const move = anchorCorrection([1.05, 0.68, -2.1], [1, 0.7, -2])!;
+    expect(move[0]).toBeCloseTo(-0.05, 9);
+    expect(move[1]).toBeCloseTo(0.02, 9);
+    expect(move[2]).toBeCloseTo(0.1, 9);
   });
 });

@@ -64,3 +64,16 @@ export function placePoint(point: Vec3, head: RigPose, hit: Vec3, anchor: Vec3):
   const turned = rotateAboutY(point, hit, turn);
   return [turned[0] + anchor[0] - hit[0], turned[1] + anchor[1] - hit[1], turned[2] + anchor[2] - hit[2]];
 }
+
+/** Drift smaller than this (metres) is left alone: chasing it would only make the view shimmer. */
+export const ANCHOR_DRIFT_TOLERANCE = 0.005;
+
+/**
+ * How far to move the viewer so the workspace stays on the real point it was placed on, when the
+ * browser reports that point's anchor at `anchorAt` (world coordinates) while the workspace
+ * anchor is at `placedAt`; null when the drift is within tolerance.
+ */
+export function anchorCorrection(anchorAt: Vec3, placedAt: Vec3, tolerance = ANCHOR_DRIFT_TOLERANCE): Vec3 | null {
+  const d: Vec3 = [placedAt[0] - anchorAt[0], placedAt[1] - anchorAt[1], placedAt[2] - anchorAt[2]];
+  return Math.hypot(...d) > tolerance ? d : null;
+}
