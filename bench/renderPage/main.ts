@@ -9,6 +9,7 @@ import { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
 import { HemisphericLight } from '@babylonjs/core/Lights/hemisphericLight';
 import { Color4 } from '@babylonjs/core/Maths/math.color';
 import { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { Viewport } from '@babylonjs/core/Maths/math.viewport';
 import { SceneInstrumentation } from '@babylonjs/core/Instrumentation/sceneInstrumentation';
 import { EngineInstrumentation } from '@babylonjs/core/Instrumentation/engineInstrumentation';
 // side effect: the timer queries EngineInstrumentation uses for GPU frame time
@@ -71,6 +72,18 @@ const rows = Math.ceil(COUNT / COLS);
 const camera = new UniversalCamera('eye', NEAR ? new Vector3(slotPosition(0).x, 1, 1.2) : new Vector3(0, 1 + (rows - 1) * 0.875, 22), scene);
 camera.setTarget(NEAR ? new Vector3(slotPosition(0).x, 1, 0) : new Vector3(0, 1 + (rows - 1) * 0.875, 0));
 camera.minZ = 0.05;
+// `stereo=1`: both eyes drawn one after the other, as a headset without multiview renders a frame
+if (params.get('stereo') === '1') {
+  const ipd = 0.064;
+  const eyes = [-1, 1].map((side, i) => {
+    const eye = new UniversalCamera(`eye-${i}`, camera.position.add(new Vector3((side * ipd) / 2, 0, 0)), scene);
+    eye.setTarget(camera.getTarget().add(new Vector3((side * ipd) / 2, 0, 0)));
+    eye.minZ = camera.minZ;
+    eye.viewport = new Viewport(i * 0.5, 0, 0.5, 1);
+    return eye;
+  });
+  scene.activeCameras = eyes;
+}
 
 const panels: DocumentPanel[] = [];
 const started = performance.now();
