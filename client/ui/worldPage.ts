@@ -12,6 +12,8 @@ import { closeNoteDialog, openNoteDialog } from './noteDialog';
 import { toast } from './toast';
 import { mountUploads, type Uploads } from './uploads';
 import { mountXrControls } from '../xr/xrControls';
+import { CLOSE_REMOVED, ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
+import { membersPanel } from './membersPanel';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -96,25 +98,37 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     // refusals of grabs and moves are explained by the drag controller; these are the rest
     joined.onIntentError((e) => {
       if (e.intent === 'page' || e.intent === 'noteAdd' || e.intent === 'noteEdit' || e.intent === 'noteDelete') toast(e.message, 'error');
+      else if (e.code === ErrorCode.FORBIDDEN && e.intent !== 'grab' && e.intent !== 'move') toast(e.message, 'error');
     });
+    // the owner changed this person's role: it applies now, and they are told what it means
+    joined.room.onMessage(ServerEvent.ROLE, (change: RoleChange) => toast(change.message));
+    const members = membersPanel(opts.worldId);
+    hud.add(members.element);
     opts.setProbe({ ...view.probe(), xr: () => worldView.xr.probe() });
     status.hidden = true;
     hud.element.hidden = false;
     canvas.focus();
 
+    let lastCount = 0;
     const refresh = () => {
       const people: HudPerson[] = [];
-      joined.state.participants.forEach((p, id) => people.push({ id, name: p.name, colour: p.colour, connected: p.connected }));
+      joined.state.participants.forEach((p, id) => people.push({ id, name: p.name, colour: p.colour, connected: p.connected, role: p.role }));
       hud.setPeople(people, joined.sessionId);
+      const role = joined.state.participants.get(joined.sessionId)?.role;
+      members.setOwner(role === 'owner');
+      page.dataset.role = role ?? '';
+      if (people.length !== lastCount) members.refresh();
+      lastCount = people.length;
       hud.setWorldName(joined.state.name);
     };
     refresh();
     joined.room.onStateChange(refresh);
     joined.room.onDrop(() => toast('Connection lost. Reconnecting…', 'error'));
     joined.room.onReconnect(() => toast('Reconnected.'));
-    joined.room.onLeave(() => {
+    joined.room.onLeave((code, reason) => {
       // our own leave() also ends here; only an unexpected end needs explaining
       if (unmounted || session !== joined) return;
+      if (code === CLOSE_REMOVED) return fail(reason || 'The owner removed you from this world.');
       fail('The connection to the world was lost. Go back to the lobby and join again.');
     });
   };
