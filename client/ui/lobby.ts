@@ -31,7 +31,8 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const nameInput = h('input', { id: 'display-name', 'data-testid': 'display-name', maxlength: '32', autocomplete: 'nickname', placeholder: 'e.g. Ann', required: true });
-  nameInput.value = savedName();
+  // a signed-in person is named after their account in worlds; start the name there
+  nameInput.value = savedName() || (currentAccount()?.username ?? '');
   const colourInput = h('input', { id: 'avatar-colour', 'data-testid': 'avatar-colour', type: 'color', title: 'Avatar colour' });
   colourInput.value = savedColour();
   colourInput.addEventListener('change', () => saveColour(colourInput.value));
@@ -99,7 +100,6 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   const invite = opts.pendingInvite ? h('section', { class: 'card banner', 'data-testid': 'invite-banner' }) : null;
   const account = accountCard({
     signedIn: (a) => {
-      // a person who signs in is named after their account in worlds; start the name there
       if (!nameInput.value) nameInput.value = a.username;
     },
   });
