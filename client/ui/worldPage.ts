@@ -14,6 +14,7 @@ import { mountUploads, type Uploads } from './uploads';
 import { mountXrControls } from '../xr/xrControls';
 import { CLOSE_REMOVED, ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
 import { membersPanel } from './membersPanel';
+import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -44,12 +45,21 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
 
   const canvas = h('canvas', { class: 'world-canvas', 'data-testid': 'world-canvas', 'aria-label': '3D view of the world', tabindex: '0' });
   const status = h('div', { class: 'overlay', role: 'status' }, h('p', {}, 'Joining the world…'));
+  /** Whether this person's role allows `what`; if not, says why (from the same table the server uses). */
+  const may = (what: WorldAction | 'noteAdd'): boolean => {
+    const role = (session?.state.participants.get(session.sessionId)?.role ?? 'editor') as WorldRole;
+    if (allowed(role, what)) return true;
+    toast(explainRefusal(role, what), 'error');
+    return false;
+  };
   const hud = createHud({
     leave: goBack,
     upload: (files) => {
-      if (view && uploads) uploads.upload(files, view.placementInFront());
+      if (view && uploads && may('editDocuments')) uploads.upload(files, view.placementInFront());
     },
-    noteMode: (on) => view?.setNoteMode(on),
+    noteMode: (on) => {
+      if (!on || may('noteAdd')) view?.setNoteMode(on);
+    },
   });
   // the overlay describes a world we are in; until then (or if joining fails) it would only confuse
   hud.element.hidden = true;
