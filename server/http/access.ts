@@ -31,7 +31,6 @@ export const ROUTE_SCOPES: ReadonlyArray<{ prefix: string; read: Scope | null; w
   { prefix: '/documents', read: 'documents:read', write: 'documents:write' },
   { prefix: '/blockchain', read: 'documents:read', write: 'documents:write' },
   { prefix: '/worlds', read: 'worlds:read', write: 'worlds:write' },
-  { prefix: '/invites', read: 'worlds:read', write: 'worlds:write' },
   { prefix: '/workflows', read: 'workflows:read', write: 'workflows:run' },
   { prefix: '/runs', read: 'workflows:read', write: 'workflows:run' },
   // AI answers cost money or compute: asking for one is running something
