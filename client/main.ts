@@ -29,6 +29,11 @@ function render(): void {
       unmount = mountLobby(root, { enterWorld, notice: 'That world link is not valid. Pick a world below or create one.' });
       return;
     case 'world':
+      // an invite link is accepted in the lobby, as an account (signing in there first if needed)
+      if (route.invite) {
+        unmount = mountLobby(root, { enterWorld, pendingInvite: { worldId: route.worldId, token: route.invite } });
+        return;
+      }
       // a shared link opened before choosing a name: ask for the name first, then join
       if (!savedName()) {
         unmount = mountLobby(root, { enterWorld: (id) => (id === route.worldId ? render() : enterWorld(id)), pendingWorldId: route.worldId });

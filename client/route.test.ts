@@ -18,3 +18,11 @@ describe('routes', () => {
     expect(parseRoute('#/w/%E0%A4%A')).toEqual({ page: 'bad-link' });
   });
 });
+
+describe('invite links', () => {
+  it('reads the invite token of a world link, and ignores one that is not an invite token', () => {
+    expect(parseRoute('#/w/abc123?invite=inv_0123456789abcdef_Zz-_9')).toEqual({ page: 'world', worldId: 'abc123', invite: 'inv_0123456789abcdef_Zz-_9' });
+    expect(parseRoute('#/w/abc123?invite=<script>')).toEqual({ page: 'world', worldId: 'abc123' });
+    expect(parseRoute('#/w/abc123?x=1&invite=inv_a')).toEqual({ page: 'world', worldId: 'abc123', invite: 'inv_a' });
+  });
+});

@@ -3,7 +3,10 @@ import { EntityId } from '../shared/protocol';
 
 const WORLD_ROUTE = /^#\/w\/([^/?#]+)/;
 
-export type Route = { page: 'lobby' } | { page: 'world'; worldId: string } | { page: 'bad-link' };
+/** `invite` is the token of an invite link (`#/w/<id>?invite=<token>`), accepted before joining. */
+export type Route = { page: 'lobby' } | { page: 'world'; worldId: string; invite?: string } | { page: 'bad-link' };
+
+const INVITE = /[?&]invite=(inv_[A-Za-z0-9_-]{1,120})(?:&|$)/;
 
 export function parseRoute(hash: string): Route {
   const m = WORLD_ROUTE.exec(hash);
@@ -15,7 +18,14 @@ export function parseRoute(hash: string): Route {
     return { page: 'bad-link' };
   }
   const id = EntityId.safeParse(raw);
-  return id.success ? { page: 'world', worldId: id.data } : { page: 'bad-link' };
+  if (!id.success) return { page: 'bad-link' };
+  const invite = INVITE.exec(hash)?.[1];
+  return invite ? { page: 'world', worldId: id.data, invite } : { page: 'world', worldId: id.data };
+}
+
+/** The link that admits someone to a world with an invite's role. */
+export function inviteUrl(worldId: string, token: string): string {
+  return `${location.origin}${location.pathname}${worldHash(worldId)}?invite=${encodeURIComponent(token)}`;
 }
 
 export function worldHash(worldId: string): string {

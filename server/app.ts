@@ -19,6 +19,7 @@ import { apiRouter } from './http/api';
 import { finalErrors, harden } from './http/hardening';
 import { auditRequests, auditRoutes } from './http/audit';
 import { authRoutes, keyRoutes, resolveCaller } from './http/auth';
+import { requireWorld } from './http/access';
 import { AuthService } from './auth/AuthService';
 import { loadAuthSecret } from './auth/secret';
 import { AuditLog } from './audit/AuditLog';
@@ -38,6 +39,7 @@ import { DocumentProofs } from './chain/DocumentProofs';
 import { newId } from './worlds';
 import { xrProfilesRouter } from './http/xrProfiles';
 import { XR_PROFILES_PATH } from '../shared/xrProfiles';
+import { WorldAccess } from './access/WorldAccess';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -98,6 +100,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const authSecret = await loadAuthSecret(config);
   log.info({ secret: authSecret.source, guestAccess: config.guestAccess }, 'accounts');
   const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit });
+  const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
   const registry = new StepRegistry(BUILT_IN_STEPS);
@@ -127,7 +130,11 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   engine.onRun((run) => {
     if (typeof run.input.worldId === 'string') events.publish(run.input.worldId, { type: 'runChanged', run });
   });
-  const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry };
+  const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry, access };
+  const guardDocument = async (res: import('express').Response, documentId: string, action: 'read' | 'editDocuments') => {
+    const doc = await storage.store.getDocument(String(documentId).slice(0, 64));
+    if (doc) await requireWorld(access, res, doc.worldId, action);
+  };
 
   const certificate = config.https
     ? await loadCertificate({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, hosts: lanAddresses() })
@@ -152,7 +159,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), ai: aiRoutes(ai, documents, log.child({ component: 'ai' })), audit: auditRoutes(audit), auth: authRoutes(auth), keys: keyRoutes(auth), caller: resolveCaller(auth), log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), guardDocument), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), caller: resolveCaller(auth), access, log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       serveClient(app, config.clientDir, log);
@@ -171,6 +178,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     engine,
     audit,
     auth: { guestAccess: config.guestAccess, identify: (token: string) => auth.identify(token) },
+    access,
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 

@@ -67,6 +67,15 @@ const EnvSchema = z.object({
   REFRESH_TOKEN_DAYS: z.coerce.number().positive().max(365).default(30),
   /** Whether people may join worlds and use the API without an account. */
   GUEST_ACCESS: z.enum(['on', 'off', '1', '0', 'true', 'false']).default('on'),
+  /** Usernames (comma-separated) that act as owners of every world and read the whole audit log. */
+  ADMIN_USERS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((u) => u.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9_.-]{3,32}$/, 'usernames of 3 to 32 of a-z 0-9 _ . -'))),
+  /** Failed sign-ins allowed per username and address in SIGNIN_WINDOW_MINUTES before sign-in is refused. */
+  SIGNIN_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGNIN_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
 });
 
 export interface Config {
@@ -97,6 +106,11 @@ export interface Config {
   readonly refreshTokenMs: number;
   /** Whether callers without a token or key are let in as guests. */
   readonly guestAccess: boolean;
+  /** Usernames of administrators. */
+  readonly adminUsers: readonly string[];
+  /** Sign-in throttling: failures allowed per username and address within the window. */
+  readonly signinFailures: number;
+  readonly signinWindowMs: number;
   /** Values of the environment variables that networks name for their keys. */
   readonly secrets: Readonly<Record<string, string>>;
 }
@@ -181,6 +195,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessTokenMs: Math.round(e.ACCESS_TOKEN_MINUTES * 60_000),
     refreshTokenMs: Math.round(e.REFRESH_TOKEN_DAYS * 86_400_000),
     guestAccess: e.GUEST_ACCESS === 'on' || e.GUEST_ACCESS === '1' || e.GUEST_ACCESS === 'true',
+    adminUsers: Object.freeze(e.ADMIN_USERS),
+    signinFailures: e.SIGNIN_FAILURES,
+    signinWindowMs: Math.round(e.SIGNIN_WINDOW_MINUTES * 60_000),
     secrets: Object.freeze(secrets),
   });
 }

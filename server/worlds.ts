@@ -11,6 +11,7 @@ import {
   type WorldTemplateId,
 } from '../shared/model/worlds';
 import type { DocumentRecord } from '../shared/model/documents';
+import { GUEST_ROLES } from '../shared/model/roles';
 import type { Storage } from './adapters/storage';
 import { AppError } from './errors';
 
@@ -18,6 +19,8 @@ export const CreateWorldInput = z.strictObject({
   name: DisplayName.pipe(z.string().max(64)),
   template: z.enum(WORLD_TEMPLATE_IDS as [WorldTemplateId, ...WorldTemplateId[]]).default('office'),
   capacity: z.number().int().min(1).max(MAX_CAPACITY).default(DEFAULT_CAPACITY),
+  /** What people who are not members may do; a signed-in creator's world lets nobody else in by default. */
+  guestRole: z.enum(GUEST_ROLES).optional(),
 });
 
 const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
@@ -32,13 +35,19 @@ export function newId(length = 10): string {
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** Validates the request, then stores a new world with its template's sample documents. */
-export async function createWorld({ store, blobs }: Pick<Storage, 'store' | 'blobs'>, input: unknown, now = new Date()): Promise<WorldRecord> {
+/**
+ * Validates the request, then stores a new world with its template's sample documents. A world
+ * with an owner may keep guests out; one made by a guest has nobody to admit anyone, so it stays open.
+ */
+export async function createWorld({ store, blobs }: Pick<Storage, 'store' | 'blobs'>, input: unknown, now = new Date(), ownerId?: string): Promise<WorldRecord> {
   const parsed = CreateWorldInput.safeParse(input);
   if (!parsed.success) throw new AppError(ErrorCode.BAD_REQUEST, `Cannot create the world: ${describeIssues(parsed.error)}`);
   const { name, template, capacity } = parsed.data;
+  if (!ownerId && parsed.data.guestRole !== undefined && parsed.data.guestRole !== 'editor') {
+    throw new AppError(ErrorCode.BAD_REQUEST, 'Cannot create the world: only a signed-in person can keep guests out of a world (someone has to own it to let people in).');
+  }
   const createdAt = now.toISOString();
-  const world: WorldRecord = { id: newId(), name, template, capacity, createdAt };
+  const world: WorldRecord = { id: newId(), name, template, capacity, createdAt, ...(ownerId ? { ownerId, guestRole: parsed.data.guestRole ?? 'none' } : {}) };
   const documents: DocumentRecord[] = [];
   for (const sample of WORLD_TEMPLATES[template].samples) {
     const bytes = Buffer.from(sample.body, 'utf8');

@@ -1,5 +1,6 @@
 /** The REST API under /api/v3, typed for what the client uses. */
 import { serverUrl } from './endpoint';
+import { authHeaders } from './account';
 
 export interface WorldSummary {
   id: string;
@@ -33,7 +34,7 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   try {
     res = await fetch(`${serverUrl()}/api/v3${path}`, {
       ...init,
-      headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) },
+      headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}), ...(await authHeaders()) },
     });
   } catch {
     throw new ApiError('NETWORK', 'Cannot reach the server. Check that it is running and that you are online.', 0);
@@ -55,11 +56,38 @@ export async function getWorld(id: string): Promise<WorldSummary> {
   return (await request<{ world: WorldSummary }>(`/worlds/${encodeURIComponent(id)}`)).world;
 }
 
+export interface Member {
+  userId: string;
+  username: string;
+  role: 'owner' | 'editor' | 'viewer';
+}
+
+export async function listMembers(worldId: string): Promise<Member[]> {
+  return (await request<{ members: Member[] }>(`/worlds/${encodeURIComponent(worldId)}/members`)).members;
+}
+
+export async function changeRole(worldId: string, userId: string, role: 'editor' | 'viewer'): Promise<void> {
+  await request(`/worlds/${encodeURIComponent(worldId)}/members/${encodeURIComponent(userId)}`, { method: 'PUT', body: JSON.stringify({ role }) });
+}
+
+export async function removeMember(worldId: string, userId: string): Promise<void> {
+  await request(`/worlds/${encodeURIComponent(worldId)}/members/${encodeURIComponent(userId)}`, { method: 'DELETE' });
+}
+
+/** A new invite link's token (shown once), for `role`; one-time unless `maxUses` says otherwise. */
+export async function createInvite(worldId: string, role: 'editor' | 'viewer', maxUses = 1): Promise<string> {
+  return (await request<{ token: string }>(`/worlds/${encodeURIComponent(worldId)}/invites`, { method: 'POST', body: JSON.stringify({ role, maxUses }) })).token;
+}
+
+export async function acceptInvite(worldId: string, token: string): Promise<Member> {
+  return (await request<{ member: Member }>(`/worlds/${encodeURIComponent(worldId)}/invites/accept`, { method: 'POST', body: JSON.stringify({ token }) })).member;
+}
+
 export async function listTemplates(): Promise<TemplateSummary[]> {
   return (await request<{ templates: TemplateSummary[] }>('/worlds/templates')).templates;
 }
 
-export async function createWorld(input: { name: string; template: string }): Promise<WorldSummary> {
+export async function createWorld(input: { name: string; template: string; guestRole?: 'none' | 'viewer' | 'editor' }): Promise<WorldSummary> {
   return (await request<{ world: WorldSummary }>('/worlds', { method: 'POST', body: JSON.stringify(input) })).world;
 }
 

@@ -4,6 +4,7 @@
  */
 import { ApiError } from './api';
 import { serverUrl } from './endpoint';
+import { authHeaders } from './account';
 
 export function contentUrl(docId: string): string {
   return `${serverUrl()}/api/v3/documents/${encodeURIComponent(docId)}/content`;
@@ -28,7 +29,8 @@ export class ContentStore {
   private async fetch(docId: string): Promise<ArrayBuffer> {
     let res: Response;
     try {
-      res = await fetch(contentUrl(docId));
+      // a private world's documents are read as the signed-in account
+      res = await fetch(contentUrl(docId), { headers: await authHeaders() });
     } catch {
       throw new ApiError('NETWORK', 'Cannot reach the server to load this document.', 0);
     }

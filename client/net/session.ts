@@ -19,6 +19,7 @@ import {
 } from '../../shared/protocol';
 import { WorldState } from '../../shared/schema/WorldState';
 import { serverUrl } from './endpoint';
+import { freshAccount } from './account';
 import { throttle, type Throttled } from './throttle';
 
 /** Poses go out at most this often (and only when they changed). */
@@ -87,7 +88,9 @@ export class WorldSession {
   /** Joins a world; rejects with a {@link JoinError} whose message can be shown as is. */
   static async join(options: Omit<JoinOptions, 'protocol'>): Promise<WorldSession> {
     const client = new Client(serverUrl());
-    const joinOptions: JoinOptions = { protocol: PROTOCOL_VERSION, ...options };
+    // a signed-in browser joins as its account, with that account's role in the world
+    const account = await freshAccount();
+    const joinOptions: JoinOptions = { protocol: PROTOCOL_VERSION, ...options, ...(account ? { token: account.accessToken } : {}) };
     try {
       const room = await client.joinOrCreate(WORLD_ROOM, joinOptions, WorldState);
       return new WorldSession(room);

@@ -5,6 +5,7 @@
 import type { Quat, Vec3 } from '../../shared/protocol';
 import { ApiError } from './api';
 import { serverUrl } from './endpoint';
+import { authHeadersNow } from './account';
 
 export interface UploadRequest {
   file: File;
@@ -45,6 +46,7 @@ export function uploadDocument(req: UploadRequest): Upload {
     xhr.open('POST', `${serverUrl()}/api/v3/documents`);
     xhr.responseType = 'json';
     xhr.setRequestHeader('accept', 'application/json');
+    for (const [name, value] of Object.entries(authHeadersNow())) xhr.setRequestHeader(name, value);
     xhr.upload.addEventListener('progress', (e) => {
       if (e.lengthComputable && e.total > 0) req.onProgress?.(e.loaded / e.total);
     });

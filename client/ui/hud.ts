@@ -10,6 +10,8 @@ export interface HudPerson {
   name: string;
   colour: string;
   connected: boolean;
+  /** owner, editor or viewer: shown beside the name. */
+  role?: string;
 }
 
 export interface Hud {
@@ -107,6 +109,7 @@ export function createHud(actions: HudActions): Hud {
             dot,
             h('span', {}, p.name),
             p.id === selfId ? h('span', { class: 'muted' }, ' (you)') : null,
+            p.role && p.role !== 'editor' ? h('span', { class: 'muted', 'data-testid': 'person-role' }, ` · ${p.role}`) : null,
             p.connected ? null : h('span', { class: 'muted' }, ' (reconnecting)'),
           );
         }),

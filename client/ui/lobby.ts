@@ -2,7 +2,9 @@
  * The lobby: choose a display name, see the worlds (with who is in them), create one, join one.
  * Plain DOM; every string that came from a person goes in as text.
  */
-import { ApiError, createWorld, getWorld, listTemplates, listWorlds, type WorldSummary } from '../net/api';
+import { ApiError, acceptInvite, createWorld, getWorld, listTemplates, listWorlds, type WorldSummary } from '../net/api';
+import { accountCard } from './accountCard';
+import { currentAccount, onAccountChange } from '../net/account';
 import { h, replaceChildren } from './dom';
 import { joinFromDeviceCard } from './joinFromDevice';
 import { saveColour, saveName, savedColour, savedName } from './identity';
@@ -12,6 +14,8 @@ const REFRESH_MS = 3000;
 export interface LobbyOptions {
   /** Set when a world link was opened before a display name was chosen. */
   pendingWorldId?: string;
+  /** Set when an invite link was opened: accepted here, as an account, before joining. */
+  pendingInvite?: { worldId: string; token: string };
   /** Shown at the top, e.g. why the last world could not be joined. */
   notice?: string;
   enterWorld(worldId: string): void;
@@ -27,7 +31,8 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const nameInput = h('input', { id: 'display-name', 'data-testid': 'display-name', maxlength: '32', autocomplete: 'nickname', placeholder: 'e.g. Ann', required: true });
-  nameInput.value = savedName();
+  // a signed-in person is named after their account in worlds; start the name there
+  nameInput.value = savedName() || (currentAccount()?.username ?? '');
   const colourInput = h('input', { id: 'avatar-colour', 'data-testid': 'avatar-colour', type: 'color', title: 'Avatar colour' });
   colourInput.value = savedColour();
   colourInput.addEventListener('change', () => saveColour(colourInput.value));
@@ -47,6 +52,15 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
 
   const worldName = h('input', { id: 'world-name', 'data-testid': 'world-name', maxlength: '64', placeholder: 'e.g. Contract review', required: true });
   const templateSelect = h('select', { id: 'world-template', 'data-testid': 'world-template' });
+  // only a signed-in creator owns the world, and so only they can keep others out of it
+  const guestSelect = h(
+    'select',
+    { id: 'world-guests', 'data-testid': 'world-guests' },
+    h('option', { value: 'none' }, 'Only people I invite'),
+    h('option', { value: 'viewer' }, 'Anyone, to look'),
+    h('option', { value: 'editor' }, 'Anyone, to work'),
+  );
+  const guestRow = h('div', { class: 'guest-row' }, h('label', { for: 'world-guests' }, 'Who else may come in'), guestSelect);
   const createButton = h('button', { type: 'submit', 'data-testid': 'create-world' }, 'Create and enter');
   const createError = h('p', { class: 'error', role: 'alert' });
   const createForm = h(
@@ -56,6 +70,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
     worldName,
     h('label', { for: 'world-template' }, 'Template'),
     templateSelect,
+    guestRow,
     createButton,
     createError,
   );
@@ -69,7 +84,8 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
       return;
     }
     createButton.disabled = true;
-    createWorld({ name: worldName.value, template: templateSelect.value || 'office' })
+    const owned = currentAccount() !== null;
+    createWorld({ name: worldName.value, template: templateSelect.value || 'office', ...(owned ? { guestRole: guestSelect.value as 'none' | 'viewer' | 'editor' } : {}) })
       .then((world) => opts.enterWorld(world.id))
       .catch((err: unknown) => {
         createError.textContent = errorText(err);
@@ -81,6 +97,12 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   const list = h('ul', { class: 'world-list', 'data-testid': 'world-list' });
 
   const pending = opts.pendingWorldId ? h('section', { class: 'card banner' }, 'Opening a world link…') : null;
+  const invite = opts.pendingInvite ? h('section', { class: 'card banner', 'data-testid': 'invite-banner' }) : null;
+  const account = accountCard({
+    signedIn: (a) => {
+      if (!nameInput.value) nameInput.value = a.username;
+    },
+  });
 
   replaceChildren(
     root,
@@ -90,6 +112,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
       h('header', {}, h('h1', {}, 'Document Workflow Chain'), h('p', { class: 'muted' }, 'Shared 3D rooms where people meet and move documents together.')),
       opts.notice ? h('p', { class: 'card notice', role: 'alert' }, opts.notice) : null,
       pending,
+      invite,
       h(
         'section',
         { class: 'card' },
@@ -98,6 +121,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
         h('div', { class: 'row' }, nameInput, colourInput),
         nameError,
       ),
+      account.element,
       h('section', { class: 'card' }, h('h2', {}, 'Worlds'), listStatus, list),
       h('section', { class: 'card' }, h('h2', {}, 'New world'), createForm),
       joinFromDeviceCard(),
@@ -118,6 +142,38 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
         pending.textContent = err instanceof ApiError && err.status === 404 ? 'That link points to a world that does not exist. Pick one below or create one.' : errorText(err);
       });
   }
+
+  const renderInvite = () => {
+    if (!invite || !opts.pendingInvite) return;
+    const { worldId, token } = opts.pendingInvite;
+    if (!currentAccount()) {
+      replaceChildren(invite, h('span', {}, 'You have been invited to a world. Sign in or sign up below to accept the invite.'));
+      return;
+    }
+    const accept = h('button', { type: 'button', 'data-testid': 'accept-invite' }, 'Accept and join');
+    const error = h('p', { class: 'error', role: 'alert' });
+    accept.addEventListener('click', () => {
+      if (!confirmName()) return;
+      accept.disabled = true;
+      acceptInvite(worldId, token)
+        .then(() => opts.enterWorld(worldId))
+        .catch((err: unknown) => {
+          error.textContent = errorText(err);
+          accept.disabled = false;
+        });
+    });
+    replaceChildren(invite, h('span', {}, `You have been invited to a world. Join it as ${currentAccount()!.username}: `), accept, error);
+  };
+  renderInvite();
+  const renderGuests = () => {
+    guestRow.hidden = currentAccount() === null;
+  };
+  renderGuests();
+  const stopAccount = onAccountChange(() => {
+    renderInvite();
+    renderGuests();
+    void refreshNow();
+  });
 
   listTemplates()
     .then((templates) => {
@@ -146,12 +202,15 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
     );
   };
 
-  const refresh = async () => {
+  const refreshNow = async () => {
     try {
       renderWorlds(await listWorlds());
     } catch (err) {
       listStatus.textContent = errorText(err);
     }
+  };
+  const refresh = async () => {
+    await refreshNow();
     if (!stopped) timer = setTimeout(() => void refresh(), REFRESH_MS);
   };
   void refresh();
@@ -160,5 +219,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   return () => {
     stopped = true;
     clearTimeout(timer);
+    stopAccount();
+    account.dispose();
   };
 }

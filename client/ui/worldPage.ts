@@ -12,6 +12,9 @@ import { closeNoteDialog, openNoteDialog } from './noteDialog';
 import { toast } from './toast';
 import { mountUploads, type Uploads } from './uploads';
 import { mountXrControls } from '../xr/xrControls';
+import { CLOSE_REMOVED, ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
+import { membersPanel } from './membersPanel';
+import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -42,12 +45,21 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
 
   const canvas = h('canvas', { class: 'world-canvas', 'data-testid': 'world-canvas', 'aria-label': '3D view of the world', tabindex: '0' });
   const status = h('div', { class: 'overlay', role: 'status' }, h('p', {}, 'Joining the world…'));
+  /** Whether this person's role allows `what`; if not, says why (from the same table the server uses). */
+  const may = (what: WorldAction | 'noteAdd'): boolean => {
+    const role = (session?.state.participants.get(session.sessionId)?.role ?? 'editor') as WorldRole;
+    if (allowed(role, what)) return true;
+    toast(explainRefusal(role, what), 'error');
+    return false;
+  };
   const hud = createHud({
     leave: goBack,
     upload: (files) => {
-      if (view && uploads) uploads.upload(files, view.placementInFront());
+      if (view && uploads && may('editDocuments')) uploads.upload(files, view.placementInFront());
     },
-    noteMode: (on) => view?.setNoteMode(on),
+    noteMode: (on) => {
+      if (!on || may('noteAdd')) view?.setNoteMode(on);
+    },
   });
   // the overlay describes a world we are in; until then (or if joining fails) it would only confuse
   hud.element.hidden = true;
@@ -96,25 +108,37 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     // refusals of grabs and moves are explained by the drag controller; these are the rest
     joined.onIntentError((e) => {
       if (e.intent === 'page' || e.intent === 'noteAdd' || e.intent === 'noteEdit' || e.intent === 'noteDelete') toast(e.message, 'error');
+      else if (e.code === ErrorCode.FORBIDDEN && e.intent !== 'grab' && e.intent !== 'move') toast(e.message, 'error');
     });
+    // the owner changed this person's role: it applies now, and they are told what it means
+    joined.room.onMessage(ServerEvent.ROLE, (change: RoleChange) => toast(change.message));
+    const members = membersPanel(opts.worldId);
+    hud.add(members.element);
     opts.setProbe({ ...view.probe(), xr: () => worldView.xr.probe() });
     status.hidden = true;
     hud.element.hidden = false;
     canvas.focus();
 
+    let lastCount = 0;
     const refresh = () => {
       const people: HudPerson[] = [];
-      joined.state.participants.forEach((p, id) => people.push({ id, name: p.name, colour: p.colour, connected: p.connected }));
+      joined.state.participants.forEach((p, id) => people.push({ id, name: p.name, colour: p.colour, connected: p.connected, role: p.role }));
       hud.setPeople(people, joined.sessionId);
+      const role = joined.state.participants.get(joined.sessionId)?.role;
+      members.setOwner(role === 'owner');
+      page.dataset.role = role ?? '';
+      if (people.length !== lastCount) members.refresh();
+      lastCount = people.length;
       hud.setWorldName(joined.state.name);
     };
     refresh();
     joined.room.onStateChange(refresh);
     joined.room.onDrop(() => toast('Connection lost. Reconnecting…', 'error'));
     joined.room.onReconnect(() => toast('Reconnected.'));
-    joined.room.onLeave(() => {
+    joined.room.onLeave((code, reason) => {
       // our own leave() also ends here; only an unexpected end needs explaining
       if (unmounted || session !== joined) return;
+      if (code === CLOSE_REMOVED) return fail(reason || 'The owner removed you from this world.');
       fail('The connection to the world was lost. Go back to the lobby and join again.');
     });
   };

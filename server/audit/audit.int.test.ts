@@ -4,7 +4,7 @@
  * hostile text defused, and still there after a restart.
  */
 import { Client } from '@colyseus/sdk';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, PROTOCOL_VERSION, WORLD_ROOM } from '../../shared/protocol';
 import type { AuditEntry, AuditPage } from '../adapters/storage/AuditStore';
 import { bootServer } from '../testing/bootServer';
@@ -12,11 +12,18 @@ import { createWorld, joinWorld, until } from '../testing/clients';
 import { makePng } from '../testing/fixtures';
 import { useServer } from '../testing/useServer';
 
-const server = useServer();
+// the audit log is for administrators (and world owners): this test reads it as one
+const server = useServer({ env: { ADMIN_USERS: 'auditor' } });
+let adminToken = '';
+const asAdmin = () => ({ authorization: `Bearer ${adminToken}` });
+beforeAll(async () => {
+  const res = await fetch(`${server().url}/api/v3/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'auditor', password: 'a long enough password' }) });
+  adminToken = ((await res.json()) as { accessToken: string }).accessToken;
+});
 const HOSTILE = '=HYPERLINK("http://evil.example","click") <b>"quoted"</b>';
 
 async function audit(query: string): Promise<AuditPage> {
-  const res = await fetch(`${server().url}/api/v3/audit?${query}`);
+  const res = await fetch(`${server().url}/api/v3/audit?${query}`, { headers: asAdmin() });
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as AuditPage;
 }
@@ -102,7 +109,7 @@ describe('audit log', () => {
     expect(paged.map((e) => e.id)).toEqual(ids);
 
     // the CSV export: a header, one row per entry, hostile text quoted and defused
-    const csv = await fetch(`${server().url}/api/v3/audit?world=${world.id}&format=csv`);
+    const csv = await fetch(`${server().url}/api/v3/audit?world=${world.id}&format=csv`, { headers: asAdmin() });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"/);
     const rows = (await csv.text()).trimEnd().split('\r\n');
@@ -118,7 +125,7 @@ describe('audit log', () => {
 
     // bad queries are refused with a reason
     for (const q of ['limit=0', 'limit=abc', 'outcome=maybe', 'from=yesterday', 'after=../../x', 'format=xml', 'surprise=1']) {
-      const res = await fetch(`${server().url}/api/v3/audit?${q}`);
+      const res = await fetch(`${server().url}/api/v3/audit?${q}`, { headers: asAdmin() });
       expect(res.status, q).toBe(400);
       expect(((await res.json()) as { error: { message: string } }).error.message, q).toMatch(/Invalid audit query/);
     }
@@ -127,7 +134,7 @@ describe('audit log', () => {
   });
 
   it('keeps the log across a restart', { timeout: 60_000 }, async () => {
-    const first = await bootServer();
+    const first = await bootServer({ env: { ADMIN_USERS: 'auditor' } });
     try {
       const world = await createWorld(first.url, { name: 'Kept', template: 'office' });
       const ann = await joinWorld(first.url, world.id, 'Ann');
@@ -135,9 +142,11 @@ describe('audit log', () => {
       await until('held', () => ann.doc(ann.docIds()[0]!)?.heldBy === ann.room.sessionId);
       await ann.room.leave();
       await first.stop();
-      const again = await bootServer({ dataDir: first.dataDir });
+      const again = await bootServer({ dataDir: first.dataDir, env: { ADMIN_USERS: 'auditor' } });
       try {
-        const res = await fetch(`${again.url}/api/v3/audit?world=${world.id}`);
+        const signup = await fetch(`${again.url}/api/v3/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'auditor', password: 'a long enough password' }) });
+        const token = ((await signup.json()) as { accessToken: string }).accessToken;
+        const res = await fetch(`${again.url}/api/v3/audit?world=${world.id}`, { headers: { authorization: `Bearer ${token}` } });
         const { entries } = (await res.json()) as AuditPage;
         expect(entries.map((e) => e.action)).toEqual(['join', 'grab', 'leave']);
       } finally {

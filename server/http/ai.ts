@@ -70,7 +70,10 @@ function failureBody(err: AiFailure) {
   return { error: { code: ErrorCode.AI_FAILED, message: err.message, failures: err.failures } };
 }
 
-export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger): Router {
+/** Reading a document for an answer needs the right to read it in its world. */
+type ReadGuard = (res: Response, documentId: string, action: 'read') => Promise<void>;
+
+export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger, guard: ReadGuard = async () => {}): Router {
   const r = express.Router();
 
   r.get('/providers', (_req, res) => {
@@ -79,6 +82,7 @@ export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger)
 
   r.post('/analyze', async (req: Request, res: Response) => {
     const input = parse(AnalyzeInput, req.body);
+    if (input.documentId) await guard(res, input.documentId, 'read');
     const text = input.text ?? (await documents.text(input.documentId!));
     const signal = clientGone(res);
     try {
@@ -93,6 +97,7 @@ export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger)
 
   r.post('/generate', async (req: Request, res: Response) => {
     const input = parse(GenerateInput, req.body);
+    if (input.documentId) await guard(res, input.documentId, 'read');
     const context = input.context ?? (input.documentId ? await documents.text(input.documentId) : '');
     const request = { prompt: input.prompt, context, maxTokens: input.maxTokens, temperature: input.temperature, providers: providersOf(input) };
     const signal = clientGone(res);

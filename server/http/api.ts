@@ -9,6 +9,9 @@ import type { Logger } from '../log';
 import { createWorld } from '../worlds';
 import { documentRoutes } from './documents';
 import { runRoutes, workflowRoutes, type WorkflowRouteDeps } from './workflows';
+import type { WorldAccess } from '../access/WorldAccess';
+import { requireScopes, requireWorld, who } from './access';
+import { memberRoutes } from './members';
 
 export interface ApiDeps {
   storage: Storage;
@@ -22,6 +25,8 @@ export interface ApiDeps {
   auth: Router;
   keys: Router;
   caller: RequestHandler;
+  /** World roles: who may see and change which world. */
+  access: WorldAccess;
   log: Logger;
   version: string;
   startedAt: number;
@@ -36,9 +41,10 @@ export function apiRouter(deps: ApiDeps): Router {
   const store = deps.storage.store;
   api.use(express.json({ limit: MAX_JSON_BYTES }));
   api.use(deps.caller);
+  api.use(requireScopes());
   api.use('/auth', deps.auth);
   api.use('/keys', deps.keys);
-  api.use('/documents', documentRoutes({ documents: deps.documents, spoolDir: deps.storage.spoolDir, maxUploadBytes: deps.maxUploadBytes }));
+  api.use('/documents', documentRoutes({ documents: deps.documents, spoolDir: deps.storage.spoolDir, maxUploadBytes: deps.maxUploadBytes, access: deps.access }));
   api.use('/workflows', workflowRoutes(deps.workflowDeps));
   api.use('/runs', runRoutes(deps.workflowDeps));
   api.use('/blockchain', deps.blockchain);
@@ -64,7 +70,8 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   api.get('/worlds', async (_req, res) => {
-    const [worlds, rooms] = await Promise.all([store.listWorlds(), deps.liveRooms()]);
+    const [all, rooms] = await Promise.all([store.listWorlds(), deps.liveRooms()]);
+    const worlds = await deps.access.visible(all, who(res));
     const counts = new Map<string, number>();
     for (const r of rooms) counts.set(r.worldId, (counts.get(r.worldId) ?? 0) + r.clients);
     worlds.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -72,7 +79,9 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   api.post('/worlds', async (req: Request, res: Response) => {
-    const world = await createWorld(deps.storage, req.body);
+    const owner = who(res);
+    const world = await createWorld(deps.storage, req.body, new Date(), owner?.userId);
+    if (owner) await deps.access.addOwner(world, owner);
     deps.log.info({ worldId: world.id, template: world.template }, 'world created');
     res.status(201).json({ world: { ...world, participants: 0 } });
   });
@@ -81,10 +90,12 @@ export function apiRouter(deps: ApiDeps): Router {
     const id = EntityId.safeParse(req.params.id);
     const world = id.success ? await store.getWorld(id.data) : undefined;
     if (!world) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${String(req.params.id).slice(0, 64)}".`, 404);
+    const { role } = await requireWorld(deps.access, res, world.id, 'read');
     const rooms = await deps.liveRooms();
     const participants = rooms.filter((r) => r.worldId === world.id).reduce((n, r) => n + r.clients, 0);
-    res.json({ world: { ...world, participants } });
+    res.json({ world: { ...world, participants }, role });
   });
+  api.use('/worlds/:id', memberRoutes(deps.access));
 
   api.use((req, _res) => {
     throw new AppError(ErrorCode.NOT_FOUND, `No API route ${req.method} ${req.path}.`, 404);

@@ -10,6 +10,8 @@ import type { AuditEntry, AuditQuery } from '../adapters/storage/AuditStore';
 import type { AuditLog } from '../audit/AuditLog';
 import type { Caller } from '../auth/AuthService';
 import { AppError } from '../errors';
+import type { WorldAccess } from '../access/WorldAccess';
+import { who } from './access';
 
 const Query = z.strictObject({
   world: z.string().min(1).max(64).optional(),
@@ -54,12 +56,19 @@ function toQuery(q: z.infer<typeof Query>): AuditQuery {
   };
 }
 
-export function auditRoutes(audit: AuditLog): Router {
+/** Administrators read everything; a world's owner reads that world's entries; nobody else reads any. */
+export function auditRoutes(audit: AuditLog, access: WorldAccess): Router {
   const r = express.Router();
   r.get('/', async (req, res) => {
     const parsed = Query.safeParse(req.query);
     if (!parsed.success) {
       throw new AppError(ErrorCode.BAD_REQUEST, `Invalid audit query: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`);
+    }
+    const caller = who(res);
+    if (!access.isAdmin(caller)) {
+      if (!caller) throw new AppError(ErrorCode.UNAUTHORIZED, 'The audit log is for world owners and administrators: sign in first.', 401);
+      if (!parsed.data.world) throw new AppError(ErrorCode.FORBIDDEN, 'Only administrators read the whole audit log; name one of your worlds: ?world=<id>.', 403);
+      await access.require(parsed.data.world, caller, 'readAudit');
     }
     const query = toQuery(parsed.data);
     if (parsed.data.format === 'json') {

@@ -9,6 +9,7 @@ import { ErrorCode } from '../../shared/protocol';
 import type { AuthService, Caller, Origin } from '../auth/AuthService';
 import { ChangePassword, ConfirmTotp, CreateKey, Refresh, SignIn, SignOut, SignUp, describe } from '../auth/inputs';
 import { AppError } from '../errors';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 
 const origin = (req: Request): Origin => ({ ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
 const caller = (res: Response): Caller => (res.locals.auth as Caller | undefined) ?? { kind: 'guest' };
@@ -42,8 +43,16 @@ export function resolveCaller(auth: AuthService): RequestHandler {
   };
 }
 
-export function authRoutes(auth: AuthService): Router {
+/** How many failed sign-ins one username may have from one address in a window. */
+export interface SignInThrottle {
+  failures: number;
+  windowMs: number;
+}
+
+export function authRoutes(auth: AuthService, throttle: SignInThrottle = { failures: 5, windowMs: 15 * 60_000 }): Router {
   const r = express.Router();
+  // per username and address, so guessing one account's password is slow while its owner, elsewhere, still gets in
+  const failures = new RateLimiterMemory({ points: throttle.failures, duration: Math.ceil(throttle.windowMs / 1000) });
   // answers carry tokens: nothing on the way may keep a copy
   r.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -55,7 +64,22 @@ export function authRoutes(auth: AuthService): Router {
   });
   r.post('/signin', async (req, res) => {
     const input = parse(SignIn, req.body, 'sign-in');
-    res.json(await auth.signIn(input.username, input.password, input.totp, origin(req)));
+    const key = `${input.username.trim().toLowerCase()}|${origin(req).ip}`;
+    const seen = await failures.get(key);
+    if (seen && seen.consumedPoints >= throttle.failures) {
+      const seconds = Math.max(1, Math.ceil(seen.msBeforeNext / 1000));
+      res.setHeader('Retry-After', String(seconds));
+      throw new AppError(ErrorCode.RATE_LIMITED, `Too many failed sign-ins for this username from this address; try again in ${seconds} s.`, 429);
+    }
+    try {
+      const session = await auth.signIn(input.username, input.password, input.totp, origin(req));
+      await failures.delete(key);
+      res.json(session);
+    } catch (err) {
+      // asking for the authenticator code is not a failure; a wrong password or code is
+      if (err instanceof AppError && err.code === ErrorCode.UNAUTHORIZED) await failures.penalty(key, 1);
+      throw err;
+    }
   });
   r.post('/refresh', async (req, res) => {
     const input = parse(Refresh, req.body, 'refresh');

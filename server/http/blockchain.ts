@@ -17,7 +17,10 @@ function asAppError(err: unknown): unknown {
   return err;
 }
 
-export function blockchainRoutes(chain: ChainService, proofs: DocumentProofs): Router {
+/** Checks the caller's role in a document's world: editors anchor, anyone let in verifies. */
+export type DocumentGuard = (res: express.Response, documentId: string, action: 'read' | 'editDocuments') => Promise<void>;
+
+export function blockchainRoutes(chain: ChainService, proofs: DocumentProofs, guard: DocumentGuard = async () => {}): Router {
   const r = express.Router();
 
   r.get('/networks', (_req, res) => {
@@ -27,6 +30,7 @@ export function blockchainRoutes(chain: ChainService, proofs: DocumentProofs): R
   r.post('/anchor', async (req, res) => {
     const input = AnchorInput.safeParse(req.body);
     if (!input.success) throw new AppError(ErrorCode.BAD_REQUEST, 'Send { "documentId": "…", "network"?: "…" }.', 400);
+    await guard(res, input.data.documentId, 'editDocuments');
     try {
       res.status(201).json({ proof: await proofs.anchor(input.data.documentId, input.data.network) });
     } catch (err) {
@@ -36,6 +40,7 @@ export function blockchainRoutes(chain: ChainService, proofs: DocumentProofs): R
 
   r.get('/verify/:documentId', async (req, res) => {
     const network = typeof req.query.network === 'string' ? req.query.network : undefined;
+    await guard(res, req.params.documentId, 'read');
     try {
       res.json({ verification: await proofs.verify(req.params.documentId, network) });
     } catch (err) {

@@ -4,11 +4,15 @@ import { ErrorCode } from '../../shared/protocol';
 import type { DocumentService } from '../documents/DocumentService';
 import { AppError } from '../errors';
 import { readUpload } from './upload';
+import { rm } from 'node:fs/promises';
+import type { WorldAccess } from '../access/WorldAccess';
+import { requireWorld, who } from './access';
 
 export interface DocumentRouteDeps {
   documents: DocumentService;
   spoolDir: string;
   maxUploadBytes: number;
+  access: WorldAccess;
 }
 
 const EXTENSIONS: Record<string, string> = {
@@ -27,12 +31,19 @@ function downloadName(title: string, mime: string): string {
   return `${ascii}.${EXTENSIONS[mime] ?? 'bin'}`;
 }
 
-export function documentRoutes({ documents, spoolDir, maxUploadBytes }: DocumentRouteDeps): Router {
+export function documentRoutes({ documents, spoolDir, maxUploadBytes, access }: DocumentRouteDeps): Router {
   const r = express.Router();
+  /** The document, once the caller's role in its world allows `action`. */
+  const guarded = async (res: express.Response, id: string, action: 'read' | 'editDocuments') => {
+    const doc = await documents.get(id);
+    await requireWorld(access, res, doc.worldId, action);
+    return doc;
+  };
 
   r.get('/', async (req, res) => {
     const world = req.query.world;
     if (typeof world !== 'string' || !world) throw new AppError(ErrorCode.BAD_REQUEST, 'Say which world to list: /api/v3/documents?world=<id>.', 400);
+    await requireWorld(access, res, world, 'read');
     res.json({ documents: await documents.list(world) });
   });
 
@@ -42,15 +53,22 @@ export function documentRoutes({ documents, spoolDir, maxUploadBytes }: Document
     if (typeof req.query.world === 'string' && !fields.world) fields.world = req.query.world;
     // the audit entry of this request, refused or not, belongs to that world
     res.locals.auditWorld = fields.world;
-    const doc = await documents.upload(upload.file, fields, 'guest');
+    try {
+      if (fields.world) await requireWorld(access, res, fields.world, 'editDocuments');
+    } catch (err) {
+      await rm(upload.file.path, { force: true });
+      throw err;
+    }
+    const doc = await documents.upload(upload.file, fields, who(res)?.username ?? 'guest');
     res.status(201).json({ document: doc });
   });
 
   r.get('/:id', async (req, res) => {
-    res.json({ document: await documents.get(req.params.id) });
+    res.json({ document: await guarded(res, req.params.id, 'read') });
   });
 
   r.get('/:id/content', async (req, res) => {
+    await guarded(res, req.params.id, 'read');
     const { doc, size, stream } = await documents.content(req.params.id);
     const etag = `"${doc.contentHash}"`;
     if (req.headers['if-none-match'] === etag) {
@@ -73,6 +91,7 @@ export function documentRoutes({ documents, spoolDir, maxUploadBytes }: Document
   });
 
   r.delete('/:id', async (req, res) => {
+    await guarded(res, req.params.id, 'editDocuments');
     await documents.remove(req.params.id);
     res.status(204).end();
   });

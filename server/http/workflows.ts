@@ -11,12 +11,30 @@ import type { WorkflowService } from '../workflows/WorkflowService';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
 import { AppError } from '../errors';
 import { runUsage } from '../ai/usage';
+import type { WorldAccess } from '../access/WorldAccess';
+import { requireWorld, who } from './access';
 
 export interface WorkflowRouteDeps {
   workflows: WorkflowService;
   store: WorkflowStore;
   engine: Engine;
   registry: StepRegistry;
+  access: WorldAccess;
+}
+
+type Res = express.Response;
+type Action = 'read' | 'editWorkflows';
+
+/** Checks the caller's role in the world a workflow stands in; workflows in no world are open to all. */
+async function guardWorkflow(d: WorkflowRouteDeps, res: Res, workflowId: string, action: Action): Promise<void> {
+  const workflow = await d.store.getWorkflow(String(workflowId).slice(0, 64));
+  if (workflow?.worldId) await requireWorld(d.access, res, workflow.worldId, action);
+}
+
+async function guardRun(d: WorkflowRouteDeps, res: Res, runId: string, action: Action): Promise<RunRecord> {
+  const run = await runOr404(d.store, runId);
+  await guardWorkflow(d, res, run.workflowId, action);
+  return run;
 }
 
 const ApprovalInput = z.strictObject({
@@ -32,8 +50,10 @@ async function runOr404(store: WorkflowStore, id: string): Promise<RunRecord> {
   return run;
 }
 
-export function workflowRoutes({ workflows, store, engine, registry }: WorkflowRouteDeps): Router {
+export function workflowRoutes(deps: WorkflowRouteDeps): Router {
+  const { workflows, store, registry, access } = deps;
   const r = express.Router();
+  const author = (res: Res) => who(res)?.username ?? 'guest';
 
   r.get('/templates', (_req, res) => {
     res.json({ templates: WORKFLOW_TEMPLATES.map(({ id, title, definition }) => ({ id, title, description: definition.description, definition })) });
@@ -43,59 +63,79 @@ export function workflowRoutes({ workflows, store, engine, registry }: WorkflowR
   });
   r.get('/', async (req, res) => {
     const world = typeof req.query.world === 'string' ? req.query.world : undefined;
-    res.json({ workflows: await workflows.list(world) });
+    if (world) await requireWorld(access, res, world, 'read');
+    const all = await workflows.list(world);
+    // without a world, only workflows in no world or in worlds the caller may see
+    const seen = new Map<string, boolean>();
+    const visible = [];
+    for (const w of all) {
+      if (w.worldId && !seen.has(w.worldId)) seen.set(w.worldId, await requireWorld(access, res, w.worldId, 'read').then(() => true, () => false));
+      if (!w.worldId || seen.get(w.worldId)) visible.push(w);
+    }
+    res.json({ workflows: visible });
   });
   r.post('/', async (req, res) => {
-    res.status(201).json(await workflows.create(req.body, 'guest'));
+    const worldId = (req.body as { worldId?: unknown } | undefined)?.worldId;
+    if (typeof worldId === 'string') await requireWorld(access, res, worldId, 'editWorkflows');
+    res.status(201).json(await workflows.create(req.body, author(res)));
   });
   r.get('/:id', async (req, res) => {
+    await guardWorkflow(deps, res, req.params.id, 'read');
     res.json(await workflows.get(req.params.id));
   });
   r.put('/:id', async (req, res) => {
-    res.json(await workflows.update(req.params.id, req.body, 'guest'));
+    await guardWorkflow(deps, res, req.params.id, 'editWorkflows');
+    res.json(await workflows.update(req.params.id, req.body, author(res)));
   });
   r.delete('/:id', async (req, res) => {
+    await guardWorkflow(deps, res, req.params.id, 'editWorkflows');
     await workflows.remove(req.params.id);
     res.status(204).end();
   });
   r.get('/:id/versions', async (req, res) => {
+    await guardWorkflow(deps, res, req.params.id, 'read');
     res.json({ versions: await workflows.versions(req.params.id) });
   });
   r.post('/:id/rollback', async (req, res) => {
+    await guardWorkflow(deps, res, req.params.id, 'editWorkflows');
     res.json(await workflows.rollback(req.params.id, (req.body as { version?: unknown } | undefined)?.version));
   });
   r.put('/:id/schedule', async (req, res) => {
+    await guardWorkflow(deps, res, req.params.id, 'editWorkflows');
     res.json(await workflows.setSchedule(req.params.id, req.body?.schedule ?? null));
   });
   r.get('/:id/runs', async (req, res) => {
+    await guardWorkflow(deps, res, req.params.id, 'read');
     await workflows.get(req.params.id);
     res.json({ runs: await store.listRuns(req.params.id) });
   });
   r.post('/:id/runs', async (req, res) => {
+    await guardWorkflow(deps, res, req.params.id, 'editWorkflows');
     const runs = await workflows.startRuns(req.params.id, req.body);
     res.status(201).json(runs.length === 1 && !(req.body as { inputs?: unknown })?.inputs ? { run: runs[0] } : { runs });
   });
   return r;
 }
 
-export function runRoutes({ store, engine }: WorkflowRouteDeps): Router {
+export function runRoutes(deps: WorkflowRouteDeps): Router {
+  const { engine } = deps;
   const r = express.Router();
 
   r.get('/:id', async (req, res) => {
-    const run = await runOr404(store, req.params.id);
+    const run = await guardRun(deps, res, req.params.id, 'read');
     // what the run's AI steps used, summed, so the cost of a run can be read in one place
     res.json({ run, usage: runUsage(run.steps) });
   });
 
   r.post('/:id/cancel', async (req, res) => {
-    await runOr404(store, req.params.id);
+    await guardRun(deps, res, req.params.id, 'editWorkflows');
     res.json({ run: await engine.cancel(req.params.id) });
   });
 
   r.post('/:id/approve', async (req, res) => {
     const input = ApprovalInput.safeParse(req.body);
     if (!input.success) throw new AppError(ErrorCode.BAD_REQUEST, 'Send { "approved": true|false, "comment"?: "…" }.', 400);
-    const run = await runOr404(store, req.params.id);
+    const run = await guardRun(deps, res, req.params.id, 'editWorkflows');
     const waiting = input.data.step ?? run.steps.find((s) => s.status === 'waiting')?.stepId;
     if (!waiting) throw new AppError(ErrorCode.CONFLICT, 'This run is not waiting for an approval.', 409);
     const { step: _s, ...answer } = input.data;
@@ -106,7 +146,7 @@ export function runRoutes({ store, engine }: WorkflowRouteDeps): Router {
 
   /** Server-Sent Events: the run now, then every change until it finishes. */
   r.get('/:id/events', async (req, res) => {
-    const run = await runOr404(store, req.params.id);
+    const run = await guardRun(deps, res, req.params.id, 'read');
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     const send = (r: RunRecord) => res.write(`event: run\ndata: ${JSON.stringify(r)}\n\n`);
     send(run);

@@ -12,10 +12,13 @@ import {
   PROTOCOL_VERSION,
   ServerEvent,
   CLOSE_FLOODING,
+  CLOSE_REMOVED,
   describeIssues,
   isIntentType,
   type IntentError,
+  type RoleChange,
 } from '../../shared/protocol';
+import { allowed, explainRefusal, type WorldRole } from '../../shared/model/roles';
 import { decide, expiredHolds, releaseAllHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../shared/model/world';
 import type { DocumentRecord } from '../../shared/model/documents';
 import type { WorldRecord } from '../../shared/model/worlds';
@@ -50,10 +53,12 @@ export interface WorldRoomDeps {
   audit: AuditLog;
   /** Whether guests may join, and who an access token belongs to (refused with an AppError). */
   auth: { guestAccess: boolean; identify(token: string): Promise<{ userId: string; username: string }> };
+  /** The role a person (null: a guest) has in a world, or null when they are not let in. */
+  access: { roleIn(world: WorldRecord, who: { userId: string; username: string } | null): Promise<WorldRole | null> };
 }
 
-/** Who a client joined as: `client.auth` once the room's auth hook let it in. */
-type JoinIdentity = { kind: 'guest' } | { kind: 'user'; userId: string; username: string };
+/** Who a client joined as, and their role: `client.auth` once the room's auth hook let it in. */
+type JoinIdentity = ({ kind: 'guest' } | { kind: 'user'; userId: string; username: string }) & { role: WorldRole };
 
 type Command = Extract<Effect, { op: 'runStart' | 'runCancel' | 'runAnswer' }>;
 const isCommand = (e: Effect): e is Command => e.op === 'runStart' || e.op === 'runCancel' || e.op === 'runAnswer';
@@ -68,6 +73,7 @@ export const JoinErrorStatus = {
   [ErrorCode.PROTOCOL_MISMATCH]: 426,
   [ErrorCode.WORLD_FULL]: 429,
   [ErrorCode.UNAUTHORIZED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
 } as const;
 
 function joinError(code: keyof typeof JoinErrorStatus, message: string): ServerError {
@@ -153,19 +159,30 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.log.info({ documents: state.documents.size, notes: state.annotations.size }, 'world room opened');
   }
 
-  /** Joining with an access token names the participant after the account; a bad token is refused. */
+  /**
+   * Joining with an access token names the participant after the account; a bad token is refused.
+   * The world's roles decide whether they are let in at all, and as what.
+   */
   override async onAuth(client: Client, options: unknown): Promise<JoinIdentity> {
     const token = (options as { token?: unknown } | undefined)?.token;
     try {
+      let who: { userId: string; username: string } | null = null;
       if (token === undefined) {
-        if (this.deps.auth.guestAccess) return { kind: 'guest' };
-        throw new AppError(ErrorCode.UNAUTHORIZED, 'This server lets in only people who are signed in: sign in, then join with your access token.', 401);
+        if (!this.deps.auth.guestAccess) throw new AppError(ErrorCode.UNAUTHORIZED, 'This server lets in only people who are signed in: sign in, then join with your access token.', 401);
+      } else {
+        if (typeof token !== 'string' || token.length > 4096) throw new AppError(ErrorCode.UNAUTHORIZED, 'The access token is not valid.', 401);
+        const user = await this.deps.auth.identify(token);
+        who = { userId: user.userId, username: user.username };
       }
-      if (typeof token !== 'string' || token.length > 4096) throw new AppError(ErrorCode.UNAUTHORIZED, 'The access token is not valid.', 401);
-      const who = await this.deps.auth.identify(token);
-      return { kind: 'user', userId: who.userId, username: who.username };
+      const role = await this.deps.access.roleIn(this.world, who);
+      if (!role) {
+        throw who
+          ? new AppError(ErrorCode.FORBIDDEN, `"${this.world.name}" is private and you have not been invited. Ask its owner for an invite link.`, 403)
+          : new AppError(ErrorCode.UNAUTHORIZED, `"${this.world.name}" is private: sign in with an account its owner invited.`, 401);
+      }
+      return who ? { kind: 'user', ...who, role } : { kind: 'guest', role };
     } catch (err) {
-      const refusal = err instanceof AppError ? joinError(ErrorCode.UNAUTHORIZED, err.message) : err;
+      const refusal = err instanceof AppError ? joinError(err.code === ErrorCode.FORBIDDEN ? ErrorCode.FORBIDDEN : ErrorCode.UNAUTHORIZED, err.message) : err;
       this.record(client, 'join', 'refused', { detail: refusal instanceof Error ? refusal.message.slice(0, 300) : 'refused' });
       throw refusal;
     }
@@ -200,6 +217,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     p.id = client.sessionId;
     const identity = client.auth as JoinIdentity | undefined;
     p.name = identity?.kind === 'user' ? identity.username : join.name;
+    p.role = identity?.role ?? 'editor';
     p.colour = join.colour ?? AVATAR_COLOURS[this.joinedCount++ % AVATAR_COLOURS.length]!;
     p.device = join.device;
     // spawn near the middle of the room, facing the front wall, at standing eye height
@@ -266,6 +284,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     if (!this.admit(client, now)) return;
     this.lastHeard.set(client.sessionId, now);
     if (!isIntentType(type)) return this.refuse(client, ErrorCode.UNKNOWN_INTENT, `Unknown intent "${String(type).slice(0, 40)}".`, null);
+    // the role table in shared/model/roles decides, before anything is read from the message
+    const role = participant.role as WorldRole;
+    if (!allowed(role, type)) return this.refuse(client, ErrorCode.FORBIDDEN, explainRefusal(role, type), type);
     const parsed = Intent.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_INTENT, `Invalid ${type}: ${describeIssues(parsed.error)}`, type);
     if (parsed.data.type !== type) return this.refuse(client, ErrorCode.INVALID_INTENT, `The ${type} message carries a ${parsed.data.type} intent.`, type);
@@ -388,6 +409,37 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.applyAll(expired);
   }
 
+  /**
+   * A membership changed: the person's connected clients get their new role at once (in the state
+   * and as a message saying so), or are disconnected with the reason when they were removed.
+   */
+  private async applyAccess(userId: string, removed: boolean): Promise<void> {
+    const clients = this.clients.filter((c) => {
+      const id = c.auth as JoinIdentity | undefined;
+      return id?.kind === 'user' && id.userId === userId;
+    });
+    if (clients.length === 0) return;
+    const identity = clients[0]!.auth as Extract<JoinIdentity, { kind: 'user' }>;
+    const role = removed ? null : await this.deps.access.roleIn(this.world, { userId, username: identity.username });
+    for (const client of clients) {
+      const p = this.state.participants.get(client.sessionId);
+      if (!role) {
+        this.cutOff.add(client.sessionId);
+        this.record(client, 'disconnect', 'accepted', { detail: 'removed from the world by its owner' });
+        client.leave(CLOSE_REMOVED, `The owner removed you from "${this.world.name}".`);
+        continue;
+      }
+      (client.auth as JoinIdentity).role = role;
+      if (p && p.role !== role) {
+        p.role = role;
+        // holding is editing: someone who may no longer edit puts down what they hold
+        if (!allowed(role, 'release')) this.applyAll(releaseAllHeldBy(this.state.documents.entries(), client.sessionId));
+        const change: RoleChange = { role, message: role === 'viewer' ? 'You are now a viewer: you can look and talk, but not move, annotate, edit or run anything.' : `You are now ${role === 'editor' ? 'an editor' : 'the owner'}: you can move, annotate, edit and run things here.` };
+        client.send(ServerEvent.ROLE, change);
+      }
+    }
+  }
+
   private async handleWorldEvent(event: WorldEvent): Promise<void> {
     switch (event.type) {
       case 'documentAdded': {
@@ -417,6 +469,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
         return;
       case 'runChanged':
         applyRun(this.state, event.run);
+        return;
+      case 'accessChanged':
+        await this.applyAccess(event.userId, event.removed);
         return;
       default: {
         const unreachable: never = event;

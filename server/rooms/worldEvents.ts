@@ -12,7 +12,9 @@ export type WorldEvent =
   /** A document the server is still writing; `body` is what its panel shows so far. */
   | { type: 'documentDraft'; document: DocumentRecord; body: string }
   | { type: 'workflowChanged'; workflowId: string }
-  | { type: 'runChanged'; run: RunRecord };
+  | { type: 'runChanged'; run: RunRecord }
+  /** A person's membership changed (invited, role changed, removed): the room applies it at once. */
+  | { type: 'accessChanged'; userId: string; removed: boolean };
 
 export const worldChannel = (worldId: string) => `world:${worldId}`;
 

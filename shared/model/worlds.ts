@@ -3,6 +3,7 @@
  * template places in a new world.
  */
 import type { Quat, Vec3 } from '../protocol';
+import type { GuestRole } from './roles';
 
 export interface WorldRecord {
   id: string;
@@ -10,6 +11,10 @@ export interface WorldRecord {
   template: WorldTemplateId;
   capacity: number;
   createdAt: string;
+  /** The account that made it; absent for worlds made by guests, which nobody owns. */
+  ownerId?: string;
+  /** What people who are not members may do; absent means 'editor', as for worlds made by guests. */
+  guestRole?: GuestRole;
 }
 
 /** A document a template places in every new world it makes; its body becomes the content. */

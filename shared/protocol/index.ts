@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MAX_NOTE_LENGTH, MAX_SPREAD } from '../model/documents';
 
 /** Bumped whenever an intent, event or state field changes shape. Checked at join. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Room name the world rooms are registered under. */
 export const WORLD_ROOM = 'world';
@@ -39,6 +39,8 @@ export const ErrorCode = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** The password was right; the account also needs the code from its authenticator app. */
   TOTP_REQUIRED: 'TOTP_REQUIRED',
+  /** Who is asking is known, and their world role (or API key scope) does not allow it. */
+  FORBIDDEN: 'FORBIDDEN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -186,11 +188,21 @@ export type JoinOptions = z.input<typeof JoinOptions>;
 
 /** Close code of a connection the server ends because the client flooded it. */
 export const CLOSE_FLOODING = 4029;
+/** Close code of a connection the server ends because its owner removed the participant. */
+export const CLOSE_REMOVED = 4003;
 
 /** Server → client events sent as room messages. */
 export const ServerEvent = {
   ERROR: 'error',
+  /** Your role in this world changed: `RoleChange`. */
+  ROLE: 'role',
 } as const;
+
+/** Sent to a participant whose role the owner changed; it applies from this moment. */
+export interface RoleChange {
+  role: 'owner' | 'editor' | 'viewer';
+  message: string;
+}
 
 /** Answer to an intent that was refused; nothing changed. */
 export interface IntentError {

@@ -32,6 +32,8 @@ export const ParticipantState = schema(
     right: PoseState,
     /** Whether the participant's connection is currently up (false while it may reconnect). */
     connected: t.boolean().default(true),
+    /** Their role in this world (owner, editor, viewer): what the table in shared/model/roles lets them do. */
+    role: t.string().default('editor'),
   },
   'ParticipantState',
 );

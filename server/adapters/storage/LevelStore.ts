@@ -13,6 +13,7 @@ import { LevelWorkflowStore } from './LevelWorkflowStore';
 import { LevelCacheStore } from './LevelCacheStore';
 import { LevelAuditStore } from './LevelAuditStore';
 import { LevelAuthStore } from './LevelAuthStore';
+import { LevelMemberStore } from './LevelMemberStore';
 
 // Key layout. '\x00' separates parts so that a prefix scan of one world never reaches another.
 const SEP = '\x00';
@@ -53,6 +54,11 @@ export class LevelStore implements Store {
   /** Accounts, sessions and API keys, kept in the same database. */
   authStore(): LevelAuthStore {
     return new LevelAuthStore(this.db);
+  }
+
+  /** World members and invites, kept in the same database. */
+  memberStore(): LevelMemberStore {
+    return new LevelMemberStore(this.db);
   }
 
   async open(): Promise<void> {

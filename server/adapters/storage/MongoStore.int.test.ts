@@ -5,6 +5,7 @@ import { MongoWorkflowStore } from './MongoWorkflowStore';
 import { MongoAuditStore } from './MongoAuditStore';
 import { MongoCacheStore } from './MongoCacheStore';
 import { MongoAuthStore } from './MongoAuthStore';
+import { MongoMemberStore } from './MongoMemberStore';
 import { storeContract, type Backend } from './storeContract';
 
 // No MongoDB server can be installed where CI runs, so this suite runs wherever MONGODB_URI
@@ -26,7 +27,9 @@ if (uri) {
     await audit.open();
     const auth = new MongoAuthStore(() => store.database());
     await auth.open();
-    const backend = { store, workflows, blobs, cache, audit, auth };
+    const members = new MongoMemberStore(() => store.database());
+    await members.open();
+    const backend = { store, workflows, blobs, cache, audit, auth, members };
     dbs.set(backend, dbName);
     return backend;
   };

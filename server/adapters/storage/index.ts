@@ -6,6 +6,8 @@ import type { CacheStore } from './CacheStore';
 import type { AuditStore } from './AuditStore';
 import type { AuthStore } from './AuthStore';
 import { MongoAuthStore } from './MongoAuthStore';
+import type { MemberStore } from './MemberStore';
+import { MongoMemberStore } from './MongoMemberStore';
 import { MongoAuditStore } from './MongoAuditStore';
 import { MongoCacheStore } from './MongoCacheStore';
 import { FileBlobStore } from './FileBlobStore';
@@ -26,6 +28,8 @@ export interface Storage {
   audit: AuditStore & { open?(): Promise<void> };
   /** Accounts, sign-in sessions and API keys. */
   auth: AuthStore & { open?(): Promise<void> };
+  /** World members with their roles, and invite links. */
+  members: MemberStore & { open?(): Promise<void> };
   /** Where uploads are spooled before their type is known; always on local disk. */
   spoolDir: string;
   describe: string;
@@ -42,6 +46,7 @@ export function createStorage(config: Config): Storage {
       cache: new MongoCacheStore(() => store.database()),
       audit: new MongoAuditStore(() => store.database()),
       auth: new MongoAuthStore(() => store.database()),
+      members: new MongoMemberStore(() => store.database()),
       spoolDir,
       describe: 'MongoDB (GridFS content)',
     };
@@ -54,6 +59,7 @@ export function createStorage(config: Config): Storage {
     cache: store.cacheStore(),
     audit: store.auditStore(),
     auth: store.authStore(),
+    members: store.memberStore(),
     spoolDir,
     describe: `embedded store in ${config.dataDir}`,
   };
@@ -65,6 +71,7 @@ export async function openStorage(storage: Storage): Promise<void> {
   await storage.cache.open?.();
   await storage.audit.open?.();
   await storage.auth.open?.();
+  await storage.members.open?.();
   await storage.blobs.open();
 }
 

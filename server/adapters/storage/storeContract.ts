@@ -11,6 +11,7 @@ import type { BlobStore } from './BlobStore';
 import type { CacheStore } from './CacheStore';
 import type { AuditEntry, AuditStore } from './AuditStore';
 import type { AuthStore, UserRecord } from './AuthStore';
+import type { MemberStore } from './MemberStore';
 import type { Store } from './Store';
 import type { WorkflowStore, WorkflowVersion } from './WorkflowStore';
 import type { RunRecord } from '../../workflows/engine/runMachine';
@@ -22,6 +23,7 @@ export interface Backend {
   cache: CacheStore;
   audit: AuditStore;
   auth: AuthStore;
+  members: MemberStore;
 }
 
 export interface BackendFactory {
@@ -269,6 +271,33 @@ export function storeContract(name: string, factory: BackendFactory): void {
       expect(edited).toEqual(entries.find((e) => e.id === edited.id));
       b = await factory.reopen(b);
       expect(ids(await all({ worldId: w2 }, 100))).toEqual(ids(entries.filter((e) => e.worldId === w2)));
+    });
+
+    it('keeps world members and invites; a one-time invite is used only once however many race for it', async () => {
+      const now = new Date().toISOString();
+      const worldId = uid('w');
+      await b.members.putMember({ worldId, userId: 'u1', username: 'ann', role: 'owner', addedAt: now, addedBy: 'u1' });
+      await b.members.putMember({ worldId, userId: 'u2', username: 'bob', role: 'viewer', addedAt: now, addedBy: 'u1' });
+      await b.members.putMember({ worldId: uid('w'), userId: 'u3', username: 'cat', role: 'editor', addedAt: now, addedBy: 'u3' });
+      await b.members.putMember({ worldId, userId: 'u2', username: 'bob', role: 'editor', addedAt: now, addedBy: 'u1' });
+      const invite = { id: uid('i'), worldId, role: 'viewer' as const, hash: sha('inv'), createdBy: 'u1', createdAt: now, expiresAt: null, maxUses: 1, uses: 0 };
+      await b.members.putInvite(invite);
+      await b.members.putInvite({ ...invite, id: uid('i'), maxUses: 2 });
+      const uses = await Promise.all([b.members.useInvite(invite.id), b.members.useInvite(invite.id), b.members.useInvite(invite.id)]);
+      expect(uses.filter(Boolean)).toHaveLength(1);
+      expect(await b.members.useInvite('no-such-invite')).toBe(false);
+      await b.members.revokeInvite(invite.id, now);
+      b = await factory.reopen(b);
+      expect((await b.members.listMembers(worldId)).map((m) => [m.username, m.role]).sort()).toEqual([
+        ['ann', 'owner'],
+        ['bob', 'editor'],
+      ]);
+      expect(await b.members.getMember(worldId, 'u3')).toBeUndefined();
+      expect(await b.members.getInvite(invite.id)).toEqual({ ...invite, uses: 1, revokedAt: now });
+      expect(await b.members.listInvites(worldId)).toHaveLength(2);
+      expect(await b.members.deleteMember(worldId, 'u2')).toBe(true);
+      expect(await b.members.deleteMember(worldId, 'u2')).toBe(false);
+      expect((await b.members.listMembers(worldId)).map((m) => m.username)).toEqual(['ann']);
     });
 
     it('keeps accounts, sessions and API keys; a username and a refresh token are taken only once', async () => {

@@ -1,0 +1,104 @@
+/**
+ * The owner's members panel: who belongs to this world and as what, a role select and Remove for
+ * each, and invite links carrying a role. Changes apply at once to whoever is connected.
+ */
+import { ApiError, changeRole, createInvite, listMembers, removeMember, type Member } from '../net/api';
+import { inviteUrl } from '../route';
+import { h, replaceChildren } from './dom';
+import { toast } from './toast';
+
+export interface MembersPanel {
+  element: HTMLElement;
+  /** Shows or hides the panel's button: only owners manage members. */
+  setOwner(owner: boolean): void;
+  /** Reloads the list if it is open (someone joined by a link, say). */
+  refresh(): void;
+}
+
+const message = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong. Try again.');
+
+export function membersPanel(worldId: string): MembersPanel {
+  const toggle = h('button', { type: 'button', class: 'secondary', 'data-testid': 'members-button', hidden: true }, 'Members');
+  const list = h('ul', { class: 'members', 'data-testid': 'members-list' });
+  const inviteRole = h('select', { 'data-testid': 'invite-role', 'aria-label': 'Role the invite gives' }, h('option', { value: 'viewer' }, 'Viewer (looks and talks)'), h('option', { value: 'editor' }, 'Editor (works here)'));
+  const inviteButton = h('button', { type: 'button', 'data-testid': 'create-invite' }, 'Create invite link');
+  const link = h('input', { readonly: true, 'data-testid': 'invite-link', 'aria-label': 'Invite link', hidden: true });
+  const panel = h(
+    'section',
+    { class: 'hud-panel members-panel', 'data-testid': 'members-panel', hidden: true },
+    h('h2', {}, 'Members'),
+    list,
+    h('h2', {}, 'Invite'),
+    h('div', { class: 'row' }, inviteRole, inviteButton),
+    link,
+    h('p', { class: 'muted' }, 'Each link admits one signed-in person with its role.'),
+  );
+  const element = h('div', { class: 'members-wrap' }, toggle, panel);
+
+  const render = (members: Member[]) => {
+    replaceChildren(
+      list,
+      ...members.map((m) => {
+        const row = h('li', { 'data-member': m.username }, h('span', { class: 'member-name' }, m.username), ' ');
+        if (m.role === 'owner') {
+          row.append(h('span', { class: 'muted' }, 'owner'));
+          return row;
+        }
+        const select = h('select', { 'data-testid': 'member-role', 'aria-label': `Role of ${m.username}` }, h('option', { value: 'viewer' }, 'viewer'), h('option', { value: 'editor' }, 'editor'));
+        select.value = m.role;
+        select.addEventListener('change', () => {
+          changeRole(worldId, m.userId, select.value as 'viewer' | 'editor').then(
+            () => toast(`${m.username} is now ${select.value === 'editor' ? 'an editor' : 'a viewer'}.`),
+            (err: unknown) => {
+              toast(message(err), 'error');
+              select.value = m.role;
+            },
+          );
+        });
+        const remove = h('button', { type: 'button', class: 'secondary', 'data-testid': 'member-remove' }, 'Remove');
+        remove.addEventListener('click', () => {
+          removeMember(worldId, m.userId).then(
+            () => {
+              toast(`${m.username} was removed.`);
+              load();
+            },
+            (err: unknown) => toast(message(err), 'error'),
+          );
+        });
+        row.append(select, ' ', remove);
+        return row;
+      }),
+    );
+  };
+  const load = () => {
+    listMembers(worldId).then(render, (err: unknown) => toast(message(err), 'error'));
+  };
+
+  toggle.addEventListener('click', () => {
+    panel.hidden = !panel.hidden;
+    if (!panel.hidden) load();
+  });
+  inviteButton.addEventListener('click', () => {
+    inviteButton.disabled = true;
+    createInvite(worldId, inviteRole.value as 'viewer' | 'editor')
+      .then((token) => {
+        link.value = inviteUrl(worldId, token);
+        link.hidden = false;
+        link.select();
+      }, (err: unknown) => toast(message(err), 'error'))
+      .finally(() => {
+        inviteButton.disabled = false;
+      });
+  });
+
+  return {
+    element,
+    setOwner(owner) {
+      toggle.hidden = !owner;
+      if (!owner) panel.hidden = true;
+    },
+    refresh() {
+      if (!panel.hidden) load();
+    },
+  };
+}
