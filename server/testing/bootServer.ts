@@ -22,6 +22,9 @@ export interface BootedServer {
   cleanup(): void;
 }
 
+/** A busy two-core machine can take a while to load the server's modules; a broken one fails sooner. */
+const START_LIMIT_MS = 45_000;
+
 export interface BootOptions {
   /** Reuse a data directory, e.g. to check what survives a restart. */
   dataDir?: string;
@@ -44,7 +47,7 @@ export async function bootServer(opts: BootOptions = {}): Promise<BootedServer> 
 
   let scheme = 'http';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? 20000} ms:\n${out}`)), opts.timeoutMs ?? 20000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? START_LIMIT_MS} ms:\n${out}`)), opts.timeoutMs ?? START_LIMIT_MS);
     const check = () => {
       // the banner main.ts prints whatever the log level
       const m = /Open (https?):\/\/localhost:(\d+)\//.exec(out);
