@@ -67,6 +67,10 @@ const EnvSchema = z.object({
   REFRESH_TOKEN_DAYS: z.coerce.number().positive().max(365).default(30),
   /** Whether people may join worlds and use the API without an account. */
   GUEST_ACCESS: z.enum(['on', 'off', '1', '0', 'true', 'false']).default('on'),
+  /** How often a world sends its state changes to clients (a patch), per second. */
+  PATCH_RATE_HZ: z.coerce.number().min(1).max(120).default(20),
+  /** Benchmarks only: times every patch and serves /api/bench/probe (event-loop delay, fan-out times). */
+  BENCH_PROBE: z.enum(['0', '1']).default('0'),
 });
 
 export interface Config {
@@ -97,6 +101,10 @@ export interface Config {
   readonly refreshTokenMs: number;
   /** Whether callers without a token or key are let in as guests. */
   readonly guestAccess: boolean;
+  /** Milliseconds between state patches. */
+  readonly patchIntervalMs: number;
+  /** Whether the benchmark probe is on (never in production). */
+  readonly benchProbe: boolean;
   /** Values of the environment variables that networks name for their keys. */
   readonly secrets: Readonly<Record<string, string>>;
 }
@@ -181,6 +189,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessTokenMs: Math.round(e.ACCESS_TOKEN_MINUTES * 60_000),
     refreshTokenMs: Math.round(e.REFRESH_TOKEN_DAYS * 86_400_000),
     guestAccess: e.GUEST_ACCESS === 'on' || e.GUEST_ACCESS === '1' || e.GUEST_ACCESS === 'true',
+    patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),
+    benchProbe: e.BENCH_PROBE === '1',
     secrets: Object.freeze(secrets),
   });
 }

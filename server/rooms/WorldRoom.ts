@@ -35,6 +35,7 @@ import type { WorkflowService } from '../workflows/WorkflowService';
 import type { Engine } from '../workflows/engine/Engine';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
 import { AppError } from '../errors';
+import type { BenchProbe } from '../bench/probe';
 
 export interface WorldRoomDeps {
   store: Store;
@@ -44,6 +45,10 @@ export interface WorldRoomDeps {
   holdLeaseMs: number;
   /** Intents per second a client may send on average. */
   intentRate: number;
+  /** Milliseconds between state patches (20 a second by default). */
+  patchIntervalMs?: number;
+  /** Benchmarks only: times every patch fan-out. */
+  probe?: BenchProbe;
   workflows: WorkflowService;
   workflowStore: WorkflowStore;
   engine: Engine;
@@ -143,7 +148,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     }
     this.setState(state);
 
-    this.patchRate = 50;
+    this.patchRate = this.deps.patchIntervalMs ?? 50;
     // a backstop far above the per-client limit below, for clients that flood faster than we can answer
     this.maxMessagesPerSecond = Math.max(1000, this.deps.intentRate * 20);
     this.onMessage('*', (client: Client, type: string | number, message: unknown) => this.onIntent(client, type, message));
@@ -151,6 +156,12 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.clock.setInterval(() => this.expireHolds(), LEASE_CHECK_MS);
     await this.presence.subscribe(worldChannel(world.id), this.onWorldEvent);
     this.log.info({ documents: state.documents.size, notes: state.annotations.size }, 'world room opened');
+  }
+
+  /** Sends the state's changes to every client; timed when a benchmark probes the server. */
+  override broadcastPatch(): boolean {
+    const probe = this.deps.probe;
+    return probe ? probe.time(() => super.broadcastPatch()) : super.broadcastPatch();
   }
 
   /** Joining with an access token names the participant after the account; a bad token is refused. */
