@@ -170,6 +170,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     holdLeaseMs: config.holdLeaseMs,
     intentRate: config.intentRate,
     patchIntervalMs: config.patchIntervalMs,
+    interest: config.interest,
     probe,
     workflows: workflowService,
     workflowStore: storage.workflows,

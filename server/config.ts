@@ -69,6 +69,14 @@ const EnvSchema = z.object({
   GUEST_ACCESS: z.enum(['on', 'off', '1', '0', 'true', 'false']).default('on'),
   /** How often a world sends its state changes to clients (a patch), per second. */
   PATCH_RATE_HZ: z.coerce.number().min(1).max(120).default(20),
+  /** In a world of more than INTEREST_ABOVE people, each client gets full-rate poses only from its nearest this many (0: everyone, always). */
+  INTEREST_NEAREST: z.coerce.number().int().min(0).max(1000).default(8),
+  /** ...and only from those within this many metres. */
+  INTEREST_RADIUS: z.coerce.number().positive().max(1000).default(15),
+  /** Interest management starts above this many people; smaller worlds send everyone's poses to everyone. */
+  INTEREST_ABOVE: z.coerce.number().int().min(1).max(1000).default(32),
+  /** How often, per second, a crowded world tells everyone where everyone else stands. */
+  POSE_SUMMARY_HZ: z.coerce.number().min(0.1).max(30).default(1),
   /** Benchmarks only: times every patch and serves /api/bench/probe (event-loop delay, fan-out times). */
   BENCH_PROBE: z.enum(['0', '1']).default('0'),
 });
@@ -103,6 +111,8 @@ export interface Config {
   readonly guestAccess: boolean;
   /** Milliseconds between state patches. */
   readonly patchIntervalMs: number;
+  /** Who gets whose poses at full rate in crowded worlds (see server/rooms/interest.ts). */
+  readonly interest: { nearest: number; radius: number; above: number; summaryMs: number };
   /** Whether the benchmark probe is on (never in production). */
   readonly benchProbe: boolean;
   /** Values of the environment variables that networks name for their keys. */
@@ -190,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refreshTokenMs: Math.round(e.REFRESH_TOKEN_DAYS * 86_400_000),
     guestAccess: e.GUEST_ACCESS === 'on' || e.GUEST_ACCESS === '1' || e.GUEST_ACCESS === 'true',
     patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),
+    interest: Object.freeze({ nearest: e.INTEREST_NEAREST, radius: e.INTEREST_RADIUS, above: e.INTEREST_ABOVE, summaryMs: Math.round(1000 / e.POSE_SUMMARY_HZ) }),
     benchProbe: e.BENCH_PROBE === '1',
     secrets: Object.freeze(secrets),
   });

@@ -36,6 +36,7 @@ import type { Engine } from '../workflows/engine/Engine';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
 import { AppError } from '../errors';
 import type { BenchProbe } from '../bench/probe';
+import { Interest, type InterestOptions } from './interest';
 
 export interface WorldRoomDeps {
   store: Store;
@@ -47,6 +48,8 @@ export interface WorldRoomDeps {
   intentRate: number;
   /** Milliseconds between state patches (20 a second by default). */
   patchIntervalMs?: number;
+  /** Full-rate poses only from the nearest people in crowded worlds; absent: everyone, always. */
+  interest?: InterestOptions;
   /** Benchmarks only: times every patch fan-out. */
   probe?: BenchProbe;
   workflows: WorkflowService;
@@ -113,6 +116,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   /** Clients cut off for flooding: they do not get their seat held for a reconnection. */
   private readonly cutOff = new Set<string>();
   private joinedCount = 0;
+  private interest!: Interest;
   private readonly view: WorldView = {
     document: (id) => this.state.documents.get(id),
     note: (id) => this.state.annotations.get(id),
@@ -147,6 +151,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       for (const run of await this.deps.workflowStore.listRuns(workflow.id, 5)) applyRun(state, run);
     }
     this.setState(state);
+    this.interest = new Interest(this.deps.interest ?? { nearest: 0, above: 0, radius: 1, summaryMs: 1000 });
 
     this.patchRate = this.deps.patchIntervalMs ?? 50;
     // a backstop far above the per-client limit below, for clients that flood faster than we can answer
@@ -158,10 +163,16 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.log.info({ documents: state.documents.size, notes: state.annotations.size }, 'world room opened');
   }
 
-  /** Sends the state's changes to every client; timed when a benchmark probes the server. */
+  /** Sends the state's changes (and in a crowded world, the near poses) to every client; timed when a benchmark probes the server. */
   override broadcastPatch(): boolean {
     const probe = this.deps.probe;
-    return probe ? probe.time(() => super.broadcastPatch()) : super.broadcastPatch();
+    return probe ? probe.time(() => this.patchAndPoses()) : this.patchAndPoses();
+  }
+
+  private patchAndPoses(): boolean {
+    const changed = super.broadcastPatch();
+    this.interest?.afterPatch(this.state, this.clients, { broadcast: (type, bytes) => this.broadcastBytes(type, bytes, {}) }, Date.now());
+    return changed;
   }
 
   /** Joining with an access token names the participant after the account; a bad token is refused. */
@@ -213,6 +224,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     p.name = identity?.kind === 'user' ? identity.username : join.name;
     p.colour = join.colour ?? AVATAR_COLOURS[this.joinedCount++ % AVATAR_COLOURS.length]!;
     p.device = join.device;
+    p.n = this.interest.numberFor(client.sessionId);
     // spawn near the middle of the room, facing the front wall, at standing eye height
     setPose(p.head, [(Math.random() - 0.5) * 2, 1.6, 2 + Math.random(), 0, 0, 0, 1]);
     setPose(p.left, null);
@@ -247,6 +259,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.buckets.delete(client.sessionId);
     this.warned.delete(client.sessionId);
     this.cutOff.delete(client.sessionId);
+    this.interest.forget(client.sessionId);
     this.log.info({ participant: client.sessionId }, 'participant left');
   }
 
@@ -380,6 +393,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private applyAll(effects: Effect[], client?: Client): void {
     for (const effect of effects) {
       if (isCommand(effect)) void this.command(effect, client);
+      else if (effect.op === 'pose' && this.interest.take(effect, this.state)) continue;
       else this.writer.persist(applyEffect(this.state, effect));
     }
   }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MAX_NOTE_LENGTH, MAX_SPREAD } from '../model/documents';
 
 /** Bumped whenever an intent, event or state field changes shape. Checked at join. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Room name the world rooms are registered under. */
 export const WORLD_ROOM = 'world';

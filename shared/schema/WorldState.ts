@@ -32,6 +32,8 @@ export const ParticipantState = schema(
     right: PoseState,
     /** Whether the participant's connection is currently up (false while it may reconnect). */
     connected: t.boolean().default(true),
+    /** This participant's number in the binary pose messages of a crowded world (shared/protocol/poseWire.ts). */
+    n: t.uint16(),
   },
   'ParticipantState',
 );
