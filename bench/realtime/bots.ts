@@ -13,6 +13,7 @@ import { PROTOCOL_VERSION, WORLD_ROOM } from '../../shared/protocol';
 import { Ledger, now, type LedgerBuffers } from './ledger';
 import { walker, type PoseArray } from './motion';
 import { encodePose, readBatch } from './servers/wire';
+import { PoseMessage, decodeNear } from '../../shared/protocol/poseWire';
 
 export type TargetKind = 'ours' | 'colyseus' | 'ws' | 'socketio';
 
@@ -56,6 +57,8 @@ export interface BotResult {
   docLatencies?: number[];
   /** Poses of others this decoder saw in the window. */
   seen?: number;
+  /** The bots whose poses it saw at full rate (in a crowded world, those near it). */
+  seenSlots?: number[];
   /** Decoded changes no sent pose matched (should be 0). */
   unmatched?: number;
   /** Failed soundness checks of decoded state. */
@@ -88,7 +91,9 @@ const slotOfName = (name: string) => (name.startsWith('bot-') ? Number(name.slic
 class Observer {
   private readonly lastSeq = new Map<number, number>();
   private readonly lastKey = new Map<number, string>();
+  private readonly seenSlots = new Set<number>();
   constructor(private readonly self: number, private readonly r: BotResult) {
+    r.seenSlots = [];
     r.latencies = [];
     r.docLatencies = [];
     r.seen = 0;
@@ -103,6 +108,11 @@ class Observer {
     if (Number.isNaN(sent)) return void this.r.unmatched!++;
     this.r.latencies!.push(at - sent);
     this.r.seen!++;
+    this.seenSlots.add(slot);
+  }
+
+  finish(): void {
+    this.r.seenSlots = [...this.seenSlots];
   }
 
   /** A position decoded from state: find which sent pose it is. */
@@ -124,6 +134,7 @@ class Observer {
     else {
       this.r.latencies!.push(latency);
       this.r.seen!++;
+      this.seenSlots.add(slot);
     }
   }
 
@@ -163,8 +174,24 @@ async function joinColyseus(spec: BotSpec, r: BotResult): Promise<Pick<Bot, 'sen
     };
   } else {
     const o = new Observer(spec.slot, r);
+    let at = 0;
+    // in a crowded world our server sends the near poses as binary messages, named by number
+    const slotOfNumber = new Map<number, number>();
+    if (ours) {
+      room.onMessage(PoseMessage.NEAR, (bytes: Uint8Array) => {
+        for (const rec of decodeNear(bytes)) {
+          if (!slotOfNumber.has(rec.n)) {
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            (room.state as any).participants.forEach((p: { n: number; name: string }) => slotOfNumber.set(p.n, slotOfName(p.name)));
+          }
+          const slot = slotOfNumber.get(rec.n);
+          if (slot !== undefined && slot >= 0) o.position(slot, rec.head[0], rec.head[2], at);
+        }
+      });
+      room.onMessage(PoseMessage.CROWD, () => undefined);
+    }
     conn.events.onmessage = (ev) => {
-      const at = now();
+      at = now();
       if (measuring) {
         r.bytesDown += ev.data.byteLength;
         r.framesDown++;
@@ -196,9 +223,13 @@ async function joinColyseus(spec: BotSpec, r: BotResult): Promise<Pick<Bot, 'sen
         if (slotOfName(p.name) < 0) return;
         peers++;
         if (ledger.sentBy(slotOfName(p.name)) === 0) return;
-        for (const part of ['head', 'left', 'right'] as const) checkPose(o, `${p.name}.${part}`, p[part], ours);
+        // a crowded world keeps hands out of the state (they travel in the near-pose messages)
+        for (const part of ['head', 'left', 'right'] as const) {
+          if (part === 'head' || !ours || p[part].tracked) checkPose(o, `${p.name}.${part}`, p[part], ours && part === 'head');
+        }
       });
       r.peersSeen = peers;
+      o.finish();
       o.check(peers === input.expectedBots, `saw ${peers} bots in the state, expected ${input.expectedBots}`);
     };
   }
@@ -226,6 +257,7 @@ async function joinWs(spec: BotSpec, r: BotResult): Promise<Pick<Bot, 'send' | '
   });
   r.joinMs = now() - t0;
   const o = spec.decoder ? new Observer(spec.slot, r) : undefined;
+  if (o) (r as BotResult & { finalCheck?: () => void }).finalCheck = () => o.finish();
   ws.on('message', (data: Buffer) => {
     const at = now();
     if (!measuring) return;
@@ -264,6 +296,7 @@ async function joinSocketIo(spec: BotSpec, r: BotResult): Promise<Pick<Bot, 'sen
   if (spec.decoder) {
     const o = new Observer(spec.slot, r);
     socket.on('pose', (m: { i: number; s: number }) => o.direct(m.i, m.s, now()));
+    (r as BotResult & { finalCheck?: () => void }).finalCheck = () => o.finish();
   }
   return {
     send(kind, payload) {
@@ -363,9 +396,12 @@ parentPort!.on('message', async (m: { type: string }) => {
         return rest;
       });
       parentPort!.postMessage({ type: 'results', results });
+      return;
+    }
+    // leaving only once every worker has checked its state, so no decoder sees others leave
+    case 'close':
       await Promise.all(bots.map((b) => b.close()));
       parentPort!.postMessage({ type: 'closed' });
       return;
-    }
   }
 });

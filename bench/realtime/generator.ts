@@ -36,6 +36,8 @@ export interface GeneratorResult {
   latencyMs: Spread;
   docLatencyMs: Spread;
   delivery: number;
+  /** How many others a decoder saw at full rate (median over decoders). */
+  fullRatePeers: number;
   unmatched: number;
   stateErrors: string[];
   downBytesPerClientPerSec: number;
@@ -112,14 +114,16 @@ export async function generate(cfg: GeneratorInput): Promise<GeneratorResult> {
   line('WINDOW_END');
   const sentInWindow = Array.from({ length: cfg.bots }, (_, s) => ledger.sentBy(s) - sentBefore[s]!);
   const bots = (await Promise.all(results)).flatMap((m) => m.results as BotResult[]);
+  for (const w of workers) w.postMessage({ type: 'close' });
   await Promise.race([Promise.all(closed), sleep(5000)]);
   await Promise.all(workers.map((w) => w.terminate()));
 
   const ok = bots.filter((b) => !b.joinError);
   const decoders = ok.filter((b) => b.decoder);
-  const totalSent = sentInWindow.reduce((a, b) => a + b, 0);
-  // each decoder could see every other bot's poses
-  const possible = decoders.reduce((sum, d) => sum + totalSent - sentInWindow[d.slot]!, 0);
+  // each decoder could see the poses of every bot it saw at full rate: all the others, or in a
+  // crowded world with interest management, those near it
+  const possible = decoders.reduce((sum, d) => sum + (d.seenSlots ?? []).reduce((s, slot) => s + sentInWindow[slot]!, 0), 0);
+  const fullRatePeers = spread(decoders.map((d) => d.seenSlots?.length ?? 0));
   const seen = decoders.reduce((sum, d) => sum + (d.seen ?? 0), 0);
   const down = ok.map((b) => perSecond(b.bytesDown, windowMs));
   return {
@@ -129,6 +133,7 @@ export async function generate(cfg: GeneratorInput): Promise<GeneratorResult> {
     latencyMs: spread(decoders.flatMap((d) => d.latencies ?? [])),
     docLatencyMs: spread(decoders.flatMap((d) => d.docLatencies ?? [])),
     delivery: deliveryRatio(seen, possible, cfg.sendHz, cfg.tickHz),
+    fullRatePeers: fullRatePeers.p50,
     unmatched: decoders.reduce((sum, d) => sum + (d.unmatched ?? 0), 0),
     stateErrors: decoders.flatMap((d) => d.stateErrors ?? []).slice(0, 10),
     downBytesPerClientPerSec: down.reduce((a, b) => a + b, 0) / Math.max(1, down.length),

@@ -9,7 +9,7 @@
  * millimetre and bots move centimetres per frame, so the first match after the last one is the pose
  * that made the change. Nothing here is sent to the server or influences what it does.
  */
-export const RING = 128;
+export const RING = 512;
 
 export interface LedgerBuffers {
   sendAt: SharedArrayBuffer;

@@ -6,7 +6,8 @@
  * fan-out times. Prints a table and writes bench/results/realtime.json and realtime.html.
  *
  * Flags: --quick (small crowds, short windows), --crowd=50,100 (crowd sizes),
- * --only=crowd,joins (scenario kinds), --targets=ours,ws (servers), --out=<dir>.
+ * --only=crowd,joins (scenario kinds), --targets=ours,ws (servers), --warmup-ms=, --measure-ms=,
+ * --out=<dir>.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -142,6 +143,7 @@ export async function runScenario(s: Scenario, p: Plan): Promise<RunResult> {
     const m = await gen.waitFor(/^RESULT (.*)$/m, 60_000);
     const r = JSON.parse(m[1]!) as GeneratorResult;
     const fanout: Spread = spread(probe?.fanoutMs ?? []);
+    if (process.env.BENCH_SERVER_LOG) process.stderr.write(server.proc.output().slice(-4000));
     return {
       ...base,
       ok: r.joined === s.bots && r.stateErrors.length === 0,
@@ -172,6 +174,8 @@ export function parseArgs(argv: string[]): PlanOptions & { out: string } {
     targets: list('targets') as TargetKind[] | undefined,
     kinds: list('only') as ScenarioKind[] | undefined,
     out: get('out') ?? path.join(ROOT, 'bench/results'),
+    warmupMs: get('warmup-ms') === undefined ? undefined : Number(get('warmup-ms')),
+    measureMs: get('measure-ms') === undefined ? undefined : Number(get('measure-ms')),
   };
 }
 

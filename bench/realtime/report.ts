@@ -80,7 +80,7 @@ export function runLabel(r: RunResult): string {
 export function renderTable(report: Report): string {
   const m = report.machine;
   const head = [
-    'scenario', 'server', 'joined', 'lat p50', 'p95', 'p99', 'fan-out p50', 'p99', 'delivery', 'srv CPU%', 'loop p99', 'RSS MB', 'down KB/s', 'up KB/s', 'gen CPU%',
+    'scenario', 'server', 'joined', 'lat p50', 'p95', 'p99', 'fan-out p50', 'p99', 'delivery', 'peers', 'srv CPU%', 'loop p99', 'RSS MB', 'down KB/s', 'up KB/s', 'gen CPU%',
   ];
   const rows = [head];
   for (const r of report.runs) {
@@ -97,13 +97,14 @@ export function renderTable(report: Report): string {
       num(lat.p50), num(lat.p95), num(lat.p99),
       num(r.fanoutMs?.p50, 2), num(r.fanoutMs?.p99, 2),
       r.kind === 'joins' ? '—' : num(g.delivery, 2),
+      r.kind === 'joins' ? '—' : num(g.fullRatePeers, 0),
       num(r.serverCpuPercent, 0), num(r.eventLoopP99Ms), num(r.serverRssMb, 0),
       kb(g.downBytesPerClientPerSec), kb(g.upBytesPerClientPerSec), num(r.generatorCpuPercent, 0),
     ]);
   }
   const lines = [
     `Realtime benchmark · ${m.cores} cores (${m.cpu}) · ${m.node} · ${m.pinned ? `server pinned to core ${m.serverCores}, generator to ${m.generatorCores}` : 'not pinned'}`,
-    'Latency in ms (join rows: time to first full state); CPU% of one core; KB/s per client.',
+    'Latency in ms (join rows: time to first full state); CPU% of one core; KB/s per client; peers: others a client gets at full rate.',
     pad(rows),
   ];
   for (const r of report.runs) {

@@ -37,6 +37,8 @@ export interface PlanOptions {
   targets?: TargetKind[];
   /** Only these scenario kinds. */
   kinds?: ScenarioKind[];
+  warmupMs?: number;
+  measureMs?: number;
 }
 
 /**
@@ -81,8 +83,8 @@ export function plan(opts: PlanOptions): Plan {
     scenarios.push({ name: `crowd ${n} + workflow runs`, kind: 'workflow', target: 'ours', bots: n, joinSpreadMs: spread(n) });
   }
   return {
-    warmupMs: opts.quick ? 1500 : 3000,
-    measureMs: opts.quick ? 3000 : 8000,
+    warmupMs: opts.warmupMs ?? (opts.quick ? 1500 : 3000),
+    measureMs: opts.measureMs ?? (opts.quick ? 3000 : 8000),
     sendHz: 30,
     dragHz: 60,
     tickHz: 20,
