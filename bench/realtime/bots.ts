@@ -90,7 +90,9 @@ const slotOfName = (name: string) => (name.startsWith('bot-') ? Number(name.slic
 /** What a decoder does with every pose it sees: time it and count it. */
 class Observer {
   private readonly lastSeq = new Map<number, number>();
-  private readonly lastKey = new Map<number, string>();
+  private readonly lastKey = new Map<string, number | string>();
+  /** Bots whose poses arrive in near-pose messages. */
+  readonly fromMessages = new Set<number>();
   private readonly seenSlots = new Set<number>();
   constructor(private readonly self: number, private readonly r: BotResult) {
     r.seenSlots = [];
@@ -116,11 +118,16 @@ class Observer {
   }
 
   /** A position decoded from state: find which sent pose it is. */
-  position(slot: number, x: number, z: number, at: number, doc = false): void {
+  position(slot: number, x: number, z: number, at: number, doc = false, source = 'state'): void {
     if (slot === this.self) return;
+    // the state and the near-pose messages are separate sources: a crowded world's state keeps an
+    // older pose while the messages bring new ones, and neither is a change of the other
     const key = `${x},${z}`;
-    if (this.lastKey.get(slot) === key) return;
-    this.lastKey.set(slot, key);
+    const lastKeyOf = `${source}:${slot}`;
+    if (this.lastKey.get(lastKeyOf) === key) return;
+    this.lastKey.set(lastKeyOf, key);
+    // an unchanged state pose behind newer messages matches nothing newer, and is no error
+    if (source === 'state' && this.fromMessages.has(slot)) return;
     const seq = ledger.match(slot, this.lastSeq.get(slot) ?? -1, x, z);
     if (seq < 0) {
       // the spawn position, before the bot's first pose, matches nothing by design
@@ -185,7 +192,9 @@ async function joinColyseus(spec: BotSpec, r: BotResult): Promise<Pick<Bot, 'sen
             (room.state as any).participants.forEach((p: { n: number; name: string }) => slotOfNumber.set(p.n, slotOfName(p.name)));
           }
           const slot = slotOfNumber.get(rec.n);
-          if (slot !== undefined && slot >= 0) o.position(slot, rec.head[0], rec.head[2], at);
+          if (slot === undefined || slot < 0) continue;
+          o.fromMessages.add(slot);
+          o.position(slot, rec.head[0], rec.head[2], at, false, 'near');
         }
       });
       room.onMessage(PoseMessage.CROWD, () => undefined);

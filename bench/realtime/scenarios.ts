@@ -46,7 +46,9 @@ export interface PlanOptions {
  * generator (one core here) could not read what they send, and the figure would measure the
  * generator instead of the server.
  */
-export const BASELINE_MAX: Record<TargetKind, number> = { ours: Infinity, colyseus: 500, ws: 500, socketio: 100 };
+export const BASELINE_MAX: Record<TargetKind, number> = { ours: Infinity, colyseus: 200, ws: 200, socketio: 100 };
+/** Largest crowd our server is also run at with interest management off (everyone full rate): N² as well. */
+export const EVERYONE_MAX = 200;
 
 /** Our server with interest management off: everyone gets everyone at full rate. */
 const EVERYONE = { INTEREST_NEAREST: '0' };
@@ -63,7 +65,7 @@ export function plan(opts: PlanOptions): Plan {
         if (n > BASELINE_MAX[target]) continue;
         if (target === 'ours') {
           scenarios.push({ name: `crowd ${n}`, kind: 'crowd', target, variant: 'interest', bots: n, joinSpreadMs: spread(n) });
-          scenarios.push({ name: `crowd ${n}`, kind: 'crowd', target, variant: 'everyone', bots: n, joinSpreadMs: spread(n), env: EVERYONE });
+          if (n <= EVERYONE_MAX) scenarios.push({ name: `crowd ${n}`, kind: 'crowd', target, variant: 'everyone', bots: n, joinSpreadMs: spread(n), env: EVERYONE });
         } else scenarios.push({ name: `crowd ${n}`, kind: 'crowd', target, bots: n, joinSpreadMs: spread(n) });
       }
     }
