@@ -131,7 +131,7 @@ export async function runScenario(s: Scenario, p: Plan): Promise<RunResult> {
       workflow: server.workflowId ? { id: server.workflowId, everyMs: 250 } : undefined,
     };
     gen = startNode('bench/realtime/generator.ts', [JSON.stringify(input)], {}, GENERATOR_CORES);
-    await gen.waitFor(/^JOINED$/m, 120_000 + s.joinSpreadMs);
+    await gen.waitFor(/^JOINED$/m, 240_000 + s.joinSpreadMs);
     await gen.waitFor(/^WINDOW_START$/m, p.warmupMs + 30_000);
     const serverBefore = sampleProc(server.proc.pid);
     const genBefore = sampleProc(gen.pid);
