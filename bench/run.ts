@@ -5,13 +5,16 @@
  */
 import { runRenderBench } from './render';
 import { runWorkflowBench } from './workflows';
+import { runRealtimeBench } from './realtime/realtime';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   workflows: runWorkflowBench,
   render: runRenderBench,
+  realtime: () => runRealtimeBench(),
 };
 
-const wanted = process.argv.slice(2);
+// flags (--quick, --crowd=…) belong to the benchmarks themselves
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = wanted.filter((name) => !(name in BENCHES));
 if (unknown.length) {
   process.stderr.write(`Unknown benchmark ${unknown.join(', ')}; there are: ${Object.keys(BENCHES).join(', ')}\n`);

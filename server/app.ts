@@ -29,6 +29,7 @@ import { blockchainRoutes } from './http/blockchain';
 import { aiRoutes } from './http/ai';
 import { AiService } from './ai/AiService';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
+import { BenchProbe, probeRoute } from './bench/probe';
 import { presenceEventBus } from './rooms/worldEvents';
 import { Engine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
@@ -145,6 +146,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     ...(certificate ? { server: createHttpsServer({ key: certificate.key, cert: certificate.cert }) } : {}),
   });
   const boundPort = () => (transport.server!.address() as AddressInfo).port;
+  const probe = config.benchProbe ? new BenchProbe() : undefined;
   const gameServer = new Server({
     transport,
     presence,
@@ -152,6 +154,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     gracefullyShutdown: false,
     logger: log.child({ component: 'colyseus' }),
     express: (app) => {
+      if (probe) app.get('/api/bench/probe', probeRoute(probe));
       app.use('/api', auditRequests(audit));
       harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins });
       app.get('/api/v3/connect', async (_req, res) => {
@@ -173,6 +176,9 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     reconnectSeconds: config.reconnectSeconds,
     holdLeaseMs: config.holdLeaseMs,
     intentRate: config.intentRate,
+    patchIntervalMs: config.patchIntervalMs,
+    interest: config.interest,
+    probe,
     workflows: workflowService,
     workflowStore: storage.workflows,
     engine,

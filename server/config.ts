@@ -76,6 +76,18 @@ const EnvSchema = z.object({
   /** Failed sign-ins allowed per username and address in SIGNIN_WINDOW_MINUTES before sign-in is refused. */
   SIGNIN_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGNIN_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  /** How often a world sends its state changes to clients (a patch), per second. */
+  PATCH_RATE_HZ: z.coerce.number().min(1).max(120).default(20),
+  /** In a world of more than INTEREST_ABOVE people, each client gets full-rate poses only from its nearest this many (0: everyone, always). */
+  INTEREST_NEAREST: z.coerce.number().int().min(0).max(1000).default(8),
+  /** ...and only from those within this many metres. */
+  INTEREST_RADIUS: z.coerce.number().positive().max(1000).default(15),
+  /** Interest management starts above this many people; smaller worlds send everyone's poses to everyone. */
+  INTEREST_ABOVE: z.coerce.number().int().min(1).max(1000).default(32),
+  /** How often, per second, a crowded world tells everyone where everyone else stands. */
+  POSE_SUMMARY_HZ: z.coerce.number().min(0.1).max(30).default(1),
+  /** Benchmarks only: times every patch and serves /api/bench/probe (event-loop delay, fan-out times). */
+  BENCH_PROBE: z.enum(['0', '1']).default('0'),
 });
 
 export interface Config {
@@ -111,6 +123,12 @@ export interface Config {
   /** Sign-in throttling: failures allowed per username and address within the window. */
   readonly signinFailures: number;
   readonly signinWindowMs: number;
+  /** Milliseconds between state patches. */
+  readonly patchIntervalMs: number;
+  /** Who gets whose poses at full rate in crowded worlds (see server/rooms/interest.ts). */
+  readonly interest: { nearest: number; radius: number; above: number; summaryMs: number };
+  /** Whether the benchmark probe is on (never in production). */
+  readonly benchProbe: boolean;
   /** Values of the environment variables that networks name for their keys. */
   readonly secrets: Readonly<Record<string, string>>;
 }
@@ -198,6 +216,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminUsers: Object.freeze(e.ADMIN_USERS),
     signinFailures: e.SIGNIN_FAILURES,
     signinWindowMs: Math.round(e.SIGNIN_WINDOW_MINUTES * 60_000),
+    patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),
+    interest: Object.freeze({ nearest: e.INTEREST_NEAREST, radius: e.INTEREST_RADIUS, above: e.INTEREST_ABOVE, summaryMs: Math.round(1000 / e.POSE_SUMMARY_HZ) }),
+    benchProbe: e.BENCH_PROBE === '1',
     secrets: Object.freeze(secrets),
   });
 }

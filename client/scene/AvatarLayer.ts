@@ -7,6 +7,10 @@ import type { Pose } from '../../shared/protocol';
 import type { ParticipantState, PoseState } from '../../shared/schema/WorldState';
 import type { StateCallbacks, WorldSession } from '../net/session';
 import { RemoteAvatar } from './RemoteAvatar';
+import { PoseMessage, crowdPose, decodeCrowd, decodeNear } from '../../shared/protocol/poseWire';
+
+/** A full pose younger than this outranks a crowd summary. */
+const NEAR_FRESH_MS = 1500;
 
 function poseOf(p: PoseState): Pose {
   return [p.px, p.py, p.pz, p.qx, p.qy, p.qz, p.qw];
@@ -17,6 +21,10 @@ export class AvatarLayer {
   /** Participant id → arrival time of the first change not yet sampled. */
   private readonly changedAt = new Map<string, number>();
   private readonly unsubscribe: Array<() => void> = [];
+  /** Pose-message number → participant id. */
+  private readonly numbers = new Map<number, string>();
+  /** When each participant's last full pose arrived: a crowd summary must not undo a fresher one. */
+  private readonly nearAt = new Map<string, number>();
 
   constructor(
     private readonly scene: Scene,
@@ -30,6 +38,7 @@ export class AvatarLayer {
         if (id === this.session.sessionId) return;
         const avatar = new RemoteAvatar(this.scene, id, p.name, p.colour);
         this.avatars.set(id, avatar);
+        this.numbers.set(p.n, id);
         avatar.setConnected(p.connected);
         avatar.setDevice(p.device);
         this.sample(id, p, this.now());
@@ -47,10 +56,30 @@ export class AvatarLayer {
           }),
         );
       }),
-      callbacks.onRemove('participants', (_p, id) => {
+      callbacks.onRemove('participants', (p, id) => {
+        if (this.numbers.get(p.n) === id) this.numbers.delete(p.n);
+        this.nearAt.delete(id);
         this.avatars.get(id)?.dispose();
         this.avatars.delete(id);
         this.changedAt.delete(id);
+      }),
+      // in a crowded world poses come as binary messages instead of in the state
+      this.session.room.onMessage(PoseMessage.NEAR, (bytes: Uint8Array) => {
+        const t = this.now();
+        for (const r of decodeNear(bytes)) {
+          const id = this.numbers.get(r.n);
+          if (id === undefined) continue;
+          this.nearAt.set(id, t);
+          this.avatars.get(id)?.addSample(t, r.head, r.left, r.right);
+        }
+      }),
+      this.session.room.onMessage(PoseMessage.CROWD, (bytes: Uint8Array) => {
+        const t = this.now();
+        // people far away show as a head where they stand; those near get full poses above
+        for (const r of decodeCrowd(bytes)) {
+          const id = this.numbers.get(r.n);
+          if (id !== undefined && t - (this.nearAt.get(id) ?? -Infinity) > NEAR_FRESH_MS) this.avatars.get(id)?.addSample(t, crowdPose(r), null, null);
+        }
       }),
     );
   }

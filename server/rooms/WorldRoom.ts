@@ -38,6 +38,8 @@ import type { WorkflowService } from '../workflows/WorkflowService';
 import type { Engine } from '../workflows/engine/Engine';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
 import { AppError } from '../errors';
+import type { BenchProbe } from '../bench/probe';
+import { Interest, type InterestOptions } from './interest';
 
 export interface WorldRoomDeps {
   store: Store;
@@ -47,6 +49,12 @@ export interface WorldRoomDeps {
   holdLeaseMs: number;
   /** Intents per second a client may send on average. */
   intentRate: number;
+  /** Milliseconds between state patches (20 a second by default). */
+  patchIntervalMs?: number;
+  /** Full-rate poses only from the nearest people in crowded worlds; absent: everyone, always. */
+  interest?: InterestOptions;
+  /** Benchmarks only: times every patch fan-out. */
+  probe?: BenchProbe;
   workflows: WorkflowService;
   workflowStore: WorkflowStore;
   engine: Engine;
@@ -114,6 +122,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   /** Clients cut off for flooding: they do not get their seat held for a reconnection. */
   private readonly cutOff = new Set<string>();
   private joinedCount = 0;
+  private interest!: Interest;
   private readonly view: WorldView = {
     document: (id) => this.state.documents.get(id),
     note: (id) => this.state.annotations.get(id),
@@ -148,8 +157,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       for (const run of await this.deps.workflowStore.listRuns(workflow.id, 5)) applyRun(state, run);
     }
     this.setState(state);
+    this.interest = new Interest(this.deps.interest ?? { nearest: 0, above: 0, radius: 1, summaryMs: 1000 });
 
-    this.patchRate = 50;
+    this.patchRate = this.deps.patchIntervalMs ?? 50;
     // a backstop far above the per-client limit below, for clients that flood faster than we can answer
     this.maxMessagesPerSecond = Math.max(1000, this.deps.intentRate * 20);
     this.onMessage('*', (client: Client, type: string | number, message: unknown) => this.onIntent(client, type, message));
@@ -157,6 +167,18 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.clock.setInterval(() => this.expireHolds(), LEASE_CHECK_MS);
     await this.presence.subscribe(worldChannel(world.id), this.onWorldEvent);
     this.log.info({ documents: state.documents.size, notes: state.annotations.size }, 'world room opened');
+  }
+
+  /** Sends the state's changes (and in a crowded world, the near poses) to every client; timed when a benchmark probes the server. */
+  override broadcastPatch(): boolean {
+    const probe = this.deps.probe;
+    return probe ? probe.time(() => this.patchAndPoses()) : this.patchAndPoses();
+  }
+
+  private patchAndPoses(): boolean {
+    const changed = super.broadcastPatch();
+    this.interest?.afterPatch(this.state, this.clients, { broadcast: (type, bytes) => this.broadcastBytes(type, bytes, {}) }, Date.now());
+    return changed;
   }
 
   /**
@@ -220,6 +242,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     p.role = identity?.role ?? 'editor';
     p.colour = join.colour ?? AVATAR_COLOURS[this.joinedCount++ % AVATAR_COLOURS.length]!;
     p.device = join.device;
+    p.n = this.interest.numberFor(client.sessionId);
     // spawn near the middle of the room, facing the front wall, at standing eye height
     setPose(p.head, [(Math.random() - 0.5) * 2, 1.6, 2 + Math.random(), 0, 0, 0, 1]);
     setPose(p.left, null);
@@ -254,6 +277,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.buckets.delete(client.sessionId);
     this.warned.delete(client.sessionId);
     this.cutOff.delete(client.sessionId);
+    this.interest.forget(client.sessionId);
     this.log.info({ participant: client.sessionId }, 'participant left');
   }
 
@@ -390,6 +414,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private applyAll(effects: Effect[], client?: Client): void {
     for (const effect of effects) {
       if (isCommand(effect)) void this.command(effect, client);
+      else if (effect.op === 'pose' && this.interest.take(effect, this.state)) continue;
       else this.writer.persist(applyEffect(this.state, effect));
     }
   }

@@ -40,7 +40,7 @@ export interface WorldTemplate {
 export const ROOM_HALF_SIZE = 8;
 export const ROOM_HEIGHT = 4;
 export const DEFAULT_CAPACITY = 32;
-export const MAX_CAPACITY = 200;
+export const MAX_CAPACITY = 1000;
 
 const facing = (yawDegrees: number): Quat => {
   const half = (yawDegrees * Math.PI) / 360;

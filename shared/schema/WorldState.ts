@@ -34,6 +34,8 @@ export const ParticipantState = schema(
     connected: t.boolean().default(true),
     /** Their role in this world (owner, editor, viewer): what the table in shared/model/roles lets them do. */
     role: t.string().default('editor'),
+    /** This participant's number in the binary pose messages of a crowded world (shared/protocol/poseWire.ts). */
+    n: t.uint16(),
   },
   'ParticipantState',
 );

@@ -1,0 +1,59 @@
+/**
+ * Benchmark probe: what a load test needs to see from inside a server process, at no cost when it
+ * is off. It records how long each state fan-out took and watches event-loop delay; the benchmark
+ * reads and resets both through {@link probeRoute} between its warm-up and measured windows.
+ * Also used by the benchmark's baseline servers, so every server is measured the same way.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Request, Response } from 'express';
+
+/** Fan-out timings kept between two reads; enough for minutes at 60 patches a second. */
+const MAX_SAMPLES = 50_000;
+
+export interface ProbeReading {
+  /** Milliseconds each fan-out (encode + send to every client) took, in order. */
+  fanoutMs: number[];
+  eventLoopP50Ms: number;
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+}
+
+export class BenchProbe {
+  private samples: number[] = [];
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.loop.enable();
+  }
+
+  /** Times one fan-out and returns what it returned. */
+  time<T>(fanout: () => T): T {
+    const start = performance.now();
+    try {
+      return fanout();
+    } finally {
+      if (this.samples.length < MAX_SAMPLES) this.samples.push(performance.now() - start);
+    }
+  }
+
+  /** Everything since the last read, then starts afresh. */
+  read(): ProbeReading {
+    const ns = (v: number) => (Number.isFinite(v) ? v / 1e6 : 0);
+    const reading = {
+      fanoutMs: this.samples,
+      eventLoopP50Ms: ns(this.loop.percentile(50)),
+      eventLoopP99Ms: ns(this.loop.percentile(99)),
+      eventLoopMaxMs: ns(this.loop.max),
+    };
+    this.samples = [];
+    this.loop.reset();
+    return reading;
+  }
+}
+
+/** GET handler serving a probe's reading as JSON (and resetting it). */
+export function probeRoute(probe: BenchProbe) {
+  return (_req: Request, res: Response) => {
+    res.json(probe.read());
+  };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { Client } from '@colyseus/core';
+import { ParticipantState, WorldState } from '../../shared/schema/WorldState';
+import { decodeCrowd, decodeNear } from '../../shared/protocol/poseWire';
+import type { Pose } from '../../shared/protocol';
+import { Interest } from './interest';
+import { setPose } from './stateSync';
+
+const at = (x: number, z: number): Pose => [x, 1.6, z, 0, 0, 0, 1];
+
+/** A world of `count` people standing in a row a metre apart, and a fake client for each. */
+function world(count: number, interest: Interest) {
+  const state = new WorldState();
+  const sent = new Map<string, Uint8Array[]>();
+  const clients: Client[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `p${i}`;
+    const p = new ParticipantState();
+    p.id = id;
+    p.n = interest.numberFor(id);
+    setPose(p.head, at(i, 0));
+    state.participants.set(id, p);
+    sent.set(id, []);
+    clients.push({ sessionId: id, sendBytes: (_type: string, bytes: Uint8Array) => sent.get(id)!.push(bytes) } as unknown as Client);
+  }
+  const broadcasts: Uint8Array[] = [];
+  const send = { broadcast: (_t: string, b: Uint8Array) => void broadcasts.push(b) };
+  return { state, sent, clients, broadcasts, send };
+}
+
+const pose = (id: string, head: Pose) => ({ op: 'pose' as const, participantId: id, head, left: null, right: null });
+
+describe('interest management', () => {
+  it('leaves a world at or below the threshold alone: poses go into the state as before', () => {
+    const interest = new Interest({ nearest: 2, above: 4, radius: 10, summaryMs: 1000 });
+    const w = world(4, interest);
+    interest.afterPatch(w.state, w.clients, w.send, 0);
+    expect(interest.take(pose('p0', at(0, 5)), w.state)).toBe(false);
+    interest.afterPatch(w.state, w.clients, w.send, 100);
+    expect([...w.sent.values()].flat()).toEqual([]);
+    expect(w.broadcasts).toEqual([]);
+  });
+
+  it('in a crowded world sends each client only its nearest K within the radius, and everyone a summary', () => {
+    const interest = new Interest({ nearest: 2, above: 4, radius: 2.5, summaryMs: 1000 });
+    const w = world(8, interest);
+    interest.afterPatch(w.state, w.clients, w.send, 0);
+    for (let i = 0; i < 8; i++) expect(interest.take(pose(`p${i}`, at(i, 0.01)), w.state)).toBe(true);
+    // the state keeps the old poses: nothing of this goes to everyone
+    expect(w.state.participants.get('p3')!.head.pz).toBe(0);
+    interest.afterPatch(w.state, w.clients, w.send, 300);
+    const nearOf = (id: string) => w.sent.get(id)!.flatMap((b) => decodeNear(b).map((r) => r.n)).sort();
+    expect(nearOf('p3')).toEqual([2, 4]);
+    expect(nearOf('p0')).toEqual([1, 2]);
+    // p7's nearest within 2.5 m are p6 and p5
+    expect(nearOf('p7')).toEqual([5, 6]);
+    const summary = decodeCrowd(w.broadcasts[0]!);
+    expect(summary.map((r) => r.n).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // nothing moved: nothing is sent again
+    interest.afterPatch(w.state, w.clients, w.send, 350);
+    expect(nearOf('p3')).toEqual([2, 4]);
+  });
+
+  it('puts the latest poses back into the state when the crowd thins out again', () => {
+    const interest = new Interest({ nearest: 2, above: 4, radius: 10, summaryMs: 1000 });
+    const w = world(6, interest);
+    interest.afterPatch(w.state, w.clients, w.send, 0);
+    interest.take(pose('p1', at(3, 3)), w.state);
+    w.state.participants.delete('p5');
+    w.state.participants.delete('p4');
+    interest.afterPatch(w.state, w.clients, w.send, 100);
+    expect(w.state.participants.get('p1')!.head.pz).toBe(3);
+    expect(interest.take(pose('p1', at(4, 4)), w.state)).toBe(false);
+  });
+
+  it('gives every participant a different small number, reusing those of people who left', () => {
+    const interest = new Interest({ nearest: 0, above: 1, radius: 1, summaryMs: 1000 });
+    expect([interest.numberFor('a'), interest.numberFor('b'), interest.numberFor('c')]).toEqual([0, 1, 2]);
+    interest.forget('b');
+    expect(interest.numberFor('d')).toBe(1);
+    expect(interest.numberFor('a')).toBe(0);
+  });
+});

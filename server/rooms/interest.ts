@@ -1,0 +1,191 @@
+/**
+ * Interest management for crowded worlds. While a world holds no more people than a client's
+ * near set (INTEREST_NEAREST), poses travel in the state exactly as they always did. Past that,
+ * sending everyone's motion to everyone costs N² bytes, so the room keeps each participant's latest
+ * pose here instead of in the state and sends
+ * - each client, every patch, the full poses of the nearest K people within the radius that moved
+ *   (one small binary message per client: O(N·K) work, not O(N²));
+ * - everyone, at POSE_SUMMARY_HZ, one shared message with where every participant stands
+ *   (9 bytes each, encoded once).
+ * Near sets are recomputed a few times a second from a grid of head positions, so finding them
+ * looks only at nearby cells.
+ */
+import type { Client } from '@colyseus/core';
+import type { Pose } from '../../shared/protocol';
+import type { Effect } from '../../shared/model/world';
+import { PoseMessage, encodeCrowd, encodeNear, yawOf, type CrowdRecord } from '../../shared/protocol/poseWire';
+import type { WorldState } from '../../shared/schema/WorldState';
+import { setPose } from './stateSync';
+
+export interface InterestOptions {
+  /** Full-rate neighbours per client; 0 turns interest management off (everyone full rate). */
+  nearest: number;
+  /** Interest management starts when a world holds more people than this. */
+  above: number;
+  /** Only people within this many metres count as near. */
+  radius: number;
+  /** Milliseconds between crowd summaries. */
+  summaryMs: number;
+}
+
+const RECOMPUTE_MS = 250;
+
+interface Latest {
+  head: Pose;
+  left: Pose | null;
+  right: Pose | null;
+  version: number;
+  /** This pose as a `poses` record, encoded once per change for every client that needs it. */
+  record?: Uint8Array;
+}
+
+type PoseEffect = Extract<Effect, { op: 'pose' }>;
+
+export class Interest {
+  private readonly latest = new Map<string, Latest>();
+  private readonly numbers = new Map<string, number>();
+  private readonly near = new Map<string, string[]>();
+  /** Per client: the version of each near participant's pose it was last sent. */
+  private readonly sent = new Map<string, Map<string, number>>();
+  private crowded = false;
+  private lastRecompute = -Infinity;
+  private lastSummary = -Infinity;
+  private version = 0;
+
+  constructor(private readonly opts: InterestOptions) {}
+
+  /** A small number naming `id` in binary messages, unique among those present. */
+  numberFor(id: string): number {
+    let n = this.numbers.get(id);
+    if (n !== undefined) return n;
+    const used = new Set(this.numbers.values());
+    for (n = 0; used.has(n); n++);
+    this.numbers.set(id, n);
+    return n;
+  }
+
+  forget(id: string): void {
+    this.numbers.delete(id);
+    this.latest.delete(id);
+    this.near.delete(id);
+    this.sent.delete(id);
+  }
+
+  /**
+   * Keeps a pose here instead of applying it to the state when the world is crowded; false means
+   * "apply it to the state as usual".
+   */
+  take(effect: PoseEffect, state: WorldState): boolean {
+    if (!this.crowded) return false;
+    const p = state.participants.get(effect.participantId);
+    if (!p) return true;
+    if (effect.device && p.device !== effect.device) p.device = effect.device;
+    this.latest.set(effect.participantId, { head: effect.head, left: effect.left, right: effect.right, version: ++this.version });
+    return true;
+  }
+
+  /** After each patch: the near poses to each client, and now and then the crowd summary. */
+  afterPatch(state: WorldState, clients: Iterable<Client>, send: { broadcast(type: string, bytes: Uint8Array): void }, now: number): void {
+    const crowded = this.opts.nearest > 0 && state.participants.size > Math.max(this.opts.above, this.opts.nearest);
+    if (crowded !== this.crowded) {
+      this.crowded = crowded;
+      // back to a small world: the state carries poses again, starting from where everyone is
+      if (!crowded) this.flushToState(state);
+      // a world that just became crowded tells everyone where everyone is at once
+      this.lastRecompute = -Infinity;
+      this.lastSummary = -Infinity;
+    }
+    if (!crowded) return;
+    if (now - this.lastRecompute >= RECOMPUTE_MS) {
+      this.lastRecompute = now;
+      this.recomputeNear(state);
+    }
+    for (const client of clients) {
+      const ids = this.near.get(client.sessionId);
+      if (!ids?.length) continue;
+      let sent = this.sent.get(client.sessionId);
+      if (!sent) this.sent.set(client.sessionId, (sent = new Map()));
+      const parts: Uint8Array[] = [];
+      for (const id of ids) {
+        const l = this.latest.get(id);
+        if (!l || (sent.get(id) ?? -1) >= l.version) continue;
+        l.record ??= encodeNear({ n: this.numberFor(id), head: l.head, left: l.left, right: l.right });
+        parts.push(l.record);
+        sent.set(id, l.version);
+      }
+      if (parts.length) client.sendBytes(PoseMessage.NEAR, Buffer.concat(parts));
+    }
+    if (now - this.lastSummary >= this.opts.summaryMs) {
+      this.lastSummary = now;
+      send.broadcast(PoseMessage.CROWD, encodeCrowd(this.standings(state)));
+    }
+  }
+
+  private headOf(id: string, state: WorldState): Pose | undefined {
+    const l = this.latest.get(id);
+    if (l) return l.head;
+    const h = state.participants.get(id)?.head;
+    return h ? [h.px, h.py, h.pz, h.qx, h.qy, h.qz, h.qw] : undefined;
+  }
+
+  private standings(state: WorldState): CrowdRecord[] {
+    const out: CrowdRecord[] = [];
+    state.participants.forEach((p, id) => {
+      const head = this.headOf(id, state);
+      if (head && p.connected) out.push({ n: this.numberFor(id), x: head[0], y: head[1], z: head[2], yaw: yawOf(head) });
+    });
+    return out;
+  }
+
+  /** Each client's nearest K within the radius, looking only at the grid cells the radius reaches. */
+  private recomputeNear(state: WorldState): void {
+    const r = this.opts.radius;
+    const cell = (v: number) => Math.floor(v / r);
+    const grid = new Map<string, Array<{ id: string; x: number; z: number }>>();
+    const where = new Map<string, { x: number; z: number }>();
+    state.participants.forEach((_p, id) => {
+      const head = this.headOf(id, state);
+      if (!head) return;
+      const at = { id, x: head[0], z: head[2] };
+      where.set(id, at);
+      const key = `${cell(at.x)},${cell(at.z)}`;
+      const list = grid.get(key);
+      if (list) list.push(at);
+      else grid.set(key, [at]);
+    });
+    const k = this.opts.nearest;
+    for (const [id, me] of where) {
+      const cx = cell(me.x), cz = cell(me.z);
+      const found: Array<{ id: string; d: number }> = [];
+      for (let dx = -1; dx <= 1; dx++) {
+        for (let dz = -1; dz <= 1; dz++) {
+          for (const o of grid.get(`${cx + dx},${cz + dz}`) ?? []) {
+            if (o.id === id) continue;
+            const d = (o.x - me.x) ** 2 + (o.z - me.z) ** 2;
+            if (d <= r * r) found.push({ id: o.id, d });
+          }
+        }
+      }
+      found.sort((a, b) => a.d - b.d);
+      const ids = found.slice(0, k).map((f) => f.id);
+      this.near.set(id, ids);
+      // forget what was sent about people no longer near, so this stays K entries per client and
+      // someone who comes near again is sent in full
+      const sent = this.sent.get(id);
+      if (sent) for (const other of sent.keys()) if (!ids.includes(other)) sent.delete(other);
+    }
+  }
+
+  private flushToState(state: WorldState): void {
+    for (const [id, l] of this.latest) {
+      const p = state.participants.get(id);
+      if (!p) continue;
+      setPose(p.head, l.head);
+      setPose(p.left, l.left);
+      setPose(p.right, l.right);
+    }
+    this.latest.clear();
+    this.near.clear();
+    this.sent.clear();
+  }
+}
