@@ -22,6 +22,8 @@ export interface ApiDeps {
   auth: Router;
   keys: Router;
   caller: RequestHandler;
+  /** Neural sessions and device-bridge commands. */
+  neural: Router;
   log: Logger;
   version: string;
   startedAt: number;
@@ -44,6 +46,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/blockchain', deps.blockchain);
   api.use('/ai', deps.ai);
   api.use('/audit', deps.audit);
+  api.use('/neural', deps.neural);
 
   api.get('/health', async (_req, res) => {
     const rooms = await deps.liveRooms();

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MAX_NOTE_LENGTH, MAX_SPREAD } from '../model/documents';
 
 /** Bumped whenever an intent, event or state field changes shape. Checked at join. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Room name the world rooms are registered under. */
 export const WORLD_ROOM = 'world';
@@ -39,6 +39,12 @@ export const ErrorCode = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** The password was right; the account also needs the code from its authenticator app. */
   TOTP_REQUIRED: 'TOTP_REQUIRED',
+  /** A neural command from someone the waiting step does not wait for. */
+  NEURAL_NOT_PERMITTED: 'NEURAL_NOT_PERMITTED',
+  /** A neural command the waiting step does not accept. */
+  NEURAL_UNKNOWN_COMMAND: 'NEURAL_UNKNOWN_COMMAND',
+  /** A neural command recognised less surely than the waiting step needs. */
+  NEURAL_LOW_CONFIDENCE: 'NEURAL_LOW_CONFIDENCE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -134,6 +140,25 @@ export const RunAnswerIntent = z.strictObject({
   comment: z.string().max(1000).default(''),
 });
 
+/** Where a neural command came from: the browser's sources, or a device bridge over REST. */
+export const NeuralSourceKind = z.enum(['camera', 'xr-hands', 'eeg', 'bridge']);
+export type NeuralSourceKind = z.infer<typeof NeuralSourceKind>;
+export const NeuralCommandName = z.string().min(1).max(40).regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _, starting with a letter');
+/** A command a participant's neural-input channel recognised and let through its policy. */
+export const NeuralCommandIntent = z.strictObject({
+  type: z.literal('neuralCommand'),
+  command: NeuralCommandName,
+  confidence: z.number().min(0).max(1),
+  source: NeuralSourceKind,
+  /** The run it answers; absent: every run in the world waiting for a neural command. */
+  runId: EntityId.optional(),
+});
+/** Which neural sources this participant has on right now (empty when all are off). */
+export const NeuralSourcesIntent = z.strictObject({
+  type: z.literal('neuralSources'),
+  sources: z.array(NeuralSourceKind).max(4),
+});
+
 export const Intent = z.discriminatedUnion('type', [
   PoseIntent,
   GrabIntent,
@@ -146,6 +171,8 @@ export const Intent = z.discriminatedUnion('type', [
   RunStartIntent,
   RunCancelIntent,
   RunAnswerIntent,
+  NeuralCommandIntent,
+  NeuralSourcesIntent,
 ]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentType = Intent['type'];
@@ -161,6 +188,8 @@ export const INTENT_TYPES: readonly IntentType[] = [
   'runStart',
   'runCancel',
   'runAnswer',
+  'neuralCommand',
+  'neuralSources',
 ];
 
 export function isIntentType(type: unknown): type is IntentType {
@@ -190,7 +219,14 @@ export const CLOSE_FLOODING = 4029;
 /** Server → client events sent as room messages. */
 export const ServerEvent = {
   ERROR: 'error',
+  NEURAL_ACCEPTED: 'neuralAccepted',
 } as const;
+
+/** Told to the participant whose neural command a waiting run took. */
+export interface NeuralAccepted {
+  command: string;
+  runIds: string[];
+}
 
 /** Answer to an intent that was refused; nothing changed. */
 export interface IntentError {
