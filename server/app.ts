@@ -26,6 +26,8 @@ import { lanAddresses, serverUrls, svgQr } from './lan';
 import { loadCertificate } from './tls';
 import { blockchainRoutes } from './http/blockchain';
 import { aiRoutes } from './http/ai';
+import { neuralAssetsRouter } from './http/neuralAssets';
+import { NEURAL_ASSETS_PATH } from '../shared/neuralAssets';
 import { AiService } from './ai/AiService';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { presenceEventBus } from './rooms/worldEvents';
@@ -155,6 +157,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), ai: aiRoutes(ai, documents, log.child({ component: 'ai' })), audit: auditRoutes(audit), auth: authRoutes(auth), keys: keyRoutes(auth), caller: resolveCaller(auth), log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
+      // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
+      app.use(NEURAL_ASSETS_PATH, neuralAssetsRouter({ models: config.neuralModels, dataDir: config.dataDir, log: log.child({ component: 'neural-assets' }) }));
       serveClient(app, config.clientDir, log);
       app.use(finalErrors(log));
     },
