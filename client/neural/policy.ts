@@ -19,7 +19,7 @@ export interface PolicySettings {
   debounceMs: number;
 }
 
-export const DEFAULT_POLICY: PolicySettings = { defaultThreshold: 0.6, thresholds: {}, holdMs: 400, maxGapMs: 300, debounceMs: 2000 };
+export const DEFAULT_POLICY: PolicySettings = { defaultThreshold: 0.6, thresholds: {}, holdMs: 400, maxGapMs: 1000, debounceMs: 2000 };
 
 export type Verdict =
   /** Under the command's threshold: ignored. */

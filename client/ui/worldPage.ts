@@ -12,6 +12,7 @@ import { closeNoteDialog, openNoteDialog } from './noteDialog';
 import { toast } from './toast';
 import { mountUploads, type Uploads } from './uploads';
 import { mountXrControls } from '../xr/xrControls';
+import { mountNeuralInput, type NeuralInput } from '../neural/ui/neuralInput';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -26,12 +27,15 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   let session: WorldSession | null = null;
   let view: WorldView | null = null;
   let uploads: Uploads | null = null;
+  let neural: NeuralInput | null = null;
 
   const teardown = async () => {
     opts.setProbe(null);
     closeNoteDialog();
     uploads?.dispose();
     uploads = null;
+    neural?.dispose();
+    neural = null;
     view?.dispose();
     view = null;
     const leaving = session;
@@ -93,6 +97,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     hud.add(uploads.element);
     hud.add(mountXrControls(worldView.xr, (m) => toast(m, 'error')));
     page.append(worldView.xr.overlay);
+    neural = mountNeuralInput({ session: joined, xr: worldView.xr, notify: (m) => toast(m, 'error') });
+    hud.add(neural.element);
     // refusals of grabs and moves are explained by the drag controller; these are the rest
     joined.onIntentError((e) => {
       if (e.intent === 'page' || e.intent === 'noteAdd' || e.intent === 'noteEdit' || e.intent === 'noteDelete') toast(e.message, 'error');
