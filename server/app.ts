@@ -40,6 +40,8 @@ import { DocumentProofs } from './chain/DocumentProofs';
 import { newId } from './worlds';
 import { xrProfilesRouter } from './http/xrProfiles';
 import { XR_PROFILES_PATH } from '../shared/xrProfiles';
+import { NeuralService } from './neural/NeuralService';
+import { neuralRoutes } from './http/neural';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -130,6 +132,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     if (typeof run.input.worldId === 'string') events.publish(run.input.worldId, { type: 'runChanged', run });
   });
   const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry };
+  const neural = new NeuralService({ store: storage.workflows, engine, log: log.child({ component: 'neural' }) });
 
   const certificate = config.https
     ? await loadCertificate({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, hosts: lanAddresses() })
@@ -154,7 +157,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), ai: aiRoutes(ai, documents, log.child({ component: 'ai' })), audit: auditRoutes(audit), auth: authRoutes(auth), keys: keyRoutes(auth), caller: resolveCaller(auth), log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs), ai: aiRoutes(ai, documents, log.child({ component: 'ai' })), audit: auditRoutes(audit), auth: authRoutes(auth), keys: keyRoutes(auth), caller: resolveCaller(auth), neural: neuralRoutes(neural, storage.store), log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
@@ -175,11 +178,13 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     engine,
     audit,
     auth: { guestAccess: config.guestAccess, identify: (token: string) => auth.identify(token) },
+    neural,
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 
   await gameServer.listen(config.port, config.host);
   await engine.start();
+  await neural.start();
   await workflowService.startSchedules();
   const port = (transport.server!.address() as AddressInfo).port;
 
@@ -191,6 +196,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       if (closed) return;
       closed = true;
       scheduler.stopAll();
+      neural.stop();
       await engine.stop();
       await gameServer.gracefullyShutdown(false);
       await chain.close();
