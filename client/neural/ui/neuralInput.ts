@@ -72,7 +72,7 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
   const switchRow = (label: string, testId: string, hint: string | undefined, onChange: (on: boolean, box: HTMLInputElement) => void) => {
     const box = h('input', { type: 'checkbox', 'data-testid': testId });
     box.addEventListener('change', () => onChange(box.checked, box));
-    const row = h('div', { class: 'neural-source' }, h('label', { class: 'row' }, box, label), hint ? h('p', { class: 'muted' }, hint) : null);
+    const row = h('div', { class: 'neural-source' }, h('label', {}, box, label), hint ? h('p', { class: 'muted' }, hint) : null);
     sources.append(row);
     return { row, box };
   };
