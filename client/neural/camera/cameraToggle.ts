@@ -42,7 +42,9 @@ export function mountCameraToggle(source: CameraSource): CameraToggle {
   const preview = h('div', { class: 'camera-preview' });
   const indicator = h('div', { class: 'camera-indicator', 'data-testid': 'camera-indicator', role: 'status', hidden: true }, dot, label, seen, preview);
   const error = h('p', { class: 'camera-error error', 'data-testid': 'camera-error', role: 'alert', hidden: true });
-  const element = h('div', { class: 'camera-toggle' }, button, indicator, error);
+  const heading = h('span', { class: 'camera-heading' }, 'Camera');
+  const hint = h('p', { class: 'muted camera-hint' }, 'Raise your left or right hand, both hands, or cross your arms. The pictures stay on this device.');
+  const element = h('div', { class: 'camera-toggle' }, heading, hint, button, indicator, error);
 
   let lastPose: PoseFrame | null = null;
   const readings: NeuralReading[] = [];
