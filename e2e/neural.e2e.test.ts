@@ -4,11 +4,16 @@
  * it, and the server refuses it — the run waits on. Ann does the same; her command releases the
  * run, which finishes, with who, how and how sure recorded on it.
  */
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { EegSimulator } from '../client/neural/eeg/EegSimulator';
 import { createWorld, screenshot, useE2e, waitReady } from './support/harness';
 
-const e2e = useE2e();
+/** Where the test's headband bridge listens; the server lets pages reach it and nothing else. */
+const BRIDGE_PORT = 18765;
+const e2e = useE2e({ env: { EEG_BRIDGE_ORIGINS: `ws://127.0.0.1:${BRIDGE_PORT}` } });
 
 async function api(method: string, route: string, body?: unknown): Promise<any> {
   const res = await fetch(`${e2e.server.url}/api/v3${route}`, {
@@ -78,5 +83,45 @@ describe('neural input', () => {
     await expect.poll(() => ann.getByTestId('neural-indicator').isHidden()).toBe(true);
     await expect.poll(async () => ((await api('GET', `/neural/sessions?world=${worldId}`)).sessions as Array<{ name: string }>).map((s) => s.name)).toEqual(['Bob']);
     expect(e2e.pageErrors).toEqual([]);
+  });
+
+  it('reads a headband bridge over a WebSocket: a bad message is named and skipped, the stream goes on', { timeout: 180_000 }, async () => {
+    // a bridge as a headband owner would run it beside the browser: relaxed EEG, 4 channels at 256 Hz
+    const bridge = new WebSocketServer({ host: '127.0.0.1', port: BRIDGE_PORT });
+    const sim = new EegSimulator(9);
+    sim.state = 'relax';
+    bridge.on('connection', (socket) => {
+      socket.send('{"type":"samples","rate":256,"channels":[[1,2],[3]]}');
+      const timer = setInterval(() => socket.send(JSON.stringify(sim.next(32))), 125);
+      socket.on('close', () => clearInterval(timer));
+    });
+    try {
+      await new Promise((resolve) => bridge.once('listening', resolve));
+      const port = (bridge.address() as AddressInfo).port;
+      const ann = await e2e.openLobby('Ann');
+      await createWorld(ann, 'Neural bridge e2e');
+      await ann.getByTestId('neural-toggle').click();
+      await ann.getByTestId('eeg-input').selectOption('websocket');
+      await ann.getByTestId('eeg-url').fill(`ws://127.0.0.1:${port}`);
+      await ann.getByTestId('neural-source-eeg').check();
+      await expect.poll(() => ann.getByTestId('eeg-error').textContent(), { timeout: 20_000 }).toMatch(/same number of samples/);
+      await expect.poll(async () => Number(await ann.getByTestId('eeg-chart').getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThan(5);
+      const readout = (await ann.getByTestId('eeg-readout').textContent())!;
+      const [, attention, relaxation] = /attention ([\d.]+) · relaxation ([\d.]+)/.exec(readout)!;
+      expect(Number(relaxation)).toBeGreaterThan(Number(attention));
+      // relaxation held for 3 s is recognised as `relax` (no run waits, so the server says so)
+      await expect.poll(() => ann.getByTestId('neural-seen').textContent(), { timeout: 30_000 }).toMatch(/relax \d+% · eeg/);
+      await expect.poll(() => ann.locator('[data-testid="neural-sent"] li[data-state="refused"]').first().textContent(), { timeout: 20_000 }).toMatch(/No run in this world is waiting/);
+      // a bridge the server does not let the page reach is reported, and the switch stays off
+      await ann.getByTestId('neural-source-eeg').uncheck();
+      await ann.getByTestId('eeg-url').fill('ws://127.0.0.1:9');
+      // click, not check(): the switch turns itself back off as soon as the connection fails
+      await ann.getByTestId('neural-source-eeg').click();
+      await expect.poll(() => ann.locator('.toast-error', { hasText: 'Could not connect to the EEG bridge' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      expect(await ann.getByTestId('neural-source-eeg').isChecked()).toBe(false);
+      expect(e2e.pageErrors).toEqual([]);
+    } finally {
+      await new Promise((resolve) => bridge.close(resolve));
+    }
   });
 });

@@ -151,7 +151,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     logger: log.child({ component: 'colyseus' }),
     express: (app) => {
       app.use('/api', auditRequests(audit));
-      harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins });
+      harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins, connectOrigins: config.eegBridgeOrigins });
       app.get('/api/v3/connect', async (_req, res) => {
         const urls = serverUrls({ https: config.https, host: config.host, port: boundPort() });
         const join = urls.lan[0] ?? urls.local;

@@ -31,6 +31,12 @@ const EnvSchema = z.object({
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)])))
     .default([]),
+  /** WebSocket origins of EEG headband bridges the page may connect to (comma-separated); none by default. */
+  EEG_BRIDGE_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^wss?$/ }).transform((u) => new URL(u).origin)))
+    .default([]),
   /** Seconds a held document stays held while its holder sends nothing. */
   HOLD_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   /** Largest upload accepted, in megabytes. */
@@ -88,6 +94,8 @@ export interface Config {
   readonly intentRate: number;
   readonly restRatePerMinute: number;
   readonly corsOrigins: readonly string[];
+  /** Where the page may open EEG bridge WebSockets (added to the content security policy). */
+  readonly eegBridgeOrigins: readonly string[];
   readonly maxUploadBytes: number;
   /** MediaPipe task models for the camera source; the pose model defaults to the one shipped in npm. */
   readonly neuralModels: Readonly<{ pose?: ModelSource; gesture?: ModelSource; face?: ModelSource }>;
@@ -191,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     intentRate: e.INTENT_RATE,
     restRatePerMinute: e.REST_RATE,
     corsOrigins: Object.freeze(e.CORS_ORIGINS),
+    eegBridgeOrigins: Object.freeze(e.EEG_BRIDGE_ORIGINS),
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     neuralModels: Object.freeze({
       pose: modelSource('NEURAL_POSE_MODEL', e.NEURAL_POSE_MODEL),

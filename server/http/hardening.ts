@@ -15,6 +15,8 @@ import type { Logger } from '../log';
 export interface HardeningOptions {
   restRatePerMinute: number;
   corsOrigins: readonly string[];
+  /** More origins pages may connect to: the EEG headband bridges an operator allows. */
+  connectOrigins?: readonly string[];
 }
 
 /**
@@ -47,9 +49,10 @@ export const CONTENT_SECURITY_POLICY = {
  */
 export const PERMISSIONS_POLICY = 'camera=(self), xr-spatial-tracking=(self), microphone=(), geolocation=()';
 
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(connectOrigins: readonly string[] = []): RequestHandler {
+  const directives = { ...CONTENT_SECURITY_POLICY, connectSrc: [...CONTENT_SECURITY_POLICY.connectSrc, ...connectOrigins] };
   const headers = helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    contentSecurityPolicy: { useDefaults: false, directives },
     // HSTS would make a self-signed LAN certificate impossible to accept on a headset or phone
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
@@ -121,7 +124,7 @@ function closeRealtimeCors(origins: readonly string[]): void {
 export function harden(app: Application, opts: HardeningOptions): void {
   closeRealtimeCors(opts.corsOrigins);
   app.disable('x-powered-by');
-  app.use(securityHeaders());
+  app.use(securityHeaders(opts.connectOrigins));
   app.use('/api', restCors(opts.corsOrigins), restRateLimit(opts.restRatePerMinute));
 }
 

@@ -53,7 +53,7 @@ export class EegSource implements NeuralSource {
       }
       this.socket = socket;
       socket.onopen = () => resolve();
-      socket.onerror = () => reject(new Error(`Could not connect to the EEG bridge at ${url}.`));
+      socket.onerror = () => reject(new Error(`Could not connect to the EEG bridge at ${url}. Check that it is running and that this server lets pages reach it (EEG_BRIDGE_ORIGINS).`));
       socket.onclose = () => {
         if (this.socket === socket) this.report('The EEG bridge closed the connection.');
         this.socket = null;

@@ -156,7 +156,9 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
     );
     const readout = h('p', { class: 'muted', 'data-testid': 'eeg-readout' });
     const error = h('p', { class: 'error', 'data-testid': 'eeg-error', role: 'alert', hidden: true });
-    const details = h('div', { class: 'neural-eeg', hidden: true }, h('div', { class: 'row' }, input, state, url), chart.element, readout, error);
+    // the input is chosen before turning EEG on; the chart and readout show while it is on
+    const settings = h('div', { class: 'neural-eeg' }, h('div', { class: 'row' }, input, state, url));
+    const details = h('div', { class: 'neural-eeg', hidden: true }, chart.element, readout, error);
     const { row, box } = switchRow('EEG', 'neural-source-eeg', 'Focus held for 3 s gives confirm; relaxation gives relax.', (on) => {
       details.hidden = !on;
       error.hidden = true;
@@ -168,7 +170,7 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
         host.notify(err instanceof Error ? err.message : String(err));
       });
     });
-    row.append(details);
+    row.append(settings, details);
     input.addEventListener('change', () => {
       url.hidden = input.value !== 'websocket';
       state.hidden = input.value === 'websocket';
