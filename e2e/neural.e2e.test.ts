@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { EegSimulator } from '../client/neural/eeg/EegSimulator';
 import { createWorld, screenshot, useE2e, waitReady } from './support/harness';
+import { installXrEmulator } from './support/xrEmulator';
 
 /** Where the test's headband bridge listens; the server lets pages reach it and nothing else. */
 const BRIDGE_PORT = 18765;
@@ -123,5 +124,22 @@ describe('neural input', () => {
     } finally {
       await new Promise((resolve) => bridge.close(resolve));
     }
+  });
+
+  it("recognises a pinch from an emulated headset's tracked hand joints", { timeout: 180_000 }, async () => {
+    const eve = await e2e.openLobby('Eve', (page) => installXrEmulator(page));
+    await createWorld(eve, 'Neural hands e2e');
+    await eve.evaluate(() => ((window as any).__iwer.primaryInputMode = 'hand'));
+    await eve.getByTestId('neural-toggle').click();
+    await eve.getByTestId('neural-source-xr-hands').check();
+    await eve.getByTestId('enter-vr').click();
+    await expect.poll(() => eve.evaluate(() => window.__dwc!.xr!().controllers.filter((c) => c.hand).length), { timeout: 20_000 }).toBe(2);
+    // iwer moves its recorded hand joints from a relaxed pose to a pinch as the value goes to 1
+    await eve.waitForTimeout(1000);
+    expect(await eve.getByTestId('neural-seen').textContent()).not.toMatch(/pinch/);
+    await eve.evaluate(() => (window as any).__iwer.hands.right.updatePinchValue(1));
+    await expect.poll(() => eve.getByTestId('neural-seen').textContent(), { timeout: 20_000 }).toMatch(/pinch \d+% · xr-hands/);
+    await screenshot(eve, 'neural-xr-pinch');
+    expect(e2e.pageErrors).toEqual([]);
   });
 });
