@@ -24,7 +24,8 @@ const PLAYER = { x: 0, y: 0, width: 320, height: 480 };
 const video = path.join(mkdtempSync(path.join(tmpdir(), 'dwc-camera-')), 'player.y4m');
 writeFakeCameraVideo('e2e/fixtures/basketball1.png', video, { crop: PLAYER, frames: 10 });
 
-const e2e = useE2e({}, { extraArgs: fakeCameraArgs(video) });
+// a busy machine can take a while to start the server beside a software-rendering browser
+const e2e = useE2e({ timeoutMs: 60_000 }, { extraArgs: fakeCameraArgs(video) });
 
 const cameraStatus = (page: Page) => page.evaluate(() => window.__dwcCamera?.status() ?? 'absent');
 
@@ -113,5 +114,24 @@ describe('camera source', () => {
     expect(requests.filter((u) => !local(u))).toEqual([]);
     expect(e2e.browser.blocked).toEqual([]);
     expect(e2e.pageErrors).toEqual([]);
+  });
+
+  it('says what to do when the camera is refused, and shows no indicator', { timeout: 180_000 }, async () => {
+    // this browser grants its fake camera to every page; this page's person refuses it instead
+    const page = await e2e.openLobby('Refuser', async (p) => {
+      await p.addInitScript(() => {
+        navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      });
+    });
+    await createWorld(page, 'Camera refused');
+    await page.getByTestId('neural-toggle').click();
+    await page.getByTestId('camera-toggle').click();
+    await expect.poll(() => cameraStatus(page), { timeout: 60_000 }).toBe('error');
+    const error = page.getByTestId('camera-error');
+    expect(await error.isVisible()).toBe(true);
+    expect(await error.textContent()).toContain('Allow it for this site');
+    expect(await page.getByTestId('camera-indicator').isVisible()).toBe(false);
+    expect(await page.getByTestId('neural-indicator').textContent()).not.toContain('camera');
+    expect(await page.getByTestId('camera-toggle').textContent()).toBe('Turn camera on');
   });
 });

@@ -120,31 +120,35 @@ export class CameraSource implements NeuralSource {
 
   private async open(): Promise<Running> {
     if (!navigator.mediaDevices?.getUserMedia) throw noCameraApi(window.isSecureContext);
-    // ask for the camera at once, so the browser's prompt follows the click, and load the models meanwhile
-    const [stream, tasks] = await Promise.allSettled([
-      navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: 'user' }, audio: false }).catch((err: unknown) => {
-        throw cameraErrorFromMedia(err);
-      }),
-      loadVisionTasks(this.opts.prefer),
-    ]);
-    if (stream.status === 'rejected' || tasks.status === 'rejected') {
-      if (stream.status === 'fulfilled') stream.value.getTracks().forEach((t) => t.stop());
-      if (tasks.status === 'fulfilled') tasks.value.close();
-      // a camera problem first: it is the one a person can fix
-      throw stream.status === 'rejected' ? stream.reason : (tasks as PromiseRejectedResult).reason;
+    // load the models while the browser asks for the camera, so its prompt follows the click at once
+    const loading = loadVisionTasks(this.opts.prefer);
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: 'user' }, audio: false });
+    } catch (err) {
+      // say so now rather than after the models load; they are closed when they do
+      loading.then((t) => t.close(), () => undefined);
+      throw cameraErrorFromMedia(err);
+    }
+    let tasks: VisionTasks;
+    try {
+      tasks = await loading;
+    } catch (err) {
+      stream.getTracks().forEach((t) => t.stop());
+      throw err;
     }
     const video = document.createElement('video');
     video.muted = true;
     video.playsInline = true;
-    video.srcObject = stream.value;
+    video.srcObject = stream;
     try {
       await video.play();
     } catch (err) {
-      stream.value.getTracks().forEach((t) => t.stop());
-      tasks.value.close();
+      stream.getTracks().forEach((t) => t.stop());
+      tasks.close();
       throw cameraErrorFromMedia(err);
     }
-    return { stream: stream.value, video, tasks: tasks.value, blink: new LongBlinkDetector(), frame: 0, nextAt: 0, lastVideoTime: -1 };
+    return { stream, video, tasks, blink: new LongBlinkDetector(), frame: 0, nextAt: 0, lastVideoTime: -1 };
   }
 
   private schedule(running: Running): void {

@@ -29,7 +29,7 @@ async function describeAssets(): Promise<NeuralAssetsDescription> {
 }
 
 /** Creates a task on the GPU, or on the CPU where WebGL cannot run it. */
-async function onBestDelegate<T>(create: (delegate: Delegate) => Promise<T>, prefer: Delegate): Promise<{ task: T; delegate: Delegate }> {
+export async function onBestDelegate<T>(create: (delegate: Delegate) => Promise<T>, prefer: Delegate): Promise<{ task: T; delegate: Delegate }> {
   if (prefer === 'GPU') {
     try {
       return { task: await create('GPU'), delegate: 'GPU' };
