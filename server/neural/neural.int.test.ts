@@ -161,7 +161,8 @@ describe('neural_trigger steps in a world', () => {
     expect(again).toMatchObject({ status: 409, json: { error: { code: ErrorCode.RUN_NOT_WAITING } } });
   });
 
-  it('a run waiting at neural_trigger resumes after a restart: a command releases it, and a timeout still fires', async () => {
+  // two server starts: on a busy machine each can take most of the default 30 s
+  it('a run waiting at neural_trigger resumes after a restart: a command releases it, and a timeout still fires', { timeout: 90_000 }, async () => {
     const first = await boot();
     const world = await createWorld(first.url);
     const ann = await joinWorld(first.url, world.id, 'Ann');
