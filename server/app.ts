@@ -161,7 +161,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
-      app.use(NEURAL_ASSETS_PATH, neuralAssetsRouter({ models: config.neuralModels, dataDir: config.dataDir, log: log.child({ component: 'neural-assets' }) }));
+      app.use(NEURAL_ASSETS_PATH, neuralAssetsRouter({ models: config.neuralModels, dataDir: config.dataDir, corsOrigins: config.corsOrigins, log: log.child({ component: 'neural-assets' }) }));
       serveClient(app, config.clientDir, log);
       app.use(finalErrors(log));
     },

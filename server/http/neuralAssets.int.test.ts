@@ -89,12 +89,12 @@ describe('camera assets with gesture and face models configured', () => {
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     // filled in before useServer's beforeAll below boots the server with it
-    Object.assign(env, { NEURAL_GESTURE_MODEL: gestureFile, NEURAL_FACE_MODEL: `${base}/face.task`, NEURAL_POSE_MODEL: `${base}/missing.task` });
+    Object.assign(env, { CORS_ORIGINS: 'http://localhost:5173', NEURAL_GESTURE_MODEL: gestureFile, NEURAL_FACE_MODEL: `${base}/face.task`, NEURAL_POSE_MODEL: `${base}/missing.task` });
   });
   afterAll(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
 
   const server = useServer({ env });
-  const get = (p: string) => fetch(`${server().url}${NEURAL_ASSETS_PATH}${p}`);
+  const get = (p: string, init?: RequestInit) => fetch(`${server().url}${NEURAL_ASSETS_PATH}${p}`, init);
 
   it('lists every configured model at this server', async () => {
     const config = (await (await get('/config')).json()) as NeuralAssetsDescription;
@@ -103,6 +103,14 @@ describe('camera assets with gesture and face models configured', () => {
       gesture: `${NEURAL_ASSETS_PATH}/models/gesture_recognizer.task`,
       face: `${NEURAL_ASSETS_PATH}/models/face_landmarker.task`,
     });
+  });
+
+  it('answers pages from the configured other origins (the dev server) and no others', async () => {
+    const loader = `/mediapipe/${VISION_VERSION}/wasm/vision_wasm_internal.js`;
+    const dev = await get(loader, { headers: { origin: 'http://localhost:5173' } });
+    expect(dev.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const other = await get(loader, { headers: { origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('serves a model file from its configured path', async () => {
@@ -126,6 +134,7 @@ describe('camera assets with gesture and face models configured', () => {
     expect(res.status).toBe(502);
     const body = (await res.json()) as { error: { message: string } };
     expect(body.error.message).toContain('pose model could not be fetched');
-    expect(server().output()).toContain('could not fetch the configured neural model');
+    // the reason goes to the log, which is written a moment later
+    await expect.poll(() => server().output()).toContain('could not fetch the configured neural model');
   });
 });

@@ -15,6 +15,7 @@ import { ErrorCode } from '../../shared/protocol';
 import { NEURAL_ASSETS_PATH, NEURAL_MODELS, type NeuralAssetsDescription, type NeuralModelName } from '../../shared/neuralAssets';
 import type { ModelSource } from '../config';
 import type { Logger } from '../log';
+import { restCors } from './hardening';
 
 /** The wasm loaders and binaries the library picks from (SIMD, no SIMD, module build). */
 const WASM_FILE = /^vision_wasm_(internal|nosimd_internal|module_internal)\.(js|wasm)$/;
@@ -28,6 +29,8 @@ export interface NeuralAssetsOptions {
   /** Models fetched from a URL are kept under `<dataDir>/neural-models`. */
   dataDir: string;
   log: Logger;
+  /** Other origins whose pages may load these (the Vite dev server's, under `npm run dev`). */
+  corsOrigins?: readonly string[];
   fetch?: typeof fetch;
 }
 
@@ -104,6 +107,9 @@ export function neuralAssetsRouter(opts: NeuralAssetsOptions): Router {
   };
 
   const router = express.Router();
+  // MediaPipe loads its wasm loader with a crossorigin script element, so even a same-site page on
+  // another port needs the CORS answer
+  router.use(restCors(opts.corsOrigins ?? []));
   router.get('/config', (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.json(description);
