@@ -5,6 +5,7 @@
  */
 import type { FaceLandmarker, GestureRecognizer, PoseLandmarker } from '@mediapipe/tasks-vision';
 import { NEURAL_ASSETS_PATH, type NeuralAssetsDescription } from '../../../shared/neuralAssets';
+import { serverUrl } from '../../net/endpoint';
 import { modelFailed } from './cameraErrors';
 
 export type Delegate = 'GPU' | 'CPU';
@@ -20,12 +21,16 @@ export interface VisionTasks {
   close(): void;
 }
 
+/** What the server offers, with its paths made absolute (under `npm run dev` the server is on another port). */
 async function describeAssets(): Promise<NeuralAssetsDescription> {
-  const res = await fetch(`${NEURAL_ASSETS_PATH}/config`).catch((err: unknown) => {
+  const base = serverUrl();
+  const res = await fetch(`${base}${NEURAL_ASSETS_PATH}/config`).catch((err: unknown) => {
     throw modelFailed('camera', err);
   });
   if (!res.ok) throw modelFailed('camera', new Error(`the server answered ${res.status}`));
-  return (await res.json()) as NeuralAssetsDescription;
+  const assets = (await res.json()) as NeuralAssetsDescription;
+  const models = Object.fromEntries(Object.entries(assets.models).map(([name, path]) => [name, `${base}${path}`]));
+  return { wasmBase: `${base}${assets.wasmBase}`, models };
 }
 
 /** Creates a task on the GPU, or on the CPU where WebGL cannot run it. */
