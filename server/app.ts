@@ -27,6 +27,8 @@ import { lanAddresses, serverUrls, svgQr } from './lan';
 import { loadCertificate } from './tls';
 import { blockchainRoutes } from './http/blockchain';
 import { aiRoutes } from './http/ai';
+import { neuralAssetsRouter } from './http/neuralAssets';
+import { NEURAL_ASSETS_PATH } from '../shared/neuralAssets';
 import { AiService } from './ai/AiService';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { BenchProbe, probeRoute } from './bench/probe';
@@ -41,6 +43,8 @@ import { newId } from './worlds';
 import { xrProfilesRouter } from './http/xrProfiles';
 import { XR_PROFILES_PATH } from '../shared/xrProfiles';
 import { WorldAccess } from './access/WorldAccess';
+import { NeuralService } from './neural/NeuralService';
+import { neuralRoutes } from './http/neural';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -136,6 +140,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     const doc = await storage.store.getDocument(String(documentId).slice(0, 64));
     if (doc) await requireWorld(access, res, doc.worldId, action);
   };
+  const neural = new NeuralService({ store: storage.workflows, engine, log: log.child({ component: 'neural' }) });
 
   const certificate = config.https
     ? await loadCertificate({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, hosts: lanAddresses() })
@@ -156,15 +161,17 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     express: (app) => {
       if (probe) app.get('/api/bench/probe', probeRoute(probe));
       app.use('/api', auditRequests(audit));
-      harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins });
+      harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins, connectOrigins: config.eegBridgeOrigins });
       app.get('/api/v3/connect', async (_req, res) => {
         const urls = serverUrls({ https: config.https, host: config.host, port: boundPort() });
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), guardDocument), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), caller: resolveCaller(auth), access, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), guardDocument), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), caller: resolveCaller(auth), access, neural: neuralRoutes(neural, storage.store, access), log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
+      // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
+      app.use(NEURAL_ASSETS_PATH, neuralAssetsRouter({ models: config.neuralModels, dataDir: config.dataDir, corsOrigins: config.corsOrigins, log: log.child({ component: 'neural-assets' }) }));
       serveClient(app, config.clientDir, log);
       app.use(finalErrors(log));
     },
@@ -185,11 +192,13 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     audit,
     auth: { guestAccess: config.guestAccess, identify: (token: string) => auth.identify(token) },
     access,
+    neural,
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 
   await gameServer.listen(config.port, config.host);
   await engine.start();
+  await neural.start();
   await workflowService.startSchedules();
   const port = (transport.server!.address() as AddressInfo).port;
 
@@ -201,6 +210,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       if (closed) return;
       closed = true;
       scheduler.stopAll();
+      neural.stop();
       await engine.stop();
       await gameServer.gracefullyShutdown(false);
       await chain.close();

@@ -15,6 +15,12 @@ describe('config', () => {
     expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: '/srv/dwc', logLevel: 'debug' });
   });
 
+  it('lets pages reach only the EEG bridges it names, as WebSocket origins', () => {
+    expect(loadConfig({}).eegBridgeOrigins).toEqual([]);
+    expect(loadConfig({ EEG_BRIDGE_ORIGINS: 'ws://localhost:8765/, wss://eeg.lan:9000' }).eegBridgeOrigins).toEqual(['ws://localhost:8765', 'wss://eeg.lan:9000']);
+    expect(() => loadConfig({ EEG_BRIDGE_ORIGINS: 'http://localhost:8765' })).toThrow(/EEG_BRIDGE_ORIGINS/);
+  });
+
   it('accepts a MongoDB URI and refuses something that is not one', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/dwc' }).mongodbUri).toBe('mongodb://db:27017/dwc');
     expect(() => loadConfig({ MONGODB_URI: 'http://db' })).toThrow(/MONGODB_URI/);

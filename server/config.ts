@@ -2,6 +2,7 @@
  * Server configuration: read from the environment once at boot, validated, frozen. This is the only
  * module that reads process.env.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEV_NETWORK, NetworkConfig } from './chain/networks';
@@ -30,10 +31,20 @@ const EnvSchema = z.object({
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)])))
     .default([]),
+  /** WebSocket origins of EEG headband bridges the page may connect to (comma-separated); none by default. */
+  EEG_BRIDGE_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^wss?$/ }).transform((u) => new URL(u).origin)))
+    .default([]),
   /** Seconds a held document stays held while its holder sends nothing. */
   HOLD_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   /** Largest upload accepted, in megabytes. */
   MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(25),
+  /** Camera models: a file path this server serves, or a URL it fetches once (see ModelSource). */
+  NEURAL_POSE_MODEL: z.string().optional(),
+  NEURAL_GESTURE_MODEL: z.string().optional(),
+  NEURAL_FACE_MODEL: z.string().optional(),
   /** Serve HTTPS (needed for WebXR on headsets and phones on the LAN). */
   HTTPS: z.enum(['0', '1', 'true', 'false']).default('0'),
   /** A certificate and key to serve HTTPS with; a self-signed pair is made when absent. */
@@ -104,7 +115,11 @@ export interface Config {
   readonly intentRate: number;
   readonly restRatePerMinute: number;
   readonly corsOrigins: readonly string[];
+  /** Where the page may open EEG bridge WebSockets (added to the content security policy). */
+  readonly eegBridgeOrigins: readonly string[];
   readonly maxUploadBytes: number;
+  /** MediaPipe task models for the camera source; the pose model defaults to the one shipped in npm. */
+  readonly neuralModels: Readonly<{ pose?: ModelSource; gesture?: ModelSource; face?: ModelSource }>;
   readonly mongodbUri: string | undefined;
   readonly workflowConcurrency: number;
   readonly stepTimeoutMs: number;
@@ -158,6 +173,20 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** A model the server serves: a file on this machine, or a URL the server fetches once and keeps. */
+export type ModelSource = { kind: 'file'; path: string } | { kind: 'url'; url: string };
+
+function modelSource(variable: string, value: string | undefined): ModelSource | undefined {
+  if (value === undefined) return undefined;
+  if (/^https?:\/\//i.test(value)) {
+    if (!URL.canParse(value)) throw new ConfigError(`Invalid configuration:\n  ${variable}=${JSON.stringify(value)}: not a valid URL`);
+    return { kind: 'url', url: value };
+  }
+  const file = path.resolve(value);
+  if (!existsSync(file)) throw new ConfigError(`Invalid configuration:\n  ${variable}=${JSON.stringify(value)}: no such file (give a .task file on this machine, or an http(s) URL)`);
+  return { kind: 'file', path: file };
+}
+
 /** Parses the environment into a Config, or throws a ConfigError naming what to set. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // an empty variable means "not set", as it does in most shells' `VAR= command`
@@ -202,7 +231,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     intentRate: e.INTENT_RATE,
     restRatePerMinute: e.REST_RATE,
     corsOrigins: Object.freeze(e.CORS_ORIGINS),
+    eegBridgeOrigins: Object.freeze(e.EEG_BRIDGE_ORIGINS),
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    neuralModels: Object.freeze({
+      pose: modelSource('NEURAL_POSE_MODEL', e.NEURAL_POSE_MODEL),
+      gesture: modelSource('NEURAL_GESTURE_MODEL', e.NEURAL_GESTURE_MODEL),
+      face: modelSource('NEURAL_FACE_MODEL', e.NEURAL_FACE_MODEL),
+    }),
     mongodbUri: e.MONGODB_URI,
     workflowConcurrency: e.WORKFLOW_CONCURRENCY,
     stepTimeoutMs: Math.round(e.STEP_TIMEOUT_SECONDS * 1000),

@@ -11,6 +11,7 @@ import {
   WORLD_ROOM,
   type Intent,
   type Device,
+  type NeuralSourceKind,
   type IntentError,
   type JoinOptions,
   type Pose,
@@ -190,6 +191,16 @@ export class WorldSession {
   /** Approves or rejects a run waiting at an approval step. */
   answerRun(runId: string, approved: boolean, comment = ''): void {
     this.send({ type: 'runAnswer', runId, approved, comment });
+  }
+
+  /** Sends a command the neural channel's policy let through; the waiting runs judge it. */
+  sendNeuralCommand(command: { command: string; confidence: number; source: NeuralSourceKind; runId?: string }): void {
+    this.send({ type: 'neuralCommand', ...command });
+  }
+
+  /** Tells the world which neural sources are on here (for who-streams-what). */
+  reportNeuralSources(sources: NeuralSourceKind[]): void {
+    this.send({ type: 'neuralSources', sources });
   }
 
   onIntentError(listener: (e: IntentError) => void): () => void {

@@ -15,6 +15,7 @@ import { mountXrControls } from '../xr/xrControls';
 import { CLOSE_REMOVED, ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
 import { membersPanel } from './membersPanel';
 import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
+import { mountNeuralInput, type NeuralInput } from '../neural/ui/neuralInput';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -29,12 +30,15 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   let session: WorldSession | null = null;
   let view: WorldView | null = null;
   let uploads: Uploads | null = null;
+  let neural: NeuralInput | null = null;
 
   const teardown = async () => {
     opts.setProbe(null);
     closeNoteDialog();
     uploads?.dispose();
     uploads = null;
+    neural?.dispose();
+    neural = null;
     view?.dispose();
     view = null;
     const leaving = session;
@@ -105,6 +109,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     hud.add(uploads.element);
     hud.add(mountXrControls(worldView.xr, (m) => toast(m, 'error')));
     page.append(worldView.xr.overlay);
+    neural = mountNeuralInput({ session: joined, xr: worldView.xr, notify: (m) => toast(m, 'error') });
+    hud.add(neural.element);
     // refusals of grabs and moves are explained by the drag controller; these are the rest
     joined.onIntentError((e) => {
       if (e.intent === 'page' || e.intent === 'noteAdd' || e.intent === 'noteEdit' || e.intent === 'noteDelete') toast(e.message, 'error');

@@ -102,6 +102,16 @@ export class XrExperience {
     return this.rig?.update(now) ?? null;
   }
 
+  /** The scene the world is drawn in, for overlays that follow the headset. */
+  get scene(): Scene {
+    return this.host.scene;
+  }
+
+  /** A tracked hand's 25 joints in WebXR order, or null (not in XR, or that hand is not tracked). */
+  handJoints(handedness: 'left' | 'right'): Array<[number, number, number]> | null {
+    return this.rig?.handJoints(handedness) ?? null;
+  }
+
   probe(): XrProbe {
     const rig = this.rig?.probe();
     return {

@@ -34,6 +34,9 @@ import { XrGrab } from './XrGrab';
 import { loadHandMeshes } from './handMeshes';
 import type { XrSettings } from './xrSettings';
 
+/** The WebXR hand joints in the order of the spec (the enum is declared in that order). */
+const HAND_JOINTS = Object.values(WebXRHandJoint);
+
 export type XrMode = 'vr' | 'ar';
 
 export interface XrRigHost {
@@ -286,6 +289,18 @@ export class XrRig {
     if (!source.inputSource.hand) return null;
     const mesh: AbstractMesh | undefined = this.handTracking()?.getHandByControllerId(source.uniqueId)?.getJointMesh(WebXRHandJoint.INDEX_FINGER_TIP);
     return mesh ? mesh.getAbsolutePosition().clone() : null;
+  }
+
+  /** The 25 joint positions of a tracked hand in WebXR order (for gestures), or null when it is not tracked. */
+  handJoints(handedness: 'left' | 'right'): Array<[number, number, number]> | null {
+    if (!this.mode) return null;
+    const hands = this.xr.baseExperience.featuresManager.getEnabledFeature(WebXRFeatureName.HAND_TRACKING) as WebXRHandTracking | undefined;
+    const hand = hands?.getHandByHandedness(handedness);
+    if (!hand) return null;
+    return HAND_JOINTS.map((joint) => {
+      const p = hand.getJointMesh(joint).getAbsolutePosition();
+      return [p.x, p.y, p.z];
+    });
   }
 
   /** The room shell never moves: freezing its matrices saves work every frame in the headset. */

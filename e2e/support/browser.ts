@@ -32,7 +32,12 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+export interface LaunchOptions {
+  /** Flags added to the usual ones, e.g. a fake camera (see fakeCamera.ts). */
+  extraArgs?: readonly string[];
+}
+
+export async function launchBrowser(opts: LaunchOptions = {}): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not at ${CHROMIUM_PATH}. The e2e tests drive a real browser: install it ` +
@@ -40,7 +45,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
     );
   }
   // launch() gives the browser a fresh temporary profile of its own, removed when it closes
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...ARGS, ...(opts.extraArgs ?? [])], headless: true });
   const blocked: string[] = [];
   return {
     browser,

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { ensureClientBuild } from '../../scripts/ensureClientBuild.mjs';
 import { bootServer, type BootedServer, type BootOptions } from '../../server/testing/bootServer';
 import type { DocumentProbe, NoteProbe, ParticipantProbe } from '../../client/scene/testHook';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, type LaunchOptions, type TestBrowser } from './browser';
 import { colourStats, decodePng } from './png';
 
 export const SHOTS = path.resolve('test-results/e2e');
@@ -29,7 +29,7 @@ export interface Harness {
 }
 
 /** Registers beforeAll/afterAll for the calling file and returns the harness they fill in. */
-export function useE2e(boot: BootOptions = {}): Harness {
+export function useE2e(boot: BootOptions = {}, launch: LaunchOptions = {}): Harness {
   let server: BootedServer | undefined;
   let browser: TestBrowser | undefined;
   const pageErrors: string[] = [];
@@ -43,7 +43,7 @@ export function useE2e(boot: BootOptions = {}): Harness {
     await ensureClientBuild({ quiet: true });
     server = await bootServer(boot);
     dataDirs.add(server);
-    browser = await launchBrowser();
+    browser = await launchBrowser(launch);
   });
 
   afterEach(async () => {

@@ -1,6 +1,6 @@
 /**
  * Just enough PNG decoding to judge a screenshot: 8-bit RGB/RGBA, not interlaced (what Chromium
- * writes). Returns RGBA pixels.
+ * writes), and 8-bit grey. Returns RGBA pixels.
  */
 import { inflateSync } from 'node:zlib';
 
@@ -37,10 +37,11 @@ export function decodePng(file: Buffer): Image {
       width = data.readUInt32BE(0);
       height = data.readUInt32BE(4);
       const [depth, colourType, , , interlace] = [data[8], data[9], data[10], data[11], data[12]];
-      if (depth !== 8 || interlace !== 0 || (colourType !== 2 && colourType !== 6)) {
+      if (depth !== 8 || interlace !== 0 || (colourType !== 0 && colourType !== 2 && colourType !== 6)) {
         throw new Error(`unsupported PNG (depth ${depth}, colour type ${colourType}, interlace ${interlace})`);
       }
-      channels = colourType === 6 ? 4 : 3;
+      // grey (0) is what photographs from image-processing samples often are
+      channels = colourType === 6 ? 4 : colourType === 2 ? 3 : 1;
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
   }
@@ -70,8 +71,8 @@ export function decodePng(file: Buffer): Image {
   const pixels = new Uint8Array(width * height * 4);
   for (let i = 0, j = 0; i < width * height; i++, j += channels) {
     pixels[i * 4] = rows[j]!;
-    pixels[i * 4 + 1] = rows[j + 1]!;
-    pixels[i * 4 + 2] = rows[j + 2]!;
+    pixels[i * 4 + 1] = rows[channels === 1 ? j : j + 1]!;
+    pixels[i * 4 + 2] = rows[channels === 1 ? j : j + 2]!;
     pixels[i * 4 + 3] = channels === 4 ? rows[j + 3]! : 255;
   }
   return { width, height, pixels };

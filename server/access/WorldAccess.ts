@@ -7,7 +7,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ErrorCode } from '../../shared/protocol';
+import { ErrorCode, type IntentType } from '../../shared/protocol';
 import { INVITE_ROLES, allowed, atLeast, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
 import type { WorldRecord } from '../../shared/model/worlds';
 import type { InviteRecord, MemberRecord, MemberStore } from '../adapters/storage/MemberStore';
@@ -77,7 +77,7 @@ export class WorldAccess {
   }
 
   /** The world and the caller's role in it; refused (403) when that role may not do `action`. */
-  async require(worldId: string, who: Who, action: WorldAction): Promise<{ world: WorldRecord; role: WorldRole }> {
+  async require(worldId: string, who: Who, action: WorldAction | IntentType): Promise<{ world: WorldRecord; role: WorldRole }> {
     const world = await this.world(worldId);
     const role = await this.roleIn(world, who);
     if (!allowed(role, action)) {

@@ -119,6 +119,9 @@ const INTENTS: Record<IntentType, { send(c: Ctx): unknown; took?(c: Ctx): boolea
   runStart: { send: (c) => ({ type: 'runStart', workflowId: c.workflow }), took: (c) => [...(c.me.room.state as any).runs.values()].some((r: any) => r.workflowId === c.workflow) },
   runCancel: { send: (c) => ({ type: 'runCancel', runId: c.run }), took: (c) => (c.me.room.state as any).runs.get(c.run)?.status === 'cancelled' },
   runAnswer: { send: (c) => ({ type: 'runAnswer', runId: c.run, approved: true }) },
+  // nothing waits for a neural command here: allowed means "not refused for the role"
+  neuralCommand: { send: () => ({ type: 'neuralCommand', command: 'confirm', confidence: 0.9, source: 'eeg' }) },
+  neuralSources: { send: () => ({ type: 'neuralSources', sources: ['eeg'] }) },
 };
 
 function joinAs(part: Part): Promise<TestParticipant> {
@@ -212,6 +215,7 @@ const NOT_WORLD_ROUTES: Record<string, string> = {
   'POST /ai/analyze': 'answers without storing anything; reading a document checks its world',
   'POST /ai/generate': 'answers without storing anything; reading a document checks its world',
   'POST /worlds/:id/invites/accept': 'admits the caller by a link; tested with the invites',
+  'POST /neural/commands': "device bridges with an API key, held to the key owner's role; tested in server/neural",
 };
 
 interface WorldRoute {
@@ -265,7 +269,7 @@ function declaredChangingRoutes(): string[] {
   const dir = path.resolve(__dirname, '../http');
   const api = readFileSync(path.join(dir, 'api.ts'), 'utf8');
   // which file's router is mounted where
-  const mounts: Record<string, string> = { 'documents.ts': '/documents', 'blockchain.ts': '/blockchain', 'ai.ts': '/ai', 'members.ts': '/worlds/:id', 'api.ts': '' };
+  const mounts: Record<string, string> = { 'documents.ts': '/documents', 'blockchain.ts': '/blockchain', 'ai.ts': '/ai', 'members.ts': '/worlds/:id', 'neural.ts': '/neural', 'api.ts': '' };
   const wf = readFileSync(path.join(dir, 'workflows.ts'), 'utf8');
   const authSrc = readFileSync(path.join(dir, 'auth.ts'), 'utf8');
   const found: string[] = [];

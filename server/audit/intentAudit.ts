@@ -56,5 +56,9 @@ export function auditIntent(intent: Intent, effects: readonly Effect[], state: W
       return { target: { type: 'run', id: intent.runId } };
     case 'runAnswer':
       return { target: { type: 'run', id: intent.runId }, after: { approved: intent.approved, comment: intent.comment } };
+    case 'neuralCommand':
+    case 'neuralSources':
+      // recorded by the room once the waiting runs have judged it (accepted or refused, with why)
+      return null;
   }
 }

@@ -4,7 +4,7 @@
  * it, before the route runs. Tokens and guests are not limited by scopes, only by world roles.
  */
 import type { RequestHandler, Response } from 'express';
-import { ErrorCode } from '../../shared/protocol';
+import { ErrorCode, type IntentType } from '../../shared/protocol';
 import type { WorldAction } from '../../shared/model/roles';
 import type { Caller } from '../auth/AuthService';
 import type { Scope } from '../auth/inputs';
@@ -18,7 +18,7 @@ export function who(res: Response): Who {
 }
 
 /** Checks the caller's role in a world for `action`; 403 (401 for a guest at a private world) otherwise. */
-export async function requireWorld(access: WorldAccess, res: Response, worldId: string, action: WorldAction) {
+export async function requireWorld(access: WorldAccess, res: Response, worldId: string, action: WorldAction | IntentType) {
   res.locals.auditWorld ??= worldId;
   return access.require(worldId, who(res), action);
 }

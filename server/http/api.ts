@@ -27,6 +27,8 @@ export interface ApiDeps {
   caller: RequestHandler;
   /** World roles: who may see and change which world. */
   access: WorldAccess;
+  /** Neural sessions and device-bridge commands. */
+  neural: Router;
   log: Logger;
   version: string;
   startedAt: number;
@@ -50,6 +52,7 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/blockchain', deps.blockchain);
   api.use('/ai', deps.ai);
   api.use('/audit', deps.audit);
+  api.use('/neural', deps.neural);
 
   api.get('/health', async (_req, res) => {
     const rooms = await deps.liveRooms();

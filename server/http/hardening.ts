@@ -15,12 +15,15 @@ import type { Logger } from '../log';
 export interface HardeningOptions {
   restRatePerMinute: number;
   corsOrigins: readonly string[];
+  /** More origins pages may connect to: the EEG headband bridges an operator allows. */
+  connectOrigins?: readonly string[];
 }
 
 /**
- * The policy the client is built to run under: its own scripts (and WebAssembly, which pdf.js
- * uses), workers from its own origin, images and models from blob: URLs it makes itself, and the
- * realtime connection back to its own origin. Nothing from any other host.
+ * The policy the client is built to run under: its own scripts (and WebAssembly, which pdf.js and
+ * MediaPipe's camera models use), workers from its own origin, images and models from blob: URLs it
+ * makes itself, and the realtime connection back to its own origin. Nothing from any other host:
+ * connect-src is also what refuses the usage reports MediaPipe would post to a Google host.
  */
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
@@ -40,13 +43,24 @@ export const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null,
 };
 
-export function securityHeaders(): RequestHandler {
-  return helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+/**
+ * Powerful features only this origin's own pages may use, never a page that frames them: the camera
+ * (the camera source, opt-in per person) and WebXR. Microphone and location are used by nothing.
+ */
+export const PERMISSIONS_POLICY = 'camera=(self), xr-spatial-tracking=(self), microphone=(), geolocation=()';
+
+export function securityHeaders(connectOrigins: readonly string[] = []): RequestHandler {
+  const directives = { ...CONTENT_SECURITY_POLICY, connectSrc: [...CONTENT_SECURITY_POLICY.connectSrc, ...connectOrigins] };
+  const headers = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives },
     // HSTS would make a self-signed LAN certificate impossible to accept on a headset or phone
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });
+  return (req, res, next) => {
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    headers(req, res, next);
+  };
 }
 
 /** CORS on the REST API: only the configured origins (or any, for "*"); others get no CORS headers. */
@@ -110,7 +124,7 @@ function closeRealtimeCors(origins: readonly string[]): void {
 export function harden(app: Application, opts: HardeningOptions): void {
   closeRealtimeCors(opts.corsOrigins);
   app.disable('x-powered-by');
-  app.use(securityHeaders());
+  app.use(securityHeaders(opts.connectOrigins));
   app.use('/api', restCors(opts.corsOrigins), restRateLimit(opts.restRatePerMinute));
 }
 

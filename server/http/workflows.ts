@@ -139,7 +139,7 @@ export function runRoutes(deps: WorkflowRouteDeps): Router {
     const waiting = input.data.step ?? run.steps.find((s) => s.status === 'waiting')?.stepId;
     if (!waiting) throw new AppError(ErrorCode.CONFLICT, 'This run is not waiting for an approval.', 409);
     const { step: _s, ...answer } = input.data;
-    const updated = await engine.signal(run.id, waiting, answer);
+    const updated = await engine.signal(run.id, waiting, answer, 'approval');
     if (!updated) throw new AppError(ErrorCode.CONFLICT, `Step "${waiting}" cannot take an answer now.`, 409);
     res.json({ run: updated });
   });

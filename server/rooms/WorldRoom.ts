@@ -17,6 +17,7 @@ import {
   isIntentType,
   type IntentError,
   type RoleChange,
+  type NeuralAccepted,
 } from '../../shared/protocol';
 import { allowed, explainRefusal, type WorldRole } from '../../shared/model/roles';
 import { decide, expiredHolds, releaseAllHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../shared/model/world';
@@ -40,6 +41,7 @@ import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
 import { AppError } from '../errors';
 import type { BenchProbe } from '../bench/probe';
 import { Interest, type InterestOptions } from './interest';
+import type { NeuralService } from '../neural/NeuralService';
 
 export interface WorldRoomDeps {
   store: Store;
@@ -63,6 +65,8 @@ export interface WorldRoomDeps {
   auth: { guestAccess: boolean; identify(token: string): Promise<{ userId: string; username: string }> };
   /** The role a person (null: a guest) has in a world, or null when they are not let in. */
   access: { roleIn(world: WorldRecord, who: { userId: string; username: string } | null): Promise<WorldRole | null> };
+  /** Hands neural commands to the runs waiting for them and keeps who streams what. */
+  neural: NeuralService;
 }
 
 /** Who a client joined as, and their role: `client.auth` once the room's auth hook let it in. */
@@ -70,6 +74,8 @@ type JoinIdentity = ({ kind: 'guest' } | { kind: 'user'; userId: string; usernam
 
 type Command = Extract<Effect, { op: 'runStart' | 'runCancel' | 'runAnswer' }>;
 const isCommand = (e: Effect): e is Command => e.op === 'runStart' || e.op === 'runCancel' || e.op === 'runAnswer';
+type NeuralEffect = Extract<Effect, { op: 'neuralCommand' | 'neuralSources' }>;
+const isNeural = (e: Effect): e is NeuralEffect => e.op === 'neuralCommand' || e.op === 'neuralSources';
 
 /**
  * Numeric codes of refused joins. They are HTTP statuses because a refusal in onCreate travels back
@@ -273,6 +279,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     if (this.state.participants.has(client.sessionId)) this.record(client, 'leave', 'accepted', {});
     this.applyAll(releaseAllHeldBy(this.state.documents.entries(), client.sessionId));
     this.state.participants.delete(client.sessionId);
+    this.deps.neural.forget(this.world.id, client.sessionId);
     this.lastHeard.delete(client.sessionId);
     this.buckets.delete(client.sessionId);
     this.warned.delete(client.sessionId);
@@ -352,7 +359,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
           return;
         case 'runAnswer': {
           const waiting = this.state.runs.get(effect.runId)?.steps.find((s) => s.status === 'waiting');
-          const done = waiting && (await this.deps.engine.signal(effect.runId, waiting.id, { approved: effect.approved, by: effect.by, comment: effect.comment }));
+          const done = waiting && (await this.deps.engine.signal(effect.runId, waiting.id, { approved: effect.approved, by: effect.by, comment: effect.comment }, 'approval'));
           if (!done && client) this.refuse(client, ErrorCode.RUN_NOT_WAITING, 'That run is no longer waiting for an answer.', 'runAnswer');
           return;
         }
@@ -367,6 +374,28 @@ export class WorldRoom extends Room<{ state: WorldState }> {
         const message = err instanceof AppError ? err.message : 'The workflow could not do that; it has been logged.';
         this.refuse(client, err instanceof AppError ? err.code : ErrorCode.INTERNAL, message, effect.op);
       }
+    }
+  }
+
+  /** A neural command goes to the waiting runs, which judge it; the sender hears either way. */
+  private async neural(effect: NeuralEffect, client?: Client): Promise<void> {
+    const participant = client && this.state.participants.get(client.sessionId);
+    if (!client || !participant) return;
+    const identity = client.auth as JoinIdentity | undefined;
+    const who = { name: participant.name, ...(identity?.kind === 'user' ? { userId: identity.userId } : {}) };
+    if (effect.op === 'neuralSources') {
+      this.deps.neural.reportSources({ worldId: this.world.id, participantId: client.sessionId, ...who, sources: effect.sources });
+      return;
+    }
+    try {
+      const result = await this.deps.neural.command({ worldId: this.world.id, who, command: effect.command, confidence: effect.confidence, source: effect.source, ...(effect.runId ? { runId: effect.runId } : {}) });
+      if (!result.ok) return this.refuse(client, result.code, result.message, 'neuralCommand');
+      this.record(client, 'neuralCommand', 'accepted', { target: { type: 'run', id: result.runIds[0]! }, after: { command: effect.command, confidence: effect.confidence, source: effect.source, runs: result.runIds } });
+      const accepted: NeuralAccepted = { command: effect.command, runIds: result.runIds };
+      client.send(ServerEvent.NEURAL_ACCEPTED, accepted);
+    } catch (err) {
+      this.log.warn({ err }, 'neural command failed');
+      this.refuse(client, ErrorCode.INTERNAL, 'The server could not handle that command; it has been logged.', 'neuralCommand');
     }
   }
 
@@ -415,6 +444,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     for (const effect of effects) {
       if (isCommand(effect)) void this.command(effect, client);
       else if (effect.op === 'pose' && this.interest.take(effect, this.state)) continue;
+      else if (isNeural(effect)) void this.neural(effect, client);
       else this.writer.persist(applyEffect(this.state, effect));
     }
   }

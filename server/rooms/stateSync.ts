@@ -79,6 +79,8 @@ export function applyEffect(state: WorldState, effect: Effect): Persist {
     case 'runStart':
     case 'runCancel':
     case 'runAnswer':
+    case 'neuralCommand':
+    case 'neuralSources':
       // commands for the workflow engine: the room carries them out; the state follows the run
       return NONE;
     default: {

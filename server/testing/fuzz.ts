@@ -84,6 +84,10 @@ function valid(type: IntentType, t: FuzzTargets, pick: <T>(xs: readonly T[]) => 
       return { type, runId: run };
     case 'runAnswer':
       return { type, runId: run, approved: true, comment: '' };
+    case 'neuralCommand':
+      return { type, command: 'confirm', confidence: 0.9, source: 'eeg', runId: run };
+    case 'neuralSources':
+      return { type, sources: ['eeg'] };
   }
 }
 
@@ -161,6 +165,7 @@ function optional(type: IntentType, field: string): boolean {
     noteEdit: ['text', 'colour', 'u', 'v'],
     runStart: ['documentId', 'priority'],
     runAnswer: ['comment'],
+    neuralCommand: ['runId'],
   };
   return optionalByType[type]?.includes(field) ?? false;
 }

@@ -39,6 +39,10 @@ export const INTENT_ROLE = {
   runStart: 'editor',
   runCancel: 'editor',
   runAnswer: 'editor',
+  /** A neural command answers a waiting run, as an approval does. */
+  neuralCommand: 'editor',
+  /** Saying which inputs are on changes nothing in the world; anyone let in may. */
+  neuralSources: 'viewer',
 } as const satisfies Record<IntentType, WorldRole>;
 
 /** Things done to a world over REST, with the least role each needs. */
@@ -69,6 +73,8 @@ const VERBS: Record<IntentType | WorldAction, string> = {
   runStart: 'start workflow runs',
   runCancel: 'cancel workflow runs',
   runAnswer: 'answer approvals',
+  neuralCommand: 'give commands to waiting workflow runs',
+  neuralSources: 'share which neural inputs are on',
   read: 'see this world',
   editDocuments: 'add or remove documents',
   editWorkflows: 'change or run workflows',

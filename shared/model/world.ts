@@ -2,7 +2,7 @@
  * Pure rules of a world: given what the world looks like and an intent from a participant, decide
  * what changes or why nothing may. No I/O here; the room applies the decision to its state.
  */
-import { ErrorCode, type Device, type Intent, type Pose, type Quat, type Vec3 } from '../protocol';
+import { ErrorCode, type Device, type Intent, type NeuralSourceKind, type Pose, type Quat, type Vec3 } from '../protocol';
 import type { AnnotationRecord } from './documents';
 
 /** What the rules need to know about a document. */
@@ -48,7 +48,10 @@ export type Effect =
   /** Work the room hands to the workflow engine; its progress comes back as run updates. */
   | { op: 'runStart'; workflowId: string; documentId?: string; priority: 'low' | 'normal' | 'high' | 'critical'; by: string }
   | { op: 'runCancel'; runId: string; by: string }
-  | { op: 'runAnswer'; runId: string; approved: boolean; comment: string; by: string };
+  | { op: 'runAnswer'; runId: string; approved: boolean; comment: string; by: string }
+  /** A neural command for the room to hand to the waiting runs; `by` is the participant id. */
+  | { op: 'neuralCommand'; command: string; confidence: number; source: NeuralSourceKind; runId?: string; by: string }
+  | { op: 'neuralSources'; sources: NeuralSourceKind[]; by: string };
 
 export type Decision =
   | { ok: true; effects: Effect[] }
@@ -153,6 +156,17 @@ export function decide(world: WorldView, who: Actor, intent: Intent): Decision {
       if (run.status !== 'waiting') return refuse(ErrorCode.RUN_NOT_WAITING, 'That run is not waiting for an answer.');
       return accept({ op: 'runAnswer', runId: intent.runId, approved: intent.approved, comment: intent.comment, by: who.name });
     }
+    case 'neuralCommand': {
+      const { type: _type, ...command } = intent;
+      if (command.runId !== undefined) {
+        const run = world.run(command.runId);
+        if (!run) return refuse(ErrorCode.RUN_NOT_FOUND, 'That run is not in this world.');
+        if (run.status !== 'waiting') return refuse(ErrorCode.RUN_NOT_WAITING, 'That run is not waiting for a command.');
+      }
+      return accept({ op: 'neuralCommand', ...command, by: who.id });
+    }
+    case 'neuralSources':
+      return accept({ op: 'neuralSources', sources: [...new Set(intent.sources)], by: who.id });
     default: {
       const unreachable: never = intent;
       return refuse(ErrorCode.UNKNOWN_INTENT, `Unknown intent ${JSON.stringify(unreachable)}`);

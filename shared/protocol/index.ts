@@ -41,6 +41,12 @@ export const ErrorCode = {
   TOTP_REQUIRED: 'TOTP_REQUIRED',
   /** Who is asking is known, and their world role (or API key scope) does not allow it. */
   FORBIDDEN: 'FORBIDDEN',
+  /** A neural command from someone the waiting step does not wait for. */
+  NEURAL_NOT_PERMITTED: 'NEURAL_NOT_PERMITTED',
+  /** A neural command the waiting step does not accept. */
+  NEURAL_UNKNOWN_COMMAND: 'NEURAL_UNKNOWN_COMMAND',
+  /** A neural command recognised less surely than the waiting step needs. */
+  NEURAL_LOW_CONFIDENCE: 'NEURAL_LOW_CONFIDENCE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -136,6 +142,25 @@ export const RunAnswerIntent = z.strictObject({
   comment: z.string().max(1000).default(''),
 });
 
+/** Where a neural command came from: the browser's sources, or a device bridge over REST. */
+export const NeuralSourceKind = z.enum(['camera', 'xr-hands', 'eeg', 'bridge']);
+export type NeuralSourceKind = z.infer<typeof NeuralSourceKind>;
+export const NeuralCommandName = z.string().min(1).max(40).regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _, starting with a letter');
+/** A command a participant's neural-input channel recognised and let through its policy. */
+export const NeuralCommandIntent = z.strictObject({
+  type: z.literal('neuralCommand'),
+  command: NeuralCommandName,
+  confidence: z.number().min(0).max(1),
+  source: NeuralSourceKind,
+  /** The run it answers; absent: every run in the world waiting for a neural command. */
+  runId: EntityId.optional(),
+});
+/** Which neural sources this participant has on right now (empty when all are off). */
+export const NeuralSourcesIntent = z.strictObject({
+  type: z.literal('neuralSources'),
+  sources: z.array(NeuralSourceKind).max(4),
+});
+
 export const Intent = z.discriminatedUnion('type', [
   PoseIntent,
   GrabIntent,
@@ -148,6 +173,8 @@ export const Intent = z.discriminatedUnion('type', [
   RunStartIntent,
   RunCancelIntent,
   RunAnswerIntent,
+  NeuralCommandIntent,
+  NeuralSourcesIntent,
 ]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentType = Intent['type'];
@@ -163,6 +190,8 @@ export const INTENT_TYPES: readonly IntentType[] = [
   'runStart',
   'runCancel',
   'runAnswer',
+  'neuralCommand',
+  'neuralSources',
 ];
 
 export function isIntentType(type: unknown): type is IntentType {
@@ -196,12 +225,19 @@ export const ServerEvent = {
   ERROR: 'error',
   /** Your role in this world changed: `RoleChange`. */
   ROLE: 'role',
+  NEURAL_ACCEPTED: 'neuralAccepted',
 } as const;
 
 /** Sent to a participant whose role the owner changed; it applies from this moment. */
 export interface RoleChange {
   role: 'owner' | 'editor' | 'viewer';
   message: string;
+}
+
+/** Told to the participant whose neural command a waiting run took. */
+export interface NeuralAccepted {
+  command: string;
+  runIds: string[];
 }
 
 /** Answer to an intent that was refused; nothing changed. */

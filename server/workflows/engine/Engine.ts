@@ -119,11 +119,15 @@ export class Engine {
     });
   }
 
-  /** Delivers an answer to a step (an approval); undefined when that step cannot take one now. */
-  async signal(runId: string, stepId: string, payload: unknown): Promise<RunRecord | undefined> {
+  /**
+   * Delivers an answer to a step (an approval, a neural command); undefined when that step cannot
+   * take one now, or is not of `kind` when one is named (an approval must not answer another kind).
+   */
+  async signal(runId: string, stepId: string, payload: unknown, kind?: string): Promise<RunRecord | undefined> {
     return this.withLock(runId, async () => {
       const run = await this.o.store.getRun(runId);
       if (!run) return undefined;
+      if (kind !== undefined && (await this.definitionOf(run)).steps.find((s) => s.id === stepId)?.kind !== kind) return undefined;
       const updated = deliverSignal(run, stepId, payload, this.now());
       if (!updated) return undefined;
       await this.persist(logLine(updated, stepId, 'answer received', this.now()));

@@ -5,6 +5,7 @@ import { aiAnalysisStep } from './analysis';
 import { approvalStep } from './approval';
 import { blockchainAnchorStep, blockchainVerifyStep } from './blockchain';
 import { delayStep } from './delay';
+import { neuralTriggerStep } from './neuralTrigger';
 import { aiGenerateStep } from './generate';
 import { presentStep } from './present';
 import type { StepKind } from './StepKind';
@@ -21,6 +22,7 @@ export const BUILT_IN_STEPS: readonly StepKind<never>[] = [
   blockchainVerifyStep,
   aiAnalysisStep,
   aiGenerateStep,
+  neuralTriggerStep,
 ] as StepKind<never>[];
 
 export class StepRegistry {

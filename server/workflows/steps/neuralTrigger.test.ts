@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../shared/protocol';
+import { NeuralTriggerParams, judgeNeuralCommand, neuralTriggerStep } from './neuralTrigger';
+import type { StepContext } from './StepKind';
+
+const params = NeuralTriggerParams.parse({ participant: 'Ann', commands: ['confirm'], minConfidence: 0.8 });
+const ctx = (answer: unknown) => ({ answer }) as StepContext;
+
+describe('neural_trigger', () => {
+  it('takes the permitted participant by display name (any case) or account id', () => {
+    expect(judgeNeuralCommand(params, { name: 'ann' }, { command: 'confirm', confidence: 0.8 })).toEqual({ ok: true });
+    const byId = NeuralTriggerParams.parse({ participant: 'u_123' });
+    expect(judgeNeuralCommand(byId, { name: 'Someone', userId: 'u_123' }, { command: 'confirm', confidence: 0.9 })).toEqual({ ok: true });
+    expect(judgeNeuralCommand(NeuralTriggerParams.parse({}), { name: 'Anyone' }, { command: 'confirm', confidence: 0.9 })).toEqual({ ok: true });
+  });
+
+  it('refuses others, unknown commands and low confidence with a typed reason', () => {
+    expect(judgeNeuralCommand(params, { name: 'Bob', userId: 'u_9' }, { command: 'confirm', confidence: 1 })).toMatchObject({ ok: false, code: ErrorCode.NEURAL_NOT_PERMITTED });
+    expect(judgeNeuralCommand(params, { name: 'Ann' }, { command: 'fist', confidence: 1 })).toMatchObject({ ok: false, code: ErrorCode.NEURAL_UNKNOWN_COMMAND });
+    expect(judgeNeuralCommand(params, { name: 'Ann' }, { command: 'confirm', confidence: 0.79 })).toMatchObject({ ok: false, code: ErrorCode.NEURAL_LOW_CONFIDENCE });
+  });
+
+  it('checks its parameters', () => {
+    expect(NeuralTriggerParams.safeParse({ commands: [] }).success).toBe(false);
+    expect(NeuralTriggerParams.safeParse({ commands: ['Not A Name'] }).success).toBe(false);
+    expect(NeuralTriggerParams.safeParse({ minConfidence: 2 }).success).toBe(false);
+    expect(NeuralTriggerParams.safeParse({ onTimeout: 'branch' }).success).toBe(false);
+  });
+
+  it('waits, then records the command, or applies onTimeout', async () => {
+    expect(await neuralTriggerStep.run(params, ctx(undefined))).toMatchObject({ type: 'wait', reason: expect.stringMatching(/Ann: confirm/) });
+    const command = { type: 'command', command: 'confirm', confidence: 0.9, source: 'eeg', participant: 'Ann', at: 5 };
+    expect(await neuralTriggerStep.run(params, ctx(command))).toEqual({ type: 'done', output: { command: 'confirm', confidence: 0.9, source: 'eeg', participant: 'Ann', at: 5, timedOut: false } });
+    await expect(neuralTriggerStep.run({ ...params, timeoutSeconds: 5 }, ctx({ type: 'timeout', at: 9 }))).rejects.toMatchObject({ code: 'NEURAL_TIMEOUT', retryable: false });
+    expect(await neuralTriggerStep.run({ ...params, onTimeout: 'continue' }, ctx({ type: 'timeout', at: 9 }))).toEqual({ type: 'done', output: { timedOut: true, at: 9 } });
+    await expect(neuralTriggerStep.run(params, ctx({ approved: true }))).rejects.toMatchObject({ code: 'BAD_ANSWER' });
+  });
+});

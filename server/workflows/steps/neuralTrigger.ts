@@ -1,0 +1,91 @@
+/**
+ * `neural_trigger`: stops the run until a chosen participant gives one of the accepted commands
+ * with their body or brain (a camera gesture, an XR hand gesture, a sustained EEG reading), sure
+ * enough of it. Who gave it, how and how sure is stored on the run as the step's output; the
+ * command is stored as the step's answer first, so a restart while waiting loses nothing.
+ */
+import { z } from 'zod';
+import { ErrorCode, NeuralCommandName, NeuralSourceKind } from '../../../shared/protocol';
+import { StepFailure, done, type StepKind } from './StepKind';
+
+export const NEURAL_TRIGGER = 'neural_trigger';
+
+export const NeuralTriggerParams = z.strictObject({
+  prompt: z.string().min(1).max(500).default('Waiting for a command'),
+  /** The display name or account id of the one participant who may answer; absent: anyone in the world. */
+  participant: z.string().trim().min(1).max(64).optional(),
+  commands: z.array(NeuralCommandName).min(1).max(20).default(['confirm']),
+  minConfidence: z.number().min(0).max(1).default(0.7),
+  /** How long to wait before `onTimeout` applies; absent: wait until answered or cancelled. */
+  timeoutSeconds: z.number().int().min(1).max(7 * 86_400).optional(),
+  /** `fail` fails the run; `continue` goes on with `timedOut: true` as the step's output. */
+  onTimeout: z.enum(['fail', 'continue']).default('fail'),
+});
+export type NeuralTriggerParams = z.output<typeof NeuralTriggerParams>;
+
+/** What is delivered to a waiting step: an accepted command, or the news that time ran out. */
+export const NeuralAnswer = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('command'),
+    command: NeuralCommandName,
+    confidence: z.number().min(0).max(1),
+    source: NeuralSourceKind,
+    participant: z.string().min(1).max(64),
+    userId: z.string().max(64).optional(),
+    at: z.number(),
+  }),
+  z.strictObject({ type: z.literal('timeout'), at: z.number() }),
+]);
+export type NeuralAnswer = z.output<typeof NeuralAnswer>;
+
+export interface NeuralSpeaker {
+  /** Display name in the world (or the account's name for a device bridge). */
+  name: string;
+  /** The signed-in account, when there is one. */
+  userId?: string;
+}
+
+export type NeuralJudgement = { ok: true } | { ok: false; code: ErrorCode; message: string };
+
+/** Whether a step with these parameters takes this command from this person. Pure. */
+export function judgeNeuralCommand(params: NeuralTriggerParams, who: NeuralSpeaker, cmd: { command: string; confidence: number }): NeuralJudgement {
+  const wanted = params.participant;
+  if (wanted !== undefined && wanted !== who.userId && wanted.toLowerCase() !== who.name.toLowerCase()) {
+    return { ok: false, code: ErrorCode.NEURAL_NOT_PERMITTED, message: `This step waits for ${wanted}, not for ${who.name}.` };
+  }
+  if (!params.commands.includes(cmd.command)) {
+    return { ok: false, code: ErrorCode.NEURAL_UNKNOWN_COMMAND, message: `"${cmd.command}" is not a command this step accepts (it accepts ${params.commands.join(', ')}).` };
+  }
+  if (cmd.confidence < params.minConfidence) {
+    return {
+      ok: false,
+      code: ErrorCode.NEURAL_LOW_CONFIDENCE,
+      message: `"${cmd.command}" was recognised with confidence ${cmd.confidence.toFixed(2)}; this step needs at least ${params.minConfidence.toFixed(2)}.`,
+    };
+  }
+  return { ok: true };
+}
+
+/** What the step waits for, in words, for the chain node and the run list. */
+export function neuralPrompt(params: NeuralTriggerParams): string {
+  const who = params.participant ?? 'anyone';
+  return `${params.prompt} (${who}: ${params.commands.join(' / ')}, confidence ≥ ${params.minConfidence})`;
+}
+
+export const neuralTriggerStep: StepKind<NeuralTriggerParams> = {
+  kind: NEURAL_TRIGGER,
+  title: 'Neural trigger',
+  description: 'Waits for a participant to give a command by gesture, hand pose or EEG.',
+  params: NeuralTriggerParams,
+  async run(params, ctx) {
+    if (ctx.answer === undefined) return { type: 'wait', reason: neuralPrompt(params) };
+    const answer = NeuralAnswer.safeParse(ctx.answer);
+    if (!answer.success) throw new StepFailure('BAD_ANSWER', 'The step got an answer that is not a neural command.', false);
+    if (answer.data.type === 'timeout') {
+      if (params.onTimeout === 'fail') throw new StepFailure('NEURAL_TIMEOUT', `No accepted command within ${params.timeoutSeconds ?? 0} s.`, false);
+      return done({ timedOut: true, at: answer.data.at });
+    }
+    const { type: _type, ...command } = answer.data;
+    return done({ ...command, timedOut: false });
+  },
+};
