@@ -66,10 +66,10 @@ export function neuralRoutes(neural: NeuralService, store: Store, access: WorldA
     }
     if (!(await store.getWorld(cmd.worldId))) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${cmd.worldId}".`, 404);
     // the key's owner answers runs only where their role lets them, as in the world itself
-    await requireWorld(access, res, cmd.worldId, 'neuralCommand');
+    const { role } = await requireWorld(access, res, cmd.worldId, 'neuralCommand');
     const result = await neural.command({
       worldId: cmd.worldId,
-      who: { name: who.username, userId: who.userId },
+      who: { name: who.username, userId: who.userId, role },
       command: cmd.command,
       confidence: cmd.confidence,
       source: cmd.source,

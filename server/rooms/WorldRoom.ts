@@ -382,7 +382,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     const participant = client && this.state.participants.get(client.sessionId);
     if (!client || !participant) return;
     const identity = client.auth as JoinIdentity | undefined;
-    const who = { name: participant.name, ...(identity?.kind === 'user' ? { userId: identity.userId } : {}) };
+    const who = { name: participant.name, ...(identity?.kind === 'user' ? { userId: identity.userId } : {}), role: participant.role as WorldRole };
     if (effect.op === 'neuralSources') {
       this.deps.neural.reportSources({ worldId: this.world.id, participantId: client.sessionId, ...who, sources: effect.sources });
       return;

@@ -14,6 +14,17 @@ describe('neural_trigger', () => {
     expect(judgeNeuralCommand(NeuralTriggerParams.parse({}), { name: 'Anyone' }, { command: 'confirm', confidence: 0.9 })).toEqual({ ok: true });
   });
 
+  it('takes only someone of at least the named world role, when the step names one', () => {
+    const owners = NeuralTriggerParams.parse({ role: 'owner' });
+    expect(judgeNeuralCommand(owners, { name: 'Olga', role: 'owner' }, { command: 'confirm', confidence: 0.9 })).toEqual({ ok: true });
+    const editor = judgeNeuralCommand(owners, { name: 'Ed', role: 'editor' }, { command: 'confirm', confidence: 0.9 });
+    expect(editor).toMatchObject({ ok: false, code: ErrorCode.NEURAL_NOT_PERMITTED });
+    expect((editor as { message: string }).message).toBe('This step waits for a world owner; Ed is an editor.');
+    expect(judgeNeuralCommand(NeuralTriggerParams.parse({ role: 'editor' }), { name: 'Ed', role: 'editor' }, { command: 'confirm', confidence: 0.9 })).toEqual({ ok: true });
+    expect(judgeNeuralCommand(owners, { name: 'Guest' }, { command: 'confirm', confidence: 0.9 })).toMatchObject({ ok: false, code: ErrorCode.NEURAL_NOT_PERMITTED });
+    expect(() => NeuralTriggerParams.parse({ role: 'viewer' })).toThrow();
+  });
+
   it('refuses others, unknown commands and low confidence with a typed reason', () => {
     expect(judgeNeuralCommand(params, { name: 'Bob', userId: 'u_9' }, { command: 'confirm', confidence: 1 })).toMatchObject({ ok: false, code: ErrorCode.NEURAL_NOT_PERMITTED });
     expect(judgeNeuralCommand(params, { name: 'Ann' }, { command: 'fist', confidence: 1 })).toMatchObject({ ok: false, code: ErrorCode.NEURAL_UNKNOWN_COMMAND });

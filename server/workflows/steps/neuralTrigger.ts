@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode, NeuralCommandName, NeuralSourceKind } from '../../../shared/protocol';
+import { atLeast, type WorldRole } from '../../../shared/model/roles';
 import { StepFailure, done, type StepKind } from './StepKind';
 
 export const NEURAL_TRIGGER = 'neural_trigger';
@@ -14,6 +15,8 @@ export const NeuralTriggerParams = z.strictObject({
   prompt: z.string().min(1).max(500).default('Waiting for a command'),
   /** The display name or account id of the one participant who may answer; absent: anyone in the world. */
   participant: z.string().trim().min(1).max(64).optional(),
+  /** The least world role the one answering must have (`owner`: only the world's owners). */
+  role: z.enum(['editor', 'owner']).optional(),
   commands: z.array(NeuralCommandName).min(1).max(20).default(['confirm']),
   minConfidence: z.number().min(0).max(1).default(0.7),
   /** How long to wait before `onTimeout` applies; absent: wait until answered or cancelled. */
@@ -43,6 +46,8 @@ export interface NeuralSpeaker {
   name: string;
   /** The signed-in account, when there is one. */
   userId?: string;
+  /** Their role in the world, as it is now. */
+  role?: WorldRole;
 }
 
 export type NeuralJudgement = { ok: true } | { ok: false; code: ErrorCode; message: string };
@@ -52,6 +57,9 @@ export function judgeNeuralCommand(params: NeuralTriggerParams, who: NeuralSpeak
   const wanted = params.participant;
   if (wanted !== undefined && wanted !== who.userId && wanted.toLowerCase() !== who.name.toLowerCase()) {
     return { ok: false, code: ErrorCode.NEURAL_NOT_PERMITTED, message: `This step waits for ${wanted}, not for ${who.name}.` };
+  }
+  if (params.role !== undefined && !atLeast(who.role, params.role)) {
+    return { ok: false, code: ErrorCode.NEURAL_NOT_PERMITTED, message: `This step waits for a world ${params.role}; ${who.name} is ${who.role ? `${who.role === 'viewer' ? 'a' : 'an'} ${who.role}` : 'not a member'}.` };
   }
   if (!params.commands.includes(cmd.command)) {
     return { ok: false, code: ErrorCode.NEURAL_UNKNOWN_COMMAND, message: `"${cmd.command}" is not a command this step accepts (it accepts ${params.commands.join(', ')}).` };
@@ -68,7 +76,7 @@ export function judgeNeuralCommand(params: NeuralTriggerParams, who: NeuralSpeak
 
 /** What the step waits for, in words, for the chain node and the run list. */
 export function neuralPrompt(params: NeuralTriggerParams): string {
-  const who = params.participant ?? 'anyone';
+  const who = params.participant ?? (params.role === 'owner' ? 'an owner' : 'anyone');
   return `${params.prompt} (${who}: ${params.commands.join(' / ')}, confidence ≥ ${params.minConfidence})`;
 }
 
