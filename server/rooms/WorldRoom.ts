@@ -377,6 +377,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     }
   }
 
+  private neuralQueue: Promise<void> = Promise.resolve();
+
   /** A neural command goes to the waiting runs, which judge it; the sender hears either way. */
   private async neural(effect: NeuralEffect, client?: Client): Promise<void> {
     const participant = client && this.state.participants.get(client.sessionId);
@@ -444,7 +446,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     for (const effect of effects) {
       if (isCommand(effect)) void this.command(effect, client);
       else if (effect.op === 'pose' && this.interest.take(effect, this.state)) continue;
-      else if (isNeural(effect)) void this.neural(effect, client);
+      // one after another, so each sender hears its answers in the order it gave the commands
+      else if (isNeural(effect)) this.neuralQueue = this.neuralQueue.then(() => this.neural(effect, client)).catch((err: unknown) => this.log.warn({ err }, 'neural command failed'));
       else this.writer.persist(applyEffect(this.state, effect));
     }
   }

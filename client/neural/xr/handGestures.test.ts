@@ -103,4 +103,10 @@ describe('XR hand gestures', () => {
     expect(() => gestureScores([])).toThrow(/25 joints/);
     expect(() => gestureScores(hand(OPEN).map((j, i) => (i === 3 ? ([NaN, 0, 0] as Joint) : j)))).toThrow(/finite/);
   });
+
+  it('sees no gesture in joints not yet placed (all at one point), though the tips touch', () => {
+    const unplaced = Array.from({ length: 25 }, () => [0, 1.5, -0.3] as Joint);
+    expect(classifyHand(unplaced)).toBeNull();
+    expect(gestureScores(unplaced)).toEqual({ pinch: 0, thumbs_up: 0, open_palm: 0, fist: 0 });
+  });
 });

@@ -33,6 +33,9 @@ function straightness(joints: readonly Joint[]): number {
   return path > 0 ? dist(joints.at(-1)!, joints[0]!) / path : 0;
 }
 
+/** Wrist to middle knuckle is about 8-10 cm on an adult hand, 5 cm or more on a child's. */
+const MIN_PALM = 0.02;
+
 /** How much each gesture the hand is making, each 0..1. */
 export function gestureScores(joints: readonly Joint[]): GestureScores {
   if (joints.length !== JOINT_COUNT || joints.some((j) => j.length !== 3 || !j.every(Number.isFinite))) {
@@ -41,7 +44,9 @@ export function gestureScores(joints: readonly Joint[]): GestureScores {
   const at = (i: number) => joints[i]!;
   const chain = (ids: readonly number[]) => ids.map(at);
   // the palm's length sets the scale: wrist to the middle finger's knuckle
-  const palm = Math.max(1e-4, dist(at(J.wrist), at(J.middle[1])));
+  const palm = dist(at(J.wrist), at(J.middle[1]));
+  // no real hand has a palm this short: joints not placed yet (all at one point) are no gesture
+  if (palm < MIN_PALM) return { pinch: 0, thumbs_up: 0, open_palm: 0, fist: 0 };
   const fingers = [J.index, J.middle, J.ring, J.pinky].map((f) => straightness(chain(f)));
   const extended = Math.min(...fingers.map((s) => ramp(s, 0.8, 0.95)));
   const curled = Math.min(...fingers.map((s) => ramp(s, 0.75, 0.6)));
