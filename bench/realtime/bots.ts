@@ -26,7 +26,11 @@ export interface BotSpec {
   dragDoc?: { id: string; ledgerSlot: number };
   /** Starts a run of this workflow every `everyMs`. */
   runs?: { workflowId: string; everyMs: number };
+  /** Floods: FLOOD_PER_TICK poses every tick (about 10,000 a second), none of them timed. */
+  flood?: boolean;
 }
+
+const FLOOD_PER_TICK = 20;
 
 export interface WorkerInput {
   target: TargetKind;
@@ -65,6 +69,8 @@ export interface BotResult {
   stateErrors?: string[];
   /** Participants this decoder saw at the end. */
   peersSeen?: number;
+  /** The server closed this bot's connection before the run ended (a flooder is meant to be). */
+  cutOff?: boolean;
 }
 
 interface Bot {
@@ -247,6 +253,9 @@ async function joinColyseus(spec: BotSpec, r: BotResult): Promise<Pick<Bot, 'sen
     if (measuring) r.bytesUp += d.byteLength;
     rawSend(d);
   };
+  room.onLeave(() => {
+    r.cutOff = true;
+  });
   return {
     send(kind, payload) {
       room.send(kind, payload);
@@ -351,6 +360,17 @@ function tick(): void {
   const t = now();
   const seconds = t / 1000;
   for (const b of bots) {
+    if (b.spec.flood) {
+      const poses = b.walk.poses(seconds);
+      // once the server has cut it off, sending fails; that is the point
+      try {
+        for (let i = 0; i < FLOOD_PER_TICK; i++) b.send('pose', { type: 'pose', ...poses });
+      } catch {
+        b.spec.flood = false;
+        b.nextPoseAt = Infinity;
+      }
+      continue;
+    }
     if (t >= b.nextPoseAt) {
       b.nextPoseAt += 1000 / input.sendHz;
       if (b.nextPoseAt < t) b.nextPoseAt = t + 1000 / input.sendHz;

@@ -27,6 +27,8 @@ export interface GeneratorInput {
   measureMs: number;
   docs?: string[];
   workflow?: { id: string; everyMs: number };
+  /** One bot sends poses as fast as it can instead of at the normal rate, until the server cuts it off. */
+  flood?: boolean;
 }
 
 export interface GeneratorResult {
@@ -40,6 +42,8 @@ export interface GeneratorResult {
   fullRatePeers: number;
   unmatched: number;
   stateErrors: string[];
+  /** Bots whose connection the server closed during the run. */
+  cutOff: number;
   downBytesPerClientPerSec: number;
   upBytesPerClientPerSec: number;
   maxDownBytesPerClientPerSec: number;
@@ -66,6 +70,7 @@ export async function generate(cfg: GeneratorInput): Promise<GeneratorResult> {
     // the last bots drag the documents (they are not decoders unless the crowd is tiny)
     const d = cfg.bots - 1 - slot;
     if (d < docs.length) spec.dragDoc = { id: docs[d]!, ledgerSlot: cfg.bots + d };
+    if (cfg.flood && slot === cfg.bots - 1) spec.flood = true;
     if (cfg.workflow && slot === cfg.bots - 1 - docs.length) spec.runs = { workflowId: cfg.workflow.id, everyMs: cfg.workflow.everyMs };
     specs[slot % cfg.workers]!.push(spec);
   }
@@ -82,6 +87,7 @@ export async function generate(cfg: GeneratorInput): Promise<GeneratorResult> {
           dragHz: cfg.dragHz,
           areaHalf: cfg.areaHalf,
           docSlots,
+          // a flooding client that was cut off keeps its seat for the reconnection window
           expectedBots: cfg.bots,
         } satisfies WorkerInput,
       }),
@@ -136,6 +142,7 @@ export async function generate(cfg: GeneratorInput): Promise<GeneratorResult> {
     fullRatePeers: fullRatePeers.p50,
     unmatched: decoders.reduce((sum, d) => sum + (d.unmatched ?? 0), 0),
     stateErrors: decoders.flatMap((d) => d.stateErrors ?? []).slice(0, 10),
+    cutOff: ok.filter((b) => b.cutOff).length,
     downBytesPerClientPerSec: down.reduce((a, b) => a + b, 0) / Math.max(1, down.length),
     maxDownBytesPerClientPerSec: Math.max(0, ...down),
     upBytesPerClientPerSec: ok.reduce((a, b) => a + perSecond(b.bytesUp, windowMs), 0) / Math.max(1, ok.length),

@@ -5,9 +5,9 @@
  * cores, warms up, measures a fixed window, and reads the server's CPU, memory, event-loop delay and
  * fan-out times. Prints a table and writes bench/results/realtime.json and realtime.html.
  *
- * Flags: --quick (small crowds, short windows), --crowd=50,100 (crowd sizes),
- * --only=crowd,joins (scenario kinds), --targets=ours,ws (servers), --warmup-ms=, --measure-ms=,
- * --out=<dir>.
+ * Flags: --quick (small crowds, short windows), --crowd=50,100 (crowd sizes), --only=crowd,flood
+ * (scenario kinds: crowd, drag, joins, workflow, flood), --targets=ours,ws (servers), --warmup-ms=,
+ * --measure-ms=, --out=<dir>.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -129,6 +129,7 @@ export async function runScenario(s: Scenario, p: Plan): Promise<RunResult> {
       measureMs: s.kind === 'joins' ? 1500 : p.measureMs,
       docs: server.docs,
       workflow: server.workflowId ? { id: server.workflowId, everyMs: 250 } : undefined,
+      flood: s.kind === 'flood',
     };
     gen = startNode('bench/realtime/generator.ts', [JSON.stringify(input)], {}, GENERATOR_CORES);
     await gen.waitFor(/^JOINED$/m, 240_000 + s.joinSpreadMs);

@@ -109,6 +109,15 @@ export function renderTable(report: Report): string {
   ];
   for (const r of report.runs) {
     if (r.kind === 'drag' && r.generator) lines.push(`document moves seen by watchers (${r.scenario}): p50 ${num(r.generator.docLatencyMs.p50)} · p95 ${num(r.generator.docLatencyMs.p95)} · p99 ${num(r.generator.docLatencyMs.p99)} ms`);
+    if (r.kind === 'flood' && r.generator) {
+      const calm = report.runs.find((c) => c.kind === 'crowd' && c.target === 'ours' && c.variant !== 'everyone' && c.bots === r.bots && c.generator);
+      const p95 = r.generator.latencyMs.p95;
+      lines.push(
+        `others' pose latency with one client flooding (${r.scenario}): p50 ${num(r.generator.latencyMs.p50)} · p95 ${num(p95)} ms` +
+          (calm ? ` · the same crowd without it: p95 ${num(calm.generator!.latencyMs.p95)} ms (${num(ratio(p95, calm.generator!.latencyMs.p95), 2)}×)` : '') +
+          ` · connections the server cut: ${r.generator.cutOff}`,
+      );
+    }
     if (r.error) lines.push(`${r.scenario} · ${runLabel(r)} failed: ${r.error.split('\n')[0]}`);
     if (r.generator?.stateErrors.length) lines.push(`${r.scenario} · ${runLabel(r)} state errors: ${r.generator.stateErrors.slice(0, 3).join('; ')}`);
   }

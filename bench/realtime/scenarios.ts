@@ -1,10 +1,11 @@
 /**
  * What the realtime benchmark runs: crowds of bots against our server and the three baselines, and
- * the scenarios only our server has (documents dragged, a burst of joins, workflow runs mixed in).
+ * the scenarios only our server has (documents dragged, a burst of joins, workflow runs mixed in,
+ * one client flooding the world while the others carry on).
  */
 import type { TargetKind } from './bots';
 
-export type ScenarioKind = 'crowd' | 'drag' | 'joins' | 'workflow';
+export type ScenarioKind = 'crowd' | 'drag' | 'joins' | 'workflow' | 'flood';
 
 export interface Scenario {
   name: string;
@@ -56,7 +57,7 @@ const EVERYONE = { INTEREST_NEAREST: '0' };
 export function plan(opts: PlanOptions): Plan {
   const crowd = opts.crowd ?? (opts.quick ? [20, 50] : [50, 100, 200, 500, 1000]);
   const targets: TargetKind[] = opts.targets ?? ['ours', 'colyseus', 'ws', 'socketio'];
-  const kinds = new Set<ScenarioKind>(opts.kinds ?? ['crowd', 'drag', 'joins', 'workflow']);
+  const kinds = new Set<ScenarioKind>(opts.kinds ?? ['crowd', 'drag', 'joins', 'workflow', 'flood']);
   const spread = (n: number) => Math.max(1000, n * 10);
   const scenarios: Scenario[] = [];
   if (kinds.has('crowd')) {
@@ -83,6 +84,11 @@ export function plan(opts: PlanOptions): Plan {
   if (kinds.has('workflow') && has('ours')) {
     const n = opts.quick ? 20 : 100;
     scenarios.push({ name: `crowd ${n} + workflow runs`, kind: 'workflow', target: 'ours', bots: n, joinSpreadMs: spread(n) });
+  }
+  if (kinds.has('flood') && has('ours')) {
+    // the same crowd as a plain crowd run, so the two pose latencies can be set side by side
+    const n = opts.quick ? 20 : 100;
+    scenarios.push({ name: `crowd ${n} + a flooding client`, kind: 'flood', target: 'ours', bots: n, joinSpreadMs: spread(n) });
   }
   return {
     warmupMs: opts.warmupMs ?? (opts.quick ? 1500 : 3000),
