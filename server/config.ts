@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   INTENT_RATE: z.coerce.number().int().min(5).max(10_000).default(60),
   /** REST requests one address may make per minute; past it, 429 with Retry-After. */
   REST_RATE: z.coerce.number().int().min(10).max(1_000_000).default(1200),
+  /** REST requests one API key may make per minute, wherever it calls from. */
+  KEY_RATE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Origins other sites' pages may call the REST API from (comma-separated); none by default. */
   CORS_ORIGINS: z
     .string()
@@ -114,6 +116,8 @@ export interface Config {
   readonly holdLeaseMs: number;
   readonly intentRate: number;
   readonly restRatePerMinute: number;
+  /** REST requests per minute per API key. */
+  readonly keyRatePerMinute: number;
   readonly corsOrigins: readonly string[];
   /** Where the page may open EEG bridge WebSockets (added to the content security policy). */
   readonly eegBridgeOrigins: readonly string[];
@@ -230,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     holdLeaseMs: Math.round(e.HOLD_LEASE_SECONDS * 1000),
     intentRate: e.INTENT_RATE,
     restRatePerMinute: e.REST_RATE,
+    keyRatePerMinute: e.KEY_RATE,
     corsOrigins: Object.freeze(e.CORS_ORIGINS),
     eegBridgeOrigins: Object.freeze(e.EEG_BRIDGE_ORIGINS),
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),

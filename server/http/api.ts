@@ -11,6 +11,7 @@ import { documentRoutes } from './documents';
 import { runRoutes, workflowRoutes, type WorkflowRouteDeps } from './workflows';
 import type { WorldAccess } from '../access/WorldAccess';
 import { requireScopes, requireWorld, who } from './access';
+import { keyRateLimit } from './hardening';
 import { memberRoutes } from './members';
 
 export interface ApiDeps {
@@ -25,6 +26,8 @@ export interface ApiDeps {
   auth: Router;
   keys: Router;
   caller: RequestHandler;
+  /** REST requests per minute per API key. */
+  keyRatePerMinute: number;
   /** World roles: who may see and change which world. */
   access: WorldAccess;
   /** Neural sessions and device-bridge commands. */
@@ -43,6 +46,7 @@ export function apiRouter(deps: ApiDeps): Router {
   const store = deps.storage.store;
   api.use(express.json({ limit: MAX_JSON_BYTES }));
   api.use(deps.caller);
+  api.use(keyRateLimit(deps.keyRatePerMinute));
   api.use(requireScopes());
   api.use('/auth', deps.auth);
   api.use('/keys', deps.keys);

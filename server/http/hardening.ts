@@ -77,6 +77,22 @@ export function restCors(origins: readonly string[]): RequestHandler {
 
 /** A fixed window per client address, with the IETF RateLimit headers and Retry-After on 429. */
 export function restRateLimit(perMinute: number): RequestHandler {
+  return rateLimit(perMinute, 'this address', (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown');
+}
+
+/**
+ * A fixed window per API key, on top of the one per address: a device bridge or script is held to
+ * its own allowance wherever it calls from. Runs after the caller is known, so only real keys count.
+ */
+export function keyRateLimit(perMinute: number): RequestHandler {
+  return rateLimit(perMinute, 'this API key', (_req, res) => {
+    const caller = res.locals.auth as { kind: string; keyId?: string } | undefined;
+    return caller?.kind === 'key' && caller.keyId ? caller.keyId : null;
+  });
+}
+
+/** Counts requests by `keyOf` (null: not counted) in one-minute windows. */
+function rateLimit(perMinute: number, who: string, keyOf: (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => string | null): RequestHandler {
   const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
   const headers = (res: Parameters<RequestHandler>[1], r: RateLimiterRes) => {
     res.setHeader('RateLimit-Limit', String(perMinute));
@@ -84,7 +100,8 @@ export function restRateLimit(perMinute: number): RequestHandler {
     res.setHeader('RateLimit-Reset', String(Math.ceil(r.msBeforeNext / 1000)));
   };
   return (req, res, next) => {
-    const key = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const key = keyOf(req, res);
+    if (key === null) return next();
     limiter.consume(key).then(
       (r) => {
         headers(res, r);
@@ -95,7 +112,7 @@ export function restRateLimit(perMinute: number): RequestHandler {
         headers(res, r);
         const seconds = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
         res.setHeader('Retry-After', String(seconds));
-        res.status(429).json({ error: { code: ErrorCode.RATE_LIMITED, message: `Too many requests from this address: at most ${perMinute} a minute. Try again in ${seconds} s.` } });
+        res.status(429).json({ error: { code: ErrorCode.RATE_LIMITED, message: `Too many requests from ${who}: at most ${perMinute} a minute. Try again in ${seconds} s.` } });
       },
     );
   };
