@@ -57,11 +57,8 @@ export class ArPlacement {
     const move = anchorCorrection([at.x, at.y, at.z], this.placedAt);
     if (!move) return;
     this.camera.position.addInPlaceFromFloats(...move);
-    this.anchorFollows++;
   }
 
-  /** How many times the anchor's corrections moved the viewer (for the probe). */
-  anchorFollows = 0;
 
   get placed(): boolean {
     return this.placedAt !== null;

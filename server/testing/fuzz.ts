@@ -6,18 +6,10 @@
  * replayed as a named regression test.
  */
 import { INTENT_TYPES, type IntentType } from '../../shared/protocol';
+import { seededRandom } from '../../shared/random';
 
-/** mulberry32: small, fast, and the same on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fuzzer's generator: the same seed gives the same messages on every machine. */
+export const rng = seededRandom;
 
 export interface FuzzMessage {
   /** The message type put on the wire: usually a string, sometimes a number. */

@@ -9,6 +9,7 @@ import { CameraError, cameraErrorFromMedia, noCameraApi } from './cameraErrors';
 import { eyesClosed, gestureCommands, LongBlinkDetector } from './modelGestures';
 import { classifyPose, type PoseLandmark } from './poseGestures';
 import { loadVisionTasks, type Delegate, type VisionTasks } from './visionTasks';
+import { Listeners } from '../listeners';
 
 export type CameraStatus =
   | { readonly state: 'off' }
@@ -40,24 +41,11 @@ interface Running {
   lastVideoTime: number;
 }
 
-/** Calls every listener; one that throws is reported without stopping the camera or the others. */
-function emit<T>(listeners: Set<(value: T) => void>, value: T): void {
-  for (const listener of listeners) {
-    try {
-      listener(value);
-    } catch (err) {
-      setTimeout(() => {
-        throw err;
-      });
-    }
-  }
-}
-
 export class CameraSource implements NeuralSource {
   readonly kind = 'camera' as const;
-  private readonly readingListeners = new Set<(r: NeuralReading) => void>();
-  private readonly poseListeners = new Set<(p: PoseFrame) => void>();
-  private readonly statusListeners = new Set<(s: CameraStatus) => void>();
+  private readonly readingListeners = new Listeners<NeuralReading>();
+  private readonly poseListeners = new Listeners<PoseFrame>();
+  private readonly statusListeners = new Listeners<CameraStatus>();
   private current: CameraStatus = { state: 'off' };
   private running: Running | null = null;
   /** Bumped by every start and stop, so a stop during a slow start wins. */
@@ -75,18 +63,15 @@ export class CameraSource implements NeuralSource {
   }
 
   onReading(listener: (reading: NeuralReading) => void): () => void {
-    this.readingListeners.add(listener);
-    return () => this.readingListeners.delete(listener);
+    return this.readingListeners.add(listener);
   }
 
   onPose(listener: (frame: PoseFrame) => void): () => void {
-    this.poseListeners.add(listener);
-    return () => this.poseListeners.delete(listener);
+    return this.poseListeners.add(listener);
   }
 
   onStatus(listener: (status: CameraStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.statusListeners.add(listener);
   }
 
   async start(): Promise<void> {
@@ -175,10 +160,10 @@ export class CameraSource implements NeuralSource {
 
   private recognise(running: Running, at: number): void {
     const { video, tasks } = running;
-    const read = (command: string, confidence: number) => emit(this.readingListeners, { command, confidence, source: 'camera', at });
+    const read = (command: string, confidence: number) => this.readingListeners.emit({ command, confidence, source: 'camera', at });
     const landmarks = tasks.pose.detectForVideo(video, at).landmarks[0];
     if (landmarks) {
-      emit(this.poseListeners, { landmarks, at });
+      this.poseListeners.emit({ landmarks, at });
       for (const g of classifyPose(landmarks)) read(g.command, g.confidence);
     }
     if (tasks.gesture) {
@@ -200,7 +185,7 @@ export class CameraSource implements NeuralSource {
 
   private setStatus(status: CameraStatus): void {
     this.current = status;
-    emit(this.statusListeners, status);
+    this.statusListeners.emit(status);
   }
 }
 

@@ -3,6 +3,7 @@
  * and told what state to imitate — focused (strong beta), relaxed (strong alpha) or neutral.
  */
 import type { EegMessage } from './eegMessages';
+import { seededRandom } from '../../../shared/random';
 
 export type SimulatedState = 'neutral' | 'focus' | 'relax';
 
@@ -14,18 +15,6 @@ const PROFILES: Record<SimulatedState, { delta: number; theta: number; alpha: nu
 };
 const FREQUENCIES = { delta: 2, theta: 6, alpha: 10, beta: 20, gamma: 38 };
 const NOISE_UV = 3;
-
-/** mulberry32: small, fast and good enough for a demo signal. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class EegSimulator {
   state: SimulatedState = 'neutral';

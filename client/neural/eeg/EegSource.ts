@@ -7,6 +7,7 @@ import type { NeuralReading, NeuralSource } from '../types';
 import { EegProcessor, type EegUpdate } from './EegProcessor';
 import { parseEegMessage } from './eegMessages';
 import { EegSimulator, type SimulatedState } from './EegSimulator';
+import { Listeners } from '../listeners';
 
 export type EegInput = { type: 'simulator'; seed?: number } | { type: 'websocket'; url: string };
 
@@ -15,9 +16,9 @@ const SIM_CHUNK = 32;
 
 export class EegSource implements NeuralSource {
   readonly kind = 'eeg' as const;
-  private readonly readingListeners = new Set<(r: NeuralReading) => void>();
-  private readonly updateListeners = new Set<(u: EegUpdate) => void>();
-  private readonly errorListeners = new Set<(message: string) => void>();
+  private readonly readingListeners = new Listeners<NeuralReading>();
+  private readonly updateListeners = new Listeners<EegUpdate>();
+  private readonly errorListeners = new Listeners<string>();
   private processor = new EegProcessor();
   private simulator: EegSimulator | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -76,20 +77,17 @@ export class EegSource implements NeuralSource {
   }
 
   onReading(listener: (reading: NeuralReading) => void): () => void {
-    this.readingListeners.add(listener);
-    return () => this.readingListeners.delete(listener);
+    return this.readingListeners.add(listener);
   }
 
   /** Band powers and indices as they are computed, for the chart. */
   onUpdate(listener: (update: EegUpdate) => void): () => void {
-    this.updateListeners.add(listener);
-    return () => this.updateListeners.delete(listener);
+    return this.updateListeners.add(listener);
   }
 
   /** Problems with the stream (a bad message, a closed bridge) that do not stop it. */
   onError(listener: (message: string) => void): () => void {
-    this.errorListeners.add(listener);
-    return () => this.errorListeners.delete(listener);
+    return this.errorListeners.add(listener);
   }
 
   private take(message: Parameters<EegProcessor['push']>[0]): void {
@@ -100,11 +98,11 @@ export class EegSource implements NeuralSource {
       return this.report(err instanceof Error ? err.message : String(err));
     }
     if (!update) return;
-    for (const l of this.updateListeners) l(update);
-    for (const r of update.readings) for (const l of this.readingListeners) l(r);
+    this.updateListeners.emit(update);
+    for (const r of update.readings) this.readingListeners.emit(r);
   }
 
   private report(message: string): void {
-    for (const l of this.errorListeners) l(message);
+    this.errorListeners.emit(message);
   }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { bandPowers, dominantBand, indices } from './bands';
 import { parseEegMessage } from './eegMessages';
 import { EegProcessor } from './EegProcessor';
-import { EegSimulator, seededRandom } from './EegSimulator';
+import { EegSimulator } from './EegSimulator';
+import { seededRandom } from '../../../shared/random';
 
 const RATE = 256;
 

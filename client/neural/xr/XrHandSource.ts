@@ -4,6 +4,7 @@
  */
 import type { NeuralReading, NeuralSource } from '../types';
 import { classifyHand, type Joint } from './handGestures';
+import { Listeners } from '../listeners';
 
 export interface HandTracker {
   /** The joints of a tracked hand in WebXR order, or null when that hand is not tracked. */
@@ -14,7 +15,7 @@ export interface HandTracker {
 
 export class XrHandSource implements NeuralSource {
   readonly kind = 'xr-hands' as const;
-  private readonly listeners = new Set<(r: NeuralReading) => void>();
+  private readonly listeners = new Listeners<NeuralReading>();
   private off: (() => void) | null = null;
 
   constructor(private readonly tracker: HandTracker) {}
@@ -29,8 +30,7 @@ export class XrHandSource implements NeuralSource {
   }
 
   onReading(listener: (reading: NeuralReading) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   private frame(): void {
@@ -46,7 +46,7 @@ export class XrHandSource implements NeuralSource {
       }
       if (!seen) continue;
       const reading: NeuralReading = { command: seen.gesture, confidence: seen.confidence, source: 'xr-hands', at };
-      for (const l of this.listeners) l(reading);
+      this.listeners.emit(reading);
     }
   }
 }
