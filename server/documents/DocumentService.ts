@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { ErrorCode, Quat, Vec3, describeIssues } from '../../shared/protocol';
-import { MAX_TITLE_LENGTH, titleFromFileName, type DocumentRecord } from '../../shared/model/documents';
+import { KIND_LABELS, MAX_TITLE_LENGTH, titleFromFileName, type DocumentRecord } from '../../shared/model/documents';
 import { ROOM_HALF_SIZE } from '../../shared/model/worlds';
 import type { Storage } from '../adapters/storage';
 import { AppError } from '../errors';
@@ -16,6 +16,7 @@ import type { WorldEventBus } from '../rooms/worldEvents';
 import { newId } from '../worlds';
 import { serial } from '../serial';
 import { detectKind } from './detect';
+import { extractPdfText } from './pdfText';
 
 /** How often a growing draft is shown again in its world, at most. */
 const DRAFT_INTERVAL_MS = 100;
@@ -92,6 +93,9 @@ function defaultPosition(index: number): [number, number, number] {
   const slot = index % 9;
   return [(slot - 4) * 1.6, 1.6, -ROOM_HALF_SIZE + 1.5];
 }
+
+/** Where the text read from a PDF is kept: by content, so the same file is read only once. */
+const pdfTextKey = (contentHash: string) => `pdf-text:1:${contentHash}`;
 
 /** The id of a generated document: the same key always names the same document. */
 const generatedId = (key: string) => `g${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
@@ -186,16 +190,34 @@ export class DocumentService {
     }
   }
 
-  /** The text of a Markdown or plain-text document, for steps that read documents. */
+  /**
+   * The text of a document, for the steps and routes that read documents: Markdown and plain text
+   * as stored, a PDF's text layer (read once per content and cached). Images and models have no
+   * text, which is said plainly so that nobody waits for a retry that cannot help.
+   */
   async text(id: string): Promise<string> {
     const { doc, stream } = await this.content(id);
-    if (doc.kind !== 'markdown' && doc.kind !== 'text') {
+    if (doc.kind !== 'markdown' && doc.kind !== 'text' && doc.kind !== 'pdf') {
       stream.destroy();
-      throw new AppError(ErrorCode.UNSUPPORTED_TYPE, `"${doc.title}" is ${doc.kind}, not text.`, 415);
+      const what = doc.kind === 'image' ? 'an image' : doc.kind === 'model' ? 'a 3D model' : `a ${KIND_LABELS[doc.kind]} file`;
+      throw new AppError(ErrorCode.UNSUPPORTED_TYPE, `"${doc.title}" is ${what}; analysis works on text, Markdown and PDF documents.`, 415);
+    }
+    if (doc.kind === 'pdf') {
+      const cached = await this.storage.cache.get(pdfTextKey(doc.contentHash));
+      if (typeof cached === 'string') {
+        stream.destroy();
+        return cached;
+      }
     }
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    if (doc.kind !== 'pdf') return bytes.toString('utf8');
+    const pdf = await extractPdfText(bytes, doc.title);
+    if (!pdf.text.trim()) throw new AppError(ErrorCode.UNSUPPORTED_TYPE, `"${doc.title}" has no text to read (a scanned PDF has only pictures of its pages).`, 422);
+    if (pdf.truncated) this.log.info({ documentId: doc.id, pages: pdf.pages, pagesRead: pdf.pagesRead }, 'PDF text cut to the reading limits');
+    await this.storage.cache.put(pdfTextKey(doc.contentHash), pdf.text).catch((err: unknown) => this.log.warn({ err }, 'could not cache the text of a PDF'));
+    return pdf.text;
   }
 
   /**
