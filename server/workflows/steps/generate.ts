@@ -54,7 +54,7 @@ export const aiGenerateStep: StepKind<Params> = {
     const worldId = ctx.run.input.worldId;
     const draft =
       typeof worldId === 'string' && ctx.adapters.draftDocument
-        ? await ctx.adapters.draftDocument({ worldId, key: ctx.idempotencyKey, title: params.title, position: params.position })
+        ? await ctx.adapters.draftDocument({ worldId, workflowId: ctx.run.workflowId, key: ctx.idempotencyKey, title: params.title, position: params.position })
         : undefined;
     try {
       const answer = await ai.generate({ prompt, context, maxTokens: params.maxTokens, temperature: params.temperature, providers: params.providers }, ctx.signal, (soFar) =>
