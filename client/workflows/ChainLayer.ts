@@ -13,7 +13,7 @@ import type { Observer } from '@babylonjs/core/Misc/observable';
 import type { WorldSession } from '../net/session';
 import { isDocumentMesh } from '../scene/DragController';
 import type { BuilderStore } from './BuilderStore';
-import { chainCentre, chainOrder } from './chainLayout';
+import { chainOrder, chainPlaces } from '../../shared/model/chainPlaces';
 import { ChainAction, ChainView, NodeAction, type ChainPick, type ChainShape, type NodeState } from './ChainView';
 import { addStep, moveStep, removeStep, type Draft } from './draft';
 import { initialParams } from './schemaForm';
@@ -57,8 +57,8 @@ export function runsOf(session: WorldSession): RoomRun[] {
 
 export class ChainLayer {
   readonly views = new Map<string, ChainView>();
-  /** Where each view stands in the chain order, to rebuild it when that changes. */
-  private readonly places = new Map<string, number>();
+  /** Where each view stands, to rebuild it when that changes. */
+  private readonly places = new Map<string, string>();
   private readonly observer: Observer<PointerInfoPre>;
   private readonly stopStore: () => void;
   private dirty = true;
@@ -100,14 +100,18 @@ export class ChainLayer {
       }
     }
     const runs = runsOf(this.host.session);
-    ids.forEach((id, index) => {
+    // laid out by the saved versions, so a person's unsaved draft moves nobody's chains
+    const places = chainPlaces(ids.map((id) => ({ id, steps: this.host.session.state.workflows.get(id)!.steps.length })));
+    ids.forEach((id) => {
       const shape = this.shapeOf(id)!;
+      const centre = places.get(id)!;
+      const place = centre.join(',');
       let view = this.views.get(id);
-      if (!view || view.key !== ChainView.keyOf(shape) || this.places.get(id) !== index) {
+      if (!view || view.key !== ChainView.keyOf(shape) || this.places.get(id) !== place) {
         view?.dispose();
-        view = new ChainView(this.host.scene, shape, chainCentre(index));
+        view = new ChainView(this.host.scene, shape, centre);
         this.views.set(id, view);
-        this.places.set(id, index);
+        this.places.set(id, place);
       }
       const run = currentRun(runs, id);
       // a run follows the version it started on: match its steps by id, not by position

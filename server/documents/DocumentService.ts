@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { ErrorCode, Quat, Vec3, describeIssues } from '../../shared/protocol';
-import { MAX_TITLE_LENGTH, titleFromFileName, type DocumentRecord } from '../../shared/model/documents';
+import { KIND_LABELS, MAX_TITLE_LENGTH, titleFromFileName, type DocumentRecord } from '../../shared/model/documents';
 import { ROOM_HALF_SIZE } from '../../shared/model/worlds';
 import type { Storage } from '../adapters/storage';
 import { AppError } from '../errors';
@@ -16,6 +16,8 @@ import type { WorldEventBus } from '../rooms/worldEvents';
 import { newId } from '../worlds';
 import { serial } from '../serial';
 import { detectKind } from './detect';
+import { extractPdfText } from './pdfText';
+import { placeDocument, placeResults } from './placeDocument';
 
 /** How often a growing draft is shown again in its world, at most. */
 const DRAFT_INTERVAL_MS = 100;
@@ -49,6 +51,8 @@ export interface GeneratedInput {
   key: string;
   title: string;
   position?: [number, number, number];
+  /** The workflow whose run makes it: it stands beside that chain unless `position` says where. */
+  workflowId?: string;
 }
 
 /** A file the upload route has spooled to disk while hashing it. */
@@ -87,11 +91,11 @@ const UploadFields = z.strictObject({
 
 const clampToRoom = (v: number) => Math.max(-ROOM_HALF_SIZE + 0.3, Math.min(ROOM_HALF_SIZE - 0.3, v));
 
-/** Where a document goes when the uploader did not drop it somewhere: along the back wall. */
-function defaultPosition(index: number): [number, number, number] {
-  const slot = index % 9;
-  return [(slot - 4) * 1.6, 1.6, -ROOM_HALF_SIZE + 1.5];
-}
+/** Where a document goes when the uploader did not drop it somewhere (or near it, when taken). */
+const FRONT_OF_ROOM: [number, number, number] = [0, 1.6, -4];
+
+/** Where the text read from a PDF is kept: by content, so the same file is read only once. */
+const pdfTextKey = (contentHash: string) => `pdf-text:1:${contentHash}`;
 
 /** The id of a generated document: the same key always names the same document. */
 const generatedId = (key: string) => `g${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
@@ -157,8 +161,8 @@ export class DocumentService {
       const detected = await detectKind(await readFile(file.path), file.fileName);
 
       return await this.exclusive(async () => {
-        const existing = await this.storage.store.listDocuments(world.id);
-        const [x, y, z] = fields.data.position ?? defaultPosition(existing.length);
+        const [x, y, z] = fields.data.position ?? FRONT_OF_ROOM;
+        const rotation = fields.data.rotation ?? [0, 0, 0, 1];
         const doc: DocumentRecord = {
           id: newId(),
           worldId: world.id,
@@ -167,8 +171,8 @@ export class DocumentService {
           mime: detected.mime,
           size: file.size,
           contentHash: file.sha256,
-          position: [clampToRoom(x), Math.max(0.2, Math.min(3.8, y)), clampToRoom(z)],
-          rotation: fields.data.rotation ?? [0, 0, 0, 1],
+          position: await placeDocument(this.storage, world.id, [clampToRoom(x), Math.max(0.2, Math.min(3.8, y)), clampToRoom(z)], rotation),
+          rotation,
           scale: 1,
           page: 1,
           spread: 1,
@@ -186,16 +190,34 @@ export class DocumentService {
     }
   }
 
-  /** The text of a Markdown or plain-text document, for steps that read documents. */
+  /**
+   * The text of a document, for the steps and routes that read documents: Markdown and plain text
+   * as stored, a PDF's text layer (read once per content and cached). Images and models have no
+   * text, which is said plainly so that nobody waits for a retry that cannot help.
+   */
   async text(id: string): Promise<string> {
     const { doc, stream } = await this.content(id);
-    if (doc.kind !== 'markdown' && doc.kind !== 'text') {
+    if (doc.kind !== 'markdown' && doc.kind !== 'text' && doc.kind !== 'pdf') {
       stream.destroy();
-      throw new AppError(ErrorCode.UNSUPPORTED_TYPE, `"${doc.title}" is ${doc.kind}, not text.`, 415);
+      const what = doc.kind === 'image' ? 'an image' : doc.kind === 'model' ? 'a 3D model' : `a ${KIND_LABELS[doc.kind]} file`;
+      throw new AppError(ErrorCode.UNSUPPORTED_TYPE, `"${doc.title}" is ${what}; analysis works on text, Markdown and PDF documents.`, 415);
+    }
+    if (doc.kind === 'pdf') {
+      const cached = await this.storage.cache.get(pdfTextKey(doc.contentHash));
+      if (typeof cached === 'string') {
+        stream.destroy();
+        return cached;
+      }
     }
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    if (doc.kind !== 'pdf') return bytes.toString('utf8');
+    const pdf = await extractPdfText(bytes, doc.title);
+    if (!pdf.text.trim()) throw new AppError(ErrorCode.UNSUPPORTED_TYPE, `"${doc.title}" has no text to read (a scanned PDF has only pictures of its pages).`, 422);
+    if (pdf.truncated) this.log.info({ documentId: doc.id, pages: pdf.pages, pagesRead: pdf.pagesRead }, 'PDF text cut to the reading limits');
+    await this.storage.cache.put(pdfTextKey(doc.contentHash), pdf.text).catch((err: unknown) => this.log.warn({ err }, 'could not cache the text of a PDF'));
+    return pdf.text;
   }
 
   /**
@@ -210,8 +232,7 @@ export class DocumentService {
       if (!(await this.storage.store.getWorld(input.worldId))) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${input.worldId}".`, 404);
       const bytes = Buffer.from(input.markdown, 'utf8');
       const contentHash = createHash('sha256').update(bytes).digest('hex');
-      const count = (await this.storage.store.listDocuments(input.worldId)).length;
-      const doc = generatedRecord(id, input, input.position ?? defaultPosition(count), bytes.length, contentHash);
+      const doc = generatedRecord(id, input, await this.placeGenerated(input, id), bytes.length, contentHash);
       await this.storage.blobs.putBytes(contentHash, bytes);
       await this.storage.store.addDocument(doc);
       this.events.publish(doc.worldId, { type: 'documentAdded', document: doc });
@@ -227,7 +248,7 @@ export class DocumentService {
     const id = generatedId(input.key);
     if (!(await this.storage.store.getWorld(input.worldId))) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${input.worldId}".`, 404);
     const exists = Boolean(await this.storage.store.getDocument(id));
-    const position = input.position ?? defaultPosition((await this.storage.store.listDocuments(input.worldId)).length);
+    const position = await this.placeGenerated(input, id);
     // not a hash: nothing is stored yet, and clients cache content by this value
     const record = generatedRecord(id, input, position, 0, `draft-${id}`);
     let settle!: () => void;
@@ -271,6 +292,11 @@ export class DocumentService {
         if (!exists) this.events.publish(input.worldId, { type: 'documentRemoved', documentId: id });
       },
     };
+  }
+
+  /** Where the step asked, or else beside its run's chain; in either case clear of the rest. */
+  private placeGenerated(input: GeneratedInput, id: string): Promise<[number, number, number]> {
+    return input.position ? placeDocument(this.storage, input.worldId, input.position, [0, 0, 0, 1], id) : placeResults(this.storage, input.worldId, input.workflowId, id);
   }
 
   async remove(id: string): Promise<void> {

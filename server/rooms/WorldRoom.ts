@@ -18,11 +18,13 @@ import {
   type IntentError,
   type RoleChange,
   type NeuralAccepted,
+  type Vec3,
 } from '../../shared/protocol';
 import { allowed, explainRefusal, type WorldRole } from '../../shared/model/roles';
 import { decide, expiredHolds, releaseAllHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../shared/model/world';
 import type { DocumentRecord } from '../../shared/model/documents';
 import type { WorldRecord } from '../../shared/model/worlds';
+import { spawnPosition } from '../../shared/model/placement';
 import { ParticipantState, WorldState } from '../../shared/schema/WorldState';
 import type { BlobStore } from '../adapters/storage/BlobStore';
 import type { Store } from '../adapters/storage/Store';
@@ -249,8 +251,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     p.colour = join.colour ?? AVATAR_COLOURS[this.joinedCount++ % AVATAR_COLOURS.length]!;
     p.device = join.device;
     p.n = this.interest.numberFor(client.sessionId);
-    // spawn near the middle of the room, facing the front wall, at standing eye height
-    setPose(p.head, [(Math.random() - 0.5) * 2, 1.6, 2 + Math.random(), 0, 0, 0, 1]);
+    // arrive clear of everyone already here, facing the front wall, at standing eye height
+    const heads = [...this.state.participants.values()].map((o) => [o.head.px, o.head.py, o.head.pz] as Vec3);
+    setPose(p.head, [...spawnPosition(heads), 0, 0, 0, 1]);
     setPose(p.left, null);
     setPose(p.right, null);
     this.state.participants.set(client.sessionId, p);

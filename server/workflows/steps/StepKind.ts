@@ -11,14 +11,14 @@ import type { AiService } from '../../ai/AiService';
 export interface StepAdapters {
   /** The text of a stored document (Markdown or plain text). */
   documentText?(documentId: string): Promise<string>;
-  /** Creates a Markdown document in a world (idempotent by `key`); returns its id. */
-  createDocument?(input: { worldId: string; key: string; title: string; markdown: string; position?: [number, number, number] }): Promise<{ id: string }>;
+  /** Creates a Markdown document in a world (idempotent by `key`), beside the workflow's chain unless `position` says where; returns its id. */
+  createDocument?(input: { worldId: string; workflowId?: string; key: string; title: string; markdown: string; position?: [number, number, number] }): Promise<{ id: string }>;
   /** Anchors a document's content hash on a network (the default one when omitted). */
   anchorDocument?(documentId: string, network?: string): Promise<object>;
   /** Re-hashes a stored document and checks it against the chain. */
   verifyDocument?(documentId: string, network?: string): Promise<{ verified: boolean; anchored: boolean; network: string }>;
   /** Starts a Markdown document in a world that grows as it is written (idempotent by `key`). */
-  draftDocument?(input: { worldId: string; key: string; title: string; position?: [number, number, number] }): Promise<{
+  draftDocument?(input: { worldId: string; workflowId?: string; key: string; title: string; position?: [number, number, number] }): Promise<{
     id: string;
     write(textSoFar: string): void;
     complete(markdown: string): Promise<{ id: string }>;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ProviderName } from '../../ai/providers';
 import { aiStepFailure } from './aiFailure';
+import { runDocumentText } from './documentText';
 import { StepFailure, done, type StepKind } from './StepKind';
 
 const Params = z.strictObject({
@@ -25,11 +26,8 @@ export const aiAnalysisStep: StepKind<z.output<typeof Params>> = {
   description: 'Summary, keywords, sentiment, people, places, organisations, dates, money and labels of the document.',
   params: Params,
   async run(params, ctx) {
-    const id = ctx.run.input.documentId;
-    if (typeof id !== 'string') throw new StepFailure('NO_DOCUMENT', 'This step needs a document: start the run on one.', false);
-    if (!ctx.adapters.documentText) throw new StepFailure('UNAVAILABLE', 'Documents cannot be read here.', false);
     if (!ctx.adapters.ai) throw new StepFailure('UNAVAILABLE', 'AI is not available here.', false);
-    const text = await ctx.adapters.documentText(id);
+    const text = await runDocumentText(ctx);
     try {
       const answer = await ctx.adapters.ai.analyse(text, params, ctx.signal);
       for (const f of answer.failures) ctx.log.warn({ provider: f.provider, code: f.code }, `provider failed, used the next: ${f.message}`);

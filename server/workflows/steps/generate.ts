@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Vec3 } from '../../../shared/protocol';
 import { ProviderName } from '../../ai/providers';
 import { aiStepFailure } from './aiFailure';
+import { runDocumentText } from './documentText';
 import { resultsMarkdown } from './present';
 import { StepFailure, done, type StepContext, type StepKind } from './StepKind';
 import { fillTemplate } from './transform';
@@ -33,7 +34,7 @@ async function material(params: Params, ctx: StepContext): Promise<string> {
   const parts: string[] = [];
   const documentId = ctx.run.input.documentId;
   if (params.useDocument && typeof documentId === 'string' && ctx.adapters.documentText) {
-    parts.push(await ctx.adapters.documentText(documentId));
+    parts.push(await runDocumentText(ctx));
   }
   const outputs = params.include.length ? Object.fromEntries(params.include.map((id) => [id, ctx.outputs[id]])) : { ...ctx.outputs };
   if (Object.keys(outputs).length) parts.push(resultsMarkdown('Earlier results', outputs));
@@ -53,7 +54,7 @@ export const aiGenerateStep: StepKind<Params> = {
     const worldId = ctx.run.input.worldId;
     const draft =
       typeof worldId === 'string' && ctx.adapters.draftDocument
-        ? await ctx.adapters.draftDocument({ worldId, key: ctx.idempotencyKey, title: params.title, position: params.position })
+        ? await ctx.adapters.draftDocument({ worldId, workflowId: ctx.run.workflowId, key: ctx.idempotencyKey, title: params.title, position: params.position })
         : undefined;
     try {
       const answer = await ai.generate({ prompt, context, maxTokens: params.maxTokens, temperature: params.temperature, providers: params.providers }, ctx.signal, (soFar) =>

@@ -39,7 +39,7 @@ export const presentStep: StepKind<z.output<typeof Params>> = {
       }
     }
     const markdown = resultsMarkdown(params.title, outputs, checks);
-    const created = await ctx.adapters.createDocument({ worldId, key: ctx.idempotencyKey, title: params.title, markdown, position: params.position });
+    const created = await ctx.adapters.createDocument({ worldId, workflowId: ctx.run.workflowId, key: ctx.idempotencyKey, title: params.title, markdown, position: params.position });
     return done({ documentId: created.id });
   },
 };

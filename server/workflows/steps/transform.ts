@@ -4,7 +4,8 @@
  * earlier results.
  */
 import { z } from 'zod';
-import { StepFailure, done, type StepContext, type StepKind } from './StepKind';
+import { runDocumentText } from './documentText';
+import { StepFailure, done, type StepKind } from './StepKind';
 
 const Params = z.discriminatedUnion('operation', [
   z.strictObject({ operation: z.literal('outline') }),
@@ -59,13 +60,6 @@ export function fillTemplate(template: string, scope: Record<string, unknown>): 
   });
 }
 
-async function documentText(ctx: StepContext): Promise<string> {
-  const id = ctx.run.input.documentId;
-  if (typeof id !== 'string') throw new StepFailure('NO_DOCUMENT', 'This step needs a document: start the run on one.', false);
-  if (!ctx.adapters.documentText) throw new StepFailure('UNAVAILABLE', 'Documents cannot be read here.', false);
-  return ctx.adapters.documentText(id);
-}
-
 export const transformStep: StepKind<Params> = {
   kind: 'transform',
   title: 'Transform',
@@ -74,14 +68,14 @@ export const transformStep: StepKind<Params> = {
   async run(params, ctx) {
     switch (params.operation) {
       case 'outline':
-        return done({ headings: outline(await documentText(ctx)) });
+        return done({ headings: outline(await runDocumentText(ctx)) });
       case 'extract_section': {
-        const section = extractSection(await documentText(ctx), params.heading);
+        const section = extractSection(await runDocumentText(ctx), params.heading);
         if (section === undefined) throw new StepFailure('NO_SECTION', `The document has no heading "${params.heading}".`, false);
         return done({ heading: params.heading, text: section });
       }
       case 'word_count': {
-        const text = await documentText(ctx);
+        const text = await runDocumentText(ctx);
         return done({ words: text.split(/\s+/).filter(Boolean).length, characters: text.length });
       }
       case 'template':
