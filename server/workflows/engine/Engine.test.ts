@@ -323,6 +323,15 @@ describe('sharing the engine between worlds', () => {
     expect(calls.map((c) => c.step)).toEqual(['after']);
   });
 
+  it('holds no slot for a run waiting at an approval', async () => {
+    const approve = definition([{ id: 'ok', kind: 'approval', name: 'OK' }]);
+    const e = engine(1);
+    const waiting = await e.startRun('wf1', 1, approve, {}, 'normal');
+    await until(async () => (await workflows.getRun(waiting.id))!.status === 'waiting');
+    const other = await finished(e, (await e.startRun('wf2', 1, definition([{ id: 'b', kind: 'scripted', name: 'B' }]), {}, 'normal')).id);
+    expect(other.status).toBe('succeeded');
+  });
+
   it('cancels a parked run at once', async () => {
     const def = definition([{ id: 'wait', kind: 'delay', name: 'Wait', params: { ms: 60_000 } }]);
     const e = engine();
