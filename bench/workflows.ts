@@ -58,6 +58,8 @@ async function engineRound(): Promise<{ seconds: number; transitions: number; la
     adapters: { fetch },
     log: pino({ level: 'silent' }),
     concurrency: CONCURRENCY,
+    // every run is of one workflow: let it use every slot, as the figures have always measured
+    shareConcurrency: CONCURRENCY,
     defaultStepTimeoutMs: 60_000,
     newId: (() => {
       let n = 0;

@@ -45,6 +45,9 @@ import { XR_PROFILES_PATH } from '../shared/xrProfiles';
 import { WorldAccess } from './access/WorldAccess';
 import { NeuralService } from './neural/NeuralService';
 import { neuralRoutes } from './http/neural';
+import { workflowQuota } from './http/workflowQuota';
+import { EgressPolicy } from './workflows/net/egress';
+import { egressFetch } from './workflows/net/egressFetch';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -113,7 +116,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     store: storage.workflows,
     registry,
     adapters: {
-      fetch,
+      fetch: egressFetch(new EgressPolicy(config.webhookAllow)),
       documentText: (id) => documents.text(id),
       createDocument: (input) => documents.createGenerated(input),
       draftDocument: (input) => documents.startDraft(input),
@@ -123,19 +126,20 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     },
     log: log.child({ component: 'workflows' }),
     concurrency: config.workflowConcurrency,
+    shareConcurrency: config.workflowLimits.worldConcurrency,
     defaultStepTimeoutMs: config.stepTimeoutMs,
     newId: () => newId(),
   });
   let workflowService!: WorkflowService;
   const scheduler = new Scheduler(async (workflowId, schedule) => {
     await workflowService.startRuns(workflowId, { input: schedule.input, priority: schedule.priority });
-  }, log.child({ component: 'scheduler' }));
-  workflowService = new WorkflowService(storage.workflows, registry, engine, scheduler, events);
+  }, log.child({ component: 'scheduler' }), config.workflowLimits.minIntervalMs);
+  workflowService = new WorkflowService(storage.workflows, registry, engine, scheduler, events, config.workflowLimits);
   // runs started in a world show their progress there
   engine.onRun((run) => {
     if (typeof run.input.worldId === 'string') events.publish(run.input.worldId, { type: 'runChanged', run });
   });
-  const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry, access };
+  const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry, access, quota: workflowQuota(config.workflowLimits) };
   const guardDocument = async (res: import('express').Response, documentId: string, action: 'read' | 'editDocuments') => {
     const doc = await storage.store.getDocument(String(documentId).slice(0, 64));
     if (doc) await requireWorld(access, res, doc.worldId, action);

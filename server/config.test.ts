@@ -127,4 +127,20 @@ describe('config', () => {
     expect(() => loadConfig({ REFRESH_TOKEN_DAYS: '1000' })).toThrow(/REFRESH_TOKEN_DAYS/);
     expect(() => loadConfig({ GUEST_ACCESS: 'maybe' })).toThrow(/GUEST_ACCESS/);
   });
+
+  it('limits workflows by default: half the slots per world, 100 runs a request, schedules a minute apart, guests stricter; webhooks public only', () => {
+    const c = loadConfig({});
+    expect(c.workflowLimits).toEqual({ worldConcurrency: 4, bulkMax: 100, minIntervalMs: 60_000, runsPerMinute: 120, guestRunsPerMinute: 20, guests: 'run' });
+    expect(c.webhookAllow).toEqual([]);
+    expect(loadConfig({ WORKFLOW_CONCURRENCY: '1' }).workflowLimits.worldConcurrency).toBe(1);
+    const set = loadConfig({ WORKFLOW_WORLD_CONCURRENCY: '3', WORKFLOW_BULK_MAX: '10', WORKFLOW_MIN_INTERVAL_SECONDS: '5', GUEST_WORKFLOWS: 'off', WEBHOOK_ALLOW: '127.0.0.1:4000,10.0.0.0/8' });
+    expect(set.workflowLimits).toMatchObject({ worldConcurrency: 3, bulkMax: 10, minIntervalMs: 5000, guests: 'off' });
+    expect(set.webhookAllow).toEqual([
+      { kind: 'host', host: '127.0.0.1', port: 4000 },
+      { kind: 'cidr', network: '10.0.0.0', prefix: 8, family: 'ipv4' },
+    ]);
+    expect(() => loadConfig({ WORKFLOW_WORLD_CONCURRENCY: '9' })).toThrow(/WORKFLOW_WORLD_CONCURRENCY=9: at most WORKFLOW_CONCURRENCY \(8\)/);
+    expect(() => loadConfig({ GUEST_WORKFLOWS: 'some' })).toThrow(/GUEST_WORKFLOWS/);
+    expect(() => loadConfig({ WEBHOOK_ALLOW: '10.0.0.0/40' })).toThrow(/WEBHOOK_ALLOW: "10.0.0.0\/40" is not a CIDR range/);
+  });
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEV_NETWORK, NetworkConfig } from './chain/networks';
 import { aiConfig, type AiConfig } from './ai/providers';
+import { parseAllowList, type AllowRule } from './workflows/net/egress';
 
 /** Variables whose values never appear in an error message. */
 const HIDDEN_VALUES = new Set(['AUTH_SECRET', 'CHAIN_PRIVATE_KEY', 'OPENAI_API_KEY']);
@@ -54,6 +55,20 @@ const EnvSchema = z.object({
   TLS_KEY_FILE: z.string().optional(),
   /** Workflow runs that may execute a step at the same time. */
   WORKFLOW_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Runs of one world (or of one workflow in no world) that may execute a step at once; default half of WORKFLOW_CONCURRENCY. */
+  WORKFLOW_WORLD_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  /** Most runs one request may start (a bulk run over many inputs). */
+  WORKFLOW_BULK_MAX: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Shortest time a schedule (an interval or a cron pattern) may leave between two runs. */
+  WORKFLOW_MIN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Runs one account (signed in, or through any of its API keys) may start per minute. */
+  WORKFLOW_RUNS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Runs one guest address may start per minute. */
+  GUEST_RUNS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** What guests may do with workflows: start runs (`run`), also set schedules (`all`), or nothing (`off`). */
+  GUEST_WORKFLOWS: z.enum(['off', 'run', 'all']).default('run'),
+  /** Destinations webhooks may reach although they are not public: hosts, host:port pairs, CIDR ranges (comma-separated). */
+  WEBHOOK_ALLOW: z.string().default(''),
   /** Time limit of a workflow step that sets none of its own. */
   STEP_TIMEOUT_SECONDS: z.coerce.number().positive().max(7 * 86_400).default(300),
   /** EVM networks as JSON (see server/chain/networks.ts); the embedded dev chain is always there. */
@@ -126,6 +141,10 @@ export interface Config {
   readonly neuralModels: Readonly<{ pose?: ModelSource; gesture?: ModelSource; face?: ModelSource }>;
   readonly mongodbUri: string | undefined;
   readonly workflowConcurrency: number;
+  /** Quotas that keep one world, caller or guest from taking the workflow engine for itself. */
+  readonly workflowLimits: Readonly<WorkflowLimits>;
+  /** Non-public destinations webhooks may reach anyway. */
+  readonly webhookAllow: readonly AllowRule[];
   readonly stepTimeoutMs: number;
   readonly chainNetworks: NetworkConfig[];
   readonly chainDefaultNetwork: string;
@@ -171,6 +190,39 @@ function chainNetworks(e: { CHAIN_NETWORKS?: string; CHAIN_RPC_URL?: string }): 
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new ConfigError(`Invalid configuration:\n  CHAIN_NETWORKS: the network name "${dup}" is used twice`);
   return networks;
+}
+
+export interface WorkflowLimits {
+  /** Runs of one world that may execute a step at once. */
+  worldConcurrency: number;
+  bulkMax: number;
+  minIntervalMs: number;
+  runsPerMinute: number;
+  guestRunsPerMinute: number;
+  guests: 'off' | 'run' | 'all';
+}
+
+function workflowLimits(e: z.output<typeof EnvSchema>): WorkflowLimits {
+  const worldConcurrency = e.WORKFLOW_WORLD_CONCURRENCY ?? Math.max(1, Math.floor(e.WORKFLOW_CONCURRENCY / 2));
+  if (worldConcurrency > e.WORKFLOW_CONCURRENCY) {
+    throw new ConfigError(`Invalid configuration:\n  WORKFLOW_WORLD_CONCURRENCY=${worldConcurrency}: at most WORKFLOW_CONCURRENCY (${e.WORKFLOW_CONCURRENCY})`);
+  }
+  return {
+    worldConcurrency,
+    bulkMax: e.WORKFLOW_BULK_MAX,
+    minIntervalMs: e.WORKFLOW_MIN_INTERVAL_SECONDS * 1000,
+    runsPerMinute: e.WORKFLOW_RUNS_PER_MINUTE,
+    guestRunsPerMinute: e.GUEST_RUNS_PER_MINUTE,
+    guests: e.GUEST_WORKFLOWS,
+  };
+}
+
+function webhookAllow(text: string): AllowRule[] {
+  try {
+    return parseAllowList(text);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  WEBHOOK_ALLOW: ${(err as Error).message}`);
+  }
 }
 
 export class ConfigError extends Error {
@@ -245,6 +297,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     mongodbUri: e.MONGODB_URI,
     workflowConcurrency: e.WORKFLOW_CONCURRENCY,
+    workflowLimits: Object.freeze(workflowLimits(e)),
+    webhookAllow: Object.freeze(webhookAllow(e.WEBHOOK_ALLOW)),
     stepTimeoutMs: Math.round(e.STEP_TIMEOUT_SECONDS * 1000),
     chainNetworks: networks,
     chainDefaultNetwork: defaultNetwork,

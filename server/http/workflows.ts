@@ -13,6 +13,7 @@ import { AppError } from '../errors';
 import { runUsage } from '../ai/usage';
 import type { WorldAccess } from '../access/WorldAccess';
 import { requireWorld, who } from './access';
+import type { WorkflowQuota } from './workflowQuota';
 
 export interface WorkflowRouteDeps {
   workflows: WorkflowService;
@@ -20,6 +21,8 @@ export interface WorkflowRouteDeps {
   engine: Engine;
   registry: StepRegistry;
   access: WorldAccess;
+  /** Runs per minute per caller, and what guests may do. */
+  quota: WorkflowQuota;
 }
 
 type Res = express.Response;
@@ -102,6 +105,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): Router {
   });
   r.put('/:id/schedule', async (req, res) => {
     await guardWorkflow(deps, res, req.params.id, 'editWorkflows');
+    deps.quota.setSchedule(res, req.body?.schedule ?? null);
     res.json(await workflows.setSchedule(req.params.id, req.body?.schedule ?? null));
   });
   r.get('/:id/runs', async (req, res) => {
@@ -111,6 +115,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): Router {
   });
   r.post('/:id/runs', async (req, res) => {
     await guardWorkflow(deps, res, req.params.id, 'editWorkflows');
+    await deps.quota.startRuns(req, res, workflows.runsRequested(req.body));
     const runs = await workflows.startRuns(req.params.id, req.body);
     res.status(201).json(runs.length === 1 && !(req.body as { inputs?: unknown })?.inputs ? { run: runs[0] } : { runs });
   });

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Schedule, Scheduler, nextFire } from './Scheduler';
+import { Schedule, Scheduler, nextFire, shortestGap } from './Scheduler';
 
 afterEach(() => vi.useRealTimers());
 
@@ -36,6 +36,29 @@ describe('schedules', () => {
     s.set({ id: 'wf1', schedule: null });
     await vi.advanceTimersByTimeAsync(5000);
     expect(fired).toHaveLength(3);
+    s.stopAll();
+  });
+
+  it('measures the shortest gap a schedule leaves between runs, bursts included', () => {
+    const from = new Date('2026-11-25T08:30:00');
+    const gap = (schedule: object) => shortestGap(Schedule.parse(schedule), from);
+    expect(gap({ everyMs: 90_000 })).toBe(90_000);
+    expect(gap({ cron: '* * * * * *' })).toBe(1000);
+    expect(gap({ cron: '*/30 * * * * *' })).toBe(30_000);
+    expect(gap({ cron: '0,1 0 * * * *' })).toBe(1000);
+    expect(gap({ cron: '0,59 59 23 31 12 *' })).toBe(59_000);
+    expect(gap({ cron: '* * * * *' })).toBe(60_000);
+    expect(gap({ cron: '0 9 * * 1-5' })).toBe(86_400_000);
+  });
+
+  it('does not put in force a stored schedule that fires more often than allowed', async () => {
+    vi.useFakeTimers();
+    const fired: string[] = [];
+    const s = new Scheduler(async (id) => void fired.push(id), pino({ level: 'silent' }), 60_000);
+    s.set({ id: 'often', schedule: { everyMs: 1000, input: {}, priority: 'normal' } });
+    s.set({ id: 'hourly', schedule: { everyMs: 3_600_000, input: {}, priority: 'normal' } });
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    expect(fired).toEqual(['hourly']);
     s.stopAll();
   });
 });

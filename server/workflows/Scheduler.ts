@@ -32,6 +32,24 @@ function cronError(pattern: string): string | undefined {
   }
 }
 
+/** Fires looked at to find how close together a cron pattern starts runs. */
+const SAMPLED_FIRES = 300;
+
+/**
+ * The shortest time a schedule leaves between two runs. For a cron pattern, the smallest gap
+ * between its next few hundred fires: a pattern that fires in bursts (0,1 * * * * *) counts by its
+ * bursts, not its average, and the fields repeat, so the closest gaps show up within that many.
+ */
+export function shortestGap(schedule: Schedule, from = new Date()): number {
+  if (schedule.everyMs !== undefined) return schedule.everyMs;
+  const cron = new Cron(schedule.cron!, { paused: true });
+  const fires = cron.nextRuns(SAMPLED_FIRES, from);
+  cron.stop();
+  let gap = Infinity;
+  for (let i = 1; i < fires.length; i++) gap = Math.min(gap, fires[i]!.getTime() - fires[i - 1]!.getTime());
+  return gap;
+}
+
 /** When a schedule next fires after `from`, or undefined if never. */
 export function nextFire(schedule: Schedule, from: Date): Date | undefined {
   if (schedule.everyMs !== undefined) return new Date(from.getTime() + schedule.everyMs);
@@ -47,6 +65,8 @@ export class Scheduler {
   constructor(
     private readonly fire: (workflowId: string, schedule: Schedule) => Promise<void>,
     private readonly log: Logger,
+    /** Schedules that would start runs closer together than this are not put in force. */
+    private readonly minIntervalMs = 0,
   ) {}
 
   /** Puts a workflow's schedule in force (or removes it when it has none). */
@@ -56,6 +76,11 @@ export class Scheduler {
     const parsed = workflow.schedule ? Schedule.safeParse(workflow.schedule) : undefined;
     if (!parsed?.success) return;
     const schedule = parsed.data;
+    // one stored before the limit existed, or under a lower one, does not run more often than allowed now
+    if (shortestGap(schedule) < this.minIntervalMs) {
+      this.log.warn({ workflowId: workflow.id, minIntervalMs: this.minIntervalMs }, 'schedule fires more often than allowed; not running it');
+      return;
+    }
     const run = () =>
       void this.fire(workflow.id, schedule).catch((err: unknown) => this.log.error({ err, workflowId: workflow.id }, 'scheduled run could not start'));
     if (schedule.cron !== undefined) {

@@ -14,7 +14,7 @@ import { serial } from '../serial';
 import type { Engine } from './engine/Engine';
 import type { RunRecord } from './engine/runMachine';
 import { WORKFLOW_TEMPLATES } from './templates';
-import { Schedule, nextFire, type Scheduler } from './Scheduler';
+import { Schedule, nextFire, shortestGap, type Scheduler } from './Scheduler';
 import type { WorldEventBus } from '../rooms/worldEvents';
 import type { StepRegistry } from './steps';
 
@@ -31,12 +31,20 @@ export const UpdateWorkflowInput = z.strictObject({
   message: z.string().max(500).default(''),
 });
 
-export const StartRunInput = z.strictObject({
-  input: z.record(z.string(), z.unknown()).default({}),
-  /** One run per entry: a bulk run of the workflow over many inputs (e.g. documents). */
-  inputs: z.array(z.record(z.string(), z.unknown())).min(1).max(500).optional(),
-  priority: z.enum(PRIORITIES).default('normal'),
-});
+/** What a start-run request may ask for; `bulkMax` is the most runs one request may start. */
+export const startRunInput = (bulkMax: number) =>
+  z.strictObject({
+    input: z.record(z.string(), z.unknown()).default({}),
+    /** One run per entry: a bulk run of the workflow over many inputs (e.g. documents). */
+    inputs: z.array(z.record(z.string(), z.unknown())).min(1).max(bulkMax, `at most ${bulkMax} inputs in one request; split the bulk run`).optional(),
+    priority: z.enum(PRIORITIES).default('normal'),
+  });
+
+/** Quotas a WorkflowService applies (see config.ts for their settings). */
+export interface WorkflowServiceLimits {
+  bulkMax: number;
+  minIntervalMs: number;
+}
 
 /** A stable hash of a definition: keys sorted, so equal definitions hash equal. */
 export function definitionHash(def: WorkflowDefinition): string {
@@ -45,6 +53,8 @@ export function definitionHash(def: WorkflowDefinition): string {
   return createHash('sha256').update(JSON.stringify(canonical(def))).digest('hex');
 }
 
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
 function bad(message: string): AppError {
   return new AppError(ErrorCode.BAD_REQUEST, message, 400);
 }
@@ -52,6 +62,7 @@ function bad(message: string): AppError {
 export class WorkflowService {
   /** Edits of workflows take turns, so two edits based on one version cannot both win. */
   private readonly exclusive = serial();
+  private readonly startInput: ReturnType<typeof startRunInput>;
 
   constructor(
     private readonly store: WorkflowStore,
@@ -59,7 +70,10 @@ export class WorkflowService {
     private readonly engine: Engine,
     private readonly scheduler?: Scheduler,
     private readonly events?: WorldEventBus,
-  ) {}
+    private readonly limits: WorkflowServiceLimits = { bulkMax: 100, minIntervalMs: 60_000 },
+  ) {
+    this.startInput = startRunInput(limits.bulkMax);
+  }
 
   /** Tells the workflow's world (if it stands in one) that it changed. */
   private announce(workflow: Pick<WorkflowRecord, 'id' | 'worldId'>): void {
@@ -80,6 +94,10 @@ export class WorkflowService {
       const parsed = Schedule.safeParse(raw);
       if (!parsed.success) throw bad(`Cannot set the schedule: ${describeIssues(parsed.error)}`);
       schedule = parsed.data;
+      const gap = shortestGap(schedule);
+      if (gap < this.limits.minIntervalMs) {
+        throw bad(`This schedule would start runs ${seconds(gap)} apart; this server allows at most one run every ${seconds(this.limits.minIntervalMs)} per schedule.`);
+      }
     }
     return this.exclusive(async () => {
       const { workflow } = await this.get(id);
@@ -187,14 +205,23 @@ export class WorkflowService {
     return this.store.listVersions(id);
   }
 
+  /** How many runs a start request asks for; refuses a request that is not valid. */
+  runsRequested(raw: unknown): number {
+    return this.parseStart(raw).inputs?.length ?? 1;
+  }
+
+  private parseStart(raw: unknown) {
+    const input = this.startInput.safeParse(raw ?? {});
+    if (!input.success) throw bad(`Cannot start the run: ${describeIssues(input.error)}`);
+    return input.data;
+  }
+
   /** Starts one run, or one per entry of `inputs`, on the current version. */
   async startRuns(id: string, raw: unknown): Promise<RunRecord[]> {
-    const input = StartRunInput.safeParse(raw ?? {});
-    if (!input.success) throw bad(`Cannot start the run: ${describeIssues(input.error)}`);
+    const input = this.parseStart(raw);
     const { workflow, current } = await this.get(id);
-    const inputs = input.data.inputs ?? [input.data.input];
     const runs: RunRecord[] = [];
-    for (const one of inputs) runs.push(await this.engine.startRun(workflow.id, current.version, current.definition, one, input.data.priority));
+    for (const one of input.inputs ?? [input.input]) runs.push(await this.engine.startRun(workflow.id, current.version, current.definition, one, input.priority));
     return runs;
   }
 }

@@ -42,7 +42,9 @@ describe('crash safety', () => {
   it(`finishes all ${RUNS} runs after a SIGKILL mid-flight, applying no webhook twice and losing no run`, async () => {
     const hook = await startReceiver();
     receiver = hook.server;
-    const first = await bootServer({ env: { WORKFLOW_CONCURRENCY: '10', LOG_LEVEL: 'warn' } });
+    // the receiver is on the loopback interface, which webhooks may reach only when the operator allows it
+    const env = { WORKFLOW_CONCURRENCY: '10', LOG_LEVEL: 'warn', WEBHOOK_ALLOW: new URL(hook.url).host, GUEST_RUNS_PER_MINUTE: String(RUNS) };
+    const first = await bootServer({ env });
     servers.push(first);
     const wf = (
       await post(first.url, '/workflows', {
@@ -69,7 +71,7 @@ describe('crash safety', () => {
     const atKill = hook.applied.size;
     expect(atKill).toBeLessThan(RUNS);
 
-    const second = await bootServer({ dataDir: first.dataDir, env: { WORKFLOW_CONCURRENCY: '10', LOG_LEVEL: 'warn' } });
+    const second = await bootServer({ dataDir: first.dataDir, env });
     servers.push(second);
     const finished = new Map<string, any>();
     const until = Date.now() + 60_000;

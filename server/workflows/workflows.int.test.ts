@@ -3,7 +3,8 @@ import { ErrorCode } from '../../shared/protocol';
 import { useServer } from '../testing/useServer';
 import { createWorld, joinWorld, until } from '../testing/clients';
 
-const server = useServer();
+// schedules a second apart keep the schedule test short; guests may set them here
+const server = useServer({ env: { WORKFLOW_MIN_INTERVAL_SECONDS: '1', GUEST_WORKFLOWS: 'all' } });
 
 async function api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server().url}/api/v3${path}`, {

@@ -9,8 +9,9 @@ import { LevelStore } from '../../adapters/storage/LevelStore';
 import type { WorkflowStore } from '../../adapters/storage/WorkflowStore';
 import { StepRegistry } from '../steps';
 import { approvalStep } from '../steps/approval';
+import { delayStep } from '../steps/delay';
 import { StepFailure, done, sleep, type StepKind } from '../steps/StepKind';
-import { Engine } from './Engine';
+import { Engine, type EngineOptions } from './Engine';
 import type { RunRecord } from './runMachine';
 
 const log = pino({ level: 'silent' });
@@ -34,10 +35,11 @@ const scripted: StepKind<{ label?: string }> = {
   },
 };
 
-function engine(concurrency = 4) {
+function engine(concurrency = 4, extra: Partial<EngineOptions> = {}) {
   const e = new Engine({
+    ...extra,
     store: workflows,
-    registry: new StepRegistry([scripted, approvalStep] as StepKind<never>[]),
+    registry: new StepRegistry([scripted, approvalStep, delayStep] as StepKind<never>[]),
     adapters: { fetch },
     log,
     concurrency,
@@ -70,9 +72,9 @@ async function until(check: () => Promise<boolean>, timeoutMs = 5000) {
   }
 }
 
-async function save(def: WorkflowDefinition, id = 'wf1') {
+async function save(def: WorkflowDefinition, id = 'wf1', worldId: string | null = null) {
   await workflows.saveWorkflow(
-    { id, worldId: null, name: def.name, currentVersion: 1, latestVersion: 1, createdAt: '', updatedAt: '' },
+    { id, worldId, name: def.name, currentVersion: 1, latestVersion: 1, createdAt: '', updatedAt: '' },
     { workflowId: id, version: 1, hash: 'h', definition: def, author: 'test', message: '', createdAt: '' },
   );
 }
@@ -231,5 +233,111 @@ describe('workflow engine', () => {
     const end = await finished(e, (await e.startRun('wf1', 1, def, {}, 'normal')).id);
     expect(end.steps.map((s) => s.status)).toEqual(['succeeded', 'skipped']);
     expect(calls.map((c) => c.step)).toEqual(['a']);
+  });
+});
+
+describe('sharing the engine between worlds', () => {
+  const executing = (step: string) => calls.filter((c) => c.step === step).length;
+  const parkedDelay = async (runId: string) => (await workflows.getRun(runId))!.steps[0]!.wakeAt !== undefined;
+
+  it('parks a long delay without holding a slot, so eight of them in one world do not stop another world', async () => {
+    const long = definition([{ id: 'wait', kind: 'delay', name: 'Wait', params: { ms: 60_000 } }]);
+    const quick = definition([{ id: 'b', kind: 'scripted', name: 'B' }]);
+    await save(long, 'wfA', 'worldA');
+    await save(quick, 'wfB', 'worldB');
+    const e = engine(2);
+    const parked: RunRecord[] = [];
+    for (let n = 0; n < 8; n++) parked.push(await e.startRun('wfA', 1, long, {}, 'normal'));
+    await until(async () => (await Promise.all(parked.map((r) => parkedDelay(r.id)))).every(Boolean));
+    const other = await finished(e, (await e.startRun('wfB', 1, quick, {}, 'normal')).id);
+    expect(other.status).toBe('succeeded');
+    const first = (await workflows.getRun(parked[0]!.id))!;
+    expect([first.status, first.steps[0]!.status]).toEqual(['running', 'running']);
+  });
+
+  it('lets one world execute at most its share of the slots, even with critical runs', async () => {
+    const a = definition([{ id: 'a', kind: 'scripted', name: 'A' }]);
+    const b = definition([{ id: 'b', kind: 'scripted', name: 'B' }]);
+    await save(a, 'wfA', 'worldA');
+    await save(b, 'wfB', 'worldB');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    script = async (step) => (step === 'a' ? gate.then(() => ({})) : {});
+    const e = engine(4);
+    const ids: string[] = [];
+    for (let n = 0; n < 6; n++) ids.push((await e.startRun('wfA', 1, a, { n }, 'critical')).id);
+    await until(async () => executing('a') === 2);
+    const other = await finished(e, (await e.startRun('wfB', 1, b, {}, 'normal')).id);
+    expect(other.status).toBe('succeeded');
+    expect(executing('a')).toBe(2);
+    release();
+    for (const id of ids) expect((await finished(e, id)).status).toBe('succeeded');
+  });
+
+  it('among runs of equal priority, starts one from the world with fewest executing first', async () => {
+    const a = definition([{ id: 'a', kind: 'scripted', name: 'A' }]);
+    const b = definition([{ id: 'b', kind: 'scripted', name: 'B' }]);
+    await save(a, 'wfA', 'worldA');
+    await save(b, 'wfB', 'worldB');
+    const gates: Array<() => void> = [];
+    script = (step) => new Promise((resolve) => gates.push(() => resolve({ step })));
+    const e = engine(2, { shareConcurrency: 2 });
+    const first = await e.startRun('wfA', 1, a, {}, 'normal');
+    await e.startRun('wfA', 1, a, {}, 'normal');
+    await until(async () => calls.length === 2);
+    const laterA = await e.startRun('wfA', 1, a, {}, 'normal');
+    const laterB = await e.startRun('wfB', 1, b, {}, 'normal');
+    gates[0]!();
+    await finished(e, first.id);
+    await until(async () => calls.length === 3);
+    expect(calls[2]!.key).toBe(`${laterB.id}/b`);
+    for (let i = 1; i < 4; i++) {
+      await until(async () => gates.length > i);
+      gates[i]!();
+    }
+    expect((await finished(e, laterA.id)).status).toBe('succeeded');
+  });
+
+  it('resumes a parked delay after a restart at its stored wake-up time, not from the start', async () => {
+    // a clock the test can move forward: real time plus an offset
+    let offset = 0;
+    const now = () => Date.now() + offset;
+    const def = definition([
+      { id: 'wait', kind: 'delay', name: 'Wait', params: { ms: 60_000 } },
+      { id: 'after', kind: 'scripted', name: 'After' },
+    ]);
+    await save(def);
+    const first = engine(4, { now });
+    const run = await first.startRun('wf1', 1, def, {}, 'normal');
+    await until(() => parkedDelay(run.id));
+    await first.stop();
+    const parked = (await workflows.getRun(run.id))!;
+    expect(parked.steps[0]).toMatchObject({ status: 'running', wakeAt: parked.updatedAt + 60_000 });
+
+    offset = parked.steps[0]!.wakeAt! - Date.now() - 100;
+    const second = engine(4, { now });
+    expect(await second.start()).toBe(1);
+    const end = await finished(second, run.id);
+    expect(end.status).toBe('succeeded');
+    expect(end.steps[0]!.output).toEqual({ waitedMs: 60_000 });
+    expect(calls.map((c) => c.step)).toEqual(['after']);
+  });
+
+  it('holds no slot for a run waiting at an approval', async () => {
+    const approve = definition([{ id: 'ok', kind: 'approval', name: 'OK' }]);
+    const e = engine(1);
+    const waiting = await e.startRun('wf1', 1, approve, {}, 'normal');
+    await until(async () => (await workflows.getRun(waiting.id))!.status === 'waiting');
+    const other = await finished(e, (await e.startRun('wf2', 1, definition([{ id: 'b', kind: 'scripted', name: 'B' }]), {}, 'normal')).id);
+    expect(other.status).toBe('succeeded');
+  });
+
+  it('cancels a parked run at once', async () => {
+    const def = definition([{ id: 'wait', kind: 'delay', name: 'Wait', params: { ms: 60_000 } }]);
+    const e = engine();
+    const run = await e.startRun('wf1', 1, def, {}, 'normal');
+    await until(() => parkedDelay(run.id));
+    await e.cancel(run.id);
+    expect((await finished(e, run.id)).status).toBe('cancelled');
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The durable workflow engine. Every change of a run is persisted before it is acted on; on start
  * the engine resumes every unfinished run, and a step that was interrupted runs again with the
- * same idempotency key. Runs queue by priority and run at most `concurrency` at a time.
+ * same idempotency key. Runs queue by priority and run at most `concurrency` at a time, at most
+ * `shareConcurrency` of them from one world (see FairQueue). Only a step that is executing holds
+ * a slot: a run waiting for an answer, a retry or a delay's wake-up time holds none.
  */
 import { EventEmitter } from 'node:events';
 import { RetryPolicy, type Priority, type WorkflowDefinition } from '../../../shared/model/workflow';
@@ -9,6 +11,7 @@ import type { WorkflowStore } from '../../adapters/storage/WorkflowStore';
 import type { Logger } from '../../log';
 import type { StepRegistry } from '../steps';
 import { StepFailure, type StepAdapters, type StepOutcome } from '../steps/StepKind';
+import { FairQueue } from './FairQueue';
 import {
   DEFAULT_RETRY,
   TERMINAL_RUN,
@@ -19,8 +22,8 @@ import {
   logLine,
   newRun,
   outputsOf,
+  park,
   plan,
-  queueOrder,
   requestCancel,
   succeed,
   wait,
@@ -34,6 +37,8 @@ export interface EngineOptions {
   adapters: StepAdapters;
   log: Logger;
   concurrency: number;
+  /** Runs of one world (or of one workflow in no world) that may execute at once; default half of `concurrency`, at least 1. */
+  shareConcurrency?: number;
   /** Used when a step names no timeout of its own. */
   defaultStepTimeoutMs: number;
   newId(): string;
@@ -48,7 +53,9 @@ type StopReason = 'cancel' | 'shutdown';
 
 export class Engine {
   private readonly events = new EventEmitter();
-  private readonly ready: RunRecord[] = [];
+  private readonly ready: FairQueue;
+  /** The share (see FairQueue) of each workflow. */
+  private readonly shares = new Map<string, string>();
   private readonly active = new Map<string, AbortController>();
   private readonly stopReasons = new Map<string, StopReason>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -62,12 +69,14 @@ export class Engine {
   constructor(private readonly o: EngineOptions) {
     this.now = o.now ?? Date.now;
     this.random = o.random ?? Math.random;
+    this.ready = new FairQueue(o.shareConcurrency ?? defaultShareConcurrency(o.concurrency));
     this.events.setMaxListeners(0);
   }
 
   /** Resumes every run that had not finished when the server last stopped. */
   async start(): Promise<number> {
     const open = await this.o.store.listUnfinishedRuns();
+    for (const id of new Set(open.map((r) => r.workflowId))) await this.shareOf(id);
     for (const run of open) this.enqueue(run);
     if (open.length) this.o.log.info({ runs: open.length }, 'resuming unfinished workflow runs');
     return open.length;
@@ -95,6 +104,7 @@ export class Engine {
   async startRun(workflowId: string, version: number, definition: WorkflowDefinition, input: Record<string, unknown>, priority: Priority): Promise<RunRecord> {
     this.definitions.set(`${workflowId}@${version}`, definition);
     const run = newRun(this.o.newId(), workflowId, version, definition, input, priority, this.now());
+    await this.shareOf(workflowId);
     await this.persist(run);
     this.enqueue(run);
     return run;
@@ -137,10 +147,33 @@ export class Engine {
   }
 
   private enqueue(run: RunRecord): void {
-    if (this.stopped || this.ready.some((r) => r.id === run.id)) return;
-    this.ready.push(run);
-    this.ready.sort(queueOrder);
+    if (this.stopped || this.ready.has(run.id)) return;
+    const share = this.shares.get(run.workflowId);
+    if (share === undefined) {
+      this.shareOf(run.workflowId)
+        .then(() => this.enqueue(run))
+        .catch((err: unknown) => this.o.log.error({ err, runId: run.id }, 'could not queue a workflow run'));
+      return;
+    }
+    this.ready.push(run, share);
     this.pump();
+  }
+
+  /**
+   * The world the run's workflow stands in, looked up from the stored workflow: never from the
+   * run's input, which the caller chose. A workflow in no world is a share of its own.
+   */
+  private async shareOf(workflowId: string): Promise<string> {
+    let share = this.shares.get(workflowId);
+    if (share === undefined) {
+      const workflow = await this.o.store.getWorkflow(workflowId).catch((err: unknown) => {
+        this.o.log.warn({ err, workflowId }, 'could not look up the world of a workflow; it is queued on its own');
+        return undefined;
+      });
+      share = workflow?.worldId ? `world:${workflow.worldId}` : `workflow:${workflowId}`;
+      this.shares.set(workflowId, share);
+    }
+    return share;
   }
 
   private unschedule(runId: string): void {
@@ -150,15 +183,21 @@ export class Engine {
   }
 
   private pump(): void {
-    while (!this.stopped && this.active.size < this.o.concurrency && this.ready.length) {
-      const next = this.ready.shift()!;
-      if (this.active.has(next.id)) continue;
+    while (!this.stopped && this.active.size < this.o.concurrency) {
+      const taken = this.ready.take();
+      if (!taken) return;
+      const next = taken.run;
+      if (this.active.has(next.id)) {
+        this.ready.release(taken.share);
+        continue;
+      }
       const controller = new AbortController();
       this.active.set(next.id, controller);
       const drive = this.drive(next.id, controller)
         .catch((err: unknown) => this.o.log.error({ err, runId: next.id }, 'workflow run stopped by an internal error'))
         .finally(() => {
           this.active.delete(next.id);
+          this.ready.release(taken.share);
           this.stopReasons.delete(next.id);
           this.drives.delete(drive);
           this.pump();
@@ -251,6 +290,9 @@ export class Engine {
           run = logLine(succeed(stored, next.index, outcome.value.output, now), stepId, 'succeeded', now);
         } else if (outcome.ok && outcome.value.type === 'wait') {
           run = logLine(wait(stored, next.index, now), stepId, `waiting: ${outcome.value.reason}`, now);
+        } else if (outcome.ok && outcome.value.type === 'sleep') {
+          const wakeAt = now + outcome.value.ms;
+          run = logLine(park(stored, next.index, wakeAt, now), stepId, `${outcome.value.reason}, until ${new Date(wakeAt).toISOString()}`, now);
         } else if (!outcome.ok) {
           const policy = RetryPolicy.parse(spec.retry ?? DEFAULT_RETRY);
           run = fail(stored, next.index, outcome.error, policy, now, this.random());
@@ -288,6 +330,7 @@ export class Engine {
         idempotencyKey: idempotencyKey(run, spec.id),
         outputs: outputsOf(run),
         answer: run.signals[spec.id],
+        wakeAt: step.wakeAt,
         signal,
         log: this.o.log.child({ runId: run.id, stepId: spec.id }),
         adapters: this.o.adapters,
@@ -300,4 +343,9 @@ export class Engine {
       return { ok: false, error: { code: 'STEP_ERROR', message: err instanceof Error ? err.message : String(err), retryable: true } };
     }
   }
+}
+
+/** Half the slots, at least one: no world can take them all. */
+export function defaultShareConcurrency(concurrency: number): number {
+  return Math.max(1, Math.floor(concurrency / 2));
 }

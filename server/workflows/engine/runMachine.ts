@@ -18,6 +18,8 @@ export interface StepRun {
   attempt: number;
   /** When a retrying step may next run (ms since epoch). */
   nextAttemptAt?: number;
+  /** When a step that parked itself (a delay) is to run again; it holds no execution slot until then. */
+  wakeAt?: number;
   startedAt?: number;
   finishedAt?: number;
   output?: unknown;
@@ -126,6 +128,9 @@ export function plan(run: RunRecord, def: WorkflowDefinition, now: number): { ru
     if (step.status === StepStatus.RETRYING && (step.nextAttemptAt ?? 0) > now) {
       return { run: current, action: { type: 'sleep', until: step.nextAttemptAt! } };
     }
+    if (step.status === StepStatus.RUNNING && step.wakeAt !== undefined && step.wakeAt > now) {
+      return { run: current, action: { type: 'sleep', until: step.wakeAt } };
+    }
     if (step.status === StepStatus.WAITING && !(step.stepId in current.signals)) {
       return { run: { ...current, status: RunStatus.WAITING }, action: { type: 'wait', index: i } };
     }
@@ -146,6 +151,14 @@ export function begin(run: RunRecord, index: number, now: number): RunRecord {
 
 export function succeed(run: RunRecord, index: number, output: unknown, now: number): RunRecord {
   return withStep(run, index, { status: StepStatus.SUCCEEDED, output, error: undefined, finishedAt: now }, now);
+}
+
+/**
+ * The step asked to run again at `wakeAt` (a delay). It stays running for whoever watches, but the
+ * time is stored, so the run gives up its execution slot and a restart resumes at that time.
+ */
+export function park(run: RunRecord, index: number, wakeAt: number, now: number): RunRecord {
+  return withStep(run, index, { status: StepStatus.RUNNING, wakeAt }, now, { status: RunStatus.RUNNING });
 }
 
 /** The step is waiting for an answer (an approval, a participant's command). */

@@ -39,12 +39,18 @@ export interface StepContext {
   outputs: Readonly<Record<string, unknown>>;
   /** The answer delivered to this step while it waited, if any (approvals, commands). */
   answer: unknown;
+  /** When the step parked itself with a `sleep` outcome, the time it was due to wake; else undefined. */
+  wakeAt: number | undefined;
   signal: AbortSignal;
   log: Logger;
   adapters: StepAdapters;
 }
 
-export type StepOutcome = { type: 'done'; output: unknown } | { type: 'wait'; reason: string };
+/**
+ * `wait`: until an answer is delivered. `sleep`: run this step again after `ms`; the engine stores
+ * the wake-up time and frees the run's execution slot meanwhile, so a long delay costs nothing.
+ */
+export type StepOutcome = { type: 'done'; output: unknown } | { type: 'wait'; reason: string } | { type: 'sleep'; ms: number; reason: string };
 
 export interface StepKind<P = unknown> {
   readonly kind: string;

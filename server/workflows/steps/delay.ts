@@ -1,6 +1,10 @@
-/** `delay`: waits a while, e.g. to give people a moment before the next step. */
+/**
+ * `delay`: waits a while, e.g. to give people a moment before the next step. The run is parked
+ * with its wake-up time stored rather than sleeping in an execution slot, so many long delays
+ * cannot hold up other runs, and a restart resumes at the stored time rather than from the start.
+ */
 import { z } from 'zod';
-import { done, sleep, type StepKind } from './StepKind';
+import { done, type StepKind } from './StepKind';
 
 const Params = z.strictObject({ ms: z.number().int().min(0).max(86_400_000) });
 
@@ -10,7 +14,7 @@ export const delayStep: StepKind<z.output<typeof Params>> = {
   description: 'Waits for the given number of milliseconds.',
   params: Params,
   async run({ ms }, ctx) {
-    await sleep(ms, ctx.signal);
+    if (ms > 0 && ctx.wakeAt === undefined) return { type: 'sleep', ms, reason: `waiting ${ms} ms` };
     return done({ waitedMs: ms });
   },
 };
