@@ -12,6 +12,7 @@ import type { Caller } from '../auth/AuthService';
 import { AppError } from '../errors';
 import type { WorldAccess } from '../access/WorldAccess';
 import { who } from './access';
+import { clientIp } from './hardening';
 
 const Query = z.strictObject({
   world: z.string().min(1).max(64).optional(),
@@ -58,7 +59,7 @@ function toQuery(q: z.infer<typeof Query>): AuditQuery {
 
 /** Administrators read everything; a world's owner reads that world's entries; nobody else reads any. */
 export function auditRoutes(audit: AuditLog, access: WorldAccess): Router {
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true });
   r.get('/', async (req, res) => {
     const parsed = Query.safeParse(req.query);
     if (!parsed.success) {
@@ -98,7 +99,7 @@ export function auditRequests(audit: AuditLog): RequestHandler {
       const change = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
       const refusedByGuard = res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 429;
       if (!change && !refusedByGuard) return;
-      const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      const ip = clientIp(req);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const worldId = [res.locals.auditWorld, body.worldId, body.world, req.query.world].find((v): v is string => typeof v === 'string' && v.length <= 64) ?? null;
       const path = req.originalUrl.split('?')[0]!.slice(0, 200);

@@ -32,7 +32,7 @@ function downloadName(title: string, mime: string): string {
 }
 
 export function documentRoutes({ documents, spoolDir, maxUploadBytes, access }: DocumentRouteDeps): Router {
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true });
   /** The document, once the caller's role in its world allows `action`. */
   const guarded = async (res: express.Response, id: string, action: 'read' | 'editDocuments') => {
     const doc = await documents.get(id);

@@ -8,7 +8,7 @@ import type { WorldAccess } from '../access/WorldAccess';
 import { who } from './access';
 
 export function memberRoutes(access: WorldAccess): Router {
-  const r = express.Router({ mergeParams: true });
+  const r = express.Router({ mergeParams: true, caseSensitive: true });
   const world = (req: express.Request, res: express.Response) => {
     const id = String((req.params as { id?: string }).id ?? '').slice(0, 64);
     res.locals.auditWorld = id;
