@@ -16,10 +16,15 @@ export function who(res: Response): Who {
   return caller && caller.kind !== 'guest' ? { userId: caller.userId, username: caller.username } : null;
 }
 
-/** Checks the caller's role in a world for `action`; 403 (401 for a guest at a private world) otherwise. */
+/**
+ * Checks the caller's role in a world for `action`; 403 (401 for a guest at a private world)
+ * otherwise. Only once the check passes is the request's audit entry filed under that world: a
+ * world's log is no place anyone can write to by naming it.
+ */
 export async function requireWorld(access: WorldAccess, res: Response, worldId: string, action: WorldAction | IntentType) {
+  const allowed = await access.require(worldId, who(res), action);
   res.locals.auditWorld ??= worldId;
-  return access.require(worldId, who(res), action);
+  return allowed;
 }
 
 /** What a route decided about API key scopes: the scope for reads and for changes, or none, with why. */

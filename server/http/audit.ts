@@ -29,12 +29,18 @@ const Query = z.strictObject({
 const CSV_COLUMNS = ['id', 'at', 'worldId', 'actorKind', 'actorId', 'actorName', 'actorIp', 'action', 'outcome', 'targetType', 'targetId', 'before', 'after', 'detail'] as const;
 
 /**
+ * What a spreadsheet may read as the start of a formula: = + - @, their full-width forms, and any
+ * leading whitespace or line break (some spreadsheets skip it and read what follows).
+ */
+const FORMULA_START = /^[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\s]/u;
+
+/**
  * One CSV cell: quoted, quotes doubled, and a leading character a spreadsheet would run as a
  * formula defused with an apostrophe, since names and note texts are whatever people typed.
  */
 export function csvCell(value: unknown): string {
   let s = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return `"${s.replace(/"/g, '""')}"`;
 }
 
@@ -100,8 +106,8 @@ export function auditRequests(audit: AuditLog): RequestHandler {
       const refusedByGuard = res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 429;
       if (!change && !refusedByGuard) return;
       const ip = clientIp(req);
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const worldId = [res.locals.auditWorld, body.worldId, body.world, req.query.world].find((v): v is string => typeof v === 'string' && v.length <= 64) ?? null;
+      // only a world the route's access check let the caller into, never one the request merely names
+      const worldId = typeof res.locals.auditWorld === 'string' && res.locals.auditWorld.length <= 64 ? res.locals.auditWorld : null;
       const path = req.originalUrl.split('?')[0]!.slice(0, 200);
       // a signed-in caller (token or key) is named; a guest is known by address
       const caller = res.locals.auth as Caller | undefined;
