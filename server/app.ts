@@ -104,7 +104,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     log: log.child({ component: 'chain' }),
   });
   const proofs = new DocumentProofs(storage.store, storage.blobs, chain);
-  const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }));
+  const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }), { retentionDays: config.auditRetentionDays });
+  audit.startRetention();
   const authSecret = await loadAuthSecret(config);
   log.info({ secret: authSecret.source, guestAccess: config.guestAccess }, 'accounts');
   const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit });

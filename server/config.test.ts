@@ -127,4 +127,14 @@ describe('config', () => {
     expect(() => loadConfig({ REFRESH_TOKEN_DAYS: '1000' })).toThrow(/REFRESH_TOKEN_DAYS/);
     expect(() => loadConfig({ GUEST_ACCESS: 'maybe' })).toThrow(/GUEST_ACCESS/);
   });
+
+  it('reads TRUST_PROXY as express takes it, and refuses what is none of its forms', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '::1']);
+    for (const bad of ['proxy.example', '10.0.0.0/33', '10.0.0.1/8/2', 'yes please']) expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    expect(loadConfig({}).auditRetentionDays).toBe(90);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '-1' })).toThrow(/AUDIT_RETENTION_DAYS/);
+  });
 });

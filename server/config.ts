@@ -100,6 +100,8 @@ const EnvSchema = z.object({
       if (v === undefined) ctx.addIssue({ code: 'custom', message: 'false, true, a number of proxy hops, or addresses/CIDR ranges separated by commas (e.g. 10.0.0.1,192.168.0.0/16 or loopback)' });
       return v ?? false;
     }),
+  /** Days audit entries are kept (pruned at start and daily); 0 keeps them for ever. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   /** Failed sign-ins allowed per username and address in SIGNIN_WINDOW_MINUTES before sign-in is refused. */
   SIGNIN_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGNIN_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
@@ -174,6 +176,8 @@ export interface Config {
   readonly adminUsers: readonly string[];
   /** Reverse proxies whose X-Forwarded-For names the client (express's `trust proxy`). */
   readonly trustProxy: boolean | number | readonly string[];
+  /** Days audit entries are kept; 0 for ever. */
+  readonly auditRetentionDays: number;
   /** Sign-in throttling: failures allowed per username and address within the window. */
   readonly signinFailures: number;
   readonly signinWindowMs: number;
@@ -290,6 +294,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     guestAccess: e.GUEST_ACCESS === 'on' || e.GUEST_ACCESS === '1' || e.GUEST_ACCESS === 'true',
     adminUsers: Object.freeze(e.ADMIN_USERS),
     trustProxy: Array.isArray(e.TRUST_PROXY) ? Object.freeze(e.TRUST_PROXY) : e.TRUST_PROXY,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     signinFailures: e.SIGNIN_FAILURES,
     signinWindowMs: Math.round(e.SIGNIN_WINDOW_MINUTES * 60_000),
     patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),

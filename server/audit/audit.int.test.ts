@@ -113,7 +113,7 @@ describe('audit log', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"/);
     const rows = (await csv.text()).trimEnd().split('\r\n');
-    expect(rows[0]).toBe('id,at,worldId,actorKind,actorId,actorName,actorIp,action,outcome,targetType,targetId,before,after,detail');
+    expect(rows[0]).toBe('id,at,worldId,actorKind,actorId,actorName,actorIp,action,outcome,targetType,targetId,before,after,detail,count');
     expect(rows).toHaveLength(entries.length + 1);
     const noteRow = rows.find((r) => r.includes('"noteAdd"'))!;
     expect(noteRow).toContain('"{""documentId""');

@@ -26,7 +26,7 @@ const Query = z.strictObject({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const CSV_COLUMNS = ['id', 'at', 'worldId', 'actorKind', 'actorId', 'actorName', 'actorIp', 'action', 'outcome', 'targetType', 'targetId', 'before', 'after', 'detail'] as const;
+const CSV_COLUMNS = ['id', 'at', 'worldId', 'actorKind', 'actorId', 'actorName', 'actorIp', 'action', 'outcome', 'targetType', 'targetId', 'before', 'after', 'detail', 'count'] as const;
 
 /**
  * What a spreadsheet may read as the start of a formula: = + - @, their full-width forms, and any
@@ -45,7 +45,7 @@ export function csvCell(value: unknown): string {
 }
 
 function csvRow(e: AuditEntry): string {
-  const cells = [e.id, e.at, e.worldId, e.actor.kind, e.actor.id, e.actor.name, e.actor.ip, e.action, e.outcome, e.target?.type, e.target?.id, e.before, e.after, e.detail];
+  const cells = [e.id, e.at, e.worldId, e.actor.kind, e.actor.id, e.actor.name, e.actor.ip, e.action, e.outcome, e.target?.type, e.target?.id, e.before, e.after, e.detail, e.count];
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
