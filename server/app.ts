@@ -19,7 +19,8 @@ import { apiRouter } from './http/api';
 import { finalErrors, harden } from './http/hardening';
 import { auditRequests, auditRoutes } from './http/audit';
 import { authRoutes, keyRoutes, resolveCaller } from './http/auth';
-import { requireWorld } from './http/access';
+import { noScope, requireWorld } from './http/access';
+import { assertRoutesGuarded } from './http/routes';
 import { AuthService } from './auth/AuthService';
 import { loadAuthSecret } from './auth/secret';
 import { AuditLog } from './audit/AuditLog';
@@ -53,6 +54,8 @@ export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
   port: number;
   https: boolean;
+  /** The express app serving HTTP, for reading its routes. */
+  http: Application;
   close(): Promise<void>;
 }
 
@@ -104,7 +107,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     log: log.child({ component: 'chain' }),
   });
   const proofs = new DocumentProofs(storage.store, storage.blobs, chain);
-  const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }));
+  const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }), { retentionDays: config.auditRetentionDays });
+  audit.startRetention();
   const authSecret = await loadAuthSecret(config);
   log.info({ secret: authSecret.source, guestAccess: config.guestAccess }, 'accounts');
   const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit });
@@ -131,6 +135,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     newId: () => newId(),
   });
   let workflowService!: WorkflowService;
+  let expressApp!: Application;
   const scheduler = new Scheduler(async (workflowId, schedule) => {
     await workflowService.startRuns(workflowId, { input: schedule.input, priority: schedule.priority });
   }, log.child({ component: 'scheduler' }), config.workflowLimits.minIntervalMs);
@@ -163,10 +168,15 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     gracefullyShutdown: false,
     logger: log.child({ component: 'colyseus' }),
     express: (app) => {
+      expressApp = app;
+      // paths match as written, so a guard attached to /api/v3/workflows cannot be walked around as /API/V3/Workflows
+      app.set('case sensitive routing', true);
+      // the address rate limits, the sign-in throttle and the audit log know a client by (req.ip)
+      app.set('trust proxy', config.trustProxy);
       if (probe) app.get('/api/bench/probe', probeRoute(probe));
       app.use('/api', auditRequests(audit));
       harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins, connectOrigins: config.eegBridgeOrigins });
-      app.get('/api/v3/connect', async (_req, res) => {
+      app.get('/api/v3/connect', noScope('the addresses this server is reached at, shown to anyone on the network'), async (_req, res) => {
         const urls = serverUrls({ https: config.https, host: config.host, port: boundPort() });
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
@@ -178,6 +188,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       app.use(NEURAL_ASSETS_PATH, neuralAssetsRouter({ models: config.neuralModels, dataDir: config.dataDir, corsOrigins: config.corsOrigins, log: log.child({ component: 'neural-assets' }) }));
       serveClient(app, config.clientDir, log);
       app.use(finalErrors(log));
+      assertRoutesGuarded(app.router, '/api/v3');
     },
   });
   const roomDeps = {
@@ -210,6 +221,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   return {
     port,
     https: config.https,
+    http: expressApp,
     async close() {
       if (closed) return;
       closed = true;

@@ -143,4 +143,14 @@ describe('config', () => {
     expect(() => loadConfig({ GUEST_WORKFLOWS: 'some' })).toThrow(/GUEST_WORKFLOWS/);
     expect(() => loadConfig({ WEBHOOK_ALLOW: '10.0.0.0/40' })).toThrow(/WEBHOOK_ALLOW: "10.0.0.0\/40" is not a CIDR range/);
   });
+
+  it('reads TRUST_PROXY as express takes it, and refuses what is none of its forms', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '::1']);
+    for (const bad of ['proxy.example', '10.0.0.0/33', '10.0.0.1/8/2', 'yes please']) expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    expect(loadConfig({}).auditRetentionDays).toBe(90);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '-1' })).toThrow(/AUDIT_RETENTION_DAYS/);
+  });
 });

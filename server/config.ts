@@ -3,6 +3,7 @@
  * module that reads process.env.
  */
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEV_NETWORK, NetworkConfig } from './chain/networks';
@@ -101,6 +102,21 @@ const EnvSchema = z.object({
     .default('')
     .transform((s) => s.split(',').map((u) => u.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[a-z0-9_.-]{3,32}$/, 'usernames of 3 to 32 of a-z 0-9 _ . -'))),
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe when telling clients apart: `false` (none, the
+   * default), `true` (any: only when nothing can reach the server but through the proxy), a number of
+   * proxy hops, or addresses and CIDR ranges (comma-separated; also loopback, linklocal, uniquelocal).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((s, ctx) => {
+      const v = trustProxy(s);
+      if (v === undefined) ctx.addIssue({ code: 'custom', message: 'false, true, a number of proxy hops, or addresses/CIDR ranges separated by commas (e.g. 10.0.0.1,192.168.0.0/16 or loopback)' });
+      return v ?? false;
+    }),
+  /** Days audit entries are kept (pruned at start and daily); 0 keeps them for ever. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   /** Failed sign-ins allowed per username and address in SIGNIN_WINDOW_MINUTES before sign-in is refused. */
   SIGNIN_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGNIN_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
@@ -117,6 +133,25 @@ const EnvSchema = z.object({
   /** Benchmarks only: times every patch and serves /api/bench/probe (event-loop delay, fan-out times). */
   BENCH_PROBE: z.enum(['0', '1']).default('0'),
 });
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY as express's `trust proxy` takes it, or undefined when it is none of the accepted forms. */
+function trustProxy(raw: string): boolean | number | string[] | undefined {
+  const s = raw.trim().toLowerCase();
+  if (s === 'false' || s === '0' || s === 'off') return false;
+  if (s === 'true' || s === 'on') return true;
+  if (/^\d{1,2}$/.test(s)) return Number(s);
+  const list = s.split(',').map((a) => a.trim()).filter(Boolean);
+  const valid = (a: string) => {
+    if (PROXY_NAMES.has(a)) return true;
+    const [addr, bits, extra] = a.split('/');
+    const family = isIP(addr ?? '');
+    if (!family || extra !== undefined) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  return list.length && list.every(valid) ? list : undefined;
+}
 
 export interface Config {
   readonly port: number;
@@ -158,6 +193,10 @@ export interface Config {
   readonly guestAccess: boolean;
   /** Usernames of administrators. */
   readonly adminUsers: readonly string[];
+  /** Reverse proxies whose X-Forwarded-For names the client (express's `trust proxy`). */
+  readonly trustProxy: boolean | number | readonly string[];
+  /** Days audit entries are kept; 0 for ever. */
+  readonly auditRetentionDays: number;
   /** Sign-in throttling: failures allowed per username and address within the window. */
   readonly signinFailures: number;
   readonly signinWindowMs: number;
@@ -308,6 +347,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refreshTokenMs: Math.round(e.REFRESH_TOKEN_DAYS * 86_400_000),
     guestAccess: e.GUEST_ACCESS === 'on' || e.GUEST_ACCESS === '1' || e.GUEST_ACCESS === 'true',
     adminUsers: Object.freeze(e.ADMIN_USERS),
+    trustProxy: Array.isArray(e.TRUST_PROXY) ? Object.freeze(e.TRUST_PROXY) : e.TRUST_PROXY,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     signinFailures: e.SIGNIN_FAILURES,
     signinWindowMs: Math.round(e.SIGNIN_WINDOW_MINUTES * 60_000),
     patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),

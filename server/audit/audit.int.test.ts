@@ -113,7 +113,7 @@ describe('audit log', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"/);
     const rows = (await csv.text()).trimEnd().split('\r\n');
-    expect(rows[0]).toBe('id,at,worldId,actorKind,actorId,actorName,actorIp,action,outcome,targetType,targetId,before,after,detail');
+    expect(rows[0]).toBe('id,at,worldId,actorKind,actorId,actorName,actorIp,action,outcome,targetType,targetId,before,after,detail,count');
     expect(rows).toHaveLength(entries.length + 1);
     const noteRow = rows.find((r) => r.includes('"noteAdd"'))!;
     expect(noteRow).toContain('"{""documentId""');
@@ -131,6 +131,29 @@ describe('audit log', () => {
     }
     await ann.room.leave();
     await bob.room.leave();
+  });
+
+  it("writes nothing into a world's log for requests that only name it", async () => {
+    const world = (await (await fetch(`${server().url}/api/v3/worlds`, { method: 'POST', headers: { 'content-type': 'application/json', ...asAdmin() }, body: JSON.stringify({ name: 'Closed', template: 'office', guestRole: 'none' }) })).json()) as { world: { id: string } };
+    const id = world.world.id;
+    const before = (await audit(`world=${id}&limit=1000`)).entries.length;
+    const since = new Date().toISOString();
+    const junk = JSON.stringify({ worldId: id, world: id, name: '=junk' });
+    const json = { 'content-type': 'application/json' };
+    // a guest: junk naming the world in the body and the query, and an upload and a workflow for it
+    expect((await fetch(`${server().url}/api/v3/worlds?world=${id}`, { method: 'POST', headers: json, body: junk })).status).toBe(400);
+    expect((await fetch(`${server().url}/api/v3/auth/signout?world=${id}`, { method: 'POST', headers: json, body: junk })).status).toBeGreaterThanOrEqual(400);
+    const form = new FormData();
+    form.append('world', id);
+    form.append('file', new Blob(['words']), 'note.txt');
+    expect((await fetch(`${server().url}/api/v3/documents`, { method: 'POST', body: form })).status).toBe(401);
+    expect((await fetch(`${server().url}/api/v3/workflows`, { method: 'POST', headers: json, body: JSON.stringify({ worldId: id, template: 'review-approve' }) })).status).toBe(401);
+    expect((await fetch(`${server().url}/api/v3/worlds/${id}/invites`, { method: 'POST', headers: json, body: JSON.stringify({ role: 'owner' }) })).status).toBe(401);
+    expect((await audit(`world=${id}&limit=1000`)).entries).toHaveLength(before);
+    // the refusals are still in the log, under no world
+    const refused = (await audit(`outcome=refused&limit=1000&from=${encodeURIComponent(since)}`)).entries.filter((e) => e.action === 'POST /api/v3/workflows' || e.action === 'POST /api/v3/documents');
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(refused.every((e) => e.worldId === null)).toBe(true);
   });
 
   it('keeps the log across a restart', { timeout: 60_000 }, async () => {

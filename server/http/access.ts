@@ -1,7 +1,6 @@
 /**
- * REST access checks: who the caller is for world roles, and the scopes API keys need. The scope
- * table names every route family; a key without the scope a route needs is refused with 403 naming
- * it, before the route runs. Tokens and guests are not limited by scopes, only by world roles.
+ * REST access checks: who the caller is for world roles, and the scopes API keys need, declared on
+ * the routes themselves (see server/http/routes.ts for the check that every route declares them).
  */
 import type { RequestHandler, Response } from 'express';
 import { ErrorCode, type IntentType } from '../../shared/protocol';
@@ -17,44 +16,48 @@ export function who(res: Response): Who {
   return caller && caller.kind !== 'guest' ? { userId: caller.userId, username: caller.username } : null;
 }
 
-/** Checks the caller's role in a world for `action`; 403 (401 for a guest at a private world) otherwise. */
+/**
+ * Checks the caller's role in a world for `action`; 403 (401 for a guest at a private world)
+ * otherwise. Only once the check passes is the request's audit entry filed under that world: a
+ * world's log is no place anyone can write to by naming it.
+ */
 export async function requireWorld(access: WorldAccess, res: Response, worldId: string, action: WorldAction | IntentType) {
+  const allowed = await access.require(worldId, who(res), action);
   res.locals.auditWorld ??= worldId;
-  return access.require(worldId, who(res), action);
+  return allowed;
 }
+
+/** What a route decided about API key scopes: the scope for reads and for changes, or none, with why. */
+export type ScopeDecision = { read: Scope | null; write: Scope | null } | { none: string };
+
+const DECISION = Symbol('scope decision');
+type Marked = RequestHandler & { [DECISION]: ScopeDecision };
 
 /**
- * The scope an API key needs for each route family, by method: reads and changes. First match wins;
- * routes not listed (the caller's own account, health) need no scope.
+ * Declares the scopes an API key needs for the routes it guards: `read` for GET and HEAD, `write`
+ * for everything else (null: no scope). Put on a route, or on a mount so every route under it is
+ * covered; a key without the scope is refused with 403 naming it, before the route runs. Tokens and
+ * guests are not limited by scopes, only by world roles. Being attached to the routes themselves, it
+ * guards whatever path spelling reaches them.
  */
-export const ROUTE_SCOPES: ReadonlyArray<{ prefix: string; read: Scope | null; write: Scope }> = [
-  { prefix: '/documents', read: 'documents:read', write: 'documents:write' },
-  { prefix: '/blockchain', read: 'documents:read', write: 'documents:write' },
-  { prefix: '/worlds', read: 'worlds:read', write: 'worlds:write' },
-  { prefix: '/workflows', read: 'workflows:read', write: 'workflows:run' },
-  { prefix: '/runs', read: 'workflows:read', write: 'workflows:run' },
-  // AI answers cost money or compute: asking for one is running something
-  { prefix: '/ai', read: null, write: 'workflows:run' },
-  { prefix: '/neural', read: 'neural:write', write: 'neural:write' },
-  { prefix: '/audit', read: 'audit:read', write: 'audit:read' },
-];
-
-/** The scope a request needs from an API key, or null when none. */
-export function scopeFor(method: string, path: string): Scope | null {
-  const entry = ROUTE_SCOPES.find((e) => path === e.prefix || path.startsWith(`${e.prefix}/`));
-  if (!entry) return null;
-  return method === 'GET' || method === 'HEAD' ? entry.read : entry.write;
-}
-
-/** Refuses an API key that lacks the scope the route needs. */
-export function requireScopes(): RequestHandler {
-  return (req, res, next) => {
+export function scope(read: Scope | null, write: Scope | null = read): RequestHandler {
+  const check: RequestHandler = (req, res, next) => {
     const caller = res.locals.auth as Caller | undefined;
-    if (caller?.kind !== 'key') return next();
-    const scope = scopeFor(req.method, req.path);
-    if (scope && !caller.scopes.includes(scope)) {
-      throw new AppError(ErrorCode.FORBIDDEN, `This API key lacks the scope "${scope}" that ${req.method} /api/v3${req.path} needs; make a key with it.`, 403);
+    const needed = req.method === 'GET' || req.method === 'HEAD' ? read : write;
+    if (caller?.kind === 'key' && needed && !caller.scopes.includes(needed)) {
+      throw new AppError(ErrorCode.FORBIDDEN, `This API key lacks the scope "${needed}" that ${req.method} ${req.originalUrl.split('?')[0]!.slice(0, 200)} needs; make a key with it.`, 403);
     }
     next();
   };
+  return Object.assign(check, { [DECISION]: { read, write } }) as Marked;
+}
+
+/** Says, on purpose, that the routes it guards need no scope from an API key, and why. */
+export function noScope(why: string): RequestHandler {
+  const pass: RequestHandler = (_req, _res, next) => next();
+  return Object.assign(pass, { [DECISION]: { none: why } }) as Marked;
+}
+
+export function scopeDecision(handler: unknown): ScopeDecision | undefined {
+  return typeof handler === 'function' ? (handler as Partial<Marked>)[DECISION] : undefined;
 }

@@ -74,7 +74,7 @@ function failureBody(err: AiFailure) {
 type ReadGuard = (res: Response, documentId: string, action: 'read') => Promise<void>;
 
 export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger, guard: ReadGuard = async () => {}): Router {
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true });
 
   r.get('/providers', (_req, res) => {
     res.json({ providers: ai.describe() });

@@ -10,7 +10,7 @@ import { createWorld } from '../worlds';
 import { documentRoutes } from './documents';
 import { runRoutes, workflowRoutes, type WorkflowRouteDeps } from './workflows';
 import type { WorldAccess } from '../access/WorldAccess';
-import { requireScopes, requireWorld, who } from './access';
+import { noScope, requireWorld, scope, who } from './access';
 import { keyRateLimit } from './hardening';
 import { memberRoutes } from './members';
 
@@ -42,23 +42,27 @@ export interface ApiDeps {
 const MAX_JSON_BYTES = '64kb';
 
 export function apiRouter(deps: ApiDeps): Router {
-  const api = express.Router();
+  // paths match as written: a route guarded for /workflows must not be reached as /WORKFLOWS
+  const api = express.Router({ caseSensitive: true });
   const store = deps.storage.store;
   api.use(express.json({ limit: MAX_JSON_BYTES }));
   api.use(deps.caller);
   api.use(keyRateLimit(deps.keyRatePerMinute));
-  api.use(requireScopes());
-  api.use('/auth', deps.auth);
-  api.use('/keys', deps.keys);
-  api.use('/documents', documentRoutes({ documents: deps.documents, spoolDir: deps.storage.spoolDir, maxUploadBytes: deps.maxUploadBytes, access: deps.access }));
-  api.use('/workflows', workflowRoutes(deps.workflowDeps));
-  api.use('/runs', runRoutes(deps.workflowDeps));
-  api.use('/blockchain', deps.blockchain);
-  api.use('/ai', deps.ai);
-  api.use('/audit', deps.audit);
-  api.use('/neural', deps.neural);
+  // every mount says which API key scopes its routes need (reads, changes), or why none
+  const account = noScope("the caller's own account and keys: API keys are refused there, signing in needs none");
+  api.use('/auth', account, deps.auth);
+  api.use('/keys', account, deps.keys);
+  api.use('/documents', scope('documents:read', 'documents:write'), documentRoutes({ documents: deps.documents, spoolDir: deps.storage.spoolDir, maxUploadBytes: deps.maxUploadBytes, access: deps.access }));
+  api.use('/workflows', scope('workflows:read', 'workflows:run'), workflowRoutes(deps.workflowDeps));
+  api.use('/runs', scope('workflows:read', 'workflows:run'), runRoutes(deps.workflowDeps));
+  api.use('/blockchain', scope('documents:read', 'documents:write'), deps.blockchain);
+  // AI answers cost money or compute: asking for one is running something
+  api.use('/ai', scope(null, 'workflows:run'), deps.ai);
+  api.use('/audit', scope('audit:read'), deps.audit);
+  api.use('/neural', scope('neural:write'), deps.neural);
+  api.use('/worlds', scope('worlds:read', 'worlds:write'));
 
-  api.get('/health', async (_req, res) => {
+  api.get('/health', noScope('says only that the server is up'), async (_req, res) => {
     const rooms = await deps.liveRooms();
     res.json({
       status: 'ok',

@@ -12,6 +12,7 @@ import type { Caller } from '../auth/AuthService';
 import { AppError } from '../errors';
 import type { WorldAccess } from '../access/WorldAccess';
 import { who } from './access';
+import { clientIp } from './hardening';
 
 const Query = z.strictObject({
   world: z.string().min(1).max(64).optional(),
@@ -25,7 +26,13 @@ const Query = z.strictObject({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const CSV_COLUMNS = ['id', 'at', 'worldId', 'actorKind', 'actorId', 'actorName', 'actorIp', 'action', 'outcome', 'targetType', 'targetId', 'before', 'after', 'detail'] as const;
+const CSV_COLUMNS = ['id', 'at', 'worldId', 'actorKind', 'actorId', 'actorName', 'actorIp', 'action', 'outcome', 'targetType', 'targetId', 'before', 'after', 'detail', 'count'] as const;
+
+/**
+ * What a spreadsheet may read as the start of a formula: = + - @, their full-width forms, and any
+ * leading whitespace or line break (some spreadsheets skip it and read what follows).
+ */
+const FORMULA_START = /^[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\s]/u;
 
 /**
  * One CSV cell: quoted, quotes doubled, and a leading character a spreadsheet would run as a
@@ -33,12 +40,12 @@ const CSV_COLUMNS = ['id', 'at', 'worldId', 'actorKind', 'actorId', 'actorName',
  */
 export function csvCell(value: unknown): string {
   let s = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return `"${s.replace(/"/g, '""')}"`;
 }
 
 function csvRow(e: AuditEntry): string {
-  const cells = [e.id, e.at, e.worldId, e.actor.kind, e.actor.id, e.actor.name, e.actor.ip, e.action, e.outcome, e.target?.type, e.target?.id, e.before, e.after, e.detail];
+  const cells = [e.id, e.at, e.worldId, e.actor.kind, e.actor.id, e.actor.name, e.actor.ip, e.action, e.outcome, e.target?.type, e.target?.id, e.before, e.after, e.detail, e.count];
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
@@ -58,7 +65,7 @@ function toQuery(q: z.infer<typeof Query>): AuditQuery {
 
 /** Administrators read everything; a world's owner reads that world's entries; nobody else reads any. */
 export function auditRoutes(audit: AuditLog, access: WorldAccess): Router {
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true });
   r.get('/', async (req, res) => {
     const parsed = Query.safeParse(req.query);
     if (!parsed.success) {
@@ -98,9 +105,9 @@ export function auditRequests(audit: AuditLog): RequestHandler {
       const change = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
       const refusedByGuard = res.statusCode === 401 || res.statusCode === 403 || res.statusCode === 429;
       if (!change && !refusedByGuard) return;
-      const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const worldId = [res.locals.auditWorld, body.worldId, body.world, req.query.world].find((v): v is string => typeof v === 'string' && v.length <= 64) ?? null;
+      const ip = clientIp(req);
+      // only a world the route's access check let the caller into, never one the request merely names
+      const worldId = typeof res.locals.auditWorld === 'string' && res.locals.auditWorld.length <= 64 ? res.locals.auditWorld : null;
       const path = req.originalUrl.split('?')[0]!.slice(0, 200);
       // a signed-in caller (token or key) is named; a guest is known by address
       const caller = res.locals.auth as Caller | undefined;

@@ -41,6 +41,38 @@ async function signUp(username: string): Promise<Session> {
   return res.json as Session;
 }
 
+const BURST = 60;
+/** The default SIGNIN_FAILURES. */
+const FAILURES = 5;
+type Answer = Awaited<ReturnType<typeof call>>;
+
+/** Sends BURST wrong guesses at once and, as soon as one is refused as too many, the right password. */
+async function burstThenRight(wrong: () => Promise<Answer>, rightOne: () => Promise<Answer>): Promise<{ answers: Answer[]; right: Answer }> {
+  let limited!: () => void;
+  const firstLimited = new Promise<void>((resolve) => (limited = resolve));
+  const burst = Promise.all(
+    Array.from({ length: BURST }, () =>
+      wrong().then((a) => {
+        if (a.status === 429) limited();
+        return a;
+      }),
+    ),
+  );
+  await Promise.race([firstLimited, burst]);
+  const right = await rightOne();
+  return { answers: await burst, right };
+}
+
+function expectHeldToFailures(answers: Answer[], right: Answer): void {
+  const statuses = answers.map((a) => a.status);
+  expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(FAILURES);
+  expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(BURST - FAILURES);
+  expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+  expect(right.status).toBe(429);
+  expect(right.json.error.code).toBe(ErrorCode.RATE_LIMITED);
+  expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(60);
+}
+
 function joinError(url: string, options: Record<string, unknown>): Promise<Error | null> {
   return new Client(url).joinOrCreate(WORLD_ROOM, { protocol: PROTOCOL_VERSION, name: 'Guest', ...options }).then(
     async (room) => {
@@ -88,6 +120,22 @@ describe('accounts over REST and in worlds (guests welcome)', () => {
     const audit = await call('GET', '/audit?action=auth.signin&outcome=refused', undefined, bearer(admin));
     expect(audit.json.entries.map((e: { actor: { name?: string } }) => e.actor.name)).toContain('bob');
     expect(JSON.stringify(audit.json)).not.toContain('not the right one');
+  });
+
+  it('holds a burst of parallel guesses to the allowed failures: the rest, and then the right password, are refused unchecked', async () => {
+    await signUp('burst');
+    const guess = () => call('POST', '/auth/signin', { username: 'burst', password: 'a wrong guess, again' });
+    const { answers, right } = await burstThenRight(guess, () => call('POST', '/auth/signin', { username: 'burst', password: PASSWORD }));
+    expectHeldToFailures(answers, right);
+  });
+
+  it('holds guesses of the current password, when changing it, to the same count', async () => {
+    const s = await signUp('burstpw');
+    const change = (currentPassword: string) => call('POST', '/auth/password', { currentPassword, newPassword: 'the new password' }, bearer(s.accessToken));
+    const { answers, right } = await burstThenRight(() => change('a wrong guess, again'), () => change(PASSWORD));
+    expectHeldToFailures(answers, right);
+    // the burst used up this account's allowance from here, whichever way it is asked
+    expect((await call('POST', '/auth/signin', { username: 'burstpw', password: PASSWORD })).status).toBe(429);
   });
 
   it('refuses expired, tampered and wrongly signed access tokens, everywhere a token is presented', async () => {

@@ -9,9 +9,10 @@ import { ErrorCode } from '../../shared/protocol';
 import type { AuthService, Caller, Origin } from '../auth/AuthService';
 import { ChangePassword, ConfirmTotp, CreateKey, Refresh, SignIn, SignOut, SignUp, describe } from '../auth/inputs';
 import { AppError } from '../errors';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { clientIp } from './hardening';
 
-const origin = (req: Request): Origin => ({ ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
+const origin = (req: Request): Origin => ({ ip: clientIp(req) });
 const caller = (res: Response): Caller => (res.locals.auth as Caller | undefined) ?? { kind: 'guest' };
 
 function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
@@ -49,10 +50,40 @@ export interface SignInThrottle {
   windowMs: number;
 }
 
+/**
+ * Counts password guesses per account and address. An attempt takes its place before the password is
+ * checked, so a burst of guesses sent at once is held to the same number as guesses sent one by one;
+ * a right password clears the count, and an attempt that was not a wrong guess gives its place back.
+ */
+function guessLimiter(throttle: SignInThrottle) {
+  const limiter = new RateLimiterMemory({ points: throttle.failures, duration: Math.ceil(throttle.windowMs / 1000) });
+  return async <T>(key: string, res: Response, what: string, check: () => Promise<T>): Promise<T> => {
+    try {
+      await limiter.consume(key);
+    } catch (r) {
+      if (!(r instanceof RateLimiterRes)) throw r;
+      const seconds = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
+      res.setHeader('Retry-After', String(seconds));
+      throw new AppError(ErrorCode.RATE_LIMITED, `Too many failed ${what} for this account from this address; try again in ${seconds} s.`, 429);
+    }
+    try {
+      const out = await check();
+      await limiter.delete(key);
+      return out;
+    } catch (err) {
+      // asking for the authenticator code is not a wrong guess; a wrong password or code is
+      if (!(err instanceof AppError && err.code === ErrorCode.UNAUTHORIZED)) await limiter.reward(key, 1);
+      throw err;
+    }
+  };
+}
+
 export function authRoutes(auth: AuthService, throttle: SignInThrottle = { failures: 5, windowMs: 15 * 60_000 }): Router {
-  const r = express.Router();
-  // per username and address, so guessing one account's password is slow while its owner, elsewhere, still gets in
-  const failures = new RateLimiterMemory({ points: throttle.failures, duration: Math.ceil(throttle.windowMs / 1000) });
+  const r = express.Router({ caseSensitive: true });
+  // per username and address, so guessing one account's password is slow while its owner, elsewhere,
+  // still gets in; signing in and changing the password draw on the same count
+  const guess = guessLimiter(throttle);
+  const guessKey = (username: string, req: Request) => `${username.trim().toLowerCase()}|${origin(req).ip}`;
   // answers carry tokens: nothing on the way may keep a copy
   r.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -64,22 +95,7 @@ export function authRoutes(auth: AuthService, throttle: SignInThrottle = { failu
   });
   r.post('/signin', async (req, res) => {
     const input = parse(SignIn, req.body, 'sign-in');
-    const key = `${input.username.trim().toLowerCase()}|${origin(req).ip}`;
-    const seen = await failures.get(key);
-    if (seen && seen.consumedPoints >= throttle.failures) {
-      const seconds = Math.max(1, Math.ceil(seen.msBeforeNext / 1000));
-      res.setHeader('Retry-After', String(seconds));
-      throw new AppError(ErrorCode.RATE_LIMITED, `Too many failed sign-ins for this username from this address; try again in ${seconds} s.`, 429);
-    }
-    try {
-      const session = await auth.signIn(input.username, input.password, input.totp, origin(req));
-      await failures.delete(key);
-      res.json(session);
-    } catch (err) {
-      // asking for the authenticator code is not a failure; a wrong password or code is
-      if (err instanceof AppError && err.code === ErrorCode.UNAUTHORIZED) await failures.penalty(key, 1);
-      throw err;
-    }
+    res.json(await guess(guessKey(input.username, req), res, 'sign-ins', () => auth.signIn(input.username, input.password, input.totp, origin(req))));
   });
   r.post('/refresh', async (req, res) => {
     const input = parse(Refresh, req.body, 'refresh');
@@ -95,7 +111,10 @@ export function authRoutes(auth: AuthService, throttle: SignInThrottle = { failu
   });
   r.post('/password', async (req, res) => {
     const input = parse(ChangePassword, req.body, 'password change');
-    res.json(await auth.changePassword(caller(res), input.currentPassword, input.newPassword, origin(req)));
+    const who = caller(res);
+    const change = () => auth.changePassword(who, input.currentPassword, input.newPassword, origin(req));
+    // only a signed-in account has a current password to guess; anyone else is refused unchecked
+    res.json(who.kind === 'user' ? await guess(guessKey(who.username, req), res, 'password checks', change) : await change());
   });
   r.post('/totp/enrol', async (req, res) => {
     res.json(await auth.enrolTotp(caller(res), origin(req)));
@@ -108,7 +127,7 @@ export function authRoutes(auth: AuthService, throttle: SignInThrottle = { failu
 }
 
 export function keyRoutes(auth: AuthService): Router {
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true });
   r.post('/', async (req, res) => {
     const input = parse(CreateKey, req.body, 'API key');
     res.setHeader('Cache-Control', 'no-store');

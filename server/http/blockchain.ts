@@ -21,7 +21,7 @@ function asAppError(err: unknown): unknown {
 export type DocumentGuard = (res: express.Response, documentId: string, action: 'read' | 'editDocuments') => Promise<void>;
 
 export function blockchainRoutes(chain: ChainService, proofs: DocumentProofs, guard: DocumentGuard = async () => {}): Router {
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true });
 
   r.get('/networks', (_req, res) => {
     res.json({ networks: chain.networkNames(), default: chain.defaultNetwork });

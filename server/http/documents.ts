@@ -32,7 +32,7 @@ function downloadName(title: string, mime: string): string {
 }
 
 export function documentRoutes({ documents, spoolDir, maxUploadBytes, access }: DocumentRouteDeps): Router {
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true });
   /** The document, once the caller's role in its world allows `action`. */
   const guarded = async (res: express.Response, id: string, action: 'read' | 'editDocuments') => {
     const doc = await documents.get(id);
@@ -51,8 +51,6 @@ export function documentRoutes({ documents, spoolDir, maxUploadBytes, access }: 
     const upload = await readUpload(req, spoolDir, maxUploadBytes);
     const fields = { ...upload.fields };
     if (typeof req.query.world === 'string' && !fields.world) fields.world = req.query.world;
-    // the audit entry of this request, refused or not, belongs to that world
-    res.locals.auditWorld = fields.world;
     try {
       if (fields.world) await requireWorld(access, res, fields.world, 'editDocuments');
     } catch (err) {

@@ -86,7 +86,38 @@ describe('HTTP hardening', () => {
     const body = (await last!.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('RATE_LIMITED');
     expect(body.error.message).toMatch(/at most 40 a minute/);
+    // without TRUST_PROXY, a forwarded address is the client's own say-so and changes nothing
+    expect((await fetch(`${server().url}/api/v3/health`, { headers: { 'x-forwarded-for': '203.0.113.77' } })).status).toBe(429);
     // the client itself and the realtime join are not REST and stay reachable
     expect((await fetch(`${server().url}/`)).status).toBe(200);
+  });
+});
+
+describe('behind a trusted reverse proxy (TRUST_PROXY)', () => {
+  const PROXIED_RATE = 10;
+  const proxied = useServer({ env: { REST_RATE: String(PROXIED_RATE), TRUST_PROXY: 'loopback', SIGNIN_FAILURES: '2', ADMIN_USERS: 'warden' } });
+  const from = (address: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), 'x-forwarded-for': address } });
+  const signIn = (address: string, password: string) =>
+    fetch(`${proxied().url}/api/v3/auth/signin`, from(address, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'warden', password }) }));
+
+  it('tells clients apart by the forwarded address: rate limits, the sign-in throttle and the audit log', async () => {
+    const signUp = await fetch(`${proxied().url}/api/v3/auth/signup`, from('198.51.100.9', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'warden', password: 'a long enough password' }) }));
+    expect(signUp.status).toBe(201);
+    const token = ((await signUp.json()) as { accessToken: string }).accessToken;
+
+    for (let i = 0; i < PROXIED_RATE; i++) expect((await fetch(`${proxied().url}/api/v3/health`, from('203.0.113.1'))).status).toBe(200);
+    expect((await fetch(`${proxied().url}/api/v3/health`, from('203.0.113.1'))).status).toBe(429);
+    const other = await fetch(`${proxied().url}/api/v3/health`, from('203.0.113.2'));
+    expect(other.status).toBe(200);
+    expect(other.headers.get('ratelimit-remaining')).toBe(String(PROXIED_RATE - 1));
+
+    for (let i = 0; i < 2; i++) expect((await signIn('203.0.113.3', 'a wrong guess, again')).status).toBe(401);
+    expect((await signIn('203.0.113.3', 'a long enough password')).status).toBe(429);
+    expect((await signIn('203.0.113.4', 'a long enough password')).status).toBe(200);
+
+    const audit = await fetch(`${proxied().url}/api/v3/audit?outcome=refused&limit=1000`, from('203.0.113.5', { headers: { authorization: `Bearer ${token}` } }));
+    const ips = ((await audit.json()) as { entries: Array<{ actor: { ip?: string } }> }).entries.map((e) => e.actor.ip);
+    expect(ips).toContain('203.0.113.1');
+    expect(ips).toContain('203.0.113.3');
   });
 });

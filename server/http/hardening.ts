@@ -4,7 +4,7 @@
  * per-address rate limit on the REST API with the standard RateLimit headers. `finalErrors` is the
  * last handler: whatever escapes the routes is answered without a stack trace.
  */
-import type { Application, ErrorRequestHandler, RequestHandler } from 'express';
+import type { Application, ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { matchMaker } from '@colyseus/core';
 import cors from 'cors';
 import helmet from 'helmet';
@@ -75,9 +75,15 @@ export function restCors(origins: readonly string[]): RequestHandler {
   });
 }
 
+/**
+ * The client's address as every per-address rule sees it: the socket's peer, or the address a
+ * trusted reverse proxy forwarded (TRUST_PROXY), never a header the client wrote itself.
+ */
+export const clientIp = (req: Request): string => req.ip ?? 'unknown';
+
 /** A fixed window per client address, with the IETF RateLimit headers and Retry-After on 429. */
 export function restRateLimit(perMinute: number): RequestHandler {
-  return rateLimit(perMinute, 'this address', (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  return rateLimit(perMinute, 'this address', clientIp);
 }
 
 /**

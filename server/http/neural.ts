@@ -34,7 +34,7 @@ const REFUSAL_STATUS: Partial<Record<ErrorCode, number>> = {
 const caller = (res: Response): Caller => (res.locals.auth as Caller | undefined) ?? { kind: 'guest' };
 
 export function neuralRoutes(neural: NeuralService, store: Store, access: WorldAccess): Router {
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true });
 
   r.get('/sessions', async (req, res) => {
     const world = req.query.world ?? req.query.worldId;

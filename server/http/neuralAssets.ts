@@ -106,7 +106,7 @@ export function neuralAssetsRouter(opts: NeuralAssetsOptions): Router {
     models: Object.fromEntries([...byFile].map(([file, name]) => [name, `${NEURAL_ASSETS_PATH}/models/${file}`])),
   };
 
-  const router = express.Router();
+  const router = express.Router({ caseSensitive: true });
   // MediaPipe loads its wasm loader with a crossorigin script element, so even a same-site page on
   // another port needs the CORS answer
   router.use(restCors(opts.corsOrigins ?? []));

@@ -55,7 +55,7 @@ async function runOr404(store: WorkflowStore, id: string): Promise<RunRecord> {
 
 export function workflowRoutes(deps: WorkflowRouteDeps): Router {
   const { workflows, store, registry, access } = deps;
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true });
   const author = (res: Res) => who(res)?.username ?? 'guest';
 
   r.get('/templates', (_req, res) => {
@@ -124,7 +124,7 @@ export function workflowRoutes(deps: WorkflowRouteDeps): Router {
 
 export function runRoutes(deps: WorkflowRouteDeps): Router {
   const { engine } = deps;
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true });
 
   r.get('/:id', async (req, res) => {
     const run = await guardRun(deps, res, req.params.id, 'read');

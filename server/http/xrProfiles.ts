@@ -31,7 +31,7 @@ export function xrProfilesRouter(): Router {
   const dir = profilesDir();
   const list = servedProfilesList(dir);
   const allowed = new Set<string>(Object.keys(list));
-  const router = express.Router();
+  const router = express.Router({ caseSensitive: true });
   router.get('/profiles/profilesList.json', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=86400');
     res.json(list);

@@ -30,6 +30,11 @@ export interface AuditEntry {
   after?: unknown;
   /** Why a refusal happened, or a short note. */
   detail?: string;
+  /**
+   * How many times this happened, when more than once: repeats of one refusal (same actor, world,
+   * action and reason) soon after its first entry are counted into one more entry, not stored each.
+   */
+  count?: number;
 }
 
 export interface AuditQuery {
@@ -54,6 +59,8 @@ export interface AuditPage {
 export interface AuditStore {
   append(entries: readonly AuditEntry[]): Promise<void>;
   query(q: AuditQuery): Promise<AuditPage>;
+  /** Deletes up to `limit` of the oldest entries made before `before` (an ISO time); says how many. */
+  prune(before: string, limit: number): Promise<number>;
 }
 
 /** Whether an entry passes the filters other than world and time (which backends use to seek). */

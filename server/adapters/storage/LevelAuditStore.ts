@@ -23,6 +23,27 @@ export class LevelAuditStore implements AuditStore {
     await batch.write({ sync: true });
   }
 
+  async prune(before: string, limit: number): Promise<number> {
+    const batch = this.db.batch();
+    let n = 0;
+    // ids sort by time, so the oldest come first and the first one new enough ends the walk
+    const iterator = this.db.iterator({ gt: ALL, lt: `${ALL}\xff`, limit });
+    try {
+      for await (const [key, value] of iterator) {
+        const e = value as AuditEntry;
+        if (e.at >= before) break;
+        batch.del(key);
+        if (e.worldId) batch.del(byWorld(e.worldId) + e.id);
+        n++;
+      }
+    } finally {
+      await iterator.close();
+    }
+    if (n) await batch.write({ sync: true });
+    else await batch.close();
+    return n;
+  }
+
   async query(q: AuditQuery): Promise<AuditPage> {
     const prefix = q.worldId ? byWorld(q.worldId) : ALL;
     const entries: AuditEntry[] = [];

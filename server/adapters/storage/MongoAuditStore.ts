@@ -22,6 +22,13 @@ export class MongoAuditStore implements AuditStore {
     );
   }
 
+  async prune(before: string, limit: number): Promise<number> {
+    const old = await this.entries.find({ at: { $lt: before } }, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(limit).toArray();
+    if (!old.length) return 0;
+    const done = await this.entries.deleteMany({ _id: { $in: old.map((o) => o._id) } }, { writeConcern: { w: 'majority', j: true } });
+    return done.deletedCount;
+  }
+
   async query(q: AuditQuery): Promise<AuditPage> {
     const filter: Filter<Stored> = {};
     if (q.worldId !== undefined) filter.worldId = q.worldId;

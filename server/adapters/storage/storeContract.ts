@@ -273,6 +273,30 @@ export function storeContract(name: string, factory: BackendFactory): void {
       expect(ids(await all({ worldId: w2 }, 100))).toEqual(ids(entries.filter((e) => e.worldId === w2)));
     });
 
+    it('prunes the oldest audit entries made before a time, a bounded batch at a time, from every view', async () => {
+      const worldId = uid('w');
+      // long before anything else in the store, so the batches below are about these entries only
+      const base = Date.parse('2001-01-01T00:00:00Z');
+      const entries: AuditEntry[] = Array.from({ length: 7 }, (_, i) => ({
+        id: `${(base + i * 1000).toString(36).padStart(10, '0')}${String(i).padStart(4, '0')}`,
+        at: new Date(base + i * 1000).toISOString(),
+        worldId,
+        actor: { kind: 'client', id: 'pruned' },
+        action: 'POST /x',
+        outcome: 'refused',
+      }));
+      await b.audit.append(entries);
+      const cutoff = entries[5]!.at;
+      expect(await b.audit.prune(cutoff, 2)).toBe(2);
+      expect(await b.audit.prune(cutoff, 2)).toBe(2);
+      expect(await b.audit.prune(cutoff, 2)).toBe(1);
+      expect(await b.audit.prune(cutoff, 2)).toBe(0);
+      b = await factory.reopen(b);
+      const left = [entries[5]!.id, entries[6]!.id];
+      expect((await b.audit.query({ worldId, limit: 100 })).entries.map((e) => e.id)).toEqual(left);
+      expect((await b.audit.query({ actorId: 'pruned', to: entries[6]!.at, limit: 100 })).entries.map((e) => e.id)).toEqual(left);
+    });
+
     it('keeps world members and invites; a one-time invite is used only once however many race for it', async () => {
       const now = new Date().toISOString();
       const worldId = uid('w');
