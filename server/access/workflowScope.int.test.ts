@@ -240,6 +240,17 @@ describe('inputs and answers', () => {
     const end = await runToEnd(run.id, olive);
     expect(end.steps[0].output).toMatchObject({ approved: true, by: 'olive' });
   });
+
+  it('records a guest who approves in a world as a guest, even under an account name', async () => {
+    const world = await createWorld(server().url);
+    const wf = (await call('POST', '/workflows', { worldId: world.id, definition: { name: 'Approve', steps: [{ id: 'ok', kind: 'approval', name: 'OK' }] } })).json.workflow;
+    const guest = await joinWorld(server().url, world.id, 'olive');
+    const run = (await call('POST', `/workflows/${wf.id}/runs`, {})).json.run;
+    await until('the waiting run', () => (guest.room.state as any).runs.get(run.id)?.status === 'waiting', 10_000);
+    guest.sendRaw('runAnswer', { type: 'runAnswer', runId: run.id, approved: true });
+    expect((await runToEnd(run.id)).steps[0].output).toMatchObject({ approved: true, by: 'olive (guest)' });
+    await guest.room.leave();
+  });
 });
 
 describe('guests and AI', () => {
