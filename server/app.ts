@@ -19,7 +19,7 @@ import { apiRouter } from './http/api';
 import { finalErrors, harden } from './http/hardening';
 import { auditRequests, auditRoutes } from './http/audit';
 import { authRoutes, keyRoutes, resolveCaller } from './http/auth';
-import { noScope, requireWorld } from './http/access';
+import { noScope, requireWorld, who } from './http/access';
 import { assertRoutesGuarded } from './http/routes';
 import { AuthService } from './auth/AuthService';
 import { loadAuthSecret } from './auth/secret';
@@ -38,6 +38,7 @@ import { Engine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
 import { WorkflowService } from './workflows/WorkflowService';
 import { Scheduler } from './workflows/Scheduler';
+import { WorkflowScope } from './workflows/WorkflowScope';
 import { ChainService } from './chain/ChainService';
 import { DocumentProofs } from './chain/DocumentProofs';
 import { newId } from './worlds';
@@ -116,10 +117,9 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
   const registry = new StepRegistry(BUILT_IN_STEPS);
-  const engine = new Engine({
-    store: storage.workflows,
-    registry,
-    adapters: {
+  // every run's steps touch only what its workflow's world (or owner) may
+  const scope = new WorkflowScope({
+    base: {
       fetch: egressFetch(new EgressPolicy(config.webhookAllow)),
       documentText: (id) => documents.text(id),
       createDocument: (input) => documents.createGenerated(input),
@@ -128,6 +128,18 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       anchorDocument: (id, network) => proofs.anchor(id, network),
       verifyDocument: (id, network) => proofs.verify(id, network),
     },
+    workflows: storage.workflows,
+    documentWorld: async (id) => (await storage.store.getDocument(id))?.worldId,
+    account: async (userId) => {
+      const user = await storage.auth.getUser(userId);
+      return user ? { userId: user.id, username: user.username } : null;
+    },
+    may: (who, worldId, action) => access.require(worldId, who, action).then(() => true, () => false),
+  });
+  const engine = new Engine({
+    store: storage.workflows,
+    registry,
+    adapters: (run) => scope.adaptersFor(run),
     log: log.child({ component: 'workflows' }),
     concurrency: config.workflowConcurrency,
     shareConcurrency: config.workflowLimits.worldConcurrency,
@@ -140,16 +152,26 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     await workflowService.startRuns(workflowId, { input: schedule.input, priority: schedule.priority });
   }, log.child({ component: 'scheduler' }), config.workflowLimits.minIntervalMs);
   workflowService = new WorkflowService(storage.workflows, registry, engine, scheduler, events, config.workflowLimits);
-  // runs started in a world show their progress there
+  // runs show their progress in their workflow's world, never in one their input names
   engine.onRun((run) => {
-    if (typeof run.input.worldId === 'string') events.publish(run.input.worldId, { type: 'runChanged', run });
+    scope
+      .worldOf(run.workflowId)
+      .then((worldId) => worldId && events.publish(worldId, { type: 'runChanged', run }))
+      .catch((err: unknown) => log.warn({ err, runId: run.id }, 'could not show a run in its world'));
   });
   const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry, access, quota: workflowQuota(config.workflowLimits) };
   const guardDocument = async (res: import('express').Response, documentId: string, action: 'read' | 'editDocuments') => {
     const doc = await storage.store.getDocument(String(documentId).slice(0, 64));
     if (doc) await requireWorld(access, res, doc.worldId, action);
+    return doc?.worldId;
   };
-  const neural = new NeuralService({ store: storage.workflows, engine, log: log.child({ component: 'neural' }) });
+  const accountOf = async (nameOrId: string) => ((await storage.auth.getUser(nameOrId)) ?? (await storage.auth.findUser(nameOrId.toLowerCase())))?.id ?? null;
+  const aiGuards = {
+    readDocument: (res: import('express').Response, documentId: string) => guardDocument(res, documentId, 'read'),
+    runIn: async (res: import('express').Response, worldId: string) => void (await requireWorld(access, res, worldId, 'editWorkflows')),
+    signedIn: (res: import('express').Response) => who(res) !== null,
+  };
+  const neural = new NeuralService({ store: storage.workflows, accountOf, engine, log: log.child({ component: 'neural' }) });
 
   const certificate = config.https
     ? await loadCertificate({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, hosts: lanAddresses() })
@@ -181,7 +203,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), guardDocument), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere

@@ -212,8 +212,8 @@ const NOT_WORLD_ROUTES: Record<string, string> = {
   'POST /auth/totp/confirm': 'accounts',
   'POST /keys': "the caller's own API keys",
   'DELETE /keys/:id': "the caller's own API keys",
-  'POST /ai/analyze': 'answers without storing anything; reading a document checks its world',
-  'POST /ai/generate': 'answers without storing anything; reading a document checks its world',
+  'POST /ai/analyze': 'answers without storing anything; reading a document checks its world, and a guest must ask for a world it may run workflows in (server/access/workflowScope)',
+  'POST /ai/generate': 'answers without storing anything; reading a document checks its world, and a guest must ask for a world it may run workflows in (server/access/workflowScope)',
   'POST /worlds/:id/invites/accept': 'admits the caller by a link; tested with the invites',
   'POST /neural/commands': "device bridges with an API key, held to the key owner's role; tested in server/neural",
 };

@@ -66,6 +66,7 @@ describe('documents on the embedded dev chain', () => {
     const doc = await upload(server.url, world.id, 'report.md', Buffer.from('# Report\n\nAll good.'));
     const wf = (
       await post(server.url, '/workflows', {
+        worldId: world.id,
         definition: {
           name: 'Prove',
           steps: [

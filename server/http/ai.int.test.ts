@@ -31,6 +31,8 @@ beforeAll(async () => {
       AI_DEFAULT_PROVIDERS: 'fake,builtin',
     },
   });
+  const signUp = await fetch(`${server.url}/api/v3/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'asker', password: 'a long enough password' }) });
+  token = ((await signUp.json()) as { accessToken: string }).accessToken;
 });
 afterAll(async () => {
   await server?.stop();
@@ -38,8 +40,10 @@ afterAll(async () => {
   await fake?.close();
 });
 
+/** These requests come from an account: a guest must name a world to ask on behalf of (see server/access). */
+let token: string;
 const post = (path: string, body: unknown) =>
-  fetch(`${server.url}/api/v3/ai/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${server.url}/api/v3/ai/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
 
 /** The events of a Server-Sent Events reply, in order. */
 async function sseEvents(res: Response): Promise<Array<{ event: string; data: any }>> {

@@ -19,6 +19,8 @@ const Providers = {
 const Source = {
   text: z.string().min(1).max(60_000).optional(),
   documentId: z.string().min(1).max(64).optional(),
+  /** The world the request is made for; a guest must name one (or a document in one). */
+  worldId: z.string().min(1).max(64).optional(),
 };
 const oneSource = (b: { text?: string; documentId?: string }) => (b.text === undefined) !== (b.documentId === undefined);
 const SOURCE_MESSAGE = 'send either "text" or "documentId"';
@@ -41,6 +43,7 @@ const GenerateInput = z
     /** Material to write from, as text or a stored document; optional. */
     context: z.string().max(60_000).optional(),
     documentId: Source.documentId,
+    worldId: Source.worldId,
     ...Providers,
     maxTokens: z.number().int().min(16).max(32_000).default(1024),
     temperature: z.number().min(0).max(2).default(0.3),
@@ -70,10 +73,26 @@ function failureBody(err: AiFailure) {
   return { error: { code: ErrorCode.AI_FAILED, message: err.message, failures: err.failures } };
 }
 
-/** Reading a document for an answer needs the right to read it in its world. */
-type ReadGuard = (res: Response, documentId: string, action: 'read') => Promise<void>;
+export interface AiGuards {
+  /** Reading a document for an answer needs the right to read it in its world; answers its world. */
+  readDocument(res: Response, documentId: string): Promise<string | undefined>;
+  /** Asking on behalf of a world needs the right to run workflows there. */
+  runIn(res: Response, worldId: string): Promise<void>;
+  signedIn(res: Response): boolean;
+}
 
-export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger, guard: ReadGuard = async () => {}): Router {
+/**
+ * Who may ask: an answer costs money once a paid provider is set, so a guest asks only on behalf of
+ * a world they may run workflows in (the one named, or the document's); an account may ask anywhere.
+ */
+async function mayAsk(g: AiGuards, res: Response, input: { documentId?: string; worldId?: string }): Promise<void> {
+  const documentWorld = input.documentId === undefined ? undefined : await g.readDocument(res, input.documentId);
+  const worldId = input.worldId ?? (g.signedIn(res) ? undefined : documentWorld);
+  if (worldId !== undefined) await g.runIn(res, worldId);
+  else if (!g.signedIn(res)) throw new AppError(ErrorCode.UNAUTHORIZED, 'Sign in to ask the AI, or name a world you may run workflows in ("worldId").', 401);
+}
+
+export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger, guards: AiGuards): Router {
   const r = express.Router({ caseSensitive: true });
 
   r.get('/providers', (_req, res) => {
@@ -82,7 +101,7 @@ export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger,
 
   r.post('/analyze', async (req: Request, res: Response) => {
     const input = parse(AnalyzeInput, req.body);
-    if (input.documentId) await guard(res, input.documentId, 'read');
+    await mayAsk(guards, res, input);
     const text = input.text ?? (await documents.text(input.documentId!));
     const signal = clientGone(res);
     try {
@@ -97,7 +116,7 @@ export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger,
 
   r.post('/generate', async (req: Request, res: Response) => {
     const input = parse(GenerateInput, req.body);
-    if (input.documentId) await guard(res, input.documentId, 'read');
+    await mayAsk(guards, res, input);
     const context = input.context ?? (input.documentId ? await documents.text(input.documentId) : '');
     const request = { prompt: input.prompt, context, maxTokens: input.maxTokens, temperature: input.temperature, providers: providersOf(input) };
     const signal = clientGone(res);

@@ -18,7 +18,7 @@ function asAppError(err: unknown): unknown {
 }
 
 /** Checks the caller's role in a document's world: editors anchor, anyone let in verifies. */
-export type DocumentGuard = (res: express.Response, documentId: string, action: 'read' | 'editDocuments') => Promise<void>;
+export type DocumentGuard = (res: express.Response, documentId: string, action: 'read' | 'editDocuments') => Promise<unknown>;
 
 export function blockchainRoutes(chain: ChainService, proofs: DocumentProofs, guard: DocumentGuard = async () => {}): Router {
   const r = express.Router({ caseSensitive: true });

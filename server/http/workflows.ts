@@ -8,10 +8,10 @@ import { TERMINAL_RUN } from '../workflows/engine/runMachine';
 import type { StepRegistry } from '../workflows/steps';
 import { WORKFLOW_TEMPLATES } from '../workflows/templates';
 import type { WorkflowService } from '../workflows/WorkflowService';
-import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
+import type { WorkflowRecord, WorkflowStore } from '../adapters/storage/WorkflowStore';
 import { AppError } from '../errors';
 import { runUsage } from '../ai/usage';
-import type { WorldAccess } from '../access/WorldAccess';
+import type { WorldAccess, Who } from '../access/WorldAccess';
 import { requireWorld, who } from './access';
 import type { WorkflowQuota } from './workflowQuota';
 
@@ -28,14 +28,37 @@ export interface WorkflowRouteDeps {
 type Res = express.Response;
 type Action = 'read' | 'editWorkflows';
 
-/** Checks the caller's role in the world a workflow stands in; workflows in no world are open to all. */
-async function guardWorkflow(d: WorkflowRouteDeps, res: Res, workflowId: string, action: Action): Promise<void> {
-  const workflow = await d.store.getWorkflow(String(workflowId).slice(0, 64));
-  if (workflow?.worldId) await requireWorld(d.access, res, workflow.worldId, action);
+/**
+ * Whether the caller may use a workflow that stands in no world: it is its owner's alone (and
+ * administrators'). One stored before owners were kept has none, so only administrators may use it.
+ */
+function refuseWorldless(access: WorldAccess, caller: Who, workflow: WorkflowRecord): AppError | null {
+  if (caller && (access.isAdmin(caller) || (workflow.ownerId && workflow.ownerId === caller.userId))) return null;
+  if (!workflow.ownerId) {
+    return new AppError(ErrorCode.FORBIDDEN, 'This workflow stands in no world and has no owner (it was made before workflows had owners): only an administrator may use it. Make it again inside a world.', 403);
+  }
+  if (!caller) return new AppError(ErrorCode.UNAUTHORIZED, 'This workflow stands in no world and belongs to an account: sign in as that account to use it.', 401);
+  return new AppError(ErrorCode.FORBIDDEN, 'This workflow stands in no world and belongs to another account.', 403);
 }
 
+/** Checks the caller's role in the world a workflow stands in, or that it is theirs when it stands in none. */
+async function guardWorkflow(d: WorkflowRouteDeps, res: Res, workflowId: string, action: Action): Promise<void> {
+  const workflow = await d.store.getWorkflow(String(workflowId).slice(0, 64));
+  if (!workflow) return; // the route answers 404
+  if (workflow.worldId) {
+    await requireWorld(d.access, res, workflow.worldId, action);
+    return;
+  }
+  const refusal = refuseWorldless(d.access, who(res), workflow);
+  if (refusal) throw refusal;
+}
+
+/** A run is the business of whoever may use its workflow; one whose workflow was deleted, of administrators only. */
 async function guardRun(d: WorkflowRouteDeps, res: Res, runId: string, action: Action): Promise<RunRecord> {
   const run = await runOr404(d.store, runId);
+  if (!(await d.store.getWorkflow(run.workflowId)) && !d.access.isAdmin(who(res))) {
+    throw new AppError(ErrorCode.FORBIDDEN, 'The workflow of this run was deleted: only an administrator may see or change its runs.', 403);
+  }
   await guardWorkflow(d, res, run.workflowId, action);
   return run;
 }
@@ -43,7 +66,8 @@ async function guardRun(d: WorkflowRouteDeps, res: Res, runId: string, action: A
 const ApprovalInput = z.strictObject({
   step: z.string().min(1).max(40).optional(),
   approved: z.boolean(),
-  by: z.string().trim().min(1).max(64).default('api'),
+  /** Taken so older scripts keep working, and ignored: the approver recorded is always the caller. */
+  by: z.unknown().optional(),
   comment: z.string().max(1000).default(''),
 });
 
@@ -68,23 +92,23 @@ export function workflowRoutes(deps: WorkflowRouteDeps): Router {
     const world = typeof req.query.world === 'string' ? req.query.world : undefined;
     if (world) await requireWorld(access, res, world, 'read');
     const all = await workflows.list(world);
-    // without a world, only workflows in no world or in worlds the caller may see
+    // without a world, only the caller's own workflows in no world and those in worlds they may see
     const seen = new Map<string, boolean>();
     const visible = [];
     for (const w of all) {
       if (w.worldId && !seen.has(w.worldId)) seen.set(w.worldId, await requireWorld(access, res, w.worldId, 'read').then(() => true, () => false));
-      if (!w.worldId || seen.get(w.worldId)) visible.push(w);
+      if (w.worldId ? seen.get(w.worldId) : !refuseWorldless(access, who(res), w)) visible.push(w);
     }
     res.json({ workflows: visible });
   });
   r.post('/', async (req, res) => {
     const worldId = (req.body as { worldId?: unknown } | undefined)?.worldId;
     if (typeof worldId === 'string') await requireWorld(access, res, worldId, 'editWorkflows');
-    res.status(201).json(await workflows.create(req.body, author(res)));
+    res.status(201).json(await workflows.create(req.body, author(res), who(res)?.userId ?? null));
   });
   r.get('/:id', async (req, res) => {
     await guardWorkflow(deps, res, req.params.id, 'read');
-    res.json(await workflows.get(req.params.id));
+    res.json(await workflows.view(req.params.id));
   });
   r.put('/:id', async (req, res) => {
     await guardWorkflow(deps, res, req.params.id, 'editWorkflows');
@@ -143,7 +167,8 @@ export function runRoutes(deps: WorkflowRouteDeps): Router {
     const run = await guardRun(deps, res, req.params.id, 'editWorkflows');
     const waiting = input.data.step ?? run.steps.find((s) => s.status === 'waiting')?.stepId;
     if (!waiting) throw new AppError(ErrorCode.CONFLICT, 'This run is not waiting for an approval.', 409);
-    const { step: _s, ...answer } = input.data;
+    // a guest has no name over REST; a token or an API key answers as its account
+    const answer = { approved: input.data.approved, comment: input.data.comment, by: who(res)?.username ?? 'guest' };
     const updated = await engine.signal(run.id, waiting, answer, 'approval');
     if (!updated) throw new AppError(ErrorCode.CONFLICT, `Step "${waiting}" cannot take an answer now.`, 409);
     res.json({ run: updated });

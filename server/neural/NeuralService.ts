@@ -43,6 +43,8 @@ interface Waiting {
 
 export interface NeuralServiceOptions {
   store: WorkflowStore;
+  /** The id of the account with this username or id; null when there is none. */
+  accountOf(nameOrId: string): Promise<string | null>;
   engine: Pick<Engine, 'signal' | 'onRun'>;
   log: Logger;
   now?(): number;
@@ -83,7 +85,8 @@ export class NeuralService {
     const accepted: string[] = [];
     let refusal: Extract<NeuralJudgement, { ok: false }> | null = null;
     for (const w of waiting) {
-      const verdict = judgeNeuralCommand(w.params, input.who, input);
+      const account = w.params.participant === undefined ? null : await this.o.accountOf(w.params.participant);
+      const verdict = judgeNeuralCommand(w.params, input.who, input, account);
       if (!verdict.ok) {
         refusal ??= verdict;
         continue;
@@ -128,10 +131,14 @@ export class NeuralService {
     return [...this.sessions.values()].filter((s) => worldId === undefined || s.worldId === worldId);
   }
 
+  /** Runs of the world's workflows waiting at a neural step: the world a run's input names counts for nothing. */
   private async waitingIn(worldId: string): Promise<Waiting[]> {
     const out: Waiting[] = [];
+    const inWorld = new Map<string, boolean>();
     for (const run of await this.o.store.listUnfinishedRuns()) {
-      if (run.input.worldId !== worldId || run.status !== RunStatus.WAITING) continue;
+      if (run.status !== RunStatus.WAITING) continue;
+      if (!inWorld.has(run.workflowId)) inWorld.set(run.workflowId, (await this.o.store.getWorkflow(run.workflowId))?.worldId === worldId);
+      if (!inWorld.get(run.workflowId)) continue;
       const w = await this.waitingStep(run);
       if (w) out.push(w);
     }

@@ -362,7 +362,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
           return;
         case 'runAnswer': {
           const waiting = this.state.runs.get(effect.runId)?.steps.find((s) => s.status === 'waiting');
-          const done = waiting && (await this.deps.engine.signal(effect.runId, waiting.id, { approved: effect.approved, by: effect.by, comment: effect.comment }, 'approval'));
+          const done = waiting && (await this.deps.engine.signal(effect.runId, waiting.id, { approved: effect.approved, by: this.answeredBy(effect.by, client), comment: effect.comment }, 'approval'));
           if (!done && client) this.refuse(client, ErrorCode.RUN_NOT_WAITING, 'That run is no longer waiting for an answer.', 'runAnswer');
           return;
         }
@@ -378,6 +378,12 @@ export class WorldRoom extends Room<{ state: WorldState }> {
         this.refuse(client, err instanceof AppError ? err.code : ErrorCode.INTERNAL, message, effect.op);
       }
     }
+  }
+
+  /** Who an answer is recorded as: an account by its name, a guest marked as one, so no guest passes for an account. */
+  private answeredBy(name: string, client?: Client): string {
+    const identity = client?.auth as JoinIdentity | undefined;
+    return identity?.kind === 'user' ? identity.username : `${name.slice(0, 56)} (guest)`;
   }
 
   private neuralQueue: Promise<void> = Promise.resolve();

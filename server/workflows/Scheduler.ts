@@ -8,12 +8,13 @@ import { z } from 'zod';
 import { PRIORITIES } from '../../shared/model/workflow';
 import type { WorkflowRecord } from '../adapters/storage/WorkflowStore';
 import type { Logger } from '../log';
+import { boundedJsonObject } from './boundedJson';
 
 export const Schedule = z
   .strictObject({
     cron: z.string().min(9).max(120).optional(),
     everyMs: z.number().int().min(1000).max(31 * 86_400_000).optional(),
-    input: z.record(z.string(), z.unknown()).default({}),
+    input: boundedJsonObject().default({}),
     priority: z.enum(PRIORITIES).default('normal'),
   })
   .superRefine((s, ctx) => {

@@ -15,6 +15,8 @@ import type { Engine } from './engine/Engine';
 import type { RunRecord } from './engine/runMachine';
 import { WORKFLOW_TEMPLATES } from './templates';
 import { Schedule, nextFire, shortestGap, type Scheduler } from './Scheduler';
+import { boundedJsonObject } from './boundedJson';
+import { keepSecrets, maskVersion } from './secrets';
 import type { WorldEventBus } from '../rooms/worldEvents';
 import type { StepRegistry } from './steps';
 
@@ -34,9 +36,9 @@ export const UpdateWorkflowInput = z.strictObject({
 /** What a start-run request may ask for; `bulkMax` is the most runs one request may start. */
 export const startRunInput = (bulkMax: number) =>
   z.strictObject({
-    input: z.record(z.string(), z.unknown()).default({}),
+    input: boundedJsonObject().default({}),
     /** One run per entry: a bulk run of the workflow over many inputs (e.g. documents). */
-    inputs: z.array(z.record(z.string(), z.unknown())).min(1).max(bulkMax, `at most ${bulkMax} inputs in one request; split the bulk run`).optional(),
+    inputs: z.array(boundedJsonObject()).min(1).max(bulkMax, `at most ${bulkMax} inputs in one request; split the bulk run`).optional(),
     priority: z.enum(PRIORITIES).default('normal'),
   });
 
@@ -57,6 +59,13 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 function bad(message: string): AppError {
   return new AppError(ErrorCode.BAD_REQUEST, message, 400);
+}
+
+/** A definition with its masked secrets put back from `stored`; refused when one has nothing to keep. */
+function unmasked(def: WorkflowDefinition, stored: WorkflowDefinition | undefined): WorkflowDefinition {
+  const kept = keepSecrets(def, stored);
+  if (!kept.ok) throw bad(kept.message);
+  return kept.definition;
 }
 
 export class WorkflowService {
@@ -128,13 +137,23 @@ export class WorkflowService {
     return { workflow, current };
   }
 
+  /** The workflow as it is shown: its secrets masked. */
+  async view(id: string): Promise<{ workflow: WorkflowRecord; current: WorkflowVersion }> {
+    const { workflow, current } = await this.get(id);
+    return { workflow, current: maskVersion(current) };
+  }
+
   list(worldId?: string) {
     return this.store.listWorkflows(worldId);
   }
 
-  async create(raw: unknown, author: string): Promise<{ workflow: WorkflowRecord; current: WorkflowVersion }> {
+  /** `ownerId`: the signed-in account making it (null for a guest), whose alone it is when it stands in no world. */
+  async create(raw: unknown, author: string, ownerId: string | null): Promise<{ workflow: WorkflowRecord; current: WorkflowVersion }> {
     const input = CreateWorkflowInput.safeParse(raw);
     if (!input.success) throw bad(`Cannot create the workflow: ${describeIssues(input.error)}`);
+    if (input.data.worldId === null && !ownerId) {
+      throw new AppError(ErrorCode.UNAUTHORIZED, 'A workflow outside any world belongs to an account: sign in, or make it in a world ("worldId").', 401);
+    }
     let source = input.data.definition;
     if (input.data.template !== undefined) {
       const template = WORKFLOW_TEMPLATES.find((t) => t.id === input.data.template);
@@ -142,20 +161,21 @@ export class WorkflowService {
       source = structuredClone(template.definition);
     }
     if (source === undefined) throw bad('Give the workflow a definition or a template.');
-    const definition = this.validate(source);
+    const definition = unmasked(this.validate(source), undefined);
     const now = new Date().toISOString();
-    const workflow: WorkflowRecord = { id: newId(), worldId: input.data.worldId, name: definition.name, currentVersion: 1, latestVersion: 1, createdAt: now, updatedAt: now };
+    const owner = input.data.worldId === null ? { ownerId } : {};
+    const workflow: WorkflowRecord = { id: newId(), worldId: input.data.worldId, ...owner, name: definition.name, currentVersion: 1, latestVersion: 1, createdAt: now, updatedAt: now };
     const version: WorkflowVersion = { workflowId: workflow.id, version: 1, hash: definitionHash(definition), definition, author, message: input.data.message, createdAt: now };
     await this.store.saveWorkflow(workflow, version);
     this.announce(workflow);
-    return { workflow, current: version };
+    return { workflow, current: maskVersion(version) };
   }
 
   /** Saves an edit as a new version; refuses one made against a version that is no longer the newest. */
   async update(id: string, raw: unknown, author: string): Promise<{ workflow: WorkflowRecord; current: WorkflowVersion }> {
     const input = UpdateWorkflowInput.safeParse(raw);
     if (!input.success) throw bad(`Cannot save the workflow: ${describeIssues(input.error)}`);
-    const definition = this.validate(input.data.definition);
+    const edited = this.validate(input.data.definition);
     return this.exclusive(async () => {
       const { workflow, current } = await this.get(id);
       if (input.data.baseVersion !== workflow.latestVersion) {
@@ -165,15 +185,18 @@ export class WorkflowService {
           409,
         );
       }
+      // secrets sent back masked are kept from the version shown (the newest, when that lacks them)
+      const kept = keepSecrets(edited, current.definition);
+      const definition = kept.ok ? kept.definition : unmasked(edited, (await this.store.getVersion(id, workflow.latestVersion))?.definition);
       const hash = definitionHash(definition);
-      if (hash === current.hash && workflow.currentVersion === workflow.latestVersion) return { workflow, current };
+      if (hash === current.hash && workflow.currentVersion === workflow.latestVersion) return { workflow, current: maskVersion(current) };
       const now = new Date().toISOString();
       const n = workflow.latestVersion + 1;
       const version: WorkflowVersion = { workflowId: id, version: n, hash, definition, author, message: input.data.message, createdAt: now };
       const updated = { ...workflow, name: definition.name, currentVersion: n, latestVersion: n, updatedAt: now };
       await this.store.saveWorkflow(updated, version);
       this.announce(updated);
-      return { workflow: updated, current: version };
+      return { workflow: updated, current: maskVersion(version) };
     });
   }
 
@@ -188,7 +211,7 @@ export class WorkflowService {
       const updated = { ...workflow, name: target.definition.name, currentVersion: v.data, updatedAt: new Date().toISOString() };
       await this.store.saveWorkflow(updated);
       this.announce(updated);
-      return { workflow: updated, current: target };
+      return { workflow: updated, current: maskVersion(target) };
     });
   }
 
@@ -202,7 +225,7 @@ export class WorkflowService {
 
   async versions(id: string): Promise<WorkflowVersion[]> {
     await this.get(id);
-    return this.store.listVersions(id);
+    return (await this.store.listVersions(id)).map(maskVersion);
   }
 
   /** How many runs a start request asks for; refuses a request that is not valid. */
@@ -220,8 +243,11 @@ export class WorkflowService {
   async startRuns(id: string, raw: unknown): Promise<RunRecord[]> {
     const input = this.parseStart(raw);
     const { workflow, current } = await this.get(id);
+    const inputs = input.inputs ?? [input.input];
+    const elsewhere = workflow.worldId && inputs.find((one) => typeof one.worldId === 'string' && one.worldId !== workflow.worldId)?.worldId;
+    if (elsewhere) throw bad(`This workflow stands in world "${workflow.worldId}"; its runs cannot work in world "${String(elsewhere).slice(0, 64)}".`);
     const runs: RunRecord[] = [];
-    for (const one of input.inputs ?? [input.input]) runs.push(await this.engine.startRun(workflow.id, current.version, current.definition, one, input.priority));
+    for (const one of inputs) runs.push(await this.engine.startRun(workflow.id, current.version, current.definition, one, input.priority));
     return runs;
   }
 }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bootServer, type BootedServer } from '../testing/bootServer';
+import { createWorld } from '../testing/clients';
 
 const RUNS = 50;
 const servers: BootedServer[] = [];
@@ -48,6 +49,8 @@ describe('crash safety', () => {
     servers.push(first);
     const wf = (
       await post(first.url, '/workflows', {
+        // a guest's workflow stands in a world: one in no world belongs to an account
+        worldId: (await createWorld(first.url)).id,
         definition: {
           name: 'Slow notify',
           steps: [

@@ -15,6 +15,13 @@ async function api<T = any>(method: string, path: string, body?: unknown): Promi
   return { status: res.status, body: res.status === 204 ? (undefined as T) : ((await res.json()) as T) };
 }
 
+let homeWorld: Promise<{ id: string }> | undefined;
+/** The world these tests' workflows stand in: a guest may not make one in no world. */
+async function home(): Promise<string> {
+  homeWorld ??= createWorld(server().url);
+  return (await homeWorld).id;
+}
+
 async function runToEnd(id: string) {
   let run: any;
   const deadline = Date.now() + 10_000;
@@ -44,7 +51,7 @@ describe('workflows over REST', () => {
   });
 
   it('versions every edit, refuses a stale one, rolls back, and pins runs to their version', async () => {
-    const created = await api('POST', '/workflows', { definition: twoSteps(10) });
+    const created = await api('POST', '/workflows', { worldId: await home(), definition: twoSteps(10) });
     expect(created.status).toBe(201);
     const id = created.body.workflow.id;
     const v2 = await api('PUT', `/workflows/${id}`, { baseVersion: 1, definition: twoSteps(20), message: 'slower' });
@@ -78,7 +85,7 @@ describe('workflows over REST', () => {
       {},
     ];
     for (const body of cases) {
-      const res = await api('POST', '/workflows', body);
+      const res = await api('POST', '/workflows', { worldId: await home(), ...body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.message.length).toBeGreaterThan(15);
     }
@@ -109,7 +116,7 @@ describe('workflows over REST', () => {
   });
 
   it('waits for an approval given over REST, and follows the run with server-sent events', async () => {
-    const wf = (await api('POST', '/workflows', { definition: { name: 'Approve', steps: [{ id: 'ok', kind: 'approval', name: 'OK' }] } })).body.workflow;
+    const wf = (await api('POST', '/workflows', { worldId: await home(), definition: { name: 'Approve', steps: [{ id: 'ok', kind: 'approval', name: 'OK' }] } })).body.workflow;
     const run = (await api('POST', `/workflows/${wf.id}/runs`, {})).body.run;
     const events: string[] = [];
     const stream = fetch(`${server().url}/api/v3/runs/${run.id}/events`).then(async (res) => {
@@ -139,7 +146,7 @@ describe('workflows over REST', () => {
   });
 
   it('starts runs on a schedule until the schedule is cleared', async () => {
-    const wf = (await api('POST', '/workflows', { definition: twoSteps(1) })).body.workflow;
+    const wf = (await api('POST', '/workflows', { worldId: await home(), definition: twoSteps(1) })).body.workflow;
     const bad = await api('PUT', `/workflows/${wf.id}/schedule`, { schedule: { cron: 'often' } });
     expect(bad.status).toBe(400);
     const set = await api('PUT', `/workflows/${wf.id}/schedule`, { schedule: { everyMs: 1000, input: { n: 1 } } });
@@ -159,7 +166,7 @@ describe('workflows over REST', () => {
   });
 
   it('starts a bulk run per input and cancels a running one', async () => {
-    const wf = (await api('POST', '/workflows', { definition: twoSteps(5_000) })).body.workflow;
+    const wf = (await api('POST', '/workflows', { worldId: await home(), definition: twoSteps(5_000) })).body.workflow;
     const bulk = await api('POST', `/workflows/${wf.id}/runs`, { inputs: [{ n: 1 }, { n: 2 }, { n: 3 }], priority: 'high' });
     expect(bulk.status).toBe(201);
     expect(bulk.body.runs).toHaveLength(3);

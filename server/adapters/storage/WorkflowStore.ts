@@ -6,6 +6,12 @@ export interface WorkflowRecord {
   id: string;
   /** The world the workflow stands in, if any. */
   worldId: string | null;
+  /**
+   * The account a workflow in no world belongs to: only it (or an administrator) may use it, and
+   * its runs work where that account may. Absent on workflows in a world, and on worldless ones
+   * stored before owners were kept, which only administrators may use and whose runs touch no world.
+   */
+  ownerId?: string | null;
   name: string;
   /** The version new runs use; rollback points it at an older one. */
   currentVersion: number;

@@ -201,6 +201,15 @@ export function storeContract(name: string, factory: BackendFactory): void {
       expect(await b.workflows.deleteWorkflow(wf.id)).toBe(false);
     });
 
+    it('keeps the owning account of a workflow in no world, and lists it with no world', async () => {
+      const now = new Date().toISOString();
+      const wf = { id: uid('wf'), worldId: null, ownerId: 'u_owner', name: 'Mine', currentVersion: 1, latestVersion: 1, createdAt: now, updatedAt: now };
+      await b.workflows.saveWorkflow(wf);
+      expect(await b.workflows.getWorkflow(wf.id)).toEqual(wf);
+      expect((await b.workflows.listWorkflows()).find((w) => w.id === wf.id)).toEqual(wf);
+      expect(await b.workflows.deleteWorkflow(wf.id)).toBe(true);
+    });
+
     it('stores runs, lists them newest first and keeps track of the unfinished ones', async () => {
       const workflowId = uid('wf');
       const run = (id: string, createdAt: number, status: RunRecord['status']): RunRecord => ({

@@ -34,7 +34,8 @@ import {
 export interface EngineOptions {
   store: WorkflowStore;
   registry: StepRegistry;
-  adapters: StepAdapters;
+  /** The services steps use, or a factory that makes them for each run (held to what its workflow may touch). */
+  adapters: StepAdapters | ((run: RunRecord) => Promise<StepAdapters>);
   log: Logger;
   concurrency: number;
   /** Runs of one world (or of one workflow in no world) that may execute at once; default half of `concurrency`, at least 1. */
@@ -324,6 +325,7 @@ export class Engine {
     const signal = AbortSignal.any([cancel, timeout]);
     const step = run.steps[index]!;
     try {
+      const adapters = typeof this.o.adapters === 'function' ? await this.o.adapters(run) : this.o.adapters;
       const value = await kind.run(params.data, {
         run: { id: run.id, workflowId: run.workflowId, version: run.version, input: run.input },
         step: { id: spec.id, name: spec.name, attempt: step.attempt },
@@ -333,7 +335,7 @@ export class Engine {
         wakeAt: step.wakeAt,
         signal,
         log: this.o.log.child({ runId: run.id, stepId: spec.id }),
-        adapters: this.o.adapters,
+        adapters,
       });
       return { ok: true, value };
     } catch (err) {

@@ -52,10 +52,18 @@ export interface NeuralSpeaker {
 
 export type NeuralJudgement = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
-/** Whether a step with these parameters takes this command from this person. Pure. */
-export function judgeNeuralCommand(params: NeuralTriggerParams, who: NeuralSpeaker, cmd: { command: string; confidence: number }): NeuralJudgement {
+/**
+ * Whether a step with these parameters takes this command from this person. Pure. `account` is the
+ * id of the account the step's `participant` names (by username or id), null when it names none:
+ * an account is matched by its id only, since anyone may join as a guest under any display name.
+ */
+export function judgeNeuralCommand(params: NeuralTriggerParams, who: NeuralSpeaker, cmd: { command: string; confidence: number }, account: string | null): NeuralJudgement {
   const wanted = params.participant;
-  if (wanted !== undefined && wanted !== who.userId && wanted.toLowerCase() !== who.name.toLowerCase()) {
+  if (wanted !== undefined && account !== null && who.userId !== account) {
+    const how = who.userId ? `not for ${who.name}` : `so ${who.name}, a guest, cannot answer: sign in as ${wanted}`;
+    return { ok: false, code: ErrorCode.NEURAL_NOT_PERMITTED, message: `This step waits for the account ${wanted}, ${how}.` };
+  }
+  if (wanted !== undefined && account === null && wanted.toLowerCase() !== who.name.toLowerCase()) {
     return { ok: false, code: ErrorCode.NEURAL_NOT_PERMITTED, message: `This step waits for ${wanted}, not for ${who.name}.` };
   }
   if (params.role !== undefined && !atLeast(who.role, params.role)) {
