@@ -14,7 +14,8 @@ import { LevelStore } from '../adapters/storage/LevelStore';
 import { bootServer } from '../testing/bootServer';
 import { useServer } from '../testing/useServer';
 
-const server = useServer({ env: { ADMIN_USERS: 'root' } });
+// the test's webhook receiver listens on loopback; guests may schedule here to reach the input check
+const server = useServer({ env: { ADMIN_USERS: 'root', WEBHOOK_ALLOW: '127.0.0.1', GUEST_WORKFLOWS: 'all' } });
 const PASSWORD = 'a long enough password';
 
 async function call(method: string, route: string, body?: unknown, token?: string, base = server().url): Promise<{ status: number; json: any }> {

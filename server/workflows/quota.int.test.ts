@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/protocol';
 import { useServer } from '../testing/useServer';
+import { createWorld } from '../testing/clients';
 
 // default limits, except a small guest allowance to reach quickly; guests may schedule here
 const server = useServer({ env: { GUEST_RUNS_PER_MINUTE: '5', GUEST_WORKFLOWS: 'all' } });
@@ -18,7 +19,7 @@ const note = { name: 'Note', steps: [{ id: 'note', kind: 'transform', name: 'Not
 
 describe('workflow quotas', () => {
   it('refuses a bulk run over the limit, starting none of it', async () => {
-    const wf = (await api('POST', '/workflows', { definition: note })).body.workflow;
+    const wf = (await api('POST', '/workflows', { worldId: (await createWorld(server().url)).id, definition: note })).body.workflow;
     const res = await api('POST', `/workflows/${wf.id}/runs`, { inputs: Array.from({ length: 101 }, (_, n) => ({ n })) });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/at most 100 inputs in one request/);
@@ -26,7 +27,7 @@ describe('workflow quotas', () => {
   });
 
   it('refuses schedules that start runs less than a minute apart, and says what is allowed', async () => {
-    const wf = (await api('POST', '/workflows', { definition: note })).body.workflow;
+    const wf = (await api('POST', '/workflows', { worldId: (await createWorld(server().url)).id, definition: note })).body.workflow;
     for (const schedule of [{ cron: '* * * * * *' }, { cron: '*/30 * * * * *' }, { cron: '0,1 0 * * * *' }, { everyMs: 1000 }, { everyMs: 59_000 }]) {
       const res = await api('PUT', `/workflows/${wf.id}/schedule`, { schedule });
       expect(res.status, JSON.stringify(schedule)).toBe(400);
@@ -38,7 +39,7 @@ describe('workflow quotas', () => {
   });
 
   it('limits the runs a guest starts per minute, with Retry-After and a clear message', async () => {
-    const wf = (await api('POST', '/workflows', { definition: note })).body.workflow;
+    const wf = (await api('POST', '/workflows', { worldId: (await createWorld(server().url)).id, definition: note })).body.workflow;
     const tooMany = await api('POST', `/workflows/${wf.id}/runs`, { inputs: Array.from({ length: 6 }, (_, n) => ({ n })) });
     expect(tooMany.status).toBe(429);
     expect(tooMany.body.error.message).toMatch(/would start 6 runs; this address may start at most 5 a minute/);
