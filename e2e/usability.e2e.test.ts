@@ -63,6 +63,34 @@ describe('a new person finds their way', () => {
     });
   }
 
+  it('the neural HUD leaves the buttons free and says once, quietly, that nothing waits', { timeout: 120_000 }, async () => {
+    const page = await e2e.openLobby('Ann');
+    await createWorld(page, 'Quiet room');
+    await page.getByTestId('neural-toggle').click();
+    await page.getByTestId('neural-source-eeg').check();
+    await page.getByTestId('eeg-sim-state').selectOption('focus');
+    await page.getByLabel('Close neural input').click();
+    const idle = page.locator('[data-testid="neural-sent"] li[data-state="idle"]');
+    await expect.poll(() => idle.count(), { timeout: 30_000 }).toBe(1);
+    // the focus goes on sending `confirm`: still one quiet line, and nothing shown as refused
+    await page.waitForTimeout(5_000);
+    expect(await idle.count()).toBe(1);
+    expect(await page.locator('[data-testid="neural-sent"] li[data-state="refused"]').count()).toBe(0);
+    for (const [width, height] of [
+      [1280, 800],
+      [390, 844],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(300);
+      const hud = (await page.getByTestId('neural-hud').boundingBox())!;
+      for (const id of ['upload-button', 'add-note', 'copy-link', 'leave', 'workflows-toggle', 'neural-toggle']) {
+        const button = (await page.getByTestId(id).boundingBox())!;
+        expect(overlaps({ name: 'hud', ...hud }, { name: id, ...button }), `the HUD leaves ${id} free at ${width} px`).toBe(false);
+      }
+      await screenshot(page, `neural-hud-${width}`);
+    }
+  });
+
   it('typing into a note writes the note and does not walk', { timeout: 120_000 }, async () => {
     const page = await e2e.openLobby('Ann');
     await createWorld(page, 'Notes room');
