@@ -91,6 +91,42 @@ describe('a new person finds their way', () => {
     }
   });
 
+  it('the workflow builder speaks in words and offers real inputs', { timeout: 120_000 }, async () => {
+    const page = await e2e.openLobby('Ann');
+    await createWorld(page, 'Builder room');
+    await page.getByTestId('workflows-toggle').click();
+    await expect.poll(() => page.getByTestId('wf-template').locator('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.getByTestId('wf-create').click();
+    await expect.poll(() => page.getByTestId('wf-step-kind').allTextContents(), { timeout: 15_000 }).toEqual(['Analyse', 'Anchor on chain', 'Present']);
+
+    // labels are tags: type one, Enter adds it, × takes it out
+    const labels = page.getByTestId('wf-param-analyse-labels');
+    await labels.click();
+    await page.keyboard.type('urgent');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('invoice');
+    await page.keyboard.press('Enter');
+    const tags = page.getByTestId('wf-param-analyse-labels-tags').locator('li');
+    await expect.poll(() => tags.evaluateAll((els) => els.map((e) => e.getAttribute('data-tag')))).toEqual(['urgent', 'invoice']);
+    await tags.first().getByRole('button', { name: 'Remove urgent' }).click();
+    await expect.poll(() => tags.count()).toBe(1);
+    await expect.poll(() => page.getByTestId('wf-version').textContent()).toContain('unsaved changes');
+
+    // the network is a choice of the configured ones, the default first
+    const network = page.getByTestId('wf-param-anchor-network');
+    expect(await network.evaluate((el) => el.tagName)).toBe('SELECT');
+    const options = await network.locator('option').allTextContents();
+    expect(options[0]).toMatch(/^Default/);
+    expect(options.length).toBeGreaterThan(1);
+
+    // every button in the builder is at least 32 px each way
+    const small = await page.getByTestId('workflow-panel').evaluate((panel) =>
+      [...panel.querySelectorAll('button')].filter((b) => b.offsetParent).map((b) => [b.textContent, b.getBoundingClientRect()] as const).filter(([, r]) => r.width < 32 || r.height < 32).map(([t]) => t),
+    );
+    expect(small).toEqual([]);
+    await screenshot(page, 'workflow-builder');
+  });
+
   it('typing into a note writes the note and does not walk', { timeout: 120_000 }, async () => {
     const page = await e2e.openLobby('Ann');
     await createWorld(page, 'Notes room');
