@@ -108,11 +108,19 @@ describe('neural input', () => {
       await expect.poll(() => ann.getByTestId('eeg-error').textContent(), { timeout: 20_000 }).toMatch(/same number of samples/);
       await expect.poll(async () => Number(await ann.getByTestId('eeg-chart').getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThan(5);
       const readout = (await ann.getByTestId('eeg-readout').textContent())!;
-      const [, attention, relaxation] = /attention ([\d.]+) · relaxation ([\d.]+)/.exec(readout)!;
+      // both on a stated 0–100 % scale, with what each level means
+      const [, attention, relaxation] = /Attention (\d+) % \(confirm above 50 % for 3 s\)Relaxation (\d+) % \(relax above 50 % for 3 s\)/.exec(readout)!;
       expect(Number(relaxation)).toBeGreaterThan(Number(attention));
-      // relaxation held for 3 s is recognised as `relax` (no run waits, so the server says so)
+      // relaxation held for 3 s is recognised as `relax`; no run waits, which is said once and
+      // quietly, not as a red refusal each time the command goes out again
       await expect.poll(() => ann.getByTestId('neural-seen').textContent(), { timeout: 30_000 }).toMatch(/relax \d+% · eeg/);
-      await expect.poll(() => ann.locator('[data-testid="neural-sent"] li[data-state="refused"]').first().textContent(), { timeout: 20_000 }).toMatch(/No run in this world is waiting/);
+      const sentLines = () => ann.locator('[data-testid="neural-sent"] li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')}: ${e.textContent}`));
+      await expect.poll(sentLines, { timeout: 20_000 }).toContainEqual(expect.stringMatching(/^idle: Nothing in this world is waiting for a command/));
+      // the held relaxation goes on sending `relax` every couple of seconds
+      await ann.waitForTimeout(5_000);
+      const lines = await sentLines();
+      expect(lines.filter((l) => l.startsWith('idle:'))).toHaveLength(1);
+      expect(lines.filter((l) => l.startsWith('refused:'))).toEqual([]);
       // a bridge the server does not let the page reach is reported, and the switch stays off
       await ann.getByTestId('neural-source-eeg').uncheck();
       await ann.getByTestId('eeg-url').fill('ws://127.0.0.1:9');

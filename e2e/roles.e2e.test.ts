@@ -5,18 +5,9 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createWorld, documents, screenshot, sessionId, useE2e, waitReady } from './support/harness';
+import { createWorld, documents, screenshot, sessionId, signUp, useE2e, waitReady } from './support/harness';
 
 const e2e = useE2e();
-const PASSWORD = 'a long enough password';
-
-async function signUp(page: Page, username: string): Promise<void> {
-  await page.getByTestId('account-username').fill(username);
-  await page.getByTestId('account-password').fill(PASSWORD);
-  await page.getByTestId('sign-up').click();
-  await expect.poll(() => page.getByTestId('signed-in-as').textContent().catch(() => ''), { timeout: 10_000 }).toBe(`Signed in as ${username} `);
-}
-
 const role = (page: Page) => page.evaluate(() => (document.querySelector('.world-page') as HTMLElement | null)?.dataset.role ?? '');
 /**
  * Every toast the page has shown since `watchToasts`: they go away after a few seconds, which a

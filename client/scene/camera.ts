@@ -7,6 +7,7 @@ import { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
 import { Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
 import { ROOM_HALF_SIZE } from '../../shared/model/worlds';
 import type { Pose } from '../../shared/protocol';
+import { leaveKeysToTextFields } from './keyboardFocus';
 
 export const EYE_HEIGHT = 1.6;
 /** How close to a wall the eye may come, in metres. */
@@ -34,6 +35,7 @@ export function createFirstPersonCamera(scene: Scene, canvas: HTMLCanvasElement,
   camera.keysRight = [KEY.D, KEY.RIGHT];
   camera.keysRotateLeft = [KEY.Q];
   camera.keysRotateRight = [KEY.E];
+  leaveKeysToTextFields(scene);
   camera.attachControl(canvas, true);
   return camera;
 }

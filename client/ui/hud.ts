@@ -2,6 +2,7 @@
  * What floats over the 3D view: the world's name, who is here, Upload, Add note, copy link, leave,
  * and a hint.
  */
+import { copyText } from './clipboard';
 import { h, replaceChildren } from './dom';
 import { toast } from './toast';
 
@@ -32,22 +33,6 @@ export interface HudActions {
 
 /** File types the server accepts, for the file picker (the server checks the bytes anyway). */
 const ACCEPT = '.md,.markdown,.txt,.text,.pdf,.png,.jpg,.jpeg,.gltf,.glb,text/markdown,text/plain,application/pdf,image/png,image/jpeg,model/gltf-binary,model/gltf+json';
-
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // the clipboard API needs a secure context, which a LAN address over plain HTTP is not
-    const area = h('textarea', { 'aria-hidden': 'true', class: 'offscreen' });
-    area.value = text;
-    document.body.append(area);
-    area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    return ok;
-  }
-}
 
 export function createHud(actions: HudActions): Hud {
   const title = h('h1', { class: 'hud-title', 'data-testid': 'world-title' });

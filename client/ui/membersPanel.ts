@@ -4,6 +4,7 @@
  */
 import { ApiError, changeRole, createInvite, listMembers, removeMember, type Member } from '../net/api';
 import { inviteUrl } from '../route';
+import { copyText } from './clipboard';
 import { h, replaceChildren } from './dom';
 import { toast } from './toast';
 
@@ -18,20 +19,25 @@ export interface MembersPanel {
 const message = (err: unknown) => (err instanceof ApiError ? err.message : 'Something went wrong. Try again.');
 
 export function membersPanel(worldId: string): MembersPanel {
-  const toggle = h('button', { type: 'button', class: 'secondary', 'data-testid': 'members-button', hidden: true }, 'Members');
+  const toggle = h('button', { type: 'button', class: 'secondary', 'data-testid': 'members-button', 'aria-expanded': 'false', hidden: true }, 'Members');
   const list = h('ul', { class: 'members', 'data-testid': 'members-list' });
-  const inviteRole = h('select', { 'data-testid': 'invite-role', 'aria-label': 'Role the invite gives' }, h('option', { value: 'viewer' }, 'Viewer (looks and talks)'), h('option', { value: 'editor' }, 'Editor (works here)'));
+  const inviteRole = h('select', { 'data-testid': 'invite-role', 'aria-label': 'Role the invite gives' }, h('option', { value: 'viewer' }, 'Viewer'), h('option', { value: 'editor' }, 'Editor'));
   const inviteButton = h('button', { type: 'button', 'data-testid': 'create-invite' }, 'Create invite link');
-  const link = h('input', { readonly: true, 'data-testid': 'invite-link', 'aria-label': 'Invite link', hidden: true });
+  const link = h('input', { readonly: true, 'data-testid': 'invite-link', 'aria-label': 'Invite link' });
+  const copy = h('button', { type: 'button', class: 'secondary', 'data-testid': 'copy-invite' }, 'Copy');
+  copy.addEventListener('click', () => {
+    void copyText(link.value).then((ok) => toast(ok ? 'Invite link copied.' : 'Select the link and copy it.'));
+  });
+  const linkRow = h('div', { class: 'row invite-link-row', hidden: true }, link, copy);
   const panel = h(
     'section',
-    { class: 'hud-panel members-panel', 'data-testid': 'members-panel', hidden: true },
+    { class: 'members-panel', 'data-testid': 'members-panel', 'aria-label': 'Members', hidden: true },
     h('h2', {}, 'Members'),
     list,
     h('h2', {}, 'Invite'),
-    h('div', { class: 'row' }, inviteRole, inviteButton),
-    link,
-    h('p', { class: 'muted' }, 'Each link admits one signed-in person with its role.'),
+    h('div', { class: 'row invite-row' }, inviteRole, inviteButton),
+    linkRow,
+    h('p', { class: 'muted' }, 'Viewers look and talk; editors also work on documents and chains. Each link admits one signed-in person with its role.'),
   );
   const element = h('div', { class: 'members-wrap' }, toggle, panel);
 
@@ -76,6 +82,7 @@ export function membersPanel(worldId: string): MembersPanel {
 
   toggle.addEventListener('click', () => {
     panel.hidden = !panel.hidden;
+    toggle.setAttribute('aria-expanded', String(!panel.hidden));
     if (!panel.hidden) load();
   });
   inviteButton.addEventListener('click', () => {
@@ -83,7 +90,7 @@ export function membersPanel(worldId: string): MembersPanel {
     createInvite(worldId, inviteRole.value as 'viewer' | 'editor')
       .then((token) => {
         link.value = inviteUrl(worldId, token);
-        link.hidden = false;
+        linkRow.hidden = false;
         link.select();
       }, (err: unknown) => toast(message(err), 'error'))
       .finally(() => {

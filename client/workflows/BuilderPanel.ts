@@ -7,6 +7,7 @@
 import { h, replaceChildren } from '../ui/dom';
 import type { BuilderStore, BuilderView } from './BuilderStore';
 import { addStep, moveStep, removeStep, renameStep, renameWorkflow, setParams } from './draft';
+import { kindName } from './kindNames';
 import { paramForm } from './paramForm';
 import { initialParams } from './schemaForm';
 
@@ -108,11 +109,14 @@ export class BuilderPanel {
         b.addEventListener('click', action);
         return b;
       };
+      const kind = kindName(step.kind, view.kinds);
       steps.append(
         h(
           'li',
           { 'data-testid': 'wf-step', 'data-step-id': step.id },
-          h('div', { class: 'row' }, h('span', { class: 'wf-kind' }, step.kind), stepName),
+          h('div', { class: 'wf-kind', 'data-testid': 'wf-step-kind', 'data-kind': step.kind }, kind.title),
+          kind.description ? h('p', { class: 'wf-kind-description' }, kind.description) : null,
+          h('label', { class: 'wf-step-name' }, 'Step name', stepName),
           h(
             'div',
             { class: 'row wf-step-actions' },
@@ -126,6 +130,10 @@ export class BuilderPanel {
     });
 
     const kind = h('select', { 'data-testid': 'wf-add-kind', 'aria-label': 'Kind of step to add' }, ...view.kinds.map((k) => h('option', { value: k.kind, title: k.description }, k.title)));
+    const kindHelp = h('p', { class: 'wf-kind-description', 'data-testid': 'wf-add-kind-description' });
+    const describeKind = () => (kindHelp.textContent = view.kinds.find((k) => k.kind === kind.value)?.description ?? '');
+    kind.addEventListener('change', describeKind);
+    describeKind();
     const add = h('button', { type: 'button', 'data-testid': 'wf-add-step' }, 'Add step');
     add.addEventListener('click', () => {
       const info = view.kinds.find((k) => k.kind === kind.value);
@@ -151,6 +159,7 @@ export class BuilderPanel {
       this.notice,
       steps,
       h('div', { class: 'row' }, kind, add),
+      kindHelp,
       h('label', {}, 'Save', message),
       h('div', { class: 'row wf-save-row' }, save, discard),
       this.error,

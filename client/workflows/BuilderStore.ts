@@ -6,8 +6,8 @@
  */
 import { ApiError } from '../net/api';
 import { DraftError, isDirty, mergeOnto, newDraft, type Draft } from './draft';
-import { formFor, type FormSpec } from './schemaForm';
-import { createWorkflow, getWorkflow, saveWorkflow, stepKinds, workflowTemplates, type StepKindInfo, type WorkflowSnapshot, type WorkflowTemplateInfo } from './workflowApi';
+import { formFor, withChoices, type FormSpec } from './schemaForm';
+import { chainNetworks, createWorkflow, getWorkflow, saveWorkflow, stepKinds, workflowTemplates, type StepKindInfo, type WorkflowSnapshot, type WorkflowTemplateInfo } from './workflowApi';
 
 export interface BuilderView {
   kinds: readonly StepKindInfo[];
@@ -48,9 +48,11 @@ export class BuilderStore {
 
   /** Step kinds and templates, fetched once. */
   loadCatalogue(): Promise<void> {
-    this.loading ??= Promise.all([stepKinds(), workflowTemplates()])
-      .then(([kinds, templates]) => {
-        for (const k of kinds) this.specs.set(k.kind, formFor(k.params));
+    // without a chain (or its route) the network stays a typed field
+    this.loading ??= Promise.all([stepKinds(), workflowTemplates(), chainNetworks().catch(() => ({ networks: [] as string[], default: '' }))])
+      .then(([kinds, templates, chain]) => {
+        const choices = { network: { options: chain.networks, emptyLabel: chain.default ? `Default (${chain.default})` : 'Default' } };
+        for (const k of kinds) this.specs.set(k.kind, withChoices(formFor(k.params), choices));
         this.set({ kinds, templates });
       })
       .catch((err: unknown) => {

@@ -45,7 +45,8 @@ export interface NodeState {
   resultDocId: string;
 }
 
-const BUTTON = 0.1;
+/** Node buttons are 13 cm squares: easy to hit with a controller's ray or a finger in VR. */
+const BUTTON = 0.13;
 const NODE_BUTTONS: readonly [NodeAction, string][] = [
   [NodeAction.LEFT, '<'],
   [NodeAction.REMOVE, '−'],

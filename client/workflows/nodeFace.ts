@@ -3,13 +3,28 @@ import type { Scene } from '@babylonjs/core/scene';
 import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
 import { SANS } from '../content/fonts';
 import { textColourOn } from '../scene/textures';
+import { kindName } from './kindNames';
 import type { Look } from './stepLook';
+import { fitTitle, type Measure } from './textFit';
 
 export const FACE_PX = { width: 512, height: 330 } as const;
 
 function ctxOf(t: DynamicTexture): CanvasRenderingContext2D {
   return t.getContext() as unknown as CanvasRenderingContext2D;
 }
+
+/** Widths in the bold face titles are drawn in. */
+const boldWidth =
+  (ctx: CanvasRenderingContext2D): Measure =>
+  (text, px) => {
+    ctx.font = `bold ${px}px ${SANS}`;
+    return ctx.measureText(text).width;
+  };
+
+/** Node names: large on one line, else on two, and smaller only when they must be. */
+export const NODE_NAME_SIZES = { oneLine: [52, 46, 40], twoLines: [44, 40, 34] } as const;
+/** Chain titles are one wide line: smaller sizes before any cut. */
+const CHAIN_TITLE_SIZES = { oneLine: [52, 46, 40, 34], twoLines: [] } as const;
 
 function fit(ctx: CanvasRenderingContext2D, text: string, max: number): string {
   if (ctx.measureText(text).width <= max) return text;
@@ -64,13 +79,19 @@ export function drawNodeFace(texture: DynamicTexture, c: NodeFaceContent): void 
   ctx.fillStyle = ink;
   ctx.textBaseline = 'top';
   ctx.font = `600 30px ${SANS}`;
-  ctx.fillText(fit(ctx, `${c.position} · ${c.kind.replace(/_/g, ' ').toUpperCase()}`, w - 60), 30, 24);
-  ctx.font = `bold 52px ${SANS}`;
-  ctx.fillText(fit(ctx, c.name, w - 60), 30, 70);
-  ctx.font = `600 40px ${SANS}`;
-  ctx.fillText(fit(ctx, c.look.label, w - 60), 30, 150);
+  ctx.fillText(fit(ctx, `${c.position} · ${kindName(c.kind).title}`, w - 60), 30, 22);
+  const name = fitTitle(boldWidth(ctx), c.name, w - 60, NODE_NAME_SIZES);
+  ctx.font = `bold ${name.px}px ${SANS}`;
+  const lineHeight = Math.round(name.px * 1.1);
+  name.lines.forEach((line, i) => ctx.fillText(line, 30, 64 + i * lineHeight));
+  // the status and its detail follow the name down the face
+  let y = 64 + name.lines.length * lineHeight + 14;
+  ctx.font = `600 38px ${SANS}`;
+  ctx.fillText(fit(ctx, c.look.label, w - 60), 30, y);
+  y += 50;
   ctx.font = `30px ${SANS}`;
-  wrap(ctx, c.look.detail, w - 60, 3).forEach((line, i) => ctx.fillText(line, 30, 205 + i * 36));
+  const detailLines = Math.max(1, Math.floor((hgt - 16 - y) / 34));
+  wrap(ctx, c.look.detail, w - 60, detailLines).forEach((line, i) => ctx.fillText(line, 30, y + i * 34));
   texture.update();
 }
 
@@ -108,8 +129,9 @@ export function drawTitle(texture: DynamicTexture, text: string, background: str
   const { width: w, height: hgt } = TITLE_PX;
   const ctx = ctxOf(texture);
   ctx.clearRect(0, 0, w, hgt);
-  ctx.font = `bold 52px ${SANS}`;
-  const label = fit(ctx, text, w - 48);
+  const title = fitTitle(boldWidth(ctx), text, w - 48, CHAIN_TITLE_SIZES);
+  ctx.font = `bold ${title.px}px ${SANS}`;
+  const label = title.lines[0] ?? '';
   ctx.fillStyle = background;
   ctx.beginPath();
   ctx.roundRect(0, 4, Math.min(w, ctx.measureText(label).width + 48), hgt - 8, 22);

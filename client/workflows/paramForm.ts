@@ -1,6 +1,7 @@
 /** The DOM form for one step's parameters, generated from its kind's schema (see schemaForm.ts). */
 import { h } from '../ui/dom';
 import { fieldsOf, readField, showField, type Field, type FormSpec } from './schemaForm';
+import { tagInput } from './tagInput';
 
 export interface ParamFormOptions {
   spec: FormSpec | undefined;
@@ -19,7 +20,7 @@ function input(field: Field, value: string | boolean, testId: string): HTMLInput
       return el;
     }
     case 'select': {
-      const el = h('select', { 'data-testid': testId }, ...(field.required ? [] : [h('option', { value: '' }, '—')]), ...field.options.map((o) => h('option', { value: o }, o)));
+      const el = h('select', { 'data-testid': testId }, ...(field.required ? [] : [h('option', { value: '' }, field.emptyLabel ?? '—')]), ...field.options.map((o) => h('option', { value: o }, o)));
       el.value = String(value);
       return el;
     }
@@ -41,8 +42,6 @@ function input(field: Field, value: string | boolean, testId: string): HTMLInput
   const attrs: Record<string, string | undefined> = { 'data-testid': testId };
   if (field.type === 'number' || field.type === 'integer') {
     Object.assign(attrs, { type: 'number', step: field.type === 'integer' ? '1' : 'any', min: field.min?.toString(), max: field.max?.toString() });
-  } else if (field.type === 'list') {
-    attrs.placeholder = 'comma, separated';
   } else if (field.type === 'text' && field.format === 'uri') {
     attrs.type = 'url';
   }
@@ -74,8 +73,23 @@ export function paramForm(opts: ParamFormOptions): HTMLElement {
   }
   for (const field of fieldsOf(spec, params)) {
     const testId = `${opts.prefix}-${field.key}`;
-    const el = input(field, showField(field, params[field.key]), testId);
     const problem = h('span', { class: 'wf-field-error', role: 'alert' });
+    const hint = field.description ? h('span', { class: 'wf-field-hint' }, field.description) : null;
+    const title = `${field.label}${field.required ? ' *' : ''}`;
+    if (field.type === 'list') {
+      const tags = tagInput(field, params[field.key], testId, problem, (value) => {
+        params = { ...params };
+        if (value === undefined) delete params[field.key];
+        else params[field.key] = value;
+        opts.change(params, false);
+      });
+      // a label around the chips would send clicks on their × to the text input instead
+      const id = `${testId}-input`;
+      tags.input.id = id;
+      box.append(h('div', { class: 'wf-field' }, h('label', { for: id }, title), hint, tags.element, problem));
+      continue;
+    }
+    const el = input(field, showField(field, params[field.key]), testId);
     const onInput = () => {
       const read = readField(field, el instanceof HTMLInputElement && el.type === 'checkbox' ? el.checked : el.value);
       problem.textContent = read.ok ? '' : read.message;
@@ -87,7 +101,7 @@ export function paramForm(opts: ParamFormOptions): HTMLElement {
       opts.change(params, false);
     };
     el.addEventListener(field.type === 'boolean' || field.type === 'select' ? 'change' : 'input', onInput);
-    box.append(h('label', { title: field.description }, `${field.label}${field.required ? ' *' : ''}`, el, problem));
+    box.append(h('label', {}, title, hint, el, problem));
   }
   return box;
 }

@@ -35,9 +35,13 @@ export type Field =
   | (FieldBase & { type: 'text'; maxLength?: number; minLength?: number; format?: string; long: boolean })
   | (FieldBase & { type: 'number' | 'integer'; min?: number; max?: number })
   | (FieldBase & { type: 'boolean' })
-  | (FieldBase & { type: 'select'; options: string[] })
-  /** A list of short strings, typed comma-separated. */
-  | (FieldBase & { type: 'list'; maxItems?: number })
+  /** `emptyLabel` names the empty choice of an optional select (e.g. "Default network"). */
+  | (FieldBase & { type: 'select'; options: string[]; emptyLabel?: string })
+  /**
+   * A list of short strings, typed as tags. `options` limits the tags to known values; `itemKey`
+   * means each item is an object keyed by its tag (e.g. `{ label }`), its other properties defaulted.
+   */
+  | (FieldBase & { type: 'list'; maxItems?: number; maxLength?: number; options?: string[]; itemKey?: string })
   /** Anything else (objects, lists of objects, tuples): typed as JSON. */
   | (FieldBase & { type: 'json' });
 
@@ -77,12 +81,73 @@ export function fieldFor(key: string, s: JsonSchema, required: boolean): Field {
       return { ...base, type: 'boolean' };
     case 'array': {
       const items = typeof s.items === 'object' ? s.items : undefined;
-      if (items && typeOf(items) === 'string' && !s.prefixItems) return { ...base, type: 'list', maxItems: typeof s.maxItems === 'number' ? s.maxItems : undefined };
-      return { ...base, type: 'json' };
+      const maxItems = typeof s.maxItems === 'number' ? s.maxItems : undefined;
+      if (!items || s.prefixItems) return { ...base, type: 'json' };
+      if (typeOf(items) === 'string') {
+        const options = Array.isArray(items.enum) && items.enum.every((v) => typeof v === 'string') ? (items.enum as string[]) : undefined;
+        return { ...base, type: 'list', maxItems, maxLength: items.maxLength, ...(options ? { options } : {}) };
+      }
+      const key = tagKeyOf(items);
+      return key ? { ...base, type: 'list', maxItems, maxLength: items.properties![key]!.maxLength, itemKey: key } : { ...base, type: 'json' };
     }
     default:
       return { ...base, type: 'json' };
   }
+}
+
+/** The one required string property of an object whose other properties all have defaults, if any. */
+function tagKeyOf(s: JsonSchema): string | undefined {
+  if (typeOf(s) !== 'object' || !s.properties) return undefined;
+  const required = s.required ?? [];
+  const entries = Object.entries(s.properties);
+  const strings = entries.filter(([key, p]) => required.includes(key) && typeOf(p) === 'string');
+  if (strings.length !== 1) return undefined;
+  const others = entries.filter(([key]) => key !== strings[0]![0]);
+  return others.every(([key, p]) => !required.includes(key) || p.default !== undefined) ? strings[0]![0] : undefined;
+}
+
+/** Fields whose values come from the server's configuration (e.g. `network`) become selects of those values. */
+export function withChoices(spec: FormSpec, choices: Readonly<Record<string, { options: readonly string[]; emptyLabel: string }>>): FormSpec {
+  const swap = (f: Field): Field => {
+    const c = choices[f.key];
+    return c && f.type === 'text' && c.options.length ? { key: f.key, label: f.label, required: f.required, default: f.default, description: f.description, type: 'select', options: [...c.options], emptyLabel: c.emptyLabel } : f;
+  };
+  return {
+    fields: spec.fields.map(swap),
+    ...(spec.variants ? { variants: { ...spec.variants, options: spec.variants.options.map((o) => ({ value: o.value, fields: o.fields.map(swap) })) } } : {}),
+  };
+}
+
+/** The tags a list field shows for a value. */
+export function tagsOf(field: Field & { type: 'list' }, value: unknown): string[] {
+  const v = value === undefined ? field.default : value;
+  if (!Array.isArray(v)) return [];
+  return v.map((item) => (field.itemKey && item && typeof item === 'object' ? String((item as Record<string, unknown>)[field.itemKey] ?? '') : String(item))).filter(Boolean);
+}
+
+export type TagAdd = { ok: true; tags: string[] } | { ok: false; message: string };
+
+/** Adds what was typed as a tag, or says why it cannot be one. */
+export function addTag(field: Field & { type: 'list' }, tags: readonly string[], typed: string): TagAdd {
+  const tag = typed.trim();
+  if (!tag) return { ok: true, tags: [...tags] };
+  if (tags.includes(tag)) return { ok: false, message: `"${tag}" is already there.` };
+  if (field.options && !field.options.includes(tag)) return { ok: false, message: `Choose one of: ${field.options.join(', ')}.` };
+  if (field.maxLength !== undefined && tag.length > field.maxLength) return { ok: false, message: `Keep each one under ${field.maxLength + 1} characters.` };
+  if (field.maxItems !== undefined && tags.length >= field.maxItems) return { ok: false, message: `${field.label} takes at most ${field.maxItems}.` };
+  return { ok: true, tags: [...tags, tag] };
+}
+
+/**
+ * The value of a list field with these tags; objects keep what else they had (a label's hints)
+ * when their tag stays. `undefined` (leave it out) when there are none and the field may be empty.
+ */
+export function listValue(field: Field & { type: 'list' }, tags: readonly string[], previous: unknown): unknown {
+  if (!tags.length && field.default === undefined && !field.required) return undefined;
+  if (!field.itemKey) return [...tags];
+  const key = field.itemKey;
+  const old = Array.isArray(previous) ? (previous as unknown[]) : [];
+  return tags.map((t) => old.find((o) => o && typeof o === 'object' && (o as Record<string, unknown>)[key] === t) ?? { [key]: t });
 }
 
 function objectFields(s: JsonSchema, skip?: string): Field[] {

@@ -43,6 +43,11 @@ export async function workflowTemplates(): Promise<WorkflowTemplateInfo[]> {
   return (await request<{ templates: WorkflowTemplateInfo[] }>('/workflows/templates')).templates;
 }
 
+/** The chain networks this server is configured with (names only) and the one used when a step names none. */
+export function chainNetworks(): Promise<{ networks: string[]; default: string }> {
+  return request<{ networks: string[]; default: string }>('/blockchain/networks');
+}
+
 export function createWorkflow(worldId: string, template: string): Promise<WorkflowSnapshot> {
   return request<WorkflowSnapshot>('/workflows', json('POST', { worldId, template, message: `created from template ${template}` }));
 }

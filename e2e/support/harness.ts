@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { ensureClientBuild } from '../../scripts/ensureClientBuild.mjs';
 import { bootServer, type BootedServer, type BootOptions } from '../../server/testing/bootServer';
 import type { DocumentProbe, NoteProbe, ParticipantProbe } from '../../client/scene/testHook';
@@ -118,4 +118,12 @@ export async function createWorld(page: Page, name: string): Promise<string> {
   if (result !== 'entered') throw new Error(`the lobby could not create "${name}": ${result}`);
   await waitReady(page);
   return /#\/w\/([A-Za-z0-9_-]+)$/.exec(page.url())![1]!;
+}
+
+/** Signs up from the lobby's account card and waits until the page says who is signed in. */
+export async function signUp(page: Page, username: string, password = 'a long enough password'): Promise<void> {
+  await page.getByTestId('account-username').fill(username);
+  await page.getByTestId('account-password').fill(password);
+  await page.getByTestId('sign-up').click();
+  await expect.poll(() => page.getByTestId('signed-in-as').textContent().catch(() => ''), { timeout: 10_000 }).toBe(`Signed in as ${username} `);
 }

@@ -10,6 +10,8 @@ import { mountCameraToggle } from './cameraToggle';
 export interface CameraHost {
   channel: NeuralChannel;
   addControl(element: HTMLElement): void;
+  /** Says a camera failure where it is seen at once (the panel's own line may be scrolled away). */
+  notify?(message: string): void;
 }
 
 /** Returns the function that turns the camera off and takes it out again. */
@@ -17,7 +19,7 @@ export function addCameraInput(host: CameraHost, options: CameraSourceOptions = 
   const source = new CameraSource(options);
   const removeSource = host.channel.addSource(source);
   const offStatus = source.onStatus((s) => host.channel.setRunning(source, s.state === 'on'));
-  const toggle = mountCameraToggle(source);
+  const toggle = mountCameraToggle(source, host.notify);
   host.addControl(toggle.element);
   return () => {
     offStatus();

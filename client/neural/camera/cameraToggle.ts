@@ -34,7 +34,8 @@ export interface CameraToggle {
   dispose(): void;
 }
 
-export function mountCameraToggle(source: CameraSource): CameraToggle {
+/** `notify` hears each new failure, for a toast: the panel's line is at its foot, often out of view. */
+export function mountCameraToggle(source: CameraSource, notify?: (message: string) => void): CameraToggle {
   const button = h('button', { type: 'button', 'data-testid': 'camera-toggle', 'aria-pressed': 'false', title: 'Use your camera for gestures. Pictures stay on this device; only recognised gestures are used.' }, 'Camera');
   const dot = h('span', { class: 'camera-dot', 'aria-hidden': 'true' });
   const label = h('span', { class: 'camera-label' }, 'Camera on');
@@ -48,6 +49,7 @@ export function mountCameraToggle(source: CameraSource): CameraToggle {
 
   let lastPose: PoseFrame | null = null;
   const readings: NeuralReading[] = [];
+  let told = '';
   const render = () => {
     const s = source.status;
     button.setAttribute('aria-pressed', String(s.state === 'on' || s.state === 'starting'));
@@ -58,6 +60,8 @@ export function mountCameraToggle(source: CameraSource): CameraToggle {
     const message = s.state === 'error' ? s.error.message : s.state === 'on' ? s.warnings.join(' ') : '';
     error.textContent = message;
     error.hidden = !message;
+    if (s.state === 'error' && message !== told) notify?.(message);
+    told = s.state === 'error' ? message : '';
     const video = source.video;
     if (s.state === 'on' && video) preview.replaceChildren(video);
     else {

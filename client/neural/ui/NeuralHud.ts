@@ -6,15 +6,16 @@
 import { h, replaceChildren } from '../../ui/dom';
 import type { ChannelEvent } from '../NeuralChannel';
 import type { Verdict } from '../policy';
+import { SentLog } from './sentLog';
 
 /** How long a recognised command stays on show after its last reading. */
 const SEEN_MS = 1500;
-const MAX_SENT = 4;
 
 export interface HudLine {
   key: string;
   text: string;
-  state: 'below' | 'holding' | 'sent' | 'debounced' | 'accepted' | 'refused' | 'waiting';
+  /** `idle`: a neutral note (nothing waits for a command), not an answer to one. */
+  state: 'below' | 'holding' | 'sent' | 'debounced' | 'accepted' | 'refused' | 'waiting' | 'idle';
 }
 
 export function describeVerdict(v: Verdict): string {
@@ -39,7 +40,7 @@ export class NeuralHud {
   private readonly seenList = h('ul', { class: 'neural-seen', 'data-testid': 'neural-seen' });
   private readonly sentList = h('ul', { class: 'neural-sent', 'data-testid': 'neural-sent' });
   private readonly seen = new Map<string, { line: HudLine; until: number }>();
-  private sent: HudLine[] = [];
+  private readonly sent = new SentLog();
   private readonly listeners = new Set<(lines: HudLine[]) => void>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
@@ -63,22 +64,19 @@ export class NeuralHud {
     const state: HudLine['state'] = verdict.type === 'fire' ? 'sent' : verdict.type;
     const text = `${reading.command} ${Math.round(reading.confidence * 100)}% · ${reading.source} · ${describeVerdict(verdict)}`;
     this.seen.set(key, { line: { key, text, state }, until: performance.now() + SEEN_MS });
-    if (event.sent) this.pushSent({ key: `${key}:${reading.at}`, text: `${reading.command} sent (${reading.source})`, state: 'waiting' });
+    if (event.sent) this.sent.sent(`${key}:${reading.at}`, `${reading.command} sent (${reading.source})`);
     this.render();
   }
 
-  /** The server's answer to the newest sent command that has none yet. */
-  answer(accepted: boolean, message: string): void {
-    const line = this.sent.find((l) => l.state === 'waiting');
-    if (!line) return;
-    line.state = accepted ? 'accepted' : 'refused';
-    line.text = `${line.text.replace(/ sent .*$/, '')} — ${message}`;
+  /** The server's answer to a sent command that has none yet (see SentLog for `nothingWaits`). */
+  answer(accepted: boolean, message: string, nothingWaits = false): void {
+    this.sent.answer(accepted, message, nothingWaits);
     this.render();
   }
 
   /** Lines as shown, for the XR HUD that mirrors this one. */
   lines(): HudLine[] {
-    return [...[...this.seen.values()].map((s) => s.line), ...this.sent];
+    return [...[...this.seen.values()].map((s) => s.line), ...this.sent.shown()];
   }
 
   onChange(listener: (lines: HudLine[]) => void): () => void {
@@ -89,10 +87,6 @@ export class NeuralHud {
   dispose(): void {
     this.setVisible(false);
     this.listeners.clear();
-  }
-
-  private pushSent(line: HudLine): void {
-    this.sent = [line, ...this.sent].slice(0, MAX_SENT);
   }
 
   private expire(): void {
@@ -110,7 +104,7 @@ export class NeuralHud {
   private render(): void {
     const li = (l: HudLine) => h('li', { 'data-state': l.state, 'data-key': l.key }, l.text);
     replaceChildren(this.seenList, ...[...this.seen.values()].map((s) => li(s.line)));
-    replaceChildren(this.sentList, ...this.sent.map(li));
+    replaceChildren(this.sentList, ...this.sent.shown().map(li));
     const lines = this.lines();
     for (const l of this.listeners) l(lines);
   }

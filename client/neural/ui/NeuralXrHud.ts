@@ -20,6 +20,7 @@ const COLOUR: Record<HudLine['state'], string> = {
   waiting: '#80d8ff',
   accepted: '#a5d6a7',
   refused: '#ef9a9a',
+  idle: '#dddddd',
 };
 
 export class NeuralXrHud {

@@ -5,10 +5,11 @@
  * — and the HUDs that show what the channel recognised and whether it was sent.
  */
 import './neural.css';
-import { ServerEvent, type IntentError, type NeuralAccepted } from '../../../shared/protocol';
+import { ErrorCode, ServerEvent, type IntentError, type NeuralAccepted } from '../../../shared/protocol';
 import type { WorldSession } from '../../net/session';
 import { h } from '../../ui/dom';
 import type { XrExperience } from '../../xr/XrExperience';
+import { DEFAULT_EEG_RULES } from '../eeg/EegProcessor';
 import { EegSource } from '../eeg/EegSource';
 import type { SimulatedState } from '../eeg/EegSimulator';
 import { NeuralChannel } from '../NeuralChannel';
@@ -16,6 +17,7 @@ import type { NeuralSource } from '../types';
 import { XrHandSource } from '../xr/XrHandSource';
 import { addCameraInput } from '../camera/cameraInput';
 import { BandChart } from './BandChart';
+import { eegReadout } from './eegReadout';
 import { NeuralHud } from './NeuralHud';
 import type { NeuralXrHud } from './NeuralXrHud';
 
@@ -108,7 +110,7 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
 
   mountEeg();
   // the camera brings its own switch, indicator and preview
-  cleanups.push(addCameraInput({ channel, addControl: (c) => sources.append(c) }));
+  cleanups.push(addCameraInput({ channel, addControl: (c) => sources.append(c), notify: host.notify }));
 
   // the indicator, the server's list and the HUDs follow the sources that are on
   let xrHud: NeuralXrHud | null = null;
@@ -140,24 +142,26 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
     xr.onModeChange(syncXrHud),
     session.room.onMessage(ServerEvent.NEURAL_ACCEPTED, (m: NeuralAccepted) => hud.answer(true, `accepted by ${m.runIds.length === 1 ? 'the waiting run' : `${m.runIds.length} runs`}`)),
     session.onIntentError((e: IntentError) => {
-      if (e.intent === 'neuralCommand') hud.answer(false, e.message);
+      // no run waiting is the usual state of a world, not a failure of the person's command
+      if (e.intent === 'neuralCommand') hud.answer(false, e.message, e.code === ErrorCode.RUN_NOT_WAITING);
     }),
   );
 
   function mountEeg(): void {
     const eeg = new EegSource();
     const chart = new BandChart();
-    const input = h('select', { 'data-testid': 'eeg-input', 'aria-label': 'EEG input' }, h('option', { value: 'simulator' }, 'Built-in simulator'), h('option', { value: 'websocket' }, 'Headband bridge (WebSocket)'));
+    const input = h('select', { 'data-testid': 'eeg-input', 'aria-label': 'EEG input' }, h('option', { value: 'simulator' }, 'Simulator'), h('option', { value: 'websocket' }, 'Headband bridge'));
     const url = h('input', { type: 'url', 'data-testid': 'eeg-url', 'aria-label': 'EEG bridge address', value: DEFAULT_BRIDGE_URL, hidden: true });
     const state = h(
       'select',
       { 'data-testid': 'eeg-sim-state', 'aria-label': 'What the simulator imitates' },
-      ...(['neutral', 'focus', 'relax'] as const).map((s) => h('option', { value: s }, s === 'neutral' ? 'Neutral' : s === 'focus' ? 'Focused (gives confirm)' : 'Relaxed (gives relax)')),
+      ...(['neutral', 'focus', 'relax'] as const).map((s) => h('option', { value: s }, s === 'neutral' ? 'Neutral' : s === 'focus' ? 'Focused → confirm' : 'Relaxed → relax')),
     );
-    const readout = h('p', { class: 'muted', 'data-testid': 'eeg-readout' });
+    const stateLabel = h('label', {}, 'Imitates', state);
+    const readout = h('div', { class: 'eeg-readout', 'data-testid': 'eeg-readout' });
     const error = h('p', { class: 'error', 'data-testid': 'eeg-error', role: 'alert', hidden: true });
     // the input is chosen before turning EEG on; the chart and readout show while it is on
-    const settings = h('div', { class: 'neural-eeg' }, h('div', { class: 'row' }, input, state, url));
+    const settings = h('div', { class: 'neural-eeg' }, h('div', { class: 'row' }, h('label', {}, 'Input', input), stateLabel, url));
     const details = h('div', { class: 'neural-eeg', hidden: true }, chart.element, readout, error);
     const { row, box } = switchRow('EEG', 'neural-source-eeg', 'Focus held for 3 s gives confirm; relaxation gives relax.', (on) => {
       details.hidden = !on;
@@ -173,7 +177,7 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
     row.append(settings, details);
     input.addEventListener('change', () => {
       url.hidden = input.value !== 'websocket';
-      state.hidden = input.value === 'websocket';
+      stateLabel.hidden = input.value === 'websocket';
       if (channel.isOn(eeg)) box.dispatchEvent(new Event('change'));
     });
     state.addEventListener('change', () => eeg.setSimulatedState(state.value as SimulatedState));
@@ -181,7 +185,11 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
       channel.addSource(eeg),
       eeg.onUpdate((u) => {
         chart.push(u.bands);
-        readout.textContent = `attention ${u.indices.attention.toFixed(2)} · relaxation ${u.indices.relaxation.toFixed(2)}`;
+        readout.replaceChildren(
+          ...eegReadout(u.indices, DEFAULT_EEG_RULES).map((r) =>
+            h('label', { 'data-index': r.index }, r.text, h('meter', { min: '0', max: '100', low: '50', optimum: '100', value: String(r.percent), 'aria-label': r.label })),
+          ),
+        );
       }),
       eeg.onError((message) => {
         error.textContent = message;
