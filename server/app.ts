@@ -91,7 +91,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const startedAt = Date.now();
   const version = productVersion();
   const presence = new LocalPresence();
-  const events = presenceEventBus(() => presence);
+  const events = presenceEventBus(() => presence, log);
   const documents = new DocumentService(storage, events, log);
   const chain = new ChainService({
     networks: config.chainNetworks,

@@ -135,7 +135,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     workflow: (id) => this.state.workflows.get(id),
     run: (id) => this.state.runs.get(id),
   };
-  private readonly onWorldEvent = (event: WorldEvent) => void this.handleWorldEvent(event);
+  private readonly onWorldEvent = (event: WorldEvent) => {
+    this.handleWorldEvent(event).catch((err: unknown) => this.log.error({ err, event: event.type }, 'applying a world event failed'));
+  };
 
   override async onCreate(options: unknown): Promise<void> {
     const id = EntityId.safeParse((options as { worldId?: unknown } | undefined)?.worldId);
@@ -169,7 +171,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     // a backstop far above the per-client limit below, for clients that flood faster than we can answer
     this.maxMessagesPerSecond = Math.max(1000, this.deps.intentRate * 20);
     this.onMessage('*', (client: Client, type: string | number, message: unknown) => this.onIntent(client, type, message));
-    this.clock.setInterval(() => void this.writer.flush(), FLUSH_INTERVAL_MS);
+    this.clock.setInterval(() => this.writer.flush().catch((err: unknown) => this.log.error({ err }, 'saving the world failed')), FLUSH_INTERVAL_MS);
     this.clock.setInterval(() => this.expireHolds(), LEASE_CHECK_MS);
     await this.presence.subscribe(worldChannel(world.id), this.onWorldEvent);
     this.log.info({ documents: state.documents.size, notes: state.annotations.size }, 'world room opened');
@@ -263,8 +265,13 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     if (p) p.connected = false;
     this.applyAll(releaseAllHeldBy(this.state.documents.entries(), client.sessionId));
     this.log.info({ participant: client.sessionId }, 'participant dropped; waiting for reconnection');
-    // without a held seat, Colyseus goes on to onLeave, which removes the participant
-    if (this.deps.reconnectSeconds > 0 && !this.cutOff.has(client.sessionId)) this.allowReconnection(client, this.deps.reconnectSeconds);
+    // without a held seat, Colyseus goes on to onLeave, which removes the participant. A client
+    // whose join was refused never had a seat: Colyseus calls onDrop for it all the same.
+    if (!p || this.deps.reconnectSeconds <= 0 || this.cutOff.has(client.sessionId)) return;
+    // the promise settles when the client is back, or is rejected when its time runs out
+    this.allowReconnection(client, this.deps.reconnectSeconds).catch((err: unknown) => {
+      if (err !== false) this.log.warn({ err, participant: client.sessionId }, 'holding a seat for a reconnection failed');
+    });
   }
 
   override onReconnect(client: Client): void {
@@ -444,7 +451,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   private applyAll(effects: Effect[], client?: Client): void {
     for (const effect of effects) {
-      if (isCommand(effect)) void this.command(effect, client);
+      if (isCommand(effect)) this.command(effect, client).catch((err: unknown) => this.log.error({ err, op: effect.op }, 'workflow command failed'));
       else if (effect.op === 'pose' && this.interest.take(effect, this.state)) continue;
       // one after another, so each sender hears its answers in the order it gave the commands
       else if (isNeural(effect)) this.neuralQueue = this.neuralQueue.then(() => this.neural(effect, client)).catch((err: unknown) => this.log.warn({ err }, 'neural command failed'));
