@@ -32,7 +32,7 @@ import { NEURAL_ASSETS_PATH } from '../shared/neuralAssets';
 import { AiService } from './ai/AiService';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { BenchProbe, probeRoute } from './bench/probe';
-import { presenceEventBus } from './rooms/worldEvents';
+import { presenceEventBus, publishSessionEnded } from './rooms/worldEvents';
 import { Engine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
 import { WorkflowService } from './workflows/WorkflowService';
@@ -104,7 +104,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }));
   const authSecret = await loadAuthSecret(config);
   log.info({ secret: authSecret.source, guestAccess: config.guestAccess }, 'accounts');
-  const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit });
+  const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit, sessionEnded: publishSessionEnded(() => presence, log) });
   const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
@@ -190,7 +190,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     workflowStore: storage.workflows,
     engine,
     audit,
-    auth: { guestAccess: config.guestAccess, identify: (token: string) => auth.identify(token) },
+    auth: { guestAccess: config.guestAccess, identify: (token: string) => auth.identify(token), sessionLive: (userId: string, familyId: string) => auth.sessionLive(userId, familyId) },
     access,
     neural,
   };

@@ -12,7 +12,7 @@ import { closeNoteDialog, openNoteDialog } from './noteDialog';
 import { toast } from './toast';
 import { mountUploads, type Uploads } from './uploads';
 import { mountXrControls } from '../xr/xrControls';
-import { CLOSE_REMOVED, ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
+import { CLOSE_REMOVED, CLOSE_SIGNED_OUT, ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
 import { membersPanel } from './membersPanel';
 import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
 import { mountNeuralInput, type NeuralInput } from '../neural/ui/neuralInput';
@@ -146,6 +146,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       // our own leave() also ends here; only an unexpected end needs explaining
       if (unmounted || session !== joined) return;
       if (code === CLOSE_REMOVED) return fail(reason || 'The owner removed you from this world.');
+      if (code === CLOSE_SIGNED_OUT) return fail(reason || 'Your sign-in has ended; sign in again to rejoin.');
       fail('The connection to the world was lost. Go back to the lobby and join again.');
     });
   };

@@ -31,3 +31,17 @@ export function presenceEventBus(presence: () => Presence, log: Logger): WorldEv
     },
   };
 }
+
+/** A sign-in ended: every room closes the connections opened under it. Not tied to one world. */
+export interface SessionEnded {
+  userId: string;
+  familyId: string;
+}
+export const SESSION_ENDED_CHANNEL = 'auth:sessionEnded';
+
+export function publishSessionEnded(presence: () => Presence, log: Logger): (userId: string, familyId: string) => void {
+  return (userId, familyId) => {
+    const event: SessionEnded = { userId, familyId };
+    Promise.resolve(presence().publish(SESSION_ENDED_CHANNEL, event)).catch((err: unknown) => log.error({ err, userId }, 'the end of a sign-in could not be published'));
+  };
+}
