@@ -33,6 +33,7 @@ import { AiService } from './ai/AiService';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { BenchProbe, probeRoute } from './bench/probe';
 import { presenceEventBus, publishSessionEnded } from './rooms/worldEvents';
+import { colyseusLogger } from './rooms/malformedFrames';
 import { Engine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
 import { WorkflowService } from './workflows/WorkflowService';
@@ -157,7 +158,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     presence,
     greet: false,
     gracefullyShutdown: false,
-    logger: log.child({ component: 'colyseus' }),
+    logger: colyseusLogger(log.child({ component: 'colyseus' })),
     express: (app) => {
       if (probe) app.get('/api/bench/probe', probeRoute(probe));
       app.use('/api', auditRequests(audit));

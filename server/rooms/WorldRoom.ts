@@ -3,7 +3,7 @@
  * validates every intent at the boundary, asks the rules what changes, applies that to the
  * synchronised state and hands the change to the writer to persist.
  */
-import { OnMessageException, Room, ServerError, type Client, type RoomException } from '@colyseus/core';
+import { CloseCode, OnMessageException, Room, ServerError, type Client, type RoomException } from '@colyseus/core';
 import {
   EntityId,
   ErrorCode,
@@ -36,6 +36,7 @@ import { SESSION_ENDED_CHANNEL, worldChannel, type SessionEnded, type WorldEvent
 import { WorldWriter } from './WorldWriter';
 import { applyRun, setWorkflow } from './workflowSync';
 import { TokenBucket } from './rateLimit';
+import { MalformedFrames } from './malformedFrames';
 import type { WorkflowService } from '../workflows/WorkflowService';
 import type { Engine } from '../workflows/engine/Engine';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
@@ -135,6 +136,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private readonly cutOff = new Set<string>();
   private joinedCount = 0;
   private interest!: Interest;
+  private frames!: MalformedFrames;
   private readonly view: WorldView = {
     document: (id) => this.state.documents.get(id),
     note: (id) => this.state.annotations.get(id),
@@ -178,11 +180,23 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     // a backstop far above the per-client limit below, for clients that flood faster than we can answer
     this.maxMessagesPerSecond = Math.max(1000, this.deps.intentRate * 20);
     this.onMessage('*', (client: Client, type: string | number, message: unknown) => this.onIntent(client, type, message));
+    this.countMalformedFrames();
     this.clock.setInterval(() => this.writer.flush().catch((err: unknown) => this.log.error({ err }, 'saving the world failed')), FLUSH_INTERVAL_MS);
     this.clock.setInterval(() => this.expireHolds(), LEASE_CHECK_MS);
     await this.presence.subscribe(worldChannel(world.id), this.onWorldEvent);
     await this.presence.subscribe(SESSION_ENDED_CHANNEL, this.onSessionEnded);
     this.log.info({ documents: state.documents.size, notes: state.annotations.size }, 'world room opened');
+  }
+
+  /**
+   * Colyseus hands every frame to this (internal) method of the room; each runs under its sender's
+   * name, so a frame that does not decode is logged once per client, not once per frame.
+   */
+  private countMalformedFrames(): void {
+    this.frames = new MalformedFrames(this.log);
+    const room = this as unknown as { _onMessage(client: Client, buffer: Uint8Array): void };
+    const dispatch = room._onMessage.bind(this);
+    room._onMessage = (client, buffer) => this.frames.dispatch(client.sessionId, () => dispatch(client, buffer), () => client.leave(CloseCode.WITH_ERROR));
   }
 
   /** Sends the state's changes (and in a crowded world, the near poses) to every client; timed when a benchmark probes the server. */
@@ -308,6 +322,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.warned.delete(client.sessionId);
     this.cutOff.delete(client.sessionId);
     this.interest.forget(client.sessionId);
+    this.frames.forget(client.sessionId);
     this.log.info({ participant: client.sessionId }, 'participant left');
   }
 
