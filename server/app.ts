@@ -34,6 +34,7 @@ import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { BenchProbe, probeRoute } from './bench/probe';
 import { presenceEventBus, publishSessionEnded } from './rooms/worldEvents';
 import { colyseusLogger } from './rooms/malformedFrames';
+import { connectionCap } from './rooms/connectionCap';
 import { Engine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
 import { WorkflowService } from './workflows/WorkflowService';
@@ -149,6 +150,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   if (certificate) log.info({ certificate: certificate.source }, 'serving HTTPS');
   const transport = new WebSocketTransport({
     maxPayload: 64 * 1024,
+    verifyClient: connectionCap(config.maxConnectionsPerAddress, log.child({ component: 'realtime' })),
     ...(certificate ? { server: createHttpsServer({ key: certificate.key, cert: certificate.cert }) } : {}),
   });
   const boundPort = () => (transport.server!.address() as AddressInfo).port;
