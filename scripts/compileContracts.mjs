@@ -1,34 +1,38 @@
 /**
- * Compiles the Solidity contracts in server/chain/contracts with the solc npm package (offline,
- * WebAssembly) into dist/contracts/<Name>.json (ABI + bytecode). Skips the work when the
- * sources have not changed since the last build. Used by `npm run build`, `npm start` and tests.
+ * Regenerates the compiled contracts shipped beside their sources: server/chain/contracts/<Name>.json
+ * (ABI + bytecode) from server/chain/contracts/*.sol, with the solc npm package (offline,
+ * WebAssembly). Run it after changing a contract: `npm run contracts`. The server only reads the
+ * JSON: loading solc in a running server would let it install its own process-wide handlers, which
+ * turn any unhandled promise rejection into an exit.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SRC = path.join(ROOT, 'server/chain/contracts');
-const OUT = path.join(ROOT, 'dist/contracts');
+export const CONTRACTS_DIR = path.join(ROOT, 'server/chain/contracts');
 
-function sources() {
+/** The Solidity sources by file name, in a stable order. */
+export function contractSources() {
   return Object.fromEntries(
-    readdirSync(SRC)
+    readdirSync(CONTRACTS_DIR)
       .filter((f) => f.endsWith('.sol'))
       .sort()
-      .map((f) => [f, { content: readFileSync(path.join(SRC, f), 'utf8') }]),
+      .map((f) => [f, { content: readFileSync(path.join(CONTRACTS_DIR, f), 'utf8') }]),
   );
 }
 
-/** Compiles when needed; returns the output folder. Throws with solc's messages on errors. */
-export function ensureContracts() {
-  const input = sources();
+/** The digest each artifact records of the sources it was compiled from. */
+export function sourcesHash(sources = contractSources()) {
+  return createHash('sha256').update(JSON.stringify(sources)).digest('hex');
+}
+
+/** Compiles every contract and writes its artifact; returns the files written. Throws with solc's messages on errors. */
+export function compileContracts() {
+  const input = contractSources();
   const solc = createRequire(import.meta.url)('solc');
-  const key = createHash('sha256').update(JSON.stringify(input)).update(solc.version()).digest('hex');
-  const stamp = path.join(OUT, '.sources-hash');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === key) return OUT;
   const output = JSON.parse(
     solc.compile(
       JSON.stringify({
@@ -40,19 +44,21 @@ export function ensureContracts() {
   );
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length) throw new Error(`Solidity compilation failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
-  mkdirSync(OUT, { recursive: true });
+  const written = [];
   for (const [file, contracts] of Object.entries(output.contracts)) {
     for (const [name, c] of Object.entries(contracts)) {
-      writeFileSync(path.join(OUT, `${name}.json`), JSON.stringify({ contractName: name, sourceFile: file, compiler: solc.version(), abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` }, null, 2));
+      const out = path.join(CONTRACTS_DIR, `${name}.json`);
+      const artifact = { contractName: name, sourceFile: file, sourcesHash: sourcesHash(input), compiler: solc.version(), abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
+      writeFileSync(out, `${JSON.stringify(artifact, null, 2)}\n`);
+      written.push(out);
     }
   }
-  writeFileSync(stamp, key);
-  return OUT;
+  return written;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   try {
-    process.stdout.write(`Contracts compiled into ${path.relative(ROOT, ensureContracts())}\n`);
+    for (const file of compileContracts()) process.stdout.write(`Wrote ${path.relative(ROOT, file)}\n`);
   } catch (err) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);

@@ -6,12 +6,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureClientBuild } from './ensureClientBuild.mjs';
-import { ensureContracts } from './compileContracts.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 try {
-  ensureContracts();
   await ensureClientBuild();
 } catch (err) {
   process.stderr.write(`The client could not be built: ${err?.message ?? err}\nFix the error above, or run \`npm run build\` to see it in full.\n`);

@@ -1,5 +1,5 @@
 /**
- * `npm test`: the whole suite — typecheck, client build, then unit, integration and e2e tests —
+ * `npm test`: the whole suite — typecheck, lint, client build, then unit, integration and e2e tests —
  * ending with one line that counts every check: `N passed, N failed, N skipped`.
  */
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureClientBuild } from './ensureClientBuild.mjs';
-import { ensureContracts } from './compileContracts.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'test-results');
@@ -40,9 +39,11 @@ if (!existsSync(chromium)) {
 step('typecheck (tsc)');
 record('typecheck', spawnSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' }).status === 0);
 
-step('build (contracts with solc, client with vite)');
+step('lint (promises nobody waits for)');
+record('lint', spawnSync(bin('eslint'), ['.'], { cwd: ROOT, stdio: 'inherit' }).status === 0);
+
+step('build (client with vite)');
 try {
-  ensureContracts();
   await ensureClientBuild();
   record('build', true);
 } catch (err) {

@@ -33,7 +33,9 @@ import { NEURAL_ASSETS_PATH } from '../shared/neuralAssets';
 import { AiService } from './ai/AiService';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { BenchProbe, probeRoute } from './bench/probe';
-import { presenceEventBus } from './rooms/worldEvents';
+import { presenceEventBus, publishSessionEnded } from './rooms/worldEvents';
+import { colyseusLogger } from './rooms/malformedFrames';
+import { connectionCap } from './rooms/connectionCap';
 import { Engine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
 import { WorkflowService } from './workflows/WorkflowService';
@@ -98,7 +100,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const startedAt = Date.now();
   const version = productVersion();
   const presence = new LocalPresence();
-  const events = presenceEventBus(() => presence);
+  const events = presenceEventBus(() => presence, log);
   const documents = new DocumentService(storage, events, log);
   const chain = new ChainService({
     networks: config.chainNetworks,
@@ -112,7 +114,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   audit.startRetention();
   const authSecret = await loadAuthSecret(config);
   log.info({ secret: authSecret.source, guestAccess: config.guestAccess }, 'accounts');
-  const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit });
+  const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit, sessionEnded: publishSessionEnded(() => presence, log) });
   const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
@@ -179,6 +181,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   if (certificate) log.info({ certificate: certificate.source }, 'serving HTTPS');
   const transport = new WebSocketTransport({
     maxPayload: 64 * 1024,
+    verifyClient: connectionCap(config.maxConnectionsPerAddress, log.child({ component: 'realtime' })),
     ...(certificate ? { server: createHttpsServer({ key: certificate.key, cert: certificate.cert }) } : {}),
   });
   const boundPort = () => (transport.server!.address() as AddressInfo).port;
@@ -188,7 +191,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     presence,
     greet: false,
     gracefullyShutdown: false,
-    logger: log.child({ component: 'colyseus' }),
+    logger: colyseusLogger(log.child({ component: 'colyseus' })),
     express: (app) => {
       expressApp = app;
       // paths match as written, so a guard attached to /api/v3/workflows cannot be walked around as /API/V3/Workflows
@@ -227,7 +230,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     workflowStore: storage.workflows,
     engine,
     audit,
-    auth: { guestAccess: config.guestAccess, identify: (token: string) => auth.identify(token) },
+    auth: { guestAccess: config.guestAccess, identify: (token: string) => auth.identify(token), sessionLive: (userId: string, familyId: string) => auth.sessionLive(userId, familyId) },
     access,
     neural,
   };

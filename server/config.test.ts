@@ -21,6 +21,12 @@ describe('config', () => {
     expect(() => loadConfig({ EEG_BRIDGE_ORIGINS: 'http://localhost:8765' })).toThrow(/EEG_BRIDGE_ORIGINS/);
   });
 
+  it('caps realtime connections per address at 50 unless told otherwise, and names a bad cap', () => {
+    expect(loadConfig({}).maxConnectionsPerAddress).toBe(50);
+    expect(loadConfig({ MAX_CONNECTIONS_PER_ADDRESS: '1000' }).maxConnectionsPerAddress).toBe(1000);
+    expect(() => loadConfig({ MAX_CONNECTIONS_PER_ADDRESS: '0' })).toThrow(/MAX_CONNECTIONS_PER_ADDRESS/);
+  });
+
   it('accepts a MongoDB URI and refuses something that is not one', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://db:27017/dwc' }).mongodbUri).toBe('mongodb://db:27017/dwc');
     expect(() => loadConfig({ MONGODB_URI: 'http://db' })).toThrow(/MONGODB_URI/);

@@ -43,6 +43,8 @@ const EnvSchema = z.object({
     .default([]),
   /** Seconds a held document stays held while its holder sends nothing. */
   HOLD_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
+  /** Realtime (WebSocket) connections one address may hold open at once; past it a connection is refused with 429. */
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(50),
   /** Largest upload accepted, in megabytes. */
   MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(25),
   /** Camera models: a file path this server serves, or a URL it fetches once (see ModelSource). */
@@ -168,6 +170,8 @@ export interface Config {
   readonly restRatePerMinute: number;
   /** REST requests per minute per API key. */
   readonly keyRatePerMinute: number;
+  /** Realtime connections one address may hold open at once. */
+  readonly maxConnectionsPerAddress: number;
   readonly corsOrigins: readonly string[];
   /** Where the page may open EEG bridge WebSockets (added to the content security policy). */
   readonly eegBridgeOrigins: readonly string[];
@@ -326,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     intentRate: e.INTENT_RATE,
     restRatePerMinute: e.REST_RATE,
     keyRatePerMinute: e.KEY_RATE,
+    maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
     corsOrigins: Object.freeze(e.CORS_ORIGINS),
     eegBridgeOrigins: Object.freeze(e.EEG_BRIDGE_ORIGINS),
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),

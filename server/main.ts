@@ -1,6 +1,6 @@
 /** Entry point: configuration, logger, app, signals. Wiring only. */
 import { ConfigError, loadConfig } from './config';
-import { createLogger } from './log';
+import { createLogger, keepRunningOnStrayErrors } from './log';
 import { startApp } from './app';
 import { serverUrls, terminalQr } from './lan';
 
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  keepRunningOnStrayErrors(log);
   const app = await startApp(config, log);
   log.info({ port: app.port, host: config.host, dataDir: config.dataDir }, 'listening');
 
@@ -32,8 +33,14 @@ async function main(): Promise<void> {
     await app.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stop(signal).catch((err: unknown) => {
+        log.error({ err }, 'shutting down failed');
+        process.exit(1);
+      });
+    });
+  }
 }
 
 main().catch((err) => {

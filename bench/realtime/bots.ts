@@ -401,7 +401,7 @@ function tick(): void {
 
 let timer: NodeJS.Timeout | undefined;
 
-parentPort!.on('message', async (m: { type: string }) => {
+async function onCommand(m: { type: string }): Promise<void> {
   switch (m.type) {
     case 'join': {
       await Promise.all(input.bots.map((spec) => join(spec)));
@@ -433,4 +433,13 @@ parentPort!.on('message', async (m: { type: string }) => {
       parentPort!.postMessage({ type: 'closed' });
       return;
   }
+}
+
+// a failed command is thrown outside the promise, so the worker fails with it and the parent hears why
+parentPort!.on('message', (m: { type: string }) => {
+  onCommand(m).catch((err: unknown) =>
+    setImmediate(() => {
+      throw err;
+    }),
+  );
 });

@@ -64,6 +64,8 @@ async function startOurs(s: Scenario, p: Plan): Promise<Started> {
       // a dragging hand sends 60 moves and 30 poses a second, past the default per-client rate
       INTENT_RATE: '200',
       REST_RATE: '1000000',
+      // every bot connects from this one machine
+      MAX_CONNECTIONS_PER_ADDRESS: '1000000',
       ...s.env,
     },
     SERVER_CORES,

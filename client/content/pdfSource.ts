@@ -4,6 +4,7 @@ import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { BundledBinaryData } from './pdfAssets';
 import { newCanvas } from './canvas';
 import type { PageSource } from './pageSource';
+import { inBackground } from '../ui/background';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -58,7 +59,7 @@ export async function openPdf(bytes: ArrayBuffer): Promise<PageSource> {
       return canvas;
     },
     dispose() {
-      void doc.destroy();
+      inBackground(doc.destroy(), 'Closing the PDF');
     },
   };
 }

@@ -15,6 +15,7 @@ import type { ContentStore } from '../net/content';
 import { createLabel, disposeLabel } from './labels';
 import { loadModel } from './modelLoader';
 import { PlacedDocument, type Holder } from './PlacedDocument';
+import { inBackground } from '../ui/background';
 
 /** The model's largest side is scaled to this many metres. */
 const FIT_SIZE = 1;
@@ -43,7 +44,7 @@ export class DocumentModel extends PlacedDocument {
     this.hitBox.material = this.placeholderMaterial;
     this.hitBox.metadata = this.pick('model');
     this.showStatus(`Loading ${title}…`);
-    void this.load(content, contentHash);
+    inBackground(this.load(content, contentHash), 'Loading the model');
   }
 
   get halfHeight(): number {

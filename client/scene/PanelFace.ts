@@ -11,6 +11,7 @@ import { TEXT_PAGE } from '../content/textLayout';
 import { composeFace, messagePage, type NoteMark } from './faceCanvas';
 import type { FaceAtlas, FacePlacement } from './FaceAtlas';
 import { clampPage, shownPages, type FaceLayout, type NoteBox } from './faceLayout';
+import { inBackground } from '../ui/background';
 
 export interface FaceDocument {
   id: string;
@@ -101,7 +102,7 @@ export class PanelFace {
   }
 
   private refresh(): void {
-    if (!this.drawing) void this.drawUntilCurrent();
+    if (!this.drawing) inBackground(this.drawUntilCurrent(), 'Drawing the document');
   }
 
   private async drawUntilCurrent(): Promise<void> {
@@ -118,7 +119,7 @@ export class PanelFace {
 
   private async draw(doc: FaceDocument): Promise<void> {
     const state = this.sourceState(doc);
-    if (state.status === 'loading') void this.library.settled(doc).then(() => this.refresh());
+    if (state.status === 'loading') inBackground(this.library.settled(doc).then(() => this.refresh()), 'Loading the document');
     const source = state.status === 'ready' ? state.source : this.previewOf(doc);
     const count = source?.pageCount ?? 0;
     const pages = shownPages(doc.page, doc.spread, count);

@@ -4,6 +4,7 @@
  */
 import { AccountError, currentAccount, onAccountChange, signIn, signOut, signUp, type Account } from '../net/account';
 import { h, replaceChildren } from './dom';
+import { inBackground } from './background';
 
 export interface AccountCardOptions {
   signedIn(account: Account): void;
@@ -16,7 +17,7 @@ export function accountCard(opts: AccountCardOptions): { element: HTMLElement; d
     const account = currentAccount();
     if (account) {
       const out = h('button', { type: 'button', class: 'secondary', 'data-testid': 'sign-out' }, 'Sign out');
-      out.addEventListener('click', () => void signOut());
+      out.addEventListener('click', () => inBackground(signOut(), 'Signing out'));
       replaceChildren(element, h('h2', {}, 'Account'), h('p', { 'data-testid': 'signed-in-as' }, 'Signed in as ', h('strong', {}, account.username), ' '), out);
       return;
     }

@@ -5,6 +5,7 @@
 import { copyText } from './clipboard';
 import { h, replaceChildren } from './dom';
 import { toast } from './toast';
+import { inBackground } from './background';
 
 export interface HudPerson {
   id: string;
@@ -40,7 +41,7 @@ export function createHud(actions: HudActions): Hud {
   const copy = h('button', { type: 'button', 'data-testid': 'copy-link' }, 'Copy link');
   copy.addEventListener('click', () => {
     const url = location.href;
-    void copyText(url).then((ok) => toast(ok ? 'Link copied. Send it to whoever should join.' : `Copy this link: ${url}`));
+    inBackground(copyText(url).then((ok) => toast(ok ? 'Link copied. Send it to whoever should join.' : `Copy this link: ${url}`)), 'Copying the link');
   });
   const leave = h('button', { type: 'button', class: 'secondary', 'data-testid': 'leave' }, 'Leave');
   leave.addEventListener('click', actions.leave);

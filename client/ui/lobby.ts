@@ -8,6 +8,7 @@ import { currentAccount, onAccountChange } from '../net/account';
 import { h, replaceChildren } from './dom';
 import { joinFromDeviceCard } from './joinFromDevice';
 import { saveColour, saveName, savedColour, savedName } from './identity';
+import { inBackground } from './background';
 
 const REFRESH_MS = 3000;
 
@@ -172,7 +173,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   const stopAccount = onAccountChange(() => {
     renderInvite();
     renderGuests();
-    void refreshNow();
+    inBackground(refreshNow(), 'Refreshing the lobby');
   });
 
   listTemplates()
@@ -211,9 +212,9 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   };
   const refresh = async () => {
     await refreshNow();
-    if (!stopped) timer = setTimeout(() => void refresh(), REFRESH_MS);
+    if (!stopped) timer = setTimeout(() => inBackground(refresh(), 'Refreshing the lobby'), REFRESH_MS);
   };
-  void refresh();
+  inBackground(refresh(), 'Refreshing the lobby');
   if (!nameInput.value) nameInput.focus();
 
   return () => {

@@ -6,6 +6,7 @@ import { ApiError, changeRole, createInvite, listMembers, removeMember, type Mem
 import { inviteUrl } from '../route';
 import { copyText } from './clipboard';
 import { h, replaceChildren } from './dom';
+import { inBackground } from './background';
 import { toast } from './toast';
 
 export interface MembersPanel {
@@ -26,7 +27,7 @@ export function membersPanel(worldId: string): MembersPanel {
   const link = h('input', { readonly: true, 'data-testid': 'invite-link', 'aria-label': 'Invite link' });
   const copy = h('button', { type: 'button', class: 'secondary', 'data-testid': 'copy-invite' }, 'Copy');
   copy.addEventListener('click', () => {
-    void copyText(link.value).then((ok) => toast(ok ? 'Invite link copied.' : 'Select the link and copy it.'));
+    inBackground(copyText(link.value).then((ok) => toast(ok ? 'Invite link copied.' : 'Select the link and copy it.')), 'Copying the invite link');
   });
   const linkRow = h('div', { class: 'row invite-link-row', hidden: true }, link, copy);
   const panel = h(

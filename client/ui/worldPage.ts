@@ -12,10 +12,11 @@ import { closeNoteDialog, openNoteDialog } from './noteDialog';
 import { toast } from './toast';
 import { mountUploads, type Uploads } from './uploads';
 import { mountXrControls } from '../xr/xrControls';
-import { CLOSE_REMOVED, ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
+import { CLOSE_REMOVED, CLOSE_SIGNED_OUT, ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
 import { membersPanel } from './membersPanel';
 import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
 import { mountNeuralInput, type NeuralInput } from '../neural/ui/neuralInput';
+import { inBackground } from './background';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -45,7 +46,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     session = null;
     await leaving?.leave();
   };
-  const goBack = () => void teardown().then(() => opts.backToLobby());
+  const goBack = () => inBackground(teardown().then(() => opts.backToLobby()), 'Leaving the world');
 
   const canvas = h('canvas', { class: 'world-canvas', 'data-testid': 'world-canvas', 'aria-label': '3D view of the world', tabindex: '0' });
   const status = h('div', { class: 'overlay', role: 'status' }, h('p', {}, 'Joining the world…'));
@@ -71,7 +72,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   replaceChildren(root, page);
 
   const fail = (message: string) => {
-    void teardown();
+    inBackground(teardown(), 'Leaving the world');
     const back = h('button', { type: 'button', 'data-testid': 'back-to-lobby' }, 'Back to the lobby');
     back.addEventListener('click', goBack);
     replaceChildren(status, h('p', { class: 'error', 'data-testid': 'world-error' }, message), back);
@@ -89,19 +90,19 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       notify: (m) => toast(m, 'error'),
       noteModeChanged: (on) => hud.setNoteMode(on),
       requestNote: (target, at) => {
-        void openNoteDialog({ heading: `New note on page ${target.page}`, deletable: false, at }).then((result) => {
+        inBackground(openNoteDialog({ heading: `New note on page ${target.page}`, deletable: false, at }).then((result) => {
           if (result?.action === 'save') joined.addNote({ ...target, text: result.text, colour: result.colour });
-        });
+        }), 'Adding the note');
       },
       openNote: (noteId, at) => {
         const note = joined.state.annotations.get(noteId);
         if (!note) return;
-        void openNoteDialog({ heading: `Note by ${note.author || 'someone'}`, text: note.text, colour: note.colour, deletable: true, at }).then((result) => {
+        inBackground(openNoteDialog({ heading: `Note by ${note.author || 'someone'}`, text: note.text, colour: note.colour, deletable: true, at }).then((result) => {
           if (result?.action === 'delete') joined.deleteNote(noteId);
           else if (result?.action === 'save' && (result.text !== note.text || result.colour !== note.colour)) {
             joined.editNote(noteId, { text: result.text, colour: result.colour });
           }
-        });
+        }), 'Opening the note');
       },
     });
     const worldView = view;
@@ -145,6 +146,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       // our own leave() also ends here; only an unexpected end needs explaining
       if (unmounted || session !== joined) return;
       if (code === CLOSE_REMOVED) return fail(reason || 'The owner removed you from this world.');
+      if (code === CLOSE_SIGNED_OUT) return fail(reason || 'Your sign-in has ended; sign in again to rejoin.');
       fail('The connection to the world was lost. Go back to the lobby and join again.');
     });
   };
@@ -156,6 +158,6 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
 
   return () => {
     unmounted = true;
-    void teardown();
+    inBackground(teardown(), 'Leaving the world');
   };
 }

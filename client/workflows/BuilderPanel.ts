@@ -10,6 +10,7 @@ import { addStep, moveStep, removeStep, renameStep, renameWorkflow, setParams } 
 import { kindName } from './kindNames';
 import { paramForm } from './paramForm';
 import { initialParams } from './schemaForm';
+import { inBackground } from '../ui/background';
 
 export interface WorldWorkflows {
   workflows: { id: string; name: string; version: number; latestVersion: number }[];
@@ -41,7 +42,7 @@ export class BuilderPanel {
     this.toggle.addEventListener('click', () => this.setOpen(this.element.hidden));
     const create = h('button', { type: 'button', 'data-testid': 'wf-create' }, 'Create chain');
     create.addEventListener('click', () => {
-      if (this.templates.value) void opts.store.createFromTemplate(this.templates.value);
+      if (this.templates.value) inBackground(opts.store.createFromTemplate(this.templates.value), 'Creating the workflow');
     });
     const close = h('button', { type: 'button', class: 'secondary', 'aria-label': 'Close the builder' }, '×');
     close.addEventListener('click', () => this.setOpen(false));
@@ -60,7 +61,7 @@ export class BuilderPanel {
     this.element.hidden = !open;
     this.toggle.setAttribute('aria-expanded', String(open));
     if (open) {
-      void this.opts.store.loadCatalogue();
+      inBackground(this.opts.store.loadCatalogue(), 'Loading the workflows');
       this.refreshWorld();
     }
   }
@@ -73,7 +74,7 @@ export class BuilderPanel {
       this.chains,
       ...workflows.map((w) => {
         const b = h('button', { type: 'button', class: w.id === selected ? 'wf-chain selected' : 'wf-chain secondary', 'data-testid': 'wf-item', 'data-workflow-id': w.id }, `${w.name} · v${w.version}`);
-        b.addEventListener('click', () => void this.opts.store.select(w.id));
+        b.addEventListener('click', () => inBackground(this.opts.store.select(w.id), 'Opening the workflow'));
         return h('li', {}, b);
       }),
     );
@@ -143,11 +144,11 @@ export class BuilderPanel {
 
     const message = this.message;
     const save = h('button', { type: 'button', 'data-testid': 'wf-save', disabled: view.busy }, 'Save as new version');
-    save.addEventListener('click', () => void store.save(message.value).then((ok) => ok && (message.value = '')));
+    save.addEventListener('click', () => inBackground(store.save(message.value).then((ok) => ok && (message.value = '')), 'Saving the workflow'));
     const discard = h('button', { type: 'button', class: 'secondary', 'data-testid': 'wf-discard' }, 'Discard draft');
-    discard.addEventListener('click', () => void store.discard());
+    discard.addEventListener('click', () => inBackground(store.discard(), 'Discarding the draft'));
     const keep = h('button', { type: 'button', class: 'secondary', 'data-testid': 'wf-rebase', hidden: !view.stale }, 'Apply my changes to the newest version');
-    keep.addEventListener('click', () => void store.keepDraftOnLatest());
+    keep.addEventListener('click', () => inBackground(store.keepDraftOnLatest(), 'Applying your changes'));
 
     const run = h('button', { type: 'button', 'data-testid': 'wf-run' }, 'Start run');
     run.addEventListener('click', () => this.opts.startRun(draft.workflowId, this.runDoc.value || undefined));

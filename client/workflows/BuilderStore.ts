@@ -8,6 +8,7 @@ import { ApiError } from '../net/api';
 import { DraftError, isDirty, mergeOnto, newDraft, type Draft } from './draft';
 import { formFor, withChoices, type FormSpec } from './schemaForm';
 import { chainNetworks, createWorkflow, getWorkflow, saveWorkflow, stepKinds, workflowTemplates, type StepKindInfo, type WorkflowSnapshot, type WorkflowTemplateInfo } from './workflowApi';
+import { inBackground } from '../ui/background';
 
 export interface BuilderView {
   kinds: readonly StepKindInfo[];
@@ -161,7 +162,7 @@ export class BuilderStore {
     }
     if (latestVersion === this.view.latestVersion) return;
     if (!this.view.dirty) {
-      void this.run(async () => this.take(await getWorkflow(workflowId)));
+      inBackground(this.run(async () => this.take(await getWorkflow(workflowId))), 'Opening the workflow');
       return;
     }
     this.set({ latestVersion, notice: `Someone saved version ${latestVersion} while you edit version ${draft.baseVersion}.` });

@@ -18,6 +18,7 @@ import { ChainAction, ChainView, NodeAction, type ChainPick, type ChainShape, ty
 import { addStep, moveStep, removeStep, type Draft } from './draft';
 import { initialParams } from './schemaForm';
 import { currentRun, progressOf, stepLook, type RunView } from './stepLook';
+import { inBackground } from '../ui/background';
 
 export interface ChainLayerHost {
   scene: Scene;
@@ -132,7 +133,7 @@ export class ChainLayer {
     const button = pick.pickedMesh ? pickOf(pick.pickedMesh)?.chainButton : undefined;
     if (!button) return false;
     info.skipOnPointerObservable = true;
-    void this.press(button.workflowId, button.index, button.action);
+    inBackground(this.press(button.workflowId, button.index, button.action), 'That action');
     return true;
   }
 

@@ -5,6 +5,7 @@
 import { h, replaceChildren } from '../ui/dom';
 import { orderRuns } from './stepLook';
 import { getRun, type RunDetail } from './workflowApi';
+import { inBackground } from '../ui/background';
 
 export interface RunRow {
   id: string;
@@ -51,7 +52,7 @@ export class RunListPanel {
           h('span', { class: `wf-dot wf-${r.status}` }),
           `${r.workflowName}${r.documentTitle ? ` on ${r.documentTitle}` : ''} — ${r.status} (${r.progress.done}/${r.progress.total}) ${time(r.updatedAt)}`,
         );
-        open.addEventListener('click', () => void this.show(r.id));
+        open.addEventListener('click', () => inBackground(this.show(r.id), 'Opening the run'));
         const item = h('li', {}, open);
         const act = (label: string, title: string, testId: string, fn: () => void) => {
           const b = h('button', { type: 'button', class: 'secondary', title, 'aria-label': title, 'data-testid': testId }, label);
@@ -66,7 +67,7 @@ export class RunListPanel {
         return item;
       }),
     );
-    if (this.shown && rows.some((r) => r.id === this.shown)) void this.show(this.shown);
+    if (this.shown && rows.some((r) => r.id === this.shown)) inBackground(this.show(this.shown), 'Refreshing the run');
   }
 
   private async show(runId: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { Pose } from '../../shared/protocol';
 import type { XrControllerProbe, XrMode, XrRig } from './XrRig';
 import { detectXrModes, type XrModes } from './xrModes';
 import { loadXrSettings, type XrSettings } from './xrSettings';
+import { inBackground } from '../ui/background';
 
 export type { XrMode } from './XrRig';
 
@@ -50,7 +51,7 @@ export class XrExperience {
     this.overlay = document.createElement('div');
     this.overlay.className = 'xr-overlay';
     this.overlay.hidden = true;
-    void detectXrModes().then((m) => (this.modes = m));
+    inBackground(detectXrModes().then((m) => (this.modes = m)), 'Checking for VR and AR');
   }
 
   get mode(): XrMode | null {
@@ -137,7 +138,7 @@ export class XrExperience {
     this.overlay.remove();
     if (this.rig) {
       const rig = this.rig;
-      void rig.exit().finally(() => rig.dispose());
+      inBackground(rig.exit().finally(() => rig.dispose()), 'Leaving VR');
     }
   }
 }

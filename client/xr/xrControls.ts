@@ -8,6 +8,7 @@ import { h, replaceChildren } from '../ui/dom';
 import type { XrExperience, XrMode } from './XrExperience';
 import { detectXrModes } from './xrModes';
 import { SNAP_CHOICES, loadXrSettings, saveXrSettings } from './xrSettings';
+import { inBackground } from '../ui/background';
 
 export function mountXrControls(xr: XrExperience, notify: (message: string) => void): HTMLElement {
   const enterVr = h('button', { type: 'button', 'data-testid': 'enter-vr', hidden: true }, 'Enter VR');
@@ -39,14 +40,14 @@ export function mountXrControls(xr: XrExperience, notify: (message: string) => v
   };
   enterVr.addEventListener('click', () => enter('vr'));
   enterAr.addEventListener('click', () => enter('ar'));
-  void detectXrModes().then((modes) => {
+  inBackground(detectXrModes().then((modes) => {
     enterVr.hidden = !modes.vr;
     enterAr.hidden = !modes.ar;
     comfort.hidden = !modes.vr;
-  });
+  }), 'Checking for VR and AR');
 
   const exit = h('button', { type: 'button', 'data-testid': 'exit-xr' }, 'Exit AR');
-  exit.addEventListener('click', () => void xr.exit());
+  exit.addEventListener('click', () => inBackground(xr.exit(), 'Leaving AR'));
   const recentre = h('button', { type: 'button', class: 'secondary', 'data-testid': 'recentre' }, 'Place again');
   recentre.addEventListener('click', () => xr.recentre());
   replaceChildren(xr.overlay, h('p', { class: 'xr-hint' }, 'Point at a table or the floor and tap to place the workspace.'), h('div', { class: 'xr-actions' }, recentre, exit));

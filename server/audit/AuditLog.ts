@@ -93,8 +93,8 @@ export class AuditLog {
       this.dropped += this.pending.length - MAX_PENDING;
       this.pending.splice(0, this.pending.length - MAX_PENDING);
     }
-    if (this.pending.length >= BATCH) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    if (this.pending.length >= BATCH) this.flushSoon();
+    else this.timer ??= setTimeout(() => this.flushSoon(), FLUSH_MS);
     return entry;
   }
 
@@ -155,7 +155,7 @@ export class AuditLog {
       } catch (err) {
         this.log.error({ err, entries: batch.length }, 'audit entries could not be written; retrying');
         this.pending.unshift(...batch);
-        this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS * 5);
+        this.timer ??= setTimeout(() => this.flushSoon(), FLUSH_MS * 5);
       }
       if (this.dropped) {
         this.log.error({ dropped: this.dropped }, 'audit entries dropped: the store has not accepted writes for too long');
@@ -163,6 +163,10 @@ export class AuditLog {
       }
     });
     return this.writing;
+  }
+
+  private flushSoon(): void {
+    this.flush().catch((err: unknown) => this.log.error({ err }, 'audit entries could not be written'));
   }
 
   /** Reads what has been written, after writing what is pending so a reader sees its own changes. */

@@ -59,6 +59,8 @@ export interface AuthServiceOptions {
   audit: { record(input: AuditInput): unknown };
   /** Milliseconds since the epoch; replaceable so tests can move time. */
   now?: () => number;
+  /** Told when a sign-in ends (sign-out, password change, a reused refresh token), so open connections can be closed. */
+  sessionEnded?: (userId: string, familyId: string) => void;
 }
 
 const KEY_PATTERN = /^dwc_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -159,6 +161,12 @@ export class AuthService {
     const family = await this.o.store.getFamily(claims.userId, claims.familyId);
     if (!family || family.revokedAt) throw refused('This sign-in has ended; sign in again.');
     return { kind: 'user', userId: claims.userId, username: claims.username, familyId: claims.familyId };
+  }
+
+  /** Whether a sign-in is still live: connections opened under it last only as long as it does. */
+  async sessionLive(userId: string, familyId: string): Promise<boolean> {
+    const family = await this.o.store.getFamily(userId, familyId);
+    return family !== undefined && !family.revokedAt;
   }
 
   /** Who an API key belongs to, with its scopes; refused when unknown, revoked or expired. */
@@ -287,6 +295,7 @@ export class AuthService {
   private async endFamily(userId: string, familyId: string, why: string): Promise<void> {
     const family = await this.o.store.getFamily(userId, familyId);
     if (family && !family.revokedAt) await this.o.store.putFamily({ ...family, revokedAt: this.iso(), revokedWhy: why });
+    this.o.sessionEnded?.(userId, familyId);
   }
 
   private audit(from: Origin, action: string, outcome: 'accepted' | 'refused', user: { id: string; username?: string } | undefined, detail?: string, name?: string, keyId?: string): void {

@@ -1,18 +1,18 @@
-/** The compiled DocumentRegistry (ABI + bytecode), compiled from its Solidity source if needed. */
+/**
+ * The compiled DocumentRegistry (ABI + bytecode), shipped beside its Solidity source and read as
+ * plain JSON. `npm run contracts` regenerates it; the compiler is never loaded by the server.
+ */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { InterfaceAbi } from 'ethers';
-import { ensureContracts } from '../../scripts/compileContracts.mjs';
+
+export const REGISTRY_ARTIFACT = new URL('./contracts/DocumentRegistry.json', import.meta.url);
 
 let cached: Promise<{ abi: InterfaceAbi; bytecode: string }> | undefined;
 
 export function loadRegistryArtifact(): Promise<{ abi: InterfaceAbi; bytecode: string }> {
   cached ??= (async () => {
-    // compiled at build time; compiling here too covers a server started without a build
-    const dir = ensureContracts();
-    const json = JSON.parse(await readFile(path.join(dir, 'DocumentRegistry.json'), 'utf8')) as { abi: InterfaceAbi; bytecode: string };
+    const json = JSON.parse(await readFile(REGISTRY_ARTIFACT, 'utf8')) as { abi: InterfaceAbi; bytecode: string };
     return { abi: json.abi, bytecode: json.bytecode };
   })();
   return cached;
 }
-

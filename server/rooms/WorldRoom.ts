@@ -3,7 +3,7 @@
  * validates every intent at the boundary, asks the rules what changes, applies that to the
  * synchronised state and hands the change to the writer to persist.
  */
-import { OnMessageException, Room, ServerError, type Client, type RoomException } from '@colyseus/core';
+import { CloseCode, OnMessageException, Room, ServerError, type Client, type RoomException } from '@colyseus/core';
 import {
   EntityId,
   ErrorCode,
@@ -13,6 +13,7 @@ import {
   ServerEvent,
   CLOSE_FLOODING,
   CLOSE_REMOVED,
+  CLOSE_SIGNED_OUT,
   describeIssues,
   isIntentType,
   type IntentError,
@@ -33,10 +34,11 @@ import { auditIntent } from '../audit/intentAudit';
 import type { Logger } from '../log';
 import { newId } from '../worlds';
 import { PREVIEW_CHARS, applyEffect, setPose, toAnnotationState, toDocumentState } from './stateSync';
-import { worldChannel, type WorldEvent } from './worldEvents';
+import { SESSION_ENDED_CHANNEL, worldChannel, type SessionEnded, type WorldEvent } from './worldEvents';
 import { WorldWriter } from './WorldWriter';
 import { applyRun, setWorkflow } from './workflowSync';
 import { TokenBucket } from './rateLimit';
+import { MalformedFrames } from './malformedFrames';
 import type { WorkflowService } from '../workflows/WorkflowService';
 import type { Engine } from '../workflows/engine/Engine';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
@@ -64,7 +66,12 @@ export interface WorldRoomDeps {
   engine: Engine;
   audit: AuditLog;
   /** Whether guests may join, and who an access token belongs to (refused with an AppError). */
-  auth: { guestAccess: boolean; identify(token: string): Promise<{ userId: string; username: string }> };
+  auth: {
+    guestAccess: boolean;
+    identify(token: string): Promise<{ userId: string; username: string; familyId: string }>;
+    /** Whether the sign-in a person joined with is still live. */
+    sessionLive(userId: string, familyId: string): Promise<boolean>;
+  };
   /** The role a person (null: a guest) has in a world, or null when they are not let in. */
   access: { roleIn(world: WorldRecord, who: { userId: string; username: string } | null): Promise<WorldRole | null> };
   /** Hands neural commands to the runs waiting for them and keeps who streams what. */
@@ -72,7 +79,7 @@ export interface WorldRoomDeps {
 }
 
 /** Who a client joined as, and their role: `client.auth` once the room's auth hook let it in. */
-type JoinIdentity = ({ kind: 'guest' } | { kind: 'user'; userId: string; username: string }) & { role: WorldRole };
+type JoinIdentity = ({ kind: 'guest' } | { kind: 'user'; userId: string; username: string; familyId: string }) & { role: WorldRole };
 
 type Command = Extract<Effect, { op: 'runStart' | 'runCancel' | 'runAnswer' }>;
 const isCommand = (e: Effect): e is Command => e.op === 'runStart' || e.op === 'runCancel' || e.op === 'runAnswer';
@@ -131,13 +138,17 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private readonly cutOff = new Set<string>();
   private joinedCount = 0;
   private interest!: Interest;
+  private frames!: MalformedFrames;
   private readonly view: WorldView = {
     document: (id) => this.state.documents.get(id),
     note: (id) => this.state.annotations.get(id),
     workflow: (id) => this.state.workflows.get(id),
     run: (id) => this.state.runs.get(id),
   };
-  private readonly onWorldEvent = (event: WorldEvent) => void this.handleWorldEvent(event);
+  private readonly onWorldEvent = (event: WorldEvent) => {
+    this.handleWorldEvent(event).catch((err: unknown) => this.log.error({ err, event: event.type }, 'applying a world event failed'));
+  };
+  private readonly onSessionEnded = (ended: SessionEnded) => this.signOut(ended);
 
   override async onCreate(options: unknown): Promise<void> {
     const id = EntityId.safeParse((options as { worldId?: unknown } | undefined)?.worldId);
@@ -171,10 +182,23 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     // a backstop far above the per-client limit below, for clients that flood faster than we can answer
     this.maxMessagesPerSecond = Math.max(1000, this.deps.intentRate * 20);
     this.onMessage('*', (client: Client, type: string | number, message: unknown) => this.onIntent(client, type, message));
-    this.clock.setInterval(() => void this.writer.flush(), FLUSH_INTERVAL_MS);
+    this.countMalformedFrames();
+    this.clock.setInterval(() => this.writer.flush().catch((err: unknown) => this.log.error({ err }, 'saving the world failed')), FLUSH_INTERVAL_MS);
     this.clock.setInterval(() => this.expireHolds(), LEASE_CHECK_MS);
     await this.presence.subscribe(worldChannel(world.id), this.onWorldEvent);
+    await this.presence.subscribe(SESSION_ENDED_CHANNEL, this.onSessionEnded);
     this.log.info({ documents: state.documents.size, notes: state.annotations.size }, 'world room opened');
+  }
+
+  /**
+   * Colyseus hands every frame to this (internal) method of the room; each runs under its sender's
+   * name, so a frame that does not decode is logged once per client, not once per frame.
+   */
+  private countMalformedFrames(): void {
+    this.frames = new MalformedFrames(this.log);
+    const room = this as unknown as { _onMessage(client: Client, buffer: Uint8Array): void };
+    const dispatch = room._onMessage.bind(this);
+    room._onMessage = (client, buffer) => this.frames.dispatch(client.sessionId, () => dispatch(client, buffer), () => client.leave(CloseCode.WITH_ERROR));
   }
 
   /** Sends the state's changes (and in a crowded world, the near poses) to every client; timed when a benchmark probes the server. */
@@ -197,12 +221,14 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     const token = (options as { token?: unknown } | undefined)?.token;
     try {
       let who: { userId: string; username: string } | null = null;
+      let familyId = '';
       if (token === undefined) {
         if (!this.deps.auth.guestAccess) throw new AppError(ErrorCode.UNAUTHORIZED, 'This server lets in only people who are signed in: sign in, then join with your access token.', 401);
       } else {
         if (typeof token !== 'string' || token.length > 4096) throw new AppError(ErrorCode.UNAUTHORIZED, 'The access token is not valid.', 401);
         const user = await this.deps.auth.identify(token);
         who = { userId: user.userId, username: user.username };
+        familyId = user.familyId;
       }
       const role = await this.deps.access.roleIn(this.world, who);
       if (!role) {
@@ -210,7 +236,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
           ? new AppError(ErrorCode.FORBIDDEN, `"${this.world.name}" is private and you have not been invited. Ask its owner for an invite link.`, 403)
           : new AppError(ErrorCode.UNAUTHORIZED, `"${this.world.name}" is private: sign in with an account its owner invited.`, 401);
       }
-      return who ? { kind: 'user', ...who, role } : { kind: 'guest', role };
+      return who ? { kind: 'user', ...who, familyId, role } : { kind: 'guest', role };
     } catch (err) {
       const refusal = err instanceof AppError ? joinError(err.code === ErrorCode.FORBIDDEN ? ErrorCode.FORBIDDEN : ErrorCode.UNAUTHORIZED, err.message) : err;
       this.record(client, 'join', 'refused', { detail: refusal instanceof Error ? refusal.message.slice(0, 300) : 'refused' });
@@ -266,11 +292,22 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     if (p) p.connected = false;
     this.applyAll(releaseAllHeldBy(this.state.documents.entries(), client.sessionId));
     this.log.info({ participant: client.sessionId }, 'participant dropped; waiting for reconnection');
-    // without a held seat, Colyseus goes on to onLeave, which removes the participant
-    if (this.deps.reconnectSeconds > 0 && !this.cutOff.has(client.sessionId)) this.allowReconnection(client, this.deps.reconnectSeconds);
+    // without a held seat, Colyseus goes on to onLeave, which removes the participant. A client
+    // whose join was refused never had a seat: Colyseus calls onDrop for it all the same.
+    if (!p || this.deps.reconnectSeconds <= 0 || this.cutOff.has(client.sessionId)) return;
+    // the promise settles when the client is back, or is rejected when its time runs out
+    this.allowReconnection(client, this.deps.reconnectSeconds).catch((err: unknown) => {
+      if (err !== false) this.log.warn({ err, participant: client.sessionId }, 'holding a seat for a reconnection failed');
+    });
   }
 
-  override onReconnect(client: Client): void {
+  /** A seat held for someone whose sign-in has since ended is not theirs to take back. */
+  override async onReconnect(client: Client): Promise<void> {
+    const identity = client.auth as JoinIdentity | undefined;
+    if (identity?.kind === 'user' && !(await this.deps.auth.sessionLive(identity.userId, identity.familyId))) {
+      this.record(client, 'reconnect', 'refused', { detail: `${ErrorCode.UNAUTHORIZED}: the sign-in has ended` });
+      throw joinError(ErrorCode.UNAUTHORIZED, 'Your sign-in has ended; sign in again to rejoin.');
+    }
     const p = this.state.participants.get(client.sessionId);
     if (p) p.connected = true;
     this.lastHeard.set(client.sessionId, Date.now());
@@ -288,6 +325,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.warned.delete(client.sessionId);
     this.cutOff.delete(client.sessionId);
     this.interest.forget(client.sessionId);
+    this.frames.forget(client.sessionId);
     this.log.info({ participant: client.sessionId }, 'participant left');
   }
 
@@ -307,6 +345,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   override async onDispose(): Promise<void> {
     await this.presence.unsubscribe(worldChannel(this.world?.id ?? ''), this.onWorldEvent);
+    await this.presence.unsubscribe(SESSION_ENDED_CHANNEL, this.onSessionEnded);
     await this.writer?.flush();
     this.log?.info('world room closed');
   }
@@ -453,7 +492,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   private applyAll(effects: Effect[], client?: Client): void {
     for (const effect of effects) {
-      if (isCommand(effect)) void this.command(effect, client);
+      if (isCommand(effect)) this.command(effect, client).catch((err: unknown) => this.log.error({ err, op: effect.op }, 'workflow command failed'));
       else if (effect.op === 'pose' && this.interest.take(effect, this.state)) continue;
       // one after another, so each sender hears its answers in the order it gave the commands
       else if (isNeural(effect)) this.neuralQueue = this.neuralQueue.then(() => this.neural(effect, client)).catch((err: unknown) => this.log.warn({ err }, 'neural command failed'));
@@ -474,6 +513,17 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       this.deps.audit.record({ worldId: this.world.id, actor: { kind: 'system', id: 'server' }, action: 'release', outcome: 'accepted', target: { type: 'document', id: e.docId }, detail: 'the holder went silent past the lease' });
     }
     this.applyAll(expired);
+  }
+
+  /** A sign-in ended: the connections opened under it close now, with the reason, and keep no seat. */
+  private signOut(ended: SessionEnded): void {
+    for (const client of this.clients) {
+      const id = client.auth as JoinIdentity | undefined;
+      if (id?.kind !== 'user' || id.userId !== ended.userId || id.familyId !== ended.familyId) continue;
+      this.cutOff.add(client.sessionId);
+      this.record(client, 'disconnect', 'accepted', { detail: 'the sign-in ended' });
+      client.leave(CLOSE_SIGNED_OUT, 'Your sign-in has ended (signed out, or the password changed); sign in again to rejoin.');
+    }
   }
 
   /**

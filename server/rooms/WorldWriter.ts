@@ -31,7 +31,7 @@ export class WorldWriter {
         return;
       case 'dropped':
         this.dirtyPlacements.add(change.docId);
-        void this.flush();
+        this.writePlacements();
         return;
       case 'view': {
         const d = this.state.documents.get(change.docId);
@@ -73,21 +73,26 @@ export class WorldWriter {
     return { id, worldId: this.worldId, documentId: n.documentId, page: n.page, u: n.u, v: n.v, text: n.text, colour: n.colour, author: n.author, createdAt, updatedAt: now };
   }
 
-  private enqueue(what: string, write: () => Promise<void>): Promise<void> {
+  /** Queues a write; the queue never rejects, a failed write is logged. */
+  private enqueue(what: string, write: () => Promise<void>): void {
     this.queue = this.queue.then(write).catch((err: unknown) => this.log.error({ err, what }, 'could not save a change'));
-    return this.queue;
   }
 
   /** Writes pending placements; resolves once everything accepted so far is on disk. */
   flush(): Promise<void> {
-    if (this.dirtyPlacements.size === 0) return this.queue;
+    this.writePlacements();
+    return this.queue;
+  }
+
+  private writePlacements(): void {
+    if (this.dirtyPlacements.size === 0) return;
     const placements: Placement[] = [];
     for (const id of this.dirtyPlacements) {
       const d = this.state.documents.get(id);
       if (d) placements.push({ id, position: [d.x, d.y, d.z], rotation: [d.qx, d.qy, d.qz, d.qw], scale: d.scale });
     }
     this.dirtyPlacements.clear();
-    return this.enqueue('document placements', async () => {
+    this.enqueue('document placements', async () => {
       try {
         await this.store.savePlacements(this.worldId, placements);
       } catch (err) {

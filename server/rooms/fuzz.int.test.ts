@@ -132,4 +132,21 @@ describe('protocol fuzz', () => {
     expect(watcher.errors).toEqual([]);
     await watcher.room.leave();
   });
+
+  it('logs frames that do not decode once per client, with a count when it leaves, not a stack per frame', { timeout: 30_000 }, async () => {
+    const { watcher, fuzzer } = await world();
+    const id = fuzzer.room.sessionId;
+    // a request frame (code 21) whose msgpack body is cut short: Colyseus answers it and keeps the client
+    const request = new Uint8Array([21, 1, 0xa1, 0x70, 0xdf, 0xff]);
+    for (let i = 0; i < 5; i++) (fuzzer.room as any).connection.send(request);
+    // the room still answers this client, so the bad frames did not cost it its connection
+    fuzzer.sendRaw('grab', { type: 'grab', docId: 'no-such-doc' });
+    await until('the answer after the bad frames', () => fuzzer.errors.length === 1);
+    await fuzzer.room.leave();
+    const lines = () => server().output().split('\n').filter((l) => l.includes(id));
+    await until('the count on leaving', () => lines().some((l) => l.includes('"frames":5')), 10_000);
+    expect(lines().filter((l) => l.includes('did not decode')).length).toBe(2);
+    expect(server().output()).not.toMatch(/at checkedRead|at endOfMessagePackError/);
+    await watcher.room.leave();
+  });
 });

@@ -3,6 +3,7 @@
  * the presence pub/sub, which works in one process and, with Redis presence, across processes.
  */
 import type { Presence } from '@colyseus/core';
+import type { Logger } from '../log';
 import type { DocumentRecord } from '../../shared/model/documents';
 import type { RunRecord } from '../workflows/engine/runMachine';
 
@@ -22,6 +23,25 @@ export interface WorldEventBus {
   publish(worldId: string, event: WorldEvent): void;
 }
 
-export function presenceEventBus(presence: () => Presence): WorldEventBus {
-  return { publish: (worldId, event) => void presence().publish(worldChannel(worldId), event) };
+export function presenceEventBus(presence: () => Presence, log: Logger): WorldEventBus {
+  return {
+    // Redis presence answers with a promise; a failed publish costs one update, not the process
+    publish: (worldId, event) => {
+      Promise.resolve(presence().publish(worldChannel(worldId), event)).catch((err: unknown) => log.error({ err, worldId, event: event.type }, 'a world event could not be published'));
+    },
+  };
+}
+
+/** A sign-in ended: every room closes the connections opened under it. Not tied to one world. */
+export interface SessionEnded {
+  userId: string;
+  familyId: string;
+}
+export const SESSION_ENDED_CHANNEL = 'auth:sessionEnded';
+
+export function publishSessionEnded(presence: () => Presence, log: Logger): (userId: string, familyId: string) => void {
+  return (userId, familyId) => {
+    const event: SessionEnded = { userId, familyId };
+    Promise.resolve(presence().publish(SESSION_ENDED_CHANNEL, event)).catch((err: unknown) => log.error({ err, userId }, 'the end of a sign-in could not be published'));
+  };
 }

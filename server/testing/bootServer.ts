@@ -58,10 +58,10 @@ export async function bootServer(opts: BootOptions = {}): Promise<BootedServer> 
       }
     };
     child.stdout!.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with code ${code} before listening:\n${out}`));
-    });
+    exited
+      .then((code) => reject(new Error(`server exited with code ${code} before listening:\n${out}`)))
+      .catch(reject)
+      .finally(() => clearTimeout(timer));
   });
 
   return {

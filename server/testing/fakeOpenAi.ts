@@ -98,7 +98,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
           return;
         }
         case 'stream':
-          void stream(res, reply, { id, created, model });
+          stream(res, reply, { id, created, model }).catch((err: unknown) => res.destroy(err instanceof Error ? err : new Error(String(err))));
           return;
       }
     });

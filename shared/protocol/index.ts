@@ -219,6 +219,8 @@ export type JoinOptions = z.input<typeof JoinOptions>;
 export const CLOSE_FLOODING = 4029;
 /** Close code of a connection the server ends because its owner removed the participant. */
 export const CLOSE_REMOVED = 4003;
+/** Close code of a connection the server ends because the sign-in it was opened with has ended. */
+export const CLOSE_SIGNED_OUT = 4401;
 
 /** Server → client events sent as room messages. */
 export const ServerEvent = {

@@ -20,6 +20,7 @@ import { BandChart } from './BandChart';
 import { eegReadout } from './eegReadout';
 import { NeuralHud } from './NeuralHud';
 import type { NeuralXrHud } from './NeuralXrHud';
+import { inBackground } from '../../ui/background';
 
 export interface NeuralInputHost {
   session: WorldSession;
@@ -119,13 +120,13 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
     const want = channel.active().length > 0 && xr.mode !== null;
     if (want && !xrHud && !xrHudLoading) {
       xrHudLoading = true;
-      void import('./NeuralXrHud').then(({ NeuralXrHud }) => {
+      inBackground(import('./NeuralXrHud').then(({ NeuralXrHud }) => {
         xrHudLoading = false;
         if (disposed) return;
         xrHud = new NeuralXrHud(xr.scene);
         xrHud.draw(hud.lines());
         syncXrHud();
-      });
+      }), 'Loading the neural headset display');
     }
     xrHud?.setVisible(want);
   };

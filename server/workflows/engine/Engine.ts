@@ -212,9 +212,9 @@ export class Engine {
     const result = previous.then(work, work);
     const settled = result.catch(() => undefined);
     this.locks.set(runId, settled);
-    void settled.then(() => {
+    settled.then(() => {
       if (this.locks.get(runId) === settled) this.locks.delete(runId);
-    });
+    }, () => undefined);
     return result;
   }
 
