@@ -36,6 +36,7 @@ import { BenchProbe, probeRoute } from './bench/probe';
 import { presenceEventBus, publishSessionEnded } from './rooms/worldEvents';
 import { colyseusLogger } from './rooms/malformedFrames';
 import { connectionCap } from './rooms/connectionCap';
+import { realtimeAddress } from './rooms/clientAddress';
 import { Engine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
 import { WorkflowService } from './workflows/WorkflowService';
@@ -161,7 +162,9 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       .then((worldId) => worldId && events.publish(worldId, { type: 'runChanged', run }))
       .catch((err: unknown) => log.warn({ err, runId: run.id }, 'could not show a run in its world'));
   });
-  const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry, access, quota: workflowQuota(config.workflowLimits) };
+  // one allowance per person, whether runs are started over REST or in a world
+  const quota = workflowQuota(config.workflowLimits);
+  const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry, access, quota };
   const guardDocument = async (res: import('express').Response, documentId: string, action: 'read' | 'editDocuments') => {
     const doc = await storage.store.getDocument(String(documentId).slice(0, 64));
     if (doc) await requireWorld(access, res, doc.worldId, action);
@@ -181,7 +184,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   if (certificate) log.info({ certificate: certificate.source }, 'serving HTTPS');
   const transport = new WebSocketTransport({
     maxPayload: 64 * 1024,
-    verifyClient: connectionCap(config.maxConnectionsPerAddress, log.child({ component: 'realtime' })),
+    verifyClient: connectionCap(config.maxConnectionsPerAddress, log.child({ component: 'realtime' }), realtimeAddress(config.trustProxy)),
     ...(certificate ? { server: createHttpsServer({ key: certificate.key, cert: certificate.cert }) } : {}),
   });
   const boundPort = () => (transport.server!.address() as AddressInfo).port;
@@ -233,6 +236,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     auth: { guestAccess: config.guestAccess, identify: (token: string) => auth.identify(token), sessionLive: (userId: string, familyId: string) => auth.sessionLive(userId, familyId) },
     access,
     neural,
+    quota,
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 

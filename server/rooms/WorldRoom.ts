@@ -3,7 +3,7 @@
  * validates every intent at the boundary, asks the rules what changes, applies that to the
  * synchronised state and hands the change to the writer to persist.
  */
-import { CloseCode, OnMessageException, Room, ServerError, type Client, type RoomException } from '@colyseus/core';
+import { CloseCode, OnMessageException, Room, ServerError, type AuthContext, type Client, type RoomException } from '@colyseus/core';
 import {
   EntityId,
   ErrorCode,
@@ -40,6 +40,7 @@ import { applyRun, setWorkflow } from './workflowSync';
 import { TokenBucket } from './rateLimit';
 import { MalformedFrames } from './malformedFrames';
 import type { WorkflowService } from '../workflows/WorkflowService';
+import type { WorkflowQuota } from '../http/workflowQuota';
 import type { Engine } from '../workflows/engine/Engine';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
 import { AppError } from '../errors';
@@ -76,10 +77,12 @@ export interface WorldRoomDeps {
   access: { roleIn(world: WorldRecord, who: { userId: string; username: string } | null): Promise<WorldRole | null> };
   /** Hands neural commands to the runs waiting for them and keeps who streams what. */
   neural: NeuralService;
+  /** How many runs a person may start a minute; runs started in a world count as over REST. */
+  quota: Pick<WorkflowQuota, 'charge'>;
 }
 
 /** Who a client joined as, and their role: `client.auth` once the room's auth hook let it in. */
-type JoinIdentity = ({ kind: 'guest' } | { kind: 'user'; userId: string; username: string; familyId: string }) & { role: WorldRole };
+type JoinIdentity = ({ kind: 'guest'; address: string } | { kind: 'user'; userId: string; username: string; familyId: string }) & { role: WorldRole };
 
 type Command = Extract<Effect, { op: 'runStart' | 'runCancel' | 'runAnswer' }>;
 const isCommand = (e: Effect): e is Command => e.op === 'runStart' || e.op === 'runCancel' || e.op === 'runAnswer';
@@ -217,7 +220,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
    * Joining with an access token names the participant after the account; a bad token is refused.
    * The world's roles decide whether they are let in at all, and as what.
    */
-  override async onAuth(client: Client, options: unknown): Promise<JoinIdentity> {
+  override async onAuth(client: Client, options: unknown, context?: AuthContext): Promise<JoinIdentity> {
     const token = (options as { token?: unknown } | undefined)?.token;
     try {
       let who: { userId: string; username: string } | null = null;
@@ -236,7 +239,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
           ? new AppError(ErrorCode.FORBIDDEN, `"${this.world.name}" is private and you have not been invited. Ask its owner for an invite link.`, 403)
           : new AppError(ErrorCode.UNAUTHORIZED, `"${this.world.name}" is private: sign in with an account its owner invited.`, 401);
       }
-      return who ? { kind: 'user', ...who, familyId, role } : { kind: 'guest', role };
+      return who ? { kind: 'user', ...who, familyId, role } : { kind: 'guest', address: context?.ip ?? 'unknown', role };
     } catch (err) {
       const refusal = err instanceof AppError ? joinError(err.code === ErrorCode.FORBIDDEN ? ErrorCode.FORBIDDEN : ErrorCode.UNAUTHORIZED, err.message) : err;
       this.record(client, 'join', 'refused', { detail: refusal instanceof Error ? refusal.message.slice(0, 300) : 'refused' });
@@ -390,6 +393,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     try {
       switch (effect.op) {
         case 'runStart': {
+          const identity = client?.auth as JoinIdentity | undefined;
+          if (identity) await this.deps.quota.charge(identity.kind === 'user' ? { kind: 'account', userId: identity.userId } : { kind: 'guest', address: identity.address }, 1);
           const input: Record<string, unknown> = { worldId: this.world.id, startedBy: effect.by };
           if (effect.documentId) input.documentId = effect.documentId;
           const [run] = await this.deps.workflows.startRuns(effect.workflowId, { input, priority: effect.priority });

@@ -1,8 +1,9 @@
 /**
  * How many realtime connections one address may hold open at once. Each open WebSocket costs the
  * server memory and a file descriptor whether or not it joins a world, so one machine must not be
- * able to open thousands. Counted on the socket's own peer address, never on a header a client
- * can write (X-Forwarded-For), so it cannot be dodged by lying.
+ * able to open thousands. Counted on the address `addressOf` works out (the socket's own peer, or
+ * what a trusted proxy says under TRUST_PROXY), never on a header a client wrote, so it cannot be
+ * dodged by lying.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../log';
@@ -10,12 +11,12 @@ import type { Logger } from '../log';
 type Verdict = (ok: boolean, status?: number, reason?: string) => void;
 
 /** A ws `verifyClient` hook that refuses an address's connection past `max` with 429 and the reason. */
-export function connectionCap(max: number, log: Logger): (info: { req: IncomingMessage }, done: Verdict) => void {
+export function connectionCap(max: number, log: Logger, addressOf: (req: IncomingMessage) => string = (req) => req.socket.remoteAddress ?? 'unknown'): (info: { req: IncomingMessage }, done: Verdict) => void {
   const open = new Map<string, number>();
   const warned = new Map<string, number>();
   return ({ req }, done) => {
     const socket = req.socket;
-    const address = socket.remoteAddress ?? 'unknown';
+    const address = addressOf(req);
     const count = open.get(address) ?? 0;
     if (count >= max) {
       // one line a minute per address, however hard it keeps trying
