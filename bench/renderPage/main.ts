@@ -98,7 +98,7 @@ async function buildProduct(): Promise<void> {
     const p = slotPosition(i);
     panel.setTarget([p.x, p.y, p.z], [0, 0, 0, 1], 1);
     panel.setDocument({ id, kind: 'markdown', contentHash: `hash${i}`, title: `Report ${i}`, body: '', page: 1, spread: 1 });
-    if (NEAR && i === 0) panel.face.setPageWidth(1024);
+    if (NEAR && i === 0) panel.face.setTier(1024);
     panels.push(panel);
   }
   // every face drawn from its loaded content

@@ -1,9 +1,11 @@
 /**
  * All documents of the world, kept in step with the synchronised state: paged documents as panels,
  * models as models, each with the notes pinned on it. Content is fetched once per content hash and
- * shared; panels near the eye get sharper textures than those across the room.
+ * shared; each panel's face is drawn at a sharpness matched to how large it appears (see
+ * sharpness.ts), the one read up close on a texture of its own.
  */
 import type { Scene } from '@babylonjs/core/scene';
+import type { Camera } from '@babylonjs/core/Cameras/camera';
 import { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { AnnotationState, DocumentState } from '../../shared/schema/WorldState';
 import { SourceLibrary } from '../content/SourceLibrary';
@@ -12,13 +14,25 @@ import { ContentStore } from '../net/content';
 import type { StateCallbacks, WorldSession } from '../net/session';
 import { DocumentModel } from './DocumentModel';
 import { DocumentPanel } from './DocumentPanel';
-import { FAR_PAGE_PX, NEAR_PAGE_PX, type FaceNote } from './PanelFace';
+import type { FaceNote } from './PanelFace';
+import { ATLAS_MAX_TIER, chooseTier, grantCloseUps, projectedPagePx, type CloseUpCandidate } from './sharpness';
 import { PanelKit } from './panelKit';
 import type { Holder, PlacedDocument } from './PlacedDocument';
 
-/** Closer than this (in metres, per unit of scale) a panel gets the sharp texture; farther than FAR, the light one. */
-const NEAR_DISTANCE = 3.5;
-const FAR_DISTANCE = 4.5;
+/** Panels drawn on a close-up texture of their own at once (each may take tens of megabytes). */
+const MAX_CLOSE_UPS = 1;
+
+/**
+ * Screen pixels per metre at one metre from the eye: from the projection of the camera that draws
+ * (in XR, an eye of the headset) and the height of what it draws into.
+ */
+export function focalLengthPx(camera: Camera): number {
+  const eye = camera.rigCameras[0] ?? camera;
+  const engine = camera.getEngine();
+  const target = eye.outputRenderTarget;
+  const height = (target ? target.getRenderHeight() : engine.getRenderHeight()) * eye.viewport.height;
+  return (Math.abs(eye.getProjectionMatrix().m[5] ?? 1) * height) / 2;
+}
 
 export class DocumentLayer {
   readonly documents = new Map<string, PlacedDocument>();
@@ -26,9 +40,10 @@ export class DocumentLayer {
   private readonly library = new SourceLibrary(this.content);
   private readonly kit: PanelKit;
   private readonly notesDirty = new Set<string>();
-  private readonly near = new Set<string>();
+  /** The tier each panel would have by its size on screen alone (before close-ups are shared out). */
+  private readonly tiers = new Map<string, number>();
   private readonly unsubscribe: Array<() => void> = [];
-  private lastEye: Vector3 | null = null;
+  private camera: Camera | null = null;
 
   constructor(
     private readonly scene: Scene,
@@ -60,7 +75,7 @@ export class DocumentLayer {
       callbacks.onRemove('documents', (_doc, id) => {
         this.documents.get(id)?.dispose();
         this.documents.delete(id);
-        this.near.delete(id);
+        this.tiers.delete(id);
       }),
       callbacks.onAdd('annotations', (note) => {
         this.notesDirty.add(note.documentId);
@@ -76,7 +91,7 @@ export class DocumentLayer {
     placed.setTarget([doc.x, doc.y, doc.z], [doc.qx, doc.qy, doc.qz, doc.qw], doc.scale);
     if (placed instanceof DocumentPanel && isPagedKind(doc.kind)) {
       // a new panel learns how sharp to be before its first drawing, so it is not drawn twice
-      if (this.lastEye) this.updateSharpness(id, placed, this.lastEye);
+      if (this.camera) placed.face.setTier(Math.min(ATLAS_MAX_TIER, this.sizeUp(id, placed, this.camera, focalLengthPx(this.camera)).tier));
       placed.setDocument({ id, kind: doc.kind, contentHash: doc.contentHash, title: doc.title, body: doc.body, page: doc.page, spread: doc.spread });
     }
     this.onDocumentChanged(id, doc.heldBy);
@@ -98,9 +113,9 @@ export class DocumentLayer {
     this.notesDirty.clear();
   }
 
-  /** Per frame: notes that changed, holder badges, smoothing, and texture sharpness by distance. */
-  update(dtMs: number, eye: Vector3): void {
-    (this.lastEye ??= eye.clone()).copyFrom(eye);
+  /** Per frame: notes that changed, holder badges, smoothing, and texture sharpness by size on screen. */
+  update(dtMs: number, camera: Camera): void {
+    this.camera = camera;
     this.pushNotes();
     const { documents, participants } = this.session.state;
     for (const [id, placed] of this.documents) {
@@ -109,17 +124,28 @@ export class DocumentLayer {
       const badge: Holder | null = heldBy ? { name: holder?.name ?? 'someone', colour: holder?.colour || '#888888' } : null;
       placed.setHolder(badge);
       placed.update(dtMs);
-      if (placed instanceof DocumentPanel) this.updateSharpness(id, placed, eye);
     }
+    this.updateSharpness(camera);
   }
 
-  private updateSharpness(id: string, panel: DocumentPanel, eye: Vector3): void {
-    const d = Vector3.Distance(panel.position, eye) / Math.max(0.25, panel.scale);
-    // two thresholds, so a panel at the boundary does not flip between textures as you sway
-    const isNear = this.near.has(id) ? d < FAR_DISTANCE : d < NEAR_DISTANCE;
-    if (isNear) this.near.add(id);
-    else this.near.delete(id);
-    panel.face.setPageWidth(isNear ? NEAR_PAGE_PX : FAR_PAGE_PX);
+  /** A panel's page width on screen and the tier it wants for it, remembered for the hysteresis of the next choice. */
+  private sizeUp(id: string, panel: DocumentPanel, camera: Camera, focalPx: number): { tier: number; projectedPx: number } {
+    const projectedPx = projectedPagePx(panel.pageWidthMetres, Vector3.Distance(panel.position, camera.globalPosition), focalPx);
+    const tier = chooseTier(projectedPx, this.tiers.get(id) ?? null);
+    this.tiers.set(id, tier);
+    return { tier, projectedPx };
+  }
+
+  private updateSharpness(camera: Camera): void {
+    const focalPx = focalLengthPx(camera);
+    const candidates: CloseUpCandidate[] = [];
+    for (const [id, placed] of this.documents) {
+      if (!(placed instanceof DocumentPanel)) continue;
+      const { tier, projectedPx } = this.sizeUp(id, placed, camera, focalPx);
+      // only a panel that wants a close-up is asked whether it is in view (the rest need not be)
+      candidates.push({ id, tier, projectedPx, inView: tier > ATLAS_MAX_TIER && placed.inView(camera) });
+    }
+    for (const [id, tier] of grantCloseUps(candidates, MAX_CLOSE_UPS)) this.panel(id)?.face.setTier(tier);
   }
 
   dispose(): void {

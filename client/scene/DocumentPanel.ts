@@ -5,11 +5,13 @@
  * the panel kit shares, so each kind is drawn once for all panels.
  */
 import type { Scene } from '@babylonjs/core/scene';
+import type { Camera } from '@babylonjs/core/Cameras/camera';
 import { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { InstancedMesh } from '@babylonjs/core/Meshes/instancedMesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
 import type { SourceLibrary } from '../content/SourceLibrary';
-import { clampPage, faceSizeMetres, toggledSpread, turnPage, type FaceLayout } from './faceLayout';
+import { CloseUpFace } from './CloseUpFace';
+import { clampPage, faceSizeMetres, pageSizeMetres, toggledSpread, turnPage, type FaceLayout } from './faceLayout';
 import { PanelFace, type FaceDocument, type FaceNote } from './PanelFace';
 import { PanelControl, type PanelKit } from './panelKit';
 import { setUvRect } from './UvRectPlugin';
@@ -27,6 +29,8 @@ export class DocumentPanel extends PlacedDocument {
   private readonly faceFrame: TransformNode;
   /** The face as drawn, an instance of its atlas page's plane; none before the first drawing. */
   private faceMesh: InstancedMesh | null = null;
+  /** The face at a close-up tier, while it is drawn at one (it hides the atlas face meanwhile). */
+  private closeUp: CloseUpFace | null = null;
   private readonly controls: Record<PanelControl, InstancedMesh>;
   private doc: FaceDocument | null = null;
   private boardHeight = 1;
@@ -61,6 +65,28 @@ export class DocumentPanel extends PlacedDocument {
 
   get halfHeight(): number {
     return this.boardHeight / 2;
+  }
+
+  /** Width of one page in metres, at the panel's scale. */
+  get pageWidthMetres(): number {
+    return pageSizeMetres(this.face.layout.pageAspect).width * this.scale;
+  }
+
+  /** Whether any of the board is inside the camera's view. */
+  inView(camera: Camera): boolean {
+    return camera.isInFrustum(this.board);
+  }
+
+  /**
+   * What read mode frames, in the panel's own metres (unscaled) from its centre: the board, and the
+   * page controls under it while they show.
+   */
+  readingBox(): { halfWidth: number; top: number; bottom: number } {
+    const halfWidth = this.board.scaling.x / 2;
+    const top = this.boardHeight / 2;
+    const controls = this.controls.prev.isEnabled();
+    const bottom = controls ? this.controls.prev.position.y - CONTROL_SIZE / 2 : -this.boardHeight / 2;
+    return { halfWidth: Math.max(halfWidth, controls ? CONTROL_SIZE * 2 : 0), top, bottom };
   }
 
   setDocument(doc: FaceDocument): void {
@@ -119,6 +145,7 @@ export class DocumentPanel extends PlacedDocument {
 
   private onFaceDrawn(layout: FaceLayout): void {
     this.showPlacement();
+    this.showCloseUp();
     this.resize(layout);
     this.updateControls();
   }
@@ -162,7 +189,23 @@ export class DocumentPanel extends PlacedDocument {
     setUvRect(this.faceMesh, placement.uvRect);
   }
 
+  /** Shows the close-up drawing while there is one, else the atlas face; frees what is no longer shown. */
+  private showCloseUp(): void {
+    const canvas = this.face.closeUp;
+    this.thaw();
+    if (canvas) {
+      this.closeUp ??= new CloseUpFace(this.scene, `${this.faceFrame.name}-close`, this.faceFrame, this.pick('face'));
+      this.closeUp.show(canvas);
+    } else {
+      this.closeUp?.dispose();
+      this.closeUp = null;
+    }
+    this.faceMesh?.setEnabled(!canvas);
+  }
+
   override dispose(): void {
+    this.closeUp?.dispose();
+    this.closeUp = null;
     this.face.dispose();
     super.dispose();
   }

@@ -17,6 +17,7 @@ import { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { newCanvas } from '../content/canvas';
 import { AtlasGrid, fitWithin, slotUvRect, type AtlasSlot } from './atlasGrid';
 import { UvRectPlugin, useUvRects } from './UvRectPlugin';
+import { CLOSE_UP_MAX_SIDE } from './sharpness';
 
 /**
  * 2048 × 4096 pages: wide enough for a near two-page spread, tall enough for five rows of far
@@ -53,6 +54,11 @@ export class FaceAtlas {
 
   get pageCount(): number {
     return this.pages.length;
+  }
+
+  /** The largest side a face's own close-up texture may have here. */
+  get maxCloseUpSide(): number {
+    return Math.min(CLOSE_UP_MAX_SIDE, this.scene.getEngine().getCaps().maxTextureSize || CLOSE_UP_MAX_SIDE);
   }
 
   /**

@@ -2,7 +2,9 @@
  * Keeps one panel's face in step with what it should show. Each change (content, page, spread,
  * notes on the shown pages, resolution) gives a new key; the face is drawn again only when the key
  * changed, one drawing at a time, always ending on the latest key. The drawing goes into a block
- * of the shared face atlas (see FaceAtlas), kept across redraws while it still fits.
+ * of the shared face atlas (see FaceAtlas), kept across redraws while it still fits. A face seen
+ * up close (a tier above the atlas's, see sharpness.ts) is also drawn at that tier on a canvas of
+ * its own, for the panel to show on a texture of its own.
  */
 import type { SourceLibrary, SourceState } from '../content/SourceLibrary';
 import type { PageSource, PagedKind } from '../content/pageSource';
@@ -10,7 +12,8 @@ import { textSource } from '../content/textSource';
 import { TEXT_PAGE } from '../content/textLayout';
 import { composeFace, messagePage, type NoteMark } from './faceCanvas';
 import type { FaceAtlas, FacePlacement } from './FaceAtlas';
-import { clampPage, shownPages, type FaceLayout, type NoteBox } from './faceLayout';
+import { clampPage, facePixels, shownPages, type FaceLayout, type NoteBox } from './faceLayout';
+import { ATLAS_MAX_TIER, closeUpPageWidth, PAGE_TIERS } from './sharpness';
 import { inBackground } from '../ui/background';
 
 export interface FaceDocument {
@@ -33,9 +36,8 @@ export interface FaceNote {
   colour: string;
 }
 
-/** Pixels per page width for a panel you stand near, and for one across the room. */
-export const NEAR_PAGE_PX = 1024;
-export const FAR_PAGE_PX = 512;
+/** Pixels per page width for a panel across the room. */
+export const FAR_PAGE_PX = PAGE_TIERS[0];
 const LETTER = TEXT_PAGE.width / TEXT_PAGE.height;
 
 export class PanelFace {
@@ -49,9 +51,13 @@ export class PanelFace {
   /** First page on the face now. */
   shownPage = 1;
   contentLoaded = false;
+  /** The face drawn at a close-up tier, while it has one; null in the atlas only. */
+  closeUp: HTMLCanvasElement | null = null;
+  /** Pixels per page width of the sharpest drawing on show (the close-up's, else the atlas's). */
+  drawnPageWidth = 0;
   private doc: FaceDocument | null = null;
   private notes: FaceNote[] = [];
-  private pageWidth = FAR_PAGE_PX;
+  private tier: number = FAR_PAGE_PX;
   private drawnKey = '';
   private drawing = false;
   private preview: { body: string; source: PageSource } | null = null;
@@ -80,10 +86,16 @@ export class PanelFace {
     this.refresh();
   }
 
-  setPageWidth(px: number): void {
-    if (px === this.pageWidth) return;
-    this.pageWidth = px;
+  /** Sets the tier (pixels per page width, see sharpness.ts) the face should be drawn at. */
+  setTier(tier: number): void {
+    if (tier === this.tier) return;
+    this.tier = tier;
     this.refresh();
+  }
+
+  /** Pixels per page width in the atlas: the tier, up to the atlas's best. */
+  private get pageWidth(): number {
+    return Math.min(this.tier, ATLAS_MAX_TIER);
   }
 
   private sourceState(doc: FaceDocument): SourceState {
@@ -98,7 +110,7 @@ export class PanelFace {
     const pages = shownPages(doc.page, doc.spread, count);
     const notes = this.notes.filter((n) => pages.includes(n.page));
     const body = state.status === 'loading' ? doc.body : '';
-    return JSON.stringify([doc.kind, doc.contentHash, doc.title, state.status, pages, doc.spread, this.pageWidth, notes, body]);
+    return JSON.stringify([doc.kind, doc.contentHash, doc.title, state.status, pages, doc.spread, this.tier, notes, body]);
   }
 
   private refresh(): void {
@@ -126,19 +138,27 @@ export class PanelFace {
     const slots = count > 0 ? Math.min(Math.max(1, doc.spread), count) : 1;
     const footer = doc.kind !== 'image';
     let layout: FaceLayout = { pageAspect: this.layout.pageAspect, slots, footer };
-    let canvases: Array<HTMLCanvasElement | null>;
+    const widths = [this.pageWidth];
+    let canvases: Array<Array<HTMLCanvasElement | null>>;
     try {
       if (!source) {
         const message = state.status === 'failed' ? `Cannot show this document: ${state.message}` : 'Loading…';
         layout = { pageAspect: LETTER, slots: 1, footer };
-        canvases = [messagePage(this.pageWidth, LETTER, message, state.status === 'failed' ? '#b42318' : undefined)];
+        canvases = [[messagePage(this.pageWidth, LETTER, message, state.status === 'failed' ? '#b42318' : undefined)]];
       } else {
         layout.pageAspect = await source.pageAspect(pages[0] ?? 1);
-        canvases = await Promise.all(Array.from({ length: slots }, (_, i) => (pages[i] ? this.pageCanvas(source, state.status === 'ready', pages[i]!) : null)));
-        this.keepOnly(pages);
+        const closeWidth = this.closeUpWidth(layout);
+        // the close-up first: it is what the person is looking at
+        if (closeWidth && state.status === 'ready') widths.unshift(closeWidth);
+        canvases = [];
+        for (const width of widths) {
+          canvases.push(await Promise.all(Array.from({ length: slots }, (_, i) => (pages[i] ? this.pageCanvas(source, state.status === 'ready', pages[i]!, width) : null))));
+        }
+        this.keepOnly(pages, widths);
       }
     } catch {
-      canvases = [messagePage(this.pageWidth, layout.pageAspect, 'This page cannot be shown.', '#b42318')];
+      widths.splice(0, widths.length - 1);
+      canvases = [[messagePage(this.pageWidth, layout.pageAspect, 'This page cannot be shown.', '#b42318')]];
       layout = { ...layout, slots: 1 };
     }
     if (this.disposed) return;
@@ -150,27 +170,38 @@ export class PanelFace {
     const first = pages[0] ?? clampPage(doc.page, count);
     const last = pages[pages.length - 1] ?? first;
     const footerText = state.status !== 'ready' ? '' : last > first ? `pages ${first}–${last} of ${count}` : `page ${first} of ${count}`;
-    const face = composeFace({ layout, pageWidth: this.pageWidth, pages: canvases, title: doc.title, footer: footerText, notes });
-    this.placement = this.atlas.put(face.canvas, this.placement?.slot ?? null);
+    const faces = widths.map((pageWidth, i) => composeFace({ layout, pageWidth, pages: canvases[i]!, title: doc.title, footer: footerText, notes }));
+    const atlasFace = faces[faces.length - 1]!;
+    this.placement = this.atlas.put(atlasFace.canvas, this.placement?.slot ?? null);
+    this.closeUp = faces.length > 1 ? faces[0]!.canvas : null;
+    this.drawnPageWidth = widths[0]!;
     this.layout = layout;
-    this.noteBoxes = face.noteBoxes;
+    this.noteBoxes = atlasFace.noteBoxes;
     this.pageCount = state.status === 'ready' ? count : 0;
     this.shownPage = first;
     this.contentLoaded = state.status === 'ready';
     this.onDrawn(layout);
   }
 
-  private async pageCanvas(source: PageSource, cacheable: boolean, page: number): Promise<HTMLCanvasElement> {
-    const key = `${page}@${this.pageWidth}`;
+  /** Pixels per page width of the close-up for this layout, or 0 when the tier is the atlas's. */
+  private closeUpWidth(layout: FaceLayout): number {
+    if (this.tier <= ATLAS_MAX_TIER) return 0;
+    const unit = facePixels(layout, 1000);
+    return closeUpPageWidth(this.tier, layout.slots, unit.height / 1000, this.atlas.maxCloseUpSide);
+  }
+
+  private async pageCanvas(source: PageSource, cacheable: boolean, page: number, width: number): Promise<HTMLCanvasElement> {
+    const key = `${page}@${width}`;
     const cached = cacheable ? this.pageCanvases.get(key) : undefined;
     if (cached) return cached;
-    const canvas = await source.renderPage(page, this.pageWidth);
+    const canvas = await source.renderPage(page, width);
     if (cacheable) this.pageCanvases.set(key, canvas);
     return canvas;
   }
 
-  private keepOnly(pages: number[]): void {
-    const wanted = new Set(pages.map((p) => `${p}@${this.pageWidth}`));
+  /** Lets go of page drawings no longer on show (a close-up's are large). */
+  private keepOnly(pages: number[], widths: number[]): void {
+    const wanted = new Set(pages.flatMap((p) => widths.map((w) => `${p}@${w}`)));
     for (const key of this.pageCanvases.keys()) if (!wanted.has(key)) this.pageCanvases.delete(key);
   }
 
@@ -185,5 +216,7 @@ export class PanelFace {
     this.disposed = true;
     if (this.placement) this.atlas.release(this.placement.slot);
     this.placement = null;
+    this.closeUp = null;
+    this.pageCanvases.clear();
   }
 }

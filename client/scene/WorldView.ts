@@ -6,7 +6,7 @@
 import { Engine } from '@babylonjs/core/Engines/engine';
 import { Scene } from '@babylonjs/core/scene';
 import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
-import { Matrix } from '@babylonjs/core/Maths/math.vector';
+import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
 // side-effect imports: scene picking (pointer rays) needs the ray module registered
 import '@babylonjs/core/Culling/ray';
 import { ROOM_HALF_SIZE, ROOM_HEIGHT } from '../../shared/model/worlds';
@@ -18,6 +18,7 @@ import { DocumentLayer } from './DocumentLayer';
 import { DragController } from './DragController';
 import { placementForRay, placementInFront, type Placement } from './dropPlacement';
 import { PanelInput, type NoteTarget } from './PanelInput';
+import { ReadMode } from './ReadMode';
 import { buildRoomShell } from './roomShell';
 import type { WorldProbe } from './testHook';
 import { createWorldProbe } from './worldProbe';
@@ -31,6 +32,8 @@ export interface WorldViewOptions {
   /** Opens an existing note for reading, editing or deleting. */
   openNote(noteId: string, at: { x: number; y: number }): void;
   noteModeChanged(on: boolean): void;
+  /** Viewport rectangles of the overlay that read mode keeps a panel clear of. */
+  obstacles?(): DOMRect[];
 }
 
 /** Thrown when the browser cannot draw 3D at all. */
@@ -50,6 +53,7 @@ export class WorldView {
   private readonly avatars: AvatarLayer;
   private readonly drag: DragController;
   private readonly input: PanelInput;
+  private readonly read: ReadMode;
   /** VR and AR for this world (loaded when someone enters). */
   readonly xr: XrExperience;
   private readonly workflows: Workflows;
@@ -92,6 +96,7 @@ export class WorldView {
       claimPress: (pick, event) => this.input.claimPress(pick, event),
       released: (id, x, y) => this.workflows.documentReleased(id, x, y),
     });
+    this.read = new ReadMode({ ...common, panel: (id) => this.documents.panel(id), obstacles: () => options.obstacles?.() ?? [] });
     this.documents = new DocumentLayer(this.scene, session, (id, heldBy) => this.drag.onHolderChanged(id, heldBy));
     this.avatars = new AvatarLayer(this.scene, session, () => performance.now());
     const callbacks = session.callbacks();
@@ -110,11 +115,13 @@ export class WorldView {
     // a long pause (background tab) must not turn into one huge smoothing step
     const dt = Math.min(100, now - this.lastFrame);
     this.lastFrame = now;
-    keepInsideRoom(this.camera);
+    // read mode may put the eye above or below standing height, square on to a panel
+    if (!this.read.placesEye) keepInsideRoom(this.camera);
     // in VR or AR the headset and hands give the pose; otherwise the desktop camera
     this.session.updatePose(this.xr.update(now) ?? { head: headPose(this.camera), left: null, right: null });
     this.avatars.update();
-    this.documents.update(dt, this.camera.globalPosition);
+    // in VR or AR the active camera is the headset's, which is what sharpness must follow
+    this.documents.update(dt, this.scene.activeCamera ?? this.camera);
     this.workflows.update(now);
     this.scene.render();
   }
@@ -143,6 +150,28 @@ export class WorldView {
     return placementInFront([eye.x, eye.y, eye.z], [forward.x, forward.y, forward.z], ROOM, NEW_DOCUMENT_HALF_HEIGHT);
   }
 
+  /** Whether a page control on show lies under a viewport rectangle (e.g. the overlay's hint). */
+  controlUnder(area: DOMRect): boolean {
+    const rect = this.canvas.getBoundingClientRect();
+    const width = this.engine.getRenderWidth();
+    const height = this.engine.getRenderHeight();
+    const transform = this.scene.getTransformMatrix();
+    const viewport = this.camera.viewport.toGlobal(width, height);
+    for (const docId of this.documents.documents.keys()) {
+      const panel = this.documents.panel(docId);
+      for (const control of ['prev', 'next', 'spread'] as const) {
+        const mesh = panel?.controlMesh(control);
+        if (!mesh?.isEnabled()) continue;
+        const corners = mesh.getBoundingInfo().boundingBox.vectorsWorld.map((v) => Vector3.Project(v, Matrix.Identity(), transform, viewport));
+        if (corners.some((c) => c.z < 0 || c.z > 1)) continue;
+        const xs = corners.map((c) => rect.left + (c.x * rect.width) / width);
+        const ys = corners.map((c) => rect.top + (c.y * rect.height) / height);
+        if (Math.max(...xs) >= area.left && Math.min(...xs) <= area.right && Math.max(...ys) >= area.top && Math.min(...ys) <= area.bottom) return true;
+      }
+    }
+    return false;
+  }
+
   /** Answers for `window.__dwc` (see testHook.ts). */
   probe(): WorldProbe {
     const world = createWorldProbe({
@@ -155,6 +184,7 @@ export class WorldView {
       avatars: this.avatars,
       frames: () => this.frames,
       dropTargetAt: (x, y) => this.placementAtCanvas(x, y).target,
+      reading: () => this.read.docId,
     });
     return { ...world, ...this.workflows.probe() };
   }
@@ -163,6 +193,7 @@ export class WorldView {
     window.removeEventListener('resize', this.onResize);
     this.engine.stopRenderLoop();
     this.input.dispose();
+    this.read.dispose();
     this.drag.dispose();
     this.xr.dispose();
     this.workflows.dispose();

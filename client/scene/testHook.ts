@@ -38,6 +38,17 @@ export interface DocumentProbe {
   contentLoaded: boolean;
   /** Ids of the notes drawn on the panel's face right now. */
   notesShown: string[];
+  /** Pixels per page width of the sharpest drawing of the face on show (0 for models). */
+  pageWidthPx: number;
+}
+
+/** Where the eye is and what it reads (see ReadMode). */
+export interface ViewProbe {
+  eye: [number, number, number];
+  /** The camera's Euler rotation (pitch, yaw, roll). */
+  rotation: [number, number, number];
+  /** The document in read mode, if any. */
+  reading: string | null;
 }
 
 export interface NoteProbe {
@@ -62,6 +73,9 @@ export interface WorldProbe extends WorkflowProbe {
   screenPointOf(docId: string): Point | null;
   /** Viewport CSS pixel of a point (u, v from the top-left) on the first page shown on a panel. */
   pagePoint(docId: string, u: number, v: number): Point | null;
+  /** Viewport CSS rectangle covered by a panel's face, or null when it is not in front of the eye. */
+  faceRect(docId: string): { left: number; top: number; right: number; bottom: number } | null;
+  view(): ViewProbe;
   /** Viewport CSS pixel of one of a panel's page controls (null while it shows none). */
   controlPoint(docId: string, control: 'next' | 'prev' | 'spread'): Point | null;
   /** World position of one of a panel's page controls (null while it shows none): what a fingertip touches in XR. */
@@ -90,6 +104,8 @@ export function installTestHook(current: () => WorldProbe | null): void {
     notes: () => current()?.notes() ?? [],
     screenPointOf: (docId) => current()?.screenPointOf(docId) ?? null,
     pagePoint: (docId, u, v) => current()?.pagePoint(docId, u, v) ?? null,
+    faceRect: (docId) => current()?.faceRect(docId) ?? null,
+    view: () => current()?.view() ?? { eye: [0, 0, 0], rotation: [0, 0, 0], reading: null },
     controlPoint: (docId, control) => current()?.controlPoint(docId, control) ?? null,
     controlPosition: (docId, control) => current()?.controlPosition(docId, control) ?? null,
     dropPoint: () => current()?.dropPoint() ?? { x: innerWidth / 2, y: innerHeight / 2 },

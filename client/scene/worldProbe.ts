@@ -25,6 +25,8 @@ export interface ProbeSources {
   frames(): number;
   /** What a drop at a canvas point would hit. */
   dropTargetAt(x: number, y: number): DropTarget;
+  /** The document in read mode, if any. */
+  reading(): string | null;
 }
 
 /** Everything but the workflow answers, which client/workflows gives. */
@@ -80,6 +82,7 @@ export function createWorldProbe(s: ProbeSources): Omit<WorldProbe, keyof Workfl
           pageCount: panel ? panel.face.pageCount : model?.contentLoaded ? 1 : 0,
           contentLoaded: panel ? panel.face.contentLoaded : !!model?.contentLoaded,
           notesShown: panel ? panel.face.noteBoxes.map((b) => b.id) : [],
+          pageWidthPx: panel ? panel.face.drawnPageWidth : 0,
         });
       });
       return out;
@@ -98,6 +101,20 @@ export function createWorldProbe(s: ProbeSources): Omit<WorldProbe, keyof Workfl
       if (!panel) return null;
       const { fu, fv } = pageToFace(panel.face.layout, { slot: 0, u, v });
       return toScreen(panel.worldPointOfFace(fu, fv));
+    },
+    faceRect: (docId) => {
+      const panel = s.documents.panel(docId);
+      if (!panel) return null;
+      const corners = [[0, 0], [1, 0], [0, 1], [1, 1]].map(([fu, fv]) => toScreen(panel.worldPointOfFace(fu!, fv!)));
+      if (corners.some((c) => !c)) return null;
+      const xs = corners.map((c) => c!.x);
+      const ys = corners.map((c) => c!.y);
+      return { left: Math.min(...xs), top: Math.min(...ys), right: Math.max(...xs), bottom: Math.max(...ys) };
+    },
+    view: () => {
+      const p = s.camera.position;
+      const r = s.camera.rotation;
+      return { eye: [p.x, p.y, p.z], rotation: [r.x, r.y, r.z], reading: s.reading() };
     },
     controlPoint: (docId, control) => {
       const mesh = s.documents.panel(docId)?.controlMesh(control);

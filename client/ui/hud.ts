@@ -24,6 +24,12 @@ export interface Hud {
   setNoteMode(on: boolean): void;
   /** Adds something (e.g. the upload list) to the overlay. */
   add(child: HTMLElement): void;
+  /** Viewport rectangles of the overlay's fixed parts (title, buttons, hint), for read mode to keep clear of. */
+  obstacles(): DOMRect[];
+  /** Where the hint is on screen, while it shows. */
+  hintRect(): DOMRect | null;
+  /** Steps the hint aside (hidden) while something that can be clicked is under it. */
+  setHintAside(aside: boolean): void;
 }
 
 export interface HudActions {
@@ -56,19 +62,30 @@ export function createHud(actions: HudActions): Hud {
   let noteMode = false;
   const addNote = h('button', { type: 'button', class: 'secondary', 'data-testid': 'add-note', 'aria-pressed': 'false', title: 'Then click a page (or right-click a page)' }, 'Add note');
   addNote.addEventListener('click', () => actions.noteMode(!noteMode));
-  const element = h(
-    'div',
-    { class: 'hud' },
-    h('section', { class: 'hud-panel hud-left' }, title, h('h2', {}, 'Here now'), people),
-    h('div', { class: 'hud-actions' }, upload, picker, addNote, copy, leave),
-    h('p', { class: 'hud-hint' }, 'WASD to walk · drag to look · drag a panel to move it (Q/E turn, wheel resize) · PageUp/PageDown turn pages'),
-  );
+  const panel = h('section', { class: 'hud-panel hud-left' }, title, h('h2', {}, 'Here now'), people);
+  const buttons = h('div', { class: 'hud-actions' }, upload, picker, addNote, copy, leave);
+  const hint = h('p', { class: 'hud-hint' }, 'WASD to walk · drag to look · drag a panel to move it (Q/E turn, wheel resize) · double-click a panel to read it · PageUp/PageDown turn pages');
+  const element = h('div', { class: 'hud' }, panel, buttons, hint);
+  const shown = (el: HTMLElement) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 ? r : null;
+  };
 
   let lastKey = '';
   return {
     element,
     add(child) {
       element.append(child);
+    },
+    obstacles() {
+      // the hint counts even while stepped aside (it keeps its place): it comes back when nothing is under it
+      return element.hidden ? [] : [panel, buttons, hint].map(shown).filter((r): r is DOMRect => r !== null);
+    },
+    hintRect() {
+      return element.hidden ? null : shown(hint);
+    },
+    setHintAside(aside) {
+      hint.classList.toggle('aside', aside);
     },
     setNoteMode(on) {
       noteMode = on;

@@ -32,9 +32,12 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   let view: WorldView | null = null;
   let uploads: Uploads | null = null;
   let neural: NeuralInput | null = null;
+  let hintWatch: ReturnType<typeof setInterval> | null = null;
 
   const teardown = async () => {
     opts.setProbe(null);
+    if (hintWatch !== null) clearInterval(hintWatch);
+    hintWatch = null;
     closeNoteDialog();
     uploads?.dispose();
     uploads = null;
@@ -89,6 +92,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     view = new WorldView(canvas, joined, {
       notify: (m) => toast(m, 'error'),
       noteModeChanged: (on) => hud.setNoteMode(on),
+      obstacles: () => hud.obstacles(),
       requestNote: (target, at) => {
         inBackground(openNoteDialog({ heading: `New note on page ${target.page}`, deletable: false, at }).then((result) => {
           if (result?.action === 'save') joined.addNote({ ...target, text: result.text, colour: result.colour });
@@ -106,6 +110,11 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       },
     });
     const worldView = view;
+    // the hint steps aside while a page control is under it, so no button is ever covered
+    hintWatch = setInterval(() => {
+      const hint = hud.hintRect();
+      hud.setHintAside(hint !== null && worldView.controlUnder(hint));
+    }, 250);
     uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
     hud.add(uploads.element);
     hud.add(mountXrControls(worldView.xr, (m) => toast(m, 'error')));

@@ -50,16 +50,25 @@ export const TINY_JPEG = Buffer.from(
   'base64',
 );
 
-/** A PDF with one page per entry of `pages`, each showing its text in large type. */
-export function makePdf(pages: string[]): Buffer {
+function escapePdfText(text: string): string {
+  return text.replace(/[\\()]/g, (c) => `\\${c}`);
+}
+
+/**
+ * A PDF with one page per entry of `pages`, each showing its text in large type, and under it the
+ * lines of `opts.body` in small body type.
+ */
+export function makePdf(pages: string[], opts: { body?: string[] } = {}): Buffer {
   const objects: string[] = [];
   const pageIds = pages.map((_, i) => 4 + i * 2);
   objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
   objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`;
   objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>';
   pages.forEach((text, i) => {
-    const safe = text.replace(/[\\()]/g, (c) => `\\${c}`);
-    const stream = `BT /F1 36 Tf 72 700 Td (${safe}) Tj ET`;
+    const safe = escapePdfText(text);
+    // body text at 11 pt, 14 pt apart, as in a printed report
+    const body = (opts.body ?? []).map((line) => `0 -14 Td (${escapePdfText(line)}) Tj`).join(' ');
+    const stream = `BT /F1 36 Tf 72 700 Td (${safe}) Tj ET${body ? ` BT /F1 11 Tf 72 660 Td 0 14 Td ${body} ET` : ''}`;
     objects[pageIds[i]!] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${pageIds[i]! + 1} 0 R >>`;
     objects[pageIds[i]! + 1] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
   });
