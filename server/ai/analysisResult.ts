@@ -14,6 +14,8 @@ export const AnalysisBody = z.strictObject({
   sentiment: z.strictObject({ score: z.number().min(-1).max(1), label: z.enum(['positive', 'negative', 'neutral']) }),
   entities: z.strictObject({ people: Names, places: Names, organisations: Names, dates: Names, money: Names }),
   labels: z.array(z.strictObject({ label: z.string().min(1).max(60), score: z.number().min(0).max(1) })).max(30),
+  /** Set by the offline analyser when the document was longer than it reads. */
+  coverage: z.strictObject({ analysedCharacters: z.number().int().min(0), totalCharacters: z.number().int().min(0) }).optional(),
 });
 export type AnalysisBody = z.output<typeof AnalysisBody>;
 
