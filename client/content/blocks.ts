@@ -39,7 +39,8 @@ type Style = Pick<Run, 'bold' | 'italic' | 'code'>;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", nbsp: '\u00a0' };
 /** The lexer leaves character references as typed; a reader expects to see the character. */
 const decodeEntities = (s: string) => s.replace(/&(amp|lt|gt|quot|apos|#39|nbsp);/g, (_m, name: string) => ENTITIES[name] ?? _m);
-const stripTags = (s: string) => s.replace(/<[^>]*>/g, '');
+// a tag cannot hold another '<', so each scan stops there and a page of '<' stays linear
+const stripTags = (s: string) => s.replace(/<[^<>]*>/g, '');
 
 function inline(tokens: Token[] | undefined, style: Style, out: Run[]): Run[] {
   for (const token of tokens ?? []) {

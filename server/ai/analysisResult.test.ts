@@ -55,3 +55,13 @@ describe('built-in writer and draft previews', () => {
     expect(preview.length).toBeLessThanOrEqual(1202);
   });
 });
+
+describe('hostile replies', () => {
+  it('refuses a reply padded with 100,000 spaces quickly, and still reads a fenced one', () => {
+    const reply = JSON.stringify({ ...VALID_ANALYSIS, labels: [{ label: 'legal', score: 0.9 }] });
+    const start = performance.now();
+    expect(() => parseAnalysis(`${reply}${' '.repeat(100_000)}x`, opts)).toThrow(/not JSON/);
+    expect(performance.now() - start).toBeLessThan(500);
+    expect(parseAnalysis(`\`\`\`json\n${reply}${' '.repeat(1000)}\n\`\`\``, opts)).toEqual(JSON.parse(reply));
+  });
+});
