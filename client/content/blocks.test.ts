@@ -61,4 +61,9 @@ describe('hostile Markdown', () => {
     expect(performance.now() - start).toBeLessThan(500);
     expect(blocks.length).toBeGreaterThan(0);
   });
+
+  it('shows Markdown nested too deep to lex as its plain text', () => {
+    const deep = `${'>'.repeat(100_000)} quoted`;
+    expect(text(markdownBlocks(deep)[0]!.runs)).toBe(deep);
+  });
 });

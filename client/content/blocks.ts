@@ -142,9 +142,17 @@ function blocksOf(tokens: Token[], depth: number, out: Block[]): Block[] {
   return out;
 }
 
-/** Blocks of a Markdown document. */
+/**
+ * Blocks of a Markdown document. Markdown nested thousands deep (a line of '>') overflows the
+ * lexer's stack; such a document is shown as the plain text it is rather than not at all.
+ */
 export function markdownBlocks(source: string): Block[] {
-  return blocksOf(lexer(source), 0, []);
+  try {
+    return blocksOf(lexer(source), 0, []);
+  } catch (err) {
+    if (err instanceof RangeError) return textBlocks(source);
+    throw err;
+  }
 }
 
 /** Blocks of a plain text document: every line as written, blank lines as paragraph breaks. */
