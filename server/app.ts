@@ -31,6 +31,7 @@ import { aiRoutes } from './http/ai';
 import { neuralAssetsRouter } from './http/neuralAssets';
 import { NEURAL_ASSETS_PATH } from '../shared/neuralAssets';
 import { AiService } from './ai/AiService';
+import { clearStaleSpool } from './http/upload';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { BenchProbe, probeRoute } from './bench/probe';
 import { presenceEventBus, publishSessionEnded } from './rooms/worldEvents';
@@ -98,6 +99,8 @@ function noCacheForHtml(res: { setHeader(name: string, value: string): void }, f
 export async function startApp(config: Config, log: Logger, storage: Storage = createStorage(config)): Promise<RunningApp> {
   await openStorage(storage);
   log.info({ storage: storage.describe }, 'storage open');
+  const staleUploads = await clearStaleSpool(storage.spoolDir);
+  if (staleUploads) log.info({ files: staleUploads }, 'removed uploads left unfinished by an earlier run');
   const startedAt = Date.now();
   const version = productVersion();
   const presence = new LocalPresence();

@@ -53,3 +53,17 @@ describe('textBlocks', () => {
     expect(text(textBlocks('# not a heading')[0]!.runs)).toBe('# not a heading');
   });
 });
+
+describe('hostile Markdown', () => {
+  it('lays out an HTML block of 100,000 unclosed tags quickly', () => {
+    const start = performance.now();
+    const blocks = markdownBlocks(`<div ${'<'.repeat(100_000)}`);
+    expect(performance.now() - start).toBeLessThan(500);
+    expect(blocks.length).toBeGreaterThan(0);
+  });
+
+  it('shows Markdown nested too deep to lex as its plain text', () => {
+    const deep = `${'>'.repeat(100_000)} quoted`;
+    expect(text(markdownBlocks(deep)[0]!.runs)).toBe(deep);
+  });
+});

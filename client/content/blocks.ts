@@ -39,7 +39,8 @@ type Style = Pick<Run, 'bold' | 'italic' | 'code'>;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", nbsp: '\u00a0' };
 /** The lexer leaves character references as typed; a reader expects to see the character. */
 const decodeEntities = (s: string) => s.replace(/&(amp|lt|gt|quot|apos|#39|nbsp);/g, (_m, name: string) => ENTITIES[name] ?? _m);
-const stripTags = (s: string) => s.replace(/<[^>]*>/g, '');
+// a tag cannot hold another '<', so each scan stops there and a page of '<' stays linear
+const stripTags = (s: string) => s.replace(/<[^<>]*>/g, '');
 
 function inline(tokens: Token[] | undefined, style: Style, out: Run[]): Run[] {
   for (const token of tokens ?? []) {
@@ -141,9 +142,17 @@ function blocksOf(tokens: Token[], depth: number, out: Block[]): Block[] {
   return out;
 }
 
-/** Blocks of a Markdown document. */
+/**
+ * Blocks of a Markdown document. Markdown nested thousands deep (a line of '>') overflows the
+ * lexer's stack; such a document is shown as the plain text it is rather than not at all.
+ */
 export function markdownBlocks(source: string): Block[] {
-  return blocksOf(lexer(source), 0, []);
+  try {
+    return blocksOf(lexer(source), 0, []);
+  } catch (err) {
+    if (err instanceof RangeError) return textBlocks(source);
+    throw err;
+  }
 }
 
 /** Blocks of a plain text document: every line as written, blank lines as paragraph breaks. */

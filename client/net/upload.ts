@@ -43,7 +43,8 @@ export function uploadDocument(req: UploadRequest): Upload {
   form.append('file', req.file, req.file.name);
 
   const done = new Promise<UploadedDocument>((resolve, reject) => {
-    xhr.open('POST', `${serverUrl()}/api/v3/documents`);
+    // the world in the address lets the server refuse an upload before any of the file is sent
+    xhr.open('POST', `${serverUrl()}/api/v3/documents?world=${encodeURIComponent(req.worldId)}`);
     xhr.responseType = 'json';
     xhr.setRequestHeader('accept', 'application/json');
     for (const [name, value] of Object.entries(authHeadersNow())) xhr.setRequestHeader(name, value);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { draftPreview } from '../documents/DocumentService';
 import { VALID_ANALYSIS } from '../testing/fakeOpenAi';
 import { analysisJsonSchema, analysisMessages, parseAnalysis } from './analysisResult';
+import { analyse } from '../analysis/OfflineAnalyser';
 import { builtinBrief } from './BuiltinProvider';
 
 const opts = { summarySentences: 2, labels: [{ label: 'legal', hints: ['contract'] }] };
@@ -38,10 +39,11 @@ describe('analysis replies', () => {
 
 describe('built-in writer and draft previews', () => {
   it('writes a Markdown brief from the material', () => {
-    const md = builtinBrief({ prompt: '# Release note\nMore words.', context: 'Acme ships the new billing service in May. The billing service replaces invoices on paper.', maxTokens: 100, temperature: 0 });
+    const context = 'Acme ships the new billing service in May. The billing service replaces invoices on paper.';
+    const md = builtinBrief({ prompt: '# Release note\nMore words.', context, maxTokens: 100, temperature: 0 }, analyse(context, { summarySentences: 5, keywords: 8 }));
     expect(md).toMatch(/^# Release note\n\n## Key points\n\n- /);
     expect(md).toContain('billing');
-    expect(builtinBrief({ prompt: 'Notes', context: ' ', maxTokens: 100, temperature: 0 })).toContain('There was no material');
+    expect(builtinBrief({ prompt: 'Notes', context: ' ', maxTokens: 100, temperature: 0 }, undefined)).toContain('There was no material');
   });
 
   it('shows a short draft whole and the latest part of a long one, from a line start', () => {
@@ -51,5 +53,15 @@ describe('built-in writer and draft previews', () => {
     expect(preview.startsWith('…\nline ')).toBe(true);
     expect(preview.endsWith('line 199')).toBe(true);
     expect(preview.length).toBeLessThanOrEqual(1202);
+  });
+});
+
+describe('hostile replies', () => {
+  it('refuses a reply padded with 100,000 spaces quickly, and still reads a fenced one', () => {
+    const reply = JSON.stringify({ ...VALID_ANALYSIS, labels: [{ label: 'legal', score: 0.9 }] });
+    const start = performance.now();
+    expect(() => parseAnalysis(`${reply}${' '.repeat(100_000)}x`, opts)).toThrow(/not JSON/);
+    expect(performance.now() - start).toBeLessThan(500);
+    expect(parseAnalysis(`\`\`\`json\n${reply}${' '.repeat(1000)}\n\`\`\``, opts)).toEqual(JSON.parse(reply));
   });
 });

@@ -14,6 +14,8 @@ export const AnalysisBody = z.strictObject({
   sentiment: z.strictObject({ score: z.number().min(-1).max(1), label: z.enum(['positive', 'negative', 'neutral']) }),
   entities: z.strictObject({ people: Names, places: Names, organisations: Names, dates: Names, money: Names }),
   labels: z.array(z.strictObject({ label: z.string().min(1).max(60), score: z.number().min(0).max(1) })).max(30),
+  /** Set by the offline analyser when the document was longer than it reads. */
+  coverage: z.strictObject({ analysedCharacters: z.number().int().min(0), totalCharacters: z.number().int().min(0) }).optional(),
 });
 export type AnalysisBody = z.output<typeof AnalysisBody>;
 
@@ -63,13 +65,24 @@ export function analysisMessages(text: string, opts: AnalysisOptions, schemaInPr
   ];
 }
 
+/**
+ * The reply without the code fence some local servers wrap JSON in even when asked not to. Cut by
+ * hand: a pattern for "spaces then a fence at the end" retries from every space of a long reply.
+ */
+function unfenced(content: string): string {
+  let body = content.trim();
+  const open = /^```(?:json)?/.exec(body);
+  if (open) body = body.slice(open[0].length);
+  if (body.endsWith('```')) body = body.slice(0, -3);
+  return body.trim();
+}
+
 /** Parses and checks a model's reply; throws an Error that says what is wrong with it. */
 export function parseAnalysis(content: string | null | undefined, opts: AnalysisOptions): AnalysisBody {
   if (!content) throw new Error('the reply was empty');
   let raw: unknown;
   try {
-    // some local servers wrap JSON in a code fence even when asked not to
-    raw = JSON.parse(content.trim().replace(/^```(?:json)?\s*|\s*```$/g, ''));
+    raw = JSON.parse(unfenced(content));
   } catch {
     throw new Error(`the reply is not JSON (it starts "${content.slice(0, 60)}")`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyse, plainText } from './OfflineAnalyser';
+import { MAX_ANALYSED_CHARS, analyse, entityChunks, plainText } from './OfflineAnalyser';
 
 const CONTRACT = `# Supply agreement
 
@@ -54,5 +54,54 @@ describe('offline analyser', () => {
     expect(empty.summary).toEqual([]);
     expect(empty.sentiment.label).toBe('neutral');
     expect(() => analyse('<script>alert(1)</script>'.repeat(100))).not.toThrow();
+  });
+
+  it('turns Markdown into the same prose as before', () => {
+    expect(plainText('# Title\n\n- one *bold*\n2. two [link](http://x) ![pic](p.png)\n\n```\ncode\n```\n> quote')).toBe('Title.\n\none bold \ntwo link \n\n \n quote');
+  });
+});
+
+function took(f: () => unknown): number {
+  const start = performance.now();
+  f();
+  return performance.now() - start;
+}
+
+describe('offline analyser on hostile input', () => {
+  it.each([
+    ['100 KB of newlines', '\n'.repeat(100_000)],
+    ['a heading with 50,000 spaces', `#${' '.repeat(50_000)}x`],
+    ['200 KB of one repeated character', '#'.repeat(200_000)],
+    ['200 KB of image openings', '!['.repeat(100_000)],
+    ['200 KB of unclosed links', '[a]('.repeat(50_000)],
+    ['alternating list markers and newlines', '-\n'.repeat(100_000)],
+  ])('turns %s into prose quickly', (_what, text) => {
+    expect(took(() => plainText(text))).toBeLessThan(500);
+  });
+
+  it.each([
+    ['200 KB of one repeated character', '#'.repeat(200_000)],
+    ['200 KB of dotted letters', 'a.'.repeat(100_000)],
+    ['200 KB of image openings', '!['.repeat(100_000)],
+    ['100 KB of newlines', '\n'.repeat(100_000)],
+  ])('analyses %s quickly', (_what, text) => {
+    expect(took(() => analyse(text))).toBeLessThan(500);
+  });
+
+  it('reads at most its limit of a long document, and says so', () => {
+    const long = `${'The board approved the budget. '.repeat(MAX_ANALYSED_CHARS / 20)}Zanzibar appears only at the end.`;
+    const a = analyse(long);
+    expect(a.coverage?.totalCharacters).toBe(long.length);
+    expect(a.coverage?.analysedCharacters).toBeLessThanOrEqual(MAX_ANALYSED_CHARS);
+    expect(a.entities.places).not.toContain('Zanzibar');
+    expect(analyse(CONTRACT).coverage).toBeUndefined();
+  }, 30_000);
+
+  it('hands the entity finder sentences in bounded pieces', () => {
+    expect(entityChunks(['One.', 'Two.'])).toEqual(['One. Two.']);
+    const pieces = entityChunks([`${'word '.repeat(1000)}end.`]);
+    expect(pieces.length).toBeGreaterThan(4);
+    for (const p of pieces) expect(p.length).toBeLessThanOrEqual(1000);
+    expect(pieces.join(' ')).toBe(`${'word '.repeat(1000)}end.`);
   });
 });

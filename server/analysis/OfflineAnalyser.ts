@@ -19,6 +19,8 @@ export interface Analysis {
   sentiment: { score: number; label: 'positive' | 'negative' | 'neutral' };
   entities: { people: string[]; places: string[]; organisations: string[]; dates: string[]; money: string[] };
   labels: Array<{ label: string; score: number }>;
+  /** Present when the document was longer than the analyser reads: how much of it was read. */
+  coverage?: { analysedCharacters: number; totalCharacters: number };
   provider: 'builtin';
   model: string;
 }
@@ -27,14 +29,19 @@ const nlp = winkNLP(model);
 const its = nlp.its;
 const CONTENT_POS = new Set(['NOUN', 'PROPN', 'ADJ', 'VERB']);
 
-/** Markdown down to prose: no headings marks, list bullets, emphasis, links or code fences. */
+/**
+ * Markdown down to prose: no headings marks, list bullets, emphasis, links or code fences. Every
+ * pattern stays linear on hostile text: `[ \t]` where a line is meant (under /m a `\s` runs on
+ * across line breaks and is retried from every line), and link parts that cannot contain their
+ * own opening bracket, so each scan stops at the next one instead of running to the end.
+ */
 export function plainText(markdown: string): string {
   return markdown
     .replace(/```[\s\S]*?```/g, ' ')
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/^\s{0,3}#{1,6}\s+(.*)$/gm, '$1.')
-    .replace(/^\s*(?:[-*+]|\d+[.)])\s+/gm, '')
+    .replace(/!\[[^[\]]*\]\([^()]*\)/g, ' ')
+    .replace(/\[([^[\]]*)\]\([^()]*\)/g, '$1')
+    .replace(/^[ \t]{0,3}#{1,6}[ \t]+(.*)$/gm, '$1.')
+    .replace(/^[ \t]*(?:[-*+]|\d+[.)])[ \t]+/gm, '')
     .replace(/[*_`>|]+/g, ' ')
     .replace(/\.\.+/g, '.')
     .replace(/[ \t]+/g, ' ')
@@ -43,8 +50,60 @@ export function plainText(markdown: string): string {
 
 const unique = (xs: string[]) => [...new Map(xs.map((x) => [x.toLowerCase(), x.trim()])).values()].filter(Boolean);
 
-export function analyse(input: string, opts: { summarySentences?: number; keywords?: number; labels?: LabelSpec[] } = {}): Analysis {
-  const text = plainText(input);
+/** How much of a document is analysed; the result says when the rest was left out. */
+export const MAX_ANALYSED_CHARS = 100_000;
+/** Runs of more than 64 characters without a space are not words (data, padding), and wink-nlp slows on them. */
+const NOT_A_WORD = /\S{65,}/g;
+/** compromise slows with the square of a sentence's length, so it reads the text in pieces this long. */
+const ENTITY_CHUNK_CHARS = 1_000;
+
+export interface AnalyseOptions {
+  summarySentences?: number;
+  keywords?: number;
+  labels?: LabelSpec[];
+}
+
+/** The start of `input` the analyser reads: whole when short enough, else cut at a space. */
+function analysedPart(input: string): string {
+  if (input.length <= MAX_ANALYSED_CHARS) return input;
+  const cut = input.slice(0, MAX_ANALYSED_CHARS);
+  const space = cut.search(/\s\S*$/);
+  return space > MAX_ANALYSED_CHARS / 2 ? cut.slice(0, space) : cut;
+}
+
+/** Sentences packed into pieces of at most ENTITY_CHUNK_CHARS, a longer sentence cut at spaces. */
+export function entityChunks(sentences: string[]): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  const add = (piece: string) => {
+    if (current && current.length + 1 + piece.length > ENTITY_CHUNK_CHARS) {
+      chunks.push(current);
+      current = '';
+    }
+    current = current ? `${current} ${piece}` : piece;
+  };
+  for (const sentence of sentences) {
+    if (sentence.length <= ENTITY_CHUNK_CHARS) {
+      add(sentence);
+      continue;
+    }
+    let piece = '';
+    for (const word of sentence.split(/\s+/)) {
+      if (piece && piece.length + 1 + word.length > ENTITY_CHUNK_CHARS) {
+        add(piece);
+        piece = '';
+      }
+      piece = piece ? `${piece} ${word}` : word;
+    }
+    if (piece) add(piece);
+  }
+  if (current) chunks.push(current);
+  return chunks;
+}
+
+export function analyse(input: string, opts: AnalyseOptions = {}): Analysis {
+  const part = analysedPart(input);
+  const text = plainText(part).replace(NOT_A_WORD, ' ');
   const doc = nlp.readDoc(text);
 
   // term weights: frequency of content words that are not stop words, proper nouns counting double
@@ -94,11 +153,18 @@ export function analyse(input: string, opts: { summarySentences?: number; keywor
     if (type === 'DATE') dates.push(e.out());
     else if (type === 'MONEY') money.push(e.out());
   });
-  const c = nlpCompromise(text);
+  const named = { people: [] as string[], places: [] as string[], organisations: [] as string[] };
+  for (const chunk of entityChunks(sentences.map((s) => s.text))) {
+    const c = nlpCompromise(chunk);
+    named.people.push(...(c.people().out('array') as string[]));
+    named.places.push(...(c.places().out('array') as string[]));
+    named.organisations.push(...(c.organizations().out('array') as string[]));
+  }
+  const trimmed = (xs: string[]) => unique(xs).map((p) => p.replace(/[.,;:]+$/, ''));
   const entities = {
-    people: unique(c.people().out('array') as string[]).map((p) => p.replace(/[.,;:]+$/, '')),
-    places: unique(c.places().out('array') as string[]).map((p) => p.replace(/[.,;:]+$/, '')),
-    organisations: unique(c.organizations().out('array') as string[]).map((p) => p.replace(/[.,;:]+$/, '')),
+    people: trimmed(named.people),
+    places: trimmed(named.places),
+    organisations: trimmed(named.organisations),
     dates: unique(dates),
     money: unique(money),
   };
@@ -111,5 +177,6 @@ export function analyse(input: string, opts: { summarySentences?: number; keywor
     })
     .sort((a, b) => b.score - a.score);
 
-  return { summary, keywords, sentiment, entities, labels, provider: 'builtin', model: 'wink-eng-lite-web-model + compromise' };
+  const coverage = part.length < input.length ? { analysedCharacters: part.length, totalCharacters: input.length } : undefined;
+  return { summary, keywords, sentiment, entities, labels, ...(coverage && { coverage }), provider: 'builtin', model: 'wink-eng-lite-web-model + compromise' };
 }

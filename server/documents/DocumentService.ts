@@ -4,11 +4,13 @@
  * the same bytes has just come to rely on.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { ErrorCode, Quat, Vec3, describeIssues } from '../../shared/protocol';
 import { KIND_LABELS, MAX_TITLE_LENGTH, titleFromFileName, type DocumentRecord } from '../../shared/model/documents';
 import { ROOM_HALF_SIZE } from '../../shared/model/worlds';
+import { normaliseQuat } from '../../shared/model/world';
 import type { Storage } from '../adapters/storage';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
@@ -63,6 +65,20 @@ export interface SpooledFile {
   sha256: string;
 }
 
+/** A form field holding JSON, parsed without throwing: a bad value is an issue saying `example`. */
+const jsonField = (example: string) =>
+  z
+    .string()
+    .max(200)
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be JSON like ${example}` });
+        return z.NEVER;
+      }
+    });
+
 const UploadFields = z.strictObject({
   world: z.string().min(1, 'say which world the document is for (field "world")').max(64),
   title: z
@@ -70,23 +86,8 @@ const UploadFields = z.strictObject({
     .transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, '').trim())
     .pipe(z.string().max(MAX_TITLE_LENGTH))
     .optional(),
-  position: z
-    .string()
-    .transform((s, ctx) => {
-      try {
-        return JSON.parse(s) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'position must be JSON like [0, 1.5, -2]' });
-        return z.NEVER;
-      }
-    })
-    .pipe(Vec3)
-    .optional(),
-  rotation: z
-    .string()
-    .transform((s) => JSON.parse(s) as unknown)
-    .pipe(Quat)
-    .optional(),
+  position: jsonField('[0, 1.5, -2]').pipe(Vec3).optional(),
+  rotation: jsonField('[0, 0, 0, 1]').pipe(Quat).transform(normaliseQuat).optional(),
 });
 
 const clampToRoom = (v: number) => Math.max(-ROOM_HALF_SIZE + 0.3, Math.min(ROOM_HALF_SIZE - 0.3, v));
@@ -158,7 +159,7 @@ export class DocumentService {
       if (!fields.success) throw new AppError(ErrorCode.BAD_REQUEST, `Cannot add the document: ${describeIssues(fields.error)}`);
       const world = await this.storage.store.getWorld(fields.data.world);
       if (!world) throw new AppError(ErrorCode.NOT_FOUND, `There is no world "${fields.data.world}".`, 404);
-      const detected = await detectKind(await readFile(file.path), file.fileName);
+      const detected = await detectKind(createReadStream(file.path), file.fileName);
 
       return await this.exclusive(async () => {
         const [x, y, z] = fields.data.position ?? FRONT_OF_ROOM;

@@ -1,8 +1,11 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/protocol';
 import { useServer } from '../testing/useServer';
+import { bootServer } from '../testing/bootServer';
 import { createWorld, joinWorld, until } from '../testing/clients';
 import { TINY_JPEG, makeGlb, makeGltfJson, makePdf, makePng } from '../testing/fixtures';
 
@@ -10,10 +13,9 @@ const server = useServer({ env: { MAX_UPLOAD_MB: '1' } });
 
 async function upload(worldId: string, name: string, bytes: Uint8Array, fields: Record<string, string> = {}) {
   const form = new FormData();
-  form.set('world', worldId);
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   form.set('file', new Blob([Buffer.from(bytes)]), name);
-  const res = await fetch(`${server().url}/api/v3/documents`, { method: 'POST', body: form });
+  const res = await fetch(`${server().url}/api/v3/documents?world=${encodeURIComponent(worldId)}`, { method: 'POST', body: form });
   return { status: res.status, body: (await res.json()) as { document?: Record<string, unknown>; error?: { code: string; message: string } } };
 }
 
@@ -128,4 +130,138 @@ describe('document upload', () => {
     expect((await fetch(`${server().url}/api/v3/documents/${id}`)).status).toBe(404);
     await ann.room.leave();
   });
+});
+
+const BOUNDARY = 'upload-test-boundary';
+const part = (name: string, value: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+const fileHead = (fileName: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/plain\r\n\r\n`;
+const spoolFiles = () => (existsSync(path.join(server().dataDir, 'uploads')) ? readdirSync(path.join(server().dataDir, 'uploads')) : []);
+
+/**
+ * Starts a multipart upload and sends `bytes` of its file without ever finishing it. Resolves with
+ * the answer if one comes while the body is still incomplete, and with the spool files seen then.
+ */
+function unfinishedUpload(query: string, preamble: string, bytes: number, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number | undefined; body: string; spooled: string[] }>((resolve, reject) => {
+    const url = new URL(`/api/v3/documents${query}`, server().url);
+    const req = request(url, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...headers } });
+    const timer = setTimeout(() => {
+      const spooled = spoolFiles();
+      req.destroy();
+      resolve({ status: undefined, body: '', spooled });
+    }, 5_000);
+    req.on('response', (res) => {
+      const spooled = spoolFiles();
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        clearTimeout(timer);
+        req.destroy();
+        resolve({ status: res.statusCode, body, spooled });
+      });
+    });
+    req.on('error', (err) => (timer.hasRef() ? undefined : reject(err)));
+    req.write(preamble);
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    for (let sent = 0; sent < bytes; sent += chunk.length) req.write(chunk);
+  });
+}
+
+async function signUp(username: string): Promise<string> {
+  const res = await fetch(`${server().url}/api/v3/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'a long enough password' }) });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+describe('upload checks before the file is read', () => {
+  let privateWorld: string | undefined;
+  const makePrivateWorld = async () => {
+    if (privateWorld) return privateWorld;
+    const token = await signUp(`owner${Date.now()}`);
+    const res = await fetch(`${server().url}/api/v3/worlds`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ name: 'Private', template: 'office', guestRole: 'none' }) });
+    expect(res.status).toBe(201);
+    privateWorld = ((await res.json()) as { world: { id: string } }).world.id;
+    return privateWorld;
+  };
+
+  it('refuses a guest at a private world named in the address before any of a too-large file is spooled', async () => {
+    const world = await makePrivateWorld();
+    const answer = await unfinishedUpload(`?world=${world}`, fileHead('big.txt'), 1.5 * 1024 * 1024);
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body).error.code).toBe(ErrorCode.UNAUTHORIZED);
+    expect(answer.spooled).toEqual([]);
+  });
+
+  it('refuses a guest at a private world named in a field ahead of the file the same way', async () => {
+    const world = await makePrivateWorld();
+    const answer = await unfinishedUpload('', part('world', world) + fileHead('big.txt'), 1.5 * 1024 * 1024);
+    expect(answer.status).toBe(401);
+    expect(answer.spooled).toEqual([]);
+  });
+
+  it('refuses a world named only after the file, and a field that contradicts the address', async () => {
+    const world = await createWorld(server().url);
+    const form = new FormData();
+    form.set('file', new Blob(['# late']), 'late.md');
+    form.set('world', world.id);
+    const late = await fetch(`${server().url}/api/v3/documents`, { method: 'POST', body: form });
+    expect(late.status).toBe(400);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toMatch(/world.*before the file|ahead of the "file"/);
+    const other = await upload(world.id, 'x.md', Buffer.from('# x'), { world: 'another' });
+    expect(other.status).toBe(400);
+    expect(other.body.error?.message).toMatch(/another world/);
+    const legacy = new FormData();
+    legacy.set('world', world.id);
+    legacy.set('file', new Blob(['# early']), 'early.md');
+    expect((await fetch(`${server().url}/api/v3/documents`, { method: 'POST', body: legacy })).status).toBe(201);
+  });
+
+  it('answers a malformed field with 400 and the reason, and stores nothing', async () => {
+    const world = await createWorld(server().url);
+    const before = { docs: (await listDocs(world.id)).length, files: filesOnDisk() };
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ rotation: 'not json' }, /rotation: must be JSON/],
+      [{ rotation: '[1, 2]' }, /rotation/],
+      [{ rotation: '{"__proto__": 1}' }, /rotation/],
+      [{ position: '[1, "x", 3]' }, /position/],
+      [{ position: 'x'.repeat(300) }, /position/],
+      [{ title: 't'.repeat(400) }, /title/],
+      [{ colour: 'red' }, /colour/],
+    ];
+    for (const [fields, reason] of cases) {
+      const res = await upload(world.id, 'x.md', Buffer.from('# x'), fields);
+      expect(res.status, JSON.stringify(fields)).toBe(400);
+      expect(res.body.error?.code).toBe(ErrorCode.BAD_REQUEST);
+      expect(res.body.error?.message).toMatch(reason);
+    }
+    expect((await listDocs(world.id)).length).toBe(before.docs);
+    expect(filesOnDisk()).toEqual(before.files);
+  });
+
+  it('removes the spool file of an upload cut off half way', async () => {
+    const world = await createWorld(server().url);
+    const answer = await unfinishedUpload(`?world=${world.id}`, fileHead('cut.txt'), 256 * 1024);
+    expect(answer.status).toBeUndefined();
+    expect(answer.spooled.length).toBe(1);
+    await until('the spool file to go', () => spoolFiles().length === 0);
+  });
+});
+
+describe('uploads left by a crash', () => {
+  it('are removed when the server starts again', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'dwc-spool-'));
+    const spool = path.join(dataDir, 'uploads');
+    mkdirSync(spool, { recursive: true });
+    writeFileSync(path.join(spool, 'left-by-a-crash'), 'half an upload');
+    const anHourAgo = new Date(Date.now() - 60 * 60_000);
+    utimesSync(path.join(spool, 'left-by-a-crash'), anHourAgo, anHourAgo);
+    writeFileSync(path.join(spool, 'still-arriving'), 'an upload in progress elsewhere');
+    const restarted = await bootServer({ dataDir });
+    try {
+      expect(readdirSync(spool)).toEqual(['still-arriving']);
+    } finally {
+      await restarted.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -4,7 +4,6 @@ import { ErrorCode } from '../../shared/protocol';
 import type { DocumentService } from '../documents/DocumentService';
 import { AppError } from '../errors';
 import { readUpload } from './upload';
-import { rm } from 'node:fs/promises';
 import type { WorldAccess } from '../access/WorldAccess';
 import { requireWorld, who } from './access';
 
@@ -24,6 +23,14 @@ const EXTENSIONS: Record<string, string> = {
   'model/gltf-binary': 'glb',
   'model/gltf+json': 'gltf',
 };
+
+const NO_WORLD = 'Say which world the document is for before the file: POST /api/v3/documents?world=<id>, or a "world" field ahead of the "file" field.';
+
+/** A world id as sent, refused when it cannot be one. */
+function checkedWorld(id: string): string {
+  if (id.length > 64) throw new AppError(ErrorCode.BAD_REQUEST, 'The world id is too long.', 400);
+  return id;
+}
 
 /** A download name that is safe in a header whatever the title holds. */
 function downloadName(title: string, mime: string): string {
@@ -48,15 +55,22 @@ export function documentRoutes({ documents, spoolDir, maxUploadBytes, access }: 
   });
 
   r.post('/', async (req, res) => {
-    const upload = await readUpload(req, spoolDir, maxUploadBytes);
-    const fields = { ...upload.fields };
-    if (typeof req.query.world === 'string' && !fields.world) fields.world = req.query.world;
-    try {
-      if (fields.world) await requireWorld(access, res, fields.world, 'editDocuments');
-    } catch (err) {
-      await rm(upload.file.path, { force: true });
-      throw err;
-    }
+    const fromUrl = typeof req.query.world === 'string' && req.query.world ? checkedWorld(req.query.world) : undefined;
+    // whether the caller may add documents there is settled before a byte of the file is read
+    if (fromUrl) await requireWorld(access, res, fromUrl, 'editDocuments');
+    const upload = await readUpload(req, {
+      spoolDir,
+      maxBytes: maxUploadBytes,
+      beforeFile: async (fields) => {
+        if (fromUrl) {
+          if (fields.world && fields.world !== fromUrl) throw new AppError(ErrorCode.BAD_REQUEST, 'The "world" field names another world than the address does.', 400);
+          return;
+        }
+        if (!fields.world) throw new AppError(ErrorCode.BAD_REQUEST, NO_WORLD, 400);
+        await requireWorld(access, res, checkedWorld(fields.world), 'editDocuments');
+      },
+    });
+    const fields = { ...upload.fields, world: fromUrl ?? upload.fields.world! };
     const doc = await documents.upload(upload.file, fields, who(res)?.username ?? 'guest');
     res.status(201).json({ document: doc });
   });

@@ -20,14 +20,40 @@ export interface Heading {
   text: string;
 }
 
+const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
+
+/**
+ * The ATX heading on one line (`## Title ##`), or undefined. Scanned by hand rather than with a
+ * regular expression: every pattern that trims the optional closing `#`s around a lazy title
+ * backtracks cubically on a heading padded with thousands of spaces.
+ */
+export function parseHeading(line: string): Heading | undefined {
+  let level = 0;
+  while (line[level] === '#') level++;
+  if (level < 1 || level > 6 || !isSpace(line[level])) return undefined;
+  let start = level;
+  while (isSpace(line[start])) start++;
+  let end = line.length;
+  while (end > start && isSpace(line[end - 1])) end--;
+  // a closing sequence of #s counts only after a space, so "C#" keeps its #
+  let close = end;
+  while (close > start && line[close - 1] === '#') close--;
+  if (close === start) return undefined;
+  if (close < end && isSpace(line[close - 1])) {
+    end = close;
+    while (end > start && isSpace(line[end - 1])) end--;
+  }
+  return { level, text: line.slice(start, end) };
+}
+
 /** Headings of a Markdown text, outside code fences. */
 export function outline(markdown: string): Heading[] {
   const headings: Heading[] = [];
   let fenced = false;
   for (const line of markdown.split(/\r?\n/)) {
-    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
-    const m = !fenced && /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(line);
-    if (m) headings.push({ level: m[1]!.length, text: m[2]! });
+    if (/^[ \t]*(```|~~~)/.test(line)) fenced = !fenced;
+    const heading = fenced ? undefined : parseHeading(line);
+    if (heading) headings.push(heading);
   }
   return headings;
 }
@@ -39,12 +65,12 @@ export function extractSection(markdown: string, heading: string): string | unde
   let level = 0;
   const out: string[] = [];
   for (const line of lines) {
-    const m = /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(line);
+    const h = parseHeading(line);
     if (level === 0) {
-      if (m && m[2]!.trim().toLowerCase() === want) level = m[1]!.length;
+      if (h && h.text.toLowerCase() === want) level = h.level;
       continue;
     }
-    if (m && m[1]!.length <= level) break;
+    if (h && h.level <= level) break;
     out.push(line);
   }
   return level === 0 ? undefined : out.join('\n').trim();
