@@ -15,7 +15,7 @@ export default tseslint.config(
       parser: tseslint.parser,
       parserOptions: {
         // the .mjs scripts are not in tsconfig.json; they get a default project of their own
-        projectService: { allowDefaultProject: ['scripts/*.mjs', 'bench/realtime/*.mjs', 'eslint.config.js'] },
+        projectService: { allowDefaultProject: ['scripts/*.mjs', 'bench/realtime/*.mjs', 'server/analysis/*.mjs', 'eslint.config.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

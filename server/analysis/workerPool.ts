@@ -122,7 +122,7 @@ export class WorkerPool<I, O> {
     slot.job = job;
     slot.worker.ref();
     job.timer = setTimeout(() => {
-      void this.stop(slot, new PoolError('TIMEOUT', `${this.o.what} took longer than ${Math.round(job.timeoutMs / 100) / 10} s and was stopped.`)).then(() => this.pump());
+      this.stopThenGoOn(slot, new PoolError('TIMEOUT', `${this.o.what} took longer than ${Math.round(job.timeoutMs / 100) / 10} s and was stopped.`));
     }, job.timeoutMs);
     slot.worker.postMessage({ id: job.id, input: job.input });
   }
@@ -136,7 +136,7 @@ export class WorkerPool<I, O> {
       return;
     }
     const slot = this.slots.find((s) => s.job === job);
-    if (slot) void this.stop(slot, job.signal!.reason).then(() => this.pump());
+    if (slot) this.stopThenGoOn(slot, job.signal!.reason);
   }
 
   /** A worker that exited or failed on its own: its job fails, and a fresh worker picks up the queue. */
@@ -152,6 +152,14 @@ export class WorkerPool<I, O> {
   }
 
   /** Terminates a worker on purpose; its job, if any, fails with `err`. */
+  /** Stops a worker and lets the queue move on, whatever terminating it answers (stop never throws). */
+  private stopThenGoOn(slot: Slot, err: unknown): void {
+    this.stop(slot, err).then(
+      () => this.pump(),
+      () => this.pump(),
+    );
+  }
+
   private async stop(slot: Slot, err: unknown): Promise<void> {
     const at = this.slots.indexOf(slot);
     if (at >= 0) this.slots.splice(at, 1);
