@@ -18,7 +18,7 @@ import type { WorldEventBus } from '../rooms/worldEvents';
 import { newId } from '../worlds';
 import { serial } from '../serial';
 import { detectKind } from './detect';
-import { extractPdfText } from './pdfText';
+import { PdfTextPool } from './pdfTextPool';
 import { placeDocument, placeResults } from './placeDocument';
 
 /** How often a growing draft is shown again in its world, at most. */
@@ -97,6 +97,8 @@ const FRONT_OF_ROOM: [number, number, number] = [0, 1.6, -4];
 
 /** Where the text read from a PDF is kept: by content, so the same file is read only once. */
 const pdfTextKey = (contentHash: string) => `pdf-text:1:${contentHash}`;
+/** One worker reads PDFs for the whole process, started on the first PDF read. */
+const pdfTexts = new PdfTextPool();
 
 /** The id of a generated document: the same key always names the same document. */
 const generatedId = (key: string) => `g${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
@@ -214,7 +216,7 @@ export class DocumentService {
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     const bytes = Buffer.concat(chunks);
     if (doc.kind !== 'pdf') return bytes.toString('utf8');
-    const pdf = await extractPdfText(bytes, doc.title);
+    const pdf = await pdfTexts.read(bytes, doc.title);
     if (!pdf.text.trim()) throw new AppError(ErrorCode.UNSUPPORTED_TYPE, `"${doc.title}" has no text to read (a scanned PDF has only pictures of its pages).`, 422);
     if (pdf.truncated) this.log.info({ documentId: doc.id, pages: pdf.pages, pagesRead: pdf.pagesRead }, 'PDF text cut to the reading limits');
     await this.storage.cache.put(pdfTextKey(doc.contentHash), pdf.text).catch((err: unknown) => this.log.warn({ err }, 'could not cache the text of a PDF'));
