@@ -24,6 +24,8 @@ export interface Hud {
   setNoteMode(on: boolean): void;
   /** Adds something (e.g. the upload list) to the overlay. */
   add(child: HTMLElement): void;
+  /** A quiet line about the connection ("Reconnecting…"), or null when all is well. */
+  setConnection(text: string | null): void;
 }
 
 export interface HudActions {
@@ -38,6 +40,7 @@ const ACCEPT = '.md,.markdown,.txt,.text,.pdf,.png,.jpg,.jpeg,.gltf,.glb,text/ma
 export function createHud(actions: HudActions): Hud {
   const title = h('h1', { class: 'hud-title', 'data-testid': 'world-title' });
   const people = h('ul', { class: 'people', 'data-testid': 'people' });
+  const connection = h('p', { class: 'connection muted', role: 'status', 'data-testid': 'connection-status', hidden: true });
   const copy = h('button', { type: 'button', 'data-testid': 'copy-link' }, 'Copy link');
   copy.addEventListener('click', () => {
     const url = location.href;
@@ -59,7 +62,7 @@ export function createHud(actions: HudActions): Hud {
   const element = h(
     'div',
     { class: 'hud' },
-    h('section', { class: 'hud-panel hud-left' }, title, h('h2', {}, 'Here now'), people),
+    h('section', { class: 'hud-panel hud-left' }, title, connection, h('h2', {}, 'Here now'), people),
     h('div', { class: 'hud-actions' }, upload, picker, addNote, copy, leave),
     h('p', { class: 'hud-hint' }, 'WASD to walk · drag to look · drag a panel to move it (Q/E turn, wheel resize) · PageUp/PageDown turn pages'),
   );
@@ -69,6 +72,10 @@ export function createHud(actions: HudActions): Hud {
     element,
     add(child) {
       element.append(child);
+    },
+    setConnection(text) {
+      connection.textContent = text ?? '';
+      connection.hidden = text === null;
     },
     setNoteMode(on) {
       noteMode = on;
@@ -96,7 +103,8 @@ export function createHud(actions: HudActions): Hud {
             h('span', {}, p.name),
             p.id === selfId ? h('span', { class: 'muted' }, ' (you)') : null,
             p.role && p.role !== 'editor' ? h('span', { class: 'muted', 'data-testid': 'person-role' }, ` · ${p.role}`) : null,
-            p.connected ? null : h('span', { class: 'muted' }, ' (reconnecting)'),
+            // a closed tab or a lost network keeps its seat a while; until it is back, it is not here
+            p.connected ? null : h('span', { class: 'muted', 'data-testid': 'person-away' }, ' (away)'),
           );
         }),
       );

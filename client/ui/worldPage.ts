@@ -3,6 +3,7 @@
  * says clearly what went wrong when joining fails or the connection goes away.
  */
 import { JoinError, WorldSession } from '../net/session';
+import { connectionEnd, isFinalRefusal, keepTrying } from '../net/rejoin';
 import { NoWebGLError, WorldView } from '../scene/WorldView';
 import type { WorldProbe } from '../scene/testHook';
 import { h, replaceChildren } from './dom';
@@ -12,7 +13,7 @@ import { closeNoteDialog, openNoteDialog } from './noteDialog';
 import { toast } from './toast';
 import { mountUploads, type Uploads } from './uploads';
 import { mountXrControls } from '../xr/xrControls';
-import { CLOSE_REMOVED, CLOSE_SIGNED_OUT, ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
+import { ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
 import { membersPanel } from './membersPanel';
 import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
 import { mountNeuralInput, type NeuralInput } from '../neural/ui/neuralInput';
@@ -32,16 +33,27 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   let view: WorldView | null = null;
   let uploads: Uploads | null = null;
   let neural: NeuralInput | null = null;
+  /** What the current view added to the overlay; it goes with the view. */
+  let viewParts: HTMLElement[] = [];
+  /** True from a lost connection until this page is back in the world. */
+  let away = false;
+  let rejoining = false;
 
-  const teardown = async () => {
+  /** Takes down what belongs to one session's view; the page, HUD and members panel stay. */
+  const dropView = () => {
     opts.setProbe(null);
     closeNoteDialog();
     uploads?.dispose();
     uploads = null;
     neural?.dispose();
     neural = null;
+    for (const part of viewParts) part.remove();
+    viewParts = [];
     view?.dispose();
     view = null;
+  };
+  const teardown = async () => {
+    dropView();
     const leaving = session;
     session = null;
     await leaving?.leave();
@@ -66,12 +78,16 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       if (!on || may('noteAdd')) view?.setNoteMode(on);
     },
   });
+  // one panel for the page's whole life, so that a rejoin leaves it as open as it was
+  const members = membersPanel(opts.worldId);
+  hud.add(members.element);
   // the overlay describes a world we are in; until then (or if joining fails) it would only confuse
   hud.element.hidden = true;
   const page = h('div', { class: 'world-page' }, canvas, hud.element, status);
   replaceChildren(root, page);
 
   const fail = (message: string) => {
+    away = false;
     inBackground(teardown(), 'Leaving the world');
     const back = h('button', { type: 'button', 'data-testid': 'back-to-lobby' }, 'Back to the lobby');
     back.addEventListener('click', goBack);
@@ -80,12 +96,64 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     status.hidden = false;
   };
 
-  const start = async () => {
+  /** The connection is down: one quiet line while the page works on getting back. */
+  const lost = () => {
+    away = true;
+    hud.setConnection('Reconnecting…');
+  };
+  const back = () => {
+    hud.setConnection(null);
+    if (away) toast('Back in the world.', 'info', 'connection');
+    away = false;
+  };
+
+  /** A joined session, present in the state: ready for a view. */
+  const join = async () => {
     const joined = await WorldSession.join({ worldId: opts.worldId, name: savedName(), colour: savedColour(), device: 'desktop' });
-    if (unmounted) return void joined.leave();
+    try {
+      await joined.whenPresent();
+    } catch (err) {
+      await joined.leave();
+      throw err;
+    }
+    return joined;
+  };
+
+  /** Joins again after a connection ended without sending this person away, until it works. */
+  const rejoin = () => {
+    lost();
+    if (rejoining) return;
+    rejoining = true;
+    const attempt = keepTrying({
+      attempt: join,
+      isFinal: (err) => err instanceof JoinError && isFinalRefusal(err),
+      cancelled: () => unmounted,
+    }).then(async (joined) => {
+      if (!joined) return;
+      if (unmounted) return joined.leave();
+      await enter(joined);
+    });
+    inBackground(
+      attempt
+        .catch((err: unknown) => {
+          if (!unmounted) fail(err instanceof JoinError ? err.message : 'Could not get back into the world. Reload the page to try again.');
+        })
+        .finally(() => {
+          rejoining = false;
+        }),
+      'Rejoining the world',
+    );
+  };
+
+  /** Shows the world of `joined`, standing where the previous session of this page stood. */
+  const enter = async (joined: WorldSession) => {
+    const previous = session;
     session = joined;
-    await joined.whenPresent();
-    if (unmounted) return;
+    const stoodAt = previous?.lastHead;
+    if (stoodAt) await joined.standAt(stoodAt);
+    if (unmounted || session !== joined) return void joined.leave();
+    // the old view stayed up, frozen, while reconnecting; the new one replaces it
+    dropView();
     view = new WorldView(canvas, joined, {
       notify: (m) => toast(m, 'error'),
       noteModeChanged: (on) => hud.setNoteMode(on),
@@ -107,11 +175,11 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     });
     const worldView = view;
     uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
-    hud.add(uploads.element);
-    hud.add(mountXrControls(worldView.xr, (m) => toast(m, 'error')));
-    page.append(worldView.xr.overlay);
     neural = mountNeuralInput({ session: joined, xr: worldView.xr, notify: (m) => toast(m, 'error') });
-    hud.add(neural.element);
+    viewParts = [uploads.element, mountXrControls(worldView.xr, (m) => toast(m, 'error')), neural.element];
+    for (const part of viewParts) hud.add(part);
+    page.append(worldView.xr.overlay);
+    viewParts.push(worldView.xr.overlay);
     // refusals of grabs and moves are explained by the drag controller; these are the rest
     joined.onIntentError((e) => {
       if (e.intent === 'page' || e.intent === 'noteAdd' || e.intent === 'noteEdit' || e.intent === 'noteDelete') toast(e.message, 'error');
@@ -119,12 +187,10 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     });
     // the owner changed this person's role: it applies now, and they are told what it means
     joined.room.onMessage(ServerEvent.ROLE, (change: RoleChange) => toast(change.message));
-    const members = membersPanel(opts.worldId);
-    hud.add(members.element);
     opts.setProbe({ ...view.probe(), xr: () => worldView.xr.probe() });
     status.hidden = true;
     hud.element.hidden = false;
-    canvas.focus();
+    if (!previous) canvas.focus();
 
     let lastCount = 0;
     const refresh = () => {
@@ -140,21 +206,24 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     };
     refresh();
     joined.room.onStateChange(refresh);
-    joined.room.onDrop(() => toast('Connection lost. Reconnecting…', 'error'));
-    joined.room.onReconnect(() => toast('Reconnected.'));
+    joined.room.onDrop(lost);
+    joined.room.onReconnect(back);
     joined.room.onLeave((code, reason) => {
-      // our own leave() also ends here; only an unexpected end needs explaining
+      // our own leave() also ends here; only an unexpected end needs handling
       if (unmounted || session !== joined) return;
-      if (code === CLOSE_REMOVED) return fail(reason || 'The owner removed you from this world.');
-      if (code === CLOSE_SIGNED_OUT) return fail(reason || 'Your sign-in has ended; sign in again to rejoin.');
-      fail('The connection to the world was lost. Go back to the lobby and join again.');
+      const end = connectionEnd(code, reason);
+      if (end.kind === 'final') fail(end.message);
+      else rejoin();
     });
+    back();
   };
 
-  start().catch((err: unknown) => {
-    if (unmounted) return;
-    fail(err instanceof JoinError || err instanceof NoWebGLError ? err.message : 'Could not open the world. Reload the page to try again.');
-  });
+  join()
+    .then((joined) => (unmounted ? joined.leave() : enter(joined)))
+    .catch((err: unknown) => {
+      if (unmounted) return;
+      fail(err instanceof JoinError || err instanceof NoWebGLError ? err.message : 'Could not open the world. Reload the page to try again.');
+    });
 
   return () => {
     unmounted = true;
