@@ -8,7 +8,7 @@ import { NoWebGLError, WorldView } from '../scene/WorldView';
 import type { WorldProbe } from '../scene/testHook';
 import { h, replaceChildren } from './dom';
 import { createHud, type HudPerson } from './hud';
-import { savedColour, savedName } from './identity';
+import { joinName, savedColour } from './identity';
 import { closeNoteDialog, openNoteDialog } from './noteDialog';
 import { toast } from './toast';
 import { mountUploads, type Uploads } from './uploads';
@@ -109,7 +109,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
 
   /** A joined session, present in the state: ready for a view. */
   const join = async () => {
-    const joined = await WorldSession.join({ worldId: opts.worldId, name: savedName(), colour: savedColour(), device: 'desktop' });
+    const joined = await WorldSession.join({ worldId: opts.worldId, name: joinName(), colour: savedColour(), device: 'desktop' });
     try {
       await joined.whenPresent();
     } catch (err) {
