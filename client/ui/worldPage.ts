@@ -177,7 +177,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
     neural = mountNeuralInput({ session: joined, xr: worldView.xr, notify: (m) => toast(m, 'error') });
     viewParts = [uploads.element, mountXrControls(worldView.xr, (m) => toast(m, 'error')), neural.element];
-    for (const part of viewParts) hud.add(part);
+    // in the overlay's usual order, before the members panel that outlives the view
+    members.element.before(...viewParts);
     page.append(worldView.xr.overlay);
     viewParts.push(worldView.xr.overlay);
     // refusals of grabs and moves are explained by the drag controller; these are the rest
