@@ -5,7 +5,7 @@
 import './style.css';
 import { parseRoute, worldHash } from './route';
 import { installTestHook, type WorldProbe } from './scene/testHook';
-import { savedName } from './ui/identity';
+import { joinName } from './ui/identity';
 import { mountLobby } from './ui/lobby';
 import { mountWorldPage } from './ui/worldPage';
 
@@ -34,8 +34,8 @@ function render(): void {
         unmount = mountLobby(root, { enterWorld, pendingInvite: { worldId: route.worldId, token: route.invite } });
         return;
       }
-      // a shared link opened before choosing a name: ask for the name first, then join
-      if (!savedName()) {
+      // a shared link opened by a guest who has no name yet: ask for it first, then join
+      if (!joinName()) {
         unmount = mountLobby(root, { enterWorld: (id) => (id === route.worldId ? render() : enterWorld(id)), pendingWorldId: route.worldId });
         return;
       }

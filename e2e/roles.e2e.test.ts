@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createWorld, documents, screenshot, sessionId, signUp, useE2e, waitReady } from './support/harness';
+import { createWorld, documents, participants, screenshot, sessionId, signUp, useE2e, waitReady } from './support/harness';
 
 const e2e = useE2e();
 const role = (page: Page) => page.evaluate(() => (document.querySelector('.world-page') as HTMLElement | null)?.dataset.role ?? '');
@@ -96,6 +96,14 @@ describe('world roles', () => {
       )
       .toBe(true);
     await screenshot(bob, 'roles-editor-moved');
+
+    // Ann removes him: his page says so, in the server's words, and does not try to get back in
+    await bobRow.getByTestId('member-remove').click();
+    await expect.poll(() => bob.getByTestId('world-error').textContent().catch(() => ''), { timeout: 10_000 }).toBe('The owner removed you from "Private review".');
+    await bob.waitForTimeout(3000);
+    expect(await bob.getByTestId('world-error').isVisible()).toBe(true);
+    expect(await bob.getByTestId('connection-status').isVisible()).toBe(false);
+    await expect.poll(async () => (await participants(ann)).map((p) => p.name), { timeout: 10_000 }).toEqual(['ann']);
     expect(e2e.pageErrors).toEqual([]);
   });
 });

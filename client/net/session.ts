@@ -27,6 +27,8 @@ import { throttle, type Throttled } from './throttle';
 const POSE_INTERVAL_MS = 60;
 /** Moves of a held document go out at most this often. */
 const MOVE_INTERVAL_MS = 40;
+/** How long leaving waits for the server to confirm before the page moves on anyway. */
+const LEAVE_WAIT_MS = 2000;
 
 export type WorldRoom = Room<any, WorldState>;
 export type StateCallbacks = ReturnType<typeof Callbacks.get<WorldState>>;
@@ -77,8 +79,15 @@ export class WorldSession {
   private lastPoseKey = '';
   private readonly errorListeners = new Set<(e: IntentError) => void>();
   private left = false;
+  /** The room's connection ended for good (it may have been replaced by a new session). */
+  private ended = false;
+  /** The last head pose this page sent: where to stand again after a rejoin. */
+  private head: Pose | null = null;
 
   private constructor(readonly room: WorldRoom) {
+    room.onLeave(() => {
+      this.ended = true;
+    });
     this.pose = throttle(POSE_INTERVAL_MS, (p) => this.send({ type: 'pose', ...p }));
     this.moves = throttle(MOVE_INTERVAL_MS, (m) => this.send(m));
     room.onMessage(ServerEvent.ERROR, (e: IntentError) => {
@@ -142,7 +151,28 @@ export class WorldSession {
     const key = `${quantise(update.head)}|${quantise(update.left)}|${quantise(update.right)}|${update.device ?? ''}`;
     if (key === this.lastPoseKey) return;
     this.lastPoseKey = key;
+    this.head = update.head;
     this.pose.push(update);
+  }
+
+  /** Where this page last stood (null before the first pose went out). */
+  get lastHead(): Pose | null {
+    return this.head;
+  }
+
+  /**
+   * Stands where a previous session of this page stood, and waits (briefly) until the state says so,
+   * so that a view built afterwards starts there. A crowded world keeps poses out of the state: the
+   * view then starts at the spawn point, which is no worse than before.
+   */
+  async standAt(head: Pose, timeoutMs = 1500): Promise<void> {
+    this.send({ type: 'pose', head, left: null, right: null });
+    const there = () => {
+      const me = this.room.state.participants.get(this.sessionId)?.head;
+      return !!me && Math.abs(me.px - head[0]) < 0.01 && Math.abs(me.pz - head[2]) < 0.01;
+    };
+    const deadline = Date.now() + timeoutMs;
+    while (!there() && Date.now() < deadline && !this.ended) await new Promise((r) => setTimeout(r, 50));
   }
 
   grab(docId: string): void {
@@ -214,11 +244,15 @@ export class WorldSession {
     this.pose.cancel();
     this.moves.cancel();
     this.errorListeners.clear();
-    await this.room.leave(true).catch(() => undefined);
+    // a room whose connection already ended would never answer a leave
+    if (this.ended) return;
+    // while the connection is down (the SDK retrying) nothing answers: do not wait for it for ever
+    const answered = this.room.leave(true).catch(() => undefined);
+    await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, LEAVE_WAIT_MS))]);
   }
 
   private send(intent: Intent): void {
-    if (this.left) return;
+    if (this.left || this.ended) return;
     this.room.send(intent.type, intent);
   }
 }

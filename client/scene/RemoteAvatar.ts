@@ -29,10 +29,14 @@ function material(scene: Scene, name: string, colour: Color3): StandardMaterial 
 
 const DEVICE_LABELS: Record<string, string> = { vr: 'VR', ar: 'AR', mobile: 'phone' };
 
-/** "Ann" on a desktop, "Ann · VR" in a headset. */
-export function tagTextOf(name: string, device: string): string {
+/** Name tag colour of someone whose connection is down: grey, whatever their own colour. */
+const AWAY_COLOUR = '#8a8f98';
+
+/** "Ann" on a desktop, "Ann · VR" in a headset, "Ann (away)" while their connection is down. */
+export function tagTextOf(name: string, device: string, connected = true): string {
   const label = DEVICE_LABELS[device];
-  return label ? `${name} · ${label}` : name;
+  const text = label ? `${name} · ${label}` : name;
+  return connected ? text : `${text} (away)`;
 }
 
 export class RemoteAvatar {
@@ -120,7 +124,7 @@ export class RemoteAvatar {
 
   /** The name tag's text as drawn. */
   get tagText(): string {
-    return tagTextOf(this.name, this.device);
+    return tagTextOf(this.name, this.device, this.connected);
   }
 
   /** Where the two hands are drawn right now (left, right). */
@@ -132,9 +136,13 @@ export class RemoteAvatar {
     ];
   }
 
-  /** Dims the avatar while its connection is down (it may come back). */
+  /** Dims the avatar and greys its tag while its connection is down (it may come back). */
   setConnected(connected: boolean): void {
-    this.connected = connected;
+    if (connected !== this.connected) {
+      this.connected = connected;
+      disposeLabel(this.tag);
+      this.tag = this.makeTag(this.name, this.colour);
+    }
     for (const mesh of [this.head, this.body, ...this.hands, this.tag]) mesh.visibility = connected ? 1 : 0.35;
   }
 
@@ -173,7 +181,7 @@ export class RemoteAvatar {
   }
 
   private makeTag(name: string, colour: string): Mesh {
-    const tag = createLabel(this.scene, `avatar-${this.participantId}-tag`, tagTextOf(name, this.device), colour, { width: 0.9, billboard: true });
+    const tag = createLabel(this.scene, `avatar-${this.participantId}-tag`, tagTextOf(name, this.device, this.connected), this.connected ? colour : AWAY_COLOUR, { width: 0.9, billboard: true });
     tag.parent = this.anchor;
     tag.position.y = TAG_HEIGHT;
     return tag;

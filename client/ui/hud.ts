@@ -30,6 +30,8 @@ export interface Hud {
   hintRect(): DOMRect | null;
   /** Steps the hint aside (hidden) while something that can be clicked is under it. */
   setHintAside(aside: boolean): void;
+  /** A quiet line about the connection ("Reconnecting…"), or null when all is well. */
+  setConnection(text: string | null): void;
 }
 
 export interface HudActions {
@@ -44,6 +46,7 @@ const ACCEPT = '.md,.markdown,.txt,.text,.pdf,.png,.jpg,.jpeg,.gltf,.glb,text/ma
 export function createHud(actions: HudActions): Hud {
   const title = h('h1', { class: 'hud-title', 'data-testid': 'world-title' });
   const people = h('ul', { class: 'people', 'data-testid': 'people' });
+  const connection = h('p', { class: 'connection muted', role: 'status', 'data-testid': 'connection-status', hidden: true });
   const copy = h('button', { type: 'button', 'data-testid': 'copy-link' }, 'Copy link');
   copy.addEventListener('click', () => {
     const url = location.href;
@@ -62,7 +65,7 @@ export function createHud(actions: HudActions): Hud {
   let noteMode = false;
   const addNote = h('button', { type: 'button', class: 'secondary', 'data-testid': 'add-note', 'aria-pressed': 'false', title: 'Then click a page (or right-click a page)' }, 'Add note');
   addNote.addEventListener('click', () => actions.noteMode(!noteMode));
-  const panel = h('section', { class: 'hud-panel hud-left' }, title, h('h2', {}, 'Here now'), people);
+  const panel = h('section', { class: 'hud-panel hud-left' }, title, connection, h('h2', {}, 'Here now'), people);
   const buttons = h('div', { class: 'hud-actions' }, upload, picker, addNote, copy, leave);
   const hint = h('p', { class: 'hud-hint' }, 'WASD to walk · drag to look · drag a panel to move it (Q/E turn, wheel resize) · double-click a panel to read it · PageUp/PageDown turn pages');
   const element = h('div', { class: 'hud' }, panel, buttons, hint);
@@ -86,6 +89,10 @@ export function createHud(actions: HudActions): Hud {
     },
     setHintAside(aside) {
       hint.classList.toggle('aside', aside);
+    },
+    setConnection(text) {
+      connection.textContent = text ?? '';
+      connection.hidden = text === null;
     },
     setNoteMode(on) {
       noteMode = on;
@@ -113,7 +120,8 @@ export function createHud(actions: HudActions): Hud {
             h('span', {}, p.name),
             p.id === selfId ? h('span', { class: 'muted' }, ' (you)') : null,
             p.role && p.role !== 'editor' ? h('span', { class: 'muted', 'data-testid': 'person-role' }, ` · ${p.role}`) : null,
-            p.connected ? null : h('span', { class: 'muted' }, ' (reconnecting)'),
+            // a closed tab or a lost network keeps its seat a while; until it is back, it is not here
+            p.connected ? null : h('span', { class: 'muted', 'data-testid': 'person-away' }, ' (away)'),
           );
         }),
       );

@@ -1,5 +1,6 @@
 /** Who this browser is: the display name and avatar colour, remembered between visits. */
 import { Colour, DisplayName } from '../../shared/protocol';
+import { currentAccount } from '../net/account';
 
 const NAME_KEY = 'dwc.name';
 const COLOUR_KEY = 'dwc.colour';
@@ -26,6 +27,14 @@ function write(key: string, value: string): void {
 export function savedName(): string {
   const parsed = DisplayName.safeParse(read(NAME_KEY) ?? '');
   return parsed.success ? parsed.data : '';
+}
+
+/**
+ * The name a world shows for this browser: a signed-in person is always their account's username
+ * (the server names them so), a guest the name they chose. '' when a guest has not chosen one yet.
+ */
+export function joinName(): string {
+  return currentAccount()?.username ?? savedName();
 }
 
 /** Validates and remembers a display name; returns the cleaned name or an error to show. */

@@ -32,8 +32,26 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const nameInput = h('input', { id: 'display-name', 'data-testid': 'display-name', maxlength: '32', autocomplete: 'nickname', placeholder: 'e.g. Ann', required: true });
-  // a signed-in person is named after their account in worlds; start the name there
-  nameInput.value = savedName() || (currentAccount()?.username ?? '');
+  const nameNote = h('p', { class: 'muted', 'data-testid': 'display-name-note', hidden: true });
+  /**
+   * Worlds show a signed-in person by their account's name (the server names them so): the field
+   * shows that name and cannot be edited, and a guest name typed before says it is not used.
+   */
+  const renderName = () => {
+    const account = currentAccount();
+    // a name typed as a guest just before signing in is kept, for after signing out
+    if (account && !nameInput.readOnly && nameInput.value.trim()) saveName(nameInput.value);
+    const guestName = savedName();
+    nameInput.readOnly = account !== null;
+    nameInput.value = account ? account.username : guestName;
+    nameNote.hidden = account === null;
+    if (!account) return;
+    nameNote.textContent =
+      guestName && guestName !== account.username
+        ? `Signed in: worlds show you as ${account.username} (your account's name), not "${guestName}". Sign out to use "${guestName}".`
+        : `Signed in: worlds show you as ${account.username} (your account's name).`;
+  };
+  renderName();
   const colourInput = h('input', { id: 'avatar-colour', 'data-testid': 'avatar-colour', type: 'color', title: 'Avatar colour' });
   colourInput.value = savedColour();
   colourInput.addEventListener('change', () => saveColour(colourInput.value));
@@ -41,6 +59,8 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
 
   /** Checks and remembers the name; false (with the reason shown) when it cannot be used. */
   const confirmName = (): boolean => {
+    // the account's name is used, and a guest name remembered here stays for after signing out
+    if (currentAccount()) return true;
     const result = saveName(nameInput.value);
     nameError.textContent = result.ok ? '' : result.message;
     if (!result.ok) nameInput.focus();
@@ -99,11 +119,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
 
   const pending = opts.pendingWorldId ? h('section', { class: 'card banner' }, 'Opening a world link…') : null;
   const invite = opts.pendingInvite ? h('section', { class: 'card banner', 'data-testid': 'invite-banner' }) : null;
-  const account = accountCard({
-    signedIn: (a) => {
-      if (!nameInput.value) nameInput.value = a.username;
-    },
-  });
+  const account = accountCard({ signedIn: renderName });
 
   replaceChildren(
     root,
@@ -120,6 +136,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
         h('h2', {}, 'You'),
         h('label', { for: 'display-name' }, 'Display name'),
         h('div', { class: 'row' }, nameInput, colourInput),
+        nameNote,
         nameError,
       ),
       account.element,
@@ -135,7 +152,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
       .then((world) => {
         const join = h('button', { type: 'button', 'data-testid': 'join-pending' }, 'Join');
         join.addEventListener('click', () => enter(world.id));
-        replaceChildren(pending, h('span', {}, 'Choose a display name, then join '), h('strong', {}, world.name), ' ', join);
+        replaceChildren(pending, h('span', {}, currentAccount() ? 'Join ' : 'Choose a display name, then join '), h('strong', {}, world.name), ' ', join);
         nameInput.focus();
       })
       .catch((err: unknown) => {
@@ -171,6 +188,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   };
   renderGuests();
   const stopAccount = onAccountChange(() => {
+    renderName();
     renderInvite();
     renderGuests();
     inBackground(refreshNow(), 'Refreshing the lobby');

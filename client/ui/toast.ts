@@ -1,4 +1,7 @@
-/** Short messages at the bottom of the screen that go away by themselves. */
+/**
+ * Short messages at the bottom of the screen that go away by themselves. A message already showing
+ * is not stacked again: it stays one toast and its time starts over.
+ */
 import { h } from './dom';
 
 const TOAST_MS = 3500;
@@ -6,13 +9,25 @@ const TOAST_MS = 3500;
 export type ToastKind = 'info' | 'error';
 
 let container: HTMLElement | null = null;
+const showing = new Map<string, { el: HTMLElement; timer: ReturnType<typeof setTimeout> }>();
 
-export function toast(message: string, kind: ToastKind = 'info'): void {
+/** `key` names what the toast is about (default: its text); a newer toast with the same key replaces it. */
+export function toast(message: string, kind: ToastKind = 'info', key = message): void {
   if (!container || !container.isConnected) {
     container = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
     document.body.append(container);
+    showing.clear();
   }
-  const el = h('div', { class: `toast toast-${kind}` }, message);
-  container.append(el);
-  setTimeout(() => el.remove(), TOAST_MS);
+  const current = showing.get(key);
+  if (current) {
+    clearTimeout(current.timer);
+    current.el.className = `toast toast-${kind}`;
+    current.el.textContent = message;
+  }
+  const el = current?.el ?? container.appendChild(h('div', { class: `toast toast-${kind}`, 'data-testid': 'toast' }, message));
+  const timer = setTimeout(() => {
+    el.remove();
+    if (showing.get(key)?.el === el) showing.delete(key);
+  }, TOAST_MS);
+  showing.set(key, { el, timer });
 }

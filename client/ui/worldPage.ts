@@ -3,16 +3,17 @@
  * says clearly what went wrong when joining fails or the connection goes away.
  */
 import { JoinError, WorldSession } from '../net/session';
+import { connectionEnd, isFinalRefusal, keepTrying } from '../net/rejoin';
 import { NoWebGLError, WorldView } from '../scene/WorldView';
 import type { WorldProbe } from '../scene/testHook';
 import { h, replaceChildren } from './dom';
 import { createHud, type HudPerson } from './hud';
-import { savedColour, savedName } from './identity';
+import { joinName, savedColour } from './identity';
 import { closeNoteDialog, openNoteDialog } from './noteDialog';
 import { toast } from './toast';
 import { mountUploads, type Uploads } from './uploads';
 import { mountXrControls } from '../xr/xrControls';
-import { CLOSE_REMOVED, CLOSE_SIGNED_OUT, ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
+import { ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
 import { membersPanel } from './membersPanel';
 import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
 import { mountNeuralInput, type NeuralInput } from '../neural/ui/neuralInput';
@@ -33,8 +34,14 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   let uploads: Uploads | null = null;
   let neural: NeuralInput | null = null;
   let hintWatch: ReturnType<typeof setInterval> | null = null;
+  /** What the current view added to the overlay; it goes with the view. */
+  let viewParts: HTMLElement[] = [];
+  /** True from a lost connection until this page is back in the world. */
+  let away = false;
+  let rejoining = false;
 
-  const teardown = async () => {
+  /** Takes down what belongs to one session's view; the page, HUD and members panel stay. */
+  const dropView = () => {
     opts.setProbe(null);
     if (hintWatch !== null) clearInterval(hintWatch);
     hintWatch = null;
@@ -43,8 +50,13 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     uploads = null;
     neural?.dispose();
     neural = null;
+    for (const part of viewParts) part.remove();
+    viewParts = [];
     view?.dispose();
     view = null;
+  };
+  const teardown = async () => {
+    dropView();
     const leaving = session;
     session = null;
     await leaving?.leave();
@@ -69,12 +81,16 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       if (!on || may('noteAdd')) view?.setNoteMode(on);
     },
   });
+  // one panel for the page's whole life, so that a rejoin leaves it as open as it was
+  const members = membersPanel(opts.worldId);
+  hud.add(members.element);
   // the overlay describes a world we are in; until then (or if joining fails) it would only confuse
   hud.element.hidden = true;
   const page = h('div', { class: 'world-page' }, canvas, hud.element, status);
   replaceChildren(root, page);
 
   const fail = (message: string) => {
+    away = false;
     inBackground(teardown(), 'Leaving the world');
     const back = h('button', { type: 'button', 'data-testid': 'back-to-lobby' }, 'Back to the lobby');
     back.addEventListener('click', goBack);
@@ -83,12 +99,64 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     status.hidden = false;
   };
 
-  const start = async () => {
-    const joined = await WorldSession.join({ worldId: opts.worldId, name: savedName(), colour: savedColour(), device: 'desktop' });
-    if (unmounted) return void joined.leave();
+  /** The connection is down: one quiet line while the page works on getting back. */
+  const lost = () => {
+    away = true;
+    hud.setConnection('Reconnecting…');
+  };
+  const back = () => {
+    hud.setConnection(null);
+    if (away) toast('Back in the world.', 'info', 'connection');
+    away = false;
+  };
+
+  /** A joined session, present in the state: ready for a view. */
+  const join = async () => {
+    const joined = await WorldSession.join({ worldId: opts.worldId, name: joinName(), colour: savedColour(), device: 'desktop' });
+    try {
+      await joined.whenPresent();
+    } catch (err) {
+      await joined.leave();
+      throw err;
+    }
+    return joined;
+  };
+
+  /** Joins again after a connection ended without sending this person away, until it works. */
+  const rejoin = () => {
+    lost();
+    if (rejoining) return;
+    rejoining = true;
+    const attempt = keepTrying({
+      attempt: join,
+      isFinal: (err) => err instanceof JoinError && isFinalRefusal(err),
+      cancelled: () => unmounted,
+    }).then(async (joined) => {
+      if (!joined) return;
+      if (unmounted) return joined.leave();
+      await enter(joined);
+    });
+    inBackground(
+      attempt
+        .catch((err: unknown) => {
+          if (!unmounted) fail(err instanceof JoinError ? err.message : 'Could not get back into the world. Reload the page to try again.');
+        })
+        .finally(() => {
+          rejoining = false;
+        }),
+      'Rejoining the world',
+    );
+  };
+
+  /** Shows the world of `joined`, standing where the previous session of this page stood. */
+  const enter = async (joined: WorldSession) => {
+    const previous = session;
     session = joined;
-    await joined.whenPresent();
-    if (unmounted) return;
+    const stoodAt = previous?.lastHead;
+    if (stoodAt) await joined.standAt(stoodAt);
+    if (unmounted || session !== joined) return void joined.leave();
+    // the old view stayed up, frozen, while reconnecting; the new one replaces it
+    dropView();
     view = new WorldView(canvas, joined, {
       notify: (m) => toast(m, 'error'),
       noteModeChanged: (on) => hud.setNoteMode(on),
@@ -116,11 +184,12 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       hud.setHintAside(hint !== null && worldView.controlUnder(hint));
     }, 250);
     uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
-    hud.add(uploads.element);
-    hud.add(mountXrControls(worldView.xr, (m) => toast(m, 'error')));
-    page.append(worldView.xr.overlay);
     neural = mountNeuralInput({ session: joined, xr: worldView.xr, notify: (m) => toast(m, 'error') });
-    hud.add(neural.element);
+    viewParts = [uploads.element, mountXrControls(worldView.xr, (m) => toast(m, 'error')), neural.element];
+    // in the overlay's usual order, before the members panel that outlives the view
+    members.element.before(...viewParts);
+    page.append(worldView.xr.overlay);
+    viewParts.push(worldView.xr.overlay);
     // refusals of grabs and moves are explained by the drag controller; these are the rest
     joined.onIntentError((e) => {
       if (e.intent === 'page' || e.intent === 'noteAdd' || e.intent === 'noteEdit' || e.intent === 'noteDelete') toast(e.message, 'error');
@@ -128,12 +197,10 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     });
     // the owner changed this person's role: it applies now, and they are told what it means
     joined.room.onMessage(ServerEvent.ROLE, (change: RoleChange) => toast(change.message));
-    const members = membersPanel(opts.worldId);
-    hud.add(members.element);
     opts.setProbe({ ...view.probe(), xr: () => worldView.xr.probe() });
     status.hidden = true;
     hud.element.hidden = false;
-    canvas.focus();
+    if (!previous) canvas.focus();
 
     let lastCount = 0;
     const refresh = () => {
@@ -149,21 +216,24 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     };
     refresh();
     joined.room.onStateChange(refresh);
-    joined.room.onDrop(() => toast('Connection lost. Reconnecting…', 'error'));
-    joined.room.onReconnect(() => toast('Reconnected.'));
+    joined.room.onDrop(lost);
+    joined.room.onReconnect(back);
     joined.room.onLeave((code, reason) => {
-      // our own leave() also ends here; only an unexpected end needs explaining
+      // our own leave() also ends here; only an unexpected end needs handling
       if (unmounted || session !== joined) return;
-      if (code === CLOSE_REMOVED) return fail(reason || 'The owner removed you from this world.');
-      if (code === CLOSE_SIGNED_OUT) return fail(reason || 'Your sign-in has ended; sign in again to rejoin.');
-      fail('The connection to the world was lost. Go back to the lobby and join again.');
+      const end = connectionEnd(code, reason);
+      if (end.kind === 'final') fail(end.message);
+      else rejoin();
     });
+    back();
   };
 
-  start().catch((err: unknown) => {
-    if (unmounted) return;
-    fail(err instanceof JoinError || err instanceof NoWebGLError ? err.message : 'Could not open the world. Reload the page to try again.');
-  });
+  join()
+    .then((joined) => (unmounted ? joined.leave() : enter(joined)))
+    .catch((err: unknown) => {
+      if (unmounted) return;
+      fail(err instanceof JoinError || err instanceof NoWebGLError ? err.message : 'Could not open the world. Reload the page to try again.');
+    });
 
   return () => {
     unmounted = true;

@@ -24,8 +24,8 @@ export interface Harness {
   readonly consoleErrors: string[];
   /** `prepare` runs on the new page before it loads (e.g. to add init scripts such as an XR emulator). */
   openLobby(name: string, prepare?: (page: Page) => Promise<void>): Promise<Page>;
-  /** Stops the server and boots another on the same data directory and port. */
-  restart(): Promise<BootedServer>;
+  /** Stops the server (`kill`: like a crash) and boots another on the same data directory and port. */
+  restart(opts?: { kill?: boolean }): Promise<BootedServer>;
 }
 
 /** Registers beforeAll/afterAll for the calling file and returns the harness they fill in. */
@@ -82,9 +82,9 @@ export function useE2e(boot: BootOptions = {}, launch: LaunchOptions = {}): Harn
       await page.getByTestId('display-name').fill(name);
       return page;
     },
-    async restart() {
+    async restart({ kill = false } = {}) {
       const old = harness.server;
-      await old.stop();
+      await old.stop({ kill });
       server = await bootServer({ ...boot, dataDir: old.dataDir, env: { ...boot.env, PORT: String(old.port) } });
       return server;
     },

@@ -11,9 +11,7 @@ import {
   JoinOptions,
   PROTOCOL_VERSION,
   ServerEvent,
-  CLOSE_FLOODING,
-  CLOSE_REMOVED,
-  CLOSE_SIGNED_OUT,
+  WorldClose,
   describeIssues,
   isIntentType,
   type IntentError,
@@ -479,7 +477,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       this.buckets.delete(client.sessionId);
       this.cutOff.add(client.sessionId);
       this.record(client, 'disconnect', 'refused', { detail: `${ErrorCode.RATE_LIMITED}: cut off for flooding` });
-      client.leave(CLOSE_FLOODING, 'Too many messages; reconnect and slow down.');
+      client.leave(WorldClose.FLOODING, 'Too many messages; reconnect and slow down.');
       return false;
     }
     if (now - (this.warned.get(client.sessionId) ?? 0) >= 1000) {
@@ -527,7 +525,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       if (id?.kind !== 'user' || id.userId !== ended.userId || id.familyId !== ended.familyId) continue;
       this.cutOff.add(client.sessionId);
       this.record(client, 'disconnect', 'accepted', { detail: 'the sign-in ended' });
-      client.leave(CLOSE_SIGNED_OUT, 'Your sign-in has ended (signed out, or the password changed); sign in again to rejoin.');
+      client.leave(WorldClose.SIGNED_OUT, 'Your sign-in has ended (signed out, or the password changed); sign in again to rejoin.');
     }
   }
 
@@ -548,7 +546,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       if (!role) {
         this.cutOff.add(client.sessionId);
         this.record(client, 'disconnect', 'accepted', { detail: 'removed from the world by its owner' });
-        client.leave(CLOSE_REMOVED, `The owner removed you from "${this.world.name}".`);
+        client.leave(WorldClose.REMOVED, `The owner removed you from "${this.world.name}".`);
         continue;
       }
       (client.auth as JoinIdentity).role = role;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSE_FLOODING, ErrorCode } from '../../shared/protocol';
+import { WorldClose, ErrorCode } from '../../shared/protocol';
 import { createWorld, joinWorld, until } from '../testing/clients';
 import { useServer } from '../testing/useServer';
 
@@ -28,7 +28,7 @@ describe('flooding', () => {
       clearInterval(timer);
       clearInterval(calmTimer);
     }
-    expect(closedWith).toBe(CLOSE_FLOODING);
+    expect(closedWith).toBe(WorldClose.FLOODING);
     expect(flood.errors.length).toBeGreaterThan(0);
     expect(flood.errors.every((e) => e.code === ErrorCode.RATE_LIMITED)).toBe(true);
     // warned about once a second, not once per dropped message

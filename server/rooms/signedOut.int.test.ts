@@ -5,7 +5,7 @@
  */
 import { Client } from '@colyseus/sdk';
 import { describe, expect, it } from 'vitest';
-import { CLOSE_SIGNED_OUT } from '../../shared/protocol';
+import { WorldClose } from '../../shared/protocol';
 import { createWorld, joinWorld, until } from '../testing/clients';
 import { useServer } from '../testing/useServer';
 
@@ -49,7 +49,7 @@ describe('rooms and ended sign-ins', () => {
     const changed = await post('/auth/password', { currentPassword: PASSWORD, newPassword: 'the new password' }, session.accessToken);
     expect(changed.status).toBe(200);
     await until('the connection to close', () => closed !== undefined, 10_000);
-    expect(closed).toBe(CLOSE_SIGNED_OUT);
+    expect(closed).toBe(WorldClose.SIGNED_OUT);
     await until('Ada to leave the world', () => !(watcher.room.state as any).participants.has(ada.room.sessionId), 10_000);
     expect(await reconnect(ada.room.reconnectionToken)).toBeInstanceOf(Error);
 

@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { MAX_NOTE_LENGTH, MAX_SPREAD } from '../model/documents';
 
-/** Bumped whenever an intent, event or state field changes shape. Checked at join. */
-export const PROTOCOL_VERSION = 5;
+/** Bumped whenever an intent, event, close code or state field changes shape. Checked at join. */
+export const PROTOCOL_VERSION = 6;
 
 /** Room name the world rooms are registered under. */
 export const WORLD_ROOM = 'world';
@@ -215,12 +215,22 @@ export const JoinOptions = z.object({
 });
 export type JoinOptions = z.input<typeof JoinOptions>;
 
-/** Close code of a connection the server ends because the client flooded it. */
-export const CLOSE_FLOODING = 4029;
-/** Close code of a connection the server ends because its owner removed the participant. */
-export const CLOSE_REMOVED = 4003;
-/** Close code of a connection the server ends because the sign-in it was opened with has ended. */
-export const CLOSE_SIGNED_OUT = 4401;
+/**
+ * Close codes of the connections this server ends on purpose, each with a reason the client shows.
+ * They live in 4900–4999, a range Colyseus does not use: its own codes (4000 consented, 4001 server
+ * shutdown, 4002 error, 4003 failed to reconnect, 4010 may try to reconnect) mean the connection
+ * failed, not that a person was sent away, and reading one as ours would tell someone who merely
+ * lost the network that they were removed.
+ */
+export const WorldClose = {
+  /** The world's owner removed this person: they may not come back unless invited again. */
+  REMOVED: 4900,
+  /** The client sent far more messages than allowed and kept on; it may join again, slower. */
+  FLOODING: 4901,
+  /** The sign-in the connection was opened with has ended (signed out, or the password changed). */
+  SIGNED_OUT: 4902,
+} as const;
+export type WorldClose = (typeof WorldClose)[keyof typeof WorldClose];
 
 /** Server → client events sent as room messages. */
 export const ServerEvent = {
