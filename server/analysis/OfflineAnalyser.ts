@@ -55,7 +55,9 @@ export function plainText(markdown: string): string {
     .trim();
 }
 
-const unique = (xs: string[]) => [...new Map(xs.map((x) => [x.toLowerCase(), x.trim()])).values()].filter(Boolean);
+/** Names of one kind listed at most, as many as an analysis result may hold. */
+const MAX_LISTED = 100;
+const unique = (xs: string[]) => [...new Map(xs.map((x) => [x.toLowerCase(), x.trim()])).values()].filter(Boolean).slice(0, MAX_LISTED);
 
 /** How much of a document is analysed; the result says when the rest was left out. */
 export const MAX_ANALYSED_CHARS = 100_000;
@@ -173,10 +175,10 @@ export function analyse(input: string, opts: AnalyseOptions = {}): Analysis {
     named.places.push(...(c.places().out('array') as string[]));
     named.organisations.push(...(c.organizations().out('array') as string[]));
   }
-  const organisations = dedupeOrganisations([...named.organisations, ...ruleOrgs]);
-  const amounts = findAmounts(text);
+  const organisations = dedupeOrganisations([...named.organisations, ...ruleOrgs]).slice(0, MAX_LISTED);
+  const amounts = findAmounts(text, MAX_LISTED);
   const entities = {
-    people: dedupePeople(named.people, organisations),
+    people: dedupePeople(named.people, organisations).slice(0, MAX_LISTED),
     places: unique(named.places.map((p) => p.replace(/[.,;:]+$/, ''))),
     organisations,
     dates: unique(dates),

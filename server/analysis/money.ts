@@ -45,10 +45,11 @@ export function numberValue(written: string, scaled = false): number {
   return Number(isDecimal ? `${whole}.${digits.slice(last + 1)}` : whole);
 }
 
-/** Every amount in `text` with a currency, each value and currency once (the first form kept). */
-export function findAmounts(text: string): Amount[] {
+/** Every amount in `text` with a currency, each value and currency once (the first form kept), at most `limit`. */
+export function findAmounts(text: string, limit = Infinity): Amount[] {
   const found = new Map<string, Amount>();
   for (const m of text.matchAll(NUMBER)) {
+    if (found.size >= limit) break;
     const start = m.index;
     let end = start + m[0].length;
     const before = BEFORE.exec(text.slice(Math.max(0, start - 5), start));

@@ -84,6 +84,11 @@ export function nameKey(name: string): string[] {
     .filter((w) => w && !LEGAL.has(w));
 }
 
+/** Distinct names compared with each other at most: folding is quadratic in their number. */
+const MAX_CANDIDATES = 1_000;
+/** First-mentioned distinct names, at most MAX_CANDIDATES of them. */
+const candidates = (names: string[]) => [...new Set(names)].slice(0, MAX_CANDIDATES);
+
 const startsWith = (long: string[], short: string[]) => short.length <= long.length && short.every((w, i) => long[i] === w);
 const endsWith = (long: string[], short: string[]) => short.length <= long.length && short.every((w, i) => long[long.length - short.length + i] === w);
 
@@ -91,7 +96,7 @@ const endsWith = (long: string[], short: string[]) => short.length <= long.lengt
 export function dedupeOrganisations(names: string[]): string[] {
   // a name has a capital somewhere: compromise also offers common nouns such as "steering committee"
   const cleaned = names.map((n) => cleanName(n, false)).filter((n) => nameKey(n).length && /\p{Lu}/u.test(n));
-  const byLength = [...new Set(cleaned)].sort((a, b) => b.length - a.length);
+  const byLength = candidates(cleaned).sort((a, b) => b.length - a.length);
   const kept: Array<{ name: string; key: string[]; first: number }> = [];
   for (const name of byLength) {
     const key = nameKey(name);
@@ -112,7 +117,7 @@ export function dedupePeople(names: string[], organisations: string[]): string[]
   const orgKeys = organisations.map(nameKey);
   const cleaned = names.map((n) => cleanName(n, true)).filter((n) => /\p{L}/u.test(n));
   const people = cleaned.filter((n) => !orgKeys.some((k) => startsWith(k, nameKey(n))) && !nameKey(n).every((w) => CALENDAR.has(w)));
-  const byLength = [...new Set(people)].sort((a, b) => nameKey(b).length - nameKey(a).length || b.length - a.length);
+  const byLength = candidates(people).sort((a, b) => nameKey(b).length - nameKey(a).length || b.length - a.length);
   const kept: Array<{ name: string; key: string[]; first: number }> = [];
   for (const name of byLength) {
     const key = nameKey(name);
