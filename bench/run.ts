@@ -6,10 +6,12 @@
 import { runRenderBench } from './render';
 import { runWorkflowBench } from './workflows';
 import { runRealtimeBench } from './realtime/realtime';
+import { runAnalysisQualityBench } from './analysis/quality';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   workflows: runWorkflowBench,
   render: runRenderBench,
+  analysis: runAnalysisQualityBench,
   realtime: () => runRealtimeBench(),
 };
 

@@ -14,6 +14,15 @@ describe('analysis replies', () => {
     expect(parseAnalysis('```json\n' + JSON.stringify(reply) + '\n```', opts)).toEqual(reply);
   });
 
+  it('fits an offline analysis, amounts of money with their currency included, and refuses a malformed amount', () => {
+    const { provider: _p, model: _m, ...offline } = analyse('Acme Engineering Ltd charges €12,500 for the work. The client pays 1.2 million euros later.', opts);
+    expect(offline.entities.amounts).toHaveLength(2);
+    const labelled = { ...offline, labels: [{ label: 'legal', score: 0.5 }] };
+    expect(parseAnalysis(JSON.stringify(labelled), opts)).toEqual(labelled);
+    const wrong = { ...labelled, entities: { ...labelled.entities, amounts: [{ text: '€1', value: 1, currency: 'euro' }] } };
+    expect(() => parseAnalysis(JSON.stringify(wrong), opts)).toThrow(/entities\.amounts\.0\.currency/);
+  });
+
   it('says what is wrong with a reply that does not fit', () => {
     expect(() => parseAnalysis('', opts)).toThrow('the reply was empty');
     expect(() => parseAnalysis('Here you go: {', opts)).toThrow(/the reply is not JSON \(it starts "Here you go/);

@@ -7,12 +7,14 @@ import { z } from 'zod';
 import type { LabelSpec } from '../analysis/OfflineAnalyser';
 
 const Names = z.array(z.string().max(200)).max(100);
+/** The offline analyser's amounts of money, normalised; language models are not asked for them. */
+const Amounts = z.array(z.strictObject({ text: z.string().max(200), value: z.number(), currency: z.string().regex(/^[A-Z]{3}$/) })).max(100);
 
 export const AnalysisBody = z.strictObject({
   summary: z.array(z.string().min(1).max(2000)).min(1).max(20),
   keywords: z.array(z.strictObject({ term: z.string().min(1).max(100), score: z.number().min(0).max(1) })).max(50),
   sentiment: z.strictObject({ score: z.number().min(-1).max(1), label: z.enum(['positive', 'negative', 'neutral']) }),
-  entities: z.strictObject({ people: Names, places: Names, organisations: Names, dates: Names, money: Names }),
+  entities: z.strictObject({ people: Names, places: Names, organisations: Names, dates: Names, money: Names, amounts: Amounts.optional() }),
   labels: z.array(z.strictObject({ label: z.string().min(1).max(60), score: z.number().min(0).max(1) })).max(30),
   /** Set by the offline analyser when the document was longer than it reads. */
   coverage: z.strictObject({ analysedCharacters: z.number().int().min(0), totalCharacters: z.number().int().min(0) }).optional(),

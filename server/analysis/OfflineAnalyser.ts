@@ -1,11 +1,15 @@
 /**
  * The built-in analyser: works offline with no key, on models that ship in npm (wink-nlp with its
- * English lite model for sentences, tokens, sentiment, dates and money; compromise for people,
- * places and organisations). Extractive: the summary is made of the document's own sentences.
+ * English lite model for sentences, tokens, sentiment and dates; compromise for people, places and
+ * organisations, with rules for company names and amounts of money). Extractive: the summary is
+ * made of the document's own sentences, ranked by TextRank.
  */
-import winkNLP, { type ItemEntity, type ItemToken } from 'wink-nlp';
+import winkNLP, { type ItemEntity, type ItemSentence, type ItemToken, type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import nlpCompromise from 'compromise';
+import { findAmounts, type Amount } from './money';
+import { dedupeOrganisations, dedupePeople, ruleOrganisations, type Token } from './names';
+import { closeLines, summarise, type Sentence } from './summarise';
 
 export interface LabelSpec {
   label: string;
@@ -17,7 +21,8 @@ export interface Analysis {
   summary: string[];
   keywords: Array<{ term: string; score: number }>;
   sentiment: { score: number; label: 'positive' | 'negative' | 'neutral' };
-  entities: { people: string[]; places: string[]; organisations: string[]; dates: string[]; money: string[] };
+  /** `money` as written; `amounts` the same amounts with their value and currency code. */
+  entities: { people: string[]; places: string[]; organisations: string[]; dates: string[]; money: string[]; amounts: Amount[] };
   labels: Array<{ label: string; score: number }>;
   /** Present when the document was longer than the analyser reads: how much of it was read. */
   coverage?: { analysedCharacters: number; totalCharacters: number };
@@ -28,6 +33,8 @@ export interface Analysis {
 const nlp = winkNLP(model);
 const its = nlp.its;
 const CONTENT_POS = new Set(['NOUN', 'PROPN', 'ADJ', 'VERB']);
+// the lite model ships the lemmatiser; its typings ask for addons the token reader passes itself
+const LEMMA = its.lemma as unknown as ItsFunction<string>;
 
 /**
  * Markdown down to prose: no headings marks, list bullets, emphasis, links or code fences. Every
@@ -48,7 +55,9 @@ export function plainText(markdown: string): string {
     .trim();
 }
 
-const unique = (xs: string[]) => [...new Map(xs.map((x) => [x.toLowerCase(), x.trim()])).values()].filter(Boolean);
+/** Names of one kind listed at most, as many as an analysis result may hold. */
+const MAX_LISTED = 100;
+const unique = (xs: string[]) => [...new Map(xs.map((x) => [x.toLowerCase(), x.trim()])).values()].filter(Boolean).slice(0, MAX_LISTED);
 
 /** How much of a document is analysed; the result says when the rest was left out. */
 export const MAX_ANALYSED_CHARS = 100_000;
@@ -103,7 +112,7 @@ export function entityChunks(sentences: string[]): string[] {
 
 export function analyse(input: string, opts: AnalyseOptions = {}): Analysis {
   const part = analysedPart(input);
-  const text = plainText(part).replace(NOT_A_WORD, ' ');
+  const text = closeLines(plainText(part).replace(NOT_A_WORD, ' '));
   const doc = nlp.readDoc(text);
 
   // term weights: frequency of content words that are not stop words, proper nouns counting double
@@ -123,35 +132,41 @@ export function analyse(input: string, opts: AnalyseOptions = {}): Analysis {
     .slice(0, opts.keywords ?? 10)
     .map(([term, w]) => ({ term, score: Math.round((w / maxWeight) * 1000) / 1000 }));
 
-  // summary: the sentences whose words weigh most (per word, so long sentences do not win by length)
-  const sentences: Array<{ text: string; index: number; score: number }> = [];
-  doc.sentences().each((s, index) => {
+  const sentences: Sentence[] = [];
+  const ruleOrgs: string[] = [];
+  doc.sentences().each((s: ItemSentence) => {
+    const bag = new Set<string>();
+    const tokens: Token[] = [];
     let sum = 0;
+    let capitalised = 0;
+    let hasVerb = false;
     let words = 0;
     s.tokens().each((t: ItemToken) => {
+      const word = t.out();
+      const pos = t.out(its.pos);
+      const stop = t.out(its.stopWordFlag) as boolean;
+      // punctuation stays in: it ends a run of capitalised words ("Landlord: Greystone Group")
+      tokens.push({ text: word, pos, stop });
       if (t.out(its.type) !== 'word') return;
       words++;
       sum += weights.get(t.out(its.normal)) ?? 0;
+      if (/^\p{Lu}/u.test(word)) capitalised++;
+      if (pos === 'VERB' || pos === 'AUX') hasVerb = true;
+      if (!stop && CONTENT_POS.has(pos) && word.length > 2) bag.add(t.out(LEMMA));
     });
     const text = s.out().trim();
-    if (text) sentences.push({ text, index, score: words ? sum / Math.sqrt(words) : 0 });
+    if (!text) return;
+    sentences.push({ text, bag, words, capitalised, hasVerb, weight: words ? sum / Math.sqrt(words) : 0 });
+    ruleOrgs.push(...ruleOrganisations(tokens));
   });
-  const wanted = opts.summarySentences ?? 3;
-  const summary = [...sentences]
-    .sort((a, b) => b.score - a.score || a.index - b.index)
-    .slice(0, wanted)
-    .sort((a, b) => a.index - b.index)
-    .map((s) => s.text);
+  const summary = summarise(sentences, opts.summarySentences ?? 3);
 
   const score = Math.round(Number(doc.out(its.sentiment)) * 1000) / 1000;
   const sentiment = { score, label: score > 0.1 ? ('positive' as const) : score < -0.1 ? ('negative' as const) : ('neutral' as const) };
 
   const dates: string[] = [];
-  const money: string[] = [];
   doc.entities().each((e: ItemEntity) => {
-    const type = e.out(its.type);
-    if (type === 'DATE') dates.push(e.out());
-    else if (type === 'MONEY') money.push(e.out());
+    if (e.out(its.type) === 'DATE') dates.push(e.out());
   });
   const named = { people: [] as string[], places: [] as string[], organisations: [] as string[] };
   for (const chunk of entityChunks(sentences.map((s) => s.text))) {
@@ -160,13 +175,15 @@ export function analyse(input: string, opts: AnalyseOptions = {}): Analysis {
     named.places.push(...(c.places().out('array') as string[]));
     named.organisations.push(...(c.organizations().out('array') as string[]));
   }
-  const trimmed = (xs: string[]) => unique(xs).map((p) => p.replace(/[.,;:]+$/, ''));
+  const organisations = dedupeOrganisations([...named.organisations, ...ruleOrgs]).slice(0, MAX_LISTED);
+  const amounts = findAmounts(text, MAX_LISTED);
   const entities = {
-    people: trimmed(named.people),
-    places: trimmed(named.places),
-    organisations: trimmed(named.organisations),
+    people: dedupePeople(named.people, organisations).slice(0, MAX_LISTED),
+    places: unique(named.places.map((p) => p.replace(/[.,;:]+$/, ''))),
+    organisations,
     dates: unique(dates),
-    money: unique(money),
+    money: amounts.map((a) => a.text),
+    amounts,
   };
 
   const labels = (opts.labels ?? [])
