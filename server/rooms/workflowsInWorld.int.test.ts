@@ -77,3 +77,28 @@ describe('workflows in a world', () => {
     await ann.room.leave();
   });
 });
+
+describe('a run started over the API', () => {
+  it('presents its results in its workflow’s world, where its progress shows too', async () => {
+    const server = await boot();
+    const world = await createWorld(server.url);
+    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const wf = await createWorkflow(server.url, world.id, 'document-pipeline');
+    const doc = ann.docIds().find((id) => state(ann).documents.get(id).title === 'Service contract')!;
+    const res = await fetch(`${server.url}/api/v3/workflows/${wf.id}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: { documentId: doc } }),
+    });
+    expect(res.status).toBe(201);
+    const { run } = (await res.json()) as { run: { id: string } };
+    await until('the run to finish in the world', () => ['succeeded', 'failed'].includes(state(ann).runs.get(run.id)?.status), 30_000);
+    const shown = state(ann).runs.get(run.id);
+    expect({ status: shown.status, detail: shown.steps.map((s: any) => s.detail).join('') }).toEqual({ status: 'succeeded', detail: '' });
+    expect(shown.steps.map((s: any) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    const resultDoc = shown.steps[2].documentId;
+    await until('the result panel', () => ann.doc(resultDoc) !== undefined);
+    expect(state(ann).documents.get(resultDoc).title).toBe('Analysis and proof');
+    await ann.room.leave();
+  });
+});

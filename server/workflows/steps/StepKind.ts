@@ -31,7 +31,8 @@ export interface StepAdapters {
 }
 
 export interface StepContext {
-  run: { id: string; workflowId: string; version: number; input: Record<string, unknown> };
+  /** `worldId`: the world the run's workflow stands in, from the stored workflow (null: none). */
+  run: { id: string; workflowId: string; version: number; input: Record<string, unknown>; worldId: string | null };
   step: { id: string; name: string; attempt: number };
   /** Same for every attempt and every resume of this step: side effects are deduplicated by it. */
   idempotencyKey: string;
@@ -70,6 +71,15 @@ export class StepFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Where a step shows what it makes: its workflow's world; a workflow in no world works where the
+ * run was started from (its owner's role in that world is checked when the step touches it).
+ */
+export function worldOfRun(run: StepContext['run']): string | undefined {
+  if (run.worldId) return run.worldId;
+  return typeof run.input.worldId === 'string' ? run.input.worldId : undefined;
 }
 
 export const done = (output: unknown): StepOutcome => ({ type: 'done', output });
