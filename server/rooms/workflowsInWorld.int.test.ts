@@ -48,6 +48,7 @@ describe('workflows in a world', () => {
     const run = runOf(ann);
     expect(run).toMatchObject({ status: 'waiting', documentId: doc, version: 1 });
     expect(run.steps[1].detail).toMatch(/Approve this document/);
+    expect(run.steps[1].waitingFor).toBe('approval');
 
     // the server dies while the run waits; the answer comes after the restart
     await first.stop({ kill: true });

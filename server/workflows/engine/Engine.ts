@@ -293,7 +293,7 @@ export class Engine {
         } else if (outcome.ok && outcome.value.type === 'done') {
           run = logLine(succeed(stored, next.index, outcome.value.output, now), stepId, 'succeeded', now);
         } else if (outcome.ok && outcome.value.type === 'wait') {
-          run = logLine(wait(stored, next.index, now), stepId, `waiting: ${outcome.value.reason}`, now);
+          run = logLine(wait(stored, next.index, outcome.value.waitingFor, now), stepId, `waiting: ${outcome.value.reason}`, now);
         } else if (outcome.ok && outcome.value.type === 'sleep') {
           const wakeAt = now + outcome.value.ms;
           run = logLine(park(stored, next.index, wakeAt, now), stepId, `${outcome.value.reason}, until ${new Date(wakeAt).toISOString()}`, now);

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { Logger } from '../../log';
 import type { AiService } from '../../ai/AiService';
+import type { WaitingFor } from '../../../shared/model/runs';
 
 /** Services a step may use. Each is optional so a kind can say plainly when one is missing. */
 export interface StepAdapters {
@@ -48,10 +49,11 @@ export interface StepContext {
 }
 
 /**
- * `wait`: until an answer is delivered. `sleep`: run this step again after `ms`; the engine stores
+ * `wait`: until an answer is delivered; `waitingFor` says what for (shown in the world), `reason`
+ * in words for the run's log. `sleep`: run this step again after `ms`; the engine stores
  * the wake-up time and frees the run's execution slot meanwhile, so a long delay costs nothing.
  */
-export type StepOutcome = { type: 'done'; output: unknown } | { type: 'wait'; reason: string } | { type: 'sleep'; ms: number; reason: string };
+export type StepOutcome = { type: 'done'; output: unknown } | { type: 'wait'; reason: string; waitingFor: WaitingFor } | { type: 'sleep'; ms: number; reason: string };
 
 export interface StepKind<P = unknown> {
   readonly kind: string;
