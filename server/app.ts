@@ -54,6 +54,7 @@ import { neuralRoutes } from './http/neural';
 import { workflowQuota } from './http/workflowQuota';
 import { EgressPolicy } from './workflows/net/egress';
 import { egressFetch } from './workflows/net/egressFetch';
+import { runSummary } from '../shared/model/runs';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -162,7 +163,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   engine.onRun((run) => {
     scope
       .worldOf(run.workflowId)
-      .then((worldId) => worldId && events.publish(worldId, { type: 'runChanged', run }))
+      .then((worldId) => worldId && events.publish(worldId, { type: 'runChanged', run: runSummary(run) }))
       .catch((err: unknown) => log.warn({ err, runId: run.id }, 'could not show a run in its world'));
   });
   // one allowance per person, whether runs are started over REST or in a world

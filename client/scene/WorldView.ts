@@ -103,7 +103,7 @@ export class WorldView {
     this.documents.attach(callbacks);
     this.avatars.attach(callbacks);
     this.xr = new XrExperience({ scene: this.scene, session, documents: this.documents, notify: options.notify, home: () => [...start] });
-    this.workflows = new Workflows({ ...common, documentAt: (id) => this.documents.documents.get(id)?.position });
+    this.workflows = new Workflows({ ...common, callbacks, documentAt: (id) => this.documents.documents.get(id)?.position });
 
     this.scene.onAfterRenderObservable.add(() => this.frames++);
     window.addEventListener('resize', this.onResize);

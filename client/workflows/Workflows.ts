@@ -6,7 +6,7 @@
 import type { Scene } from '@babylonjs/core/scene';
 import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
 import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
-import type { WorldSession } from '../net/session';
+import type { StateCallbacks, WorldSession } from '../net/session';
 import type { Point } from '../scene/testHook';
 import { toast } from '../ui/toast';
 import { BuilderPanel, type WorldWorkflows } from './BuilderPanel';
@@ -14,6 +14,7 @@ import { BuilderStore } from './BuilderStore';
 import { ChainLayer, runsOf } from './ChainLayer';
 import type { ChainAction, NodeAction } from './ChainView';
 import { RunListPanel } from './RunListPanel';
+import { watchWorkflowState, type WatchedPart } from './stateWatch';
 import { currentRun, progressOf } from './stepLook';
 import './workflows.css';
 
@@ -22,6 +23,8 @@ export interface WorkflowsHost {
   camera: UniversalCamera;
   canvas: HTMLCanvasElement;
   session: WorldSession;
+  /** The room's state callbacks, shared with the other layers of the world view. */
+  callbacks: StateCallbacks;
   documentAt(docId: string): Vector3 | undefined;
 }
 
@@ -56,30 +59,16 @@ export interface WorkflowProbe {
   chainButtonPoint(workflowId: string, action: ChainAction): Point | null;
 }
 
-/** How often the state is compared for workflow changes (poses change it far more often). */
-const CHECK_MS = 100;
-
 export class Workflows {
   readonly store: BuilderStore;
   private readonly layer: ChainLayer;
   private readonly panel: BuilderPanel;
   private readonly runList: RunListPanel;
-  private stateChanged = true;
-  private lastCheck = 0;
-  private signatures = { workflows: '', runs: '', documents: '' };
+  /** Parts of the state changed since the last frame; handled once per frame however many patches came. */
+  private readonly dirty = new Set<WatchedPart>();
   /** Statuses received per run and step, at the rate patches arrive rather than frames are drawn. */
   private readonly seen = new Map<string, Map<string, string[]>>();
-  private readonly onState = () => {
-    this.stateChanged = true;
-    this.host.session.state.runs.forEach((run, runId) => {
-      let steps = this.seen.get(runId);
-      if (!steps) this.seen.set(runId, (steps = new Map()));
-      for (const step of run.steps) {
-        const list = steps.get(step.id) ?? [];
-        if (list[list.length - 1] !== step.status) steps.set(step.id, [...list, step.status]);
-      }
-    });
-  };
+  private readonly stopWatch: () => void;
   private readonly stopErrors: () => void;
 
   constructor(private readonly host: WorkflowsHost) {
@@ -97,7 +86,10 @@ export class Workflows {
     this.runList = new RunListPanel({ cancel: (runId) => session.cancelRun(runId), answer: (runId, approved) => session.answerRun(runId, approved) });
     const page = host.canvas.parentElement ?? document.body;
     page.append(this.panel.toggle, this.panel.element, this.runList.element);
-    session.room.onStateChange(this.onState);
+    this.stopWatch = watchWorkflowState(host.callbacks, {
+      changed: (part) => this.dirty.add(part),
+      stepStatus: (runId, stepId, status) => this.see(runId, stepId, status),
+    });
     this.stopErrors = session.onIntentError((e) => {
       if (e.intent === 'runStart' || e.intent === 'runCancel' || e.intent === 'runAnswer') toast(e.message, 'error');
     });
@@ -112,30 +104,29 @@ export class Workflows {
     return { workflows: workflows.sort((a, b) => a.id.localeCompare(b.id)), documents };
   }
 
+  private see(runId: string, stepId: string, status: string): void {
+    let steps = this.seen.get(runId);
+    if (!steps) this.seen.set(runId, (steps = new Map()));
+    const list = steps.get(stepId) ?? [];
+    if (list[list.length - 1] !== status) steps.set(stepId, [...list, status]);
+  }
+
   /** Call every frame. */
   update(nowMs: number): void {
-    if (this.stateChanged && nowMs - this.lastCheck >= CHECK_MS) {
-      this.stateChanged = false;
-      this.lastCheck = nowMs;
-      this.compare();
-    }
+    if (this.dirty.size) this.refresh();
     this.layer.update(nowMs);
   }
 
-  private compare(): void {
+  private refresh(): void {
+    const has = (part: WatchedPart) => this.dirty.has(part);
     const world = this.world();
-    const runs = runsOf(this.host.session);
-    const next = {
-      workflows: JSON.stringify(world.workflows),
-      runs: JSON.stringify(runs),
-      documents: JSON.stringify(world.documents),
-    };
-    if (next.workflows !== this.signatures.workflows) {
+    if (has('workflows')) {
       const selected = this.store.state.draft?.workflowId;
       if (selected) this.store.worldChanged(selected, world.workflows.find((w) => w.id === selected)?.latestVersion ?? null);
     }
-    if (next.workflows !== this.signatures.workflows || next.documents !== this.signatures.documents) this.panel.refreshWorld();
-    if (next.workflows !== this.signatures.workflows || next.runs !== this.signatures.runs) {
+    if (has('workflows') || has('documents')) this.panel.refreshWorld();
+    if (has('workflows') || has('runs') || has('documents')) {
+      const runs = runsOf(this.host.session);
       this.layer.invalidate();
       const names = new Map(world.workflows.map((w) => [w.id, w.name]));
       const titles = new Map(world.documents.map((d) => [d.id, d.title]));
@@ -143,7 +134,7 @@ export class Workflows {
         runs.map((r) => ({ id: r.id, workflowName: names.get(r.workflowId) ?? 'a removed chain', status: r.status, documentTitle: titles.get(r.documentId) ?? '', updatedAt: r.updatedAt, progress: progressOf(r) })),
       );
     }
-    this.signatures = next;
+    this.dirty.clear();
   }
 
   /** A document let go at a canvas point (see ChainLayer.documentReleased). */
@@ -194,7 +185,7 @@ export class Workflows {
   }
 
   dispose(): void {
-    this.host.session.room.onStateChange.remove(this.onState);
+    this.stopWatch();
     this.stopErrors();
     this.layer.dispose();
     this.panel.dispose();

@@ -34,7 +34,8 @@ import { newId } from '../worlds';
 import { PREVIEW_CHARS, applyEffect, setPose, toAnnotationState, toDocumentState } from './stateSync';
 import { SESSION_ENDED_CHANNEL, worldChannel, type SessionEnded, type WorldEvent } from './worldEvents';
 import { WorldWriter } from './WorldWriter';
-import { applyRun, setWorkflow } from './workflowSync';
+import { setWorkflow } from './workflowSync';
+import { runSummary } from '../../shared/model/runs';
 import { TokenBucket } from './rateLimit';
 import { MalformedFrames } from './malformedFrames';
 import type { WorkflowService } from '../workflows/WorkflowService';
@@ -174,7 +175,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     }
     for (const workflow of await this.deps.workflows.list(world.id)) {
       await this.loadWorkflow(state, workflow.id);
-      for (const run of await this.deps.workflowStore.listRuns(workflow.id, 5)) applyRun(state, run);
+      for (const run of await this.deps.workflowStore.listRuns(workflow.id, 5)) applyEffect(state, { op: 'runProgress', run: runSummary(run) });
     }
     this.setState(state);
     this.interest = new Interest(this.deps.interest ?? { nearest: 0, above: 0, radius: 1, summaryMs: 1000 });
@@ -396,7 +397,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
           const input: Record<string, unknown> = { worldId: this.world.id, startedBy: effect.by };
           if (effect.documentId) input.documentId = effect.documentId;
           const [run] = await this.deps.workflows.startRuns(effect.workflowId, { input, priority: effect.priority });
-          if (run) applyRun(this.state, run);
+          if (run) this.applyAll([{ op: 'runProgress', run: runSummary(run) }]);
           return;
         }
         case 'runCancel':
@@ -588,7 +589,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
         await this.loadWorkflow(this.state, event.workflowId);
         return;
       case 'runChanged':
-        applyRun(this.state, event.run);
+        this.applyAll([{ op: 'runProgress', run: event.run }]);
         return;
       case 'accessChanged':
         await this.applyAccess(event.userId, event.removed);

@@ -6,6 +6,7 @@ import type { Effect } from '../../shared/model/world';
 import type { AnnotationRecord, DocumentRecord } from '../../shared/model/documents';
 import type { Pose } from '../../shared/protocol';
 import { AnnotationState, DocumentState, type PoseState, type WorldState } from '../../shared/schema/WorldState';
+import { setRun } from './workflowSync';
 
 /** What an applied effect asks of storage. */
 export type Persist =
@@ -76,6 +77,10 @@ export function applyEffect(state: WorldState, effect: Effect): Persist {
     case 'noteDelete':
       state.annotations.delete(effect.noteId);
       return { kind: 'noteDelete', noteId: effect.noteId };
+    case 'runProgress':
+      // runs are stored by the engine; the world shows only the recent ones
+      setRun(state, effect.run);
+      return NONE;
     case 'runStart':
     case 'runCancel':
     case 'runAnswer':

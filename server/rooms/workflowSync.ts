@@ -1,6 +1,6 @@
 /** Mirrors a world's workflows and their recent runs into the room state, for the 3D chains. */
 import type { WorkflowRecord, WorkflowVersion } from '../adapters/storage/WorkflowStore';
-import type { RunRecord } from '../workflows/engine/runMachine';
+import type { RunSummary } from '../../shared/model/runs';
 import { ChainStepState, RunState, RunStepState, WorkflowState, type WorldState } from '../../shared/schema/WorldState';
 
 /** Runs kept in the state per world; older finished ones drop out (the API keeps them all). */
@@ -22,19 +22,8 @@ export function setWorkflow(state: WorldState, workflow: WorkflowRecord, current
   state.workflows.set(workflow.id, w);
 }
 
-/** Short text for a step's state: why it failed, or what it waits for. */
-function detailOf(run: RunRecord, stepId: string): string {
-  const step = run.steps.find((s) => s.stepId === stepId)!;
-  if (step.error) return step.error.message.slice(0, 200);
-  if (step.status === 'waiting') {
-    const line = [...run.log].reverse().find((l) => l.stepId === stepId && l.message.startsWith('waiting'));
-    return line ? line.message.replace(/^waiting: /, '').slice(0, 200) : 'waiting';
-  }
-  if (step.status === 'retrying' && step.nextAttemptAt) return `retrying at ${new Date(step.nextAttemptAt).toISOString()}`;
-  return '';
-}
-
-export function applyRun(state: WorldState, run: RunRecord): void {
+/** Shows a run's progress: the run is added when new, its steps follow the summary. */
+export function setRun(state: WorldState, run: RunSummary): void {
   let r = state.runs.get(run.id);
   if (!r) {
     r = new RunState();
@@ -42,10 +31,10 @@ export function applyRun(state: WorldState, run: RunRecord): void {
     r.workflowId = run.workflowId;
     r.version = run.version;
     r.priority = run.priority;
-    r.documentId = typeof run.input.documentId === 'string' ? run.input.documentId : '';
+    r.documentId = run.documentId;
     for (const step of run.steps) {
       const s = new RunStepState();
-      s.id = step.stepId;
+      s.id = step.id;
       r.steps.push(s);
     }
     state.runs.set(run.id, r);
@@ -57,9 +46,9 @@ export function applyRun(state: WorldState, run: RunRecord): void {
     if (!s) return;
     s.status = step.status;
     s.attempt = Math.min(255, step.attempt);
-    s.detail = detailOf(run, step.stepId);
-    const out = step.output as { documentId?: unknown } | undefined;
-    s.documentId = typeof out?.documentId === 'string' ? out.documentId : '';
+    s.detail = step.detail ?? '';
+    s.waitingFor = step.waitingFor?.kind ?? '';
+    s.documentId = step.documentId ?? '';
   });
   prune(state);
 }

@@ -48,6 +48,7 @@ describe('workflows in a world', () => {
     const run = runOf(ann);
     expect(run).toMatchObject({ status: 'waiting', documentId: doc, version: 1 });
     expect(run.steps[1].detail).toMatch(/Approve this document/);
+    expect(run.steps[1].waitingFor).toBe('approval');
 
     // the server dies while the run waits; the answer comes after the restart
     await first.stop({ kill: true });
@@ -74,6 +75,31 @@ describe('workflows in a world', () => {
     ann.sendRaw('runCancel', { type: 'runCancel', runId: 'nosuchrun' });
     await until('three refusals', () => ann.errors.length === 3);
     expect(ann.errors.map((e) => e.code)).toEqual([ErrorCode.WORKFLOW_NOT_FOUND, ErrorCode.RUN_NOT_FOUND, ErrorCode.RUN_NOT_FOUND]);
+    await ann.room.leave();
+  });
+});
+
+describe('a run started over the API', () => {
+  it('presents its results in its workflow’s world, where its progress shows too', async () => {
+    const server = await boot();
+    const world = await createWorld(server.url);
+    const ann = await joinWorld(server.url, world.id, 'Ann');
+    const wf = await createWorkflow(server.url, world.id, 'document-pipeline');
+    const doc = ann.docIds().find((id) => state(ann).documents.get(id).title === 'Service contract')!;
+    const res = await fetch(`${server.url}/api/v3/workflows/${wf.id}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: { documentId: doc } }),
+    });
+    expect(res.status).toBe(201);
+    const { run } = (await res.json()) as { run: { id: string } };
+    await until('the run to finish in the world', () => ['succeeded', 'failed'].includes(state(ann).runs.get(run.id)?.status), 30_000);
+    const shown = state(ann).runs.get(run.id);
+    expect({ status: shown.status, detail: shown.steps.map((s: any) => s.detail).join('') }).toEqual({ status: 'succeeded', detail: '' });
+    expect(shown.steps.map((s: any) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    const resultDoc = shown.steps[2].documentId;
+    await until('the result panel', () => ann.doc(resultDoc) !== undefined);
+    expect(state(ann).documents.get(resultDoc).title).toBe('Analysis and proof');
     await ann.room.leave();
   });
 });

@@ -5,7 +5,7 @@
 import type { Presence } from '@colyseus/core';
 import type { Logger } from '../log';
 import type { DocumentRecord } from '../../shared/model/documents';
-import type { RunRecord } from '../workflows/engine/runMachine';
+import type { RunSummary } from '../../shared/model/runs';
 
 export type WorldEvent =
   | { type: 'documentAdded'; document: DocumentRecord }
@@ -13,7 +13,8 @@ export type WorldEvent =
   /** A document the server is still writing; `body` is what its panel shows so far. */
   | { type: 'documentDraft'; document: DocumentRecord; body: string }
   | { type: 'workflowChanged'; workflowId: string }
-  | { type: 'runChanged'; run: RunRecord }
+  /** A run's progress, summarised: the room applies it as a `runProgress` effect. */
+  | { type: 'runChanged'; run: RunSummary }
   /** A person's membership changed (invited, role changed, removed): the room applies it at once. */
   | { type: 'accessChanged'; userId: string; removed: boolean };
 

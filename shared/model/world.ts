@@ -4,6 +4,7 @@
  */
 import { ErrorCode, type Device, type Intent, type NeuralSourceKind, type Pose, type Quat, type Vec3 } from '../protocol';
 import type { AnnotationRecord } from './documents';
+import type { RunSummary } from './runs';
 
 /** What the rules need to know about a document. */
 export interface DocumentView {
@@ -45,13 +46,15 @@ export type Effect =
   | { op: 'noteAdd'; note: NewNote }
   | { op: 'noteEdit'; noteId: string; text?: string; colour?: string; u?: number; v?: number }
   | { op: 'noteDelete'; noteId: string }
-  /** Work the room hands to the workflow engine; its progress comes back as run updates. */
+  /** Work the room hands to the workflow engine; its progress comes back as `runProgress`. */
   | { op: 'runStart'; workflowId: string; documentId?: string; priority: 'low' | 'normal' | 'high' | 'critical'; by: string }
   | { op: 'runCancel'; runId: string; by: string }
   | { op: 'runAnswer'; runId: string; approved: boolean; comment: string; by: string }
   /** A neural command for the room to hand to the waiting runs; `by` is the participant id. */
   | { op: 'neuralCommand'; command: string; confidence: number; source: NeuralSourceKind; runId?: string; by: string }
-  | { op: 'neuralSources'; sources: NeuralSourceKind[]; by: string };
+  | { op: 'neuralSources'; sources: NeuralSourceKind[]; by: string }
+  /** Where a run of one of the world's workflows has got to, as the engine recorded it. */
+  | { op: 'runProgress'; run: RunSummary };
 
 export type Decision =
   | { ok: true; effects: Effect[] }

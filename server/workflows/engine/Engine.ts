@@ -57,6 +57,8 @@ export class Engine {
   private readonly ready: FairQueue;
   /** The share (see FairQueue) of each workflow. */
   private readonly shares = new Map<string, string>();
+  /** The world each workflow stands in (null: none), found with its share. */
+  private readonly worlds = new Map<string, string | null>();
   private readonly active = new Map<string, AbortController>();
   private readonly stopReasons = new Map<string, StopReason>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -161,7 +163,7 @@ export class Engine {
   }
 
   /**
-   * The world the run's workflow stands in, looked up from the stored workflow: never from the
+   * The share of the run's workflow: its world, looked up from the stored workflow, never from the
    * run's input, which the caller chose. A workflow in no world is a share of its own.
    */
   private async shareOf(workflowId: string): Promise<string> {
@@ -173,6 +175,7 @@ export class Engine {
       });
       share = workflow?.worldId ? `world:${workflow.worldId}` : `workflow:${workflowId}`;
       this.shares.set(workflowId, share);
+      if (workflow) this.worlds.set(workflowId, workflow.worldId ?? null);
     }
     return share;
   }
@@ -290,7 +293,7 @@ export class Engine {
         } else if (outcome.ok && outcome.value.type === 'done') {
           run = logLine(succeed(stored, next.index, outcome.value.output, now), stepId, 'succeeded', now);
         } else if (outcome.ok && outcome.value.type === 'wait') {
-          run = logLine(wait(stored, next.index, now), stepId, `waiting: ${outcome.value.reason}`, now);
+          run = logLine(wait(stored, next.index, outcome.value.waitingFor, now), stepId, `waiting: ${outcome.value.reason}`, now);
         } else if (outcome.ok && outcome.value.type === 'sleep') {
           const wakeAt = now + outcome.value.ms;
           run = logLine(park(stored, next.index, wakeAt, now), stepId, `${outcome.value.reason}, until ${new Date(wakeAt).toISOString()}`, now);
@@ -326,8 +329,9 @@ export class Engine {
     const step = run.steps[index]!;
     try {
       const adapters = typeof this.o.adapters === 'function' ? await this.o.adapters(run) : this.o.adapters;
+      await this.shareOf(run.workflowId);
       const value = await kind.run(params.data, {
-        run: { id: run.id, workflowId: run.workflowId, version: run.version, input: run.input },
+        run: { id: run.id, workflowId: run.workflowId, version: run.version, input: run.input, worldId: this.worlds.get(run.workflowId) ?? null },
         step: { id: spec.id, name: spec.name, attempt: step.attempt },
         idempotencyKey: idempotencyKey(run, spec.id),
         outputs: outputsOf(run),

@@ -28,7 +28,8 @@ describe('run state machine', () => {
 
   it('waits for an answer, then resumes the waiting step once it arrives', () => {
     let run = succeed(begin(fresh(), 0, 1), 0, {}, 2);
-    run = wait(begin(run, 1, 3), 1, 3);
+    run = wait(begin(run, 1, 3), 1, { kind: 'approval', prompt: 'Publish?' }, 3);
+    expect(run.steps[1]!.waitingFor).toEqual({ kind: 'approval', prompt: 'Publish?' });
     let next = plan(run, def, 4);
     expect(next.action).toEqual({ type: 'wait', index: 1 });
     expect(next.run.status).toBe(RunStatus.WAITING);
@@ -37,6 +38,7 @@ describe('run state machine', () => {
     expect(deliverSignal(run, 'approve', { approved: false }, 6)).toBeUndefined(); // answered once only
     next = plan(run, def, 6);
     expect(next.action).toEqual({ type: 'execute', index: 1 });
+    expect(begin(next.run, 1, 7).steps[1]!.waitingFor).toBeUndefined(); // running again, it waits for nothing
   });
 
   it('skips a step whose condition does not hold and finishes the run', () => {

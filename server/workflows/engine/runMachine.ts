@@ -3,6 +3,7 @@
  * and how each outcome changes the run. The engine persists every new run state before it acts
  * on it, so a crash at any point resumes from the last persisted state.
  */
+import type { WaitingFor } from '../../../shared/model/runs';
 import { conditionHolds, PRIORITY_RANK, RunStatus, StepStatus, type Priority, type RetryPolicy, type WorkflowDefinition } from '../../../shared/model/workflow';
 
 export interface StepError {
@@ -20,6 +21,8 @@ export interface StepRun {
   nextAttemptAt?: number;
   /** When a step that parked itself (a delay) is to run again; it holds no execution slot until then. */
   wakeAt?: number;
+  /** What a waiting (or parked) step waits for, as the step said; cleared when it runs again. */
+  waitingFor?: WaitingFor;
   startedAt?: number;
   finishedAt?: number;
   output?: unknown;
@@ -144,7 +147,7 @@ export function plan(run: RunRecord, def: WorkflowDefinition, now: number): { ru
 export function begin(run: RunRecord, index: number, now: number): RunRecord {
   const step = run.steps[index]!;
   const resumed = step.status === StepStatus.RUNNING || step.status === StepStatus.WAITING;
-  return withStep(run, index, { status: StepStatus.RUNNING, attempt: resumed ? Math.max(1, step.attempt) : step.attempt + 1, startedAt: now, nextAttemptAt: undefined }, now, {
+  return withStep(run, index, { status: StepStatus.RUNNING, attempt: resumed ? Math.max(1, step.attempt) : step.attempt + 1, startedAt: now, nextAttemptAt: undefined, waitingFor: undefined }, now, {
     status: RunStatus.RUNNING,
   });
 }
@@ -158,12 +161,12 @@ export function succeed(run: RunRecord, index: number, output: unknown, now: num
  * time is stored, so the run gives up its execution slot and a restart resumes at that time.
  */
 export function park(run: RunRecord, index: number, wakeAt: number, now: number): RunRecord {
-  return withStep(run, index, { status: StepStatus.RUNNING, wakeAt }, now, { status: RunStatus.RUNNING });
+  return withStep(run, index, { status: StepStatus.RUNNING, wakeAt, waitingFor: { kind: 'delay', until: wakeAt } }, now, { status: RunStatus.RUNNING });
 }
 
 /** The step is waiting for an answer (an approval, a participant's command). */
-export function wait(run: RunRecord, index: number, now: number): RunRecord {
-  return withStep(run, index, { status: StepStatus.WAITING }, now, { status: RunStatus.WAITING });
+export function wait(run: RunRecord, index: number, waitingFor: WaitingFor, now: number): RunRecord {
+  return withStep(run, index, { status: StepStatus.WAITING, waitingFor }, now, { status: RunStatus.WAITING });
 }
 
 /** Records a failure: schedules another attempt when the policy allows, else fails the run. */

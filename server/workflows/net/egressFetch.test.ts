@@ -93,7 +93,7 @@ describe('egress fetch', () => {
 describe('webhook step', () => {
   const run = (fetchImpl: typeof fetch, url: string) =>
     webhookStep.run({ url, headers: {}, include: [] }, {
-      run: { id: 'r1', workflowId: 'w1', version: 1, input: {} },
+      run: { id: 'r1', workflowId: 'w1', version: 1, input: {}, worldId: null },
       step: { id: 'hook', name: 'Hook', attempt: 1 },
       idempotencyKey: 'r1/hook',
       outputs: {},

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { Logger } from '../../log';
 import type { AiService } from '../../ai/AiService';
+import type { WaitingFor } from '../../../shared/model/runs';
 
 /** Services a step may use. Each is optional so a kind can say plainly when one is missing. */
 export interface StepAdapters {
@@ -31,7 +32,8 @@ export interface StepAdapters {
 }
 
 export interface StepContext {
-  run: { id: string; workflowId: string; version: number; input: Record<string, unknown> };
+  /** `worldId`: the world the run's workflow stands in, from the stored workflow (null: none). */
+  run: { id: string; workflowId: string; version: number; input: Record<string, unknown>; worldId: string | null };
   step: { id: string; name: string; attempt: number };
   /** Same for every attempt and every resume of this step: side effects are deduplicated by it. */
   idempotencyKey: string;
@@ -47,10 +49,11 @@ export interface StepContext {
 }
 
 /**
- * `wait`: until an answer is delivered. `sleep`: run this step again after `ms`; the engine stores
+ * `wait`: until an answer is delivered; `waitingFor` says what for (shown in the world), `reason`
+ * in words for the run's log. `sleep`: run this step again after `ms`; the engine stores
  * the wake-up time and frees the run's execution slot meanwhile, so a long delay costs nothing.
  */
-export type StepOutcome = { type: 'done'; output: unknown } | { type: 'wait'; reason: string } | { type: 'sleep'; ms: number; reason: string };
+export type StepOutcome = { type: 'done'; output: unknown } | { type: 'wait'; reason: string; waitingFor: WaitingFor } | { type: 'sleep'; ms: number; reason: string };
 
 export interface StepKind<P = unknown> {
   readonly kind: string;
@@ -70,6 +73,15 @@ export class StepFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Where a step shows what it makes: its workflow's world; a workflow in no world works where the
+ * run was started from (its owner's role in that world is checked when the step touches it).
+ */
+export function worldOfRun(run: StepContext['run']): string | undefined {
+  if (run.worldId) return run.worldId;
+  return typeof run.input.worldId === 'string' ? run.input.worldId : undefined;
 }
 
 export const done = (output: unknown): StepOutcome => ({ type: 'done', output });

@@ -24,7 +24,7 @@ export const approvalStep: StepKind<z.output<typeof Params>> = {
   description: 'Waits for an editor to approve or reject.',
   params: Params,
   async run(params, ctx) {
-    if (ctx.answer === undefined) return { type: 'wait', reason: params.prompt };
+    if (ctx.answer === undefined) return { type: 'wait', reason: params.prompt, waitingFor: { kind: 'approval', prompt: params.prompt } };
     const answer = Answer.parse(ctx.answer);
     if (!answer.approved && params.failOnReject) {
       throw new StepFailure('REJECTED', `Rejected by ${answer.by}${answer.comment ? `: ${answer.comment}` : ''}`, false);

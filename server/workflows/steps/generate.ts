@@ -10,7 +10,7 @@ import { ProviderName } from '../../ai/providers';
 import { aiStepFailure } from './aiFailure';
 import { runDocumentText } from './documentText';
 import { resultsMarkdown } from './present';
-import { StepFailure, done, type StepContext, type StepKind } from './StepKind';
+import { StepFailure, done, worldOfRun, type StepContext, type StepKind } from './StepKind';
 import { fillTemplate } from './transform';
 
 const Params = z.strictObject({
@@ -51,9 +51,9 @@ export const aiGenerateStep: StepKind<Params> = {
     if (!ai) throw new StepFailure('UNAVAILABLE', 'AI is not available here.', false);
     const prompt = fillTemplate(params.prompt, { input: ctx.run.input, steps: ctx.outputs });
     const context = await material(params, ctx);
-    const worldId = ctx.run.input.worldId;
+    const worldId = worldOfRun(ctx.run);
     const draft =
-      typeof worldId === 'string' && ctx.adapters.draftDocument
+      worldId !== undefined && ctx.adapters.draftDocument
         ? await ctx.adapters.draftDocument({ worldId, workflowId: ctx.run.workflowId, key: ctx.idempotencyKey, title: params.title, position: params.position })
         : undefined;
     try {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ErrorCode, NeuralCommandName, NeuralSourceKind } from '../../../shared/protocol';
 import { atLeast, type WorldRole } from '../../../shared/model/roles';
+import { describeWaiting, type WaitingFor } from '../../../shared/model/runs';
 import { StepFailure, done, type StepKind } from './StepKind';
 
 export const NEURAL_TRIGGER = 'neural_trigger';
@@ -82,11 +83,14 @@ export function judgeNeuralCommand(params: NeuralTriggerParams, who: NeuralSpeak
   return { ok: true };
 }
 
-/** What the step waits for, in words, for the chain node and the run list. */
-export function neuralPrompt(params: NeuralTriggerParams): string {
-  const who = params.participant ?? (params.role === 'owner' ? 'an owner' : 'anyone');
-  return `${params.prompt} (${who}: ${params.commands.join(' / ')}, confidence ≥ ${params.minConfidence})`;
+/** What the step waits for, as the world shows it. */
+export function neuralWaitingFor(params: NeuralTriggerParams): Extract<WaitingFor, { kind: 'neural' }> {
+  const { prompt, participant, role, commands, minConfidence } = params;
+  return { kind: 'neural', prompt, commands, minConfidence, ...(participant ? { participant } : {}), ...(role ? { role } : {}) };
 }
+
+/** What the step waits for, in words, for the run's log. */
+export const neuralPrompt = (params: NeuralTriggerParams): string => describeWaiting(neuralWaitingFor(params));
 
 export const neuralTriggerStep: StepKind<NeuralTriggerParams> = {
   kind: NEURAL_TRIGGER,
@@ -94,7 +98,7 @@ export const neuralTriggerStep: StepKind<NeuralTriggerParams> = {
   description: 'Waits for a participant to give a command by gesture, hand pose or EEG.',
   params: NeuralTriggerParams,
   async run(params, ctx) {
-    if (ctx.answer === undefined) return { type: 'wait', reason: neuralPrompt(params) };
+    if (ctx.answer === undefined) return { type: 'wait', reason: neuralPrompt(params), waitingFor: neuralWaitingFor(params) };
     const answer = NeuralAnswer.safeParse(ctx.answer);
     if (!answer.success) throw new StepFailure('BAD_ANSWER', 'The step got an answer that is not a neural command.', false);
     if (answer.data.type === 'timeout') {

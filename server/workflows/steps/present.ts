@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { Vec3 } from '../../../shared/protocol';
-import { StepFailure, done, type StepKind } from './StepKind';
+import { StepFailure, done, worldOfRun, type StepKind } from './StepKind';
 import { proofSteps, resultsMarkdown, type ProofCheck } from './resultsMarkdown';
 
 export { resultsMarkdown };
@@ -22,8 +22,8 @@ export const presentStep: StepKind<z.output<typeof Params>> = {
   description: 'Shows the results as a panel in the world.',
   params: Params,
   async run(params, ctx) {
-    const worldId = ctx.run.input.worldId;
-    if (typeof worldId !== 'string') throw new StepFailure('NO_WORLD', 'This step needs a world to present in: start the run from a world.', false);
+    const worldId = worldOfRun(ctx.run);
+    if (worldId === undefined) throw new StepFailure('NO_WORLD', 'This step needs a world to present in: start the run from a world.', false);
     if (!ctx.adapters.createDocument) throw new StepFailure('UNAVAILABLE', 'Documents cannot be created here.', false);
     const outputs = params.include.length ? Object.fromEntries(params.include.map((id) => [id, ctx.outputs[id]])) : { ...ctx.outputs };
     // a proof is shown with whether the document still verifies now, not only that it was anchored
