@@ -5,9 +5,10 @@
  * message, and after a server restart everything is where it was. Real server, real Chromium.
  */
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { makeGlb, makePdf, makePng } from '../server/testing/fixtures';
-import { createWorld, documents, notes, screenshot, useE2e, waitReady } from './support/harness';
+import type { DocumentProbe } from '../client/scene/testHook';
+import { createWorld, documents, notes, scenarioSteps, screenshot, useE2e, waitReady } from './support/harness';
 
 const MARKDOWN = [
   '# Field guide',
@@ -31,7 +32,8 @@ const MARKDOWN = [
 const NOTE = 'Check the outlook figures <b>before</b> Friday';
 const EDITED = 'Outlook checked <i>by Bob</i>';
 
-const e2e = useE2e();
+const e2e = useE2e({}, {}, { pagesOutliveTests: true });
+const step = scenarioSteps();
 
 const byTitle = async (page: Page, title: string) => (await documents(page)).find((d) => d.title === title);
 
@@ -64,13 +66,21 @@ async function postDocument(worldId: string, name: string, bytes: Buffer, positi
 }
 
 describe('documents as 3D objects', () => {
-  it('upload, read, turn pages and annotate together, and find it all again after a restart', { timeout: 300_000 }, async () => {
-    const ann = await e2e.openLobby('Ann');
-    const worldId = await createWorld(ann, 'Documents e2e');
-    const bob = await e2e.openLobby('Bob');
+  let ann: Page;
+  let bob: Page;
+  let worldId: string;
+  let md: DocumentProbe;
+  let pdf: DocumentProbe;
+
+  beforeAll(async () => {
+    ann = await e2e.openLobby('Ann');
+    worldId = await createWorld(ann, 'Documents e2e');
+    bob = await e2e.openLobby('Bob');
     await bob.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`).click();
     await waitReady(bob);
+  });
 
+  step('a Markdown file dropped on the view hangs on the wall ahead and a PDF from the Upload button stands before Ann; both people see their pages', async () => {
     // Ann drops a Markdown file on the wall ahead; the view lights up while it is over it
     const dropAt = await ann.evaluate(() => window.__dwc!.dropPoint());
     expect(await dropFile(ann, dropAt, 'Field guide.md', 'text/markdown', MARKDOWN), 'highlight on dragover, gone after the drop').toBe(true);
@@ -86,15 +96,17 @@ describe('documents as 3D objects', () => {
         }, { timeout: 30_000 })
         .toEqual(['markdown', true, true, 'pdf', true, 3]);
     }
-    const md = (await byTitle(ann, 'Field guide'))!;
-    const pdf = (await byTitle(ann, 'Quarterly report'))!;
+    md = (await byTitle(ann, 'Field guide'))!;
+    pdf = (await byTitle(ann, 'Quarterly report'))!;
     // the drop hung the Markdown on the wall ahead (the front wall is at z = -8), facing into the room
     expect(md.position[2]).toBeLessThan(-7);
     expect(Math.abs(md.rotation[1])).toBeLessThan(0.01);
     // the Upload button put the PDF a couple of metres in front of Ann
     const annHead = (await ann.evaluate(() => window.__dwc!.participants().find((p) => p.id === window.__dwc!.sessionId())!.head)) as number[];
     expect(Math.hypot(pdf.position[0] - annHead[0]!, pdf.position[2] - annHead[2]!)).toBeCloseTo(2, 0);
+  });
 
+  step("two clicks on the PDF's next control turn it to page 3 for both, without grabbing it", async () => {
     // Ann turns the PDF to page 3 with two clicks on its "next" control; Bob follows live
     for (const target of [2, 3]) {
       const next = await ann.evaluate((id) => window.__dwc!.controlPoint(id, 'next'), pdf.id);
@@ -104,7 +116,9 @@ describe('documents as 3D objects', () => {
     }
     await expect.poll(async () => (await byTitle(bob, 'Quarterly report'))?.page, { timeout: 10_000 }).toBe(3);
     expect((await byTitle(ann, 'Quarterly report'))!.heldBy, 'clicking a control does not grab the panel').toBe('');
+  });
 
+  step("a note Ann pins on page 3 reaches Bob where she put it, and Bob's edit of it reaches Ann", async () => {
     // Ann pins a note on page 3: Add note, click the page, type, save; Bob sees it
     await ann.getByTestId('add-note').click();
     const spot = await ann.evaluate((id) => window.__dwc!.pagePoint(id, 0.35, 0.3), pdf.id);
@@ -127,19 +141,25 @@ describe('documents as 3D objects', () => {
     await bob.getByTestId('note-save').click();
     await expect.poll(async () => (await notes(ann)).map((n) => n.text), { timeout: 10_000 }).toEqual([EDITED]);
     expect((await byTitle(ann, 'Quarterly report'))!.heldBy, 'clicking a note does not grab the panel').toBe('');
+  });
 
+  step("a file named like a PDF whose bytes are a PNG is refused with the server's reason", async () => {
     // a file whose name says PDF but whose bytes are a PNG is refused, with the server's reason
     await ann.getByTestId('upload-input').setInputFiles({ name: 'photo.pdf', mimeType: 'application/pdf', buffer: makePng(32, 32) });
     const failed = ann.locator('[data-testid="upload-item"].failed [data-testid="upload-status"]');
     await expect.poll(() => failed.textContent(), { timeout: 10_000 }).toMatch(/named like PDF but its content is PNG/);
+  });
 
+  step('an image and a model uploaded by another tool appear beside the PDF, loaded', async () => {
     // an image and a model from another tool appear beside the PDF, loaded
     await postDocument(worldId, 'gradient.png', makePng(160, 90), [pdf.position[0] - 1.4, 1.5, pdf.position[2]]);
     await postDocument(worldId, 'triangle.glb', makeGlb(), [pdf.position[0] + 1.4, 1.5, pdf.position[2]]);
     await expect
       .poll(async () => (await documents(ann)).filter((d) => d.kind === 'image' || d.kind === 'model').map((d) => [d.kind, d.contentLoaded, d.pageCount]).sort(), { timeout: 30_000 })
       .toEqual([['image', true, 1], ['model', true, 1]]);
+  });
 
+  step('held, the image faces Ann, turns with E and grows with the wheel, and Bob sees where she let it go', async () => {
     // Ann takes the image, turns it with E and makes it larger with the wheel while holding it
     const image = (await documents(ann)).find((d) => d.kind === 'image')!;
     const grabAt = await ann.evaluate((id) => window.__dwc!.screenPointOf(id), image.id);
@@ -164,18 +184,22 @@ describe('documents as 3D objects', () => {
     const facingAnn = Math.atan2(eye[0]! - turned.position[0], eye[2]! - turned.position[2]);
     const yaw = 2 * Math.atan2(turned.rotation[1], turned.rotation[3]);
     expect(Math.abs(yaw - (facingAnn - Math.PI / 6))).toBeLessThan(0.05);
+  });
 
+  step('both views render the room in varied colours', async () => {
     await ann.waitForTimeout(500);
     for (const [page, name] of [[ann, 'documents-ann'], [bob, 'documents-bob']] as const) {
       const stats = await screenshot(page, name);
       expect(stats.distinct, `${name} has varied colours`).toBeGreaterThan(200);
     }
+  });
 
+  step('Bob walks up to the Markdown on the wall with the keys, close enough to read it', async () => {
     // Bob walks up to the Markdown on the wall to read it: in line with it, then towards it, in
     // short steps so that he stops in time (the view glides on a little after a key is let go)
     await bob.focus('[data-testid="world-canvas"]');
     const bobHead = async () => (await bob.evaluate(() => window.__dwc!.participants().find((p) => p.id === window.__dwc!.sessionId())!.head)) as number[];
-    const step = async (key: string) => {
+    const walk = async (key: string) => {
       await bob.keyboard.down(key);
       await bob.waitForTimeout(120);
       await bob.keyboard.up(key);
@@ -184,14 +208,14 @@ describe('documents as 3D objects', () => {
     for (let i = 0; i < 40; i++) {
       const dx = md.position[0] - (await bobHead())[0]!;
       if (Math.abs(dx) < 0.3) break;
-      await step(dx > 0 ? 'd' : 'a');
+      await walk(dx > 0 ? 'd' : 'a');
     }
     // forward until within reading distance; on a slow machine a frame can carry him past it, so
     // he steps back the way a person would
     for (let i = 0; i < 80; i++) {
       const distance = (await bobHead())[2]! - md.position[2];
-      if (distance > 2.6) await step('w');
-      else if (distance < 1.8) await step('s');
+      if (distance > 2.6) await walk('w');
+      else if (distance < 1.8) await walk('s');
       else {
         await bob.waitForTimeout(1000);
         const settled = (await bobHead())[2]! - md.position[2];
@@ -202,7 +226,9 @@ describe('documents as 3D objects', () => {
     expect(Math.abs(bx! - md.position[0])).toBeLessThan(0.8);
     expect(bz! - md.position[2]).toBeGreaterThan(1.5);
     await screenshot(bob, 'documents-bob-markdown');
+  }, 180_000);
 
+  step('Bob shows the Markdown two pages at a time and turns it by whole spreads with PageDown and PageUp, for both', async () => {
     // Bob shows two pages side by side, then turns by a whole spread with PageDown over the panel
     const spread = await bob.evaluate((id) => window.__dwc!.controlPoint(id, 'spread'), md.id);
     expect(spread, 'the spread control is on screen').not.toBeNull();
@@ -221,7 +247,9 @@ describe('documents as 3D objects', () => {
     for (const page of [bob, ann]) await expect.poll(() => view(page), { timeout: 10_000 }).toEqual([3, 2]);
     await bob.keyboard.press('PageUp');
     for (const page of [bob, ann]) await expect.poll(() => view(page), { timeout: 10_000 }).toEqual([1, 2]);
+  });
 
+  step('after a server restart and a reload, every document, page and note is where it was', async () => {
     // the server restarts on the same data; after a reload everything is where it was
     const before = await documents(ann);
     await e2e.restart();
@@ -243,7 +271,9 @@ describe('documents as 3D objects', () => {
     }
     await ann.waitForTimeout(500);
     await screenshot(ann, 'documents-ann-after-restart');
+  });
 
+  step('no page reported an error, and no request tried to leave the machine', async () => {
     expect(e2e.pageErrors).toEqual([]);
     // the restart drops the connections, which the browser reports; nothing else may go wrong
     expect(e2e.consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);

@@ -6,11 +6,13 @@
  * with the server's message and his draft is kept, and he applies it to the newest version.
  */
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
+import type { DocumentProbe } from '../client/scene/testHook';
 import type { ChainProbe } from '../client/workflows/Workflows';
-import { createWorld, documents, screenshot, useE2e, waitReady } from './support/harness';
+import { createWorld, documents, scenarioSteps, screenshot, useE2e, waitReady } from './support/harness';
 
-const e2e = useE2e();
+const e2e = useE2e({}, {}, { pagesOutliveTests: true });
+const step = scenarioSteps();
 
 const chains = (page: Page) => page.evaluate(() => window.__dwc!.workflows()) as Promise<ChainProbe[]>;
 
@@ -23,14 +25,20 @@ async function glide(page: Page, from: { x: number; y: number }, to: { x: number
 }
 
 describe('workflow chains in the world', () => {
-  it('build from a template, run by dropping a document, watch it live, and never lose an edit', { timeout: 300_000 }, async () => {
-    const ann = await e2e.openLobby('Ann');
+  let ann: Page;
+  let bob: Page;
+  let chain: ChainProbe;
+  let contract: DocumentProbe;
+
+  beforeAll(async () => {
+    ann = await e2e.openLobby('Ann');
     const worldId = await createWorld(ann, 'Workflows e2e');
-    const bob = await e2e.openLobby('Bob');
+    bob = await e2e.openLobby('Bob');
     await bob.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`).click();
     await waitReady(bob);
+  });
 
-    // Ann opens the builder and creates the document pipeline from its template
+  step('Ann creates the document pipeline from its template in the builder, its forms made from the step schemas', async () => {
     await ann.getByTestId('workflows-toggle').click();
     await expect.poll(() => ann.getByTestId('wf-template').locator('option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await ann.getByTestId('wf-template').selectOption('document-pipeline');
@@ -38,20 +46,23 @@ describe('workflow chains in the world', () => {
     await expect.poll(() => ann.getByTestId('wf-step').count(), { timeout: 10_000 }).toBe(3);
     // the form for the analysis step was generated from its schema
     await expect.poll(() => ann.getByTestId('wf-param-analyse-summarySentences').inputValue()).toBe('3');
+  });
 
-    // Bob sees the chain stand in his room, nodes on screen
+  step("the new chain stands in both rooms, with its first node on Bob's screen", async () => {
     for (const page of [ann, bob]) {
       await expect
         .poll(async () => (await chains(page)).map((c) => [c.name, c.version, c.steps.map((s) => s.kind)]), { timeout: 15_000 })
         .toEqual([['Document processing pipeline', 1, ['ai_analysis', 'blockchain_anchor', 'present']]]);
     }
-    const chain = (await chains(bob))[0]!;
+    chain = (await chains(bob))[0]!;
     const bobNode = await bob.evaluate((id) => window.__dwc!.nodeScreenPoint(id, 'analyse'), chain.id);
     expect(bobNode, 'the first node is in front of Bob').not.toBeNull();
     await screenshot(bob, 'workflows-bob-sees-chain');
+  });
 
+  step('dropping a document on the first node with the real mouse runs the chain: both see every step succeed and the result panel linked', async () => {
     // Ann drags the service contract onto the chain's first node with the real mouse
-    const contract = (await documents(ann)).find((d) => d.title === 'Service contract')!;
+    contract = (await documents(ann)).find((d) => d.title === 'Service contract')!;
     const from = await ann.evaluate((id) => window.__dwc!.screenPointOf(id), contract.id);
     const onto = await ann.evaluate((id) => window.__dwc!.nodeScreenPoint(id, 'analyse'), chain.id);
     expect(from && onto, 'the document and the first node are on screen').toBeTruthy();
@@ -77,6 +88,9 @@ describe('workflow chains in the world', () => {
         }, { timeout: 20_000 })
         .toEqual(['Analysis and proof', true, true]);
     }
+  }, 180_000);
+
+  step("the result panel holds the document's summary and its verified proof on chain", async () => {
     // the panel everyone reads holds the summary of the document and its proof on chain
     const resultId = (await chains(ann))[0]!.steps[2]!.resultDocumentId;
     const panel = await (await fetch(`${e2e.server.url}/api/v3/documents/${resultId}/content`)).text();
@@ -86,6 +100,9 @@ describe('workflow chains in the world', () => {
     expect(panel).toMatch(/- \*\*Transaction\*\*: 0x[0-9a-f]{64}/);
     expect(panel).toMatch(/- \*\*Block\*\*: \d+/);
     expect(panel).toContain('- **Verified**: yes');
+  });
+
+  step('every browser saw each step only go forward, pending → running → succeeded, the long steps seen running', async () => {
     const ORDER = ['pending', 'running', 'succeeded'];
     for (const page of [ann, bob]) {
       // every status this browser received for each step, in order, at the rate the server sends them
@@ -104,13 +121,17 @@ describe('workflow chains in the world', () => {
     }
     await screenshot(ann, 'workflows-ann-run-succeeded');
     await screenshot(bob, 'workflows-bob-run-succeeded');
+  });
 
+  step('the run list shows the finished run with its log from the server', async () => {
     // the run list shows the finished run; its log comes from the server
     await bob.getByTestId('run-panel').locator('summary').click();
     await bob.getByTestId('run-item').first().click();
     await expect.poll(() => bob.getByTestId('run-step').count(), { timeout: 10_000 }).toBe(3);
     await expect(bob.getByTestId('run-log').textContent()).resolves.toContain('anchor');
+  });
 
+  step("while Bob holds an unsaved draft, Ann reorders a step with the chain's 3D buttons and saves version 2", async () => {
     // Bob starts editing in his builder: renames the first step (a draft, not saved yet)
     await bob.getByTestId('workflows-toggle').click();
     await bob.locator(`[data-testid="wf-item"][data-workflow-id="${chain.id}"]`).click();
@@ -143,7 +164,9 @@ describe('workflow chains in the world', () => {
     expect(await ann.evaluate((p) => document.elementFromPoint(p.x, p.y)?.getAttribute('data-testid'), save3d!)).toBe('world-canvas');
     await ann.mouse.click(save3d!.x, save3d!.y);
     await expect.poll(async () => (await chains(ann))[0]!.latestVersion, { timeout: 15_000 }).toBe(2);
+  });
 
+  step("Bob sees version 2 arrive live; his save against version 1 is refused with the server's words and his draft kept", async () => {
     // Bob sees Ann's version arrive live; his own draft stays on his screen
     await expect.poll(async () => (await chains(bob))[0]!.latestVersion, { timeout: 15_000 }).toBe(2);
     await expect.poll(() => bob.getByTestId('wf-notice').textContent(), { timeout: 10_000 }).toContain('version 2');
@@ -155,7 +178,9 @@ describe('workflow chains in the world', () => {
     expect(await bob.getByTestId('wf-message').inputValue()).toBe('clearer name');
     expect((await chains(bob))[0]!.version, 'nothing of his was saved').toBe(2);
     await screenshot(bob, 'workflows-bob-refused');
+  });
 
+  step('Bob applies his draft to the newest version: version 3 holds both edits and Ann sees it', async () => {
     // he applies his changes to the newest version and saves: version 3 has both edits, Ann sees it
     await bob.getByTestId('wf-rebase').click();
     await expect.poll(() => bob.getByTestId('wf-version').textContent(), { timeout: 10_000 }).toContain('Editing version 2');
@@ -166,6 +191,9 @@ describe('workflow chains in the world', () => {
         return [c.version, c.steps.map((s) => s.name)];
       }, { timeout: 15_000 })
       .toEqual([3, ['Read it closely', 'Present', 'Anchor on chain']]);
+  });
+
+  step('no page reported an error', async () => {
     expect(e2e.pageErrors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bootServer, type BootedServer } from './testing/bootServer';
-import { createWorld, joinWorld, settle, until } from './testing/clients';
+import { createWorld, joinWorld, until } from './testing/clients';
 
 const started: BootedServer[] = [];
 async function boot(dataDir?: string) {
@@ -11,6 +11,13 @@ async function boot(dataDir?: string) {
 afterEach(async () => {
   for (const s of started.splice(0)) await s.stop({ kill: true });
 });
+
+/** Where the store (not the room) says a document stands: what a restart would find. */
+async function stored(server: BootedServer, docId: string): Promise<number[] | undefined> {
+  const res = await fetch(`${server.url}/api/v3/documents/${docId}`);
+  return res.ok ? ((await res.json()) as { document: { position: number[] } }).document.position : undefined;
+}
+const storedAt = async (server: BootedServer, docId: string, where: number[]) => JSON.stringify(await stored(server, docId)) === JSON.stringify(where);
 
 describe('persistence', () => {
   it('keeps worlds and where documents were dropped across a graceful restart', async () => {
@@ -43,8 +50,8 @@ describe('persistence', () => {
     ann.sendRaw('move', { type: 'move', docId: d1!, position: [3, 1, -1] });
     ann.sendRaw('release', { type: 'release', docId: d1! });
     await until('the release', () => ann.doc(d1!)?.heldBy === '');
-    // the drop is written immediately; give the synced write a moment, then crash
-    await settle(300);
+    // the drop is written at once: crash as soon as the store has it
+    await until('the drop in the store', () => storedAt(first, d1!, [3, 1, -1]));
     await first.stop({ kill: true });
 
     const second = await boot(first.dataDir);
@@ -62,7 +69,8 @@ describe('persistence', () => {
     ann.sendRaw('grab', { type: 'grab', docId: d3! });
     ann.sendRaw('move', { type: 'move', docId: d3!, position: [0.5, 2, 0.5] });
     await until('the move', () => ann.doc(d3!)?.x === 0.5);
-    await settle(1200);
+    // a position still being dragged is written on the next save tick, within a second
+    await until('the dragged position in the store', () => storedAt(first, d3!, [0.5, 2, 0.5]), 1200);
     await first.stop({ kill: true });
 
     const second = await boot(first.dataDir);

@@ -4,11 +4,40 @@
  */
 export type Serial = <T>(work: () => Promise<T>) => Promise<T>;
 
-export function serial(): Serial {
-  let turn: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>) => {
-    const result = turn.then(work, work);
-    turn = result.catch(() => undefined);
-    return result;
+/** One queue per key: work under one key runs as `serial()` does, different keys side by side. */
+export interface KeyedSerial {
+  run<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Keys with work queued or running; a key is forgotten once its queue is empty. */
+  readonly busyKeys: number;
+}
+
+export function keyedSerial(): KeyedSerial {
+  // the last piece of work queued under each key, settled either way, to chain the next one on
+  const tails = new Map<string, Promise<void>>();
+  return {
+    run<T>(key: string, work: () => Promise<T>): Promise<T> {
+      const result = (tails.get(key) ?? Promise.resolve()).then(work);
+      const tail = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      tails.set(key, tail);
+      // keys are run ids, world ids and the like: an idle one must not be kept forever
+      tail.then(
+        () => {
+          if (tails.get(key) === tail) tails.delete(key);
+        },
+        () => undefined,
+      );
+      return result;
+    },
+    get busyKeys() {
+      return tails.size;
+    },
   };
+}
+
+export function serial(): Serial {
+  const queue = keyedSerial();
+  return (work) => queue.run('', work);
 }

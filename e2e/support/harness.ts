@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { ensureClientBuild } from '../../scripts/ensureClientBuild.mjs';
 import { bootServer, type BootedServer, type BootOptions } from '../../server/testing/bootServer';
 import type { DocumentProbe, NoteProbe, ParticipantProbe } from '../../client/scene/testHook';
@@ -28,8 +28,17 @@ export interface Harness {
   restart(opts?: { kill?: boolean }): Promise<BootedServer>;
 }
 
+export interface HarnessOptions {
+  /**
+   * Keep the pages open from one test to the next, closing them when the file ends: for a
+   * scenario told as steps (see `scenarioSteps`), where each step goes on from the pages the
+   * one before left.
+   */
+  pagesOutliveTests?: boolean;
+}
+
 /** Registers beforeAll/afterAll for the calling file and returns the harness they fill in. */
-export function useE2e(boot: BootOptions = {}, launch: LaunchOptions = {}): Harness {
+export function useE2e(boot: BootOptions = {}, launch: LaunchOptions = {}, opts: HarnessOptions = {}): Harness {
   let server: BootedServer | undefined;
   let browser: TestBrowser | undefined;
   const pageErrors: string[] = [];
@@ -46,13 +55,15 @@ export function useE2e(boot: BootOptions = {}, launch: LaunchOptions = {}): Harn
     browser = await launchBrowser(launch);
   });
 
-  afterEach(async () => {
+  const closePages = async () => {
     const open = [...contexts];
     contexts.clear();
     await Promise.all(open.map((c) => c.close().catch(() => undefined)));
-  });
+  };
+  if (!opts.pagesOutliveTests) afterEach(closePages);
 
   afterAll(async () => {
+    await closePages();
     await browser?.close();
     await server?.stop();
     for (const s of dataDirs) s.cleanup();
@@ -126,4 +137,23 @@ export async function signUp(page: Page, username: string, password = 'a long en
   await page.getByTestId('account-password').fill(password);
   await page.getByTestId('sign-up').click();
   await expect.poll(() => page.getByTestId('signed-in-as').textContent().catch(() => ''), { timeout: 10_000 }).toBe(`Signed in as ${username} `);
+}
+
+/**
+ * One scenario told as named steps: each step is a test of its own, so a failure names what
+ * broke. Steps run in the order given (tests in a file run one after another) and go on from
+ * what the earlier ones left, so once one fails the rest are skipped rather than failing for it.
+ */
+export function scenarioSteps() {
+  let failed: string | undefined;
+  return (title: string, body: () => Promise<void>, timeoutMs?: number) =>
+    it(title, { timeout: timeoutMs }, async (ctx) => {
+      if (failed) ctx.skip(`it goes on from "${failed}", which failed`);
+      try {
+        await body();
+      } catch (err) {
+        failed = title;
+        throw err;
+      }
+    });
 }

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, AuditPage, AuditQuery, AuditStore } from '../adapters/storage/AuditStore';
 import type { Logger } from '../log';
+import { serial } from '../serial';
 
 const FLUSH_MS = 200;
 const BATCH = 500;
@@ -40,14 +41,14 @@ export type AuditInput = Omit<AuditEntry, 'id' | 'at'>;
 export class AuditLog {
   private pending: AuditEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writes = serial();
   private lastMs = 0;
   private seq = 0;
   private dropped = 0;
   private readonly repeats = new Map<string, Repeats>();
   private sweeper: NodeJS.Timeout | undefined;
   private pruner: NodeJS.Timeout | undefined;
-  private pruning: Promise<void> = Promise.resolve();
+  private readonly prunes = serial();
 
   constructor(
     private readonly store: AuditStore,
@@ -116,9 +117,7 @@ export class AuditLog {
   startRetention(): void {
     if (!this.opts.retentionDays || this.pruner) return;
     const run = () => {
-      this.pruning = this.pruning.then(async () => {
-        await this.prune(Date.now());
-      });
+      this.prunes(() => this.prune(Date.now())).catch((err: unknown) => this.log.error({ err }, 'old audit entries could not be pruned'));
     };
     run();
     this.pruner = setInterval(run, DAY_MS).unref();
@@ -147,7 +146,7 @@ export class AuditLog {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.writing = this.writing.then(async () => {
+    return this.writes(async () => {
       const batch = this.pending.splice(0, this.pending.length);
       if (!batch.length) return;
       try {
@@ -162,7 +161,6 @@ export class AuditLog {
         this.dropped = 0;
       }
     });
-    return this.writing;
   }
 
   private flushSoon(): void {
@@ -178,7 +176,8 @@ export class AuditLog {
   async close(): Promise<void> {
     if (this.pruner) clearInterval(this.pruner);
     this.pruner = undefined;
-    await this.pruning;
+    // queued behind any pruning under way, so it ends when that has
+    await this.prunes(async () => undefined);
     this.sweep(Number.POSITIVE_INFINITY);
     await this.flush();
   }

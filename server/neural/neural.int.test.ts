@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, ServerEvent, type NeuralAccepted } from '../../shared/protocol';
 import { bootServer, type BootedServer } from '../testing/bootServer';
-import { createWorld, joinWorld, settle, until, type TestParticipant } from '../testing/clients';
+import { createWorld, joinWorld, until, type TestParticipant } from '../testing/clients';
 
 const started: BootedServer[] = [];
 afterEach(async () => {
@@ -85,10 +85,11 @@ describe('neural_trigger steps in a world', () => {
     await until('two invalid intents', () => ann.errors.length === 5);
     expect(ann.errors.slice(3).map((e) => e.code)).toEqual([ErrorCode.INVALID_INTENT, ErrorCode.INVALID_INTENT]);
 
-    await settle();
-    expect(statusOf(ann, wf)).toBe('waiting');
+    // every refusal has come back, so the server has handled every command sent: the run, as the
+    // server holds it, still waits and took no signal
     const before = await call(server.url, 'GET', `/runs/${runId}`);
-    expect(before.json.run.signals).toEqual({});
+    expect(before.json.run).toMatchObject({ status: 'waiting', signals: {} });
+    expect(statusOf(ann, wf)).toBe('waiting');
 
     command(ann, 'thumbs_up', 0.9, { runId });
     await until('the run to finish', () => statusOf(ann, wf) === 'succeeded', 10_000);
@@ -115,16 +116,15 @@ describe('neural_trigger steps in a world', () => {
     ann.sendRaw('neuralSources', { type: 'neuralSources', sources: ['eeg', 'xr-hands'] });
     const sessions = async () => (await call(server.url, 'GET', `/neural/sessions?world=${world.id}`)).json.sessions as any[];
     let list: any[] = [];
-    for (let i = 0; i < 50 && !list.length; i++) list = (await settle(50), await sessions());
+    const listed = (want: (l: any[]) => boolean) => async () => want((list = await sessions()));
+    await until('Ann listed', listed((l) => l.length > 0), 2500, 50);
     expect(list).toEqual([expect.objectContaining({ worldId: world.id, participantId: ann.room.sessionId, name: 'Ann', sources: ['eeg', 'xr-hands'] })]);
     ann.sendRaw('neuralSources', { type: 'neuralSources', sources: [] });
-    for (let i = 0; i < 50 && list.length; i++) list = (await settle(50), await sessions());
-    expect(list).toEqual([]);
+    await until('Ann gone from the list once she streams nothing', listed((l) => l.length === 0), 2500, 50);
     ann.sendRaw('neuralSources', { type: 'neuralSources', sources: ['camera'] });
-    for (let i = 0; i < 50 && !list.length; i++) list = (await settle(50), await sessions());
+    await until('Ann listed again with her camera', listed((l) => l.length === 1 && l[0].sources.join() === 'camera'), 2500, 50);
     await ann.room.leave();
-    for (let i = 0; i < 50 && list.length; i++) list = (await settle(50), await sessions());
-    expect(list).toEqual([]);
+    await until('Ann gone from the list once she left', listed((l) => l.length === 0), 2500, 50);
     expect((await call(server.url, 'GET', '/neural/sessions?world=../x')).status).toBe(400);
   });
 
@@ -137,9 +137,8 @@ describe('neural_trigger steps in a world', () => {
     const readOnly = (await call(server.url, 'POST', '/keys', { name: 'reader', scopes: ['worlds:read'] }, bearer)).json.key as string;
     const wf = await createWorkflow(server.url, world.id, waitFor('gil'));
     const run = (await call(server.url, 'POST', `/workflows/${wf}/runs`, { input: { worldId: world.id } })).json.run;
-    let waiting = run;
-    for (let i = 0; i < 100 && waiting.status !== 'waiting'; i++) waiting = (await settle(50), (await call(server.url, 'GET', `/runs/${run.id}`)).json.run);
-    expect(waiting.status).toBe('waiting');
+    const runNow = async () => (await call(server.url, 'GET', `/runs/${run.id}`)).json.run;
+    await until('the run to wait for a command', async () => (await runNow()).status === 'waiting', 5000, 50);
 
     const body = { worldId: world.id, command: 'confirm', confidence: 0.9 };
     expect((await call(server.url, 'POST', '/neural/commands', body)).status).toBe(401);
@@ -154,8 +153,8 @@ describe('neural_trigger steps in a world', () => {
 
     const ok = await call(server.url, 'POST', '/neural/commands', { ...body, userId: signUp.json.user.id }, { 'x-api-key': key });
     expect(ok).toMatchObject({ status: 200, json: { accepted: true, runIds: [run.id] } });
-    let done = ok.json;
-    for (let i = 0; i < 100 && done.status !== 'succeeded'; i++) done = (await settle(50), (await call(server.url, 'GET', `/runs/${run.id}`)).json.run);
+    let done: any;
+    await until('the run to succeed', async () => (done = await runNow()).status === 'succeeded', 5000, 50);
     expect(done.steps[0].output).toMatchObject({ command: 'confirm', source: 'bridge', participant: 'gil', userId: signUp.json.user.id });
     const again = await call(server.url, 'POST', '/neural/commands', body, { 'x-api-key': key });
     expect(again).toMatchObject({ status: 409, json: { error: { code: ErrorCode.RUN_NOT_WAITING } } });

@@ -43,6 +43,7 @@ import type { WorkflowQuota } from '../http/workflowQuota';
 import type { Engine } from '../workflows/engine/Engine';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
 import { AppError } from '../errors';
+import { serial } from '../serial';
 import type { BenchProbe } from '../bench/probe';
 import { Interest, type InterestOptions } from './interest';
 import type { NeuralService } from '../neural/NeuralService';
@@ -429,7 +430,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     return identity?.kind === 'user' ? identity.username : `${name.slice(0, 56)} (guest)`;
   }
 
-  private neuralQueue: Promise<void> = Promise.resolve();
+  /** Neural commands are judged one at a time, in the order they came. */
+  private readonly neuralTurns = serial();
 
   /** A neural command goes to the waiting runs, which judge it; the sender hears either way. */
   private async neural(effect: NeuralEffect, client?: Client): Promise<void> {
@@ -499,7 +501,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       if (isCommand(effect)) this.command(effect, client).catch((err: unknown) => this.log.error({ err, op: effect.op }, 'workflow command failed'));
       else if (effect.op === 'pose' && this.interest.take(effect, this.state)) continue;
       // one after another, so each sender hears its answers in the order it gave the commands
-      else if (isNeural(effect)) this.neuralQueue = this.neuralQueue.then(() => this.neural(effect, client)).catch((err: unknown) => this.log.warn({ err }, 'neural command failed'));
+      else if (isNeural(effect)) this.neuralTurns(() => this.neural(effect, client)).catch((err: unknown) => this.log.warn({ err }, 'neural command failed'));
       else this.writer.persist(applyEffect(this.state, effect));
     }
   }

@@ -7,11 +7,12 @@ import type { AnnotationRecord, Placement } from '../../shared/model/documents';
 import type { WorldState } from '../../shared/schema/WorldState';
 import type { Store } from '../adapters/storage/Store';
 import type { Logger } from '../log';
+import { serial } from '../serial';
 import type { Persist } from './stateSync';
 
 export class WorldWriter {
   private readonly dirtyPlacements = new Set<string>();
-  private queue: Promise<void> = Promise.resolve();
+  private readonly writes = serial();
   private readonly noteCreated = new Map<string, string>();
 
   constructor(
@@ -73,15 +74,16 @@ export class WorldWriter {
     return { id, worldId: this.worldId, documentId: n.documentId, page: n.page, u: n.u, v: n.v, text: n.text, colour: n.colour, author: n.author, createdAt, updatedAt: now };
   }
 
-  /** Queues a write; the queue never rejects, a failed write is logged. */
+  /** Queues a write; a failed write is logged and does not hold up the ones after it. */
   private enqueue(what: string, write: () => Promise<void>): void {
-    this.queue = this.queue.then(write).catch((err: unknown) => this.log.error({ err, what }, 'could not save a change'));
+    this.writes(write).catch((err: unknown) => this.log.error({ err, what }, 'could not save a change'));
   }
 
   /** Writes pending placements; resolves once everything accepted so far is on disk. */
   flush(): Promise<void> {
     this.writePlacements();
-    return this.queue;
+    // queued behind every write so far, so it ends when they have
+    return this.writes(async () => undefined);
   }
 
   private writePlacements(): void {

@@ -39,9 +39,13 @@ describe('interest management in a crowded world', () => {
     expect(fromBob.left?.[0]).toBeCloseTo(1.2, 5);
     // Cat is farther than Ann's one nearest: she shows in the summary only
     await until('Cat in the summary', () => heard.crowd.some((c) => c.some((r) => r.n === numberOf(ann, cat) && r.x === 30)));
-    // (until the first poses arrive, near sets come from where people spawned, which may put Cat
-    // near Ann; from now on they are where the poses say)
-    await new Promise((r) => setTimeout(r, 600));
+    // until the first poses arrive, near sets come from where people spawned, which may put Cat
+    // near Ann. Summaries go out at least 200 ms apart and near sets are recomputed every 250 ms,
+    // before the summary of the same tick: two more summaries after the first one that shows
+    // everyone where they posed mean the near sets have since been recomputed from the poses
+    const where = [[ann, 0], [bob, 1], [cat, 30]] as const;
+    const posed = (c: CrowdRecord[]) => where.every(([who, x]) => c.some((r) => r.n === numberOf(ann, who) && r.x === x));
+    await until('two summaries after everyone stood where they posed', () => heard.crowd.filter(posed).length >= 3);
     cat.sendRaw('pose', pose(30, 1));
     bob.sendRaw('pose', pose(1, 0.5));
     await until('Cat\'s move in the summary', () => heard.crowd.some((c) => c.some((r) => r.n === numberOf(ann, cat) && r.z === 1)));

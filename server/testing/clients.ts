@@ -42,19 +42,23 @@ export async function joinWorld(baseUrl: string, worldId: string, name: string, 
   };
 }
 
-/** Polls until `check` returns true, or fails with `what` after `timeoutMs`. */
-export async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+/**
+ * Polls every `everyMs` until `check` holds, or fails with `what` after `timeoutMs`. The check may
+ * be async (a request to the server: poll those less often, they count against rate limits); one
+ * that throws or rejects counts as not yet.
+ */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000, everyMs = 20): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const holds = () => {
+  const holds = async () => {
     try {
-      return check();
+      return await check();
     } catch {
       return false;
     }
   };
-  while (!holds()) {
+  while (!(await holds())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

@@ -22,15 +22,11 @@ async function home(): Promise<string> {
   return (await homeWorld).id;
 }
 
+const statusOf = async (runId: string) => (await api('GET', `/runs/${runId}`)).body.run.status as string;
+
 async function runToEnd(id: string) {
-  let run: any;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    run = (await api('GET', `/runs/${id}`)).body.run;
-    if (['succeeded', 'failed', 'cancelled'].includes(run.status)) return run;
-    if (Date.now() > deadline) throw new Error(`run did not finish: ${JSON.stringify(run)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(`run ${id} to finish`, async () => ['succeeded', 'failed', 'cancelled'].includes(await statusOf(id)), 10_000, 50);
+  return (await api('GET', `/runs/${id}`)).body.run;
 }
 
 const twoSteps = (ms: number) => ({
@@ -129,11 +125,7 @@ describe('workflows over REST', () => {
       }
       for (const m of text.matchAll(/data: (.*)\n/g)) events.push(JSON.parse(m[1]!).status);
     });
-    const deadline = Date.now() + 5000;
-    while ((await api('GET', `/runs/${run.id}`)).body.run.status !== 'waiting') {
-      if (Date.now() > deadline) throw new Error('never waited');
-      await new Promise((r) => setTimeout(r, 30));
-    }
+    await until('the run to wait for its approval', async () => (await statusOf(run.id)) === 'waiting', 5000, 30);
     expect((await api('POST', `/runs/${run.id}/approve`, { approved: 'yes' })).status).toBe(400);
     const approved = await api('POST', `/runs/${run.id}/approve`, { approved: true, by: 'Ann' });
     expect(approved.status).toBe(200);
@@ -152,16 +144,18 @@ describe('workflows over REST', () => {
     const set = await api('PUT', `/workflows/${wf.id}/schedule`, { schedule: { everyMs: 1000, input: { n: 1 } } });
     expect(set.status).toBe(200);
     expect(Date.parse(set.body.nextRunAt)).toBeGreaterThan(Date.now());
-    const deadline = Date.now() + 5000;
-    while ((await api('GET', `/workflows/${wf.id}/runs`)).body.runs.length < 2) {
-      if (Date.now() > deadline) throw new Error('the schedule did not start runs');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const runsOf = async (id: string) => (await api('GET', `/workflows/${id}/runs`)).body.runs.length as number;
+    await until('the schedule to start two runs', async () => (await runsOf(wf.id)) >= 2, 5000, 100);
     const cleared = await api('PUT', `/workflows/${wf.id}/schedule`, { schedule: null });
     expect(cleared.body.nextRunAt).toBeNull();
-    const count = (await api('GET', `/workflows/${wf.id}/runs`)).body.runs.length;
-    await new Promise((r) => setTimeout(r, 1500));
-    expect((await api('GET', `/workflows/${wf.id}/runs`)).body.runs.length).toBe(count);
+    const count = await runsOf(wf.id);
+    // a witness on the same interval, put in force after the clearing, fires only after the
+    // cleared schedule would have: once it has run, the cleared one has had its chance
+    const witness = (await api('POST', '/workflows', { worldId: await home(), definition: twoSteps(1) })).body.workflow;
+    expect((await api('PUT', `/workflows/${witness.id}/schedule`, { schedule: { everyMs: 1000 } })).status).toBe(200);
+    await until('the witness schedule to start a run', async () => (await runsOf(witness.id)) >= 1, 5000, 100);
+    await api('PUT', `/workflows/${witness.id}/schedule`, { schedule: null });
+    expect(await runsOf(wf.id)).toBe(count);
     expect((await api('GET', `/workflows/${wf.id}/runs`)).body.runs[0].input).toEqual({ n: 1 });
   });
 

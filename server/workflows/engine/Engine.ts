@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { RetryPolicy, type Priority, type WorkflowDefinition } from '../../../shared/model/workflow';
 import type { WorkflowStore } from '../../adapters/storage/WorkflowStore';
 import type { Logger } from '../../log';
+import { keyedSerial } from '../../serial';
 import type { StepRegistry } from '../steps';
 import { StepFailure, type StepAdapters, type StepOutcome } from '../steps/StepKind';
 import { FairQueue } from './FairQueue';
@@ -62,7 +63,8 @@ export class Engine {
   private readonly active = new Map<string, AbortController>();
   private readonly stopReasons = new Map<string, StopReason>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Everything that reads and writes one run does so in turn, so no change to a run is lost. */
+  private readonly runTurns = keyedSerial();
   private readonly definitions = new Map<string, WorkflowDefinition>();
   private readonly drives = new Set<Promise<void>>();
   private stopped = false;
@@ -115,7 +117,7 @@ export class Engine {
 
   /** Asks a run to stop: a running step is aborted, the rest are cancelled. */
   async cancel(runId: string): Promise<RunRecord | undefined> {
-    return this.withLock(runId, async () => {
+    return this.runTurns.run(runId, async () => {
       const run = await this.o.store.getRun(runId);
       if (!run || TERMINAL_RUN.has(run.status)) return run;
       const updated = logLine(requestCancel(run, this.now()), null, 'cancellation requested', this.now());
@@ -137,7 +139,7 @@ export class Engine {
    * take one now, or is not of `kind` when one is named (an approval must not answer another kind).
    */
   async signal(runId: string, stepId: string, payload: unknown, kind?: string): Promise<RunRecord | undefined> {
-    return this.withLock(runId, async () => {
+    return this.runTurns.run(runId, async () => {
       const run = await this.o.store.getRun(runId);
       if (!run) return undefined;
       if (kind !== undefined && (await this.definitionOf(run)).steps.find((s) => s.id === stepId)?.kind !== kind) return undefined;
@@ -210,17 +212,6 @@ export class Engine {
     }
   }
 
-  private withLock<T>(runId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(runId) ?? Promise.resolve();
-    const result = previous.then(work, work);
-    const settled = result.catch(() => undefined);
-    this.locks.set(runId, settled);
-    settled.then(() => {
-      if (this.locks.get(runId) === settled) this.locks.delete(runId);
-    }, () => undefined);
-    return result;
-  }
-
   private async persist(run: RunRecord): Promise<void> {
     await this.o.store.putRun(run);
     this.events.emit('run', run);
@@ -242,7 +233,7 @@ export class Engine {
   private async drive(runId: string, controller: AbortController): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const next = await this.withLock(runId, async () => {
+      const next = await this.runTurns.run(runId, async () => {
         const stored = await this.o.store.getRun(runId);
         if (!stored) return null;
         const def = await this.definitionOf(stored);
@@ -281,7 +272,7 @@ export class Engine {
       const outcome = await this.execute(next.run, next.def, next.index, controller.signal);
       if (this.stopReasons.get(runId) === 'shutdown') return; // left running in the store; resumes on start
 
-      await this.withLock(runId, async () => {
+      await this.runTurns.run(runId, async () => {
         const stored = (await this.o.store.getRun(runId)) ?? next.run;
         const spec = next.def.steps[next.index]!;
         const stepId = spec.id;
