@@ -72,7 +72,7 @@ describe('members and invites', () => {
     expect(JSON.stringify((await call('GET', `/worlds/${worldId}/invites`, undefined, bearer(owner.token))).json)).not.toMatch(/inv_|hash/);
   });
 
-  it('applies a role change to a connected participant at once, and disconnects a removed one with the reason', async () => {
+  it('ROLE-5, HOLD-6: applies a role change to a connected participant at once, and disconnects a removed one with the reason', async () => {
     const pat = await signUp('pat');
     const link = (await call('POST', `/worlds/${worldId}/invites`, { role: 'viewer' }, bearer(owner.token))).json.token;
     await call('POST', `/worlds/${worldId}/invites/accept`, { token: link }, bearer(pat.token));

@@ -139,7 +139,7 @@ describe('intents, for each role', () => {
     for (const type of INTENT_TYPES) expect(INTENTS[type], `no sample for intent "${type}"`).toBeDefined();
   });
 
-  it('keeps out everyone not let in: a signed-in stranger and a guest', async () => {
+  it('ROLE-4: keeps out everyone not let in: a signed-in stranger and a guest', async () => {
     for (const part of ['stranger', 'guest'] as const) {
       const err = await new Client(server().url)
         .joinOrCreate(WORLD_ROOM, { protocol: PROTOCOL_VERSION, worldId, name: part, ...(part === 'stranger' ? { token: tokens.stranger } : {}) })
@@ -153,7 +153,7 @@ describe('intents, for each role', () => {
   });
 
   for (const part of ['owner', 'editor', 'viewer'] as const) {
-    it(`lets a ${part} do what the table allows and refuses the rest, changing nothing`, async () => {
+    it(`ROLE-2: lets a ${part} do what the table allows and refuses the rest, changing nothing`, async () => {
       const me = await joinAs(part);
       expect((me.room.state as any).participants.get(me.room.sessionId).role).toBe(part);
       const doc = (await newDocument()) as string;
@@ -304,7 +304,7 @@ describe('REST routes, for each role', () => {
   });
 
   for (const [route, spec] of Object.entries(WORLD_ROUTES)) {
-    it(`${route} needs ${WORLD_ACTION_ROLE[spec.action]} (${spec.action})`, async () => {
+    it(`ROLE-3: ${route} needs ${WORLD_ACTION_ROLE[spec.action]} (${spec.action})`, async () => {
       const method = route.split(' ')[0]!;
       for (const part of PARTS) {
         const [p, body] = await spec.prepare();

@@ -38,7 +38,7 @@ describe('world room', () => {
     await bob.room.leave();
   });
 
-  it('refuses a third client a document that is already held', async () => {
+  it('HOLD-1: refuses a third client a document that is already held', async () => {
     const world = await createWorld(server().url);
     const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
@@ -56,7 +56,7 @@ describe('world room', () => {
     for (const p of [ann, bob, cat]) await p.room.leave();
   });
 
-  it('releases the hold when the holder leaves', async () => {
+  it('HOLD-4: releases the hold when the holder leaves', async () => {
     const world = await createWorld(server().url);
     const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
@@ -69,7 +69,7 @@ describe('world room', () => {
     await bob.room.leave();
   });
 
-  it('releases the hold at once when the holder drops, and keeps their place for a reconnect', async () => {
+  it('HOLD-4: releases the hold at once when the holder drops, and keeps their place for a reconnect', async () => {
     const world = await createWorld(server().url);
     const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
@@ -87,7 +87,7 @@ describe('world room', () => {
     await bob.room.leave();
   });
 
-  it('lets a dropped participant reconnect into the same seat', async () => {
+  it('SYNC-2: lets a dropped participant reconnect into the same seat', async () => {
     const world = await createWorld(server().url);
     const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();
@@ -103,7 +103,7 @@ describe('world room', () => {
     await bob.room.leave();
   });
 
-  it('answers a malformed intent of each type with an error and changes nothing', async () => {
+  it('INTENT-1: answers a malformed intent of each type with an error and changes nothing', async () => {
     const world = await createWorld(server().url);
     const ann = await joinWorld(server().url, world.id, 'Ann');
     const [d1, d2, d3] = ann.docIds();

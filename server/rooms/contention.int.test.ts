@@ -59,7 +59,7 @@ async function hammer(p: TestParticipant, index: number, docIds: string[], holds
 }
 
 describe('contention', () => {
-  it(`${CLIENTS} clients hammering the same documents never share a hold and lose no final position (seed ${SEED})`, async () => {
+  it(`HOLD-3, LWW-3: ${CLIENTS} clients hammering the same documents never share a hold and lose no final position (seed ${SEED})`, async () => {
     const world = await createWorld(server.url);
     const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => joinWorld(server.url, world.id, `Bot ${i}`)));
     const docIds = clients[0]!.docIds();

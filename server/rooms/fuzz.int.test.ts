@@ -102,7 +102,7 @@ async function fuzz(seed: number, count: number) {
 }
 
 describe('protocol fuzz', () => {
-  it(`refuses ${COUNT} malformed messages (seed ${SEED}) one by one and changes nothing`, { timeout: 180_000 }, async () => {
+  it(`INTENT-1: refuses ${COUNT} malformed messages (seed ${SEED}) one by one and changes nothing`, { timeout: 180_000 }, async () => {
     await fuzz(SEED, COUNT);
   });
 

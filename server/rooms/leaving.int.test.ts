@@ -10,7 +10,7 @@ import { createWorld, joinWorld, until } from '../testing/clients';
 const server = useServer();
 
 describe('leaving a world', () => {
-  it('removes someone who leaves on purpose at once, never showing them as away, and holds no seat', async () => {
+  it('SYNC-2: removes someone who leaves on purpose at once, never showing them as away, and holds no seat', async () => {
     const world = await createWorld(server().url);
     const ann = await joinWorld(server().url, world.id, 'Ann');
     const bob = await joinWorld(server().url, world.id, 'Bob');
@@ -27,7 +27,7 @@ describe('leaving a world', () => {
     await bob.room.leave();
   });
 
-  it('keeps someone whose connection dropped, as not connected, until they come back or their time runs out', async () => {
+  it('HOLD-4: keeps someone whose connection dropped, as not connected, until they come back or their time runs out', async () => {
     const world = await createWorld(server().url);
     const ann = await joinWorld(server().url, world.id, 'Ann');
     const bob = await joinWorld(server().url, world.id, 'Bob');

@@ -18,7 +18,7 @@ afterEach(async () => {
 const notes = (p: { room: { state: unknown } }) => [...((p.room.state as any).annotations.values() as Iterable<any>)];
 
 describe('pages and notes', () => {
-  it('shares page turns and notes live, and keeps them across a restart', async () => {
+  it('PAGE-1, PAGE-4, NOTE-5: shares page turns and notes live, and keeps them across a restart', async () => {
     const first = await boot();
     const world = await createWorld(first.url);
     const ann = await joinWorld(first.url, world.id, 'Ann');
@@ -51,7 +51,7 @@ describe('pages and notes', () => {
     await cat.room.leave();
   });
 
-  it('refuses hostile note text and notes on documents that do not exist', async () => {
+  it('NOTE-2, PAGE-2, INTENT-2: refuses hostile note text and notes on documents that do not exist', async () => {
     const server = await boot();
     const world = await createWorld(server.url);
     const ann = await joinWorld(server.url, world.id, 'Ann');
@@ -68,7 +68,7 @@ describe('pages and notes', () => {
     await ann.room.leave();
   });
 
-  it('frees a held document when its holder goes silent past the lease', async () => {
+  it('HOLD-5: frees a held document when its holder goes silent past the lease', async () => {
     const server = await boot(undefined, { HOLD_LEASE_SECONDS: '1' });
     const world = await createWorld(server.url);
     const ann = await joinWorld(server.url, world.id, 'Ann');

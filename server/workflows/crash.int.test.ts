@@ -40,7 +40,7 @@ async function post(base: string, path: string, body: unknown) {
 }
 
 describe('crash safety', () => {
-  it(`finishes all ${RUNS} runs after a SIGKILL mid-flight, applying no webhook twice and losing no run`, async () => {
+  it(`RUN-10, IDEM-1: finishes all ${RUNS} runs after a SIGKILL mid-flight, applying no webhook twice and losing no run`, async () => {
     const hook = await startReceiver();
     receiver = hook.server;
     // the receiver is on the loopback interface, which webhooks may reach only when the operator allows it

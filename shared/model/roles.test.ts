@@ -3,14 +3,14 @@ import { INTENT_TYPES } from '../protocol';
 import { INTENT_ROLE, WORLD_ACTION_ROLE, allowed, atLeast, explainRefusal } from './roles';
 
 describe('world roles', () => {
-  it('orders roles: owner over editor over viewer, and no role is never enough', () => {
+  it('ROLE-1: orders roles: owner over editor over viewer, and no role is never enough', () => {
     expect(atLeast('owner', 'editor')).toBe(true);
     expect(atLeast('editor', 'editor')).toBe(true);
     expect(atLeast('viewer', 'editor')).toBe(false);
     expect(atLeast(null, 'viewer')).toBe(false);
   });
 
-  it('lets a viewer look and talk but not move, annotate, edit or run anything', () => {
+  it('ROLE-2, ROLE-3: lets a viewer look and talk but not move, annotate, edit or run anything', () => {
     const viewerMay = INTENT_TYPES.filter((t) => allowed('viewer', t));
     // moving one's own avatar, and saying which neural inputs are on, change nothing in the world
     expect(viewerMay).toEqual(['pose', 'neuralSources']);
@@ -22,7 +22,7 @@ describe('world roles', () => {
     expect(Object.values(WORLD_ACTION_ROLE).every((r) => ['viewer', 'editor', 'owner'].includes(r))).toBe(true);
   });
 
-  it('explains a refusal in words a person can act on', () => {
+  it('ROLE-6: explains a refusal in words a person can act on', () => {
     expect(explainRefusal('viewer', 'grab')).toBe('You are a viewer here: viewers can look and talk but cannot pick up documents. Ask the owner to make you an editor.');
     expect(explainRefusal('editor', 'manageMembers')).toBe('Only the owner of this world can manage who is in this world; you are an editor.');
     expect(explainRefusal(null, 'read')).toMatch(/not been let into this world.*invite/);

@@ -17,27 +17,27 @@ const decide = (w: WorldView, actor: string, intent: Intent) =>
   decideAs(w, { id: actor, name: actor.toUpperCase(), colour: '#123456', newId: () => `n${++nextId}` }, intent);
 
 describe('hold rules', () => {
-  it('grants a free document to the first participant who grabs it', () => {
+  it('HOLD-1: grants a free document to the first participant who grabs it', () => {
     expect(decide(world({ d1: '' }), 'ann', { type: 'grab', docId: 'd1' })).toEqual({
       ok: true,
       effects: [{ op: 'hold', docId: 'd1', holder: 'ann' }],
     });
   });
 
-  it('refuses a grab of a document someone else holds', () => {
+  it('HOLD-1: refuses a grab of a document someone else holds', () => {
     const d = decide(world({ d1: 'ann' }), 'bob', { type: 'grab', docId: 'd1' });
     expect(d).toMatchObject({ ok: false, code: ErrorCode.HELD_BY_OTHER });
   });
 
-  it('treats a repeated grab by the holder as a no-op', () => {
+  it('HOLD-1: treats a repeated grab by the holder as a no-op', () => {
     expect(decide(world({ d1: 'ann' }), 'ann', { type: 'grab', docId: 'd1' })).toEqual({ ok: true, effects: [] });
   });
 
-  it('refuses a grab of a document that does not exist', () => {
+  it('INTENT-2: refuses a grab of a document that does not exist', () => {
     expect(decide(world({}), 'ann', { type: 'grab', docId: 'zz' })).toMatchObject({ ok: false, code: ErrorCode.DOCUMENT_NOT_FOUND });
   });
 
-  it('lets only the holder move a document', () => {
+  it('HOLD-2: lets only the holder move a document', () => {
     const move: Intent = { type: 'move', docId: 'd1', position: [1, 2, 3] };
     expect(decide(world({ d1: 'ann' }), 'ann', move)).toEqual({
       ok: true,
@@ -47,12 +47,12 @@ describe('hold rules', () => {
     expect(decide(world({ d1: '' }), 'bob', move)).toMatchObject({ ok: false, code: ErrorCode.NOT_HOLDER });
   });
 
-  it('normalises the rotation of a move and keeps the scale', () => {
+  it('LWW-2: normalises the rotation of a move and keeps the scale', () => {
     const d = decide(world({ d1: 'ann' }), 'ann', { type: 'move', docId: 'd1', position: [0, 0, 0], rotation: [0, 0, 0, 0.5], scale: 2 });
     expect(d).toEqual({ ok: true, effects: [{ op: 'transform', docId: 'd1', position: [0, 0, 0], rotation: [0, 0, 0, 1], scale: 2 }] });
   });
 
-  it('lets only the holder release a document', () => {
+  it('HOLD-2: lets only the holder release a document', () => {
     expect(decide(world({ d1: 'ann' }), 'ann', { type: 'release', docId: 'd1' })).toEqual({
       ok: true,
       effects: [{ op: 'hold', docId: 'd1', holder: '' }],
@@ -60,7 +60,7 @@ describe('hold rules', () => {
     expect(decide(world({ d1: 'ann' }), 'bob', { type: 'release', docId: 'd1' })).toMatchObject({ ok: false, code: ErrorCode.NOT_HOLDER });
   });
 
-  it('releases every document a departing participant held, and only those', () => {
+  it('HOLD-4: releases every document a departing participant held, and only those', () => {
     const docs: Array<[string, DocumentView]> = [
       ['d1', { heldBy: 'ann' }],
       ['d2', { heldBy: 'bob' }],
@@ -75,7 +75,7 @@ describe('hold rules', () => {
 });
 
 describe('pages and notes', () => {
-  it('turns the page of any document, holder or not', () => {
+  it('PAGE-1, INTENT-2: turns the page of any document, holder or not', () => {
     expect(decide(world({ d1: 'ann' }), 'bob', { type: 'page', docId: 'd1', page: 3, spread: 2 })).toEqual({
       ok: true,
       effects: [{ op: 'page', docId: 'd1', page: 3, spread: 2 }],
@@ -83,7 +83,14 @@ describe('pages and notes', () => {
     expect(decide(world({}), 'bob', { type: 'page', docId: 'd9', page: 1 })).toMatchObject({ ok: false, code: ErrorCode.DOCUMENT_NOT_FOUND });
   });
 
-  it('pins a note with a fresh id, the author name and a default colour', () => {
+  it('PAGE-2: takes a whole page from 1 and a spread from 1 to 4, and refuses anything else', () => {
+    const page = (p: unknown, spread?: unknown) => Intent.safeParse({ type: 'page', docId: 'd1', page: p, ...(spread === undefined ? {} : { spread }) }).success;
+    expect([page(1), page(100_000), page(2, 1), page(2, 4)]).toEqual([true, true, true, true]);
+    expect([page(0), page(-1), page(1.5), page(100_001), page(NaN), page('2')]).toEqual([false, false, false, false, false, false]);
+    expect([page(1, 0), page(1, 5), page(1, 1.5)]).toEqual([false, false, false]);
+  });
+
+  it('NOTE-1: pins a note with a fresh id, the author name and a default colour', () => {
     const d = decide(world({ d1: '' }), 'ann', { type: 'noteAdd', docId: 'd1', page: 2, u: 0.25, v: 0.5, text: 'check this' });
     expect(d.ok && d.effects[0]).toMatchObject({
       op: 'noteAdd',
@@ -92,7 +99,7 @@ describe('pages and notes', () => {
     expect(d.ok && d.effects[0]?.op === 'noteAdd' && d.effects[0].note.id).toMatch(/^n\d+$/);
   });
 
-  it('edits and deletes notes that exist, and refuses ones that do not', () => {
+  it('NOTE-3: edits and deletes notes that exist, and refuses ones that do not', () => {
     const w = world({ d1: '' }, { n1: 'd1' });
     expect(decide(w, 'bob', { type: 'noteEdit', noteId: 'n1', text: 'done' })).toEqual({ ok: true, effects: [{ op: 'noteEdit', noteId: 'n1', text: 'done' }] });
     expect(decide(w, 'bob', { type: 'noteDelete', noteId: 'n1' })).toEqual({ ok: true, effects: [{ op: 'noteDelete', noteId: 'n1' }] });
@@ -100,7 +107,7 @@ describe('pages and notes', () => {
     expect(decide(w, 'bob', { type: 'noteDelete', noteId: 'n2' })).toMatchObject({ ok: false, code: ErrorCode.NOTE_NOT_FOUND });
   });
 
-  it('strips control characters from note text and refuses an empty or huge note', () => {
+  it('NOTE-2: strips control characters from note text and refuses an empty or huge note', () => {
     const parsed = Intent.parse({ type: 'noteAdd', docId: 'd1', page: 1, u: 0, v: 0, text: ' hi\u0007 there ' });
     expect(parsed.type === 'noteAdd' && parsed.text).toBe('hi there');
     expect(Intent.safeParse({ type: 'noteAdd', docId: 'd1', page: 1, u: 0, v: 0, text: '\u0001 ' }).success).toBe(false);
@@ -110,7 +117,7 @@ describe('pages and notes', () => {
 });
 
 describe('workflow intents', () => {
-  it('starts a run of a workflow of this world, on a document of this world', () => {
+  it('INTENT-2: starts a run of a workflow of this world, on a document of this world', () => {
     expect(decide(world({ d1: '' }), 'ann', { type: 'runStart', workflowId: 'wf1', documentId: 'd1', priority: 'high' })).toEqual({
       ok: true,
       effects: [{ op: 'runStart', workflowId: 'wf1', documentId: 'd1', priority: 'high', by: 'ANN' }],
@@ -122,7 +129,7 @@ describe('workflow intents', () => {
     });
   });
 
-  it('answers only a waiting run and cancels only an unfinished one', () => {
+  it('RUN-8: answers only a waiting run and cancels only an unfinished one', () => {
     const w = world({});
     expect(decide(w, 'ann', { type: 'runAnswer', runId: 'r1', approved: true, comment: '' })).toMatchObject({ ok: true });
     expect(decide(w, 'ann', { type: 'runAnswer', runId: 'r2', approved: true, comment: '' })).toMatchObject({ ok: false, code: ErrorCode.RUN_NOT_WAITING });
@@ -133,7 +140,7 @@ describe('workflow intents', () => {
 });
 
 describe('hold leases', () => {
-  it('frees documents whose holder has been silent longer than the lease, and only those', () => {
+  it('HOLD-5: frees documents whose holder has been silent longer than the lease, and only those', () => {
     const leases: Array<[string, { holder: string; lastActivity: number }]> = [
       ['d1', { holder: 'ann', lastActivity: 1_000 }],
       ['d2', { holder: 'bob', lastActivity: 9_500 }],
@@ -150,7 +157,7 @@ describe('poses', () => {
     expect(d).toMatchObject({ ok: true, effects: [{ op: 'pose', participantId: 'ann', device: 'vr' }] });
   });
 
-  it('records the sender pose with unit quaternions', () => {
+  it('LWW-2: records the sender pose with unit quaternions', () => {
     const d = decide(world({}), 'ann', { type: 'pose', head: [1, 1.6, 2, 0, 0, 0, 2], left: null, right: [0, 1, 0, 0, 0, 0, 0] });
     expect(d).toEqual({
       ok: true,
@@ -158,7 +165,7 @@ describe('poses', () => {
     });
   });
 
-  it('normalises quaternions and maps degenerate ones to identity', () => {
+  it('LWW-2: normalises quaternions and maps degenerate ones to identity', () => {
     const q = normaliseQuat([0, 1, 0, 1]);
     expect(Math.hypot(...q)).toBeCloseTo(1, 10);
     expect(normaliseQuat([0, 0, 0, 0])).toEqual([0, 0, 0, 1]);
@@ -180,7 +187,7 @@ describe('intent validation', () => {
     ['a string instead of an object', 'grab'],
     ['null', null],
   ];
-  it.each(bad)('rejects %s', (_name, value) => {
+  it.each(bad)('INTENT-1: rejects %s', (_name, value) => {
     expect(Intent.safeParse(value).success).toBe(false);
   });
 

@@ -95,7 +95,7 @@ afterEach(async () => {
 });
 
 describe('workflow engine', () => {
-  it('runs every step in order, persisting each transition and logging it', async () => {
+  it('RUN-2: runs every step in order, persisting each transition and logging it', async () => {
     const def = definition([
       { id: 'a', kind: 'scripted', name: 'A' },
       { id: 'b', kind: 'scripted', name: 'B' },
@@ -113,7 +113,7 @@ describe('workflow engine', () => {
     expect(done.log.map((l) => l.message)).toEqual(expect.arrayContaining(['started (attempt 1)', 'succeeded', 'run succeeded']));
   });
 
-  it('retries a failing step with backoff, then succeeds', async () => {
+  it('RUN-4: retries a failing step with backoff, then succeeds', async () => {
     const def = definition([{ id: 'a', kind: 'scripted', name: 'A', retry: { maxAttempts: 3, initialDelayMs: 20, jitter: 0 } }]);
     script = async (_s, attempt) => {
       if (attempt < 3) throw new StepFailure('FLAKY', 'not yet');
@@ -126,7 +126,7 @@ describe('workflow engine', () => {
     expect(new Set(calls.map((c) => c.key)).size).toBe(1);
   });
 
-  it('fails a step that times out every time, with the reason', async () => {
+  it('RUN-5: fails a step that times out every time, with the reason', async () => {
     const def = definition([{ id: 'a', kind: 'scripted', name: 'A', timeoutMs: 30, retry: { maxAttempts: 2, initialDelayMs: 5 } }]);
     script = (_s, _a, signal) => sleep(10_000, signal);
     const e = engine();
@@ -136,7 +136,7 @@ describe('workflow engine', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('cancels a run mid-step through the abort signal', async () => {
+  it('RUN-6: cancels a run mid-step through the abort signal', async () => {
     const def = definition([
       { id: 'a', kind: 'scripted', name: 'A' },
       { id: 'b', kind: 'scripted', name: 'B' },
@@ -156,7 +156,7 @@ describe('workflow engine', () => {
     expect(end.steps.map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
   });
 
-  it('waits at an approval and goes on when it is approved; a rejection fails the run', async () => {
+  it('RUN-3: waits at an approval and goes on when it is approved; a rejection fails the run', async () => {
     const def = definition([
       { id: 'ok', kind: 'approval', name: 'Approve' },
       { id: 'after', kind: 'scripted', name: 'After' },
@@ -179,7 +179,7 @@ describe('workflow engine', () => {
     expect(rejected.steps[0]!.error).toMatchObject({ code: 'REJECTED', retryable: false });
   });
 
-  it('starts queued runs by priority when the concurrency limit is reached', async () => {
+  it('RUN-1, RUN-9: starts queued runs by priority when the concurrency limit is reached', async () => {
     const def = definition([{ id: 'a', kind: 'scripted', name: 'A' }]);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -199,7 +199,7 @@ describe('workflow engine', () => {
     expect(order).toEqual(['critical', 'high', 'normal', 'low']);
   });
 
-  it('resumes an interrupted run after a restart with the same idempotency key', async () => {
+  it('RUN-10, IDEM-1: resumes an interrupted run after a restart with the same idempotency key', async () => {
     const def = definition([
       { id: 'a', kind: 'scripted', name: 'A' },
       { id: 'b', kind: 'scripted', name: 'B' },
@@ -223,7 +223,7 @@ describe('workflow engine', () => {
     expect(bCalls[1]!.attempt).toBe(bCalls[0]!.attempt);
   });
 
-  it('skips a step whose condition does not hold', async () => {
+  it('RUN-7: skips a step whose condition does not hold', async () => {
     const def = definition([
       { id: 'a', kind: 'scripted', name: 'A' },
       { id: 'b', kind: 'scripted', name: 'B', when: { step: 'a', path: 'go', op: 'eq', value: true } },
@@ -240,7 +240,7 @@ describe('sharing the engine between worlds', () => {
   const executing = (step: string) => calls.filter((c) => c.step === step).length;
   const parkedDelay = async (runId: string) => (await workflows.getRun(runId))!.steps[0]!.wakeAt !== undefined;
 
-  it('parks a long delay without holding a slot, so eight of them in one world do not stop another world', async () => {
+  it('RUN-9: parks a long delay without holding a slot, so eight of them in one world do not stop another world', async () => {
     const long = definition([{ id: 'wait', kind: 'delay', name: 'Wait', params: { ms: 60_000 } }]);
     const quick = definition([{ id: 'b', kind: 'scripted', name: 'B' }]);
     await save(long, 'wfA', 'worldA');
@@ -255,7 +255,7 @@ describe('sharing the engine between worlds', () => {
     expect([first.status, first.steps[0]!.status]).toEqual(['running', 'running']);
   });
 
-  it('lets one world execute at most its share of the slots, even with critical runs', async () => {
+  it('RUN-9: lets one world execute at most its share of the slots, even with critical runs', async () => {
     const a = definition([{ id: 'a', kind: 'scripted', name: 'A' }]);
     const b = definition([{ id: 'b', kind: 'scripted', name: 'B' }]);
     await save(a, 'wfA', 'worldA');
@@ -274,7 +274,7 @@ describe('sharing the engine between worlds', () => {
     for (const id of ids) expect((await finished(e, id)).status).toBe('succeeded');
   });
 
-  it('among runs of equal priority, starts one from the world with fewest executing first', async () => {
+  it('RUN-9: among runs of equal priority, starts one from the world with fewest executing first', async () => {
     const a = definition([{ id: 'a', kind: 'scripted', name: 'A' }]);
     const b = definition([{ id: 'b', kind: 'scripted', name: 'B' }]);
     await save(a, 'wfA', 'worldA');
@@ -298,7 +298,7 @@ describe('sharing the engine between worlds', () => {
     expect((await finished(e, laterA.id)).status).toBe('succeeded');
   });
 
-  it('resumes a parked delay after a restart at its stored wake-up time, not from the start', async () => {
+  it('RUN-10: resumes a parked delay after a restart at its stored wake-up time, not from the start', async () => {
     // a clock the test can move forward: real time plus an offset
     let offset = 0;
     const now = () => Date.now() + offset;
@@ -323,7 +323,7 @@ describe('sharing the engine between worlds', () => {
     expect(calls.map((c) => c.step)).toEqual(['after']);
   });
 
-  it('holds no slot for a run waiting at an approval', async () => {
+  it('RUN-9: holds no slot for a run waiting at an approval', async () => {
     const approve = definition([{ id: 'ok', kind: 'approval', name: 'OK' }]);
     const e = engine(1);
     const waiting = await e.startRun('wf1', 1, approve, {}, 'normal');
@@ -332,7 +332,7 @@ describe('sharing the engine between worlds', () => {
     expect(other.status).toBe('succeeded');
   });
 
-  it('cancels a parked run at once', async () => {
+  it('RUN-6: cancels a parked run at once', async () => {
     const def = definition([{ id: 'wait', kind: 'delay', name: 'Wait', params: { ms: 60_000 } }]);
     const e = engine();
     const run = await e.startRun('wf1', 1, def, {}, 'normal');

@@ -14,7 +14,13 @@ const fresh = () => newRun('r1', 'w1', 1, def, { documentId: 'd1' }, 'normal', 0
 const err = (retryable = true) => ({ code: 'BOOM', message: 'it broke', retryable });
 
 describe('run state machine', () => {
-  it('runs steps in order, persisting a running state before each', () => {
+  it('RUN-1: makes a new run queued, every step pending and no attempt made', () => {
+    const run = fresh();
+    expect(run.status).toBe(RunStatus.QUEUED);
+    expect(run.steps.map((s) => [s.status, s.attempt])).toEqual(def.steps.map(() => [StepStatus.PENDING, 0]));
+  });
+
+  it('RUN-2: runs steps in order, persisting a running state before each', () => {
     let run = fresh();
     let next = plan(run, def, 10);
     expect(next.action).toEqual({ type: 'execute', index: 0 });
@@ -26,7 +32,7 @@ describe('run state machine', () => {
     expect(next.action).toEqual({ type: 'execute', index: 1 });
   });
 
-  it('waits for an answer, then resumes the waiting step once it arrives', () => {
+  it('RUN-3, IDEM-3: waits for an answer, then resumes the waiting step once it arrives', () => {
     let run = succeed(begin(fresh(), 0, 1), 0, {}, 2);
     run = wait(begin(run, 1, 3), 1, { kind: 'approval', prompt: 'Publish?' }, 3);
     expect(run.steps[1]!.waitingFor).toEqual({ kind: 'approval', prompt: 'Publish?' });
@@ -41,7 +47,7 @@ describe('run state machine', () => {
     expect(begin(next.run, 1, 7).steps[1]!.waitingFor).toBeUndefined(); // running again, it waits for nothing
   });
 
-  it('skips a step whose condition does not hold and finishes the run', () => {
+  it('RUN-7, RUN-2: skips a step whose condition does not hold and finishes the run', () => {
     let run = succeed(begin(fresh(), 0, 1), 0, {}, 2);
     run = succeed(begin(run, 1, 3), 1, { approved: false }, 4);
     const next = plan(run, def, 5);
@@ -50,7 +56,7 @@ describe('run state machine', () => {
     expect(next.run.steps[2]!.status).toBe(StepStatus.SKIPPED);
   });
 
-  it('retries a failed step with backoff until the policy runs out, then fails the run', () => {
+  it('RUN-4: retries a failed step with backoff until the policy runs out, then fails the run', () => {
     const policy = { ...DEFAULT_RETRY, maxAttempts: 3, initialDelayMs: 100, jitter: 0 };
     let run = begin(fresh(), 0, 0);
     run = fail(run, 0, err(), policy, 0, 0.5);
@@ -64,12 +70,12 @@ describe('run state machine', () => {
     expect(run.steps.map((s) => s.status)).toEqual([StepStatus.FAILED, StepStatus.CANCELLED, StepStatus.CANCELLED]);
   });
 
-  it('does not retry a failure that is not retryable', () => {
+  it('RUN-4: does not retry a failure that is not retryable', () => {
     const run = fail(begin(fresh(), 0, 0), 0, err(false), DEFAULT_RETRY, 0, 0.5);
     expect(run.status).toBe(RunStatus.FAILED);
   });
 
-  it('re-runs a step interrupted mid-run with the same attempt and the same idempotency key', () => {
+  it('IDEM-1, IDEM-2: re-runs a step interrupted mid-run with the same attempt and the same idempotency key', () => {
     const run = begin(fresh(), 0, 0); // persisted, then the process died
     const next = plan(run, def, 1000);
     expect(next.action).toEqual({ type: 'execute', index: 0 });
@@ -78,7 +84,7 @@ describe('run state machine', () => {
     expect(idempotencyKey(resumed, 'analyse')).toBe(idempotencyKey(run, 'analyse'));
   });
 
-  it('cancels a run: the rest of its steps are cancelled and nothing more runs', () => {
+  it('RUN-6, IDEM-4: cancels a run: the rest of its steps are cancelled and nothing more runs', () => {
     const run = requestCancel(begin(fresh(), 0, 0), 5);
     const next = plan(run, def, 6);
     expect(next.action).toEqual({ type: 'finished' });
@@ -89,12 +95,12 @@ describe('run state machine', () => {
 });
 
 describe('backoff', () => {
-  it('grows exponentially up to the cap', () => {
+  it('RUN-4: grows exponentially up to the cap', () => {
     const p = { ...DEFAULT_RETRY, initialDelayMs: 1000, factor: 2, maxDelayMs: 5000, jitter: 0 };
     expect([1, 2, 3, 4, 5].map((a) => backoffDelay(p, a, 0.5))).toEqual([1000, 2000, 4000, 5000, 5000]);
   });
 
-  it('spreads each delay by the jitter, both ways', () => {
+  it('RUN-4: spreads each delay by the jitter, both ways', () => {
     const p = { ...DEFAULT_RETRY, initialDelayMs: 1000, jitter: 0.2 };
     expect(backoffDelay(p, 1, 0)).toBe(800);
     expect(backoffDelay(p, 1, 0.999999)).toBe(1200);
@@ -110,7 +116,7 @@ describe('conditions', () => {
     [{ step: 'analyse', path: 'keywords', op: 'contains', value: 'term' }, true],
     [{ step: 'analyse', path: 'missing.deep', op: 'exists' }, false],
     [{ step: 'other', path: '', op: 'truthy' }, false],
-  ] as const)('%j → %s', (cond, expected) => {
+  ] as const)('RUN-7: %j → %s', (cond, expected) => {
     expect(conditionHolds({ ...cond }, outputs)).toBe(expected);
   });
 
@@ -129,7 +135,7 @@ describe('conditions', () => {
 });
 
 describe('queue order', () => {
-  it('puts higher priorities first, then older runs', () => {
+  it('RUN-1: puts higher priorities first, then older runs', () => {
     const runs = [
       { id: 'a', priority: 'low', createdAt: 1 },
       { id: 'b', priority: 'critical', createdAt: 5 },
