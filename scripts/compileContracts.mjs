@@ -1,7 +1,8 @@
 /**
  * Regenerates the compiled contracts shipped beside their sources: server/chain/contracts/<Name>.json
  * (ABI + bytecode) from server/chain/contracts/*.sol, with the solc npm package (offline,
- * WebAssembly). Run it after changing a contract: `npm run contracts`. The server only reads the
+ * WebAssembly). Run it after changing a contract: `npm run contracts`; `npm run build` and
+ * `npm start` run it too when an artifact is missing or older than the sources. The server only reads the
  * JSON: loading solc in a running server would let it install its own process-wide handlers, which
  * turn any unhandled promise rejection into an exit.
  */
@@ -29,10 +30,36 @@ export function sourcesHash(sources = contractSources()) {
   return createHash('sha256').update(JSON.stringify(sources)).digest('hex');
 }
 
+/** Why the artifacts need compiling again, or null when each was compiled from the sources as they are. */
+export function contractsStaleReason() {
+  const artifacts = readdirSync(CONTRACTS_DIR).filter((f) => f.endsWith('.json'));
+  if (!artifacts.length) return 'no compiled contract yet';
+  const current = sourcesHash();
+  const stale = artifacts.filter((f) => JSON.parse(readFileSync(path.join(CONTRACTS_DIR, f), 'utf8')).sourcesHash !== current);
+  return stale.length ? `${stale.join(', ')} compiled from other sources` : null;
+}
+
+/** Compiles the contracts when their artifacts are stale; returns the files written (none when current). */
+export function ensureContracts({ quiet = false } = {}) {
+  const reason = contractsStaleReason();
+  if (!reason) return [];
+  if (!quiet) process.stdout.write(`Compiling the contracts (${reason})…\n`);
+  return compileContracts();
+}
+
+function loadSolc() {
+  try {
+    return createRequire(import.meta.url)('solc');
+  } catch (err) {
+    if (err?.code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error('compiling the contracts needs solc, a dev dependency: run `npm install` (without --omit=dev), then `npm run build`');
+  }
+}
+
 /** Compiles every contract and writes its artifact; returns the files written. Throws with solc's messages on errors. */
 export function compileContracts() {
   const input = contractSources();
-  const solc = createRequire(import.meta.url)('solc');
+  const solc = loadSolc();
   const output = JSON.parse(
     solc.compile(
       JSON.stringify({

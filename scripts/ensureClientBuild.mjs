@@ -1,6 +1,7 @@
 /**
  * Builds the browser client with Vite when dist/client is missing or older than its sources.
- * Used by `npm start` and by the e2e tests, so neither serves a stale client.
+ * Used by `npm run build`, `npm start` and the e2e tests, so none serves a stale client. Vite is a
+ * dev dependency: an install without it (`npm ci --omit=dev`) serves the build it was given.
  */
 import { existsSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,12 +32,31 @@ export function staleReason() {
   return sources > builtFrom ? 'client sources changed since the last build' : null;
 }
 
-export async function ensureClientBuild({ quiet = false } = {}) {
-  const reason = staleReason();
+/** Vite's build function, or null when vite (a dev dependency) is not installed. */
+async function loadViteBuild() {
+  try {
+    return (await import('vite')).build;
+  } catch (err) {
+    if (err?.code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+export async function ensureClientBuild({ quiet = false, force = false } = {}) {
+  const reason = force ? 'requested' : staleReason();
   if (!reason) return false;
+  const build = await loadViteBuild();
+  if (!build) {
+    const built = existsSync(path.join(OUT, 'index.html'));
+    if (built && !force) {
+      // an install without dev dependencies may touch package-lock.json: serve what was built
+      process.stderr.write(`The client build may be stale (${reason}), but vite is not installed to rebuild it; serving it as it is.\n`);
+      return false;
+    }
+    throw new Error('building the client needs vite, a dev dependency: run `npm install` (without --omit=dev), then `npm run build`');
+  }
   if (!quiet) process.stdout.write(`Building the client (${reason})…\n`);
   const sourcesAt = Math.max(...SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
-  const { build } = await import('vite');
   // a production bundle even when called from a test runner that sets NODE_ENV=test
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';

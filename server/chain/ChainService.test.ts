@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ChainService } from './ChainService';
+import { ChainError, ChainService, loadGanache } from './ChainService';
 import { DEV_NETWORK } from './networks';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dwc-chain-'));
@@ -56,4 +56,13 @@ describe('anchoring on the embedded dev chain', () => {
     expect(await second.anchor(hash, 'kept')).toEqual(proof);
     expect(await second.anchorCount()).toBe(count);
   }, 60_000);
+});
+
+describe('the optional ganache package', () => {
+  it('loads when installed, and when missing is refused with what to install or configure instead', async () => {
+    expect(typeof (await loadGanache()).provider).toBe('function');
+    const missing = loadGanache('ganache-that-is-not-installed');
+    await expect(missing).rejects.toBeInstanceOf(ChainError);
+    await expect(missing).rejects.toThrow(/optional package ganache.*npm install ganache.*CHAIN_RPC_URL/);
+  });
 });

@@ -48,6 +48,22 @@ export class ChainError extends Error {
   }
 }
 
+/**
+ * ganache is an optional dependency, large and needed only by the embedded dev chain: a server that
+ * anchors on CHAIN_RPC_URL or CHAIN_NETWORKS runs without it, and says what to do if it is asked for.
+ */
+export async function loadGanache(specifier = 'ganache'): Promise<typeof import('ganache')['default']> {
+  try {
+    return ((await import(specifier)) as typeof import('ganache')).default;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new ChainError(
+      'UNREACHABLE',
+      'The embedded dev chain needs the optional package ganache, which is not installed: run `npm install ganache`, or anchor on another network with CHAIN_RPC_URL (or CHAIN_NETWORKS) and CHAIN_DEFAULT_NETWORK.',
+    );
+  }
+}
+
 const toBytes32 = (sha256Hex: string) => (sha256Hex.startsWith('0x') ? sha256Hex : `0x${sha256Hex}`).toLowerCase();
 
 export class ChainService {
@@ -96,8 +112,7 @@ export class ChainService {
       const dir = path.join(this.o.dataDir, 'chain', config.name);
       await mkdir(dir, { recursive: true });
       key = await this.devKey(dir);
-      // ganache is large and only the embedded chain needs it
-      const ganache = (await import('ganache')).default;
+      const ganache = await loadGanache();
       const eip1193 = ganache.provider({
         database: { dbPath: path.join(dir, 'db') },
         wallet: { accounts: [{ secretKey: key, balance: '0x3635C9ADC5DEA00000' }] },

@@ -34,7 +34,7 @@ describe('camera assets with nothing configured', () => {
     expect(await loader.text()).toContain('ModuleFactory');
   });
 
-  it('serves the pose model that ships in npm', async () => {
+  it('serves the pose model shipped in assets/', async () => {
     const res = await get('/models/pose_landmarker_full.task');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('public, max-age=86400');

