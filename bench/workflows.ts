@@ -12,7 +12,7 @@ import { WorkflowDefinition } from '../shared/model/workflow';
 import { LevelStore } from '../server/adapters/storage/LevelStore';
 import { Engine } from '../server/workflows/engine/Engine';
 import { StepRegistry } from '../server/workflows/steps';
-import { done, type StepKind } from '../server/workflows/steps/StepKind';
+import { defineStep, done, registered } from '../server/workflows/steps/StepKind';
 import { percentile } from './lib/percentile';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
@@ -30,10 +30,11 @@ async function engineRound(): Promise<{ seconds: number; transitions: number; la
   await store.open();
   const workflows = store.workflowStore();
   const timings = new Map<string, Timing[]>();
-  const noop: StepKind<Record<string, never>> = {
+  const noop = defineStep({
     kind: 'noop',
     title: 'No-op',
     description: 'does nothing',
+    needs: [],
     params: z.strictObject({}),
     async run(_p, ctx) {
       const list = timings.get(ctx.run.id) ?? [];
@@ -43,7 +44,7 @@ async function engineRound(): Promise<{ seconds: number; transitions: number; la
       t.returnedAt = performance.now();
       return done(null);
     },
-  };
+  });
   let transitions = 0;
   // the store as the engine sees it, counting every persisted transition
   const instrumented: typeof workflows = Object.assign(Object.create(workflows) as typeof workflows, {
@@ -54,7 +55,7 @@ async function engineRound(): Promise<{ seconds: number; transitions: number; la
   });
   const engine = new Engine({
     store: instrumented,
-    registry: new StepRegistry([noop] as StepKind<never>[]),
+    registry: new StepRegistry([registered(noop)], new Set()),
     adapters: { fetch },
     log: pino({ level: 'silent' }),
     concurrency: CONCURRENCY,

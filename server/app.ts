@@ -40,6 +40,7 @@ import { connectionCap } from './rooms/connectionCap';
 import { realtimeAddress } from './rooms/clientAddress';
 import { Engine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
+import { offeredBy, type StepAdapters } from './workflows/steps/StepKind';
 import { WorkflowService } from './workflows/WorkflowService';
 import { Scheduler } from './workflows/Scheduler';
 import { WorkflowScope } from './workflows/WorkflowScope';
@@ -123,18 +124,19 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
-  const registry = new StepRegistry(BUILT_IN_STEPS);
+  const adapters: StepAdapters = {
+    fetch: egressFetch(new EgressPolicy(config.webhookAllow)),
+    documentText: (id) => documents.text(id),
+    createDocument: (input) => documents.createGenerated(input),
+    draftDocument: (input) => documents.startDraft(input),
+    ai,
+    anchorDocument: (id, network) => proofs.anchor(id, network),
+    verifyDocument: (id, network) => proofs.verify(id, network),
+  };
+  const registry = new StepRegistry(BUILT_IN_STEPS, offeredBy(adapters));
   // every run's steps touch only what its workflow's world (or owner) may
   const scope = new WorkflowScope({
-    base: {
-      fetch: egressFetch(new EgressPolicy(config.webhookAllow)),
-      documentText: (id) => documents.text(id),
-      createDocument: (input) => documents.createGenerated(input),
-      draftDocument: (input) => documents.startDraft(input),
-      ai,
-      anchorDocument: (id, network) => proofs.anchor(id, network),
-      verifyDocument: (id, network) => proofs.verify(id, network),
-    },
+    base: adapters,
     workflows: storage.workflows,
     documentWorld: async (id) => (await storage.store.getDocument(id))?.worldId,
     account: async (userId) => {

@@ -1,26 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { NeuralChannel, type NeuralTransport } from './NeuralChannel';
 import { NeuralPolicy } from './policy';
-import type { NeuralReading, NeuralSource } from './types';
+import { NeuralSourceBase } from './NeuralSourceBase';
 
-class FakeSource implements NeuralSource {
+class FakeSource extends NeuralSourceBase {
   readonly kind = 'xr-hands' as const;
-  private readonly listeners = new Set<(r: NeuralReading) => void>();
   running = false;
   fail: string | null = null;
   async start() {
     if (this.fail) throw new Error(this.fail);
     this.running = true;
   }
-  stop() {
+  override stop() {
+    super.stop();
     this.running = false;
   }
-  onReading(l: (r: NeuralReading) => void) {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  }
   emit(command: string, confidence: number, at: number) {
-    for (const l of this.listeners) l({ command, confidence, at, source: this.kind });
+    this.readings.emit({ command, confidence, at, source: this.kind });
   }
 }
 

@@ -11,6 +11,16 @@ export class Listeners<T> {
     return () => this.set.delete(listener);
   }
 
+  /** How many listen now. */
+  get size(): number {
+    return this.set.size;
+  }
+
+  /** Takes every listener away. */
+  clear(): void {
+    this.set.clear();
+  }
+
   emit(value: T): void {
     for (const listener of this.set) {
       try {
@@ -21,5 +31,30 @@ export class Listeners<T> {
         });
       }
     }
+  }
+}
+
+/**
+ * What something registered elsewhere (a frame callback, a timer, a socket, a media track) and must
+ * take back: `add` keeps the function that releases it and returns that function, made safe to call
+ * twice; `releaseAll` releases whatever is still held, newest first.
+ */
+export class Disposables {
+  private readonly held = new Set<() => void>();
+
+  add(release: () => void): () => void {
+    const once = () => {
+      if (this.held.delete(once)) release();
+    };
+    this.held.add(once);
+    return once;
+  }
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  releaseAll(): void {
+    for (const release of [...this.held].reverse()) release();
   }
 }

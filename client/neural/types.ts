@@ -22,4 +22,6 @@ export interface NeuralSource {
   stop(): void;
   /** Subscribes to readings; returns the unsubscribe function. */
   onReading(listener: (reading: NeuralReading) => void): () => void;
+  /** Stops and releases everything the source registered, its listeners included; it cannot start again. */
+  dispose(): void;
 }

@@ -2,6 +2,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { ErrorCode } from '../../shared/protocol';
+import { STEP_KIND } from '../../shared/model/stepKinds';
 import type { Engine } from '../workflows/engine/Engine';
 import type { RunRecord } from '../workflows/engine/runMachine';
 import { TERMINAL_RUN } from '../workflows/engine/runMachine';
@@ -169,7 +170,7 @@ export function runRoutes(deps: WorkflowRouteDeps): Router {
     if (!waiting) throw new AppError(ErrorCode.CONFLICT, 'This run is not waiting for an approval.', 409);
     // a guest has no name over REST; a token or an API key answers as its account
     const answer = { approved: input.data.approved, comment: input.data.comment, by: who(res)?.username ?? 'guest' };
-    const updated = await engine.signal(run.id, waiting, answer, 'approval');
+    const updated = await engine.signal(run.id, waiting, answer, STEP_KIND.APPROVAL);
     if (!updated) throw new AppError(ErrorCode.CONFLICT, `Step "${waiting}" cannot take an answer now.`, 409);
     res.json({ run: updated });
   });

@@ -6,10 +6,11 @@
  */
 import { ErrorCode, type NeuralSourceKind } from '../../shared/protocol';
 import { RunStatus } from '../../shared/model/workflow';
+import { STEP_KIND } from '../../shared/model/stepKinds';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
 import type { Engine } from '../workflows/engine/Engine';
 import type { RunRecord } from '../workflows/engine/runMachine';
-import { NEURAL_TRIGGER, NeuralTriggerParams, judgeNeuralCommand, type NeuralAnswer, type NeuralJudgement, type NeuralSpeaker } from '../workflows/steps/neuralTrigger';
+import { NeuralTriggerParams, judgeNeuralCommand, type NeuralAnswer, type NeuralJudgement, type NeuralSpeaker } from '../workflows/steps/neuralTrigger';
 import type { Logger } from '../log';
 
 export interface NeuralCommandInput {
@@ -101,7 +102,7 @@ export class NeuralService {
         at: this.now(),
       };
       // undefined when another command got there first
-      if (await this.o.engine.signal(w.run.id, w.stepId, answer, NEURAL_TRIGGER)) accepted.push(w.run.id);
+      if (await this.o.engine.signal(w.run.id, w.stepId, answer, STEP_KIND.NEURAL_TRIGGER)) accepted.push(w.run.id);
     }
     if (accepted.length) {
       this.o.log.info({ worldId: input.worldId, runs: accepted, command: input.command, source: input.source, who: input.who.name }, 'neural command accepted');
@@ -151,7 +152,7 @@ export class NeuralService {
     if (index < 0) return undefined;
     const version = await this.o.store.getVersion(run.workflowId, run.version);
     const spec = version?.definition.steps[index];
-    if (!spec || spec.kind !== NEURAL_TRIGGER) return undefined;
+    if (!spec || spec.kind !== STEP_KIND.NEURAL_TRIGGER) return undefined;
     const params = NeuralTriggerParams.safeParse(spec.params);
     return params.success ? { run, stepId: spec.id, params: params.data } : undefined;
   }
@@ -177,7 +178,7 @@ export class NeuralService {
       this.timers.delete(key);
       if (delay >= MAX_TIMER_MS) return this.arm(key, runId, stepId, deadline);
       const answer: NeuralAnswer = { type: 'timeout', at: this.now() };
-      void this.o.engine.signal(runId, stepId, answer, NEURAL_TRIGGER).catch((err: unknown) => this.o.log.warn({ err, runId }, 'could not time out a neural step'));
+      void this.o.engine.signal(runId, stepId, answer, STEP_KIND.NEURAL_TRIGGER).catch((err: unknown) => this.o.log.warn({ err, runId }, 'could not time out a neural step'));
     }, Math.min(delay, MAX_TIMER_MS));
     timer.unref?.();
     this.timers.set(key, timer);

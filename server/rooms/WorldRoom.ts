@@ -36,6 +36,7 @@ import { SESSION_ENDED_CHANNEL, worldChannel, type SessionEnded, type WorldEvent
 import { WorldWriter } from './WorldWriter';
 import { setWorkflow } from './workflowSync';
 import { runSummary } from '../../shared/model/runs';
+import { STEP_KIND } from '../../shared/model/stepKinds';
 import { TokenBucket } from './rateLimit';
 import { MalformedFrames } from './malformedFrames';
 import type { WorkflowService } from '../workflows/WorkflowService';
@@ -406,7 +407,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
           return;
         case 'runAnswer': {
           const waiting = this.state.runs.get(effect.runId)?.steps.find((s) => s.status === 'waiting');
-          const done = waiting && (await this.deps.engine.signal(effect.runId, waiting.id, { approved: effect.approved, by: this.answeredBy(effect.by, client), comment: effect.comment }, 'approval'));
+          const done = waiting && (await this.deps.engine.signal(effect.runId, waiting.id, { approved: effect.approved, by: this.answeredBy(effect.by, client), comment: effect.comment }, STEP_KIND.APPROVAL));
           if (!done && client) this.refuse(client, ErrorCode.RUN_NOT_WAITING, 'That run is no longer waiting for an answer.', 'runAnswer');
           return;
         }

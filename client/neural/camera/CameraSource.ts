@@ -4,12 +4,11 @@
  * each frame in this browser, and reports what it recognised as readings. Frames go nowhere: they
  * are read from the camera into the model and dropped; only command names and confidences leave.
  */
-import type { NeuralReading, NeuralSource } from '../types';
+import { NeuralSourceBase } from '../NeuralSourceBase';
 import { CameraError, cameraErrorFromMedia, noCameraApi } from './cameraErrors';
 import { eyesClosed, gestureCommands, LongBlinkDetector } from './modelGestures';
 import { classifyPose, type PoseLandmark } from './poseGestures';
 import { loadVisionTasks, type Delegate, type VisionTasks } from './visionTasks';
-import { Listeners } from '../listeners';
 
 export type CameraStatus =
   | { readonly state: 'off' }
@@ -41,17 +40,18 @@ interface Running {
   lastVideoTime: number;
 }
 
-export class CameraSource implements NeuralSource {
+export class CameraSource extends NeuralSourceBase {
   readonly kind = 'camera' as const;
-  private readonly readingListeners = new Listeners<NeuralReading>();
-  private readonly poseListeners = new Listeners<PoseFrame>();
-  private readonly statusListeners = new Listeners<CameraStatus>();
+  private readonly poseListeners = this.listeners<PoseFrame>();
+  private readonly statusListeners = this.listeners<CameraStatus>();
   private current: CameraStatus = { state: 'off' };
   private running: Running | null = null;
   /** Bumped by every start and stop, so a stop during a slow start wins. */
   private generation = 0;
 
-  constructor(private readonly opts: CameraSourceOptions = {}) {}
+  constructor(private readonly opts: CameraSourceOptions = {}) {
+    super();
+  }
 
   get status(): CameraStatus {
     return this.current;
@@ -60,10 +60,6 @@ export class CameraSource implements NeuralSource {
   /** The live camera picture while on (a muted, unmirrored video element), for a preview. */
   get video(): HTMLVideoElement | null {
     return this.running?.video ?? null;
-  }
-
-  onReading(listener: (reading: NeuralReading) => void): () => void {
-    return this.readingListeners.add(listener);
   }
 
   onPose(listener: (frame: PoseFrame) => void): () => void {
@@ -75,6 +71,7 @@ export class CameraSource implements NeuralSource {
   }
 
   async start(): Promise<void> {
+    this.ensureLive();
     if (this.current.state === 'on' || this.current.state === 'starting') return;
     const generation = ++this.generation;
     this.setStatus({ state: 'starting' });
@@ -82,10 +79,13 @@ export class CameraSource implements NeuralSource {
       const running = await this.open();
       if (generation !== this.generation) return release(running);
       this.running = running;
+      this.whileRunning.add(() => release(running));
       this.setStatus({ state: 'on', delegate: running.tasks.delegate, warnings: running.tasks.warnings });
       // a camera unplugged or taken over ends its track; say so rather than freeze
       for (const track of running.stream.getVideoTracks()) {
-        track.addEventListener('ended', () => this.fail(running, new CameraError('busy', 'The camera stopped: it was disconnected or another application took it. Turn the camera on again.')));
+        const ended = () => this.fail(running, new CameraError('busy', 'The camera stopped: it was disconnected or another application took it. Turn the camera on again.'));
+        track.addEventListener('ended', ended);
+        this.whileRunning.add(() => track.removeEventListener('ended', ended));
       }
       this.schedule(running);
     } catch (err) {
@@ -95,11 +95,10 @@ export class CameraSource implements NeuralSource {
     }
   }
 
-  stop(): void {
+  override stop(): void {
     this.generation++;
-    const running = this.running;
     this.running = null;
-    if (running) release(running);
+    super.stop();
     if (this.current.state !== 'off') this.setStatus({ state: 'off' });
   }
 
@@ -160,7 +159,7 @@ export class CameraSource implements NeuralSource {
 
   private recognise(running: Running, at: number): void {
     const { video, tasks } = running;
-    const read = (command: string, confidence: number) => this.readingListeners.emit({ command, confidence, source: 'camera', at });
+    const read = (command: string, confidence: number) => this.readings.emit({ command, confidence, source: 'camera', at });
     const landmarks = tasks.pose.detectForVideo(video, at).landmarks[0];
     if (landmarks) {
       this.poseListeners.emit({ landmarks, at });
@@ -179,7 +178,7 @@ export class CameraSource implements NeuralSource {
     if (this.running !== running) return;
     this.generation++;
     this.running = null;
-    release(running);
+    this.whileRunning.releaseAll();
     this.setStatus({ state: 'error', error });
   }
 

@@ -14,7 +14,7 @@ export interface CameraHost {
   notify?(message: string): void;
 }
 
-/** Returns the function that turns the camera off and takes it out again. */
+/** Returns the function that turns the camera off, takes it out again and releases it. */
 export function addCameraInput(host: CameraHost, options: CameraSourceOptions = {}): () => void {
   const source = new CameraSource(options);
   const removeSource = host.channel.addSource(source);
@@ -25,5 +25,6 @@ export function addCameraInput(host: CameraHost, options: CameraSourceOptions = 
     offStatus();
     toggle.dispose();
     removeSource();
+    source.dispose();
   };
 }

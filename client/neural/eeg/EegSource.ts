@@ -3,29 +3,28 @@
  * format in docs/neural-bridge.md) or from the built-in simulator. A malformed message is
  * reported and skipped; the stream goes on.
  */
-import type { NeuralReading, NeuralSource } from '../types';
+import { NeuralSourceBase } from '../NeuralSourceBase';
 import { EegProcessor, type EegUpdate } from './EegProcessor';
 import { parseEegMessage } from './eegMessages';
 import { EegSimulator, type SimulatedState } from './EegSimulator';
-import { Listeners } from '../listeners';
 
 export type EegInput = { type: 'simulator'; seed?: number } | { type: 'websocket'; url: string };
 
 /** The simulator sends this many samples per channel every tick (8 ticks a second at 256 Hz). */
 const SIM_CHUNK = 32;
 
-export class EegSource implements NeuralSource {
+export class EegSource extends NeuralSourceBase {
   readonly kind = 'eeg' as const;
-  private readonly readingListeners = new Listeners<NeuralReading>();
-  private readonly updateListeners = new Listeners<EegUpdate>();
-  private readonly errorListeners = new Listeners<string>();
+  private readonly updateListeners = this.listeners<EegUpdate>();
+  private readonly errorListeners = this.listeners<string>();
   private processor = new EegProcessor();
   private simulator: EegSimulator | null = null;
-  private timer: ReturnType<typeof setInterval> | null = null;
   private socket: WebSocket | null = null;
   private simulatedState: SimulatedState = 'neutral';
 
-  constructor(public input: EegInput = { type: 'simulator' }) {}
+  constructor(public input: EegInput = { type: 'simulator' }) {
+    super();
+  }
 
   /** What the simulator imitates (kept across restarts). */
   setSimulatedState(state: SimulatedState): void {
@@ -34,13 +33,18 @@ export class EegSource implements NeuralSource {
   }
 
   async start(): Promise<void> {
+    this.ensureLive();
     this.stop();
     this.processor = new EegProcessor();
     if (this.input.type === 'simulator') {
       const sim = new EegSimulator(this.input.seed ?? 1);
       sim.state = this.simulatedState;
       this.simulator = sim;
-      this.timer = setInterval(() => this.take(sim.next(SIM_CHUNK)), (SIM_CHUNK / sim.rate) * 1000);
+      const timer = setInterval(() => this.take(sim.next(SIM_CHUNK)), (SIM_CHUNK / sim.rate) * 1000);
+      this.whileRunning.add(() => {
+        clearInterval(timer);
+        this.simulator = null;
+      });
       return;
     }
     const url = this.input.url;
@@ -53,6 +57,11 @@ export class EegSource implements NeuralSource {
         return reject(new Error(`"${url}" is not a WebSocket address.`));
       }
       this.socket = socket;
+      this.whileRunning.add(() => {
+        // cleared first, so the close this causes is not reported as the bridge's doing
+        if (this.socket === socket) this.socket = null;
+        socket.close();
+      });
       socket.onopen = () => resolve();
       socket.onerror = () => reject(new Error(`Could not connect to the EEG bridge at ${url}. Check that it is running and that this server lets pages reach it (EEG_BRIDGE_ORIGINS).`));
       socket.onclose = () => {
@@ -65,19 +74,6 @@ export class EegSource implements NeuralSource {
         else this.report(parsed.error);
       };
     });
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.simulator = null;
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close();
-  }
-
-  onReading(listener: (reading: NeuralReading) => void): () => void {
-    return this.readingListeners.add(listener);
   }
 
   /** Band powers and indices as they are computed, for the chart. */
@@ -99,7 +95,7 @@ export class EegSource implements NeuralSource {
     }
     if (!update) return;
     this.updateListeners.emit(update);
-    for (const r of update.readings) this.readingListeners.emit(r);
+    for (const r of update.readings) this.readings.emit(r);
   }
 
   private report(message: string): void {

@@ -85,8 +85,9 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
     switchRow(label, options.testId ?? `neural-source-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, options.hint, (on, box) => {
       if (!on) return void (source && channel.stop(source));
       if (!source) {
-        source = factory();
-        cleanups.push(channel.addSource(source));
+        const made = factory();
+        source = made;
+        cleanups.push(channel.addSource(made), () => made.dispose());
       }
       channel.start(source).catch((err: unknown) => {
         box.checked = false;
@@ -197,6 +198,7 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
         error.hidden = false;
       }),
       () => chart.dispose(),
+      () => eeg.dispose(),
     );
   }
 

@@ -2,9 +2,9 @@
  * The XR hand source: every frame while hands are tracked, classifies each hand's 25 joints
  * (pinch, thumbs-up, open palm, fist) and reports what it sees. Nothing is read while no hand is.
  */
-import type { NeuralReading, NeuralSource } from '../types';
+import type { NeuralReading } from '../types';
+import { NeuralSourceBase } from '../NeuralSourceBase';
 import { classifyHand, type Joint } from './handGestures';
-import { Listeners } from '../listeners';
 
 export interface HandTracker {
   /** The joints of a tracked hand in WebXR order, or null when that hand is not tracked. */
@@ -13,24 +13,16 @@ export interface HandTracker {
   onFrame(frame: () => void): () => void;
 }
 
-export class XrHandSource implements NeuralSource {
+export class XrHandSource extends NeuralSourceBase {
   readonly kind = 'xr-hands' as const;
-  private readonly listeners = new Listeners<NeuralReading>();
-  private off: (() => void) | null = null;
 
-  constructor(private readonly tracker: HandTracker) {}
+  constructor(private readonly tracker: HandTracker) {
+    super();
+  }
 
   async start(): Promise<void> {
-    this.off ??= this.tracker.onFrame(() => this.frame());
-  }
-
-  stop(): void {
-    this.off?.();
-    this.off = null;
-  }
-
-  onReading(listener: (reading: NeuralReading) => void): () => void {
-    return this.listeners.add(listener);
+    this.ensureLive();
+    if (this.whileRunning.size === 0) this.whileRunning.add(this.tracker.onFrame(() => this.frame()));
   }
 
   private frame(): void {
@@ -46,7 +38,7 @@ export class XrHandSource implements NeuralSource {
       }
       if (!seen) continue;
       const reading: NeuralReading = { command: seen.gesture, confidence: seen.confidence, source: 'xr-hands', at };
-      this.listeners.emit(reading);
+      this.readings.emit(reading);
     }
   }
 }

@@ -10,7 +10,7 @@ import type { WorkflowStore } from '../../adapters/storage/WorkflowStore';
 import { StepRegistry } from '../steps';
 import { approvalStep } from '../steps/approval';
 import { delayStep } from '../steps/delay';
-import { StepFailure, done, sleep, type StepKind } from '../steps/StepKind';
+import { StepFailure, defineStep, done, registered, sleep } from '../steps/StepKind';
 import { Engine, type EngineOptions } from './Engine';
 import type { RunRecord } from './runMachine';
 
@@ -24,22 +24,23 @@ let seq = 0;
 /** A step kind whose behaviour each test scripts, recording every call. */
 const calls: Array<{ key: string; attempt: number; step: string }> = [];
 let script: (step: string, attempt: number, signal: AbortSignal) => Promise<unknown> = async () => ({});
-const scripted: StepKind<{ label?: string }> = {
+const scripted = defineStep({
   kind: 'scripted',
   title: 'Scripted',
   description: 'test',
+  needs: [],
   params: z.object({ label: z.string().optional() }),
   async run(_p, ctx) {
     calls.push({ key: ctx.idempotencyKey, attempt: ctx.step.attempt, step: ctx.step.id });
     return done(await script(ctx.step.id, ctx.step.attempt, ctx.signal));
   },
-};
+});
 
 function engine(concurrency = 4, extra: Partial<EngineOptions> = {}) {
   const e = new Engine({
     ...extra,
     store: workflows,
-    registry: new StepRegistry([scripted, approvalStep, delayStep] as StepKind<never>[]),
+    registry: new StepRegistry([registered(scripted), registered(approvalStep), registered(delayStep)], new Set()),
     adapters: { fetch },
     log,
     concurrency,

@@ -311,8 +311,8 @@ export class Engine {
     const spec = def.steps[index]!;
     const kind = this.o.registry.get(spec.kind);
     if (!kind) return { ok: false, error: { code: 'UNKNOWN_KIND', message: `No step kind "${spec.kind}" on this server.`, retryable: false } };
-    const params = kind.params.safeParse(spec.params);
-    if (!params.success) return { ok: false, error: { code: 'BAD_PARAMS', message: `The step's parameters are not valid: ${params.error.message}`, retryable: false } };
+    const prepared = kind.prepare(spec.params);
+    if (!prepared.ok) return { ok: false, error: { code: 'BAD_PARAMS', message: `The step's parameters are not valid: ${prepared.error.message}`, retryable: false } };
 
     const timeoutMs = spec.timeoutMs ?? this.o.defaultStepTimeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -321,7 +321,7 @@ export class Engine {
     try {
       const adapters = typeof this.o.adapters === 'function' ? await this.o.adapters(run) : this.o.adapters;
       await this.shareOf(run.workflowId);
-      const value = await kind.run(params.data, {
+      const value = await prepared.run({
         run: { id: run.id, workflowId: run.workflowId, version: run.version, input: run.input, worldId: this.worlds.get(run.workflowId) ?? null },
         step: { id: spec.id, name: spec.name, attempt: step.attempt },
         idempotencyKey: idempotencyKey(run, spec.id),

@@ -1,7 +1,9 @@
 /**
  * The plug-in interface every workflow step kind implements, one file per kind. A kind declares
  * its parameters as a zod schema (checked when a workflow is saved and again when a step runs)
- * and runs with an abort signal, a logger, the run's earlier outputs and the adapters it needs.
+ * and the adapters it needs (checked when a workflow is saved, so a server without a chain refuses
+ * a chain step up front rather than failing its runs), and runs with an abort signal, a logger,
+ * the run's earlier outputs and those adapters, typed as present.
  */
 import type { z } from 'zod';
 import type { Logger } from '../../log';
@@ -31,7 +33,39 @@ export interface StepAdapters {
   fetch: typeof fetch;
 }
 
-export interface StepContext {
+/** The name of one adapter a kind may need. */
+export type AdapterName = keyof StepAdapters;
+
+/** Each adapter in words, for a refusal that names what this server lacks. Lists every adapter. */
+export const ADAPTER_WORDS: Readonly<Record<AdapterName, string>> = {
+  documentText: 'reading documents',
+  createDocument: 'creating documents',
+  anchorDocument: 'a blockchain to anchor on',
+  verifyDocument: 'a blockchain to verify against',
+  draftDocument: 'drafting documents in a world',
+  ai: 'AI',
+  fetch: 'outgoing HTTP',
+};
+
+const ADAPTER_NAMES = Object.keys(ADAPTER_WORDS) as AdapterName[];
+
+/** Every adapter there is. */
+export const EVERY_ADAPTER: ReadonlySet<AdapterName> = new Set(ADAPTER_NAMES);
+
+/** The adapters `adapters` offers. */
+export function offeredBy(adapters: StepAdapters): ReadonlySet<AdapterName> {
+  return new Set(ADAPTER_NAMES.filter((name) => adapters[name] !== undefined));
+}
+
+/** The adapters with the ones in `N` known to be present. */
+export type AdaptersWith<N extends AdapterName> = StepAdapters & { [K in N]-?: NonNullable<StepAdapters[K]> };
+
+/** Whether `adapters` offers every adapter in `needs`. */
+export function hasAdapters<N extends AdapterName>(adapters: StepAdapters, needs: readonly N[]): adapters is AdaptersWith<N> {
+  return needs.every((name) => adapters[name] !== undefined);
+}
+
+export interface StepContext<N extends AdapterName = never> {
   /** `worldId`: the world the run's workflow stands in, from the stored workflow (null: none). */
   run: { id: string; workflowId: string; version: number; input: Record<string, unknown>; worldId: string | null };
   step: { id: string; name: string; attempt: number };
@@ -45,7 +79,7 @@ export interface StepContext {
   wakeAt: number | undefined;
   signal: AbortSignal;
   log: Logger;
-  adapters: StepAdapters;
+  adapters: AdaptersWith<N>;
 }
 
 /**
@@ -55,12 +89,68 @@ export interface StepContext {
  */
 export type StepOutcome = { type: 'done'; output: unknown } | { type: 'wait'; reason: string; waitingFor: WaitingFor } | { type: 'sleep'; ms: number; reason: string };
 
-export interface StepKind<P = unknown> {
+/**
+ * A step kind with parameters `P` that needs the adapters `N`. Make one with `defineStep`, which
+ * infers `N` from `needs`, so a kind cannot use an adapter it did not declare.
+ */
+export interface StepKind<P = unknown, N extends AdapterName = never> {
+  /** A `STEP_KIND` name for the built-in kinds. */
   readonly kind: string;
   readonly title: string;
   readonly description: string;
+  readonly needs: readonly N[];
   readonly params: z.ZodType<P>;
-  run(params: P, ctx: StepContext): Promise<StepOutcome>;
+  run(params: P, ctx: StepContext<N>): Promise<StepOutcome>;
+}
+
+/** A step kind as written, with `N` taken from its `needs`. */
+export function defineStep<P, const N extends AdapterName = never>(kind: StepKind<P, N>): StepKind<P, N> {
+  return kind;
+}
+
+/** A step's parameters once checked, with the kind's run bound to them. */
+export type PreparedStep = { ok: true; params: unknown; run(ctx: StepContext): Promise<StepOutcome> } | { ok: false; error: z.ZodError };
+
+/**
+ * A kind as the registry holds it: its parameter type erased. The parameters never leave the kind
+ * untyped: `prepare` parses them and hands back a run already bound to the parsed value.
+ */
+export interface RegisteredStep {
+  readonly kind: string;
+  readonly title: string;
+  readonly description: string;
+  readonly needs: readonly AdapterName[];
+  readonly params: z.ZodType;
+  prepare(raw: unknown): PreparedStep;
+}
+
+/** The registry's view of a kind. */
+export function registered<P, N extends AdapterName>(kind: StepKind<P, N>): RegisteredStep {
+  return {
+    kind: kind.kind,
+    title: kind.title,
+    description: kind.description,
+    needs: kind.needs,
+    params: kind.params,
+    prepare(raw) {
+      const parsed = kind.params.safeParse(raw);
+      if (!parsed.success) return { ok: false, error: parsed.error };
+      const params = parsed.data;
+      return {
+        ok: true,
+        params,
+        run(ctx) {
+          const { adapters } = ctx;
+          // saving checked this already; a run of a version saved where the adapter was offered still stops cleanly
+          if (!hasAdapters(adapters, kind.needs)) {
+            const missing = kind.needs.filter((name) => adapters[name] === undefined).map((name) => ADAPTER_WORDS[name]);
+            return Promise.reject(new StepFailure('UNAVAILABLE', `This server does not offer ${missing.join(' or ')}.`, false));
+          }
+          return kind.run(params, { ...ctx, adapters });
+        },
+      };
+    },
+  };
 }
 
 /** A step failure with a code; `retryable: false` when another attempt cannot help. */

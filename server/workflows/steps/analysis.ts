@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { ProviderName } from '../../ai/providers';
 import { aiStepFailure } from './aiFailure';
 import { runDocumentText } from './documentText';
-import { StepFailure, done, type StepKind } from './StepKind';
+import { STEP_KIND } from '../../../shared/model/stepKinds';
+import { defineStep, done } from './StepKind';
 
 const Params = z.strictObject({
   /** In order of preference; the server's default providers when omitted. */
@@ -20,13 +21,13 @@ const Params = z.strictObject({
     .default([]),
 });
 
-export const aiAnalysisStep: StepKind<z.output<typeof Params>> = {
-  kind: 'ai_analysis',
+export const aiAnalysisStep = defineStep({
+  kind: STEP_KIND.AI_ANALYSIS,
   title: 'Analyse',
   description: 'Summary, keywords, sentiment, people, places, organisations, dates, money and labels of the document.',
+  needs: ['documentText', 'ai'],
   params: Params,
   async run(params, ctx) {
-    if (!ctx.adapters.ai) throw new StepFailure('UNAVAILABLE', 'AI is not available here.', false);
     const text = await runDocumentText(ctx);
     try {
       const answer = await ctx.adapters.ai.analyse(text, params, ctx.signal);
@@ -36,4 +37,4 @@ export const aiAnalysisStep: StepKind<z.output<typeof Params>> = {
       throw aiStepFailure(err);
     }
   },
-};
+});

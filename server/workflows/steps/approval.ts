@@ -3,7 +3,8 @@
  * The answer is stored on the run, so a restart while waiting loses nothing.
  */
 import { z } from 'zod';
-import { StepFailure, done, type StepKind } from './StepKind';
+import { STEP_KIND } from '../../../shared/model/stepKinds';
+import { StepFailure, defineStep, done } from './StepKind';
 
 const Params = z.strictObject({
   prompt: z.string().min(1).max(500).default('Approve this run?'),
@@ -18,10 +19,11 @@ export const Answer = z.strictObject({
 });
 export type Answer = z.output<typeof Answer>;
 
-export const approvalStep: StepKind<z.output<typeof Params>> = {
-  kind: 'approval',
+export const approvalStep = defineStep({
+  kind: STEP_KIND.APPROVAL,
   title: 'Approval',
   description: 'Waits for an editor to approve or reject.',
+  needs: [],
   params: Params,
   async run(params, ctx) {
     if (ctx.answer === undefined) return { type: 'wait', reason: params.prompt, waitingFor: { kind: 'approval', prompt: params.prompt } };
@@ -31,4 +33,4 @@ export const approvalStep: StepKind<z.output<typeof Params>> = {
     }
     return done(answer);
   },
-};
+});

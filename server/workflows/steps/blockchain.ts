@@ -4,7 +4,8 @@
  * retried step never anchors twice.
  */
 import { z } from 'zod';
-import { StepFailure, done, type StepContext, type StepKind } from './StepKind';
+import { STEP_KIND } from '../../../shared/model/stepKinds';
+import { StepFailure, defineStep, done, type StepContext } from './StepKind';
 
 const Params = z.strictObject({
   /** A configured network; the default network when omitted. */
@@ -17,24 +18,24 @@ function documentOf(ctx: StepContext): string {
   return id;
 }
 
-export const blockchainAnchorStep: StepKind<z.output<typeof Params>> = {
-  kind: 'blockchain_anchor',
+export const blockchainAnchorStep = defineStep({
+  kind: STEP_KIND.BLOCKCHAIN_ANCHOR,
   title: 'Anchor on chain',
   description: "Records the document's sha256 in the DocumentRegistry contract and waits for confirmation.",
+  needs: ['anchorDocument'],
   params: Params,
   async run(params, ctx) {
-    if (!ctx.adapters.anchorDocument) throw new StepFailure('UNAVAILABLE', 'No chain is configured on this server.', false);
     return done(await ctx.adapters.anchorDocument(documentOf(ctx), params.network));
   },
-};
+});
 
-export const blockchainVerifyStep: StepKind<z.output<typeof Params>> = {
-  kind: 'blockchain_verify',
+export const blockchainVerifyStep = defineStep({
+  kind: STEP_KIND.BLOCKCHAIN_VERIFY,
   title: 'Verify on chain',
   description: "Hashes the stored document again and checks it against its anchor on chain.",
+  needs: ['verifyDocument'],
   params: Params,
   async run(params, ctx) {
-    if (!ctx.adapters.verifyDocument) throw new StepFailure('UNAVAILABLE', 'No chain is configured on this server.', false);
     const result = await ctx.adapters.verifyDocument(documentOf(ctx), params.network);
     if (!result.verified) {
       const why = !result.anchored ? 'it was never anchored' : 'its content changed since it was anchored';
@@ -42,4 +43,4 @@ export const blockchainVerifyStep: StepKind<z.output<typeof Params>> = {
     }
     return done(result);
   },
-};
+});

@@ -4,17 +4,19 @@
  * cannot hold up other runs, and a restart resumes at the stored time rather than from the start.
  */
 import { z } from 'zod';
-import { done, type StepKind } from './StepKind';
+import { STEP_KIND } from '../../../shared/model/stepKinds';
+import { defineStep, done } from './StepKind';
 
 const Params = z.strictObject({ ms: z.number().int().min(0).max(86_400_000) });
 
-export const delayStep: StepKind<z.output<typeof Params>> = {
-  kind: 'delay',
+export const delayStep = defineStep({
+  kind: STEP_KIND.DELAY,
   title: 'Delay',
   description: 'Waits for the given number of milliseconds.',
+  needs: [],
   params: Params,
   async run({ ms }, ctx) {
     if (ms > 0 && ctx.wakeAt === undefined) return { type: 'sleep', ms, reason: `waiting ${ms} ms` };
     return done({ waitedMs: ms });
   },
-};
+});

@@ -10,7 +10,8 @@ import { ProviderName } from '../../ai/providers';
 import { aiStepFailure } from './aiFailure';
 import { runDocumentText } from './documentText';
 import { resultsMarkdown } from './present';
-import { StepFailure, done, worldOfRun, type StepContext, type StepKind } from './StepKind';
+import { STEP_KIND } from '../../../shared/model/stepKinds';
+import { defineStep, done, worldOfRun, type StepContext } from './StepKind';
 import { fillTemplate } from './transform';
 
 const Params = z.strictObject({
@@ -41,14 +42,15 @@ async function material(params: Params, ctx: StepContext): Promise<string> {
   return parts.join('\n\n');
 }
 
-export const aiGenerateStep: StepKind<Params> = {
-  kind: 'ai_generate',
+export const aiGenerateStep = defineStep({
+  kind: STEP_KIND.AI_GENERATE,
   title: 'Generate',
   description: 'Writes Markdown from a prompt, the document and earlier results; in a world it appears as a panel while it is written.',
+  // the document and a draft in the world are used when offered, and not needed
+  needs: ['ai'],
   params: Params,
   async run(params, ctx) {
     const ai = ctx.adapters.ai;
-    if (!ai) throw new StepFailure('UNAVAILABLE', 'AI is not available here.', false);
     const prompt = fillTemplate(params.prompt, { input: ctx.run.input, steps: ctx.outputs });
     const context = await material(params, ctx);
     const worldId = worldOfRun(ctx.run);
@@ -68,4 +70,4 @@ export const aiGenerateStep: StepKind<Params> = {
       throw aiStepFailure(err);
     }
   },
-};
+});

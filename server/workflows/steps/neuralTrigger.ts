@@ -8,9 +8,8 @@ import { z } from 'zod';
 import { ErrorCode, NeuralCommandName, NeuralSourceKind } from '../../../shared/protocol';
 import { atLeast, type WorldRole } from '../../../shared/model/roles';
 import { describeWaiting, type WaitingFor } from '../../../shared/model/runs';
-import { StepFailure, done, type StepKind } from './StepKind';
-
-export const NEURAL_TRIGGER = 'neural_trigger';
+import { STEP_KIND } from '../../../shared/model/stepKinds';
+import { StepFailure, defineStep, done } from './StepKind';
 
 export const NeuralTriggerParams = z.strictObject({
   prompt: z.string().min(1).max(500).default('Waiting for a command'),
@@ -92,10 +91,11 @@ export function neuralWaitingFor(params: NeuralTriggerParams): Extract<WaitingFo
 /** What the step waits for, in words, for the run's log. */
 export const neuralPrompt = (params: NeuralTriggerParams): string => describeWaiting(neuralWaitingFor(params));
 
-export const neuralTriggerStep: StepKind<NeuralTriggerParams> = {
-  kind: NEURAL_TRIGGER,
+export const neuralTriggerStep = defineStep({
+  kind: STEP_KIND.NEURAL_TRIGGER,
   title: 'Neural trigger',
   description: 'Waits for a participant to give a command by gesture, hand pose or EEG.',
+  needs: [],
   params: NeuralTriggerParams,
   async run(params, ctx) {
     if (ctx.answer === undefined) return { type: 'wait', reason: neuralPrompt(params), waitingFor: neuralWaitingFor(params) };
@@ -108,4 +108,4 @@ export const neuralTriggerStep: StepKind<NeuralTriggerParams> = {
     const { type: _type, ...command } = answer.data;
     return done({ ...command, timedOut: false });
   },
-};
+});

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { Vec3 } from '../../../shared/protocol';
-import { StepFailure, done, worldOfRun, type StepKind } from './StepKind';
+import { STEP_KIND } from '../../../shared/model/stepKinds';
+import { StepFailure, defineStep, done, worldOfRun } from './StepKind';
 import { proofSteps, resultsMarkdown, type ProofCheck } from './resultsMarkdown';
 
 export { resultsMarkdown };
@@ -16,15 +17,15 @@ const Params = z.strictObject({
   position: Vec3.optional(),
 });
 
-export const presentStep: StepKind<z.output<typeof Params>> = {
-  kind: 'present',
+export const presentStep = defineStep({
+  kind: STEP_KIND.PRESENT,
   title: 'Present',
   description: 'Shows the results as a panel in the world.',
+  needs: ['createDocument'],
   params: Params,
   async run(params, ctx) {
     const worldId = worldOfRun(ctx.run);
     if (worldId === undefined) throw new StepFailure('NO_WORLD', 'This step needs a world to present in: start the run from a world.', false);
-    if (!ctx.adapters.createDocument) throw new StepFailure('UNAVAILABLE', 'Documents cannot be created here.', false);
     const outputs = params.include.length ? Object.fromEntries(params.include.map((id) => [id, ctx.outputs[id]])) : { ...ctx.outputs };
     // a proof is shown with whether the document still verifies now, not only that it was anchored
     const checks: Record<string, ProofCheck> = {};
@@ -42,4 +43,4 @@ export const presentStep: StepKind<z.output<typeof Params>> = {
     const created = await ctx.adapters.createDocument({ worldId, workflowId: ctx.run.workflowId, key: ctx.idempotencyKey, title: params.title, markdown, position: params.position });
     return done({ documentId: created.id });
   },
-};
+});

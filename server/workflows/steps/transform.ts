@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { runDocumentText } from './documentText';
-import { StepFailure, done, type StepKind } from './StepKind';
+import { STEP_KIND } from '../../../shared/model/stepKinds';
+import { StepFailure, defineStep, done } from './StepKind';
 
 const Params = z.discriminatedUnion('operation', [
   z.strictObject({ operation: z.literal('outline') }),
@@ -86,10 +87,12 @@ export function fillTemplate(template: string, scope: Record<string, unknown>): 
   });
 }
 
-export const transformStep: StepKind<Params> = {
-  kind: 'transform',
+export const transformStep = defineStep({
+  kind: STEP_KIND.TRANSFORM,
   title: 'Transform',
   description: 'Outline, extract a section, count words, or fill a template from earlier results.',
+  // the document is read only by some operations; reading it says so when it cannot be read
+  needs: [],
   params: Params,
   async run(params, ctx) {
     switch (params.operation) {
@@ -112,4 +115,4 @@ export const transformStep: StepKind<Params> = {
       }
     }
   },
-};
+});

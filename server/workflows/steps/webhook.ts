@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import { EgressRefused } from '../net/egress';
-import { StepFailure, done, type StepKind } from './StepKind';
+import { STEP_KIND } from '../../../shared/model/stepKinds';
+import { StepFailure, defineStep, done } from './StepKind';
 
 const Params = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2000),
@@ -42,10 +43,11 @@ export async function responseExcerpt(res: Response): Promise<string> {
   return text.replace(UNSAFE_CHARS, ' ').trim().slice(0, EXCERPT_CHARS);
 }
 
-export const webhookStep: StepKind<z.output<typeof Params>> = {
-  kind: 'webhook',
+export const webhookStep = defineStep({
+  kind: STEP_KIND.WEBHOOK,
   title: 'Webhook',
   description: 'Sends the results so far to a URL as JSON (HTTP POST), retrying on failure.',
+  needs: ['fetch'],
   params: Params,
   async run(params, ctx) {
     const outputs = params.include.length ? Object.fromEntries(params.include.map((id) => [id, ctx.outputs[id]])) : ctx.outputs;
@@ -71,4 +73,4 @@ export const webhookStep: StepKind<z.output<typeof Params>> = {
     }
     return done({ status: res.status, response: excerpt });
   },
-};
+});
