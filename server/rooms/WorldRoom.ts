@@ -109,6 +109,8 @@ function joinError(code: keyof typeof JoinErrorStatus, message: string): ServerE
 
 const FLUSH_INTERVAL_MS = 500;
 const LEASE_CHECK_MS = 1000;
+/** World events kept while a room opens (a busy world makes a few a second; opening takes well under one). */
+const MAX_EVENTS_WHILE_OPENING = 1000;
 const AVATAR_COLOURS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6', '#bcf60c'];
 
 /** The start of a text document, for the state's preview field. */
@@ -149,7 +151,17 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     workflow: (id) => this.state.workflows.get(id),
     run: (id) => this.state.runs.get(id),
   };
+  /**
+   * Events that arrive while the room is still reading the world from the store; applied once it
+   * has. Listening starts before the reading, so a run that changes in between is not missed.
+   */
+  private eventsWhileOpening: WorldEvent[] | null = [];
   private readonly onWorldEvent = (event: WorldEvent) => {
+    if (this.eventsWhileOpening) {
+      // a world event says what changed, so the latest of each kind is what counts; the bound is a backstop
+      if (this.eventsWhileOpening.length < MAX_EVENTS_WHILE_OPENING) this.eventsWhileOpening.push(event);
+      return;
+    }
     this.handleWorldEvent(event).catch((err: unknown) => this.log.error({ err, event: event.type }, 'applying a world event failed'));
   };
   private readonly onSessionEnded = (ended: SessionEnded) => this.signOut(ended);
@@ -168,6 +180,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     state.name = world.name;
     state.template = world.template;
     this.writer = new WorldWriter(world.id, state, this.deps.store, this.log);
+    await this.presence.subscribe(worldChannel(world.id), this.onWorldEvent);
     for (const doc of await this.deps.store.listDocuments(world.id)) {
       state.documents.set(doc.id, toDocumentState(doc, await readPreview(this.deps.blobs, doc)));
     }
@@ -189,8 +202,10 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.countMalformedFrames();
     this.clock.setInterval(() => this.writer.flush().catch((err: unknown) => this.log.error({ err }, 'saving the world failed')), FLUSH_INTERVAL_MS);
     this.clock.setInterval(() => this.expireHolds(), LEASE_CHECK_MS);
-    await this.presence.subscribe(worldChannel(world.id), this.onWorldEvent);
     await this.presence.subscribe(SESSION_ENDED_CHANNEL, this.onSessionEnded);
+    const pending = this.eventsWhileOpening ?? [];
+    this.eventsWhileOpening = null;
+    for (const event of pending) this.onWorldEvent(event);
     this.log.info({ documents: state.documents.size, notes: state.annotations.size }, 'world room opened');
   }
 

@@ -99,6 +99,13 @@ describe('applyEffect runProgress', () => {
     expect(state.runs.get('r1')!.status).toBe('succeeded');
   });
 
+  it('SYNC-3: ignores a summary older than the one it shows (read from the store while a newer event was on its way)', () => {
+    const state = new WorldState();
+    applyEffect(state, { op: 'runProgress', run: summary('r1', 'succeeded', 20, [{ id: 'a', status: 'succeeded', attempt: 1 }]) });
+    applyEffect(state, { op: 'runProgress', run: summary('r1', 'waiting', 10, [{ id: 'a', status: 'waiting', attempt: 1 }]) });
+    expect(plain(state, 'r1')).toMatchObject({ status: 'succeeded', updatedAt: 20, steps: [{ status: 'succeeded' }] });
+  });
+
   it('keeps the recent runs only, dropping the oldest finished ones first', () => {
     const state = new WorldState();
     applyEffect(state, { op: 'runProgress', run: summary('open', 'running', 0, []) });

@@ -38,6 +38,9 @@ export function setRun(state: WorldState, run: RunSummary): void {
       r.steps.push(s);
     }
     state.runs.set(run.id, r);
+  } else if (run.updatedAt < r.updatedAt) {
+    // an older summary arriving late (one read while an event was on its way) changes nothing
+    return;
   }
   r.status = run.status;
   r.updatedAt = run.updatedAt;
