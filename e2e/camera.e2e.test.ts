@@ -15,6 +15,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { PoseFrame } from '../client/neural/camera/CameraSource';
+// declares window.__dwcCamera, which the page functions below read
+import type {} from '../client/neural/camera/cameraToggle';
 import { POSE } from '../client/neural/camera/poseGestures';
 import { fakeCameraArgs, writeFakeCameraVideo } from './support/fakeCamera';
 import { createWorld, screenshot, useE2e } from './support/harness';

@@ -6,6 +6,7 @@
  * few kilobytes, and text kinds are decided from that prefix while the rest of the file is only
  * streamed through a UTF-8 check, so a large upload is never read whole.
  */
+import { TextDecoder } from 'node:util';
 import { fileTypeFromBuffer } from 'file-type';
 import { ErrorCode } from '../../shared/protocol';
 import { KIND_LABELS, kindFromFileName, type DocumentKind } from '../../shared/model/documents';

@@ -82,7 +82,7 @@ describe('crash safety', () => {
       if (Date.now() > until) throw new Error(`${finished.size}/${RUNS} runs finished after the restart`);
       for (const { id } of runs) {
         if (finished.has(id)) continue;
-        const run = (await (await fetch(`${second.url}/api/v3/runs/${id}`)).json()).run;
+        const { run } = (await (await fetch(`${second.url}/api/v3/runs/${id}`)).json()) as { run: { status: string } };
         if (['succeeded', 'failed', 'cancelled'].includes(run.status)) finished.set(id, run);
       }
       await new Promise((r) => setTimeout(r, 100));
