@@ -9,6 +9,7 @@ import { ErrorCode } from '../../shared/protocol';
 import { createWorld, joinWorld, until, type TestParticipant } from '../testing/clients';
 import { fuzzMessages, rng, type FuzzTargets } from '../testing/fuzz';
 import { useServer } from '../testing/useServer';
+import { MAX_MALFORMED_FRAMES } from './malformedFrames';
 
 // fast enough that the rate limit never drops a message: every one must be answered
 const server = useServer({ env: { INTENT_RATE: '10000' } });
@@ -147,6 +148,18 @@ describe('protocol fuzz', () => {
     await until('the count on leaving', () => lines().some((l) => l.includes('"frames":5')), 10_000);
     expect(lines().filter((l) => l.includes('did not decode')).length).toBe(2);
     expect(server().output()).not.toMatch(/at checkedRead|at endOfMessagePackError/);
+    await watcher.room.leave();
+  });
+
+  it(`cuts off a client whose frames keep failing to decode (more than ${MAX_MALFORMED_FRAMES}), and no one else notices`, { timeout: 30_000 }, async () => {
+    const { watcher, fuzzer } = await world();
+    let closed: number | undefined;
+    fuzzer.room.onLeave((code) => (closed = code));
+    const request = new Uint8Array([21, 1, 0xa1, 0x70, 0xdf, 0xff]);
+    for (let i = 0; i <= MAX_MALFORMED_FRAMES; i++) (fuzzer.room as any).connection.send(request);
+    await until('the cut-off', () => closed !== undefined, 10_000);
+    watcher.sendRaw('grab', { type: 'grab', docId: 'no-such-doc' });
+    await until('the watcher still answered', () => watcher.errors.length === 1);
     await watcher.room.leave();
   });
 });

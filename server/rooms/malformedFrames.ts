@@ -3,11 +3,15 @@
  * decode does not even cost the client its connection: one hostile client could fill the log. The
  * room dispatches each frame under its sender's name, so whatever Colyseus logs as an error during
  * that dispatch is counted against that client: the first is logged in one line, the rest are
- * counted and reported once when the client leaves.
+ * counted and reported once when the client leaves. A client whose frames keep failing is not
+ * talking our protocol at all: past MAX_MALFORMED_FRAMES it is cut off.
  */
 import type { Logger } from '../log';
 
 type Log = (...args: unknown[]) => void;
+
+/** Undecodable frames a client may send before it is cut off (a buggy client sends a few, not hundreds). */
+export const MAX_MALFORMED_FRAMES = 50;
 
 let counting: { frames: MalformedFrames; sessionId: string } | undefined;
 
@@ -36,6 +40,7 @@ export class MalformedFrames {
     counting = { frames: this, sessionId };
     try {
       run();
+      if ((this.counts.get(sessionId) ?? 0) > MAX_MALFORMED_FRAMES) cutOff();
     } catch (err) {
       this.malformed(sessionId, err);
       cutOff();
