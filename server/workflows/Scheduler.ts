@@ -82,8 +82,9 @@ export class Scheduler {
       this.log.warn({ workflowId: workflow.id, minIntervalMs: this.minIntervalMs }, 'schedule fires more often than allowed; not running it');
       return;
     }
-    const run = () =>
-      void this.fire(workflow.id, schedule).catch((err: unknown) => this.log.error({ err, workflowId: workflow.id }, 'scheduled run could not start'));
+    const run = (): void => {
+      this.fire(workflow.id, schedule).catch((err: unknown) => this.log.error({ err, workflowId: workflow.id }, 'scheduled run could not start'));
+    };
     if (schedule.cron !== undefined) {
       const cron = new Cron(schedule.cron, { protect: true }, run);
       this.jobs.set(workflow.id, { stop: () => cron.stop() });
