@@ -9,7 +9,7 @@
 import { Client, type Room } from '@colyseus/sdk';
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, WORLD_ROOM } from '../../shared/protocol';
-import { createWorld, joinWorld, until, type TestParticipant } from '../testing/clients';
+import { createWorld, joinWorld, until, type TestParticipant, uploadMarkdown } from '../testing/clients';
 import { fuzzMessages } from '../testing/fuzz';
 import { hostileSteps, type HostileStep } from '../testing/hostile';
 import { useServer } from '../testing/useServer';
@@ -23,14 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Leaves without waiting on a connection the server may already have closed. */
 const quietly = (room: Room) => Promise.race([room.leave().catch(() => undefined), sleep(1000)]);
 
-async function uploadNote(worldId: string): Promise<string> {
-  const form = new FormData();
-  form.set('world', worldId);
-  form.set('file', new Blob([new TextEncoder().encode('# Hostile\n\nStill here.')]), 'hostile.md');
-  const res = await fetch(`${server().url}/api/v3/documents`, { method: 'POST', body: form });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { document: { id: string } }).document.id;
-}
+const uploadNote = (worldId: string): Promise<string> => uploadMarkdown(server().url, worldId, 'hostile.md', '# Hostile\n\nStill here.');
 
 async function expectRefused(options: Record<string, unknown>): Promise<void> {
   const outcome = await new Client(server().url).joinOrCreate(WORLD_ROOM, options).then(

@@ -6,19 +6,12 @@
 import { Client } from '@colyseus/sdk';
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, WORLD_ROOM } from '../../shared/protocol';
-import { createWorld, joinWorld } from '../testing/clients';
+import { createWorld, joinWorld, uploadMarkdown } from '../testing/clients';
 import { useServer } from '../testing/useServer';
 
 const server = useServer();
 
-async function uploadNote(worldId: string): Promise<string> {
-  const form = new FormData();
-  form.set('world', worldId);
-  form.set('file', new Blob([new TextEncoder().encode('# Note\n\nKeep it.')]), 'note.md');
-  const res = await fetch(`${server().url}/api/v3/documents`, { method: 'POST', body: form });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { document: { id: string } }).document.id;
-}
+const uploadNote = (worldId: string): Promise<string> => uploadMarkdown(server().url, worldId, 'note.md', '# Note\n\nKeep it.');
 
 /** A join the room refuses in onJoin; resolves with the refusal's message. */
 async function refusedJoin(options: Record<string, unknown>): Promise<string> {

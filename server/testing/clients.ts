@@ -64,3 +64,13 @@ export async function until(what: string, check: () => boolean | Promise<boolean
 
 /** Waits long enough for a patch to have arrived had the server sent one (patch rate is 50 ms). */
 export const settle = (ms = 250) => new Promise((r) => setTimeout(r, ms));
+
+/** Uploads a Markdown document into a world over REST, as the client does; resolves with its id. */
+export async function uploadMarkdown(baseUrl: string, worldId: string, fileName: string, markdown: string): Promise<string> {
+  const form = new FormData();
+  form.set('world', worldId);
+  form.set('file', new Blob([new TextEncoder().encode(markdown)]), fileName);
+  const res = await fetch(`${baseUrl}/api/v3/documents`, { method: 'POST', body: form });
+  if (res.status !== 201) throw new Error(`uploading ${fileName} failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { document: { id: string } }).document.id;
+}
