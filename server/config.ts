@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DEV_NETWORK, NetworkConfig } from './chain/networks';
 import { aiConfig, type AiConfig } from './ai/providers';
 import { parseAllowList, type AllowRule } from './workflows/net/egress';
+import { defaultShareConcurrency } from './workflows/engine/FairQueue';
 
 /** Variables whose values never appear in an error message. */
 const HIDDEN_VALUES = new Set(['AUTH_SECRET', 'CHAIN_PRIVATE_KEY', 'OPENAI_API_KEY']);
@@ -246,7 +247,7 @@ export interface WorkflowLimits {
 }
 
 function workflowLimits(e: z.output<typeof EnvSchema>): WorkflowLimits {
-  const worldConcurrency = e.WORKFLOW_WORLD_CONCURRENCY ?? Math.max(1, Math.floor(e.WORKFLOW_CONCURRENCY / 2));
+  const worldConcurrency = e.WORKFLOW_WORLD_CONCURRENCY ?? defaultShareConcurrency(e.WORKFLOW_CONCURRENCY);
   if (worldConcurrency > e.WORKFLOW_CONCURRENCY) {
     throw new ConfigError(`Invalid configuration:\n  WORKFLOW_WORLD_CONCURRENCY=${worldConcurrency}: at most WORKFLOW_CONCURRENCY (${e.WORKFLOW_CONCURRENCY})`);
   }

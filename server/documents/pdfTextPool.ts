@@ -30,7 +30,7 @@ export class PdfTextPool {
       if (!(err instanceof PoolError)) throw err;
       if (err.code === 'BUSY') throw new AppError(ErrorCode.RATE_LIMITED, 'The server is reading other PDFs right now; try again in a minute.', 503);
       // a worker that ran out of time or died on this file would do the same again
-      throw new AppError(ErrorCode.TOO_LARGE, `The text of "${title}" cannot be read: ${err.message}`, 422);
+      throw new AppError(ErrorCode.TOO_LARGE, `The text of "${title}" cannot be read: ${err.message} Save it again as a smaller or simpler PDF, split it, or upload its text as a .txt or .md file.`, 422);
     }
     if ('refused' in reply) throw new AppError(reply.refused.code, reply.refused.message, reply.refused.status);
     return reply.pdf;

@@ -11,6 +11,7 @@ import helmet from 'helmet';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../shared/protocol';
 import type { Logger } from '../log';
+import { addressKey } from '../rooms/clientAddress';
 
 export interface HardeningOptions {
   restRatePerMinute: number;
@@ -83,7 +84,7 @@ export const clientIp = (req: Request): string => req.ip ?? 'unknown';
 
 /** A fixed window per client address, with the IETF RateLimit headers and Retry-After on 429. */
 export function restRateLimit(perMinute: number): RequestHandler {
-  return rateLimit(perMinute, 'this address', clientIp);
+  return rateLimit(perMinute, 'this address', (req) => addressKey(clientIp(req)));
 }
 
 /**

@@ -10,6 +10,7 @@ import { ErrorCode } from '../../shared/protocol';
 import type { Caller } from '../auth/AuthService';
 import type { WorkflowLimits } from '../config';
 import { AppError } from '../errors';
+import { addressKey } from '../rooms/clientAddress';
 
 export type QuotaSettings = Pick<WorkflowLimits, 'runsPerMinute' | 'guestRunsPerMinute' | 'guests'>;
 
@@ -51,7 +52,7 @@ export function workflowQuota(s: QuotaSettings): WorkflowQuota {
     const limiter = guest ? guests : accounts;
     const perMinute = guest ? s.guestRunsPerMinute : s.runsPerMinute;
     const who = guest ? 'this address' : 'this account';
-    const key = caller.kind === 'guest' ? `ip:${caller.address}` : `user:${caller.userId}`;
+    const key = caller.kind === 'guest' ? `ip:${addressKey(caller.address)}` : `user:${caller.userId}`;
     if (runs > perMinute) throw new QuotaExceeded(`This request would start ${runs} runs; ${who} may start at most ${perMinute} a minute. Start fewer at a time.`);
     try {
       await limiter.consume(key, runs);

@@ -158,8 +158,12 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private eventsWhileOpening: WorldEvent[] | null = [];
   private readonly onWorldEvent = (event: WorldEvent) => {
     if (this.eventsWhileOpening) {
-      // a world event says what changed, so the latest of each kind is what counts; the bound is a backstop
-      if (this.eventsWhileOpening.length < MAX_EVENTS_WHILE_OPENING) this.eventsWhileOpening.push(event);
+      const pending = this.eventsWhileOpening;
+      // a run's latest summary replaces an earlier one still waiting, so a busy run cannot crowd out the rest
+      const earlier = event.type === 'runChanged' ? pending.findIndex((e) => e.type === 'runChanged' && e.run.id === event.run.id) : -1;
+      if (earlier >= 0) pending.splice(earlier, 1);
+      if (pending.length < MAX_EVENTS_WHILE_OPENING) pending.push(event);
+      else this.log.warn({ event: event.type }, 'a world event arrived while the room was opening and past its backlog; it was dropped');
       return;
     }
     this.handleWorldEvent(event).catch((err: unknown) => this.log.error({ err, event: event.type }, 'applying a world event failed'));

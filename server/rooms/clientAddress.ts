@@ -6,6 +6,7 @@
  * the per-address limits by writing a header.
  */
 import type { IncomingMessage } from 'node:http';
+import { isIPv6 } from 'node:net';
 import proxyaddr from 'proxy-addr';
 
 export type TrustProxy = boolean | number | readonly string[];
@@ -29,4 +30,20 @@ export function realtimeAddress(trust: TrustProxy): (req: IncomingMessage) => st
     req.headers['x-forwarded-for'] = address;
     return address;
   };
+}
+
+/**
+ * The key a per-address limit counts under. One IPv6 host is usually handed a whole /64, so an
+ * IPv6 address counts by its /64 prefix: otherwise a guest could take a fresh address for every
+ * request and every connection. IPv4 (and IPv4-mapped IPv6) counts by the address itself.
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(address)) return address;
+  const [head = '', tail] = address.split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '').toLowerCase()).join(':')}::/64`;
 }

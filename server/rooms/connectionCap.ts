@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../log';
+import { addressKey } from './clientAddress';
 
 type Verdict = (ok: boolean, status?: number, reason?: string) => void;
 
@@ -16,7 +17,7 @@ export function connectionCap(max: number, log: Logger, addressOf: (req: Incomin
   const warned = new Map<string, number>();
   return ({ req }, done) => {
     const socket = req.socket;
-    const address = addressOf(req);
+    const address = addressKey(addressOf(req));
     const count = open.get(address) ?? 0;
     if (count >= max) {
       // one line a minute per address, however hard it keeps trying
@@ -32,7 +33,10 @@ export function connectionCap(max: number, log: Logger, addressOf: (req: Incomin
     socket.once('close', () => {
       const left = (open.get(address) ?? 1) - 1;
       if (left > 0) open.set(address, left);
-      else open.delete(address);
+      else {
+        open.delete(address);
+        warned.delete(address);
+      }
     });
     done(true);
   };

@@ -78,7 +78,7 @@ export class WorkflowScope {
     }
     if (!workflow.ownerId) throw outOfScope(`This workflow stands in no world and has no owner, so it may not ${verb} in any world; make it again inside a world.`);
     const owner = await this.d.account(workflow.ownerId);
-    if (!owner) throw outOfScope(`The account that made this workflow is gone, so it may not ${verb} in any world.`);
+    if (!owner) throw outOfScope(`The account that made this workflow is gone, so it may not ${verb} in any world; make the workflow again inside a world.`);
     if (!(await this.d.may(owner, worldId, action))) throw outOfScope(`${owner.username}, who owns this workflow, may not ${verb} in world "${worldId}".`);
   }
 }

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { WorkflowDefinition } from '../../shared/model/workflow';
 import { MASK, keepSecrets, maskDefinition } from './secrets';
 
-const def = (headers: Record<string, string>, id = 'hook'): WorkflowDefinition => ({
+const def = (headers: Record<string, string>, id = 'hook', url = 'https://example.org/hook'): WorkflowDefinition => ({
   name: 'Notify',
   description: '',
   steps: [
     { id: 'wait', kind: 'delay', name: 'Wait', params: { ms: 1 } },
-    { id, kind: 'webhook', name: 'Hook', params: { url: 'https://example.org/hook', headers } },
+    { id, kind: 'webhook', name: 'Hook', params: { url, headers } },
   ],
 });
 
@@ -28,5 +28,14 @@ describe('webhook header secrets', () => {
     expect(keepSecrets(def({ Authorization: MASK }), undefined)).toMatchObject({ ok: false, message: expect.stringContaining('"Authorization"') });
     // another step's secret is not borrowed
     expect(keepSecrets(def({ Authorization: MASK }, 'other'), def({ Authorization: 'Bearer t' }))).toMatchObject({ ok: false });
+  });
+
+  it('are not carried to a URL of another origin: whoever may edit cannot redirect the stored token to themselves', () => {
+    const stored = def({ Authorization: 'Bearer t' });
+    expect(keepSecrets(def({ Authorization: MASK }, 'hook', 'https://attacker.example/steal'), stored)).toMatchObject({ ok: false, message: expect.stringContaining('type them again') });
+    // another path on the same receiver keeps them
+    expect(keepSecrets(def({ Authorization: MASK }, 'hook', 'https://example.org/other'), stored)).toMatchObject({ ok: true });
+    // typing the value anew for the new address is fine
+    expect(keepSecrets(def({ Authorization: 'Bearer mine' }, 'hook', 'https://attacker.example/steal'), stored)).toMatchObject({ ok: true });
   });
 });

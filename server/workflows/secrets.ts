@@ -39,6 +39,16 @@ export function maskVersion(version: WorkflowVersion): WorkflowVersion {
   return { ...version, definition: maskDefinition(version.definition) };
 }
 
+/** The origin of a step's URL parameter, or the value itself when it is not a URL. */
+function originOf(url: unknown): unknown {
+  if (typeof url !== 'string') return url;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
 /**
  * An edited definition with every masked value put back from `stored` (the same step id, parameter
  * and key). Returns the name of a masked value with nothing stored to keep, as an error, instead.
@@ -54,6 +64,11 @@ export function keepSecrets(def: WorkflowDefinition, stored: WorkflowDefinition 
       continue;
     }
     const old = before.get(step.id);
+    // a secret goes only where it went before: changing where a step sends (its URL's origin) while
+    // keeping the masked value would hand the stored token to whoever chose the new address
+    if (old && originOf(old.params?.url) !== originOf(step.params?.url)) {
+      return { ok: false, message: `Step "${step.name}": its URL now points somewhere else, so the masked values (${MASK}) are not carried over; type them again.` };
+    }
     const params = { ...step.params };
     for (const [param, values] of masked) {
       const kept = (old?.kind === step.kind ? old.params?.[param] : undefined) as Record<string, unknown> | undefined;

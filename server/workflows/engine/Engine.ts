@@ -12,7 +12,7 @@ import type { Logger } from '../../log';
 import { keyedSerial } from '../../serial';
 import type { StepRegistry } from '../steps';
 import { StepFailure, type StepAdapters, type StepOutcome } from '../steps/StepKind';
-import { FairQueue } from './FairQueue';
+import { FairQueue, defaultShareConcurrency } from './FairQueue';
 import {
   DEFAULT_RETRY,
   TERMINAL_RUN,
@@ -171,13 +171,18 @@ export class Engine {
   private async shareOf(workflowId: string): Promise<string> {
     let share = this.shares.get(workflowId);
     if (share === undefined) {
+      let failed = false;
       const workflow = await this.o.store.getWorkflow(workflowId).catch((err: unknown) => {
         this.o.log.warn({ err, workflowId }, 'could not look up the world of a workflow; it is queued on its own');
+        failed = true;
         return undefined;
       });
       share = workflow?.worldId ? `world:${workflow.worldId}` : `workflow:${workflowId}`;
-      this.shares.set(workflowId, share);
-      if (workflow) this.worlds.set(workflowId, workflow.worldId ?? null);
+      // a failed look-up is not remembered: the next run of the workflow asks again
+      if (!failed) {
+        this.shares.set(workflowId, share);
+        if (workflow) this.worlds.set(workflowId, workflow.worldId ?? null);
+      }
     }
     return share;
   }
@@ -340,9 +345,4 @@ export class Engine {
       return { ok: false, error: { code: 'STEP_ERROR', message: err instanceof Error ? err.message : String(err), retryable: true } };
     }
   }
-}
-
-/** Half the slots, at least one: no world can take them all. */
-export function defaultShareConcurrency(concurrency: number): number {
-  return Math.max(1, Math.floor(concurrency / 2));
 }

@@ -68,3 +68,8 @@ export class FairQueue {
     else this.executing.delete(share);
   }
 }
+
+/** Half the slots, at least one: no world can take them all. */
+export function defaultShareConcurrency(concurrency: number): number {
+  return Math.max(1, Math.floor(concurrency / 2));
+}

@@ -78,7 +78,7 @@ describe('egress policy', () => {
 
   it('classifies addresses', () => {
     expect(['1.1.1.1', '172.15.255.255', '100.128.0.1', '2a00:1450:4001::1', '::ffff:8.8.8.8'].map(isPublicAddress)).toEqual([true, true, true, true, true]);
-    expect(['127.0.0.53', '::ffff:10.0.0.1', '::', 'not-an-ip'].map(isPublicAddress)).toEqual([false, false, false, false]);
+    expect(['127.0.0.53', '::ffff:10.0.0.1', '::', '::ffff:0:7f00:1', 'not-an-ip'].map(isPublicAddress)).toEqual([false, false, false, false, false]);
   });
 
   it('opens hosts, host:port pairs and ranges named in the allow-list, and nothing else', async () => {

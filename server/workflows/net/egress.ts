@@ -38,6 +38,8 @@ const NOT_PUBLIC: ReadonlyArray<[string, number, 'ipv4' | 'ipv6']> = [
   ['240.0.0.0', 4, 'ipv4'],
   // unspecified, loopback and IPv4-compatible; IPv4-mapped addresses are checked against the IPv4 ranges
   ['::', 96, 'ipv6'],
+  // IPv4-translated (SIIT): another spelling of an IPv4 address
+  ['::ffff:0:0:0', 96, 'ipv6'],
   // prefixes that carry an IPv4 address inside (NAT64, 6to4, Teredo): a public host is reachable by its own address
   ['64:ff9b::', 96, 'ipv6'],
   ['64:ff9b:1::', 48, 'ipv6'],
@@ -129,9 +131,9 @@ export class EgressPolicy {
       try {
         addresses = await this.resolve(host);
       } catch (err) {
-        throw new EgressRefused(`Could not resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? 'lookup failed'}`);
+        throw new EgressRefused(`Could not resolve ${host} (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'}): check the host name in the webhook's URL.`);
       }
-      if (!addresses.length) throw new EgressRefused(`${host} resolves to no address`);
+      if (!addresses.length) throw new EgressRefused(`${host} resolves to no address: check the host name in the webhook's URL.`);
     }
     // a rule naming the host opens whatever it resolves to; a rule naming an address opens that address
     const named = (name: string) => this.allowedHosts.some((h) => h.host === name && (h.port === undefined || h.port === port));
