@@ -36,6 +36,8 @@ interface Job {
   signal?: AbortSignal;
   onAbort?: () => void;
   timer?: NodeJS.Timeout;
+  /** Buffers handed to the worker instead of copied (they are unusable here afterwards). */
+  transfer?: ArrayBuffer[];
 }
 
 interface Slot {
@@ -59,15 +61,23 @@ export class WorkerPool<I, O> {
 
   constructor(private readonly o: WorkerPoolOptions) {}
 
-  /** Runs one job; rejects with a PoolError, or the signal's reason when the caller gave up. */
-  run(input: I, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<O> {
+  /** Whether a job given now would be refused as BUSY: ask before doing costly work to make one. */
+  get full(): boolean {
+    return this.queue.length >= this.o.queueLimit;
+  }
+
+  /**
+   * Runs one job; rejects with a PoolError, or the signal's reason when the caller gave up.
+   * `transfer` moves those buffers to the worker instead of copying them.
+   */
+  run(input: I, opts: { signal?: AbortSignal; timeoutMs?: number; transfer?: ArrayBuffer[] } = {}): Promise<O> {
     if (this.closed) return Promise.reject(new PoolError('CLOSED', `${this.o.what} is not available: the server is stopping.`));
     if (opts.signal?.aborted) return Promise.reject(opts.signal.reason);
-    if (this.queue.length >= this.o.queueLimit) {
+    if (this.full) {
       return Promise.reject(new PoolError('BUSY', `${this.o.what} is busy with ${this.queue.length} jobs waiting; try again shortly.`));
     }
     return new Promise<O>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, input, timeoutMs: opts.timeoutMs ?? this.o.timeoutMs, resolve: resolve as (v: unknown) => void, reject, signal: opts.signal };
+      const job: Job = { id: this.nextId++, input, timeoutMs: opts.timeoutMs ?? this.o.timeoutMs, resolve: resolve as (v: unknown) => void, reject, signal: opts.signal, transfer: opts.transfer };
       if (job.signal) {
         job.onAbort = () => this.abandon(job);
         job.signal.addEventListener('abort', job.onAbort, { once: true });
@@ -124,7 +134,8 @@ export class WorkerPool<I, O> {
     job.timer = setTimeout(() => {
       this.stopThenGoOn(slot, new PoolError('TIMEOUT', `${this.o.what} took longer than ${Math.round(job.timeoutMs / 100) / 10} s and was stopped.`));
     }, job.timeoutMs);
-    slot.worker.postMessage({ id: job.id, input: job.input });
+    slot.worker.postMessage({ id: job.id, input: job.input }, job.transfer ?? []);
+    job.transfer = undefined;
   }
 
   /** The caller no longer wants `job`: drop it from the queue, or stop the worker running it. */

@@ -95,6 +95,20 @@ const clampToRoom = (v: number) => Math.max(-ROOM_HALF_SIZE + 0.3, Math.min(ROOM
 /** Where a document goes when the uploader did not drop it somewhere (or near it, when taken). */
 const FRONT_OF_ROOM: [number, number, number] = [0, 1.6, -4];
 
+/** All of a stream, in one buffer of its own (not a slice of Node's shared pool, so it can be moved to a worker). */
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk as Buffer);
+    total += (chunk as Buffer).length;
+  }
+  const out = Buffer.from(new ArrayBuffer(total));
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(out, at);
+  return out;
+}
+
 /** Where the text read from a PDF is kept: by content, so the same file is read only once. */
 const pdfTextKey = (contentHash: string) => `pdf-text:1:${contentHash}`;
 /** One worker reads PDFs for the whole process, started on the first PDF read. */
@@ -205,18 +219,14 @@ export class DocumentService {
       const what = doc.kind === 'image' ? 'an image' : doc.kind === 'model' ? 'a 3D model' : `a ${KIND_LABELS[doc.kind]} file`;
       throw new AppError(ErrorCode.UNSUPPORTED_TYPE, `"${doc.title}" is ${what}; analysis works on text, Markdown and PDF documents.`, 415);
     }
-    if (doc.kind === 'pdf') {
-      const cached = await this.storage.cache.get(pdfTextKey(doc.contentHash));
-      if (typeof cached === 'string') {
-        stream.destroy();
-        return cached;
-      }
+    if (doc.kind !== 'pdf') return (await readAll(stream)).toString('utf8');
+    const cached = await this.storage.cache.get(pdfTextKey(doc.contentHash));
+    if (typeof cached === 'string') {
+      stream.destroy();
+      return cached;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    const bytes = Buffer.concat(chunks);
-    if (doc.kind !== 'pdf') return bytes.toString('utf8');
-    const pdf = await pdfTexts.read(bytes, doc.title);
+    // the file is read only when the PDF readers can take it, into a buffer of its own that moves to the reader
+    const pdf = await pdfTexts.read(doc.contentHash, () => readAll(stream), doc.title).finally(() => stream.destroy());
     if (!pdf.text.trim()) throw new AppError(ErrorCode.UNSUPPORTED_TYPE, `"${doc.title}" has no text to read (a scanned PDF has only pictures of its pages).`, 422);
     if (pdf.truncated) this.log.info({ documentId: doc.id, pages: pdf.pages, pagesRead: pdf.pagesRead }, 'PDF text cut to the reading limits');
     await this.storage.cache.put(pdfTextKey(doc.contentHash), pdf.text).catch((err: unknown) => this.log.warn({ err }, 'could not cache the text of a PDF'));

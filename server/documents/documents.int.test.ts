@@ -68,6 +68,22 @@ describe('document upload', () => {
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
   });
 
+  it('answers a copy the caller already has with 304 and no body, and another copy in full', async () => {
+    const world = await createWorld(server().url);
+    const { body } = await upload(world.id, 'kept.md', Buffer.from('# Kept\n'));
+    const url = `${server().url}/api/v3/documents/${body.document!.id}/content`;
+    const first = await fetch(url);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toBe(`"${body.document!.contentHash}"`);
+    await first.arrayBuffer();
+    const again = await fetch(url, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect((await again.arrayBuffer()).byteLength).toBe(0);
+    const other = await fetch(url, { headers: { 'if-none-match': '"something-else"' } });
+    expect(other.status).toBe(200);
+    expect(await other.text()).toBe('# Kept\n');
+  });
+
   it('refuses oversize, empty, wrong-type and lying files with a clear error and stores nothing', async () => {
     const world = await createWorld(server().url);
     const before = { docs: (await listDocs(world.id)).length, files: filesOnDisk() };

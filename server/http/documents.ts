@@ -80,14 +80,14 @@ export function documentRoutes({ documents, spoolDir, maxUploadBytes, access }: 
   });
 
   r.get('/:id/content', async (req, res) => {
-    await guarded(res, req.params.id, 'read');
-    const { doc, size, stream } = await documents.content(req.params.id);
-    const etag = `"${doc.contentHash}"`;
-    if (req.headers['if-none-match'] === etag) {
-      stream.destroy();
+    const known = await guarded(res, req.params.id, 'read');
+    // a document's content never changes under its hash: a copy the caller has is answered before the file is opened
+    if (req.headers['if-none-match'] === `"${known.contentHash}"`) {
       res.status(304).end();
       return;
     }
+    const { doc, size, stream } = await documents.content(req.params.id);
+    const etag = `"${doc.contentHash}"`;
     // text is always served as plain text, so no uploaded content is ever run as a page
     const type = doc.kind === 'markdown' || doc.kind === 'text' ? 'text/plain; charset=utf-8' : doc.mime;
     res.set({
@@ -99,6 +99,8 @@ export function documentRoutes({ documents, spoolDir, maxUploadBytes, access }: 
       'Cache-Control': 'no-cache',
       ETag: etag,
     });
+    // a caller that hangs up part-way does not leave the file open
+    res.on('close', () => stream.destroy());
     stream.pipe(res);
   });
 

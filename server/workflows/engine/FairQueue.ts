@@ -16,7 +16,9 @@ export interface Queued {
 }
 
 export class FairQueue {
+  /** Kept in {@link queueOrder}; a new run goes in at its place rather than re-sorting them all. */
   private readonly entries: Queued[] = [];
+  private readonly waiting = new Set<string>();
   private readonly executing = new Map<string, number>();
 
   constructor(private readonly perShare: number) {}
@@ -26,12 +28,20 @@ export class FairQueue {
   }
 
   has(runId: string): boolean {
-    return this.entries.some((e) => e.run.id === runId);
+    return this.waiting.has(runId);
   }
 
   push(run: RunRecord, share: string): void {
-    this.entries.push({ run, share });
-    this.entries.sort((a, b) => queueOrder(a.run, b.run));
+    // after every entry that goes before it or ties with it, so equal runs keep the order they came in
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (queueOrder(this.entries[mid]!.run, run) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.entries.splice(lo, 0, { run, share });
+    this.waiting.add(run.id);
   }
 
   /** Runs of a share executing now. */
@@ -57,6 +67,7 @@ export class FairQueue {
     }
     if (best < 0) return undefined;
     const [taken] = this.entries.splice(best, 1);
+    this.waiting.delete(taken!.run.id);
     this.executing.set(taken!.share, this.active(taken!.share) + 1);
     return taken;
   }
