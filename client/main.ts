@@ -4,10 +4,10 @@
  */
 import './style.css';
 import { parseRoute, worldHash } from './route';
-import { installTestHook, type WorldProbe } from './scene/testHook';
+import { installTestHook, type WorldProbe } from './testing/testHook';
 import { joinName } from './ui/identity';
 import { mountLobby } from './ui/lobby';
-import { mountWorldPage } from './ui/worldPage';
+import { mountWorldPage } from './world/worldPage';
 
 const root = document.getElementById('app')!;
 let unmount: () => void = () => undefined;

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
 import { makeGlb, makePdf, makePng } from '../server/testing/fixtures';
-import type { DocumentProbe } from '../client/scene/testHook';
+import type { DocumentProbe } from '../client/testing/testHook';
 import { createWorld, documents, notes, scenarioSteps, screenshot, useE2e, waitReady } from './support/harness';
 
 const MARKDOWN = [

@@ -7,8 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
-import type { DocumentProbe } from '../client/scene/testHook';
-import type { ChainProbe } from '../client/workflows/Workflows';
+import type { ChainProbe, DocumentProbe } from '../client/testing/testHook';
 import { createWorld, documents, scenarioSteps, screenshot, useE2e, waitReady } from './support/harness';
 
 const e2e = useE2e({}, {}, { pagesOutliveTests: true });

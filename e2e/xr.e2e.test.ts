@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { XrProbe } from '../client/xr/XrExperience';
+import type { XrProbe } from '../client/testing/testHook';
 import { createWorld, documents, participants, screenshot, sessionId, useE2e, waitReady } from './support/harness';
 import { installXrEmulator } from './support/xrEmulator';
 

@@ -4,7 +4,7 @@ import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { BundledBinaryData } from './pdfAssets';
 import { newCanvas } from './canvas';
 import type { PageSource } from './pageSource';
-import { inBackground } from '../ui/background';
+import { inBackground } from '../ui/kit/background';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 

@@ -15,7 +15,7 @@ import type { ContentStore } from '../net/content';
 import { createLabel, disposeLabel } from './labels';
 import { loadModel } from './modelLoader';
 import { PlacedDocument, type Holder } from './PlacedDocument';
-import { inBackground } from '../ui/background';
+import { inBackground } from '../ui/kit/background';
 
 /** The model's largest side is scaled to this many metres. */
 const FIT_SIZE = 1;

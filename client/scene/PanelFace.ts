@@ -14,7 +14,7 @@ import { composeFace, messagePage, type NoteMark } from './faceCanvas';
 import type { FaceAtlas, FacePlacement } from './FaceAtlas';
 import { clampPage, facePixels, shownPages, type FaceLayout, type NoteBox } from './faceLayout';
 import { ATLAS_MAX_TIER, closeUpPageWidth, PAGE_TIERS } from './sharpness';
-import { inBackground } from '../ui/background';
+import { inBackground } from '../ui/kit/background';
 
 export interface FaceDocument {
   id: string;

@@ -33,6 +33,9 @@ export interface PanelPickData {
   part: PickPart;
 }
 
+/** Whether a mesh belongs to a document (for picking only documents). */
+export const isDocumentMesh = (mesh: AbstractMesh): boolean => typeof (mesh.metadata as PanelPickData | null)?.docId === 'string';
+
 export abstract class PlacedDocument {
   /** Its position, rotation and scaling are the document's transform. */
   readonly root: TransformNode;

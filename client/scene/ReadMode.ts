@@ -10,8 +10,7 @@ import { KeyboardEventTypes, type KeyboardInfo } from '@babylonjs/core/Events/ke
 import { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { Observer } from '@babylonjs/core/Misc/observable';
 import type { DocumentPanel } from './DocumentPanel';
-import { isDocumentMesh } from './DragController';
-import type { PanelPickData } from './PlacedDocument';
+import { isDocumentMesh, type PanelPickData } from './PlacedDocument';
 
 export interface ReadModeHost {
   scene: Scene;

@@ -3,8 +3,8 @@
  * still work where the server and the world allow them), or, when signed in, who you are and sign out.
  */
 import { AccountError, currentAccount, onAccountChange, signIn, signOut, signUp, type Account } from '../net/account';
-import { h, replaceChildren } from './dom';
-import { inBackground } from './background';
+import { h, replaceChildren } from './kit/dom';
+import { inBackground } from './kit/background';
 
 export interface AccountCardOptions {
   signedIn(account: Account): void;

@@ -2,10 +2,10 @@
  * What floats over the 3D view: the world's name, who is here, Upload, Add note, copy link, leave,
  * and a hint.
  */
-import { copyText } from './clipboard';
-import { h, replaceChildren } from './dom';
-import { toast } from './toast';
-import { inBackground } from './background';
+import { copyText } from './kit/clipboard';
+import { h, replaceChildren } from './kit/dom';
+import { toast } from './kit/toast';
+import { inBackground } from './kit/background';
 
 export interface HudPerson {
   id: string;

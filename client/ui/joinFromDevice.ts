@@ -5,7 +5,7 @@
  */
 import { getConnectInfo, type ConnectInfo } from '../net/api';
 import { describeXrModes, detectXrModes } from '../xr/xrModes';
-import { h, replaceChildren } from './dom';
+import { h, replaceChildren } from './kit/dom';
 
 /** Only web addresses are turned into links. */
 function safeHttpUrl(url: string): string | null {

@@ -5,10 +5,10 @@
 import { ApiError, acceptInvite, createWorld, getWorld, listTemplates, listWorlds, type WorldSummary } from '../net/api';
 import { accountCard } from './accountCard';
 import { currentAccount, onAccountChange } from '../net/account';
-import { h, replaceChildren } from './dom';
+import { h, replaceChildren } from './kit/dom';
 import { joinFromDeviceCard } from './joinFromDevice';
 import { saveColour, saveName, savedColour, savedName } from './identity';
-import { inBackground } from './background';
+import { inBackground } from './kit/background';
 
 const REFRESH_MS = 3000;
 

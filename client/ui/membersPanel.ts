@@ -4,10 +4,10 @@
  */
 import { ApiError, changeRole, createInvite, listMembers, removeMember, type Member } from '../net/api';
 import { inviteUrl } from '../route';
-import { copyText } from './clipboard';
-import { h, replaceChildren } from './dom';
-import { inBackground } from './background';
-import { toast } from './toast';
+import { copyText } from './kit/clipboard';
+import { h, replaceChildren } from './kit/dom';
+import { inBackground } from './kit/background';
+import { toast } from './kit/toast';
 
 export interface MembersPanel {
   element: HTMLElement;

@@ -3,7 +3,7 @@
  * only ever put in as a value or as text, never as markup.
  */
 import { MAX_NOTE_LENGTH } from '../../shared/model/documents';
-import { h } from './dom';
+import { h } from './kit/dom';
 
 export const NOTE_COLOURS = ['#ffd54f', '#ff8a80', '#80d8ff', '#b9f6ca', '#ea80fc'] as const;
 

@@ -6,8 +6,8 @@
 import type { Quat, Vec3 } from '../../shared/protocol';
 import { ApiError } from '../net/api';
 import { uploadDocument } from '../net/upload';
-import { h } from './dom';
-import { toast } from './toast';
+import { h } from './kit/dom';
+import { toast } from './kit/toast';
 
 export interface Placement {
   position: Vec3;

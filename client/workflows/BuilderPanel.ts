@@ -4,13 +4,13 @@
  * schema, save as a new version with a message, and start a run on a document. It edits the same
  * draft as the buttons on the 3D nodes (BuilderStore).
  */
-import { h, replaceChildren } from '../ui/dom';
+import { h, replaceChildren } from '../ui/kit/dom';
 import type { BuilderStore, BuilderView } from './BuilderStore';
 import { addStep, moveStep, removeStep, renameStep, renameWorkflow, setParams } from './draft';
 import { kindName } from './kindNames';
 import { paramForm } from './paramForm';
 import { initialParams } from './schemaForm';
-import { inBackground } from '../ui/background';
+import { inBackground } from '../ui/kit/background';
 
 export interface WorldWorkflows {
   workflows: { id: string; name: string; version: number; latestVersion: number }[];

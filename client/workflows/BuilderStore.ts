@@ -8,7 +8,7 @@ import { ApiError } from '../net/api';
 import { DraftError, isDirty, mergeOnto, newDraft, type Draft } from './draft';
 import { formFor, withChoices, type FormSpec } from './schemaForm';
 import { chainNetworks, createWorkflow, getWorkflow, saveWorkflow, stepKinds, workflowTemplates, type StepKindInfo, type WorkflowSnapshot, type WorkflowTemplateInfo } from './workflowApi';
-import { inBackground } from '../ui/background';
+import { inBackground } from '../ui/kit/background';
 
 export interface BuilderView {
   kinds: readonly StepKindInfo[];

@@ -11,14 +11,14 @@ import type { AbstractMesh } from '@babylonjs/core/Meshes/abstractMesh';
 import type { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { Observer } from '@babylonjs/core/Misc/observable';
 import type { WorldSession } from '../net/session';
-import { isDocumentMesh } from '../scene/DragController';
+import { isDocumentMesh } from '../scene/PlacedDocument';
 import type { BuilderStore } from './BuilderStore';
 import { chainOrder, chainPlaces } from '../../shared/model/chainPlaces';
 import { ChainAction, ChainView, NodeAction, type ChainPick, type ChainShape, type NodeState } from './ChainView';
 import { addStep, moveStep, removeStep, type Draft } from './draft';
 import { initialParams } from './schemaForm';
 import { currentRun, progressOf, stepLook, type RunView } from './stepLook';
-import { inBackground } from '../ui/background';
+import { inBackground } from '../ui/kit/background';
 
 export interface ChainLayerHost {
   scene: Scene;

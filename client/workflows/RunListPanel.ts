@@ -2,10 +2,10 @@
  * The run list: runs of this world's chains (the newest the world keeps), unfinished ones first;
  * clicking one shows its step-by-step log from the server, so finished runs stay browsable.
  */
-import { h, replaceChildren } from '../ui/dom';
+import { h, replaceChildren } from '../ui/kit/dom';
 import { orderRuns } from './stepLook';
 import { getRun, type RunDetail } from './workflowApi';
-import { inBackground } from '../ui/background';
+import { inBackground } from '../ui/kit/background';
 
 export interface RunRow {
   id: string;

@@ -1,21 +1,20 @@
 /**
  * Workflows in an open world: the 3D chains, the 2D builder panel and the run list, wired to the
- * session. WorldView creates one, calls update() every frame, passes on released documents, and
- * merges probe() into `window.__dwc`.
+ * session. WorldView creates one, calls update() every frame and passes on released documents;
+ * client/testing reads its chains for `window.__dwc`.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
-import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
+import type { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { StateCallbacks, WorldSession } from '../net/session';
-import type { Point } from '../scene/testHook';
-import { toast } from '../ui/toast';
+import { toast } from '../ui/kit/toast';
 import { BuilderPanel, type WorldWorkflows } from './BuilderPanel';
 import { BuilderStore } from './BuilderStore';
 import { ChainLayer, runsOf } from './ChainLayer';
-import type { ChainAction, NodeAction } from './ChainView';
+import type { ChainView } from './ChainView';
 import { RunListPanel } from './RunListPanel';
 import { watchWorkflowState, type WatchedPart } from './stateWatch';
-import { currentRun, progressOf } from './stepLook';
+import { progressOf } from './stepLook';
 import './workflows.css';
 
 export interface WorkflowsHost {
@@ -26,37 +25,6 @@ export interface WorkflowsHost {
   /** The room's state callbacks, shared with the other layers of the world view. */
   callbacks: StateCallbacks;
   documentAt(docId: string): Vector3 | undefined;
-}
-
-export interface ChainProbe {
-  id: string;
-  name: string;
-  version: number;
-  latestVersion: number;
-  /** This browser shows its own unsaved draft on the chain. */
-  draft: boolean;
-  /** The run the chain shows ('' before any). */
-  runId: string;
-  steps: { id: string; kind: string; name: string; status: string; detail: string; resultDocumentId: string; resultLinked: boolean }[];
-}
-
-export interface RunProbe {
-  id: string;
-  workflowId: string;
-  version: number;
-  status: string;
-  documentId: string;
-  /** `seen`: every status this browser received for the step, in order (repeats folded). */
-  steps: { id: string; status: string; attempt: number; detail: string; documentId: string; seen: string[] }[];
-}
-
-export interface WorkflowProbe {
-  workflows(): ChainProbe[];
-  runs(): RunProbe[];
-  /** Viewport point of a chain node, or of one of its builder buttons; null when off screen. */
-  nodeScreenPoint(workflowId: string, stepId: string, button?: NodeAction): Point | null;
-  /** Viewport point of a chain's save/undo button; null unless a draft is on show. */
-  chainButtonPoint(workflowId: string, action: ChainAction): Point | null;
 }
 
 export class Workflows {
@@ -142,46 +110,14 @@ export class Workflows {
     this.layer.documentReleased(docId, x, y);
   }
 
-  probe(): WorkflowProbe {
-    const { scene, camera, canvas, session } = this.host;
-    const toScreen = (world: Vector3 | null): Point | null => {
-      if (!world) return null;
-      const engine = scene.getEngine();
-      const width = engine.getRenderWidth();
-      const height = engine.getRenderHeight();
-      const p = Vector3.Project(world, Matrix.Identity(), scene.getTransformMatrix(), camera.viewport.toGlobal(width, height));
-      if (p.z < 0 || p.z > 1) return null;
-      const rect = canvas.getBoundingClientRect();
-      return { x: rect.left + (p.x * rect.width) / width, y: rect.top + (p.y * rect.height) / height };
-    };
-    return {
-      workflows: () => {
-        const runs = runsOf(session);
-        const out: ChainProbe[] = [];
-        session.state.workflows.forEach((w, id) => {
-          const view = this.layer.views.get(id);
-          const run = currentRun(runs, id);
-          const steps = view?.shape.steps ?? w.steps.map((s) => ({ id: s.id, kind: s.kind, name: s.name }));
-          out.push({
-            id,
-            name: w.name,
-            version: w.version,
-            latestVersion: w.latestVersion,
-            draft: !!view?.shape.draft,
-            runId: run?.id ?? '',
-            steps: steps.map((s) => {
-              const rs = run?.steps.find((x) => x.id === s.id);
-              return { id: s.id, kind: s.kind, name: s.name, status: rs?.status ?? '', detail: rs?.detail ?? '', resultDocumentId: rs?.documentId ?? '', resultLinked: !!view?.resultLinked(s.id) };
-            }),
-          });
-        });
-        return out;
-      },
-      runs: () =>
-        runsOf(session).map(({ updatedAt: _u, steps, ...r }) => ({ ...r, steps: steps.map((st) => ({ ...st, seen: [...(this.seen.get(r.id)?.get(st.id) ?? [])] })) })),
-      nodeScreenPoint: (workflowId, stepId, button) => toScreen(this.layer.views.get(workflowId)?.nodePoint(stepId, button) ?? null),
-      chainButtonPoint: (workflowId, action) => toScreen(this.layer.views.get(workflowId)?.chainButtonPoint(action) ?? null),
-    };
+  /** The chains on show, by workflow id. */
+  get chains(): ReadonlyMap<string, ChainView> {
+    return this.layer.views;
+  }
+
+  /** Every status this browser received for a run's step, in order (repeats folded). */
+  seenStatuses(runId: string, stepId: string): readonly string[] {
+    return this.seen.get(runId)?.get(stepId) ?? [];
   }
 
   dispose(): void {

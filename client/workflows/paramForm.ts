@@ -1,5 +1,5 @@
 /** The DOM form for one step's parameters, generated from its kind's schema (see schemaForm.ts). */
-import { h } from '../ui/dom';
+import { h } from '../ui/kit/dom';
 import { fieldsOf, readField, showField, type Field, type FormSpec } from './schemaForm';
 import { tagInput } from './tagInput';
 

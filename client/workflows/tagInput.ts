@@ -2,7 +2,7 @@
  * A list of short strings as tags: type one and press Enter (or a comma) to add it, × to take it
  * out. Used for the list parameters of step kinds (providers, labels) instead of raw JSON.
  */
-import { h, replaceChildren } from '../ui/dom';
+import { h, replaceChildren } from '../ui/kit/dom';
 import { addTag, listValue, tagsOf, type Field } from './schemaForm';
 
 export interface TagInput {

@@ -6,10 +6,10 @@ import type { Scene } from '@babylonjs/core/scene';
 import type { PoseUpdate, WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
 import type { Pose } from '../../shared/protocol';
-import type { XrControllerProbe, XrMode, XrRig } from './XrRig';
+import type { XrMode, XrRig } from './XrRig';
 import { detectXrModes, type XrModes } from './xrModes';
 import { loadXrSettings, type XrSettings } from './xrSettings';
-import { inBackground } from '../ui/background';
+import { inBackground } from '../ui/kit/background';
 
 export type { XrMode } from './XrRig';
 
@@ -19,22 +19,6 @@ export interface XrHost {
   documents: DocumentLayer;
   notify(message: string): void;
   home(): Pose;
-}
-
-/** What `window.__dwc.xr()` answers (see testHook.ts). */
-export interface XrProbe {
-  /** Modes this browser offers; null until asked. */
-  modes: XrModes | null;
-  mode: XrMode | null;
-  head: [number, number, number] | null;
-  headRotation: [number, number, number, number] | null;
-  controllers: XrControllerProbe[];
-  roomVisible: boolean;
-  /** Where the AR reticle sits on a real surface, while it shows. */
-  reticle: [number, number, number] | null;
-  /** Where the workspace was placed in AR (its anchor point), once placed. */
-  placedAt: [number, number, number] | null;
-  holding: string | null;
 }
 
 export class XrExperience {
@@ -113,19 +97,14 @@ export class XrExperience {
     return this.rig?.handJoints(handedness) ?? null;
   }
 
-  probe(): XrProbe {
-    const rig = this.rig?.probe();
-    return {
-      modes: this.modes,
-      mode: rig?.mode ?? null,
-      head: rig?.head ?? null,
-      headRotation: rig?.headRotation ?? null,
-      controllers: rig?.controllers ?? [],
-      roomVisible: rig?.roomVisible ?? this.host.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
-      reticle: rig?.reticle ?? null,
-      placedAt: rig?.placedAt ?? null,
-      holding: rig?.holding ?? null,
-    };
+  /** VR and AR modes this browser offers; null until asked. */
+  get availableModes(): XrModes | null {
+    return this.modes;
+  }
+
+  /** The WebXR machinery, once someone has entered (null before). */
+  get loadedRig(): XrRig | null {
+    return this.rig;
   }
 
   private emit(mode: XrMode | null): void {

@@ -13,9 +13,8 @@ import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
 import { ErrorCode, type IntentError } from '../../shared/protocol';
 import type { WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
-import { isDocumentMesh } from '../scene/DragController';
 import { PanelControl } from '../scene/panelKit';
-import type { PanelPickData } from '../scene/PlacedDocument';
+import { isDocumentMesh, type PanelPickData } from '../scene/PlacedDocument';
 
 /** How far a far grab reaches, and how close a hand must be for a near grab (metres). */
 const RAY_LENGTH = 12;

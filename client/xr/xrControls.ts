@@ -4,11 +4,11 @@
  * view) exit, recentre and a hint about placing the workspace.
  */
 import './xr.css';
-import { h, replaceChildren } from '../ui/dom';
+import { h, replaceChildren } from '../ui/kit/dom';
 import type { XrExperience, XrMode } from './XrExperience';
 import { detectXrModes } from './xrModes';
 import { SNAP_CHOICES, loadXrSettings, saveXrSettings } from './xrSettings';
-import { inBackground } from '../ui/background';
+import { inBackground } from '../ui/kit/background';
 
 export function mountXrControls(xr: XrExperience, notify: (message: string) => void): HTMLElement {
   const enterVr = h('button', { type: 'button', 'data-testid': 'enter-vr', hidden: true }, 'Enter VR');

@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { ensureClientBuild } from '../../scripts/ensureClientBuild.mjs';
 import { bootServer, type BootedServer, type BootOptions } from '../../server/testing/bootServer';
-import type { DocumentProbe, NoteProbe, ParticipantProbe } from '../../client/scene/testHook';
+import type { DocumentProbe, NoteProbe, ParticipantProbe } from '../../client/testing/testHook';
 import { launchBrowser, type LaunchOptions, type TestBrowser } from './browser';
 import { colourStats, decodePng } from './png';
 

@@ -7,7 +7,7 @@
  * status, the last pose and the last readings; it shows nothing the indicator does not.
  */
 import './camera.css';
-import { h } from '../../ui/dom';
+import { h } from '../../ui/kit/dom';
 import type { NeuralReading } from '../types';
 import type { CameraSource, PoseFrame } from './CameraSource';
 

@@ -3,7 +3,7 @@
  * policy made of it), and each command that was sent with the server's answer. People see what
  * the system saw, and why a gesture did or did not count.
  */
-import { h, replaceChildren } from '../../ui/dom';
+import { h, replaceChildren } from '../../ui/kit/dom';
 import type { ChannelEvent } from '../NeuralChannel';
 import type { Verdict } from '../policy';
 import { SentLog } from './sentLog';

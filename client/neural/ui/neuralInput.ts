@@ -7,7 +7,7 @@
 import './neural.css';
 import { ErrorCode, ServerEvent, type IntentError, type NeuralAccepted } from '../../../shared/protocol';
 import type { WorldSession } from '../../net/session';
-import { h } from '../../ui/dom';
+import { h } from '../../ui/kit/dom';
 import type { XrExperience } from '../../xr/XrExperience';
 import { DEFAULT_EEG_RULES } from '../eeg/EegProcessor';
 import { EegSource } from '../eeg/EegSource';
@@ -20,7 +20,7 @@ import { BandChart } from './BandChart';
 import { eegReadout } from './eegReadout';
 import { NeuralHud } from './NeuralHud';
 import type { NeuralXrHud } from './NeuralXrHud';
-import { inBackground } from '../../ui/background';
+import { inBackground } from '../../ui/kit/background';
 
 export interface NeuralInputHost {
   session: WorldSession;

@@ -12,16 +12,16 @@ import '@babylonjs/core/Culling/ray';
 import { ROOM_HALF_SIZE, ROOM_HEIGHT } from '../../shared/model/worlds';
 import type { Vec3 } from '../../shared/protocol';
 import type { WorldSession } from '../net/session';
-import { AvatarLayer } from './AvatarLayer';
-import { createFirstPersonCamera, headPose, keepInsideRoom } from './camera';
-import { DocumentLayer } from './DocumentLayer';
-import { DragController } from './DragController';
-import { placementForRay, placementInFront, type Placement } from './dropPlacement';
-import { PanelInput, type NoteTarget } from './PanelInput';
-import { ReadMode } from './ReadMode';
-import { buildRoomShell } from './roomShell';
-import type { WorldProbe } from './testHook';
-import { createWorldProbe } from './worldProbe';
+import { AvatarLayer } from '../scene/AvatarLayer';
+import { createFirstPersonCamera, headPose, keepInsideRoom } from '../scene/camera';
+import { DocumentLayer } from '../scene/DocumentLayer';
+import { DragController } from '../input/DragController';
+import { placementForRay, placementInFront, type Placement } from '../scene/dropPlacement';
+import { PanelInput, type NoteTarget } from '../input/PanelInput';
+import { ReadMode } from '../scene/ReadMode';
+import { buildRoomShell } from '../scene/roomShell';
+import type { WorldProbe } from '../testing/testHook';
+import { createWorldProbe } from '../testing/worldProbe';
 import { XrExperience } from '../xr/XrExperience';
 import { Workflows } from '../workflows/Workflows';
 
@@ -174,7 +174,7 @@ export class WorldView {
 
   /** Answers for `window.__dwc` (see testHook.ts). */
   probe(): WorldProbe {
-    const world = createWorldProbe({
+    return createWorldProbe({
       engine: this.engine,
       scene: this.scene,
       camera: this.camera,
@@ -182,11 +182,12 @@ export class WorldView {
       session: this.session,
       documents: this.documents,
       avatars: this.avatars,
+      workflows: this.workflows,
+      xr: this.xr,
       frames: () => this.frames,
       dropTargetAt: (x, y) => this.placementAtCanvas(x, y).target,
       reading: () => this.read.docId,
     });
-    return { ...world, ...this.workflows.probe() };
   }
 
   dispose(): void {

@@ -4,20 +4,20 @@
  */
 import { JoinError, WorldSession } from '../net/session';
 import { connectionEnd, isFinalRefusal, keepTrying } from '../net/rejoin';
-import { NoWebGLError, WorldView } from '../scene/WorldView';
-import type { WorldProbe } from '../scene/testHook';
-import { h, replaceChildren } from './dom';
-import { createHud, type HudPerson } from './hud';
-import { joinName, savedColour } from './identity';
-import { closeNoteDialog, openNoteDialog } from './noteDialog';
-import { toast } from './toast';
-import { mountUploads, type Uploads } from './uploads';
+import { NoWebGLError, WorldView } from './WorldView';
+import type { WorldProbe } from '../testing/testHook';
+import { h, replaceChildren } from '../ui/kit/dom';
+import { createHud, type HudPerson } from '../ui/hud';
+import { joinName, savedColour } from '../ui/identity';
+import { closeNoteDialog, openNoteDialog } from '../ui/noteDialog';
+import { toast } from '../ui/kit/toast';
+import { mountUploads, type Uploads } from '../ui/uploads';
 import { mountXrControls } from '../xr/xrControls';
 import { ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
-import { membersPanel } from './membersPanel';
+import { membersPanel } from '../ui/membersPanel';
 import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
 import { mountNeuralInput, type NeuralInput } from '../neural/ui/neuralInput';
-import { inBackground } from './background';
+import { inBackground } from '../ui/kit/background';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -197,7 +197,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     });
     // the owner changed this person's role: it applies now, and they are told what it means
     joined.room.onMessage(ServerEvent.ROLE, (change: RoleChange) => toast(change.message));
-    opts.setProbe({ ...view.probe(), xr: () => worldView.xr.probe() });
+    opts.setProbe(view.probe());
     status.hidden = true;
     hud.element.hidden = false;
     if (!previous) canvas.focus();

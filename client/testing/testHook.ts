@@ -2,8 +2,10 @@
  * `window.__dwc`: a read-only window into the running world for end-to-end tests (and curious
  * people). It reveals only what the page already shows, so it ships in production too.
  */
-import type { XrProbe } from '../xr/XrExperience';
-import type { WorkflowProbe } from '../workflows/Workflows';
+import type { ChainAction, NodeAction } from '../workflows/ChainView';
+import type { XrMode } from '../xr/XrExperience';
+import type { XrModes } from '../xr/xrModes';
+import type { XrControllerProbe } from '../xr/XrRig';
 
 export interface ParticipantProbe {
   id: string;
@@ -62,6 +64,53 @@ export interface NoteProbe {
 }
 
 export type Point = { x: number; y: number };
+
+/** What `window.__dwc.xr()` answers . */
+export interface XrProbe {
+  /** Modes this browser offers; null until asked. */
+  modes: XrModes | null;
+  mode: XrMode | null;
+  head: [number, number, number] | null;
+  headRotation: [number, number, number, number] | null;
+  controllers: XrControllerProbe[];
+  roomVisible: boolean;
+  /** Where the AR reticle sits on a real surface, while it shows. */
+  reticle: [number, number, number] | null;
+  /** Where the workspace was placed in AR (its anchor point), once placed. */
+  placedAt: [number, number, number] | null;
+  holding: string | null;
+}
+
+export interface ChainProbe {
+  id: string;
+  name: string;
+  version: number;
+  latestVersion: number;
+  /** This browser shows its own unsaved draft on the chain. */
+  draft: boolean;
+  /** The run the chain shows ('' before any). */
+  runId: string;
+  steps: { id: string; kind: string; name: string; status: string; detail: string; resultDocumentId: string; resultLinked: boolean }[];
+}
+
+export interface RunProbe {
+  id: string;
+  workflowId: string;
+  version: number;
+  status: string;
+  documentId: string;
+  /** `seen`: every status this browser received for the step, in order (repeats folded). */
+  steps: { id: string; status: string; attempt: number; detail: string; documentId: string; seen: string[] }[];
+}
+
+export interface WorkflowProbe {
+  workflows(): ChainProbe[];
+  runs(): RunProbe[];
+  /** Viewport point of a chain node, or of one of its builder buttons; null when off screen. */
+  nodeScreenPoint(workflowId: string, stepId: string, button?: NodeAction): Point | null;
+  /** Viewport point of a chain's save/undo button; null unless a draft is on show. */
+  chainButtonPoint(workflowId: string, action: ChainAction): Point | null;
+}
 
 export interface WorldProbe extends WorkflowProbe {
   ready(): boolean;

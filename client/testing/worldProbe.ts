@@ -1,18 +1,24 @@
-/** The answers behind `window.__dwc` for one open world (see testHook.ts). */
+/**
+ * The answers behind `window.__dwc` for one open world (see testHook.ts), read from the public side
+ * of the world's parts: the production classes carry no test code.
+ */
 import type { Scene } from '@babylonjs/core/scene';
 import type { Engine } from '@babylonjs/core/Engines/engine';
 import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
 import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { WorldSession } from '../net/session';
-import type { AvatarLayer } from './AvatarLayer';
-import type { DocumentLayer } from './DocumentLayer';
-import { DocumentModel } from './DocumentModel';
-import { DocumentPanel } from './DocumentPanel';
-import { isDocumentMesh } from './DragController';
-import { DropTarget } from './dropPlacement';
-import { pageToFace } from './faceLayout';
-import type { DocumentProbe, NoteProbe, ParticipantProbe, Point, WorldProbe } from './testHook';
-import type { WorkflowProbe } from '../workflows/Workflows';
+import type { AvatarLayer } from '../scene/AvatarLayer';
+import type { DocumentLayer } from '../scene/DocumentLayer';
+import { DocumentModel } from '../scene/DocumentModel';
+import { DocumentPanel } from '../scene/DocumentPanel';
+import { isDocumentMesh } from '../scene/PlacedDocument';
+import { DropTarget } from '../scene/dropPlacement';
+import { pageToFace } from '../scene/faceLayout';
+import { runsOf } from '../workflows/ChainLayer';
+import { currentRun } from '../workflows/stepLook';
+import type { Workflows } from '../workflows/Workflows';
+import type { XrExperience } from '../xr/XrExperience';
+import type { ChainProbe, DocumentProbe, NoteProbe, ParticipantProbe, Point, WorkflowProbe, WorldProbe, XrProbe } from './testHook';
 
 export interface ProbeSources {
   engine: Engine;
@@ -22,6 +28,8 @@ export interface ProbeSources {
   session: WorldSession;
   documents: DocumentLayer;
   avatars: AvatarLayer;
+  workflows: Workflows;
+  xr: XrExperience;
   frames(): number;
   /** What a drop at a canvas point would hit. */
   dropTargetAt(x: number, y: number): DropTarget;
@@ -29,10 +37,10 @@ export interface ProbeSources {
   reading(): string | null;
 }
 
-/** Everything but the workflow answers, which client/workflows gives. */
-export function createWorldProbe(s: ProbeSources): Omit<WorldProbe, keyof WorkflowProbe> {
+export function createWorldProbe(s: ProbeSources): WorldProbe {
   /** Viewport CSS pixel of a world point, or null when it is behind the eye. */
-  const toScreen = (world: Vector3): Point | null => {
+  const toScreen = (world: Vector3 | null): Point | null => {
+    if (!world) return null;
     const width = s.engine.getRenderWidth();
     const height = s.engine.getRenderHeight();
     const projected = Vector3.Project(world, Matrix.Identity(), s.scene.getTransformMatrix(), s.camera.viewport.toGlobal(width, height));
@@ -144,5 +152,52 @@ export function createWorldProbe(s: ProbeSources): Omit<WorldProbe, keyof Workfl
       return !!head && head.isEnabled() && head.isVisible && !head.isDisposed();
     },
     renderedFrames: () => s.frames(),
+    xr: () => xrProbe(s.xr),
+    ...workflowProbe(s, toScreen),
+  };
+}
+
+function xrProbe(xr: XrExperience): XrProbe {
+  const rig = xr.loadedRig?.probe();
+  return {
+    modes: xr.availableModes,
+    mode: rig?.mode ?? null,
+    head: rig?.head ?? null,
+    headRotation: rig?.headRotation ?? null,
+    controllers: rig?.controllers ?? [],
+    roomVisible: rig?.roomVisible ?? xr.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
+    reticle: rig?.reticle ?? null,
+    placedAt: rig?.placedAt ?? null,
+    holding: rig?.holding ?? null,
+  };
+}
+
+function workflowProbe({ session, workflows }: ProbeSources, toScreen: (world: Vector3 | null) => Point | null): WorkflowProbe {
+  return {
+    workflows: () => {
+      const runs = runsOf(session);
+      const out: ChainProbe[] = [];
+      session.state.workflows.forEach((w, id) => {
+        const view = workflows.chains.get(id);
+        const run = currentRun(runs, id);
+        const steps = view?.shape.steps ?? w.steps.map((st) => ({ id: st.id, kind: st.kind, name: st.name }));
+        out.push({
+          id,
+          name: w.name,
+          version: w.version,
+          latestVersion: w.latestVersion,
+          draft: !!view?.shape.draft,
+          runId: run?.id ?? '',
+          steps: steps.map((st) => {
+            const rs = run?.steps.find((x) => x.id === st.id);
+            return { id: st.id, kind: st.kind, name: st.name, status: rs?.status ?? '', detail: rs?.detail ?? '', resultDocumentId: rs?.documentId ?? '', resultLinked: !!view?.resultLinked(st.id) };
+          }),
+        });
+      });
+      return out;
+    },
+    runs: () => runsOf(session).map(({ updatedAt: _u, steps, ...r }) => ({ ...r, steps: steps.map((st) => ({ ...st, seen: [...workflows.seenStatuses(r.id, st.id)] })) })),
+    nodeScreenPoint: (workflowId, stepId, button) => toScreen(workflows.chains.get(workflowId)?.nodePoint(stepId, button) ?? null),
+    chainButtonPoint: (workflowId, action) => toScreen(workflows.chains.get(workflowId)?.chainButtonPoint(action) ?? null),
   };
 }

@@ -10,11 +10,10 @@ import { KeyboardEventTypes, type KeyboardInfo } from '@babylonjs/core/Events/ke
 import type { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { Observer } from '@babylonjs/core/Misc/observable';
 import type { WorldSession } from '../net/session';
-import type { DocumentPanel } from './DocumentPanel';
-import { isDocumentMesh } from './DragController';
-import { faceToPage, hitNote } from './faceLayout';
-import { PanelControl } from './panelKit';
-import type { PanelPickData } from './PlacedDocument';
+import type { DocumentPanel } from '../scene/DocumentPanel';
+import { faceToPage, hitNote } from '../scene/faceLayout';
+import { PanelControl } from '../scene/panelKit';
+import { isDocumentMesh, type PanelPickData } from '../scene/PlacedDocument';
 
 /** A point on a page where a new note should go. */
 export interface NoteTarget {

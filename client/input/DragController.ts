@@ -16,7 +16,7 @@ import { ROOM_HALF_SIZE, ROOM_HEIGHT } from '../../shared/model/worlds';
 import { ErrorCode, MAX_SCALE, MIN_SCALE, type IntentError } from '../../shared/protocol';
 import type { WorldSession } from '../net/session';
 import { HoldGestures } from './HoldGestures';
-import type { PanelPickData, PlacedDocument } from './PlacedDocument';
+import { isDocumentMesh, type PanelPickData, type PlacedDocument } from '../scene/PlacedDocument';
 
 export interface DragHost {
   scene: Scene;
@@ -56,8 +56,6 @@ interface Drag {
  * person keeping the button down on a still document is not silent, so the hold is renewed meanwhile.
  */
 const HOLD_KEEPALIVE_MS = 4000;
-
-export const isDocumentMesh = (mesh: AbstractMesh): boolean => typeof (mesh.metadata as PanelPickData | null)?.docId === 'string';
 
 export class DragController {
   private drag: Drag | null = null;
