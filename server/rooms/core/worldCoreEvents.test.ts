@@ -104,7 +104,7 @@ describe('world core: commands', () => {
   it('answers neural commands one at a time, in the order they came', async () => {
     const w = await fakeCore();
     const ann = w.join('a', 'Ann', 0);
-    const command = { op: 'neuralCommand' as const, command: 'approve' as const, confidence: 0.9, source: 'emg' as const, by: 'a' };
+    const command = { op: 'neuralCommand' as const, command: 'approve' as const, confidence: 0.9, source: 'eeg' as const, by: 'a' };
     // the first takes longer to judge than the second: its answer still comes first
     w.core.applyAll([command], ann);
     w.core.applyAll([{ ...command, runId: 'r1' }], ann);
