@@ -37,7 +37,7 @@ describe('interest management', () => {
     const interest = new Interest({ nearest: 2, above: 4, radius: 10, summaryMs: 1000 });
     const w = world(4, interest);
     interest.afterPatch(w.state, w.clients, w.send, 0);
-    expect(interest.take(pose('p0', at(0, 5)), w.state)).toEqual({ participantId: 'p0', head: at(0, 5), left: null, right: null });
+    expect(interest.take(pose('p0', at(0, 5)), w.state)).toMatchObject({ participantId: 'p0', head: at(0, 5), left: null, right: null });
     interest.afterPatch(w.state, w.clients, w.send, 100);
     expect([...w.sent.values()].flat()).toEqual([]);
     expect(w.broadcasts).toEqual([]);

@@ -82,8 +82,9 @@ export class Interest {
    * the pose here and writes only a changed device to the state (null: nothing to write).
    */
   take(effect: PoseEffect, state: WorldState): PoseWrite | null {
+    // the pose effect itself is the write: no copy per pose, the busiest message there is
+    if (!this.crowded) return effect;
     const { participantId, head, left, right, device } = effect;
-    if (!this.crowded) return { participantId, head, left, right, ...(device ? { device } : {}) };
     const p = state.participants.get(participantId);
     if (!p) return null;
     this.latest.set(participantId, { head, left, right, version: ++this.version });
