@@ -14,8 +14,6 @@ import { joinError } from './core/admission';
 import { WorldCore } from './core/WorldCore';
 import type { JoinIdentity, Peer, RoomPort, WorldCoreDeps } from './core/types';
 
-export { JoinErrorStatus } from './core/admission';
-
 export interface WorldRoomDeps extends WorldCoreDeps {
   log: Logger;
   /** Milliseconds between state patches (20 a second by default). */
