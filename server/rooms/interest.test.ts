@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { Client } from '@colyseus/core';
 import { ParticipantState, WorldState } from '../../shared/schema/WorldState';
 import { decodeCrowd, decodeNear } from '../../shared/protocol/poseWire';
 import type { Pose } from '../../shared/protocol';
 import { Interest } from './interest';
-import { setPose } from './stateSync';
+import { applyPoseWrite, setPose } from './stateSync';
 
 const at = (x: number, z: number): Pose => [x, 1.6, z, 0, 0, 0, 1];
 
-/** A world of `count` people standing in a row a metre apart, and a fake client for each. */
+/** A world of `count` people standing in a row a metre apart, and what is sent to each. */
 function world(count: number, interest: Interest) {
   const state = new WorldState();
   const sent = new Map<string, Uint8Array[]>();
-  const clients: Client[] = [];
+  const clients: string[] = [];
   for (let i = 0; i < count; i++) {
     const id = `p${i}`;
     const p = new ParticipantState();
@@ -21,10 +20,13 @@ function world(count: number, interest: Interest) {
     setPose(p.head, at(i, 0));
     state.participants.set(id, p);
     sent.set(id, []);
-    clients.push({ sessionId: id, sendBytes: (_type: string, bytes: Uint8Array) => sent.get(id)!.push(bytes) } as unknown as Client);
+    clients.push(id);
   }
   const broadcasts: Uint8Array[] = [];
-  const send = { broadcast: (_t: string, b: Uint8Array) => void broadcasts.push(b) };
+  const send = {
+    sendBytes: (id: string, _type: string, bytes: Uint8Array) => void sent.get(id)!.push(bytes),
+    broadcast: (_t: string, b: Uint8Array) => void broadcasts.push(b),
+  };
   return { state, sent, clients, broadcasts, send };
 }
 
@@ -35,7 +37,7 @@ describe('interest management', () => {
     const interest = new Interest({ nearest: 2, above: 4, radius: 10, summaryMs: 1000 });
     const w = world(4, interest);
     interest.afterPatch(w.state, w.clients, w.send, 0);
-    expect(interest.take(pose('p0', at(0, 5)), w.state)).toBe(false);
+    expect(interest.take(pose('p0', at(0, 5)), w.state)).toMatchObject({ participantId: 'p0', head: at(0, 5), left: null, right: null });
     interest.afterPatch(w.state, w.clients, w.send, 100);
     expect([...w.sent.values()].flat()).toEqual([]);
     expect(w.broadcasts).toEqual([]);
@@ -45,7 +47,7 @@ describe('interest management', () => {
     const interest = new Interest({ nearest: 2, above: 4, radius: 2.5, summaryMs: 1000 });
     const w = world(8, interest);
     interest.afterPatch(w.state, w.clients, w.send, 0);
-    for (let i = 0; i < 8; i++) expect(interest.take(pose(`p${i}`, at(i, 0.01)), w.state)).toBe(true);
+    for (let i = 0; i < 8; i++) expect(interest.take(pose(`p${i}`, at(i, 0.01)), w.state)).toBeNull();
     // the state keeps the old poses: nothing of this goes to everyone
     expect(w.state.participants.get('p3')!.head.pz).toBe(0);
     interest.afterPatch(w.state, w.clients, w.send, 300);
@@ -65,12 +67,24 @@ describe('interest management', () => {
     const interest = new Interest({ nearest: 2, above: 4, radius: 10, summaryMs: 1000 });
     const w = world(6, interest);
     interest.afterPatch(w.state, w.clients, w.send, 0);
-    interest.take(pose('p1', at(3, 3)), w.state);
+    expect(interest.take(pose('p1', at(3, 3)), w.state)).toBeNull();
     w.state.participants.delete('p5');
     w.state.participants.delete('p4');
-    interest.afterPatch(w.state, w.clients, w.send, 100);
+    const writes = interest.afterPatch(w.state, w.clients, w.send, 100);
+    // interest only says what to write; the state is the room's to change
+    expect(w.state.participants.get('p1')!.head.pz).toBe(0);
+    expect(writes).toEqual([{ participantId: 'p1', head: at(3, 3), left: null, right: null }]);
+    for (const write of writes) applyPoseWrite(w.state, write);
     expect(w.state.participants.get('p1')!.head.pz).toBe(3);
-    expect(interest.take(pose('p1', at(4, 4)), w.state)).toBe(false);
+    expect(interest.take(pose('p1', at(4, 4)), w.state)).toMatchObject({ head: at(4, 4) });
+  });
+
+  it('in a crowded world writes only a changed device to the state', () => {
+    const interest = new Interest({ nearest: 2, above: 4, radius: 10, summaryMs: 1000 });
+    const w = world(6, interest);
+    interest.afterPatch(w.state, w.clients, w.send, 0);
+    expect(interest.take({ ...pose('p1', at(3, 3)), device: 'vr' }, w.state)).toEqual({ participantId: 'p1', device: 'vr' });
+    expect(interest.take(pose('gone', at(3, 3)), w.state)).toBeNull();
   });
 
   it('gives every participant a different small number, reusing those of people who left', () => {

@@ -8,14 +8,14 @@
  * - everyone, at POSE_SUMMARY_HZ, one shared message with where every participant stands
  *   (9 bytes each, encoded once).
  * Near sets are recomputed a few times a second from a grid of head positions, so finding them
- * looks only at nearby cells.
+ * looks only at nearby cells. It never writes the state itself: it says what to write, and the
+ * room's core applies it.
  */
-import type { Client } from '@colyseus/core';
 import type { Pose } from '../../shared/protocol';
 import type { Effect } from '../../shared/model/world';
 import { PoseMessage, encodeCrowd, encodeNear, yawOf, type CrowdRecord } from '../../shared/protocol/poseWire';
 import type { WorldState } from '../../shared/schema/WorldState';
-import { setPose } from './stateSync';
+import type { PoseWrite } from './stateSync';
 
 export interface InterestOptions {
   /** Full-rate neighbours per client; 0 turns interest management off (everyone full rate). */
@@ -40,6 +40,12 @@ interface Latest {
 }
 
 type PoseEffect = Extract<Effect, { op: 'pose' }>;
+
+/** Where the near poses and the crowd summary go. */
+export interface PoseOutlet {
+  sendBytes(clientId: string, type: string, bytes: Uint8Array): void;
+  broadcast(type: string, bytes: Uint8Array): void;
+}
 
 export class Interest {
   private readonly latest = new Map<string, Latest>();
@@ -72,39 +78,44 @@ export class Interest {
   }
 
   /**
-   * Keeps a pose here instead of applying it to the state when the world is crowded; false means
-   * "apply it to the state as usual".
+   * What of a pose goes into the state. A small world: all of it, as always. A crowded one keeps
+   * the pose here and writes only a changed device to the state (null: nothing to write).
    */
-  take(effect: PoseEffect, state: WorldState): boolean {
-    if (!this.crowded) return false;
-    const p = state.participants.get(effect.participantId);
-    if (!p) return true;
-    if (effect.device && p.device !== effect.device) p.device = effect.device;
-    this.latest.set(effect.participantId, { head: effect.head, left: effect.left, right: effect.right, version: ++this.version });
-    return true;
+  take(effect: PoseEffect, state: WorldState): PoseWrite | null {
+    // the pose effect itself is the write: no copy per pose, the busiest message there is
+    if (!this.crowded) return effect;
+    const { participantId, head, left, right, device } = effect;
+    const p = state.participants.get(participantId);
+    if (!p) return null;
+    this.latest.set(participantId, { head, left, right, version: ++this.version });
+    return device && p.device !== device ? { participantId, device } : null;
   }
 
-  /** After each patch: the near poses to each client, and now and then the crowd summary. */
-  afterPatch(state: WorldState, clients: Iterable<Client>, send: { broadcast(type: string, bytes: Uint8Array): void }, now: number): void {
+  /**
+   * After each patch: the near poses to each client, and now and then the crowd summary. Returns
+   * the poses to write back to the state when the world has just stopped being crowded.
+   */
+  afterPatch(state: WorldState, clientIds: Iterable<string>, out: PoseOutlet, now: number): PoseWrite[] {
     const crowded = this.opts.nearest > 0 && state.participants.size > Math.max(this.opts.above, this.opts.nearest);
+    let writes: PoseWrite[] = [];
     if (crowded !== this.crowded) {
       this.crowded = crowded;
       // back to a small world: the state carries poses again, starting from where everyone is
-      if (!crowded) this.flushToState(state);
+      if (!crowded) writes = this.handBack(state);
       // a world that just became crowded tells everyone where everyone is at once
       this.lastRecompute = -Infinity;
       this.lastSummary = -Infinity;
     }
-    if (!crowded) return;
+    if (!crowded) return writes;
     if (now - this.lastRecompute >= RECOMPUTE_MS) {
       this.lastRecompute = now;
       this.recomputeNear(state);
     }
-    for (const client of clients) {
-      const ids = this.near.get(client.sessionId);
+    for (const clientId of clientIds) {
+      const ids = this.near.get(clientId);
       if (!ids?.length) continue;
-      let sent = this.sent.get(client.sessionId);
-      if (!sent) this.sent.set(client.sessionId, (sent = new Map()));
+      let sent = this.sent.get(clientId);
+      if (!sent) this.sent.set(clientId, (sent = new Map()));
       const parts: Uint8Array[] = [];
       for (const id of ids) {
         const l = this.latest.get(id);
@@ -113,12 +124,13 @@ export class Interest {
         parts.push(l.record);
         sent.set(id, l.version);
       }
-      if (parts.length) client.sendBytes(PoseMessage.NEAR, Buffer.concat(parts));
+      if (parts.length) out.sendBytes(clientId, PoseMessage.NEAR, Buffer.concat(parts));
     }
     if (now - this.lastSummary >= this.opts.summaryMs) {
       this.lastSummary = now;
-      send.broadcast(PoseMessage.CROWD, encodeCrowd(this.standings(state)));
+      out.broadcast(PoseMessage.CROWD, encodeCrowd(this.standings(state)));
     }
+    return writes;
   }
 
   private headOf(id: string, state: WorldState): Pose | undefined {
@@ -176,16 +188,15 @@ export class Interest {
     }
   }
 
-  private flushToState(state: WorldState): void {
+  /** The latest poses kept here, for the state to carry again; forgets them and who was sent what. */
+  private handBack(state: WorldState): PoseWrite[] {
+    const writes: PoseWrite[] = [];
     for (const [id, l] of this.latest) {
-      const p = state.participants.get(id);
-      if (!p) continue;
-      setPose(p.head, l.head);
-      setPose(p.left, l.left);
-      setPose(p.right, l.right);
+      if (state.participants.has(id)) writes.push({ participantId: id, head: l.head, left: l.left, right: l.right });
     }
     this.latest.clear();
     this.near.clear();
     this.sent.clear();
+    return writes;
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Effect } from '../../shared/model/world';
 import type { AnnotationRecord, DocumentRecord } from '../../shared/model/documents';
-import type { Pose } from '../../shared/protocol';
+import type { Device, Pose } from '../../shared/protocol';
 import { AnnotationState, DocumentState, type PoseState, type WorldState } from '../../shared/schema/WorldState';
 import { setRun } from './workflowSync';
 
@@ -27,17 +27,29 @@ export function setPose(target: PoseState, pose: Pose | null): void {
   [target.px, target.py, target.pz, target.qx, target.qy, target.qz, target.qw] = pose;
 }
 
+/** What of a participant's pose goes into the state: the parts given (a pose, or only the device). */
+export interface PoseWrite {
+  participantId: string;
+  head?: Pose;
+  left?: Pose | null;
+  right?: Pose | null;
+  device?: Device;
+}
+
+export function applyPoseWrite(state: WorldState, write: PoseWrite): void {
+  const p = state.participants.get(write.participantId);
+  if (!p) return;
+  if (write.head) setPose(p.head, write.head);
+  if (write.left !== undefined) setPose(p.left, write.left);
+  if (write.right !== undefined) setPose(p.right, write.right);
+  if (write.device && p.device !== write.device) p.device = write.device;
+}
+
 export function applyEffect(state: WorldState, effect: Effect): Persist {
   switch (effect.op) {
-    case 'pose': {
-      const p = state.participants.get(effect.participantId);
-      if (!p) return NONE;
-      setPose(p.head, effect.head);
-      setPose(p.left, effect.left);
-      setPose(p.right, effect.right);
-      if (effect.device && p.device !== effect.device) p.device = effect.device;
+    case 'pose':
+      applyPoseWrite(state, effect);
       return NONE;
-    }
     case 'hold': {
       const doc = state.documents.get(effect.docId);
       if (!doc) return NONE;

@@ -1,0 +1,243 @@
+/**
+ * One world's realtime rules without the transport: who comes in and goes, what each intent
+ * changes, how fast a client may send, when a silent holder loses their hold, and what changes made
+ * elsewhere mean for the people here. It is told who sent what and when, changes the synchronised
+ * state, hands changes to the writer to persist and answers through a {@link RoomPort}; the pure
+ * rules in shared/model/world.ts decide every intent.
+ */
+import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentType, type IntentError } from '../../../shared/protocol';
+import { allowed, explainRefusal, type WorldRole } from '../../../shared/model/roles';
+import { decide, expiredHolds, releaseAllHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../../shared/model/world';
+import type { WorldRecord } from '../../../shared/model/worlds';
+import { WorldState } from '../../../shared/schema/WorldState';
+import { auditIntent } from '../../audit/intentAudit';
+import type { Logger } from '../../log';
+import { serial } from '../../serial';
+import { newId } from '../../worlds';
+import { Interest } from '../interest';
+import { applyEffect, applyPoseWrite } from '../stateSync';
+import type { SessionEnded, WorldEvent } from '../worldEvents';
+import { WorldWriter } from '../WorldWriter';
+import { AVATAR_COLOURS, admit, askedName, identify, joinError } from './admission';
+import { isCommand, isNeural, neuralCommand, runCommand } from './commands';
+import { handleWorldEvent, keepWhileOpening, signOut } from './events';
+import { loadWorld } from './load';
+import { RateGate } from './rateGate';
+import type { AuditExtra, CoreContext, JoinIdentity, Peer, RoomPort, WorldCoreDeps } from './types';
+
+export class WorldCore implements CoreContext {
+  readonly state = new WorldState();
+  readonly writer: WorldWriter;
+  /** When each participant last sent anything: a hold lapses when its holder goes silent. */
+  private readonly lastHeard = new Map<string, number>();
+  /** Where each held document was when it was taken, for the audit entry of its release. */
+  private readonly takenFrom = new Map<string, [number, number, number]>();
+  private readonly gate: RateGate;
+  private readonly interest: Interest;
+  private joinedCount = 0;
+  /** Neural commands are judged one at a time, in the order they came. */
+  private readonly neuralTurns = serial();
+  private readonly view: WorldView = {
+    document: (id) => this.state.documents.get(id),
+    note: (id) => this.state.annotations.get(id),
+    workflow: (id) => this.state.workflows.get(id),
+    run: (id) => this.state.runs.get(id),
+  };
+  /** Events that arrive while the world is read from the store (null once it is open). */
+  private opening: WorldEvent[] | null = [];
+
+  constructor(
+    readonly deps: WorldCoreDeps,
+    readonly world: WorldRecord,
+    readonly port: RoomPort,
+    readonly log: Logger,
+  ) {
+    this.state.worldId = world.id;
+    this.state.name = world.name;
+    this.state.template = world.template;
+    this.writer = new WorldWriter(world.id, this.state, deps.store, log);
+    this.gate = new RateGate(deps.intentRate);
+    this.interest = new Interest(deps.interest ?? { nearest: 0, above: 0, radius: 1, summaryMs: 1000 });
+  }
+
+  /** Reads the world from the store. Listen for world events before this, so none is missed. */
+  load(): Promise<void> {
+    return loadWorld(this.deps, this.world.id, this.state, this.writer);
+  }
+
+  /** The world is read: the events that came meanwhile are applied, and the next ones at once. */
+  open(): void {
+    const pending = this.opening ?? [];
+    this.opening = null;
+    for (const event of pending) this.worldEvent(event);
+  }
+
+  /** A change made outside the room. */
+  readonly worldEvent = (event: WorldEvent): void => {
+    if (this.opening) {
+      if (!keepWhileOpening(this.opening, event)) this.log.warn({ event: event.type }, 'a world event arrived while the room was opening and past its backlog; it was dropped');
+      return;
+    }
+    handleWorldEvent(this, event).catch((err: unknown) => this.log.error({ err, event: event.type }, 'applying a world event failed'));
+  };
+
+  readonly sessionEnded = (ended: SessionEnded): void => signOut(this, ended);
+
+  /** Who a client joining with `options` is, and their role here; throws (and records) the refusal. */
+  async authorize(clientId: string, options: unknown, address: string | undefined): Promise<JoinIdentity> {
+    try {
+      return await identify(this.deps, this.world, (options as { token?: unknown } | undefined)?.token, address);
+    } catch (err) {
+      this.record(clientId, 'join', 'refused', { detail: err instanceof Error ? err.message.slice(0, 300) : 'refused' });
+      throw err;
+    }
+  }
+
+  /** Seats a client that was let in; throws (and records) the refusal of a join that is not valid. */
+  join(peer: Peer, options: unknown, now: number): void {
+    try {
+      const p = admit(this.state, this.world, {
+        clientId: peer.id,
+        identity: peer.identity,
+        options,
+        nextColour: () => AVATAR_COLOURS[this.joinedCount++ % AVATAR_COLOURS.length]!,
+        numberFor: (id) => this.interest.numberFor(id),
+      });
+      this.state.participants.set(peer.id, p);
+      this.lastHeard.set(peer.id, now);
+      this.log.info({ participant: peer.id, device: p.device }, 'participant joined');
+    } catch (err) {
+      const name = askedName(options);
+      this.record(peer.id, 'join', 'refused', { detail: err instanceof Error ? err.message.slice(0, 300) : 'refused', ...(name ? { name } : {}) });
+      throw err;
+    }
+    this.record(peer.id, 'join', 'accepted', {});
+  }
+
+  /** A connection dropped: what they held is put down. True when their seat is kept for a reconnection. */
+  drop(clientId: string): boolean {
+    const p = this.state.participants.get(clientId);
+    if (p) p.connected = false;
+    this.applyAll(releaseAllHeldBy(this.state.documents.entries(), clientId));
+    this.log.info({ participant: clientId }, 'participant dropped; waiting for reconnection');
+    // a client whose join was refused never had a seat, nor does one that was cut off
+    return !!p && this.deps.reconnectSeconds > 0 && !this.gate.isCutOff(clientId);
+  }
+
+  /** A seat held for someone whose sign-in has since ended is not theirs to take back. */
+  async reconnect(peer: Peer, now: number): Promise<void> {
+    const identity = peer.identity;
+    if (identity?.kind === 'user' && !(await this.deps.auth.sessionLive(identity.userId, identity.familyId))) {
+      this.record(peer.id, 'reconnect', 'refused', { detail: `${ErrorCode.UNAUTHORIZED}: the sign-in has ended` });
+      throw joinError(ErrorCode.UNAUTHORIZED, 'Your sign-in has ended; sign in again to rejoin.');
+    }
+    const p = this.state.participants.get(peer.id);
+    if (p) p.connected = true;
+    this.lastHeard.set(peer.id, now);
+    this.log.info({ participant: peer.id }, 'participant reconnected');
+  }
+
+  leave(clientId: string): void {
+    // a client whose join was refused never became a participant, and so never leaves
+    if (this.state.participants.has(clientId)) this.record(clientId, 'leave', 'accepted', {});
+    this.applyAll(releaseAllHeldBy(this.state.documents.entries(), clientId));
+    this.state.participants.delete(clientId);
+    this.deps.neural.forget(this.world.id, clientId);
+    this.lastHeard.delete(clientId);
+    this.gate.forget(clientId);
+    this.interest.forget(clientId);
+    this.log.info({ participant: clientId }, 'participant left');
+  }
+
+  /** One message from a participant: rate-gated, validated at the boundary, then decided by the rules. */
+  intent(from: Peer, type: string | number, message: unknown, now: number): void {
+    const participant = this.state.participants.get(from.id);
+    if (!participant || !this.admitMessage(from.id, now)) return;
+    this.lastHeard.set(from.id, now);
+    if (!isIntentType(type)) return this.refuse(from.id, ErrorCode.UNKNOWN_INTENT, `Unknown intent "${String(type).slice(0, 40)}".`, null);
+    // the role table in shared/model/roles decides, before anything is read from the message
+    const role = participant.role as WorldRole;
+    if (!allowed(role, type)) return this.refuse(from.id, ErrorCode.FORBIDDEN, explainRefusal(role, type), type);
+    const parsed = Intent.safeParse(message);
+    if (!parsed.success) return this.refuse(from.id, ErrorCode.INVALID_INTENT, `Invalid ${type}: ${describeIssues(parsed.error)}`, type);
+    if (parsed.data.type !== type) return this.refuse(from.id, ErrorCode.INVALID_INTENT, `The ${type} message carries a ${parsed.data.type} intent.`, type);
+
+    const actor: Actor = { id: from.id, name: participant.name, colour: participant.colour, newId: () => newId() };
+    const decision = decide(this.view, actor, parsed.data);
+    if (!decision.ok) return this.refuse(from.id, decision.code, decision.message, type);
+    const audited = auditIntent(parsed.data, decision.effects, this.state, this.takenFrom);
+    this.applyAll(decision.effects, from);
+    if (audited) this.record(from.id, parsed.data.type, 'accepted', audited);
+  }
+
+  /** Applies the client's rate limit: false when the message is dropped (or the client cut off). */
+  private admitMessage(clientId: string, now: number): boolean {
+    const gate = this.gate.take(clientId, now);
+    if (gate === 'disconnect') {
+      this.log.warn({ participant: clientId }, 'disconnecting a client that kept flooding');
+      this.record(clientId, 'disconnect', 'refused', { detail: `${ErrorCode.RATE_LIMITED}: cut off for flooding` });
+      this.port.leave(clientId, WorldClose.FLOODING, 'Too many messages; reconnect and slow down.');
+    } else if (gate === 'warn') {
+      this.refuse(clientId, ErrorCode.RATE_LIMITED, `Slow down: more than ${this.deps.intentRate} messages a second are being dropped.`, null);
+    }
+    return gate === 'accept';
+  }
+
+  /** The room's clock: holds whose holder has been silent past the lease are released. */
+  tick(now: number): void {
+    const leases: Array<[string, HoldLease]> = [];
+    this.state.documents.forEach((d, id) => {
+      if (d.heldBy) leases.push([id, { holder: d.heldBy, lastActivity: this.lastHeard.get(d.heldBy) ?? 0 }]);
+    });
+    const expired = expiredHolds(leases, now, this.deps.holdLeaseMs);
+    if (expired.length) this.log.info({ documents: expired.length }, 'released holds whose holder went silent');
+    for (const e of expired) {
+      if (e.op !== 'hold') continue;
+      this.takenFrom.delete(e.docId);
+      this.deps.audit.record({ worldId: this.world.id, actor: { kind: 'system', id: 'server' }, action: 'release', outcome: 'accepted', target: { type: 'document', id: e.docId }, detail: 'the holder went silent past the lease' });
+    }
+    this.applyAll(expired);
+  }
+
+  /** Writes what is waiting to be written (dragged documents' placements). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** After each state patch: in a crowded world, the near poses and the crowd summary. */
+  afterPatch(clientIds: Iterable<string>, now: number): void {
+    const out = { sendBytes: (id: string, type: string, bytes: Uint8Array) => this.port.sendBytes(id, type, bytes), broadcast: (type: string, bytes: Uint8Array) => this.port.broadcastBytes(type, bytes) };
+    for (const write of this.interest.afterPatch(this.state, clientIds, out, now)) applyPoseWrite(this.state, write);
+  }
+
+  applyAll(effects: Effect[], from?: Peer): void {
+    for (const effect of effects) {
+      if (isCommand(effect)) runCommand(this, effect, from).catch((err: unknown) => this.log.error({ err, op: effect.op }, 'workflow command failed'));
+      else if (effect.op === 'pose') {
+        const write = this.interest.take(effect, this.state);
+        if (write) applyPoseWrite(this.state, write);
+      }
+      // one after another, so each sender hears its answers in the order it gave the commands
+      else if (isNeural(effect)) this.neuralTurns(() => neuralCommand(this, effect, from)).catch((err: unknown) => this.log.warn({ err }, 'neural command failed'));
+      else this.writer.persist(applyEffect(this.state, effect));
+    }
+  }
+
+  refuse(clientId: string, code: IntentError['code'], message: string, intent: string | null): void {
+    this.record(clientId, intent ?? 'message', 'refused', { detail: `${code}: ${message.slice(0, 300)}` });
+    const error: IntentError = { code, message, intent };
+    this.port.send(clientId, ServerEvent.ERROR, error);
+  }
+
+  record(clientId: string, action: string, outcome: 'accepted' | 'refused', extra: AuditExtra): void {
+    const { name, ...rest } = extra;
+    const who = name ?? this.state.participants.get(clientId)?.name;
+    this.deps.audit.record({ worldId: this.world.id, actor: { kind: 'participant', id: clientId, ...(who ? { name: who } : {}) }, action, outcome, ...rest });
+  }
+
+  disconnect(clientId: string, code: number, reason: string, detail: string): void {
+    this.gate.cutOff(clientId);
+    this.record(clientId, 'disconnect', 'accepted', { detail });
+    this.port.leave(clientId, code, reason);
+  }
+}

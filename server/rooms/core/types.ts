@@ -1,0 +1,95 @@
+/**
+ * What a world's core needs from the rest of the server, and the few things it asks of the
+ * realtime transport. The core never sees a socket: it is told who sent what and when, and answers
+ * through a {@link RoomPort}.
+ */
+import type { IntentError } from '../../../shared/protocol';
+import type { WorldRole } from '../../../shared/model/roles';
+import type { Effect } from '../../../shared/model/world';
+import type { WorldState } from '../../../shared/schema/WorldState';
+import type { WorldRecord } from '../../../shared/model/worlds';
+import type { BlobStore } from '../../adapters/storage/BlobStore';
+import type { Store } from '../../adapters/storage/Store';
+import type { WorkflowStore } from '../../adapters/storage/WorkflowStore';
+import type { AuditLog } from '../../audit/AuditLog';
+import type { WorkflowQuota } from '../../http/workflowQuota';
+import type { NeuralService } from '../../neural/NeuralService';
+import type { Engine } from '../../workflows/engine/Engine';
+import type { WorkflowService } from '../../workflows/WorkflowService';
+import type { Logger } from '../../log';
+import type { InterestOptions } from '../interest';
+import type { WorldWriter } from '../WorldWriter';
+
+export interface WorldCoreDeps {
+  store: Store;
+  blobs: BlobStore;
+  reconnectSeconds: number;
+  holdLeaseMs: number;
+  /** Intents per second a client may send on average. */
+  intentRate: number;
+  /** Full-rate poses only from the nearest people in crowded worlds; absent: everyone, always. */
+  interest?: InterestOptions;
+  workflows: WorkflowService;
+  workflowStore: WorkflowStore;
+  engine: Engine;
+  audit: AuditLog;
+  /** Whether guests may join, and who an access token belongs to (refused with an AppError). */
+  auth: {
+    guestAccess: boolean;
+    identify(token: string): Promise<{ userId: string; username: string; familyId: string }>;
+    /** Whether the sign-in a person joined with is still live. */
+    sessionLive(userId: string, familyId: string): Promise<boolean>;
+  };
+  /** The role a person (null: a guest) has in a world, or null when they are not let in. */
+  access: { roleIn(world: WorldRecord, who: { userId: string; username: string } | null): Promise<WorldRole | null> };
+  /** Hands neural commands to the runs waiting for them and keeps who streams what. */
+  neural: NeuralService;
+  /** How many runs a person may start a minute; runs started in a world count as over REST. */
+  quota: Pick<WorkflowQuota, 'charge'>;
+}
+
+/** Who a client joined as, and their role: what the room's auth step let in. */
+export type JoinIdentity = ({ kind: 'guest'; address: string } | { kind: 'user'; userId: string; username: string; familyId: string }) & { role: WorldRole };
+
+/** A connected client as the core knows it: its id and (once let in) who it is. */
+export interface Peer {
+  id: string;
+  identity?: JoinIdentity | undefined;
+}
+
+/** How the core talks back: to one client, to everyone, or by closing a connection. */
+export interface RoomPort {
+  send(clientId: string, type: string, message: unknown): void;
+  sendBytes(clientId: string, type: string, bytes: Uint8Array): void;
+  broadcastBytes(type: string, bytes: Uint8Array): void;
+  leave(clientId: string, code: number, reason: string): void;
+  /** The clients connected now. */
+  peers(): Peer[];
+}
+
+/** What an audit entry about a participant may add. */
+export interface AuditExtra {
+  name?: string;
+  target?: { type: string; id: string };
+  before?: unknown;
+  after?: unknown;
+  detail?: string;
+}
+
+/** The core as its helpers (commands, world events) see it. */
+export interface CoreContext {
+  readonly state: WorldState;
+  readonly world: WorldRecord;
+  readonly deps: WorldCoreDeps;
+  readonly log: Logger;
+  readonly port: RoomPort;
+  readonly writer: WorldWriter;
+  /** Applies decided effects: to the state, to storage, or as commands to the engine. */
+  applyAll(effects: Effect[], from?: Peer): void;
+  /** Tells a client its message was refused, and records the refusal. */
+  refuse(clientId: string, code: IntentError['code'], message: string, intent: string | null): void;
+  /** One audit entry about a participant (who may not have joined yet). */
+  record(clientId: string, action: string, outcome: 'accepted' | 'refused', extra: AuditExtra): void;
+  /** Closes a client's connection for a reason of the world's; it keeps no seat. */
+  disconnect(clientId: string, code: number, reason: string, detail: string): void;
+}
