@@ -79,6 +79,10 @@ export interface XrProbe {
   /** Where the workspace was placed in AR (its anchor point), once placed. */
   placedAt: [number, number, number] | null;
   holding: string | null;
+  /** How dark the comfort ring is in VR now, 0..1 (absent outside XR). */
+  vignette?: number;
+  /** Whether the teleport's landing ring shows (the stick is aiming a teleport at the floor). */
+  teleportAim?: boolean;
 }
 
 export interface ChainProbe {

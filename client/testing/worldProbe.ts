@@ -169,6 +169,8 @@ function xrProbe(xr: XrExperience): XrProbe {
     reticle: rig?.reticle ?? null,
     placedAt: rig?.placedAt ?? null,
     holding: rig?.holding ?? null,
+    vignette: rig?.vignette ?? 0,
+    teleportAim: rig?.teleportAim ?? false,
   };
 }
 

@@ -32,7 +32,8 @@ import type { WorkspaceItem } from './placement';
 import { SnapTurn, snapTurnRig } from './snapTurn';
 import { XrGrab } from './XrGrab';
 import { loadHandMeshes } from './handMeshes';
-import type { XrSettings } from './xrSettings';
+import { DEFAULT_XR_SETTINGS, type XrSettings } from './xrSettings';
+import { XrLocomotion, keepHeadingOnTeleport } from './XrLocomotion';
 
 /** The WebXR hand joints in the order of the spec (the enum is declared in that order). */
 const HAND_JOINTS = Object.values(WebXRHandJoint);
@@ -73,6 +74,8 @@ export class XrRig {
   private mode: XrMode | null = null;
   private readonly grab: XrGrab;
   private readonly snap = new SnapTurn();
+  private readonly locomotion: XrLocomotion;
+  private teleport: WebXRMotionControllerTeleportation | null = null;
   private ar: ArPlacement | null = null;
   private removeSessionListeners: () => void = () => undefined;
   private readonly prePointer: Observer<PointerInfoPre>;
@@ -85,7 +88,9 @@ export class XrRig {
     private readonly xr: WebXRDefaultExperience,
   ) {
     const { scene } = host;
-    this.grab = new XrGrab(scene, host.session, host.documents, host.notify, (s) => this.fingertip(s));
+    const camera = xr.baseExperience.camera;
+    this.grab = new XrGrab(scene, host.session, host.documents, host.notify, (s) => this.fingertip(s), () => camera.globalPosition);
+    this.locomotion = new XrLocomotion(scene, camera);
     // the laser pointers replay presses as scene pointer events; grabbing in XR is XrGrab's job,
     // so those must not reach the desktop drag and panel handlers
     this.prePointer = scene.onPrePointerObservable.add(
@@ -171,6 +176,7 @@ export class XrRig {
     }
     this.ar?.dispose();
     this.ar = null;
+    this.teleport = null;
     if (mode === 'vr') {
       if (settings.locomotion === 'teleport') {
         const floor = this.host.scene.getMeshByName('floor');
@@ -184,6 +190,8 @@ export class XrRig {
         // Babylon's teleport turns by its own angle on every sideways push, on top of ours
         teleport.rotationAngle = 0;
         teleport.setSelectionFeature(this.xr.pointerSelection);
+        keepHeadingOnTeleport(teleport, this.xr.baseExperience.camera);
+        this.teleport = teleport;
       } else {
         fm.enableFeature(WebXRFeatureName.MOVEMENT, 'latest', {
           xrInput: this.xr.input,
@@ -244,6 +252,7 @@ export class XrRig {
     this.ar?.dispose();
     this.ar = null;
     this.mode = null;
+    this.locomotion.reset();
     this.onEnded();
   }
 
@@ -252,7 +261,10 @@ export class XrRig {
     if (!this.mode) return null;
     const sources = this.xr.input.controllers;
     this.grab.update(sources, now);
-    if (this.mode === 'vr') this.snapTurn(sources);
+    if (this.mode === 'vr') {
+      this.snapTurn(sources);
+      this.locomotion.update(sources, this.settings, now);
+    }
     const camera = this.xr.baseExperience.camera;
     const side = (handedness: string) => {
       const source = sources.find((c) => c.inputSource.handedness === handedness);
@@ -279,7 +291,7 @@ export class XrRig {
   }
 
   /** Set by the owner before entering; read each frame. */
-  settings: XrSettings = { locomotion: 'teleport', snapDegrees: 30 };
+  settings: XrSettings = { ...DEFAULT_XR_SETTINGS };
 
   private handTracking(): WebXRHandTracking | undefined {
     return this.xr.baseExperience.featuresManager.getEnabledFeature(WebXRFeatureName.HAND_TRACKING) as WebXRHandTracking | undefined;
@@ -342,12 +354,15 @@ export class XrRig {
       reticle: this.ar?.reticle.isEnabled() ? ([this.ar.reticle.position.x, this.ar.reticle.position.y, this.ar.reticle.position.z] as [number, number, number]) : null,
       placedAt: this.ar?.placedAt ?? null,
       holding: this.grab.holding,
+      vignette: this.locomotion.vignetteLevel,
+      teleportAim: !!this.teleport?.teleportationTargetMesh?.isVisible,
     };
   }
 
   dispose(): void {
     this.prePointer.remove();
     this.grab.dispose();
+    this.locomotion.dispose();
     this.ar?.dispose();
     this.xr.dispose();
   }

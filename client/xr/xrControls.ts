@@ -23,14 +23,18 @@ export function mountXrControls(xr: XrExperience, notify: (message: string) => v
   locomotion.value = settings.locomotion;
   const turn = h('select', { 'data-testid': 'xr-snap', title: 'How the right thumbstick turns you in VR' }, ...SNAP_CHOICES.map((d) => h('option', { value: String(d) }, d === 0 ? 'Smooth turning' : `Snap turn ${d}°`)));
   turn.value = String(settings.snapDegrees);
-  const comfort = h('span', { class: 'xr-comfort', hidden: true }, locomotion, turn);
+  const vignette = h('input', { type: 'checkbox', 'data-testid': 'xr-vignette' });
+  vignette.checked = settings.vignette;
+  const vignetteLabel = h('label', { title: 'Darken the edge of the view while the thumbstick moves or turns you in VR' }, vignette, 'Comfort ring');
+  const comfort = h('span', { class: 'xr-comfort', hidden: true }, locomotion, turn, vignetteLabel);
   const save = () => {
-    const next = { locomotion: locomotion.value === 'smooth' ? ('smooth' as const) : ('teleport' as const), snapDegrees: Number(turn.value) };
+    const next = { locomotion: locomotion.value === 'smooth' ? ('smooth' as const) : ('teleport' as const), snapDegrees: Number(turn.value), vignette: vignette.checked };
     saveXrSettings(next);
     xr.setSettings(next);
   };
   locomotion.addEventListener('change', save);
   turn.addEventListener('change', save);
+  vignette.addEventListener('change', save);
 
   const enter = (mode: XrMode) => {
     enterVr.disabled = enterAr.disabled = true;

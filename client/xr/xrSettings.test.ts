@@ -4,8 +4,8 @@ import { DEFAULT_XR_SETTINGS, parseXrSettings } from './xrSettings';
 
 describe('VR comfort settings', () => {
   it('keeps what was stored when it is understood', () => {
-    expect(parseXrSettings('{"locomotion":"smooth","snapDegrees":45}')).toEqual({ locomotion: 'smooth', snapDegrees: 45 });
-    expect(parseXrSettings('{"locomotion":"teleport","snapDegrees":0}')).toEqual({ locomotion: 'teleport', snapDegrees: 0 });
+    expect(parseXrSettings('{"locomotion":"smooth","snapDegrees":45,"vignette":false}')).toEqual({ locomotion: 'smooth', snapDegrees: 45, vignette: false });
+    expect(parseXrSettings('{"locomotion":"teleport","snapDegrees":0}')).toEqual({ locomotion: 'teleport', snapDegrees: 0, vignette: true });
   });
 
   it('falls back to the defaults for anything missing, damaged or odd', () => {
@@ -13,6 +13,7 @@ describe('VR comfort settings', () => {
     expect(parseXrSettings('not json')).toEqual(DEFAULT_XR_SETTINGS);
     expect(parseXrSettings('{"locomotion":"fly","snapDegrees":33}')).toEqual(DEFAULT_XR_SETTINGS);
     expect(parseXrSettings('[1,2]')).toEqual(DEFAULT_XR_SETTINGS);
+    expect(parseXrSettings('{"vignette":"no"}').vignette, 'the comfort ring stays on unless turned off').toBe(true);
   });
 });
 

@@ -50,7 +50,13 @@ const facing = (yawDegrees: number): Quat => {
 const WELCOME = {
   title: 'Welcome',
   kind: 'markdown' as const,
-  body: '# Welcome\nClick a panel to pick it up, drag to move it, release to drop it.\nWASD to walk, drag the view to look around.',
+  // one text for everyone, so it says what to do on each kind of device
+  body: [
+    '# Welcome',
+    '**On a computer:** click a panel and drag to move it, release to drop it. WASD to walk, drag the view to look around.',
+    '**In a VR headset:** point at a panel or reach to it and squeeze the grip to hold it up and read; let go to put it down. Squeeze with both hands to resize it. Push the thumbstick forward to teleport, sideways to turn.',
+    '**On a phone (AR):** tap a table to place the workspace, then touch and hold a panel to pick it up.',
+  ].join('\n\n'),
 };
 
 export const WORLD_TEMPLATES = {
