@@ -94,7 +94,8 @@ async function buildProduct(): Promise<void> {
   const library = new SourceLibrary(new ContentStore());
   for (let i = 0; i < COUNT; i++) {
     const id = `doc${i}`;
-    const panel = new DocumentPanel(scene, id, kit, library);
+    // the benchmark turns no pages
+    const panel = new DocumentPanel(scene, id, kit, library, () => undefined);
     const p = slotPosition(i);
     panel.setTarget([p.x, p.y, p.z], [0, 0, 0, 1], 1);
     panel.setDocument({ id, kind: 'markdown', contentHash: `hash${i}`, title: `Report ${i}`, body: '', page: 1, spread: 1 });

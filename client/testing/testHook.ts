@@ -94,7 +94,8 @@ export interface ChainProbe {
   draft: boolean;
   /** The run the chain shows ('' before any). */
   runId: string;
-  steps: { id: string; kind: string; name: string; status: string; detail: string; resultDocumentId: string; resultLinked: boolean }[];
+  /** `shown`: the status line drawn on the node in 3D ("ready", "running…", "succeeded"…). */
+  steps: { id: string; kind: string; name: string; status: string; detail: string; shown: string; resultDocumentId: string; resultLinked: boolean }[];
 }
 
 export interface RunProbe {
@@ -112,6 +113,8 @@ export interface WorkflowProbe {
   runs(): RunProbe[];
   /** Viewport point of a chain node, or of one of its builder buttons; null when off screen. */
   nodeScreenPoint(workflowId: string, stepId: string, button?: NodeAction): Point | null;
+  /** World position of a chain node, or of one of its builder buttons: what a ray or a fingertip aims at in XR. */
+  nodePosition(workflowId: string, stepId: string, button?: NodeAction): [number, number, number] | null;
   /** Viewport point of a chain's save/undo button; null unless a draft is on show. */
   chainButtonPoint(workflowId: string, action: ChainAction): Point | null;
 }
@@ -168,6 +171,7 @@ export function installTestHook(current: () => WorldProbe | null): void {
     workflows: () => current()?.workflows() ?? [],
     runs: () => current()?.runs() ?? [],
     nodeScreenPoint: (workflowId, stepId, button) => current()?.nodeScreenPoint(workflowId, stepId, button) ?? null,
+    nodePosition: (workflowId, stepId, button) => current()?.nodePosition(workflowId, stepId, button) ?? null,
     chainButtonPoint: (workflowId, action) => current()?.chainButtonPoint(workflowId, action) ?? null,
   };
   Object.defineProperty(window, '__dwc', { value: Object.freeze(hook), configurable: false, writable: false });

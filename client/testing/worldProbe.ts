@@ -192,7 +192,7 @@ function workflowProbe({ session, workflows }: ProbeSources, toScreen: (world: V
           runId: run?.id ?? '',
           steps: steps.map((st) => {
             const rs = run?.steps.find((x) => x.id === st.id);
-            return { id: st.id, kind: st.kind, name: st.name, status: rs?.status ?? '', detail: rs?.detail ?? '', resultDocumentId: rs?.documentId ?? '', resultLinked: !!view?.resultLinked(st.id) };
+            return { id: st.id, kind: st.kind, name: st.name, status: rs?.status ?? '', detail: rs?.detail ?? '', shown: view?.shownStatus(st.id) ?? '', resultDocumentId: rs?.documentId ?? '', resultLinked: !!view?.resultLinked(st.id) };
           }),
         });
       });
@@ -200,6 +200,10 @@ function workflowProbe({ session, workflows }: ProbeSources, toScreen: (world: V
     },
     runs: () => runsOf(session).map(({ updatedAt: _u, steps, ...r }) => ({ ...r, steps: steps.map((st) => ({ ...st, seen: [...workflows.seenStatuses(r.id, st.id)] })) })),
     nodeScreenPoint: (workflowId, stepId, button) => toScreen(workflows.chains.get(workflowId)?.nodePoint(stepId, button) ?? null),
+    nodePosition: (workflowId, stepId, button) => {
+      const p = workflows.chains.get(workflowId)?.nodePoint(stepId, button);
+      return p ? [p.x, p.y, p.z] : null;
+    },
     chainButtonPoint: (workflowId, action) => toScreen(workflows.chains.get(workflowId)?.chainButtonPoint(action) ?? null),
   };
 }

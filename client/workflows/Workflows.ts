@@ -120,6 +120,11 @@ export class Workflows {
     return this.seen.get(runId)?.get(stepId) ?? [];
   }
 
+  /** A document let go by hand in VR or AR (see ChainLayer.documentDropped). */
+  documentDropped(docId: string): void {
+    this.layer.documentDropped(docId);
+  }
+
   dispose(): void {
     this.stopWatch();
     this.stopErrors();

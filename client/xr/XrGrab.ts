@@ -3,8 +3,9 @@
  * desktop: squeeze (or pinch, or the trigger) near a document or with its ray on it asks for the
  * hold; once granted the document comes to reading distance and size in front of the head, towards
  * the hand, upright (see holdComfort.ts), moves go out throttled by the session, and letting go
- * drops it level where it is. A second hand squeezing the same document scales it. A trigger or
- * pinch on a page control, or a fingertip touching one, presses it instead.
+ * drops it level where it is. A second hand squeezing the same document scales it. Page controls
+ * are pressed through the controls routing (xrControlsRouting.ts), which sees every select before
+ * it comes here.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
@@ -14,7 +15,6 @@ import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
 import { ErrorCode, type IntentError } from '../../shared/protocol';
 import type { WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
-import { PanelControl } from '../scene/panelKit';
 import { isDocumentMesh, type PanelPickData } from '../scene/PlacedDocument';
 import { heldPose, levelRotation, readingScale, twoHandScale, wrapAngle } from './holdComfort';
 import { yawOf } from './xrMaths';
@@ -22,8 +22,6 @@ import { yawOf } from './xrMaths';
 /** How far a far grab reaches, and how close a hand must be for a near grab (metres). */
 const RAY_LENGTH = 12;
 const NEAR_DISTANCE = 0.12;
-/** A touched control presses once, then needs the fingertip to leave it. */
-const TOUCH_DISTANCE = 0.02;
 const HOLD_KEEPALIVE_MS = 4000;
 /** How long a grabbed document takes to fly from where it was to the reading spot. */
 const FLY_IN_MS = 250;
@@ -56,7 +54,8 @@ interface Hold {
 
 export class XrGrab {
   private holds: Hold[] = [];
-  private readonly touching = new Set<string>();
+  /** A document was let go on purpose (not lost with its hand or the session): it may be set down on a chain. */
+  onDropped: (docId: string) => void = () => undefined;
   private readonly stopErrors: () => void;
 
   constructor(
@@ -109,7 +108,7 @@ export class XrGrab {
     for (const h of this.holds) if (h.second?.source === source && h.second.trigger === trigger) h.second = null;
     const hold = this.holds.find((h) => h.source === source && h.trigger === trigger);
     if (!hold) return;
-    if (hold.granted) this.finish(hold);
+    if (hold.granted) this.finish(hold, true);
     else hold.releasePending = true;
   }
 
@@ -122,7 +121,7 @@ export class XrGrab {
     }
   }
 
-  /** Every frame: follow grants, move held documents with their hands, press touched controls. */
+  /** Every frame: follow grants, move held documents with their hands. */
   update(sources: readonly WebXRInputSource[], now: number): void {
     const me = this.session.sessionId;
     for (const hold of [...this.holds]) {
@@ -137,7 +136,7 @@ export class XrGrab {
         placed?.setLocal(true);
         if (placed) hold.from = { position: placed.position.clone(), rotation: placed.rotation.clone(), scale: placed.scale, at: now };
         if (hold.releasePending) {
-          this.finish(hold);
+          this.finish(hold, true);
           continue;
         }
       } else if (hold.granted && heldBy !== me) {
@@ -147,7 +146,6 @@ export class XrGrab {
       }
       if (hold.granted) this.follow(hold, now);
     }
-    this.touchControls(sources);
   }
 
   private follow(hold: Hold, now: number): void {
@@ -180,7 +178,7 @@ export class XrGrab {
   }
 
   /** Lets go: the document stays where it is, upright and level, at the size it was held. */
-  private finish(hold: Hold): void {
+  private finish(hold: Hold, dropped = false): void {
     const placed = this.documents.documents.get(hold.docId);
     if (placed && hold.granted && hold.lastSent > 0) {
       const level = Quaternion.FromArray(levelRotation(hold.yaw));
@@ -190,6 +188,7 @@ export class XrGrab {
     }
     this.session.release(hold.docId);
     this.drop(hold);
+    if (dropped) this.onDropped(hold.docId);
   }
 
   private drop(hold: Hold): void {
@@ -198,31 +197,7 @@ export class XrGrab {
   }
 
   private press(docId: string, control: 'prev' | 'next' | 'spread'): void {
-    const panel = this.documents.panel(docId);
-    const target = panel?.controlTarget(control);
-    if (!target) return;
-    this.session.turnPage(docId, target.page, control === PanelControl.SPREAD ? target.spread : undefined);
-  }
-
-  /** A fingertip (hands) touching a page control presses it once. */
-  private touchControls(sources: readonly WebXRInputSource[]): void {
-    for (const source of sources) {
-      const tip = this.fingertip(source);
-      const key = source.uniqueId;
-      if (!tip) continue;
-      const touched = this.scene.meshes.find((m) => {
-        const part = (m.metadata as PanelPickData | null)?.part;
-        return (part === 'prev' || part === 'next' || part === 'spread') && m.isEnabled() && m.getBoundingInfo().boundingBox.intersectsMinMax(tip.subtract(new Vector3(TOUCH_DISTANCE, TOUCH_DISTANCE, TOUCH_DISTANCE)), tip.add(new Vector3(TOUCH_DISTANCE, TOUCH_DISTANCE, TOUCH_DISTANCE)));
-      });
-      if (!touched) {
-        this.touching.delete(key);
-        continue;
-      }
-      if (this.touching.has(key)) continue;
-      this.touching.add(key);
-      const data = touched.metadata as PanelPickData;
-      this.press(data.docId, data.part as 'prev' | 'next' | 'spread');
-    }
+    this.documents.panel(docId)?.useControl(control);
   }
 
   /** The hand: the grip where there is one, else the pointer, with its world matrix up to date. */

@@ -31,6 +31,7 @@ import { ArPlacement } from './ArPlacement';
 import type { WorkspaceItem } from './placement';
 import { SnapTurn, snapTurnRig } from './snapTurn';
 import { XrGrab } from './XrGrab';
+import { XrControlsRouting, pointerLook } from './xrControlsRouting';
 import { loadHandMeshes } from './handMeshes';
 import { DEFAULT_XR_SETTINGS, type XrSettings } from './xrSettings';
 import { XrLocomotion, keepHeadingOnTeleport } from './XrLocomotion';
@@ -49,6 +50,8 @@ export interface XrRigHost {
   overlay: HTMLElement;
   /** Where a recentre puts the head in VR. */
   home(): Pose;
+  /** A document let go by hand where it now stands (it may have been set down on a chain). */
+  dropped?(docId: string): void;
 }
 
 export interface XrControllerProbe {
@@ -59,6 +62,8 @@ export interface XrControllerProbe {
   position: [number, number, number];
   /** World position of the index fingertip, for tracked hands. */
   fingertip: [number, number, number] | null;
+  /** The control its ray or fingertip is over (its label), if any. */
+  pointingAt: string | null;
 }
 
 const SEND_EVENTS = ['selectstart', 'selectend', 'squeezestart', 'squeezeend'] as const;
@@ -73,6 +78,7 @@ function poseOf(node: TransformNode): Pose {
 export class XrRig {
   private mode: XrMode | null = null;
   private readonly grab: XrGrab;
+  private readonly controls: XrControlsRouting;
   private readonly snap = new SnapTurn();
   private readonly locomotion: XrLocomotion;
   private teleport: WebXRMotionControllerTeleportation | null = null;
@@ -90,9 +96,11 @@ export class XrRig {
     const { scene } = host;
     const camera = xr.baseExperience.camera;
     this.grab = new XrGrab(scene, host.session, host.documents, host.notify, (s) => this.fingertip(s), () => camera.globalPosition);
+    this.controls = new XrControlsRouting(scene, xr.pointerSelection, (s) => this.fingertip(s));
+    this.grab.onDropped = (docId) => host.dropped?.(docId);
     this.locomotion = new XrLocomotion(scene, camera);
-    // the laser pointers replay presses as scene pointer events; grabbing in XR is XrGrab's job,
-    // so those must not reach the desktop drag and panel handlers
+    // the laser pointers replay presses as scene pointer events; grabbing in XR is XrGrab's job and
+    // pressing controls xrControlsRouting's, so those must not reach the desktop handlers
     this.prePointer = scene.onPrePointerObservable.add(
       (info, state) => {
         if ((info.event as PointerEvent).pointerType !== 'xr') return;
@@ -105,7 +113,10 @@ export class XrRig {
     const sm = xr.baseExperience.sessionManager;
     sm.onXRSessionInit.add((session) => this.listen(session));
     sm.onXRSessionEnded.add(() => this.ended());
-    xr.input.onControllerRemovedObservable.add((source) => this.grab.lost(source));
+    xr.input.onControllerRemovedObservable.add((source) => {
+      this.grab.lost(source);
+      this.controls.lost(source);
+    });
   }
 
   static async create(host: XrRigHost): Promise<XrRig> {
@@ -117,6 +128,7 @@ export class XrRig {
       disableTeleportation: true,
       disableNearInteraction: true,
       floorMeshes: floor ? [floor] : [],
+      pointerSelectionOptions: pointerLook(host.scene),
       inputOptions: {
         // models come from this server only (see server/http/xrProfiles.ts)
         customControllersRepositoryURL: `${location.origin}${XR_PROFILES_PATH}`,
@@ -236,6 +248,8 @@ export class XrRig {
           this.ar.place();
           return;
         }
+        // a trigger or pinch aimed at a control presses it; anywhere else it may grab
+        if (trigger === 'select' && this.controls.select(source)) return;
         this.grab.start(source, trigger);
       } else this.grab.end(source, trigger);
     };
@@ -248,6 +262,7 @@ export class XrRig {
   private ended(): void {
     this.removeSessionListeners();
     this.grab.dispose();
+    this.controls.reset();
     this.hideRoom(false);
     this.ar?.dispose();
     this.ar = null;
@@ -261,6 +276,7 @@ export class XrRig {
     if (!this.mode) return null;
     const sources = this.xr.input.controllers;
     this.grab.update(sources, now);
+    this.controls.update(sources);
     if (this.mode === 'vr') {
       this.snapTurn(sources);
       this.locomotion.update(sources, this.settings, now);
@@ -348,7 +364,7 @@ export class XrRig {
           ? !!this.handTracking()?.getHandByControllerId(c.uniqueId)?.handMesh?.isVisible
           : !!c.motionController?.rootMesh && c.motionController.rootMesh.getChildMeshes().length > 0;
         const tip = this.fingertip(c);
-        return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z], fingertip: tip ? [tip.x, tip.y, tip.z] : null };
+        return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z], fingertip: tip ? [tip.x, tip.y, tip.z] : null, pointingAt: this.controls.pointingAt(c) };
       }),
       roomVisible: this.host.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
       reticle: this.ar?.reticle.isEnabled() ? ([this.ar.reticle.position.x, this.ar.reticle.position.y, this.ar.reticle.position.z] as [number, number, number]) : null,
