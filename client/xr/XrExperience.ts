@@ -3,6 +3,7 @@
  * someone enters. While a session runs, the world view takes its poses from here.
  */
 import type { Scene } from '@babylonjs/core/scene';
+import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
 import type { PoseUpdate, WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
 import type { Pose } from '../../shared/protocol';
@@ -10,6 +11,7 @@ import type { XrControllerProbe, XrMode, XrRig } from './XrRig';
 import { detectXrModes, type XrModes } from './xrModes';
 import { loadXrSettings, type XrSettings } from './xrSettings';
 import { inBackground } from '../ui/background';
+import type { XrMenuProbe } from './menu/XrMenu';
 
 export type { XrMode } from './XrRig';
 
@@ -35,6 +37,8 @@ export interface XrProbe {
   /** Where the workspace was placed in AR (its anchor point), once placed. */
   placedAt: [number, number, number] | null;
   holding: string | null;
+  /** The in-world menu and toasts, once a session loaded them. */
+  menu?: XrMenuProbe | null;
 }
 
 export class XrExperience {
@@ -46,6 +50,8 @@ export class XrExperience {
   /** Shown over the view during AR (DOM overlay): exit and recentre live here. */
   readonly overlay: HTMLElement;
   private disposed = false;
+  /** Set by the in-world menu (see menu/mountXrMenu.ts). */
+  menuProbe: () => XrMenuProbe | null = () => null;
 
   constructor(private readonly host: XrHost) {
     this.overlay = document.createElement('div');
@@ -62,6 +68,15 @@ export class XrExperience {
   onModeChange(listener: (mode: XrMode | null) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  getSettings(): XrSettings {
+    return this.settings;
+  }
+
+  /** The controllers and hands of the running session (none outside XR). */
+  inputSources(): readonly WebXRInputSource[] {
+    return this.rig?.inputSources ?? [];
   }
 
   setSettings(settings: XrSettings): void {
@@ -125,6 +140,7 @@ export class XrExperience {
       reticle: rig?.reticle ?? null,
       placedAt: rig?.placedAt ?? null,
       holding: rig?.holding ?? null,
+      menu: this.menuProbe(),
     };
   }
 

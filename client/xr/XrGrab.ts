@@ -16,6 +16,7 @@ import type { DocumentLayer } from '../scene/DocumentLayer';
 import { isDocumentMesh } from '../scene/DragController';
 import { PanelControl } from '../scene/panelKit';
 import type { PanelPickData } from '../scene/PlacedDocument';
+import { pulse } from './haptics';
 
 /** How far a far grab reaches, and how close a hand must be for a near grab (metres). */
 const RAY_LENGTH = 12;
@@ -104,6 +105,7 @@ export class XrGrab {
       }
       if (!hold.granted && heldBy === me) {
         hold.granted = true;
+        pulse(hold.source, 'grab');
         this.documents.documents.get(hold.docId)?.setLocal(true);
         if (hold.releasePending) {
           this.finish(hold);
