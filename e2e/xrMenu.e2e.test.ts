@@ -84,7 +84,42 @@ describe('the in-world menu in an emulated headset', () => {
     await screenshot(ann, 'xr-menu-people');
   });
 
+  step('grabbing a document Bob holds is refused: the refusal shows in her headset and her controllers buzz', async () => {
+    // the Y button again puts the menu away
+    await click(ann, 'left', 'y-button');
+    await expect.poll(async () => (await menu(ann))?.open, { timeout: 10_000 }).toBe(false);
+    const welcome = (await documents(bob)).find((d) => d.title === 'Welcome')!;
+    const from = await bob.evaluate((id) => window.__dwc!.screenPointOf(id), welcome.id);
+    expect(from, 'the Welcome panel is in front of Bob').not.toBeNull();
+    await bob.mouse.move(from!.x, from!.y);
+    await bob.mouse.down();
+    await expect.poll(async () => (await documents(ann)).find((d) => d.id === welcome.id)!.heldBy, { timeout: 10_000 }).toBe(bobId);
+    const buzzesBefore = await ann.evaluate(() => window.__dwc!.xr!().menu?.haptics ?? 0);
+    await moveController(ann, 'right', [welcome.position[0], welcome.position[1], welcome.position[2] + 0.04]);
+    await ann.waitForTimeout(200);
+    await button(ann, 'right', 'squeeze', 1);
+    await expect
+      .poll(async () => (await menu(ann))?.toasts.find((t) => t.kind === 'error')?.text ?? '', { timeout: 10_000 })
+      .toMatch(/Bob/);
+    await screenshot(ann, 'xr-menu-refusal-toast');
+    // near the view: under a metre ahead of her eyes, a little below them
+    const shown = await xr(ann);
+    const card = shown.menu?.toasts.find((t) => t.kind === 'error');
+    if (card) {
+      const [hx, hy, hz] = shown.head!;
+      expect(Math.hypot(card.position[0] - hx, card.position[1] - hy, card.position[2] - hz)).toBeLessThan(1);
+      expect(card.position[2]).toBeLessThan(hz);
+      expect(card.position[1]).toBeLessThan(hy);
+    }
+    expect(await ann.evaluate(() => window.__dwc!.xr!().menu?.haptics ?? 0)).toBeGreaterThan(buzzesBefore);
+    await button(ann, 'right', 'squeeze', 0);
+    await bob.mouse.up();
+    expect((await documents(ann)).find((d) => d.id === welcome.id)!.heldBy).not.toBe(annId);
+  });
+
   step('she starts a run of the sign-off workflow from the menu by ray and trigger, and approves it when it waits', async () => {
+    await click(ann, 'left', 'y-button');
+    await expect.poll(async () => (await menu(ann))?.open, { timeout: 10_000 }).toBe(true);
     await pressByRay(ann, 'Workflows');
     await expect.poll(async () => (await menu(ann))?.tab, { timeout: 10_000 }).toBe('workflows');
     await pressByRay(ann, 'Start run');
@@ -104,33 +139,7 @@ describe('the in-world menu in an emulated headset', () => {
     await expect.poll(async () => (await notes(bob)).map((n) => n.text), { timeout: 10_000 }).toContain('Looks good');
   });
 
-  step('grabbing a document Bob holds is refused: the refusal shows in her headset and her controllers buzz', async () => {
-    await pressByRay(ann, 'Close menu');
-    await expect.poll(async () => (await menu(ann))?.open, { timeout: 10_000 }).toBe(false);
-    const welcome = (await documents(bob)).find((d) => d.title === 'Welcome')!;
-    const from = await bob.evaluate((id) => window.__dwc!.screenPointOf(id), welcome.id);
-    expect(from, 'the Welcome panel is in front of Bob').not.toBeNull();
-    await bob.mouse.move(from!.x, from!.y);
-    await bob.mouse.down();
-    await expect.poll(async () => (await documents(ann)).find((d) => d.id === welcome.id)!.heldBy, { timeout: 10_000 }).toBe(bobId);
-    const buzzesBefore = await ann.evaluate(() => window.__dwc!.xr!().menu?.haptics ?? 0);
-    await moveController(ann, 'right', [welcome.position[0], welcome.position[1], welcome.position[2] + 0.04]);
-    await ann.waitForTimeout(200);
-    await button(ann, 'right', 'squeeze', 1);
-    await expect
-      .poll(async () => (await menu(ann))?.toasts.find((t) => t.kind === 'error')?.text ?? '', { timeout: 10_000 })
-      .toMatch(/Bob/);
-    expect(await ann.evaluate(() => window.__dwc!.xr!().menu?.haptics ?? 0)).toBeGreaterThan(buzzesBefore);
-    await screenshot(ann, 'xr-menu-refusal-toast');
-    await button(ann, 'right', 'squeeze', 0);
-    await bob.mouse.up();
-    expect((await documents(ann)).find((d) => d.id === welcome.id)!.heldBy).not.toBe(annId);
-  });
-
   step('Leave ends the VR session and takes her back to the lobby', async () => {
-    await moveController(ann, 'left', [-0.2, 1.2, 1.6]);
-    await click(ann, 'left', 'y-button');
-    await expect.poll(async () => (await menu(ann))?.open, { timeout: 10_000 }).toBe(true);
     await pressByRay(ann, 'Leave world');
     await expect.poll(() => ann.url(), { timeout: 15_000 }).not.toMatch(/#\/w\//);
     await expect.poll(async () => (await participants(bob)).some((p) => p.id === annId), { timeout: 15_000 }).toBe(false);

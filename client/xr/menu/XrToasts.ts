@@ -34,6 +34,9 @@ interface Card {
 export interface XrToastProbe {
   text: string;
   kind: ToastKind;
+  /** Where the card is, and how opaque (it fades before it goes). */
+  position: [number, number, number];
+  opacity: number;
 }
 
 export class XrToasts {
@@ -64,7 +67,7 @@ export class XrToasts {
   }
 
   probe(): XrToastProbe[] {
-    return this.cards.map((c) => ({ text: c.text, kind: c.kind }));
+    return this.cards.map((c) => ({ text: c.text, kind: c.kind, position: [c.plane.position.x, c.plane.position.y, c.plane.position.z], opacity: c.material.alpha }));
   }
 
   clear(): void {
@@ -92,7 +95,7 @@ export class XrToasts {
   private draw(card: Card): void {
     const ctx = card.texture.getContext() as unknown as CanvasRenderingContext2D;
     ctx.clearRect(0, 0, WIDTH_PX, HEIGHT_PX);
-    ctx.fillStyle = card.kind === 'error' ? 'rgba(120, 24, 24, 0.92)' : 'rgba(24, 28, 36, 0.92)';
+    ctx.fillStyle = card.kind === 'error' ? '#b3261e' : '#2a2f3a';
     ctx.beginPath();
     ctx.roundRect(4, 4, WIDTH_PX - 8, HEIGHT_PX - 8, 24);
     ctx.fill();
@@ -100,9 +103,9 @@ export class XrToasts {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     // long messages get two lines at a smaller size rather than running off the card
-    ctx.font = '40px sans-serif';
-    const size = ctx.measureText(card.text).width > WIDTH_PX * 0.9 ? 30 : 40;
-    ctx.font = `${size}px sans-serif`;
+    ctx.font = 'bold 46px sans-serif';
+    const size = ctx.measureText(card.text).width > WIDTH_PX * 0.9 ? 34 : 46;
+    ctx.font = `bold ${size}px sans-serif`;
     const lines = wrap(ctx, card.text, WIDTH_PX - 48).slice(0, 2);
     lines.forEach((line, i) => ctx.fillText(line, WIDTH_PX / 2, HEIGHT_PX / 2 + (i - (lines.length - 1) / 2) * (size + 6)));
     card.texture.update(true);

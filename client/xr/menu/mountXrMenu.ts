@@ -30,7 +30,8 @@ export function mountXrMenu(opts: XrMenuOptions): () => void {
     setSettings: (s) => xr.setSettings(s),
     neural: opts.neural,
     leave: () => inBackground(xr.exit().finally(() => opts.leave()), 'Leaving the world'),
-    toastLifeMs: TOAST_MS,
+    // reading in a headset takes a moment longer than on a screen
+    toastLifeMs: TOAST_MS + 1500,
   };
   const sync = () => {
     const on = xr.mode !== null;
