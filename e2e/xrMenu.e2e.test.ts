@@ -133,8 +133,17 @@ describe('the in-world menu in an emulated headset', () => {
 
   step('a preset note goes on the nearest document, as the page note dialog would send it', async () => {
     await pressByRay(ann, 'Notes');
+    await screenshot(ann, 'xr-menu-notes');
     await pressByRay(ann, 'Looks good');
     await expect.poll(async () => (await notes(bob)).map((n) => n.text), { timeout: 10_000 }).toContain('Looks good');
+  });
+
+  step('comfort settings change from the menu and are kept for the next visit', async () => {
+    await pressByRay(ann, 'Settings');
+    await pressByRay(ann, 'Snap 30°');
+    await expect.poll(() => ann.evaluate(() => JSON.parse(localStorage.getItem('dwc.xr.settings') ?? '{}').snapDegrees), { timeout: 10_000 }).toBe(45);
+    await expect.poll(async () => (await menu(ann))?.buttons.map((b) => b.label), { timeout: 10_000 }).toContain('Snap 45°');
+    await screenshot(ann, 'xr-menu-settings');
   });
 
   step('Leave ends the VR session and takes her back to the lobby', async () => {
