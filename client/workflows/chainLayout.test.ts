@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NODE, linkEnds, nodePositions } from './chainLayout';
+import { DROP_REACH, NODE, dropsOnNode, linkEnds, nodePositions } from './chainLayout';
 import { currentRun, orderRuns, progressOf, stepLook, type RunView } from './stepLook';
 
 describe('chain layout', () => {
@@ -15,6 +15,14 @@ describe('chain layout', () => {
     const [a, b] = linkEnds(p, 0)!;
     expect(b[0] - a[0]).toBeCloseTo(NODE.gap);
     expect(linkEnds(p, 1)).toBeNull();
+  });
+
+  it('takes a document set down on a node, a little past its edges, and not one beside it or far in front', () => {
+    expect(dropsOnNode([0, 0, 0])).toBe(true);
+    expect(dropsOnNode([NODE.width / 2 + DROP_REACH.side - 0.01, -(NODE.height / 2 + DROP_REACH.up - 0.01), DROP_REACH.depth - 0.01])).toBe(true);
+    expect(dropsOnNode([NODE.width / 2 + DROP_REACH.side + 0.01, 0, 0])).toBe(false);
+    expect(dropsOnNode([0, NODE.height / 2 + DROP_REACH.up + 0.01, 0])).toBe(false);
+    expect(dropsOnNode([0, 0, -(DROP_REACH.depth + 0.01)])).toBe(false);
   });
 
 });

@@ -25,3 +25,17 @@ export function linkEnds(positions: readonly Vec3[], i: number): [Vec3, Vec3] | 
     [b[0] - half, b[1], b[2]],
   ];
 }
+
+/**
+ * Whether a document set down with its centre at `point` (in the node's own frame: the node's
+ * centre at the origin, its face in the XY plane) lands on the node. A held panel is larger than
+ * a node and hard to place to the centimetre in a headset, so the node reaches a little past its
+ * edges and some way in front and behind.
+ */
+export function dropsOnNode(point: Vec3): boolean {
+  const [x, y, z] = point;
+  return Math.abs(x) <= NODE.width / 2 + DROP_REACH.side && Math.abs(y) <= NODE.height / 2 + DROP_REACH.up && Math.abs(z) <= DROP_REACH.depth;
+}
+
+/** How far past a node's edges a dropped document still counts as on it (metres). */
+export const DROP_REACH = { side: 0.2, up: 0.35, depth: 0.4 } as const;

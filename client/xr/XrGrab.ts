@@ -39,6 +39,8 @@ interface Hold {
 
 export class XrGrab {
   private holds: Hold[] = [];
+  /** A document was let go on purpose (not lost with its hand or the session): it may be set down on a chain. */
+  onDropped: (docId: string) => void = () => undefined;
   private readonly touching = new Set<string>();
   private readonly stopErrors: () => void;
 
@@ -82,7 +84,7 @@ export class XrGrab {
   end(source: WebXRInputSource, trigger: 'squeeze' | 'select'): void {
     const hold = this.holds.find((h) => h.source === source && h.trigger === trigger);
     if (!hold) return;
-    if (hold.granted) this.finish(hold);
+    if (hold.granted) this.finish(hold, true);
     else hold.releasePending = true;
   }
 
@@ -108,7 +110,7 @@ export class XrGrab {
         pulse(hold.source, 'grab');
         this.documents.documents.get(hold.docId)?.setLocal(true);
         if (hold.releasePending) {
-          this.finish(hold);
+          this.finish(hold, true);
           continue;
         }
       } else if (hold.granted && heldBy !== me) {
@@ -138,9 +140,10 @@ export class XrGrab {
     }
   }
 
-  private finish(hold: Hold): void {
+  private finish(hold: Hold, dropped = false): void {
     this.session.release(hold.docId);
     this.drop(hold);
+    if (dropped) this.onDropped(hold.docId);
   }
 
   private drop(hold: Hold): void {

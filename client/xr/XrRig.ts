@@ -31,6 +31,7 @@ import { ArPlacement } from './ArPlacement';
 import type { WorkspaceItem } from './placement';
 import { SnapTurn, snapTurnRig } from './snapTurn';
 import { XrGrab } from './XrGrab';
+import { XrControlsRouting, pointerLook } from './xrControlsRouting';
 import { loadHandMeshes } from './handMeshes';
 import type { XrSettings } from './xrSettings';
 
@@ -48,6 +49,8 @@ export interface XrRigHost {
   overlay: HTMLElement;
   /** Where a recentre puts the head in VR. */
   home(): Pose;
+  /** A document let go by hand where it now stands (it may have been set down on a chain). */
+  dropped?(docId: string): void;
 }
 
 export interface XrControllerProbe {
@@ -58,6 +61,8 @@ export interface XrControllerProbe {
   position: [number, number, number];
   /** World position of the index fingertip, for tracked hands. */
   fingertip: [number, number, number] | null;
+  /** The control its ray or fingertip is over (its label), if any. */
+  pointingAt: string | null;
 }
 
 const SEND_EVENTS = ['selectstart', 'selectend', 'squeezestart', 'squeezeend'] as const;
@@ -72,6 +77,7 @@ function poseOf(node: TransformNode): Pose {
 export class XrRig {
   private mode: XrMode | null = null;
   private readonly grab: XrGrab;
+  private readonly controls: XrControlsRouting;
   private readonly snap = new SnapTurn();
   private ar: ArPlacement | null = null;
   private removeSessionListeners: () => void = () => undefined;
@@ -86,8 +92,10 @@ export class XrRig {
   ) {
     const { scene } = host;
     this.grab = new XrGrab(scene, host.session, host.documents, host.notify, (s) => this.fingertip(s));
-    // the laser pointers replay presses as scene pointer events; grabbing in XR is XrGrab's job,
-    // so those must not reach the desktop drag and panel handlers
+    this.controls = new XrControlsRouting(scene, xr.pointerSelection, (s) => this.fingertip(s));
+    this.grab.onDropped = (docId) => host.dropped?.(docId);
+    // the laser pointers replay presses as scene pointer events; grabbing in XR is XrGrab's job and
+    // pressing controls xrControlsRouting's, so those must not reach the desktop handlers
     this.prePointer = scene.onPrePointerObservable.add(
       (info, state) => {
         if ((info.event as PointerEvent).pointerType !== 'xr') return;
@@ -100,7 +108,10 @@ export class XrRig {
     const sm = xr.baseExperience.sessionManager;
     sm.onXRSessionInit.add((session) => this.listen(session));
     sm.onXRSessionEnded.add(() => this.ended());
-    xr.input.onControllerRemovedObservable.add((source) => this.grab.lost(source));
+    xr.input.onControllerRemovedObservable.add((source) => {
+      this.grab.lost(source);
+      this.controls.lost(source);
+    });
   }
 
   static async create(host: XrRigHost): Promise<XrRig> {
@@ -112,6 +123,7 @@ export class XrRig {
       disableTeleportation: true,
       disableNearInteraction: true,
       floorMeshes: floor ? [floor] : [],
+      pointerSelectionOptions: pointerLook(host.scene),
       inputOptions: {
         // models come from this server only (see server/http/xrProfiles.ts)
         customControllersRepositoryURL: `${location.origin}${XR_PROFILES_PATH}`,
@@ -232,6 +244,8 @@ export class XrRig {
           this.ar.place();
           return;
         }
+        // a trigger or pinch aimed at a control presses it; anywhere else it may grab
+        if (trigger === 'select' && this.controls.select(source)) return;
         this.grab.start(source, trigger);
       } else this.grab.end(source, trigger);
     };
@@ -244,6 +258,7 @@ export class XrRig {
   private ended(): void {
     this.removeSessionListeners();
     this.grab.dispose();
+    this.controls.reset();
     this.hideRoom(false);
     this.ar?.dispose();
     this.ar = null;
@@ -256,6 +271,7 @@ export class XrRig {
     if (!this.mode) return null;
     const sources = this.xr.input.controllers;
     this.grab.update(sources, now);
+    this.controls.update(sources);
     if (this.mode === 'vr') this.snapTurn(sources);
     const camera = this.xr.baseExperience.camera;
     const side = (handedness: string) => {
@@ -340,7 +356,7 @@ export class XrRig {
           ? !!this.handTracking()?.getHandByControllerId(c.uniqueId)?.handMesh?.isVisible
           : !!c.motionController?.rootMesh && c.motionController.rootMesh.getChildMeshes().length > 0;
         const tip = this.fingertip(c);
-        return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z], fingertip: tip ? [tip.x, tip.y, tip.z] : null };
+        return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z], fingertip: tip ? [tip.x, tip.y, tip.z] : null, pointingAt: this.controls.pointingAt(c) };
       }),
       roomVisible: this.host.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
       reticle: this.ar?.reticle.isEnabled() ? ([this.ar.reticle.position.x, this.ar.reticle.position.y, this.ar.reticle.position.z] as [number, number, number]) : null,
