@@ -11,11 +11,13 @@ import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
 import { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
 import { registerControl, unregisterControl } from '../../input/controls';
+import { HOVER_COLOUR } from '../../input/controlHover';
 import { MENU_PX, type MenuAction, type PlacedItem } from './menuModel';
 
 /** The panel's width in metres; its height follows the canvas. */
 export const MENU_WIDTH_M = 0.64;
 const M_PER_PX = MENU_WIDTH_M / MENU_PX.width;
+const PAD_OFFSET_M = 0.003;
 
 export interface MenuButtonProbe {
   label: string;
@@ -68,8 +70,10 @@ export class MenuPanel {
       const pad = CreatePlane(`xr-menu-button-${index}`, { width: placed.w * M_PER_PX, height: placed.h * M_PER_PX, sideOrientation: Mesh.DOUBLESIDE }, this.scene);
       pad.parent = this.root;
       pad.material = this.padMaterial;
-      // just off the panel on the side that faces the person, so rays and fingertips meet the pad first
-      pad.position.set((placed.x + placed.w / 2 - MENU_PX.width / 2) * M_PER_PX, (MENU_PX.height / 2 - placed.y - placed.h / 2) * M_PER_PX, 0.005);
+      // just off the panel on the side that faces the person, so rays and fingertips meet the pad
+      // first; close enough that the shared hover frame (drawn behind a control) stays hidden behind
+      // the panel, which lights the button itself instead
+      pad.position.set((placed.x + placed.w / 2 - MENU_PX.width / 2) * M_PER_PX, (MENU_PX.height / 2 - placed.y - placed.h / 2) * M_PER_PX, PAD_OFFSET_M);
       registerControl(pad, {
         label: item.label,
         press: () => this.act(item.action),
@@ -133,7 +137,7 @@ export class MenuPanel {
       ctx.beginPath();
       ctx.roundRect(x, y, w, h, 14);
       ctx.fill();
-      ctx.strokeStyle = lit ? '#ffd54f' : '#6b7384';
+      ctx.strokeStyle = lit ? HOVER_COLOUR : '#6b7384';
       ctx.lineWidth = lit ? 6 : 2;
       ctx.stroke();
       ctx.fillStyle = '#ffffff';
