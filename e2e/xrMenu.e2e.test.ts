@@ -1,9 +1,11 @@
 /**
  * The in-world menu with an emulated headset (iwer, a Meta Quest 3): Ann in VR summons it with the
- * left controller's Y button, sees who is here (Bob on a desktop), starts a run of a workflow with
- * an approval step and approves it, all by pointing the right controller's ray at the menu's
- * buttons and pulling the trigger; a refusal (grabbing a document Bob holds) shows in her headset
- * as a toast and buzzes her controllers; and Leave ends the session and takes her out of the world.
+ * left controller's Y button (and puts it away with the button on her wrist), sees who is here
+ * (Bob on a desktop), starts a run of a workflow with an approval step and approves it, all by
+ * pointing the right controller's ray at the menu's buttons and pulling the trigger; a refusal
+ * (grabbing a document Bob holds) shows in her headset as a toast and buzzes her controllers (as a
+ * granted grab does, more briefly); a preset note and a comfort setting are set from the menu; and
+ * Leave ends the session and takes her out of the world.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
@@ -84,9 +86,12 @@ describe('the in-world menu in an emulated headset', () => {
     await screenshot(ann, 'xr-menu-people');
   });
 
-  step('grabbing a document Bob holds is refused: the refusal shows in her headset and her controllers buzz', async () => {
-    // the Y button again puts the menu away
-    await click(ann, 'left', 'y-button');
+  step('the wrist button closes it, and grabbing a document Bob holds is refused: the refusal shows in her headset and her controllers buzz', async () => {
+    // the menu button on her left wrist puts it away: the right controller's ray on it, and the trigger
+    const wrist = (await menu(ann))!.wrist!;
+    await moveController(ann, 'right', [wrist[0], wrist[1], wrist[2] + 0.25]);
+    await ann.waitForTimeout(200);
+    await click(ann, 'right', 'trigger');
     await expect.poll(async () => (await menu(ann))?.open, { timeout: 10_000 }).toBe(false);
     const welcome = (await documents(bob)).find((d) => d.title === 'Welcome')!;
     const from = await bob.evaluate((id) => window.__dwc!.screenPointOf(id), welcome.id);
@@ -113,6 +118,14 @@ describe('the in-world menu in an emulated headset', () => {
     await button(ann, 'right', 'squeeze', 0);
     await bob.mouse.up();
     expect((await documents(ann)).find((d) => d.id === welcome.id)!.heldBy).not.toBe(annId);
+    // once Bob lets go her grab is granted, and that buzzes too (a short one)
+    await expect.poll(async () => (await documents(ann)).find((d) => d.id === welcome.id)!.heldBy, { timeout: 10_000 }).toBe('');
+    const buzzesBeforeGrab = await ann.evaluate(() => window.__dwc!.xr!().menu?.haptics ?? 0);
+    await button(ann, 'right', 'squeeze', 1);
+    await expect.poll(async () => (await documents(ann)).find((d) => d.id === welcome.id)!.heldBy, { timeout: 10_000 }).toBe(annId);
+    await expect.poll(() => ann.evaluate(() => window.__dwc!.xr!().menu?.haptics ?? 0), { timeout: 5_000 }).toBeGreaterThan(buzzesBeforeGrab);
+    await button(ann, 'right', 'squeeze', 0);
+    await expect.poll(async () => (await documents(ann)).find((d) => d.id === welcome.id)!.heldBy, { timeout: 10_000 }).toBe('');
   });
 
   step('she starts a run of the sign-off workflow from the menu by ray and trigger, and approves it when it waits', async () => {
