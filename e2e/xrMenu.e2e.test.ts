@@ -133,6 +133,7 @@ describe('the in-world menu in an emulated headset', () => {
     await expect.poll(async () => (await menu(ann))?.open, { timeout: 10_000 }).toBe(true);
     await pressByRay(ann, 'Workflows');
     await expect.poll(async () => (await menu(ann))?.tab, { timeout: 10_000 }).toBe('workflows');
+    await screenshot(ann, 'xr-menu-workflows');
     await pressByRay(ann, 'Start run');
     await expect.poll(async () => (await ann.evaluate(() => window.__dwc!.runs())).map((r) => r.status), { timeout: 20_000 }).toEqual(['waiting']);
     await pressByRay(ann, 'Runs');
@@ -157,6 +158,10 @@ describe('the in-world menu in an emulated headset', () => {
     await expect.poll(() => ann.evaluate(() => JSON.parse(localStorage.getItem('dwc.xr.settings') ?? '{}').snapDegrees), { timeout: 10_000 }).toBe(45);
     await expect.poll(async () => (await menu(ann))?.buttons.map((b) => b.label), { timeout: 10_000 }).toContain('Snap 45°');
     await screenshot(ann, 'xr-menu-settings');
+    // uploading is honest about where it happens
+    await pressByRay(ann, 'Upload');
+    await expect.poll(async () => (await menu(ann))?.rows.join(' '), { timeout: 10_000 }).toMatch(/from a desktop or phone/);
+    await screenshot(ann, 'xr-menu-upload');
   });
 
   step('Leave ends the VR session and takes her back to the lobby', async () => {

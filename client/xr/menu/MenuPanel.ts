@@ -18,6 +18,8 @@ import { MENU_PX, type MenuAction, type PlacedItem } from './menuModel';
 export const MENU_WIDTH_M = 0.64;
 const M_PER_PX = MENU_WIDTH_M / MENU_PX.width;
 const PAD_OFFSET_M = 0.003;
+/** A rim around the drawn panel, wide enough to hide the hover frame of an edge button. */
+const RIM_M = 0.035;
 
 export interface MenuButtonProbe {
   label: string;
@@ -49,6 +51,14 @@ export class MenuPanel {
     material.disableLighting = true;
     material.specularColor = Color3.Black();
     this.plane.material = material;
+    const rim = CreatePlane('xr-menu-rim', { width: MENU_WIDTH_M + 2 * RIM_M, height: MENU_PX.height * M_PER_PX + 2 * RIM_M, sideOrientation: Mesh.DOUBLESIDE }, scene);
+    rim.parent = this.root;
+    rim.isPickable = false;
+    rim.position.z = -PAD_OFFSET_M / 6;
+    const rimMaterial = new StandardMaterial('xr-menu-rim', scene);
+    rimMaterial.disableLighting = true;
+    rimMaterial.emissiveColor = Color3.FromHexString('#1d2129');
+    rim.material = rimMaterial;
     // the pads are there to be pointed at, not seen: the panel's drawing shows the buttons
     this.padMaterial = new StandardMaterial('xr-menu-pad', scene);
     this.padMaterial.alpha = 0;
