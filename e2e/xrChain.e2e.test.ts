@@ -1,7 +1,7 @@
 /**
  * A workflow chain from an emulated headset (iwer, a Meta Quest 3): a run started over the REST
  * API shows on the chain's nodes; a node's "+" is pressed with a controller's ray and trigger (lit
- * while the ray is on it) and with a tracked hand's fingertip; a document carried in VR and let go
+ * while the ray is on it) and with a tracked hand's fingertip, and a "−" with an aimed pinch; a document carried in VR and let go
  * on the chain's first node starts a run on it, as a mouse drop does on the desktop.
  */
 import { describe, expect, it } from 'vitest';
@@ -148,7 +148,7 @@ describe('a workflow chain in VR', () => {
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
   });
 
-  it('adds a step with a fingertip touching "+", once per touch', async () => {
+  it('adds a step with a fingertip touching "+", once per touch, and removes one with a pinch aimed at "−"', async () => {
     const eve = await e2e.openLobby('Eve', (page) => installXrEmulator(page));
     await createWorld(eve, 'Chain by hand');
     const chain = await createChain(eve);
@@ -185,6 +185,25 @@ describe('a workflow chain in VR', () => {
     await eve.waitForTimeout(300);
     await touch(await addPoint(eve, chain.id, 'present'));
     await expect.poll(async () => (await chains(eve))[0]!.steps.length, { timeout: 15_000 }).toBe(5);
+
+    // a pinch of the right hand aimed from a little way off at a node's "−" presses it
+    const minus = (await eve.evaluate((id) => window.__dwc!.nodePosition(id, 'anchor', 'remove'), chain.id))!;
+    const offset = await trackingOffset(eve);
+    await eve.evaluate(
+      ({ p }) => {
+        const hand = (window as any).__iwer.hands.right;
+        hand.position.set(p[0], p[1], p[2]);
+        hand.quaternion.set(0, 0, 0, 1);
+      },
+      { p: [minus[0] - offset[0], minus[1] - offset[1], minus[2] + 0.35 - offset[2]] },
+    );
+    await expect
+      .poll(async () => (await xr(eve)).controllers.find((c) => c.handedness === 'right')!.pointingAt, { timeout: 10_000 })
+      .toBe('Remove “Anchor on chain”');
+    await eve.evaluate(() => (window as any).__iwer.hands.right.updatePinchValue(1));
+    await expect.poll(async () => (await chains(eve))[0]!.steps.map((s) => s.kind).includes('blockchain_anchor'), { timeout: 15_000 }).toBe(false);
+    await eve.evaluate(() => (window as any).__iwer.hands.right.updatePinchValue(0));
+    expect((await chains(eve))[0]!.steps.length).toBe(4);
     expect(e2e.pageErrors).toEqual([]);
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
   });

@@ -25,31 +25,40 @@ describe('hovering', () => {
 });
 
 describe('touching', () => {
+  const far = TOUCH.release + 0.01;
+
   it('presses once when a fingertip comes onto a control, and again only after it has moved away', () => {
     const latch = new TouchLatch<string>();
-    expect(latch.update('left', 'add', 0.05)).toBeNull();
-    expect(latch.update('left', 'add', TOUCH.press - 0.001)).toBe('add');
+    expect(latch.update('left', [['add', far]])).toBeNull();
+    expect(latch.update('left', [['add', 0.03]])).toBeNull();
+    expect(latch.update('left', [['add', TOUCH.press - 0.001]])).toBe('add');
     expect(latch.isTouching('left')).toBe(true);
     // resting and shaking a little on the button presses nothing more
-    expect(latch.update('left', 'add', 0)).toBeNull();
-    expect(latch.update('left', 'add', TOUCH.release - 0.001)).toBeNull();
-    expect(latch.update('left', 'add', TOUCH.release + 0.001)).toBeNull();
+    expect(latch.update('left', [['add', 0]])).toBeNull();
+    expect(latch.update('left', [['add', TOUCH.release - 0.001]])).toBeNull();
+    expect(latch.update('left', [['add', 0.005]])).toBeNull();
+    expect(latch.update('left', [['add', far]])).toBeNull();
     expect(latch.isTouching('left')).toBe(false);
-    expect(latch.update('left', 'add', 0.01)).toBe('add');
+    expect(latch.update('left', [['add', 0.01]])).toBe('add');
   });
 
-  it('does not press the control that replaced the one a finger rests on', () => {
+  it('does not press a control made under a resting finger until the finger has left it', () => {
     const latch = new TouchLatch<string>();
-    expect(latch.update('right', 'add (old)', 0)).toBe('add (old)');
-    expect(latch.update('right', 'add (rebuilt)', 0.005)).toBeNull();
-    expect(latch.update('right', null, Infinity)).toBeNull();
-    expect(latch.update('right', 'add (rebuilt)', 0.005)).toBe('add (rebuilt)');
+    latch.update('right', [['add (old)', far]]);
+    expect(latch.update('right', [['add (old)', 0]])).toBe('add (old)');
+    // the press rebuilt the button: the new one appears under the finger, or beside it
+    expect(latch.update('right', [['add (rebuilt)', 0.005], ['remove (rebuilt)', 0.02]])).toBeNull();
+    expect(latch.update('right', [['add (rebuilt)', 0.03], ['remove (rebuilt)', 0.005]])).toBeNull();
+    expect(latch.update('right', [['add (rebuilt)', far], ['remove (rebuilt)', far]])).toBeNull();
+    expect(latch.update('right', [['add (rebuilt)', 0.005], ['remove (rebuilt)', 0.1]])).toBe('add (rebuilt)');
   });
 
-  it('keeps each finger apart', () => {
+  it('presses the nearest of two controls, and keeps each finger apart', () => {
     const latch = new TouchLatch<string>();
-    expect(latch.update('left', 'add', 0)).toBe('add');
-    expect(latch.update('right', 'add', 0)).toBe('add');
+    latch.update('left', [['add', far], ['remove', far]]);
+    latch.update('right', [['add', far]]);
+    expect(latch.update('left', [['add', 0.01], ['remove', 0.004]])).toBe('remove');
+    expect(latch.update('right', [['add', 0]])).toBe('add');
     latch.forget('left');
     expect(latch.isTouching('left')).toBe(false);
     expect(latch.isTouching('right')).toBe(true);

@@ -46,33 +46,45 @@ export class HoverSet<T> {
 export const TOUCH = { press: 0.015, release: 0.035, hover: 0.06 } as const;
 
 /**
- * A fingertip presses a control once per touch: when it comes within `TOUCH.press` of one, and not
- * again until it has moved out past `TOUCH.release` from every control. A finger resting on a
- * button presses once, even when the press rebuilds the button under it.
+ * A fingertip presses a control once per touch: when it comes within `TOUCH.press` of a control it
+ * has been clear of (farther than `TOUCH.release`) since it last pressed it. A finger resting on a
+ * button presses once, and a control made under a resting finger (a chain rebuilt by the press, a
+ * panel opening) is not pressed until the finger has left it and come back.
  */
 export class TouchLatch<T> {
-  private readonly touching = new Set<string>();
+  /** Per finger: the controls it may press, having been clear of them. */
+  private readonly armed = new Map<string, Set<T>>();
+  /** Fingers resting on what they pressed. */
+  private readonly resting = new Set<string>();
 
   /**
-   * The fingertip `finger` is `distance` metres from the nearest control `target` (null: none
-   * near). Returns the control to press now, if any.
+   * One frame: the fingertip `finger` is at these distances (metres) from the controls in reach of
+   * being seen. Returns the control to press now, if any.
    */
-  update(finger: string, target: T | null, distance: number): T | null {
-    if (this.touching.has(finger)) {
-      if (target !== null && distance <= TOUCH.release) return null;
-      this.touching.delete(finger);
+  update(finger: string, distances: Iterable<readonly [T, number]>): T | null {
+    const before = this.armed.get(finger) ?? new Set<T>();
+    const armed = new Set<T>();
+    let nearest: T | null = null;
+    let nearestDistance = Infinity;
+    for (const [target, distance] of distances) {
+      if (distance > TOUCH.release || before.has(target)) armed.add(target);
+      if (distance < nearestDistance) [nearest, nearestDistance] = [target, distance];
     }
-    if (target === null || distance > TOUCH.press) return null;
-    this.touching.add(finger);
-    return target;
+    this.armed.set(finger, armed);
+    if (nearestDistance > TOUCH.release) this.resting.delete(finger);
+    if (nearest === null || nearestDistance > TOUCH.press || !armed.has(nearest)) return null;
+    armed.delete(nearest);
+    this.resting.add(finger);
+    return nearest;
   }
 
   /** Whether the fingertip rests on a control it has pressed. */
   isTouching(finger: string): boolean {
-    return this.touching.has(finger);
+    return this.resting.has(finger);
   }
 
   forget(finger: string): void {
-    this.touching.delete(finger);
+    this.armed.delete(finger);
+    this.resting.delete(finger);
   }
 }

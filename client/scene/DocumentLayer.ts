@@ -65,7 +65,7 @@ export class DocumentLayer {
       callbacks.onAdd('documents', (doc, id) => {
         const kind = doc.kind;
         const placed = isPagedKind(kind)
-          ? new DocumentPanel(this.scene, id, this.kit, this.library)
+          ? new DocumentPanel(this.scene, id, this.kit, this.library, (page, spread) => this.session.turnPage(id, page, spread))
           : new DocumentModel(this.scene, id, this.content, doc.contentHash, doc.title);
         this.documents.set(id, placed);
         this.apply(id, doc);

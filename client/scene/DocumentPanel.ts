@@ -16,11 +16,13 @@ import { PanelFace, type FaceDocument, type FaceNote } from './PanelFace';
 import { PanelControl, type PanelKit } from './panelKit';
 import { setUvRect } from './UvRectPlugin';
 import { PlacedDocument, type Holder } from './PlacedDocument';
+import { registerControl } from '../input/controls';
 
 const BORDER = 0.02;
 const DEPTH = 0.04;
 const CONTROL_SIZE = 0.12;
 const CONTROL_GAP = 0.035;
+const CONTROL_LABELS: Record<PanelControl, string> = { prev: 'Previous page', next: 'Next page', spread: 'One or two pages' };
 
 export class DocumentPanel extends PlacedDocument {
   readonly face: PanelFace;
@@ -40,6 +42,8 @@ export class DocumentPanel extends PlacedDocument {
     docId: string,
     private readonly kit: PanelKit,
     library: SourceLibrary,
+    /** Turns this document to a page (and spread), for everyone. */
+    private readonly turnTo: (page: number, spread?: number) => void,
   ) {
     super(scene, docId);
     this.freezeWhenStill = true;
@@ -52,11 +56,13 @@ export class DocumentPanel extends PlacedDocument {
     this.faceFrame.parent = this.root;
     this.faceFrame.position.z = DEPTH / 2 + 0.002;
 
+    // page controls are controls like any other (client/input/controls.ts): clicked, aimed at, touched or pinched
     const control = (name: PanelControl) => {
       const m = kit.newControl(`doc-${docId}-${name}`, CONTROL_SIZE);
       m.parent = this.root;
       m.metadata = this.pick(name);
       m.setEnabled(false);
+      registerControl(m, { label: CONTROL_LABELS[name], enabled: () => this.controlTarget(name) !== null, press: () => this.useControl(name) });
       return m;
     };
     this.controls = { prev: control(PanelControl.PREV), spread: control(PanelControl.SPREAD), next: control(PanelControl.NEXT) };
@@ -124,6 +130,12 @@ export class DocumentPanel extends PlacedDocument {
         throw new Error(`unknown control ${String(unreachable)}`);
       }
     }
+  }
+
+  /** Does what a page control does: turns the page, or switches between one and two pages. */
+  useControl(control: PanelControl): void {
+    const target = this.controlTarget(control);
+    if (target) this.turnTo(target.page, control === PanelControl.SPREAD ? target.spread : undefined);
   }
 
   controlMesh(control: PanelControl): InstancedMesh {

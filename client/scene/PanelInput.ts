@@ -78,7 +78,7 @@ export class PanelInput {
       case 'prev':
       case 'next':
       case 'spread':
-        if (event.button === MOUSE_LEFT) this.useControl(panel, data.part);
+        if (event.button === MOUSE_LEFT) panel.useControl(data.part);
         return true;
       case 'face': {
         const face = panel.facePointOf(pick.pickedPoint);
@@ -104,11 +104,6 @@ export class PanelInput {
     }
   }
 
-  private useControl(panel: DocumentPanel, control: PanelControl): void {
-    const target = panel.controlTarget(control);
-    if (!target) return;
-    this.host.session.turnPage(panel.docId, target.page, control === PanelControl.SPREAD ? target.spread : undefined);
-  }
 
   private onKey(info: KeyboardInfo): void {
     if (info.type !== KeyboardEventTypes.KEYDOWN) return;
@@ -121,7 +116,7 @@ export class PanelInput {
     const panel = docId ? this.host.panel(docId) : undefined;
     if (!panel) return;
     info.event.preventDefault();
-    this.useControl(panel, key === 'PageUp' ? PanelControl.PREV : PanelControl.NEXT);
+    panel.useControl(key === 'PageUp' ? PanelControl.PREV : PanelControl.NEXT);
   }
 
   dispose(): void {

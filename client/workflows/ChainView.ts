@@ -15,8 +15,8 @@ import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
 import { Mesh } from '@babylonjs/core/Meshes/mesh';
 import type { LinesMesh } from '@babylonjs/core/Meshes/linesMesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
-import { NODE, dropsOnNode, linkEnds, nodePositions, type Vec3 } from './chainLayout';
-import { TITLE_PX, createButtonTexture, createNodeTexture, createTitleTexture, drawNodeFace, drawTitle } from './nodeFace';
+import { NODE, dropsOnNode, linkEnds, nodePositions, titleStrip, type Vec3 } from './chainLayout';
+import { createButtonTexture, createNodeTexture, createTitleTexture, drawNodeFace, drawTitle } from './nodeFace';
 import type { Look } from './stepLook';
 import { registerControl } from '../input/controls';
 
@@ -174,9 +174,9 @@ export class ChainView {
     });
     this.centre = centre;
     // the title spans the chain from its left edge, above the button rows
-    const span = Math.max(1.2, shape.steps.length * (NODE.width + NODE.gap) - NODE.gap);
-    this.titleTexture = createTitleTexture(scene, `chain-${id}-title-tex`);
-    this.title = CreatePlane(`chain-${id}-title`, { width: span, height: (span * TITLE_PX.height) / TITLE_PX.width, sideOrientation: Mesh.BACKSIDE }, scene);
+    const strip = titleStrip(shape.steps.length);
+    this.titleTexture = createTitleTexture(scene, `chain-${id}-title-tex`, strip);
+    this.title = CreatePlane(`chain-${id}-title`, { width: strip.width, height: strip.height, sideOrientation: Mesh.BACKSIDE }, scene);
     this.title.parent = this.root;
     this.title.material = flatMaterial(scene, `chain-${id}-title-mat`, this.titleTexture);
     this.title.isPickable = false;

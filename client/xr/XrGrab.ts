@@ -2,8 +2,8 @@
  * Grabbing documents with controllers and hands, through the same server-granted hold as on the
  * desktop: squeeze (or pinch, or the trigger) near a document or with its ray on it asks for the
  * hold; once granted the document keeps its offset from the hand and follows it, moves go out
- * throttled by the session, and letting go releases it. A trigger or pinch on a page control, or a
- * fingertip touching one, presses it instead.
+ * throttled by the session, and letting go releases it. Page controls are pressed through the
+ * controls routing (xrControlsRouting.ts), which sees every select before it comes here.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Matrix, Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
@@ -14,15 +14,12 @@ import { ErrorCode, type IntentError } from '../../shared/protocol';
 import type { WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
 import { isDocumentMesh } from '../scene/DragController';
-import { PanelControl } from '../scene/panelKit';
 import type { PanelPickData } from '../scene/PlacedDocument';
 import { pulse } from './haptics';
 
 /** How far a far grab reaches, and how close a hand must be for a near grab (metres). */
 const RAY_LENGTH = 12;
 const NEAR_DISTANCE = 0.12;
-/** A touched control presses once, then needs the fingertip to leave it. */
-const TOUCH_DISTANCE = 0.02;
 const HOLD_KEEPALIVE_MS = 4000;
 
 interface Hold {
@@ -41,7 +38,6 @@ export class XrGrab {
   private holds: Hold[] = [];
   /** A document was let go on purpose (not lost with its hand or the session): it may be set down on a chain. */
   onDropped: (docId: string) => void = () => undefined;
-  private readonly touching = new Set<string>();
   private readonly stopErrors: () => void;
 
   constructor(
@@ -96,7 +92,7 @@ export class XrGrab {
     }
   }
 
-  /** Every frame: follow grants, move held documents with their hands, press touched controls. */
+  /** Every frame: follow grants, move held documents with their hands. */
   update(sources: readonly WebXRInputSource[], now: number): void {
     const me = this.session.sessionId;
     for (const hold of [...this.holds]) {
@@ -120,7 +116,6 @@ export class XrGrab {
       }
       if (hold.granted) this.follow(hold, now);
     }
-    this.touchControls(sources);
   }
 
   private follow(hold: Hold, now: number): void {
@@ -152,31 +147,7 @@ export class XrGrab {
   }
 
   private press(docId: string, control: 'prev' | 'next' | 'spread'): void {
-    const panel = this.documents.panel(docId);
-    const target = panel?.controlTarget(control);
-    if (!target) return;
-    this.session.turnPage(docId, target.page, control === PanelControl.SPREAD ? target.spread : undefined);
-  }
-
-  /** A fingertip (hands) touching a page control presses it once. */
-  private touchControls(sources: readonly WebXRInputSource[]): void {
-    for (const source of sources) {
-      const tip = this.fingertip(source);
-      const key = source.uniqueId;
-      if (!tip) continue;
-      const touched = this.scene.meshes.find((m) => {
-        const part = (m.metadata as PanelPickData | null)?.part;
-        return (part === 'prev' || part === 'next' || part === 'spread') && m.isEnabled() && m.getBoundingInfo().boundingBox.intersectsMinMax(tip.subtract(new Vector3(TOUCH_DISTANCE, TOUCH_DISTANCE, TOUCH_DISTANCE)), tip.add(new Vector3(TOUCH_DISTANCE, TOUCH_DISTANCE, TOUCH_DISTANCE)));
-      });
-      if (!touched) {
-        this.touching.delete(key);
-        continue;
-      }
-      if (this.touching.has(key)) continue;
-      this.touching.add(key);
-      const data = touched.metadata as PanelPickData;
-      this.press(data.docId, data.part as 'prev' | 'next' | 'spread');
-    }
+    this.documents.panel(docId)?.useControl(control);
   }
 
   /** The hand's pose as a matrix: the grip where there is one, else the pointer. */

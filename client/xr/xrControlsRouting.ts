@@ -103,11 +103,9 @@ export class XrControlsRouting {
       let touched: AbstractMesh | null = null;
       let distance = Infinity;
       if (tip) {
-        for (const m of controls) {
-          const d = distanceToBox(tip, m);
-          if (d < distance) [touched, distance] = [m, d];
-        }
-        const pressed = this.latch.update(id, touched, distance);
+        const distances = controls.map((m) => [m, distanceToBox(tip, m)] as const);
+        for (const [m, d] of distances) if (d < distance) [touched, distance] = [m, d];
+        const pressed = this.latch.update(id, distances);
         if (pressed) controlOf(pressed)?.press('touch', handOf(source));
       }
       const near = touched && distance <= TOUCH.hover ? touched : null;
