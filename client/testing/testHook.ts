@@ -4,6 +4,7 @@
  */
 import type { ChainAction, NodeAction } from '../workflows/ChainView';
 import type { XrMode } from '../xr/XrExperience';
+import type { XrMenuProbe } from '../xr/menu/XrMenu';
 import type { XrModes } from '../xr/xrModes';
 import type { XrControllerProbe } from '../xr/XrRig';
 
@@ -83,6 +84,8 @@ export interface XrProbe {
   vignette?: number;
   /** Whether the teleport's landing ring shows (the stick is aiming a teleport at the floor). */
   teleportAim?: boolean;
+  /** The in-world menu and toasts, once a session loaded them. */
+  menu?: XrMenuProbe | null;
 }
 
 export interface ChainProbe {

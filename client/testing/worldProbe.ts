@@ -171,6 +171,7 @@ function xrProbe(xr: XrExperience): XrProbe {
     holding: rig?.holding ?? null,
     vignette: rig?.vignette ?? 0,
     teleportAim: rig?.teleportAim ?? false,
+    menu: xr.menuProbe(),
   };
 }
 

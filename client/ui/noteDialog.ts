@@ -2,10 +2,9 @@
  * The small dialog for a sticky note: write a new one, or read, change or delete one. Note text is
  * only ever put in as a value or as text, never as markup.
  */
-import { MAX_NOTE_LENGTH } from '../../shared/model/documents';
+import { MAX_NOTE_LENGTH, NOTE_COLOURS } from '../../shared/model/documents';
 import { h } from './kit/dom';
 
-export const NOTE_COLOURS = ['#ffd54f', '#ff8a80', '#80d8ff', '#b9f6ca', '#ea80fc'] as const;
 
 export type NoteDialogResult = { action: 'save'; text: string; colour: string } | { action: 'delete' } | null;
 

@@ -13,6 +13,7 @@ import { closeNoteDialog, openNoteDialog } from '../ui/noteDialog';
 import { toast } from '../ui/kit/toast';
 import { mountUploads, type Uploads } from '../ui/uploads';
 import { mountXrControls } from '../xr/xrControls';
+import { mountXrMenu } from '../xr/menu/mountXrMenu';
 import { ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
 import { membersPanel } from '../ui/membersPanel';
 import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
@@ -33,6 +34,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   let view: WorldView | null = null;
   let uploads: Uploads | null = null;
   let neural: NeuralInput | null = null;
+  let dropXrMenu: (() => void) | null = null;
   let hintWatch: ReturnType<typeof setInterval> | null = null;
   /** What the current view added to the overlay; it goes with the view. */
   let viewParts: HTMLElement[] = [];
@@ -48,6 +50,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     closeNoteDialog();
     uploads?.dispose();
     uploads = null;
+    dropXrMenu?.();
+    dropXrMenu = null;
     neural?.dispose();
     neural = null;
     for (const part of viewParts) part.remove();
@@ -185,6 +189,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     }, 250);
     uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
     neural = mountNeuralInput({ session: joined, xr: worldView.xr, notify: (m) => toast(m, 'error') });
+    dropXrMenu = mountXrMenu({ xr: worldView.xr, session: joined, neural: neural.handGestures, leave: goBack });
     viewParts = [uploads.element, mountXrControls(worldView.xr, (m) => toast(m, 'error')), neural.element];
     // in the overlay's usual order, before the members panel that outlives the view
     members.element.before(...viewParts);

@@ -3,6 +3,7 @@
  * someone enters. While a session runs, the world view takes its poses from here.
  */
 import type { Scene } from '@babylonjs/core/scene';
+import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
 import type { PoseUpdate, WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
 import type { Pose } from '../../shared/protocol';
@@ -10,6 +11,7 @@ import type { XrMode, XrRig } from './XrRig';
 import { detectXrModes, type XrModes } from './xrModes';
 import { loadXrSettings, type XrSettings } from './xrSettings';
 import { inBackground } from '../ui/kit/background';
+import type { XrMenuProbe } from './menu/XrMenu';
 
 export type { XrMode } from './XrRig';
 
@@ -32,6 +34,8 @@ export class XrExperience {
   /** Shown over the view during AR (DOM overlay): exit and recentre live here. */
   readonly overlay: HTMLElement;
   private disposed = false;
+  /** Set by the in-world menu (see menu/mountXrMenu.ts). */
+  menuProbe: () => XrMenuProbe | null = () => null;
 
   constructor(private readonly host: XrHost) {
     this.overlay = document.createElement('div');
@@ -48,6 +52,15 @@ export class XrExperience {
   onModeChange(listener: (mode: XrMode | null) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  getSettings(): XrSettings {
+    return this.settings;
+  }
+
+  /** The controllers and hands of the running session (none outside XR). */
+  inputSources(): readonly WebXRInputSource[] {
+    return this.rig?.inputSources ?? [];
   }
 
   setSettings(settings: XrSettings): void {

@@ -18,6 +18,7 @@ import type { DocumentLayer } from '../scene/DocumentLayer';
 import { isDocumentMesh, type PanelPickData } from '../scene/PlacedDocument';
 import { heldPose, levelRotation, readingScale, twoHandScale, wrapAngle } from './holdComfort';
 import { yawOf } from './xrMaths';
+import { pulse } from './haptics';
 
 /** How far a far grab reaches, and how close a hand must be for a near grab (metres). */
 const RAY_LENGTH = 12;
@@ -132,6 +133,7 @@ export class XrGrab {
       }
       if (!hold.granted && heldBy === me) {
         hold.granted = true;
+        pulse(hold.source, 'grab');
         const placed = this.documents.documents.get(hold.docId);
         placed?.setLocal(true);
         if (placed) hold.from = { position: placed.position.clone(), rotation: placed.rotation.clone(), scale: placed.scale, at: now };

@@ -148,6 +148,10 @@ export class XrRig {
     return this.mode;
   }
 
+  get inputSources(): readonly WebXRInputSource[] {
+    return this.mode ? this.xr.input.controllers : [];
+  }
+
   get holding(): string | null {
     return this.grab.holding;
   }

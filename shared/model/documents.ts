@@ -52,6 +52,8 @@ export type DocumentView = Pick<DocumentRecord, 'page' | 'spread'>;
 
 export const MAX_SPREAD = 4;
 export const MAX_NOTE_LENGTH = 500;
+/** The colours a note may be given from the page and the in-world menu. */
+export const NOTE_COLOURS = ['#ffd54f', '#ff8a80', '#80d8ff', '#b9f6ca', '#ea80fc'] as const;
 export const MAX_TITLE_LENGTH = 120;
 
 export interface AnnotationRecord {

@@ -39,6 +39,8 @@ export interface NeuralInput {
   registerSourceToggle(label: string, factory: () => NeuralSource, options?: { testId?: string; hint?: string }): void;
   /** Adds a control that manages its own source (call `channel.addSource` and `channel.setRunning`). */
   addControl(element: HTMLElement): void;
+  /** The XR hand gestures switch, for the headset's menu (same as ticking it in the panel). */
+  readonly handGestures: { on(): boolean; set(on: boolean): void };
   dispose(): void;
 }
 
@@ -203,11 +205,21 @@ export function mountNeuralInput(host: NeuralInputHost): NeuralInput {
   }
 
   let disposed = false;
+  const handsBox = () => sources.querySelector<HTMLInputElement>('[data-testid="neural-source-xr-hands"]');
   return {
     element,
     channel,
     registerSourceToggle,
     addControl: (control) => sources.append(control),
+    handGestures: {
+      on: () => handsBox()?.checked ?? false,
+      set: (on) => {
+        const box = handsBox();
+        if (!box || box.checked === on) return;
+        box.checked = on;
+        box.dispatchEvent(new Event('change'));
+      },
+    },
     dispose() {
       disposed = true;
       for (const c of cleanups.splice(0)) c();

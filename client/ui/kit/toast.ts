@@ -4,11 +4,18 @@
  */
 import { h } from './dom';
 
-const TOAST_MS = 3500;
+export const TOAST_MS = 3500;
 
 export type ToastKind = 'info' | 'error';
 
 let container: HTMLElement | null = null;
+const listeners = new Set<(message: string, kind: ToastKind, key: string) => void>();
+
+/** Called with every toast as it is shown (the headset shows them in the world too). */
+export function onToast(listener: (message: string, kind: ToastKind, key: string) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
 const showing = new Map<string, { el: HTMLElement; timer: ReturnType<typeof setTimeout> }>();
 
 /** `key` names what the toast is about (default: its text); a newer toast with the same key replaces it. */
@@ -30,4 +37,5 @@ export function toast(message: string, kind: ToastKind = 'info', key = message):
     if (showing.get(key)?.el === el) showing.delete(key);
   }, TOAST_MS);
   showing.set(key, { el, timer });
+  for (const listener of listeners) listener(message, kind, key);
 }

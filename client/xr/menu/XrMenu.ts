@@ -1,0 +1,275 @@
+/**
+ * The in-world menu of a VR or AR session: summoned by the left controller's Y button or by the
+ * "Menu" button on the left wrist (controller or tracked hand), it opens in front of the person at
+ * arm's length and stays where it opened until closed. It does what the page's overlay does: the
+ * people here, runs waiting for approval, workflows, notes, comfort settings, neural input, upload
+ * (explained) and leaving. Every message the page toasts shows in the headset too, and refusals buzz.
+ */
+import type { Scene } from '@babylonjs/core/scene';
+import type { Observer } from '@babylonjs/core/Misc/observable';
+import { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
+import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
+import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
+import { Mesh } from '@babylonjs/core/Meshes/mesh';
+import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
+import { registerControl, unregisterControl } from '../../scene/controls';
+import type { WorldSession } from '../../net/session';
+import { NOTE_COLOURS } from '../../../shared/model/documents';
+import { toast, type ToastKind } from '../../ui/kit/toast';
+import { hapticPulses, pulse } from '../haptics';
+import { saveXrSettings, type XrSettings } from '../xrSettings';
+import { MenuPanel, type MenuButtonProbe } from './MenuPanel';
+import { menuData } from './menuData';
+import { layoutMenu, menuRows, nextSnap, type MenuAction, type MenuTab } from './menuModel';
+import { XrToasts, type XrToastProbe } from './XrToasts';
+
+/** How far in front of the eyes the menu opens, and how far below their height. */
+const OPEN_DISTANCE_M = 0.6;
+const OPEN_BELOW_M = 0.15;
+const WRIST_SIZE_M = 0.05;
+const REFRESH_MS = 250;
+
+export interface XrMenuHost {
+  scene: Scene;
+  session: WorldSession;
+  /** The input sources of the running session. */
+  controllers(): readonly WebXRInputSource[];
+  head(): [number, number, number] | null;
+  settings(): XrSettings;
+  setSettings(settings: XrSettings): void;
+  /** Neural hand gestures, where the page offers them. */
+  neural: { on(): boolean; set(on: boolean): void } | null;
+  /** Ends the XR session and leaves the world. */
+  leave(): void;
+  toastLifeMs: number;
+}
+
+export interface XrMenuProbe {
+  open: boolean;
+  tab: MenuTab;
+  buttons: MenuButtonProbe[];
+  /** The text on the open panel. */
+  rows: string[];
+  /** The wrist button's world position, while it shows. */
+  wrist: [number, number, number] | null;
+  toasts: XrToastProbe[];
+  /** Controller pulses played so far. */
+  haptics: number;
+}
+
+export class XrMenu {
+  private readonly panel: MenuPanel;
+  private readonly toasts: XrToasts;
+  private readonly wrist: Mesh;
+  private readonly frameObserver: Observer<Scene>;
+  private tab: MenuTab = 'people';
+  private shownKey = '';
+  private lastRefresh = 0;
+  private yWasDown = false;
+
+  constructor(private readonly host: XrMenuHost) {
+    const { scene } = host;
+    this.panel = new MenuPanel(scene, (action) => this.act(action));
+    this.toasts = new XrToasts(scene, host.toastLifeMs);
+    this.wrist = this.makeWristButton(scene);
+    this.frameObserver = scene.onBeforeRenderObservable.add(() => this.frame());
+  }
+
+  /** A session started (true) or ended (false). */
+  setActive(on: boolean): void {
+    this.toasts.active = on;
+    if (!on) {
+      this.toasts.clear();
+      this.close();
+    }
+    this.wrist.setEnabled(on);
+  }
+
+  /** A toast the page showed: the headset shows it too, and a refusal buzzes the controllers. */
+  toast(message: string, kind: ToastKind, key: string): void {
+    if (!this.toasts.active) return;
+    this.toasts.show(message, kind, key);
+    if (kind === 'error') for (const source of this.host.controllers()) pulse(source, 'refusal');
+  }
+
+  get isOpen(): boolean {
+    return this.panel.enabled;
+  }
+
+  /** Opens the menu in front of the person, level, facing them. */
+  open(): void {
+    const camera = this.host.scene.activeCamera;
+    if (!camera) return;
+    const eye = camera.globalPosition;
+    const forward = camera.getForwardRay(1).direction.clone();
+    forward.y = 0;
+    if (forward.lengthSquared() < 1e-6) forward.set(0, 0, -1);
+    forward.normalize();
+    const root = this.panel.root;
+    root.position.copyFrom(eye.add(forward.scale(OPEN_DISTANCE_M)));
+    root.position.y -= OPEN_BELOW_M;
+    // unturned, the panel's drawn face looks down +Z in this right-handed scene: turn it to the eyes
+    root.rotation.set(0, Math.atan2(forward.x, forward.z) + Math.PI, 0);
+    this.shownKey = '';
+    this.refresh();
+    this.panel.setEnabled(true);
+  }
+
+  close(): void {
+    this.panel.setEnabled(false);
+  }
+
+  toggle(): void {
+    if (this.isOpen) this.close();
+    else this.open();
+  }
+
+  probe(): XrMenuProbe {
+    const w = this.wrist.isEnabled() ? this.wrist.getAbsolutePosition() : null;
+    return { open: this.isOpen, tab: this.tab, buttons: this.panel.buttons(), rows: this.panel.texts(), wrist: w ? [w.x, w.y, w.z] : null, toasts: this.toasts.probe(), haptics: hapticPulses() };
+  }
+
+  private act(action: MenuAction): void {
+    const { session } = this.host;
+    switch (action.type) {
+      case 'tab':
+        this.tab = action.tab;
+        break;
+      case 'answer':
+        session.answerRun(action.runId, action.approved);
+        toast(action.approved ? 'Approved.' : 'Rejected.');
+        break;
+      case 'start': {
+        const target = this.data().target;
+        session.startRun(action.workflowId, target?.id);
+        toast('Run started.');
+        break;
+      }
+      case 'note':
+        this.addNote(action.text);
+        break;
+      case 'locomotion': {
+        const s = this.host.settings();
+        this.changeSettings({ ...s, locomotion: s.locomotion === 'teleport' ? 'smooth' : 'teleport' });
+        toast('Moving changes the next time you enter VR.');
+        break;
+      }
+      case 'snap': {
+        const s = this.host.settings();
+        this.changeSettings({ ...s, snapDegrees: nextSnap(s.snapDegrees) });
+        break;
+      }
+      case 'vignette': {
+        const s = this.host.settings();
+        this.changeSettings({ ...s, vignette: !s.vignette });
+        break;
+      }
+      case 'neural':
+        this.host.neural?.set(!this.host.neural.on());
+        break;
+      case 'leave':
+        this.close();
+        this.host.leave();
+        return;
+      case 'close':
+        this.close();
+        return;
+      default: {
+        const unreachable: never = action;
+        throw new Error(`unknown menu action ${JSON.stringify(unreachable)}`);
+      }
+    }
+    this.shownKey = '';
+    this.refresh();
+  }
+
+  private changeSettings(next: XrSettings): void {
+    saveXrSettings(next);
+    this.host.setSettings(next);
+  }
+
+  /** Adds a preset note on the target document's current page, next to the notes already there. */
+  private addNote(text: string): void {
+    const target = this.data().target;
+    if (!target) return void toast('Hold a document, or stand near one, to note on it.', 'error');
+    let count = 0;
+    this.host.session.state.annotations.forEach((a) => {
+      if (a.documentId === target.id && a.page === target.page) count++;
+    });
+    // a column down the right edge of the page, so new notes do not cover each other
+    const u = 0.88;
+    const v = 0.1 + 0.12 * (count % 7);
+    this.host.session.addNote({ docId: target.id, page: target.page, u, v, text, colour: NOTE_COLOURS[0] });
+    toast(`Note added to ${target.title}.`);
+  }
+
+  private data() {
+    return menuData(this.host.session, this.host.head(), this.host.settings(), this.host.neural?.on() ?? false);
+  }
+
+  private refresh(): void {
+    const rows = menuRows(this.tab, this.data());
+    if (!this.host.neural) rows.body = rows.body.filter((row) => !row.some((i) => i.kind === 'button' && i.action.type === 'neural'));
+    const key = JSON.stringify(rows);
+    if (key === this.shownKey) return;
+    this.shownKey = key;
+    this.panel.show(layoutMenu(rows));
+  }
+
+  private frame(): void {
+    if (!this.toasts.active) return;
+    const now = performance.now();
+    if (this.isOpen && now - this.lastRefresh > REFRESH_MS) {
+      this.lastRefresh = now;
+      this.refresh();
+    }
+    const left = this.host.controllers().find((c) => c.inputSource.handedness === 'left');
+    // the Y button summons and dismisses, once per press
+    const y = left?.motionController?.getComponent('y-button')?.pressed ?? false;
+    if (y && !this.yWasDown) this.toggle();
+    this.yWasDown = y;
+    this.placeWrist(left);
+  }
+
+  /** The wrist button sits just above the left controller or the back of the left hand. */
+  private placeWrist(left: WebXRInputSource | undefined): void {
+    if (!left) return void this.wrist.setEnabled(false);
+    const node = left.grip ?? left.pointer;
+    node.computeWorldMatrix(true);
+    this.wrist.position.copyFrom(node.absolutePosition.add(new Vector3(0, 0.07, 0)));
+    this.wrist.setEnabled(true);
+  }
+
+  private makeWristButton(scene: Scene): Mesh {
+    const mesh = CreatePlane('xr-menu-wrist', { size: WRIST_SIZE_M, sideOrientation: Mesh.DOUBLESIDE }, scene);
+    mesh.billboardMode = Mesh.BILLBOARDMODE_ALL;
+    const texture = new DynamicTexture('xr-menu-wrist-texture', { width: 128, height: 128 }, scene, true);
+    const ctx = texture.getContext() as unknown as CanvasRenderingContext2D;
+    ctx.fillStyle = '#3d6fd6';
+    ctx.beginPath();
+    ctx.arc(64, 64, 60, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.fillStyle = '#ffffff';
+    for (const y of [42, 62, 82]) ctx.fillRect(34, y, 60, 8);
+    texture.hasAlpha = true;
+    texture.update(true);
+    const material = new StandardMaterial('xr-menu-wrist-material', scene);
+    material.diffuseTexture = texture;
+    material.emissiveTexture = texture;
+    material.useAlphaFromDiffuseTexture = true;
+    material.disableLighting = true;
+    mesh.material = material;
+    registerControl(mesh, { label: 'Menu', press: () => this.toggle() });
+    mesh.setEnabled(false);
+    return mesh;
+  }
+
+  dispose(): void {
+    this.host.scene.onBeforeRenderObservable.remove(this.frameObserver);
+    unregisterControl(this.wrist);
+    this.wrist.dispose(false, true);
+    this.panel.dispose();
+    this.toasts.dispose();
+  }
+}

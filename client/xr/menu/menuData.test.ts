@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { WorldSession } from '../../net/session';
+import { menuData } from './menuData';
+
+/** Just the parts of a room's state the menu reads. */
+function session(docs: Record<string, { title: string; x: number; y: number; z: number; heldBy?: string; page?: number }>): WorldSession {
+  const state = {
+    participants: new Map([
+      ['b', { name: 'Bob', role: 'viewer', device: 'desktop', connected: true }],
+      ['a', { name: 'Ann', role: 'owner', device: 'vr', connected: true }],
+    ]),
+    documents: new Map(Object.entries(docs).map(([id, d]) => [id, { heldBy: '', page: 1, ...d }])),
+    workflows: new Map([['w1', { name: 'Sign-off' }]]),
+    runs: new Map([
+      ['r1', { id: 'r1', workflowId: 'w1', documentId: 'd1', status: 'waiting' }],
+      ['r2', { id: 'r2', workflowId: 'w1', documentId: 'd1', status: 'running' }],
+    ]),
+  };
+  return { state, sessionId: 'a' } as unknown as WorldSession;
+}
+
+const settings = { locomotion: 'teleport', snapDegrees: 30, vignette: true } as const;
+
+describe('the menu snapshot of a world', () => {
+  it('lists this person first, and only the runs that wait, named by workflow and document', () => {
+    const data = menuData(session({ d1: { title: 'Contract', x: 0, y: 1, z: 0 } }), [0, 1.6, 2], settings, false);
+    expect(data.people.map((p) => `${p.name}:${p.me}`)).toEqual(['Ann:true', 'Bob:false']);
+    expect(data.waiting).toEqual([{ id: 'r1', label: 'Sign-off on Contract' }]);
+  });
+
+  it('puts notes and runs on the document held, else on the nearest', () => {
+    const docs = { near: { title: 'Near', x: 0, y: 1.5, z: 1, page: 3 }, far: { title: 'Far', x: 4, y: 1.5, z: -3 } };
+    expect(menuData(session(docs), [0, 1.6, 2], settings, false).target).toEqual({ id: 'near', title: 'Near', page: 3 });
+    expect(menuData(session({ ...docs, far: { ...docs.far, heldBy: 'a' } }), [0, 1.6, 2], settings, false).target?.id).toBe('far');
+    expect(menuData(session({}), [0, 1.6, 2], settings, false).target).toBeNull();
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * The menu's snapshot of the world, read from the room's state: who is here, which runs wait for
+ * an approval, the workflows, and the document a note or run goes on (the one this person holds,
+ * else the nearest to their head).
+ */
+import type { WorldSession } from '../../net/session';
+import type { XrSettings } from '../xrSettings';
+import type { MenuData } from './menuModel';
+
+export function menuData(session: WorldSession, head: [number, number, number] | null, settings: XrSettings, neural: boolean): MenuData {
+  const state = session.state;
+  const me = session.sessionId;
+  const people: MenuData['people'] = [];
+  state.participants.forEach((p, id) => people.push({ name: p.name, role: p.role, device: p.device, connected: p.connected, me: id === me }));
+  // this person first, then by name
+  people.sort((a, b) => Number(b.me) - Number(a.me) || a.name.localeCompare(b.name));
+
+  const titles = new Map<string, string>();
+  state.documents.forEach((d, id) => titles.set(id, d.title));
+  const names = new Map<string, string>();
+  const workflows: MenuData['workflows'] = [];
+  state.workflows.forEach((w, id) => {
+    names.set(id, w.name);
+    workflows.push({ id, name: w.name });
+  });
+  workflows.sort((a, b) => a.name.localeCompare(b.name));
+
+  const waiting: MenuData['waiting'] = [];
+  state.runs.forEach((r) => {
+    if (r.status !== 'waiting') return;
+    const title = titles.get(r.documentId);
+    waiting.push({ id: r.id, label: `${names.get(r.workflowId) ?? 'A workflow'}${title ? ` on ${title}` : ''}` });
+  });
+
+  let target: MenuData['target'] = null;
+  let best = Infinity;
+  state.documents.forEach((d, id) => {
+    const held = d.heldBy === me;
+    const distance = held ? -1 : head ? Math.hypot(d.x - head[0], d.y - head[1], d.z - head[2]) : Infinity;
+    if (distance < best || !target) {
+      best = distance;
+      target = { id, title: d.title, page: d.page };
+    }
+  });
+  return { people, waiting, workflows, target, settings, neural };
+}

@@ -1,0 +1,168 @@
+/**
+ * What the in-world menu shows, as plain data: the tabs, and for the open tab its rows of text and
+ * buttons, made from a snapshot of the world (people, runs waiting, workflows, the document to
+ * note on, comfort settings). No Babylon here: the panel draws what this says, and the tests read it.
+ */
+import type { XrSettings } from '../xrSettings';
+import { SNAP_CHOICES } from '../xrSettings';
+
+export const MENU_TABS = ['people', 'runs', 'workflows', 'notes', 'settings', 'upload'] as const;
+export type MenuTab = (typeof MENU_TABS)[number];
+
+const TAB_TITLES: Record<MenuTab, string> = {
+  people: 'People',
+  runs: 'Runs',
+  workflows: 'Workflows',
+  notes: 'Notes',
+  settings: 'Settings',
+  upload: 'Upload',
+};
+
+/** Notes offered in a headset, where typing is slow: one press adds one. */
+export const PRESET_NOTES = ['Looks good', 'Approved', 'Needs changes', 'Question: let us discuss', 'Check this page'] as const;
+
+export interface MenuPerson {
+  name: string;
+  role: string;
+  device: string;
+  me: boolean;
+  connected: boolean;
+}
+
+export interface MenuData {
+  people: MenuPerson[];
+  /** Runs waiting at an approval step. */
+  waiting: { id: string; label: string }[];
+  workflows: { id: string; name: string }[];
+  /** The document a note or a run would go on: the one held, else the nearest. */
+  target: { id: string; title: string; page: number } | null;
+  settings: XrSettings;
+  /** Whether neural hand gestures are on. */
+  neural: boolean;
+}
+
+export type MenuAction =
+  | { type: 'tab'; tab: MenuTab }
+  | { type: 'answer'; runId: string; approved: boolean }
+  | { type: 'start'; workflowId: string }
+  | { type: 'note'; text: string }
+  | { type: 'locomotion' }
+  | { type: 'snap' }
+  | { type: 'vignette' }
+  | { type: 'neural' }
+  | { type: 'leave' }
+  | { type: 'close' };
+
+export type MenuItem = { kind: 'text'; text: string; muted?: boolean } | { kind: 'button'; label: string; action: MenuAction; selected?: boolean };
+export type MenuRow = MenuItem[];
+
+/** Rows of the open tab's content fit this many; beyond that the list says how many more. */
+export const MAX_ROWS = 7;
+
+const DEVICE_NAMES: Record<string, string> = { desktop: 'desktop', vr: 'VR headset', ar: 'AR', phone: 'phone' };
+
+const text = (t: string, muted = false): MenuItem => ({ kind: 'text', text: t, muted });
+const button = (label: string, action: MenuAction, selected = false): MenuItem => ({ kind: 'button', label, action, selected });
+
+/** Keeps a list within the rows there are, saying how many did not fit. */
+function capped(rows: MenuRow[], what: string, room: number = MAX_ROWS): MenuRow[] {
+  if (rows.length <= room) return rows;
+  return [...rows.slice(0, room - 1), [text(`… and ${rows.length - room + 1} more ${what}`, true)]];
+}
+
+function people(data: MenuData): MenuRow[] {
+  const rows = data.people.map((p): MenuRow => [
+    text(`${p.name}${p.me ? ' (you)' : ''}`),
+    text(`${p.role} · ${DEVICE_NAMES[p.device] ?? p.device}${p.connected ? '' : ' · away'}`, true),
+  ]);
+  return capped(rows, 'people');
+}
+
+function runs(data: MenuData): MenuRow[] {
+  if (!data.waiting.length) return [[text('No run is waiting for approval.', true)]];
+  const rows = data.waiting.map((r): MenuRow => [
+    text(r.label),
+    button('Approve', { type: 'answer', runId: r.id, approved: true }),
+    button('Reject', { type: 'answer', runId: r.id, approved: false }),
+  ]);
+  return capped(rows, 'runs');
+}
+
+function workflows(data: MenuData): MenuRow[] {
+  if (!data.workflows.length) return [[text('This world has no workflows yet. Build one on a desktop.', true)]];
+  const on = data.target ? `on ${data.target.title}` : 'without a document';
+  const rows = data.workflows.map((w): MenuRow => [text(w.name), button('Start run', { type: 'start', workflowId: w.id })]);
+  return [[text(`A run starts ${on}.`, true)], ...capped(rows, 'workflows', MAX_ROWS - 1)];
+}
+
+function notes(data: MenuData): MenuRow[] {
+  if (!data.target) return [[text('Hold a document, or stand near one, to note on it.', true)]];
+  const head: MenuRow = [text(`On page ${data.target.page} of ${data.target.title}:`, true)];
+  const presets = PRESET_NOTES.map((n): MenuRow => [button(n, { type: 'note', text: n })]);
+  return [head, ...presets];
+}
+
+export function nextSnap(degrees: number): number {
+  const i = SNAP_CHOICES.indexOf(degrees as (typeof SNAP_CHOICES)[number]);
+  return SNAP_CHOICES[(i + 1) % SNAP_CHOICES.length]!;
+}
+
+function settings(data: MenuData): MenuRow[] {
+  const { locomotion, snapDegrees, vignette } = data.settings;
+  return [
+    [text('Moving'), button(locomotion === 'teleport' ? 'Teleport' : 'Smooth walking', { type: 'locomotion' })],
+    [text('Turning'), button(snapDegrees === 0 ? 'Smooth turning' : `Snap ${snapDegrees}°`, { type: 'snap' })],
+    [text('Comfort ring'), button(vignette ? 'On' : 'Off', { type: 'vignette' }, vignette)],
+    [text('Neural hand gestures'), button(data.neural ? 'On' : 'Off', { type: 'neural' }, data.neural)],
+  ];
+}
+
+function upload(): MenuRow[] {
+  return [
+    [text('Files are uploaded from a desktop or phone browser:')],
+    [text('open this world there and drop the files in.')],
+    [text('They appear here in the room for everyone.', true)],
+  ];
+}
+
+/** The whole menu for a tab: the tab bar, the tab's rows, and the footer. */
+export function menuRows(tab: MenuTab, data: MenuData): { tabs: MenuRow; body: MenuRow[]; footer: MenuRow } {
+  const tabs = MENU_TABS.map((t) => button(TAB_TITLES[t], { type: 'tab', tab: t }, t === tab));
+  const body = { people, runs, workflows, notes, settings, upload: () => upload() }[tab](data);
+  return { tabs, body, footer: [button('Leave world', { type: 'leave' }), button('Close menu', { type: 'close' })] };
+}
+
+/** A button's place on the panel's canvas, in pixels from the top left. */
+export interface PlacedItem {
+  item: MenuItem;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export const MENU_PX = { width: 1024, height: 768, pad: 24, rowHeight: 72, tabHeight: 72, gap: 12 } as const;
+
+/** Where each item goes: tabs across the top, rows below, the footer at the bottom; buttons on the right. */
+export function layoutMenu(menu: { tabs: MenuRow; body: MenuRow[]; footer: MenuRow }): PlacedItem[] {
+  const { width, height, pad, rowHeight, tabHeight, gap } = MENU_PX;
+  const out: PlacedItem[] = [];
+  const inner = width - 2 * pad;
+  const tabW = (inner - gap * (menu.tabs.length - 1)) / menu.tabs.length;
+  menu.tabs.forEach((item, i) => out.push({ item, x: pad + i * (tabW + gap), y: pad, w: tabW, h: tabHeight }));
+  const buttonW = 190;
+  menu.body.forEach((row, r) => {
+    const y = pad + tabHeight + gap * 2 + r * rowHeight;
+    const buttons = row.filter((i) => i.kind === 'button');
+    const texts = row.filter((i) => i.kind === 'text');
+    // a row of only buttons (the preset notes) spans the width
+    if (!texts.length) return buttons.forEach((item) => out.push({ item, x: pad, y: y + 6, w: inner, h: rowHeight - gap }));
+    const textW = inner - buttons.length * (buttonW + gap);
+    // a person's name and role share the text part, side by side
+    texts.forEach((item, i) => out.push({ item, x: pad + (i * textW) / texts.length, y, w: textW / texts.length, h: rowHeight }));
+    buttons.forEach((item, i) => out.push({ item, x: pad + textW + gap + i * (buttonW + gap), y: y + 6, w: buttonW, h: rowHeight - gap }));
+  });
+  const footW = (inner - gap) / 2;
+  menu.footer.forEach((item, i) => out.push({ item, x: pad + i * (footW + gap), y: height - pad - tabHeight, w: footW, h: tabHeight }));
+  return out;
+}
