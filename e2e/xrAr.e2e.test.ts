@@ -2,7 +2,8 @@
  * AR with an emulated headset (iwer, a Meta Quest 3) over a table 0.7 m high: the workspace lands
  * as a tabletop miniature within reach, in front of the person and above the table top; "Life
  * size" switches to the room at true scale and back; a two-handed pinch resizes it; and since the
- * Quest's browser offers no DOM overlay, the hint and buttons are drawn in the world.
+ * Quest's browser offers no DOM overlay, the hint and buttons are drawn in the world, and its Exit
+ * is pressed with a controller's ray and trigger.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -156,7 +157,7 @@ describe('AR tabletop miniature with an emulated headset', () => {
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
   });
 
-  it('draws the hint, Place again, Life size and Exit in the world when the headset offers no DOM overlay', async () => {
+  it('draws the hint, Place again, Life size and Exit in the world when the headset offers no DOM overlay, and Exit by ray ends the session', async () => {
     const owner = await e2e.openLobby('Cleo');
     const worldId = await createWorld(owner, 'AR buttons');
     const eve = await enterAr('Eve', worldId);
@@ -179,6 +180,29 @@ describe('AR tabletop miniature with an emulated headset', () => {
     expect(Math.hypot(middle[0] - left[0], middle[1] - left[1], middle[2] - left[2])).toBeLessThan(0.2);
     // the outer buttons 17 cm apart in the room, as at life size
     expect(Math.hypot(exit![0] - placeAgain![0], exit![1] - placeAgain![1], exit![2] - placeAgain![2])).toBeCloseTo(0.173, 2);
+
+    // Exit by the right controller's ray and trigger: aimed at the button from below and to the right
+    const from = [me.position[0] + 0.15 - exit![0], me.position[1] - 0.25 - exit![1], me.position[2] - exit![2]];
+    const length = Math.hypot(...from);
+    const hand: V3 = [exit![0] + (from[0]! / length) * 0.25, exit![1] + (from[1]! / length) * 0.25, exit![2] + (from[2]! / length) * 0.25];
+    await eve.evaluate(({ p, q }) => {
+      const c = (window as any).__iwer.controllers.right;
+      c.position.set(p[0], p[1], p[2]);
+      c.quaternion.set(q[0], q[1], q[2], q[3]);
+    }, { p: hand, q: pointAlong([-from[0]!, -from[1]!, -from[2]!]) });
+    await expect.poll(async () => (await xr(eve)).controllers.find((c) => c.handedness === 'right')?.pointingAt, { timeout: 10_000 }).toBe('Exit AR');
+    await screenshot(eve, 'xr-ar-headset-exit-aimed');
+    await tap(eve);
+    await expect.poll(async () => (await xr(eve)).mode, { timeout: 10_000 }).toBeNull();
     expect(e2e.pageErrors).toEqual([]);
   });
 });
+
+/** The rotation that turns a controller's ray (its -Z) to point along `v`. */
+function pointAlong(v: V3): Q {
+  const n = Math.hypot(...v);
+  const [x, y, z] = [v[0] / n, v[1] / n, v[2] / n];
+  const q: Q = [y, -x, 0, 1 - z];
+  const m = Math.hypot(...q);
+  return [q[0] / m, q[1] / m, q[2] / m, q[3] / m];
+}

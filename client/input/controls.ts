@@ -37,13 +37,19 @@ export function unregisterControl(mesh: AbstractMesh): void {
   registry.delete(mesh);
 }
 
-/** The control a picked mesh belongs to (itself or the nearest registered parent), if enabled. */
-export function controlOf(mesh: Node | null | undefined): Control | null {
+/** The registered mesh a picked mesh belongs to (itself or the nearest registered parent), if enabled. */
+export function controlMeshOf(mesh: Node | null | undefined): AbstractMesh | null {
   for (let node: Node | null | undefined = mesh; node; node = node.parent) {
     const control = registry.get(node);
-    if (control) return control.enabled && !control.enabled() ? null : control;
+    if (control) return control.enabled && !control.enabled() ? null : (node as AbstractMesh);
   }
   return null;
+}
+
+/** The control a picked mesh belongs to (itself or the nearest registered parent), if enabled. */
+export function controlOf(mesh: Node | null | undefined): Control | null {
+  const node = controlMeshOf(mesh);
+  return node ? registry.get(node)! : null;
 }
 
 /** For pick predicates: whether a mesh is part of an enabled control. */

@@ -24,6 +24,7 @@ import type { WorldProbe } from './testHook';
 import { createWorldProbe } from './worldProbe';
 import { XrExperience } from '../xr/XrExperience';
 import { Workflows } from '../workflows/Workflows';
+import { MouseControls } from '../input/MouseControls';
 
 export interface WorldViewOptions {
   notify(message: string): void;
@@ -57,6 +58,7 @@ export class WorldView {
   /** VR and AR for this world (loaded when someone enters). */
   readonly xr: XrExperience;
   private readonly workflows: Workflows;
+  private readonly controls: MouseControls;
   private frames = 0;
   private lastFrame = performance.now();
   private readonly onResize = () => this.engine.resize();
@@ -102,8 +104,17 @@ export class WorldView {
     const callbacks = session.callbacks();
     this.documents.attach(callbacks);
     this.avatars.attach(callbacks);
-    this.xr = new XrExperience({ scene: this.scene, session, documents: this.documents, notify: options.notify, home: () => [...start] });
+    this.xr = new XrExperience({
+      scene: this.scene,
+      session,
+      documents: this.documents,
+      notify: options.notify,
+      home: () => [...start],
+      dropped: (id) => this.workflows.documentDropped(id),
+    });
     this.workflows = new Workflows({ ...common, callbacks, documentAt: (id) => this.documents.documents.get(id)?.position });
+    // last made, so first in line: a click on any control (chain, menu) presses it and nothing else
+    this.controls = new MouseControls(common);
 
     this.scene.onAfterRenderObservable.add(() => this.frames++);
     window.addEventListener('resize', this.onResize);
@@ -192,6 +203,7 @@ export class WorldView {
   dispose(): void {
     window.removeEventListener('resize', this.onResize);
     this.engine.stopRenderLoop();
+    this.controls.dispose();
     this.input.dispose();
     this.read.dispose();
     this.drag.dispose();

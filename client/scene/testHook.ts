@@ -115,6 +115,7 @@ export function installTestHook(current: () => WorldProbe | null): void {
     workflows: () => current()?.workflows() ?? [],
     runs: () => current()?.runs() ?? [],
     nodeScreenPoint: (workflowId, stepId, button) => current()?.nodeScreenPoint(workflowId, stepId, button) ?? null,
+    nodePosition: (workflowId, stepId, button) => current()?.nodePosition(workflowId, stepId, button) ?? null,
     chainButtonPoint: (workflowId, action) => current()?.chainButtonPoint(workflowId, action) ?? null,
   };
   Object.defineProperty(window, '__dwc', { value: Object.freeze(hook), configurable: false, writable: false });

@@ -6,15 +6,12 @@
  */
 import type { Scene } from '@babylonjs/core/scene';
 import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
-import { PointerEventTypes, type PointerInfoPre } from '@babylonjs/core/Events/pointerEvents';
 import type { AbstractMesh } from '@babylonjs/core/Meshes/abstractMesh';
 import type { Vector3 } from '@babylonjs/core/Maths/math.vector';
-import type { Observer } from '@babylonjs/core/Misc/observable';
 import type { WorldSession } from '../net/session';
-import { isDocumentMesh } from '../scene/DragController';
 import type { BuilderStore } from './BuilderStore';
 import { chainOrder, chainPlaces } from '../../shared/model/chainPlaces';
-import { ChainAction, ChainView, NodeAction, type ChainPick, type ChainShape, type NodeState } from './ChainView';
+import { ChainAction, ChainView, NodeAction, type ChainButton, type ChainPick, type ChainShape, type NodeState } from './ChainView';
 import { addStep, moveStep, removeStep, type Draft } from './draft';
 import { initialParams } from './schemaForm';
 import { currentRun, progressOf, stepLook, type RunView } from './stepLook';
@@ -30,7 +27,6 @@ export interface ChainLayerHost {
 }
 
 const pickOf = (m: AbstractMesh): ChainPick | null => (m.metadata as ChainPick | null) ?? null;
-const isButton = (m: AbstractMesh) => m.isEnabled() && !!pickOf(m)?.chainButton;
 const isStartNode = (m: AbstractMesh) => pickOf(m)?.chainNode?.index === 0;
 
 export interface RoomRun extends RunView {
@@ -60,15 +56,12 @@ export class ChainLayer {
   readonly views = new Map<string, ChainView>();
   /** Where each view stands, to rebuild it when that changes. */
   private readonly places = new Map<string, string>();
-  private readonly observer: Observer<PointerInfoPre>;
   private readonly stopStore: () => void;
   private dirty = true;
+  /** Node and chain buttons are controls (client/input/controls.ts): every way of pressing ends here. */
+  private readonly pressed = (b: ChainButton) => inBackground(this.press(b.workflowId, b.index, b.action), 'That action');
 
   constructor(private readonly host: ChainLayerHost) {
-    // first in line, so a press on a button never also grabs the document behind it
-    this.observer = host.scene.onPrePointerObservable.add((info, state) => {
-      if (info.type === PointerEventTypes.POINTERDOWN && this.onDown(info)) state.skipNextObservers = true;
-    }, undefined, true);
     this.stopStore = host.store.subscribe(() => (this.dirty = true));
   }
 
@@ -110,7 +103,7 @@ export class ChainLayer {
       let view = this.views.get(id);
       if (!view || view.key !== ChainView.keyOf(shape) || this.places.get(id) !== place) {
         view?.dispose();
-        view = new ChainView(this.host.scene, shape, centre);
+        view = new ChainView(this.host.scene, shape, centre, this.pressed);
         this.views.set(id, view);
         this.places.set(id, place);
       }
@@ -124,17 +117,6 @@ export class ChainLayer {
       const p = progressOf(run);
       view.setTitle(p.done, p.total);
     });
-  }
-
-  /** A press on a node or chain button; true when it was one. */
-  private onDown(info: PointerInfoPre): boolean {
-    const { scene, camera } = this.host;
-    const pick = scene.pick(info.localPosition.x, info.localPosition.y, (m) => isButton(m) || isDocumentMesh(m), false, camera);
-    const button = pick.pickedMesh ? pickOf(pick.pickedMesh)?.chainButton : undefined;
-    if (!button) return false;
-    info.skipOnPointerObservable = true;
-    inBackground(this.press(button.workflowId, button.index, button.action), 'That action');
-    return true;
   }
 
   private async press(workflowId: string, index: number, action: NodeAction | ChainAction): Promise<void> {
@@ -177,19 +159,35 @@ export class ChainLayer {
 
   /** A document let go at a canvas point: over a chain's first node it starts a run on it. */
   documentReleased(docId: string, x: number, y: number): boolean {
-    const { scene, camera, session } = this.host;
+    const { scene, camera } = this.host;
     const pick = scene.pick(x, y, isStartNode, false, camera);
     const node = pick.pickedMesh ? pickOf(pick.pickedMesh)?.chainNode : undefined;
     if (!node) return false;
-    session.startRun(node.workflowId, docId);
-    const name = session.state.workflows.get(node.workflowId)?.name ?? 'the chain';
-    const title = session.state.documents.get(docId)?.title ?? 'the document';
-    this.host.notify(`Started “${name}” on “${title}”.`);
+    this.startOn(node.workflowId, docId);
     return true;
   }
 
+  /** A document let go by hand in VR or AR: set down on a chain's first node, it starts a run on it. */
+  documentDropped(docId: string): boolean {
+    const at = this.host.documentAt(docId);
+    if (!at) return false;
+    for (const [workflowId, view] of this.views) {
+      if (!view.onStartNode(at)) continue;
+      this.startOn(workflowId, docId);
+      return true;
+    }
+    return false;
+  }
+
+  private startOn(workflowId: string, docId: string): void {
+    const { session } = this.host;
+    session.startRun(workflowId, docId);
+    const name = session.state.workflows.get(workflowId)?.name ?? 'the chain';
+    const title = session.state.documents.get(docId)?.title ?? 'the document';
+    this.host.notify(`Started “${name}” on “${title}”.`);
+  }
+
   dispose(): void {
-    this.observer.remove();
     this.stopStore();
     for (const v of this.views.values()) v.dispose();
     this.views.clear();

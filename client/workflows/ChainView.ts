@@ -6,7 +6,7 @@
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Color3 } from '@babylonjs/core/Maths/math.color';
-import { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
 import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
 import type { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
 import { CreateBox } from '@babylonjs/core/Meshes/Builders/boxBuilder';
@@ -15,19 +15,44 @@ import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
 import { Mesh } from '@babylonjs/core/Meshes/mesh';
 import type { LinesMesh } from '@babylonjs/core/Meshes/linesMesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
-import { NODE, linkEnds, nodePositions, type Vec3 } from './chainLayout';
-import { TITLE_PX, createButtonTexture, createNodeTexture, createTitleTexture, drawNodeFace, drawTitle } from './nodeFace';
+import { NODE, dropsOnNode, linkEnds, nodePositions, titleStrip, type Vec3 } from './chainLayout';
+import { createButtonTexture, createNodeTexture, createTitleTexture, drawNodeFace, drawTitle } from './nodeFace';
 import type { Look } from './stepLook';
+import { registerControl } from '../input/controls';
 
 export const NodeAction = { LEFT: 'left', REMOVE: 'remove', ADD: 'add', RIGHT: 'right' } as const;
 export type NodeAction = (typeof NodeAction)[keyof typeof NodeAction];
 export const ChainAction = { SAVE: 'save', DISCARD: 'discard' } as const;
 export type ChainAction = (typeof ChainAction)[keyof typeof ChainAction];
 
+export interface ChainButton {
+  workflowId: string;
+  index: number;
+  action: NodeAction | ChainAction;
+}
+
 /** Pick data on chain meshes. */
 export interface ChainPick {
   chainNode?: { workflowId: string; index: number; stepId: string };
-  chainButton?: { workflowId: string; index: number; action: NodeAction | ChainAction };
+  chainButton?: ChainButton;
+}
+
+/** What a button says it does, on hover and to tests. */
+function buttonLabel(action: NodeAction | ChainAction, stepName: string): string {
+  switch (action) {
+    case NodeAction.LEFT:
+      return `Move “${stepName}” earlier`;
+    case NodeAction.RIGHT:
+      return `Move “${stepName}” later`;
+    case NodeAction.REMOVE:
+      return `Remove “${stepName}”`;
+    case NodeAction.ADD:
+      return `Add a step after “${stepName}”`;
+    case ChainAction.SAVE:
+      return 'Save the chain';
+    case ChainAction.DISCARD:
+      return 'Undo the changes';
+  }
 }
 
 export interface ChainShape {
@@ -59,6 +84,8 @@ interface NodeParts {
   face: Mesh;
   texture: DynamicTexture;
   faceKey: string;
+  /** The status line drawn on the face now. */
+  shown: string;
   bar: Mesh;
   busy: boolean;
   buttons: Map<NodeAction, Mesh>;
@@ -94,6 +121,8 @@ export class ChainView {
     private readonly scene: Scene,
     readonly shape: ChainShape,
     centre: Vec3,
+    /** A button was pressed (by mouse, ray, touch or pinch). */
+    private readonly pressed: (button: ChainButton) => void,
   ) {
     this.key = ChainView.keyOf(shape);
     const id = shape.workflowId;
@@ -115,12 +144,11 @@ export class ChainView {
       bar.setEnabled(false);
       const buttons = new Map<NodeAction, Mesh>();
       NODE_BUTTONS.forEach(([action, glyph], b) => {
-        const m = this.button(`chain-${id}-${i}-${action}`, glyph, '#e3e6eb', BUTTON);
+        const m = this.button(`chain-${id}-${i}-${action}`, glyph, '#e3e6eb', BUTTON, { workflowId: id, index: i, action }, step.name);
         m.position.set(p[0] + (b - 1.5) * (BUTTON + 0.02), p[1] + NODE.height / 2 + BUTTON / 2 + 0.02, p[2]);
-        m.metadata = { chainButton: { workflowId: id, index: i, action } } satisfies ChainPick;
         buttons.set(action, m);
       });
-      this.nodes.push({ id: step.id, face, texture, faceKey: '', bar, busy: false, buttons, result: { docId: '', line: null, from: new Vector3(p[0], p[1] - NODE.height / 2, p[2]), to: null } });
+      this.nodes.push({ id: step.id, face, texture, faceKey: '', shown: '', bar, busy: false, buttons, result: { docId: '', line: null, from: new Vector3(p[0], p[1] - NODE.height / 2, p[2]), to: null } });
       const ends = linkEnds(positions, i);
       if (ends) {
         const link = CreateBox(`chain-${id}-link-${i}`, { width: NODE.gap, height: 0.035, depth: 0.035 }, scene);
@@ -139,17 +167,16 @@ export class ChainView {
         [ChainAction.DISCARD, 'Undo', '#e3e6eb'],
       ] as const
     ).forEach(([action, text, colour], b) => {
-      const m = this.button(`chain-${id}-${action}`, text, colour, BUTTON * 2);
+      const m = this.button(`chain-${id}-${action}`, text, colour, BUTTON * 2, { workflowId: id, index: -1, action }, shape.name);
       m.position.set(right[0] + NODE.width / 2 - BUTTON * (1 + 2.2 * b), top + 0.18, centre[2]);
-      m.metadata = { chainButton: { workflowId: id, index: -1, action } } satisfies ChainPick;
       m.setEnabled(shape.draft);
       this.chainButtons.set(action, m);
     });
     this.centre = centre;
     // the title spans the chain from its left edge, above the button rows
-    const span = Math.max(1.2, shape.steps.length * (NODE.width + NODE.gap) - NODE.gap);
-    this.titleTexture = createTitleTexture(scene, `chain-${id}-title-tex`);
-    this.title = CreatePlane(`chain-${id}-title`, { width: span, height: (span * TITLE_PX.height) / TITLE_PX.width, sideOrientation: Mesh.BACKSIDE }, scene);
+    const strip = titleStrip(shape.steps.length);
+    this.titleTexture = createTitleTexture(scene, `chain-${id}-title-tex`, strip);
+    this.title = CreatePlane(`chain-${id}-title`, { width: strip.width, height: strip.height, sideOrientation: Mesh.BACKSIDE }, scene);
     this.title.parent = this.root;
     this.title.material = flatMaterial(scene, `chain-${id}-title-mat`, this.titleTexture);
     this.title.isPickable = false;
@@ -161,11 +188,13 @@ export class ChainView {
     return JSON.stringify([shape.name, shape.version, shape.draft, shape.steps.map((s) => [s.id, s.kind, s.name])]);
   }
 
-  private button(name: string, glyph: string, colour: string, width: number): Mesh {
+  private button(name: string, glyph: string, colour: string, width: number, button: ChainButton, subject: string): Mesh {
     const texture = createButtonTexture(this.scene, `${name}-tex`, glyph, colour);
     const m = CreatePlane(name, { width, height: BUTTON, sideOrientation: Mesh.BACKSIDE }, this.scene);
     m.parent = this.root;
     m.material = flatMaterial(this.scene, `${name}-mat`, texture);
+    m.metadata = { chainButton: button } satisfies ChainPick;
+    registerControl(m, { label: buttonLabel(button.action, subject), press: () => this.pressed(button) });
     return m;
   }
 
@@ -188,6 +217,7 @@ export class ChainView {
       if (faceKey !== node.faceKey) {
         node.faceKey = faceKey;
         drawNodeFace(node.texture, { kind: step.kind, name: step.name, look, position: i + 1, draft: this.shape.draft });
+        node.shown = look.label;
       }
       node.busy = look.busy;
       node.bar.setEnabled(look.busy);
@@ -227,9 +257,22 @@ export class ChainView {
     return (action ? node.buttons.get(action) : node.face)?.getAbsolutePosition() ?? null;
   }
 
+  /** Whether a document whose centre is at `point` (world) is set down on the first node. */
+  onStartNode(point: Vector3): boolean {
+    const face = this.nodes[0]?.face;
+    if (!face?.isEnabled()) return false;
+    const local = Vector3.TransformCoordinates(point, Matrix.Invert(face.computeWorldMatrix(true)));
+    return dropsOnNode([local.x, local.y, local.z]);
+  }
+
   chainButtonPoint(action: ChainAction): Vector3 | null {
     const m = this.chainButtons.get(action);
     return m?.isEnabled() ? m.getAbsolutePosition() : null;
+  }
+
+  /** The status line a node's face shows ('' for an unknown step). */
+  shownStatus(stepId: string): string {
+    return this.nodes.find((n) => n.id === stepId)?.shown ?? '';
   }
 
   /** Whether a node's result document is linked by a line right now. */

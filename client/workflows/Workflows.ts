@@ -37,7 +37,8 @@ export interface ChainProbe {
   draft: boolean;
   /** The run the chain shows ('' before any). */
   runId: string;
-  steps: { id: string; kind: string; name: string; status: string; detail: string; resultDocumentId: string; resultLinked: boolean }[];
+  /** `shown`: the status line drawn on the node in 3D ("ready", "running…", "succeeded"…). */
+  steps: { id: string; kind: string; name: string; status: string; detail: string; shown: string; resultDocumentId: string; resultLinked: boolean }[];
 }
 
 export interface RunProbe {
@@ -55,6 +56,8 @@ export interface WorkflowProbe {
   runs(): RunProbe[];
   /** Viewport point of a chain node, or of one of its builder buttons; null when off screen. */
   nodeScreenPoint(workflowId: string, stepId: string, button?: NodeAction): Point | null;
+  /** World position of a chain node, or of one of its builder buttons: what a ray or a fingertip aims at in XR. */
+  nodePosition(workflowId: string, stepId: string, button?: NodeAction): [number, number, number] | null;
   /** Viewport point of a chain's save/undo button; null unless a draft is on show. */
   chainButtonPoint(workflowId: string, action: ChainAction): Point | null;
 }
@@ -142,6 +145,11 @@ export class Workflows {
     this.layer.documentReleased(docId, x, y);
   }
 
+  /** A document let go by hand in VR or AR (see ChainLayer.documentDropped). */
+  documentDropped(docId: string): void {
+    this.layer.documentDropped(docId);
+  }
+
   probe(): WorkflowProbe {
     const { scene, camera, canvas, session } = this.host;
     const toScreen = (world: Vector3 | null): Point | null => {
@@ -171,7 +179,7 @@ export class Workflows {
             runId: run?.id ?? '',
             steps: steps.map((s) => {
               const rs = run?.steps.find((x) => x.id === s.id);
-              return { id: s.id, kind: s.kind, name: s.name, status: rs?.status ?? '', detail: rs?.detail ?? '', resultDocumentId: rs?.documentId ?? '', resultLinked: !!view?.resultLinked(s.id) };
+              return { id: s.id, kind: s.kind, name: s.name, status: rs?.status ?? '', detail: rs?.detail ?? '', shown: view?.shownStatus(s.id) ?? '', resultDocumentId: rs?.documentId ?? '', resultLinked: !!view?.resultLinked(s.id) };
             }),
           });
         });
@@ -180,6 +188,10 @@ export class Workflows {
       runs: () =>
         runsOf(session).map(({ updatedAt: _u, steps, ...r }) => ({ ...r, steps: steps.map((st) => ({ ...st, seen: [...(this.seen.get(r.id)?.get(st.id) ?? [])] })) })),
       nodeScreenPoint: (workflowId, stepId, button) => toScreen(this.layer.views.get(workflowId)?.nodePoint(stepId, button) ?? null),
+      nodePosition: (workflowId, stepId, button) => {
+        const p = this.layer.views.get(workflowId)?.nodePoint(stepId, button);
+        return p ? [p.x, p.y, p.z] : null;
+      },
       chainButtonPoint: (workflowId, action) => toScreen(this.layer.views.get(workflowId)?.chainButtonPoint(action) ?? null),
     };
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NODE, linkEnds, nodePositions } from './chainLayout';
+import { DROP_REACH, NODE, TITLE_STRIP, dropsOnNode, linkEnds, nodePositions, titleStrip } from './chainLayout';
+import { fitTitle, type Measure } from './textFit';
 import { currentRun, orderRuns, progressOf, stepLook, type RunView } from './stepLook';
 
 describe('chain layout', () => {
@@ -15,6 +16,34 @@ describe('chain layout', () => {
     const [a, b] = linkEnds(p, 0)!;
     expect(b[0] - a[0]).toBeCloseTo(NODE.gap);
     expect(linkEnds(p, 1)).toBeNull();
+  });
+
+  it('gives a longer chain a wider title with more pixels, its text the same size in the room', () => {
+    const one = titleStrip(1);
+    const three = titleStrip(3);
+    expect(one.width).toBe(TITLE_STRIP.minWidth);
+    expect(three.width).toBeCloseTo(3 * (NODE.width + NODE.gap) - NODE.gap);
+    expect(three.widthPx).toBeGreaterThan(2 * one.widthPx);
+    // a pixel of text is as tall in the room over either chain, and the texture is not stretched
+    expect(three.height / TITLE_STRIP.heightPx).toBeCloseTo(one.height / TITLE_STRIP.heightPx, 4);
+    expect(three.width / three.widthPx).toBeCloseTo(three.height / TITLE_STRIP.heightPx, 6);
+    expect(titleStrip(40).widthPx).toBe(TITLE_STRIP.maxPx);
+  });
+
+  it('shows a three-step chain\'s whole title, draft marker and progress included, at full size', () => {
+    // bold sans-serif averages a little over half an em per character
+    const measure: Measure = (text, px) => text.length * px * 0.6;
+    const title = 'Document processing pipeline · v1 · 3/3 done · unsaved draft';
+    const fitted = fitTitle(measure, title, titleStrip(3).widthPx - 48, { oneLine: [52, 46, 40, 34], twoLines: [] });
+    expect(fitted).toEqual({ px: 52, lines: [title], cut: false });
+  });
+
+  it('takes a document set down on a node, a little past its edges, and not one beside it or far in front', () => {
+    expect(dropsOnNode([0, 0, 0])).toBe(true);
+    expect(dropsOnNode([NODE.width / 2 + DROP_REACH.side - 0.01, -(NODE.height / 2 + DROP_REACH.up - 0.01), DROP_REACH.depth - 0.01])).toBe(true);
+    expect(dropsOnNode([NODE.width / 2 + DROP_REACH.side + 0.01, 0, 0])).toBe(false);
+    expect(dropsOnNode([0, NODE.height / 2 + DROP_REACH.up + 0.01, 0])).toBe(false);
+    expect(dropsOnNode([0, 0, -(DROP_REACH.depth + 0.01)])).toBe(false);
   });
 
 });

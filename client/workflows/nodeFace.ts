@@ -6,6 +6,7 @@ import { textColourOn } from '../scene/textures';
 import { kindName } from './kindNames';
 import type { Look } from './stepLook';
 import { fitTitle, type Measure } from './textFit';
+import { TITLE_STRIP, type TitleStrip } from './chainLayout';
 
 export const FACE_PX = { width: 512, height: 330 } as const;
 
@@ -13,18 +14,28 @@ function ctxOf(t: DynamicTexture): CanvasRenderingContext2D {
   return t.getContext() as unknown as CanvasRenderingContext2D;
 }
 
-/** Widths in the bold face titles are drawn in. */
-const boldWidth =
-  (ctx: CanvasRenderingContext2D): Measure =>
+/** Widths in the weight (bold, 600…) a line is drawn in. */
+const widthIn =
+  (ctx: CanvasRenderingContext2D, weight: string): Measure =>
   (text, px) => {
-    ctx.font = `bold ${px}px ${SANS}`;
+    ctx.font = `${weight} ${px}px ${SANS}`;
     return ctx.measureText(text).width;
   };
 
 /** Node names: large on one line, else on two, and smaller only when they must be. */
 export const NODE_NAME_SIZES = { oneLine: [52, 46, 40], twoLines: [44, 40, 34] } as const;
+/** The kind and status lines stay one line each: smaller sizes before any cut. */
+const KIND_SIZES = { oneLine: [30, 27, 24], twoLines: [] } as const;
+const STATUS_SIZES = { oneLine: [38, 34, 30, 27], twoLines: [] } as const;
 /** Chain titles are one wide line: smaller sizes before any cut. */
 const CHAIN_TITLE_SIZES = { oneLine: [52, 46, 40, 34], twoLines: [] } as const;
+
+/** Draws one line of `text` at the largest of `sizes` that fits `max`, cut only when none does. */
+function fitLine(ctx: CanvasRenderingContext2D, weight: string, text: string, max: number, sizes: { oneLine: readonly number[]; twoLines: readonly number[] }, x: number, y: number): void {
+  const fitted = fitTitle(widthIn(ctx, weight), text, max, sizes);
+  ctx.font = `${weight} ${fitted.px}px ${SANS}`;
+  ctx.fillText(fitted.lines[0] ?? '', x, y);
+}
 
 function fit(ctx: CanvasRenderingContext2D, text: string, max: number): string {
   if (ctx.measureText(text).width <= max) return text;
@@ -78,16 +89,14 @@ export function drawNodeFace(texture: DynamicTexture, c: NodeFaceContent): void 
   const ink = textColourOn(c.look.colour);
   ctx.fillStyle = ink;
   ctx.textBaseline = 'top';
-  ctx.font = `600 30px ${SANS}`;
-  ctx.fillText(fit(ctx, `${c.position} · ${kindName(c.kind).title}`, w - 60), 30, 22);
-  const name = fitTitle(boldWidth(ctx), c.name, w - 60, NODE_NAME_SIZES);
+  fitLine(ctx, '600', `${c.position} · ${kindName(c.kind).title}`, w - 60, KIND_SIZES, 30, 22);
+  const name = fitTitle(widthIn(ctx, 'bold'), c.name, w - 60, NODE_NAME_SIZES);
   ctx.font = `bold ${name.px}px ${SANS}`;
   const lineHeight = Math.round(name.px * 1.1);
   name.lines.forEach((line, i) => ctx.fillText(line, 30, 64 + i * lineHeight));
   // the status and its detail follow the name down the face
   let y = 64 + name.lines.length * lineHeight + 14;
-  ctx.font = `600 38px ${SANS}`;
-  ctx.fillText(fit(ctx, c.look.label, w - 60), 30, y);
+  fitLine(ctx, '600', c.look.label, w - 60, STATUS_SIZES, 30, y);
   y += 50;
   ctx.font = `30px ${SANS}`;
   const detailLines = Math.max(1, Math.floor((hgt - 16 - y) / 34));
@@ -122,14 +131,12 @@ export function createButtonTexture(scene: Scene, name: string, text: string, ba
   return t;
 }
 
-/** The title strip above a chain: wide and short, left-aligned text on a rounded band. */
-export const TITLE_PX = { width: 1024, height: 88 } as const;
-
+/** The title strip above a chain: wide and short, left-aligned text on a rounded band (see titleStrip). */
 export function drawTitle(texture: DynamicTexture, text: string, background: string): void {
-  const { width: w, height: hgt } = TITLE_PX;
+  const { width: w, height: hgt } = texture.getSize();
   const ctx = ctxOf(texture);
   ctx.clearRect(0, 0, w, hgt);
-  const title = fitTitle(boldWidth(ctx), text, w - 48, CHAIN_TITLE_SIZES);
+  const title = fitTitle(widthIn(ctx, 'bold'), text, w - 48, CHAIN_TITLE_SIZES);
   ctx.font = `bold ${title.px}px ${SANS}`;
   const label = title.lines[0] ?? '';
   ctx.fillStyle = background;
@@ -142,8 +149,8 @@ export function drawTitle(texture: DynamicTexture, text: string, background: str
   texture.update();
 }
 
-export function createTitleTexture(scene: Scene, name: string): DynamicTexture {
-  const t = new DynamicTexture(name, { ...TITLE_PX }, scene, true);
+export function createTitleTexture(scene: Scene, name: string, strip: TitleStrip): DynamicTexture {
+  const t = new DynamicTexture(name, { width: strip.widthPx, height: TITLE_STRIP.heightPx }, scene, true);
   t.hasAlpha = true;
   return t;
 }

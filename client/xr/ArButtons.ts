@@ -13,7 +13,6 @@ import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTextur
 import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
 import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
-import type { Ray } from '@babylonjs/core/Culling/ray';
 import { SANS } from '../content/fonts';
 import { registerControl, unregisterControl } from '../input/controls';
 
@@ -125,11 +124,6 @@ export class ArButtons {
     // face the eye: the card's +Z, the side its text reads from, points at the head
     const to = head.subtract(at);
     Quaternion.RotationYawPitchRollToRef(Math.atan2(to.x, to.z), -Math.atan2(to.y, Math.hypot(to.x, to.z)), 0, this.root.rotationQuaternion!);
-  }
-
-  /** Whether a ray (a controller's pointer) meets one of the buttons: its trigger presses it, not the surface. */
-  aimedBy(ray: Ray): boolean {
-    return this.buttons.some((b) => ray.intersectsMesh(b.mesh).hit);
   }
 
   /** For the probe: each button's label and world centre. */

@@ -212,6 +212,9 @@ export class ArPlacement {
   dispose(): void {
     this.planes?.dispose();
     this.anchor = null;
+    // once the session has ended its last frame is stale, and the camera would hand the new depth
+    // range to the ended session (which throws): there is no frame now
+    if (!this.session.inXRSession) this.session.currentFrame = null;
     this.session.worldScalingFactor = 1;
     this.reticle.dispose(false, true);
   }

@@ -4,8 +4,6 @@
  * on a Quest — the hint and buttons drawn in the world (ArButtons).
  */
 import type { Scene } from '@babylonjs/core/scene';
-import { Ray } from '@babylonjs/core/Culling/ray';
-import { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { WebXRCamera } from '@babylonjs/core/XR/webXRCamera';
 import type { WebXRSessionManager } from '@babylonjs/core/XR/webXRSessionManager';
 import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
@@ -76,8 +74,8 @@ export class ArSession {
   }
 
   /**
-   * A select (trigger, pinch, screen touch) starting or ending. True when AR used it: the first
-   * tap places the workspace, and a second hand joining makes a pinch rather than a grab. `release`
+   * A select (trigger, pinch, screen touch) not aimed at a control, starting or ending. True when
+   * AR used it: the first tap places the workspace, and a second hand joining makes a pinch rather than a grab. `release`
    * lets go of whatever the first hand grabbed.
    */
   select(source: WebXRInputSource, down: boolean, release: (source: WebXRInputSource) => void): boolean {
@@ -88,8 +86,7 @@ export class ArSession {
     }
     if (at < 0) this.selecting.push(source);
     if (!this.placement.placed) {
-      // a trigger aimed at an in-world button presses the button, not the surface behind it
-      if (!this.aimedAtButton(source)) this.placement.place();
+      this.placement.place();
       return true;
     }
     if (this.selecting.length === 2) {
@@ -97,13 +94,6 @@ export class ArSession {
       return true;
     }
     return false;
-  }
-
-  private aimedAtButton(source: WebXRInputSource): boolean {
-    if (!this.buttons) return false;
-    const ray = new Ray(Vector3.Zero(), Vector3.Forward(), 100 * this.host.session.worldScalingFactor);
-    source.getWorldPointerRayToRef(ray);
-    return this.buttons.aimedBy(ray);
   }
 
   /** Every frame: the pinch resizes and turns; the in-world card follows the left hand. */

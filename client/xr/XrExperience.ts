@@ -20,6 +20,8 @@ export interface XrHost {
   documents: DocumentLayer;
   notify(message: string): void;
   home(): Pose;
+  /** A document let go by hand in VR or AR (see XrRigHost.dropped). */
+  dropped?(docId: string): void;
 }
 
 /** What `window.__dwc.xr()` answers (see testHook.ts). */

@@ -38,6 +38,8 @@ interface Hold {
 
 export class XrGrab {
   private holds: Hold[] = [];
+  /** A document was let go on purpose (not lost with its hand or the session): it may be set down on a chain. */
+  onDropped: (docId: string) => void = () => undefined;
   private readonly touching = new Set<string>();
   private readonly stopErrors: () => void;
 
@@ -81,7 +83,7 @@ export class XrGrab {
   end(source: WebXRInputSource, trigger: 'squeeze' | 'select'): void {
     const hold = this.holds.find((h) => h.source === source && h.trigger === trigger);
     if (!hold) return;
-    if (hold.granted) this.finish(hold);
+    if (hold.granted) this.finish(hold, true);
     else hold.releasePending = true;
   }
 
@@ -106,7 +108,7 @@ export class XrGrab {
         hold.granted = true;
         this.documents.documents.get(hold.docId)?.setLocal(true);
         if (hold.releasePending) {
-          this.finish(hold);
+          this.finish(hold, true);
           continue;
         }
       } else if (hold.granted && heldBy !== me) {
@@ -136,9 +138,10 @@ export class XrGrab {
     }
   }
 
-  private finish(hold: Hold): void {
+  private finish(hold: Hold, dropped = false): void {
     this.session.release(hold.docId);
     this.drop(hold);
+    if (dropped) this.onDropped(hold.docId);
   }
 
   private drop(hold: Hold): void {

@@ -30,6 +30,7 @@ import type { DocumentLayer } from '../scene/DocumentLayer';
 import { ArSession } from './ArSession';
 import { SnapTurn, snapTurnRig } from './snapTurn';
 import { XrGrab } from './XrGrab';
+import { XrControlsRouting, pointerLook } from './xrControlsRouting';
 import { loadHandMeshes } from './handMeshes';
 import type { XrSettings } from './xrSettings';
 
@@ -49,6 +50,8 @@ export interface XrRigHost {
   home(): Pose;
   /** Called when AR's hint, placement or size changed. */
   arChanged(): void;
+  /** A document let go by hand where it now stands (it may have been set down on a chain). */
+  dropped?(docId: string): void;
 }
 
 export interface XrControllerProbe {
@@ -59,6 +62,8 @@ export interface XrControllerProbe {
   position: [number, number, number];
   /** World position of the index fingertip, for tracked hands. */
   fingertip: [number, number, number] | null;
+  /** The control its ray or fingertip is over (its label), if any. */
+  pointingAt: string | null;
 }
 
 const SEND_EVENTS = ['selectstart', 'selectend', 'squeezestart', 'squeezeend'] as const;
@@ -73,6 +78,7 @@ function poseOf(node: TransformNode): Pose {
 export class XrRig {
   private mode: XrMode | null = null;
   private readonly grab: XrGrab;
+  private readonly controls: XrControlsRouting;
   private readonly snap = new SnapTurn();
   private ar: ArSession | null = null;
   private removeSessionListeners: () => void = () => undefined;
@@ -87,8 +93,10 @@ export class XrRig {
   ) {
     const { scene } = host;
     this.grab = new XrGrab(scene, host.session, host.documents, host.notify, (s) => this.fingertip(s));
-    // the laser pointers replay presses as scene pointer events; grabbing in XR is XrGrab's job,
-    // so those must not reach the desktop drag and panel handlers
+    this.controls = new XrControlsRouting(scene, xr.pointerSelection, (s) => this.fingertip(s));
+    this.grab.onDropped = (docId) => host.dropped?.(docId);
+    // the laser pointers replay presses as scene pointer events; grabbing in XR is XrGrab's job and
+    // pressing controls xrControlsRouting's, so those must not reach the desktop handlers
     this.prePointer = scene.onPrePointerObservable.add(
       (info, state) => {
         if ((info.event as PointerEvent).pointerType !== 'xr') return;
@@ -101,7 +109,10 @@ export class XrRig {
     const sm = xr.baseExperience.sessionManager;
     sm.onXRSessionInit.add((session) => this.listen(session));
     sm.onXRSessionEnded.add(() => this.ended());
-    xr.input.onControllerRemovedObservable.add((source) => this.grab.lost(source));
+    xr.input.onControllerRemovedObservable.add((source) => {
+      this.grab.lost(source);
+      this.controls.lost(source);
+    });
   }
 
   static async create(host: XrRigHost): Promise<XrRig> {
@@ -113,6 +124,7 @@ export class XrRig {
       disableTeleportation: true,
       disableNearInteraction: true,
       floorMeshes: floor ? [floor] : [],
+      pointerSelectionOptions: pointerLook(host.scene),
       inputOptions: {
         // models come from this server only (see server/http/xrProfiles.ts)
         customControllersRepositoryURL: `${location.origin}${XR_PROFILES_PATH}`,
@@ -233,9 +245,12 @@ export class XrRig {
       const source = this.xr.input.controllers.find((c) => c.inputSource === e.inputSource);
       if (!source) return;
       const trigger = e.type.startsWith('select') ? 'select' : 'squeeze';
-      // in AR the first tap places the workspace, and two hands pinching resize it; other taps grab and press
-      if (trigger === 'select' && this.ar?.select(source, e.type.endsWith('start'), (first) => this.grab.end(first, 'select'))) return;
-      if (e.type.endsWith('start')) this.grab.start(source, trigger);
+      const start = e.type.endsWith('start');
+      // a trigger or pinch aimed at a control presses it; in AR the first tap elsewhere places the
+      // workspace and two hands pinching resize it; other taps may grab
+      if (start && trigger === 'select' && this.controls.select(source)) return;
+      if (trigger === 'select' && this.ar?.select(source, start, (first) => this.grab.end(first, 'select'))) return;
+      if (start) this.grab.start(source, trigger);
       else this.grab.end(source, trigger);
     };
     for (const type of SEND_EVENTS) session.addEventListener(type, handler);
@@ -247,6 +262,7 @@ export class XrRig {
   private ended(): void {
     this.removeSessionListeners();
     this.grab.dispose();
+    this.controls.reset();
     this.hideRoom(false);
     this.ar?.dispose();
     this.ar = null;
@@ -259,6 +275,7 @@ export class XrRig {
     if (!this.mode) return null;
     const sources = this.xr.input.controllers;
     this.grab.update(sources, now);
+    this.controls.update(sources);
     if (this.mode === 'vr') this.snapTurn(sources);
     this.ar?.update(sources);
     const camera = this.xr.baseExperience.camera;
@@ -344,7 +361,7 @@ export class XrRig {
           ? !!this.handTracking()?.getHandByControllerId(c.uniqueId)?.handMesh?.isVisible
           : !!c.motionController?.rootMesh && c.motionController.rootMesh.getChildMeshes().length > 0;
         const tip = this.fingertip(c);
-        return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z], fingertip: tip ? [tip.x, tip.y, tip.z] : null };
+        return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z], fingertip: tip ? [tip.x, tip.y, tip.z] : null, pointingAt: this.controls.pointingAt(c) };
       }),
       roomVisible: this.host.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
       reticle: this.ar?.placement.reticle.isEnabled() ? ([this.ar.placement.reticle.position.x, this.ar.placement.reticle.position.y, this.ar.placement.reticle.position.z] as [number, number, number]) : null,

@@ -1,0 +1,48 @@
+/**
+ * Driving the emulated headset (see xrEmulator.ts) from a test: reading the app's XR probe, and
+ * putting controllers at world positions and pressing their buttons.
+ */
+import type { Page } from 'playwright-core';
+import type { XrProbe } from '../../client/xr/XrExperience';
+
+export type V3 = [number, number, number];
+export type Hand = 'left' | 'right';
+
+export const xrProbe = (page: Page) => page.evaluate(() => window.__dwc!.xr!()) as Promise<XrProbe>;
+
+/**
+ * World position minus emulator position of the head: the offset the app put between the
+ * headset's tracking space and the world (it starts the headset where the desktop eye was).
+ */
+export async function trackingOffset(page: Page): Promise<V3> {
+  const { head, device } = await page.evaluate(() => {
+    const d = (window as any).__iwer;
+    return { head: window.__dwc!.xr!().head!, device: [d.position.x, d.position.y, d.position.z] as V3 };
+  });
+  return [head[0] - device[0], head[1] - device[1], head[2] - device[2]];
+}
+
+/** Puts an emulated controller at a world position, unturned (its ray points down -Z). */
+export async function moveControllerTo(page: Page, hand: Hand, world: V3): Promise<void> {
+  const offset = await trackingOffset(page);
+  await page.evaluate(
+    ({ hand, p }) => {
+      const c = (window as any).__iwer.controllers[hand];
+      c.position.set(p[0], p[1], p[2]);
+      c.quaternion.set(0, 0, 0, 1);
+    },
+    { hand, p: [world[0] - offset[0], world[1] - offset[1], world[2] - offset[2]] },
+  );
+}
+
+/** Sets a controller button's value ('trigger', 'squeeze', 'y-button', …). */
+export const setButton = (page: Page, hand: Hand, id: string, value: number) =>
+  page.evaluate(({ hand, id, value }) => (window as any).__iwer.controllers[hand].updateButtonValue(id, value), { hand, id, value });
+
+/** Clicks a controller button: down for a few frames, then up. */
+export async function clickButton(page: Page, hand: Hand, id: string): Promise<void> {
+  await setButton(page, hand, id, 1);
+  await page.waitForTimeout(150);
+  await setButton(page, hand, id, 0);
+  await page.waitForTimeout(150);
+}
