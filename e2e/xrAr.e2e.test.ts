@@ -157,7 +157,7 @@ describe('AR tabletop miniature with an emulated headset', () => {
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
   });
 
-  it('draws the hint, Place again, Life size and Exit in the world when the headset offers no DOM overlay, and Exit by ray ends the session', async () => {
+  it('draws the hint, Place again, Life size and Exit in the world when the headset offers no DOM overlay; Place again and Exit work by ray', async () => {
     const owner = await e2e.openLobby('Cleo');
     const worldId = await createWorld(owner, 'AR buttons');
     const eve = await enterAr('Eve', worldId);
@@ -181,15 +181,16 @@ describe('AR tabletop miniature with an emulated headset', () => {
     // the outer buttons 17 cm apart in the room, as at life size
     expect(Math.hypot(exit![0] - placeAgain![0], exit![1] - placeAgain![1], exit![2] - placeAgain![2])).toBeCloseTo(0.173, 2);
 
-    // Exit by the right controller's ray and trigger: aimed at the button from below and to the right
-    const from = [me.position[0] + 0.15 - exit![0], me.position[1] - 0.25 - exit![1], me.position[2] - exit![2]];
-    const length = Math.hypot(...from);
-    const hand: V3 = [exit![0] + (from[0]! / length) * 0.25, exit![1] + (from[1]! / length) * 0.25, exit![2] + (from[2]! / length) * 0.25];
-    await eve.evaluate(({ p, q }) => {
-      const c = (window as any).__iwer.controllers.right;
-      c.position.set(p[0], p[1], p[2]);
-      c.quaternion.set(q[0], q[1], q[2], q[3]);
-    }, { p: hand, q: pointAlong([-from[0]!, -from[1]!, -from[2]!]) });
+    // Place again by the right controller's ray and trigger picks the workspace up: the reticle
+    // is back and the hint says to tap; the buttons keep their place by the left hand
+    await aimAt(eve, placeAgain!, me.position);
+    await expect.poll(async () => (await xr(eve)).controllers.find((c) => c.handedness === 'right')?.pointingAt, { timeout: 10_000 }).toBe('Place again');
+    await tap(eve);
+    await expect.poll(async () => (await xr(eve)).ar!.hint, { timeout: 10_000 }).toMatch(/tap to place/);
+    expect((await xr(eve)).placedAt).toBeNull();
+
+    // and Exit by ray ends the session
+    await aimAt(eve, exit!, me.position);
     await expect.poll(async () => (await xr(eve)).controllers.find((c) => c.handedness === 'right')?.pointingAt, { timeout: 10_000 }).toBe('Exit AR');
     await screenshot(eve, 'xr-ar-headset-exit-aimed');
     await tap(eve);
@@ -197,6 +198,21 @@ describe('AR tabletop miniature with an emulated headset', () => {
     expect(e2e.pageErrors).toEqual([]);
   });
 });
+
+/** Holds the right controller below and to the right of the head (room coordinates), its ray on `target`. */
+async function aimAt(page: Page, target: V3, head: V3): Promise<void> {
+  const from = [head[0] + 0.15 - target[0], head[1] - 0.25 - target[1], head[2] - target[2]];
+  const length = Math.hypot(...from);
+  const hand: V3 = [target[0] + (from[0]! / length) * 0.25, target[1] + (from[1]! / length) * 0.25, target[2] + (from[2]! / length) * 0.25];
+  await page.evaluate(
+    ({ p, q }) => {
+      const c = (window as any).__iwer.controllers.right;
+      c.position.set(p[0], p[1], p[2]);
+      c.quaternion.set(q[0], q[1], q[2], q[3]);
+    },
+    { p: hand, q: pointAlong([-from[0]!, -from[1]!, -from[2]!]) },
+  );
+}
 
 /** The rotation that turns a controller's ray (its -Z) to point along `v`. */
 function pointAlong(v: V3): Q {
