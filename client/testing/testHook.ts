@@ -5,6 +5,7 @@
 import type { ChainAction, NodeAction } from '../workflows/ChainView';
 import type { XrMode } from '../xr/XrExperience';
 import type { XrMenuProbe } from '../xr/menu/XrMenu';
+import type { ArProbe } from '../xr/ArSession';
 import type { XrModes } from '../xr/xrModes';
 import type { XrControllerProbe } from '../xr/XrRig';
 
@@ -86,6 +87,8 @@ export interface XrProbe {
   teleportAim?: boolean;
   /** The in-world menu and toasts, once a session loaded them. */
   menu?: XrMenuProbe | null;
+  /** AR's miniature, hint and in-world buttons, while in AR. */
+  ar?: ArProbe | null;
 }
 
 export interface ChainProbe {

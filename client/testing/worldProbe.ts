@@ -172,6 +172,7 @@ function xrProbe(xr: XrExperience): XrProbe {
     vignette: rig?.vignette ?? 0,
     teleportAim: rig?.teleportAim ?? false,
     menu: xr.menuProbe(),
+    ar: rig?.ar ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import type { PoseUpdate, WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
 import type { Pose } from '../../shared/protocol';
 import type { XrMode, XrRig } from './XrRig';
+import type { ArProbe } from './ArSession';
 import { detectXrModes, type XrModes } from './xrModes';
 import { loadXrSettings, type XrSettings } from './xrSettings';
 import { inBackground } from '../ui/kit/background';
@@ -30,6 +31,7 @@ export class XrExperience {
   private loading: Promise<XrRig> | null = null;
   private modes: XrModes | null = null;
   private readonly listeners = new Set<(mode: XrMode | null) => void>();
+  private readonly arListeners = new Set<(state: ArProbe) => void>();
   private settings: XrSettings = loadXrSettings();
   /** Shown over the view during AR (DOM overlay): exit and recentre live here. */
   readonly overlay: HTMLElement;
@@ -63,6 +65,17 @@ export class XrExperience {
     return this.rig?.inputSources ?? [];
   }
 
+  /** Called with AR's state (hint, life size) whenever it changes while in AR. */
+  onArChange(listener: (state: ArProbe) => void): () => void {
+    this.arListeners.add(listener);
+    return () => this.arListeners.delete(listener);
+  }
+
+  /** AR: the room life size instead of the tabletop miniature, or back. */
+  setLifeSize(on: boolean): void {
+    this.rig?.setLifeSize(on);
+  }
+
   setSettings(settings: XrSettings): void {
     this.settings = settings;
     if (this.rig) this.rig.settings = settings;
@@ -71,7 +84,7 @@ export class XrExperience {
   /** Enters VR or AR; rejects with a message that can be shown when the browser refuses. */
   async enter(mode: XrMode): Promise<void> {
     if (this.mode) return;
-    this.loading ??= import('./XrRig').then(({ XrRig }) => XrRig.create({ ...this.host, overlay: this.overlay }));
+    this.loading ??= import('./XrRig').then(({ XrRig }) => XrRig.create({ ...this.host, overlay: this.overlay, arChanged: () => this.emitAr() }));
     const rig = await this.loading;
     if (this.disposed) return;
     this.rig = rig;
@@ -87,6 +100,7 @@ export class XrExperience {
     }
     this.overlay.hidden = mode !== 'ar';
     this.emit(mode);
+    this.emitAr();
   }
 
   async exit(): Promise<void> {
@@ -126,9 +140,15 @@ export class XrExperience {
     for (const listener of this.listeners) listener(mode);
   }
 
+  private emitAr(): void {
+    const state = this.rig?.probe().ar;
+    if (state) for (const listener of this.arListeners) listener(state);
+  }
+
   dispose(): void {
     this.disposed = true;
     this.listeners.clear();
+    this.arListeners.clear();
     this.overlay.remove();
     if (this.rig) {
       const rig = this.rig;

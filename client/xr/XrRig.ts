@@ -27,8 +27,7 @@ import type { Pose } from '../../shared/protocol';
 import { XR_PROFILES_PATH } from '../../shared/xrProfiles';
 import type { PoseUpdate, WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
-import { ArPlacement } from './ArPlacement';
-import type { WorkspaceItem } from './placement';
+import { ArSession } from './ArSession';
 import { SnapTurn, snapTurnRig } from './snapTurn';
 import { XrGrab } from './XrGrab';
 import { XrControlsRouting, pointerLook } from './xrControlsRouting';
@@ -50,6 +49,8 @@ export interface XrRigHost {
   overlay: HTMLElement;
   /** Where a recentre puts the head in VR. */
   home(): Pose;
+  /** Called when AR's hint, placement or size changed. */
+  arChanged(): void;
   /** A document let go by hand where it now stands (it may have been set down on a chain). */
   dropped?(docId: string): void;
 }
@@ -82,7 +83,7 @@ export class XrRig {
   private readonly snap = new SnapTurn();
   private readonly locomotion: XrLocomotion;
   private teleport: WebXRMotionControllerTeleportation | null = null;
-  private ar: ArPlacement | null = null;
+  private ar: ArSession | null = null;
   private removeSessionListeners: () => void = () => undefined;
   private readonly prePointer: Observer<PointerInfoPre>;
   private savedClear: Color4 | null = null;
@@ -166,6 +167,7 @@ export class XrRig {
     this.mode = mode;
     this.freezeRoom();
     if (mode === 'ar') this.hideRoom(true);
+    this.ar?.started();
   }
 
   async exit(): Promise<void> {
@@ -175,7 +177,7 @@ export class XrRig {
   /** VR: back to the start spot facing the front wall. AR: pick the workspace up to place it again. */
   recentre(): void {
     if (this.mode === 'ar') {
-      this.ar?.reset();
+      this.ar?.placement.reset();
       return;
     }
     const camera = this.xr.baseExperience.camera;
@@ -225,19 +227,28 @@ export class XrRig {
     }
     const hitTest = fm.enableFeature(WebXRFeatureName.HIT_TEST, 'latest', {}, true, true) as WebXRHitTest;
     const anchors = fm.enableFeature(WebXRFeatureName.ANCHOR_SYSTEM, 'latest', {}, true, false) as WebXRAnchorSystem;
-    fm.enableFeature(WebXRFeatureName.DOM_OVERLAY, 'latest', { element: this.host.overlay }, true, false);
+    // taps on the overlay's buttons must not also place or grab
+    fm.enableFeature(WebXRFeatureName.DOM_OVERLAY, 'latest', { element: this.host.overlay, supressXRSelectEvents: true }, true, false);
     // surfaces the browser found are shown while placing, where it offers plane detection
     const planes = fm.enableFeature(WebXRFeatureName.PLANE_DETECTION, 'latest', {}, true, false) as WebXRPlaneDetector | null;
-    this.ar = new ArPlacement(this.host.scene, this.xr.baseExperience.camera, hitTest, anchors, planes, () => this.workspaceItems());
+    const { camera, sessionManager: session } = this.xr.baseExperience;
+    this.ar = new ArSession({
+      scene: this.host.scene,
+      camera,
+      session,
+      hitTest,
+      anchors,
+      planes,
+      exit: () => {
+        this.exit().catch((err: unknown) => this.host.notify(`Could not leave AR: ${String(err)}`));
+      },
+      changed: () => this.host.arChanged(),
+    });
   }
 
-  private workspaceItems(): WorkspaceItem[] {
-    const items: WorkspaceItem[] = [];
-    for (const placed of this.host.documents.documents.values()) {
-      const p = placed.position;
-      items.push({ position: [p.x, p.y, p.z], halfHeight: placed.halfHeight * placed.scale });
-    }
-    return items;
+  /** AR: a life-size room instead of the tabletop miniature, or back. */
+  setLifeSize(on: boolean): void {
+    this.ar?.placement.setLifeSize(on);
   }
 
   private listen(session: XRSession): void {
@@ -246,16 +257,13 @@ export class XrRig {
       const source = this.xr.input.controllers.find((c) => c.inputSource === e.inputSource);
       if (!source) return;
       const trigger = e.type.startsWith('select') ? 'select' : 'squeeze';
-      if (e.type.endsWith('start')) {
-        // in AR the first tap places the workspace; taps after that grab and press
-        if (this.mode === 'ar' && this.ar && !this.ar.placed) {
-          this.ar.place();
-          return;
-        }
-        // a trigger or pinch aimed at a control presses it; anywhere else it may grab
-        if (trigger === 'select' && this.controls.select(source)) return;
-        this.grab.start(source, trigger);
-      } else this.grab.end(source, trigger);
+      const start = e.type.endsWith('start');
+      // a trigger or pinch aimed at a control presses it; in AR the first tap elsewhere places the
+      // workspace and two hands pinching resize it; other taps may grab
+      if (start && trigger === 'select' && this.controls.select(source)) return;
+      if (trigger === 'select' && this.ar?.select(source, start, (first) => this.grab.end(first, 'select'))) return;
+      if (start) this.grab.start(source, trigger);
+      else this.grab.end(source, trigger);
     };
     for (const type of SEND_EVENTS) session.addEventListener(type, handler);
     this.removeSessionListeners = () => {
@@ -285,6 +293,7 @@ export class XrRig {
       this.snapTurn(sources);
       this.locomotion.update(sources, this.settings, now);
     }
+    this.ar?.update(sources);
     const camera = this.xr.baseExperience.camera;
     const side = (handedness: string) => {
       const source = sources.find((c) => c.inputSource.handedness === handedness);
@@ -371,8 +380,9 @@ export class XrRig {
         return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z], fingertip: tip ? [tip.x, tip.y, tip.z] : null, pointingAt: this.controls.pointingAt(c) };
       }),
       roomVisible: this.host.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
-      reticle: this.ar?.reticle.isEnabled() ? ([this.ar.reticle.position.x, this.ar.reticle.position.y, this.ar.reticle.position.z] as [number, number, number]) : null,
-      placedAt: this.ar?.placedAt ?? null,
+      reticle: this.ar?.placement.reticle.isEnabled() ? ([this.ar.placement.reticle.position.x, this.ar.placement.reticle.position.y, this.ar.placement.reticle.position.z] as [number, number, number]) : null,
+      placedAt: this.ar?.placement.placedAt ?? null,
+      ar: this.ar?.probe() ?? null,
       holding: this.grab.holding,
       vignette: this.locomotion.vignetteLevel,
       teleportAim: !!this.teleport?.teleportationTargetMesh?.isVisible,

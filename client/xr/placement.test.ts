@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Quat, Vec3 } from '../../shared/protocol';
-import { anchorCorrection, placePoint, placeRig, workspaceAnchor } from './placement';
+import { anchorCorrection, placePoint, placeRig } from './placement';
 import { yawOf } from './xrMaths';
 
 const close = (a: readonly number[], b: readonly number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 6));
-
-describe('the workspace anchor', () => {
-  it('is the middle of the workspace seen from above, at the bottom edge of its lowest item', () => {
-    const anchor = workspaceAnchor([
-      { position: [-2, 1.5, -4], halfHeight: 0.6 },
-      { position: [2, 1.2, -3], halfHeight: 0.5 },
-      { position: [0, 2, -2], halfHeight: 0.2 },
-    ]);
-    close(anchor, [0, 0.7, -3]);
-  });
-
-  it('is the world origin for an empty world and never goes below the floor', () => {
-    expect(workspaceAnchor([])).toEqual([0, 0, 0]);
-    expect(workspaceAnchor([{ position: [1, 0.2, 1], halfHeight: 0.5 }])[1]).toBe(0);
-  });
-});
 
 describe('placing the workspace on a tapped surface', () => {
   const anchor: Vec3 = [0, 0.7, -3];

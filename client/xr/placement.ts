@@ -7,62 +7,48 @@
 import type { Quat, Vec3 } from '../../shared/protocol';
 import { multiplyQuat, rotateAboutY, yawQuat } from './xrMaths';
 
-/** Something in the workspace: its centre and how far it reaches below that centre. */
-export interface WorkspaceItem {
-  position: Vec3;
-  halfHeight: number;
-}
-
-/**
- * The point of the workspace that goes on the surface: the middle of everything seen from above,
- * at the height of the lowest bottom edge, so the lowest document stands on the table.
- */
-export function workspaceAnchor(items: readonly WorkspaceItem[]): Vec3 {
-  if (items.length === 0) return [0, 0, 0];
-  let minX = Infinity;
-  let maxX = -Infinity;
-  let minZ = Infinity;
-  let maxZ = -Infinity;
-  let bottom = Infinity;
-  for (const { position: [x, y, z], halfHeight } of items) {
-    minX = Math.min(minX, x);
-    maxX = Math.max(maxX, x);
-    minZ = Math.min(minZ, z);
-    maxZ = Math.max(maxZ, z);
-    bottom = Math.min(bottom, y - halfHeight);
-  }
-  return [(minX + maxX) / 2, Math.max(0, bottom), (minZ + maxZ) / 2];
-}
-
 export interface RigPose {
   position: Vec3;
   rotation: Quat;
 }
 
 /**
- * The new head pose for the XR camera after placing: every real thing moves by the same rigid
- * motion, which takes `hit` to `anchor` and turns (about the vertical) so that the viewer ends up
- * in front of the workspace, i.e. on its +Z side.
+ * The turn (about the vertical, through `hit`) that puts a viewer at `head` on the workspace's
+ * front (+Z) side; none when they stand right over the point.
+ */
+export function facingTurn(head: Vec3, hit: Vec3): number {
+  const dx = head[0] - hit[0];
+  const dz = head[2] - hit[2];
+  // the viewer seen from the hit, as an angle from +Z; turning by minus that puts them on +Z
+  return Math.hypot(dx, dz) < 1e-6 ? 0 : -Math.atan2(dx, dz);
+}
+
+/**
+ * Where a real point lands in the world when every real thing is turned by `turn` about the
+ * vertical through `from`, scaled by `scale` about it, and carried so `from` lands on `to`.
+ */
+export function movePoint(point: Vec3, from: Vec3, to: Vec3, scale: number, turn: number): Vec3 {
+  const t = rotateAboutY(point, from, turn);
+  return [to[0] + scale * (t[0] - from[0]), to[1] + scale * (t[1] - from[1]), to[2] + scale * (t[2] - from[2])];
+}
+
+/** The new head pose for the XR camera under that same motion (see `movePoint`). */
+export function moveRig(head: RigPose, from: Vec3, to: Vec3, scale: number, turn: number): RigPose {
+  return { position: movePoint(head.position, from, to, scale, turn), rotation: multiplyQuat(yawQuat(turn), head.rotation) };
+}
+
+/**
+ * The new head pose for the XR camera after placing life size: every real thing moves by the same
+ * rigid motion, which takes `hit` to `anchor` and turns (about the vertical) so that the viewer
+ * ends up in front of the workspace, i.e. on its +Z side.
  */
 export function placeRig(head: RigPose, hit: Vec3, anchor: Vec3): RigPose {
-  const dx = head.position[0] - hit[0];
-  const dz = head.position[2] - hit[2];
-  // the viewer seen from the hit, as an angle from +Z; turning by minus that puts them on +Z
-  const turn = Math.hypot(dx, dz) < 1e-6 ? 0 : -Math.atan2(dx, dz);
-  const turned = rotateAboutY(head.position, hit, turn);
-  return {
-    position: [turned[0] + anchor[0] - hit[0], turned[1] + anchor[1] - hit[1], turned[2] + anchor[2] - hit[2]],
-    rotation: multiplyQuat(yawQuat(turn), head.rotation),
-  };
+  return moveRig(head, hit, anchor, 1, facingTurn(head.position, hit));
 }
 
 /** Where a real point lands in the world after `placeRig` (the same rigid motion). */
 export function placePoint(point: Vec3, head: RigPose, hit: Vec3, anchor: Vec3): Vec3 {
-  const dx = head.position[0] - hit[0];
-  const dz = head.position[2] - hit[2];
-  const turn = Math.hypot(dx, dz) < 1e-6 ? 0 : -Math.atan2(dx, dz);
-  const turned = rotateAboutY(point, hit, turn);
-  return [turned[0] + anchor[0] - hit[0], turned[1] + anchor[1] - hit[1], turned[2] + anchor[2] - hit[2]];
+  return movePoint(point, hit, anchor, 1, facingTurn(head.position, hit));
 }
 
 /** Drift smaller than this (metres) is left alone: chasing it would only make the view shimmer. */

@@ -1,7 +1,7 @@
 /**
  * The buttons for VR and AR in the world's overlay: "Enter VR" / "Enter AR" where this browser
  * offers them, comfort settings for moving in VR, and in AR (as a DOM overlay over the camera
- * view) exit, recentre and a hint about placing the workspace.
+ * view) exit, place again, life size or miniature, and a hint that says what to do next.
  */
 import './xr.css';
 import { h, replaceChildren } from '../ui/kit/dom';
@@ -54,7 +54,16 @@ export function mountXrControls(xr: XrExperience, notify: (message: string) => v
   exit.addEventListener('click', () => inBackground(xr.exit(), 'Leaving AR'));
   const recentre = h('button', { type: 'button', class: 'secondary', 'data-testid': 'recentre' }, 'Place again');
   recentre.addEventListener('click', () => xr.recentre());
-  replaceChildren(xr.overlay, h('p', { class: 'xr-hint' }, 'Point at a table or the floor and tap to place the workspace.'), h('div', { class: 'xr-actions' }, recentre, exit));
+  let lifeSize = false;
+  const size = h('button', { type: 'button', class: 'secondary', 'data-testid': 'ar-life-size' }, 'Life size');
+  size.addEventListener('click', () => xr.setLifeSize(!lifeSize));
+  const hint = h('p', { class: 'xr-hint', 'data-testid': 'ar-hint' }, 'Point at a table and tap to place the workspace there.');
+  xr.onArChange((state) => {
+    lifeSize = state.lifeSize;
+    size.textContent = lifeSize ? 'Miniature' : 'Life size';
+    hint.textContent = state.hint;
+  });
+  replaceChildren(xr.overlay, hint, h('div', { class: 'xr-actions' }, recentre, size, exit));
 
   return h('div', { class: 'xr-controls' }, enterVr, enterAr, comfort);
 }
