@@ -167,12 +167,11 @@ export class ChainLayer {
     return true;
   }
 
-  /** A document let go by hand in VR or AR: set down on a chain's first node, it starts a run on it. */
-  documentDropped(docId: string): boolean {
+  /** A document let go by hand in VR or AR: set down on a chain's first node (the panel, or the hand that let it go), it starts a run on it. */
+  documentDropped(docId: string, hand: Vector3): boolean {
     const at = this.host.documentAt(docId);
-    if (!at) return false;
     for (const [workflowId, view] of this.views) {
-      if (!view.onStartNode(at)) continue;
+      if (!view.onStartNode(hand) && !(at && view.onStartNode(at))) continue;
       this.startOn(workflowId, docId);
       return true;
     }

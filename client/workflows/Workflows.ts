@@ -121,8 +121,8 @@ export class Workflows {
   }
 
   /** A document let go by hand in VR or AR (see ChainLayer.documentDropped). */
-  documentDropped(docId: string): void {
-    this.layer.documentDropped(docId);
+  documentDropped(docId: string, hand: Vector3): void {
+    this.layer.documentDropped(docId, hand);
   }
 
   dispose(): void {

@@ -110,7 +110,7 @@ export class WorldView {
       documents: this.documents,
       notify: options.notify,
       home: () => [...start],
-      dropped: (id) => this.workflows.documentDropped(id),
+      dropped: (id, hand) => this.workflows.documentDropped(id, hand),
     });
     this.workflows = new Workflows({ ...common, callbacks, documentAt: (id) => this.documents.documents.get(id)?.position });
     // last made, so first in line: a click on any control (chain, menu) presses it and nothing else

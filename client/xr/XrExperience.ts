@@ -7,6 +7,7 @@ import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
 import type { PoseUpdate, WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
 import type { Pose } from '../../shared/protocol';
+import type { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { XrMode, XrRig } from './XrRig';
 import type { ArProbe } from './ArSession';
 import { detectXrModes, type XrModes } from './xrModes';
@@ -23,7 +24,7 @@ export interface XrHost {
   notify(message: string): void;
   home(): Pose;
   /** A document let go by hand in VR or AR (see XrRigHost.dropped). */
-  dropped?(docId: string): void;
+  dropped?(docId: string, hand: Vector3): void;
 }
 
 export class XrExperience {

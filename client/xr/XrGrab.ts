@@ -56,7 +56,11 @@ interface Hold {
 export class XrGrab {
   private holds: Hold[] = [];
   /** A document was let go on purpose (not lost with its hand or the session): it may be set down on a chain. */
-  onDropped: (docId: string) => void = () => undefined;
+  /**
+   * A document let go by hand: `hand` is where the hand was. A held document sits at reading
+   * distance in front of the head, so what it was put on is judged by the hand as well as the panel.
+   */
+  onDropped: (docId: string, hand: Vector3) => void = () => undefined;
   private readonly stopErrors: () => void;
 
   constructor(
@@ -190,7 +194,7 @@ export class XrGrab {
     }
     this.session.release(hold.docId);
     this.drop(hold);
-    if (dropped) this.onDropped(hold.docId);
+    if (dropped) this.onDropped(hold.docId, this.handNode(hold.source).absolutePosition.clone());
   }
 
   private drop(hold: Hold): void {

@@ -52,7 +52,7 @@ export interface XrRigHost {
   /** Called when AR's hint, placement or size changed. */
   arChanged(): void;
   /** A document let go by hand where it now stands (it may have been set down on a chain). */
-  dropped?(docId: string): void;
+  dropped?(docId: string, hand: Vector3): void;
 }
 
 export interface XrControllerProbe {
@@ -98,7 +98,7 @@ export class XrRig {
     const camera = xr.baseExperience.camera;
     this.grab = new XrGrab(scene, host.session, host.documents, host.notify, (s) => this.fingertip(s), () => camera.globalPosition);
     this.controls = new XrControlsRouting(scene, xr.pointerSelection, (s) => this.fingertip(s));
-    this.grab.onDropped = (docId) => host.dropped?.(docId);
+    this.grab.onDropped = (docId, hand) => host.dropped?.(docId, hand);
     this.locomotion = new XrLocomotion(scene, camera);
     // the laser pointers replay presses as scene pointer events; grabbing in XR is XrGrab's job and
     // pressing controls xrControlsRouting's, so those must not reach the desktop handlers
