@@ -136,6 +136,15 @@ describe('the in-world menu in an emulated headset', () => {
     await screenshot(ann, 'xr-menu-workflows');
     await pressByRay(ann, 'Start run');
     await expect.poll(async () => (await ann.evaluate(() => window.__dwc!.runs())).map((r) => r.status), { timeout: 20_000 }).toEqual(['waiting']);
+    // "Run started." shows under the open menu, not over it
+    const toastUnderMenu = async () => {
+      const m = await menu(ann);
+      const card = m?.toasts.find((t) => /Run started/.test(t.text));
+      if (!m || !card) return 'no toast';
+      const lowest = Math.min(...m.buttons.map((b) => b.position[1]));
+      return card.position[1] < lowest - 0.05 ? 'under' : `at ${card.position[1].toFixed(2)}, lowest button ${lowest.toFixed(2)}`;
+    };
+    await expect.poll(toastUnderMenu, { timeout: 5_000 }).toBe('under');
     await pressByRay(ann, 'Runs');
     await expect.poll(async () => (await menu(ann))?.buttons.map((b) => b.label), { timeout: 10_000 }).toContain('Approve');
     await screenshot(ann, 'xr-menu-runs');

@@ -5,6 +5,7 @@
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Color3 } from '@babylonjs/core/Maths/math.color';
+import { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
 import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
 import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
@@ -100,6 +101,12 @@ export class MenuPanel {
 
   get enabled(): boolean {
     return this.root.isEnabled();
+  }
+
+  /** The middle of the panel's bottom edge, outside its rim (the panel stands upright). */
+  bottomEdge(): Vector3 {
+    this.root.computeWorldMatrix(true);
+    return this.root.getAbsolutePosition().subtract(new Vector3(0, (MENU_PX.height * M_PER_PX) / 2 + RIM_M, 0));
   }
 
   buttons(): MenuButtonProbe[] {

@@ -72,6 +72,7 @@ export class XrMenu {
     const { scene } = host;
     this.panel = new MenuPanel(scene, (action) => this.act(action));
     this.toasts = new XrToasts(scene, host.toastLifeMs);
+    this.toasts.under = () => (this.isOpen ? this.panel.bottomEdge() : null);
     this.wrist = this.makeWristButton(scene);
     this.frameObserver = scene.onBeforeRenderObservable.add(() => this.frame());
   }

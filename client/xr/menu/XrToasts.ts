@@ -1,9 +1,11 @@
 /**
  * The page's toasts, in the headset: each message on a small dark card a little below the line of
  * sight, following the head, fading out as the page's toast goes. A message already showing is
- * replaced, not stacked, as on the page. At most three at once; the newest at the top.
+ * replaced, not stacked, as on the page. At most three at once; the newest at the top. While
+ * something else stands there (the open menu), the cards line up under it instead of over it.
  */
 import type { Scene } from '@babylonjs/core/scene';
+import type { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { Observer } from '@babylonjs/core/Misc/observable';
 import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
 import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
@@ -74,6 +76,9 @@ export class XrToasts {
     for (const card of [...this.cards]) this.drop(card);
   }
 
+  /** The middle of the bottom edge of what the cards must not cover, when something is there. */
+  under: (() => Vector3 | null) | null = null;
+
   private makeCard(key: string): Card {
     const plane = CreatePlane(`xr-toast-${key}`, { width: WIDTH_M, height: HEIGHT_M }, this.scene);
     plane.billboardMode = Mesh.BILLBOARDMODE_ALL;
@@ -117,6 +122,14 @@ export class XrToasts {
     const now = performance.now();
     for (const card of [...this.cards]) if (now >= card.until) this.drop(card);
     if (!camera) return;
+    const under = this.under?.();
+    if (under) {
+      this.cards.forEach((card, i) => {
+        card.plane.position.set(under.x, under.y - HEIGHT_M / 2 - 0.015 - i * (HEIGHT_M + 0.01), under.z);
+        card.material.alpha = Math.min(1, (card.until - now) / FADE_MS);
+      });
+      return;
+    }
     const forward = camera.getForwardRay(1).direction;
     const eye = camera.globalPosition;
     this.cards.forEach((card, i) => {
