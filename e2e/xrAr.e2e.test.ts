@@ -102,7 +102,7 @@ describe('AR tabletop miniature with an emulated headset', () => {
     const flatForward = [forward[0], forward[2]].map((v) => v / Math.hypot(forward[0], forward[2]));
     const docs = await documents(dan);
     expect(docs.length).toBeGreaterThan(0);
-    // every corner of everything (documents, chain, avatars) and every document's centre
+    // every corner of everything (documents, notes, chain) and every document's centre
     const points = [...corners(placed.ar!.contentBox!), ...docs.map((d) => d.position as V3)];
     for (const world of points) {
       const p = room(world);

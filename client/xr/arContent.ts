@@ -1,14 +1,15 @@
 /**
  * What the AR miniature must hold: the world boxes of everything people work with (documents and
- * notes, workflow chains, other people's avatars), not the room shell, the XR hands or our own
- * AR buttons.
+ * notes, workflow chains), not the room shell, the XR hands or our own AR buttons. People are left
+ * out: they come and go and walk about, and one standing by the door would shrink the workspace
+ * (they are still shown, at the miniature's scale, wherever they stand).
  */
 import type { Scene } from '@babylonjs/core/scene';
 import type { Node } from '@babylonjs/core/node';
 import type { Box } from './miniature';
 
-/** Top-level nodes whose names start so hold content: documents, chains, avatars. */
-const CONTENT_PREFIXES = ['doc-', 'chain-', 'avatar-'] as const;
+/** Top-level nodes whose names start so hold content: documents and their notes, chains. */
+const CONTENT_PREFIXES = ['doc-', 'chain-'] as const;
 
 function rootOf(node: Node): Node {
   let at = node;

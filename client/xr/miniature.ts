@@ -1,5 +1,5 @@
 /**
- * The AR tabletop miniature: the world's content (documents, notes, chains, avatars) shrunk to
+ * The AR tabletop miniature: the world's content (documents, notes, chains) shrunk to
  * about a metre across and stood on the table in front of the person, so a phone or passthrough
  * headset sees all of it at once. Like life-size placement (placement.ts), the content keeps its
  * world coordinates; the viewer is moved and, for the miniature, the XR session's world scale
