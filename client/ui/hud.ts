@@ -6,6 +6,7 @@ import { copyText } from './kit/clipboard';
 import { h, replaceChildren } from './kit/dom';
 import { toast } from './kit/toast';
 import { inBackground } from './kit/background';
+import { pageHint, pointerKind } from './pageHint';
 
 export interface HudPerson {
   id: string;
@@ -67,7 +68,7 @@ export function createHud(actions: HudActions): Hud {
   addNote.addEventListener('click', () => actions.noteMode(!noteMode));
   const panel = h('section', { class: 'hud-panel hud-left' }, title, connection, h('h2', {}, 'Here now'), people);
   const buttons = h('div', { class: 'hud-actions' }, upload, picker, addNote, copy, leave);
-  const hint = h('p', { class: 'hud-hint' }, 'WASD to walk · drag to look · drag a panel to move it (Q/E turn, wheel resize) · double-click a panel to read it · PageUp/PageDown turn pages');
+  const hint = h('p', { class: 'hud-hint' }, pageHint(pointerKind((q) => window.matchMedia(q).matches)));
   const element = h('div', { class: 'hud' }, panel, buttons, hint);
   const shown = (el: HTMLElement) => {
     const r = el.getBoundingClientRect();
