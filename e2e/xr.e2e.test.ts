@@ -5,14 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { XrProbe } from '../client/testing/testHook';
 import { createWorld, documents, participants, screenshot, sessionId, useE2e, waitReady } from './support/harness';
 import { installXrEmulator } from './support/xrEmulator';
+import { enterXr as enter, placeController as moveController, setButton, trackingOffset, xrProbe as xr, type Hand, type V3 } from './support/xrDrive';
 
 const e2e = useE2e();
-
-type V3 = [number, number, number];
-const xr = (page: Page) => page.evaluate(() => window.__dwc!.xr!()) as Promise<XrProbe>;
 
 /** Clicks a world in the lobby list and waits until the page is in it. */
 async function joinFromLobby(page: Page, worldId: string): Promise<void> {
@@ -20,41 +17,7 @@ async function joinFromLobby(page: Page, worldId: string): Promise<void> {
   await waitReady(page);
 }
 
-/** Enters a mode with the overlay button and waits for the session to run. */
-async function enter(page: Page, mode: 'vr' | 'ar'): Promise<XrProbe> {
-  const button = page.getByTestId(mode === 'vr' ? 'enter-vr' : 'enter-ar');
-  await expect.poll(() => button.isVisible(), { timeout: 10_000 }).toBe(true);
-  await button.click();
-  await expect.poll(async () => (await xr(page)).mode, { timeout: 20_000 }).toBe(mode);
-  return xr(page);
-}
-
-/**
- * World position minus emulator position of the head: the offset the app put between the
- * headset's tracking space and the world (it starts the headset where the desktop eye was).
- */
-async function trackingOffset(page: Page): Promise<V3> {
-  const { head, device } = await page.evaluate(() => {
-    const d = (window as any).__iwer;
-    return { head: window.__dwc!.xr!().head!, device: [d.position.x, d.position.y, d.position.z] as V3 };
-  });
-  return [head[0] - device[0], head[1] - device[1], head[2] - device[2]];
-}
-
-/** Puts an emulated controller at a world position (no rotation: its ray points down -Z). */
-async function moveController(page: Page, hand: 'left' | 'right', world: V3, offset: V3): Promise<void> {
-  await page.evaluate(
-    ({ hand, p }) => {
-      const c = (window as any).__iwer.controllers[hand];
-      c.position.set(p[0], p[1], p[2]);
-      c.quaternion.set(0, 0, 0, 1);
-    },
-    { hand, p: [world[0] - offset[0], world[1] - offset[1], world[2] - offset[2]] },
-  );
-}
-
-const squeeze = (page: Page, hand: 'left' | 'right', value: number) =>
-  page.evaluate(({ hand, value }) => (window as any).__iwer.controllers[hand].updateButtonValue('squeeze', value), { hand, value });
+const squeeze = (page: Page, hand: Hand, value: number) => setButton(page, hand, 'squeeze', value);
 
 describe('VR and AR with an emulated headset', () => {
   it('grabs a document with a controller in VR while a desktop browser sees it move and sees the VR avatar, and snap-turns with the stick', async () => {

@@ -7,16 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { XrProbe } from '../client/testing/testHook';
 import { createWorld, documents, screenshot, useE2e, waitReady } from './support/harness';
 import { installXrEmulator } from './support/xrEmulator';
+import { setButton, xrProbe as xr, type Hand, type Q, type V3 } from './support/xrDrive';
 
 const e2e = useE2e();
 
-type V3 = [number, number, number];
-type Q = [number, number, number, number];
 const TABLE = 0.7;
-const xr = (page: Page) => page.evaluate(() => window.__dwc!.xr!()) as Promise<XrProbe>;
 
 const conj = ([x, y, z, w]: Q): Q => [-x, -y, -z, w];
 const mul = ([ax, ay, az, aw]: Q, [bx, by, bz, bw]: Q): Q => [aw * bx + ax * bw + ay * bz - az * by, aw * by - ax * bz + ay * bw + az * bx, aw * bz + ax * by - ay * bx + az * bw, aw * bw - ax * bx - ay * by - az * bz];
@@ -62,8 +59,7 @@ async function enterAr(name: string, worldId: string): Promise<Page> {
   return page;
 }
 
-const trigger = (page: Page, hand: 'left' | 'right', value: number) =>
-  page.evaluate(({ hand, value }) => (window as any).__iwer.controllers[hand].updateButtonValue('trigger', value), { hand, value });
+const trigger = (page: Page, hand: Hand, value: number) => setButton(page, hand, 'trigger', value);
 
 /** A tap with the right trigger. */
 async function tap(page: Page): Promise<void> {

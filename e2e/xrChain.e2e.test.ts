@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { ChainProbe } from '../client/testing/testHook';
 import { createWorld, documents, screenshot, useE2e } from './support/harness';
 import { installXrEmulator } from './support/xrEmulator';
-import { moveControllerTo, setButton, trackingOffset, xrProbe as xr, type Hand, type V3 } from './support/xrDrive';
+import { enterXr, moveControllerTo, setButton, trackingOffset, xrProbe as xr, type Hand, type V3 } from './support/xrDrive';
 
 const e2e = useE2e();
 
@@ -28,12 +28,7 @@ async function createChain(page: Page): Promise<ChainProbe> {
   return (await chains(page))[0]!;
 }
 
-async function enterVr(page: Page): Promise<void> {
-  const button = page.getByTestId('enter-vr');
-  await expect.poll(() => button.isVisible(), { timeout: 10_000 }).toBe(true);
-  await button.click();
-  await expect.poll(async () => (await xr(page)).mode, { timeout: 20_000 }).toBe('vr');
-}
+const enterVr = (page: Page) => enterXr(page, 'vr');
 
 /** Puts an emulated controller at a world position `from`, its ray aimed at the world point `to`. */
 async function aimController(page: Page, hand: Hand, from: V3, to: V3, offset: V3): Promise<void> {

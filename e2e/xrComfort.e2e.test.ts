@@ -6,52 +6,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { XrProbe } from '../client/testing/testHook';
 import { ROOM_HALF_SIZE } from '../shared/model/worlds';
 import { createWorld, documents, screenshot, sessionId, useE2e } from './support/harness';
 import { installXrEmulator } from './support/xrEmulator';
+import { enterXr, placeController as moveController, setButton, setStick as stick, trackingOffset, xrProbe as xr, type Hand, type Q, type V3 } from './support/xrDrive';
 
 const e2e = useE2e();
 
-type V3 = [number, number, number];
-type Q = [number, number, number, number];
-const xr = (page: Page) => page.evaluate(() => window.__dwc!.xr!()) as Promise<XrProbe>;
 const deg = (r: number) => (r * 180) / Math.PI;
 
 /** Enters VR with the overlay button and waits for the session and both controllers. */
 async function enterVr(page: Page): Promise<void> {
-  const button = page.getByTestId('enter-vr');
-  await expect.poll(() => button.isVisible(), { timeout: 10_000 }).toBe(true);
-  await button.click();
-  await expect.poll(async () => (await xr(page)).mode, { timeout: 20_000 }).toBe('vr');
+  await enterXr(page, 'vr');
   await expect.poll(async () => (await xr(page)).controllers.length, { timeout: 20_000 }).toBe(2);
 }
 
-/** World minus headset-tracking position of the head (valid while the person has not turned). */
-async function trackingOffset(page: Page): Promise<V3> {
-  const { head, device } = await page.evaluate(() => {
-    const d = (window as any).__iwer;
-    return { head: window.__dwc!.xr!().head!, device: [d.position.x, d.position.y, d.position.z] as V3 };
-  });
-  return [head[0] - device[0], head[1] - device[1], head[2] - device[2]];
-}
-
-/** Puts a controller at a world position with a rotation (in the headset's tracking space). */
-async function moveController(page: Page, hand: 'left' | 'right', world: V3, offset: V3, q: Q = [0, 0, 0, 1]): Promise<void> {
-  await page.evaluate(
-    ({ hand, p, q }) => {
-      const c = (window as any).__iwer.controllers[hand];
-      c.position.set(p[0], p[1], p[2]);
-      c.quaternion.set(q[0], q[1], q[2], q[3]);
-    },
-    { hand, p: [world[0] - offset[0], world[1] - offset[1], world[2] - offset[2]], q },
-  );
-}
-
-const squeeze = (page: Page, hand: 'left' | 'right', value: number) =>
-  page.evaluate(({ hand, value }) => (window as any).__iwer.controllers[hand].updateButtonValue('squeeze', value), { hand, value });
-const stick = (page: Page, hand: 'left' | 'right', x: number, y: number) =>
-  page.evaluate(({ hand, x, y }) => (window as any).__iwer.controllers[hand].updateAxes('thumbstick', x, y), { hand, x, y });
+const squeeze = (page: Page, hand: Hand, value: number) => setButton(page, hand, 'squeeze', value);
 
 /** The yaw about Y in degrees (counter-clockwise seen from above), whatever the quaternion's sign. */
 function yaw(q: readonly number[]): number {
