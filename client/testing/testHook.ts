@@ -123,6 +123,8 @@ export interface WorkflowProbe {
   nodePosition(workflowId: string, stepId: string, button?: NodeAction): [number, number, number] | null;
   /** Viewport point of a chain's save/undo button; null unless a draft is on show. */
   chainButtonPoint(workflowId: string, action: ChainAction): Point | null;
+  /** World position of a chain's save/undo button (what a ray aims at in XR); null unless a draft is on show. */
+  chainButtonPosition(workflowId: string, action: ChainAction): [number, number, number] | null;
 }
 
 export interface WorldProbe extends WorkflowProbe {
@@ -179,6 +181,7 @@ export function installTestHook(current: () => WorldProbe | null): void {
     nodeScreenPoint: (workflowId, stepId, button) => current()?.nodeScreenPoint(workflowId, stepId, button) ?? null,
     nodePosition: (workflowId, stepId, button) => current()?.nodePosition(workflowId, stepId, button) ?? null,
     chainButtonPoint: (workflowId, action) => current()?.chainButtonPoint(workflowId, action) ?? null,
+    chainButtonPosition: (workflowId, action) => current()?.chainButtonPosition(workflowId, action) ?? null,
   };
   Object.defineProperty(window, '__dwc', { value: Object.freeze(hook), configurable: false, writable: false });
 }

@@ -207,5 +207,9 @@ function workflowProbe({ session, workflows }: ProbeSources, toScreen: (world: V
       return p ? [p.x, p.y, p.z] : null;
     },
     chainButtonPoint: (workflowId, action) => toScreen(workflows.chains.get(workflowId)?.chainButtonPoint(action) ?? null),
+    chainButtonPosition: (workflowId, action) => {
+      const p = workflows.chains.get(workflowId)?.chainButtonPoint(action);
+      return p ? [p.x, p.y, p.z] : null;
+    },
   };
 }

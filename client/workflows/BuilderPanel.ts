@@ -66,6 +66,13 @@ export class BuilderPanel {
     }
   }
 
+  /** Brings a step of the open draft into view. */
+  reveal(stepId: string): void {
+    const step = [...this.element.querySelectorAll<HTMLElement>('[data-testid="wf-step"]')].find((e) => e.dataset.stepId === stepId);
+    step?.scrollIntoView({ block: 'nearest' });
+    step?.querySelector<HTMLInputElement>('[data-testid="wf-step-name"]')?.focus({ preventScroll: true });
+  }
+
   /** Call when the world's workflows or documents change. */
   refreshWorld(): void {
     const { workflows, documents } = this.opts.world();

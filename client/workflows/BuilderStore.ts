@@ -102,13 +102,17 @@ export class BuilderStore {
     }
   }
 
+  /** Why another workflow cannot be opened now (unsaved changes to this one), or ''. */
+  unsavedElsewhere(workflowId?: string): string {
+    const draft = this.view.draft;
+    return draft && this.view.dirty && draft.workflowId !== workflowId ? `Save or discard your changes to "${draft.definition.name}" first.` : '';
+  }
+
   /** Edits a workflow from its 3D chain, opening it first if another one is open. */
   async editFromChain(workflowId: string, change: (d: Draft) => Draft): Promise<void> {
     if (this.view.draft?.workflowId !== workflowId) {
-      if (this.view.dirty) {
-        this.set({ error: `Save or discard your changes to "${this.view.draft!.definition.name}" first.` });
-        return;
-      }
+      const unsaved = this.unsavedElsewhere(workflowId);
+      if (unsaved) return this.set({ error: unsaved });
       await this.select(workflowId);
     }
     this.edit(change);

@@ -12,7 +12,7 @@ import type { WorldSession } from '../net/session';
 import type { BuilderStore } from './BuilderStore';
 import { chainOrder, chainPlaces } from '../../shared/model/chainPlaces';
 import { ChainAction, ChainView, NodeAction, type ChainButton, type ChainPick, type ChainShape, type NodeState } from './ChainView';
-import { addStep, moveStep, removeStep, type Draft } from './draft';
+import { addStep, changeStepKind, moveStep, removeStep, stepIndex, type Draft } from './draft';
 import { initialParams } from './schemaForm';
 import { currentRun, progressOf, stepLook, type RunView } from './stepLook';
 import { inBackground } from '../ui/kit/background';
@@ -24,6 +24,8 @@ export interface ChainLayerHost {
   store: BuilderStore;
   documentAt(docId: string): Vector3 | undefined;
   notify(message: string): void;
+  /** A node's face was pressed: its step is picked. */
+  stepPicked(workflowId: string, stepId: string): void;
 }
 
 const pickOf = (m: AbstractMesh): ChainPick | null => (m.metadata as ChainPick | null) ?? null;
@@ -141,6 +143,11 @@ export class ChainLayer {
         await store.loadCatalogue();
         await store.editFromChain(workflowId, (d) => this.addAfter(d, index));
         break;
+      case NodeAction.PICK: {
+        const stepId = this.views.get(workflowId)?.shape.steps[index]?.id;
+        if (stepId) this.host.stepPicked(workflowId, stepId);
+        return;
+      }
       default: {
         const unreachable: never = action;
         throw new Error(`unknown chain action ${String(unreachable)}`);
@@ -149,12 +156,33 @@ export class ChainLayer {
     if (store.state.error) this.host.notify(store.state.error);
   }
 
-  /** In 3D "+" adds a copy of the node's kind after it, with starting parameters; the 2D panel changes it. */
+  /** A kind's title and starting parameters, as a new step of it gets them. */
+  private fresh(kind: string): { title: string; params: Record<string, unknown> } {
+    const info = this.host.store.state.kinds.find((k) => k.kind === kind);
+    const spec = this.host.store.spec(kind);
+    return { title: info?.title ?? kind, params: spec ? initialParams(spec) : {} };
+  }
+
+  /** In 3D "+" adds a copy of the node's kind after it, with starting parameters; picking the node changes its kind. */
   private addAfter(d: Draft, index: number): Draft {
     const step = d.definition.steps[index]!;
-    const info = this.host.store.state.kinds.find((k) => k.kind === step.kind);
-    const spec = this.host.store.spec(step.kind);
-    return addStep(d, step.kind, info?.title ?? step.kind, spec ? initialParams(spec) : {}, index + 1);
+    const { title, params } = this.fresh(step.kind);
+    return addStep(d, step.kind, title, params, index + 1);
+  }
+
+  /**
+   * Makes a step of a chain another kind, with that kind's starting parameters, in the same draft the
+   * node buttons edit: the chain then shows the unsaved draft, and its Save button keeps it. Returns
+   * the refusal, or '' when the chain changed.
+   */
+  async changeKind(workflowId: string, stepId: string, kind: string): Promise<string> {
+    const store = this.host.store;
+    await store.loadCatalogue();
+    await store.editFromChain(workflowId, (d) => {
+      const { title, params } = this.fresh(kind);
+      return changeStepKind(d, stepIndex(d, stepId), kind, title, params);
+    });
+    return store.state.error;
   }
 
   /** A document let go at a canvas point: over a chain's first node it starts a run on it. */

@@ -1,6 +1,7 @@
 /**
  * One workflow standing in the room: a row of step nodes joined by links, each node showing its
  * kind, name and live status, a button row on each node for the 3D builder (move, remove, add),
+ * a face that picks its step when pressed (to change its kind),
  * a title with save/discard while a draft differs, and a line from each node that produced a
  * result document to that document.
  */
@@ -20,7 +21,8 @@ import { createButtonTexture, createNodeTexture, createTitleTexture, drawNodeFac
 import type { Look } from './stepLook';
 import { registerControl } from '../scene/controls';
 
-export const NodeAction = { LEFT: 'left', REMOVE: 'remove', ADD: 'add', RIGHT: 'right' } as const;
+/** PICK is a press on the node's face: it picks the step (to change its kind). */
+export const NodeAction = { LEFT: 'left', REMOVE: 'remove', ADD: 'add', RIGHT: 'right', PICK: 'pick' } as const;
 export type NodeAction = (typeof NodeAction)[keyof typeof NodeAction];
 export const ChainAction = { SAVE: 'save', DISCARD: 'discard' } as const;
 export type ChainAction = (typeof ChainAction)[keyof typeof ChainAction];
@@ -38,7 +40,7 @@ export interface ChainPick {
 }
 
 /** What a button says it does, on hover and to tests. */
-function buttonLabel(action: NodeAction | ChainAction, stepName: string): string {
+function buttonLabel(action: Exclude<NodeAction, 'pick'> | ChainAction, stepName: string): string {
   switch (action) {
     case NodeAction.LEFT:
       return `Move “${stepName}” earlier`;
@@ -72,7 +74,7 @@ export interface NodeState {
 
 /** Node buttons are 13 cm squares: easy to hit with a controller's ray or a finger in VR. */
 const BUTTON = 0.13;
-const NODE_BUTTONS: readonly [NodeAction, string][] = [
+const NODE_BUTTONS: readonly [Exclude<NodeAction, 'pick'>, string][] = [
   [NodeAction.LEFT, '<'],
   [NodeAction.REMOVE, '−'],
   [NodeAction.ADD, '+'],
@@ -136,6 +138,7 @@ export class ChainView {
       face.position.set(...p);
       face.material = flatMaterial(scene, `chain-${id}-${i}-mat`, texture);
       face.metadata = { chainNode: { workflowId: id, index: i, stepId: step.id } } satisfies ChainPick;
+      registerControl(face, { label: `Step ${i + 1} · ${step.name}`, press: () => this.pressed({ workflowId: id, index: i, action: NodeAction.PICK }) });
       const bar = CreateBox(`chain-${id}-${i}-bar`, { width: NODE.width, height: 0.025, depth: 0.01 }, scene);
       bar.parent = this.root;
       bar.position.set(p[0], p[1] - NODE.height / 2 - 0.03, p[2]);
@@ -188,7 +191,7 @@ export class ChainView {
     return JSON.stringify([shape.name, shape.version, shape.draft, shape.steps.map((s) => [s.id, s.kind, s.name])]);
   }
 
-  private button(name: string, glyph: string, colour: string, width: number, button: ChainButton, subject: string): Mesh {
+  private button(name: string, glyph: string, colour: string, width: number, button: ChainButton & { action: Exclude<NodeAction, 'pick'> | ChainAction }, subject: string): Mesh {
     const texture = createButtonTexture(this.scene, `${name}-tex`, glyph, colour);
     const m = CreatePlane(name, { width, height: BUTTON, sideOrientation: Mesh.BACKSIDE }, this.scene);
     m.parent = this.root;
@@ -254,7 +257,7 @@ export class ChainView {
   nodePoint(stepId: string, action?: NodeAction): Vector3 | null {
     const node = this.nodes.find((n) => n.id === stepId);
     if (!node) return null;
-    return (action ? node.buttons.get(action) : node.face)?.getAbsolutePosition() ?? null;
+    return (action && action !== NodeAction.PICK ? node.buttons.get(action) : node.face)?.getAbsolutePosition() ?? null;
   }
 
   /** Whether a document whose centre is at `point` (world) is set down on the first node. */

@@ -15,7 +15,34 @@ import type { ChainView } from './ChainView';
 import { RunListPanel } from './RunListPanel';
 import { watchWorkflowState, type WatchedPart } from './stateWatch';
 import { progressOf } from './stepLook';
+import { inBackground } from '../ui/kit/background';
 import './workflows.css';
+
+/** A step as its chain shows it, for the headset's menu. */
+export interface ShownStep {
+  /** Its place in the chain, from 1. */
+  position: number;
+  name: string;
+  kind: string;
+  /** The chain's name. */
+  chain: string;
+}
+
+/** What the headset's menu asks of the chains: templates, kinds of step, and the edits it makes. */
+export interface ChainBuilding {
+  /** Templates and kinds of step, fetched once. */
+  loadCatalogue(): Promise<void>;
+  templates(): readonly { id: string; title: string }[];
+  kinds(): readonly { kind: string; title: string }[];
+  /** A step as its chain shows it now (this person's unsaved draft where there is one). */
+  step(workflowId: string, stepId: string): ShownStep | null;
+  /** Makes a new chain from a template; returns the refusal, or ''. */
+  createFromTemplate(template: string): Promise<string>;
+  /** Makes a step another kind in the draft; returns the refusal, or ''. */
+  changeKind(workflowId: string, stepId: string, kind: string): Promise<string>;
+  /** A node's face was pressed; a listener returning true has handled it. */
+  onStepPicked(listener: (workflowId: string, stepId: string) => boolean): () => void;
+}
 
 export interface WorkflowsHost {
   scene: Scene;
@@ -27,7 +54,7 @@ export interface WorkflowsHost {
   documentAt(docId: string): Vector3 | undefined;
 }
 
-export class Workflows {
+export class Workflows implements ChainBuilding {
   readonly store: BuilderStore;
   private readonly layer: ChainLayer;
   private readonly panel: BuilderPanel;
@@ -38,11 +65,17 @@ export class Workflows {
   private readonly seen = new Map<string, Map<string, string[]>>();
   private readonly stopWatch: () => void;
   private readonly stopErrors: () => void;
+  private readonly pickListeners = new Set<(workflowId: string, stepId: string) => boolean>();
 
   constructor(private readonly host: WorkflowsHost) {
     const { session } = host;
     this.store = new BuilderStore(session.state.worldId);
-    this.layer = new ChainLayer({ ...host, store: this.store, notify: (m) => toast(m, /^Started/.test(m) ? 'info' : 'error') });
+    this.layer = new ChainLayer({
+      ...host,
+      store: this.store,
+      notify: (m) => toast(m, /^Started/.test(m) ? 'info' : 'error'),
+      stepPicked: (workflowId, stepId) => this.stepPicked(workflowId, stepId),
+    });
     this.panel = new BuilderPanel({
       store: this.store,
       world: () => this.world(),
@@ -61,6 +94,52 @@ export class Workflows {
     this.stopErrors = session.onIntentError((e) => {
       if (e.intent === 'runStart' || e.intent === 'runCancel' || e.intent === 'runAnswer') toast(e.message, 'error');
     });
+  }
+
+  /** A node's face pressed: the headset's menu takes it while in VR or AR; else the 2D builder opens on that step. */
+  private stepPicked(workflowId: string, stepId: string): void {
+    for (const listener of this.pickListeners) if (listener(workflowId, stepId)) return;
+    this.panel.setOpen(true);
+    const unsaved = this.store.unsavedElsewhere(workflowId);
+    if (unsaved) return void toast(unsaved, 'error');
+    inBackground(this.store.select(workflowId).then(() => this.panel.reveal(stepId)), 'Opening the workflow');
+  }
+
+  onStepPicked(listener: (workflowId: string, stepId: string) => boolean): () => void {
+    this.pickListeners.add(listener);
+    return () => this.pickListeners.delete(listener);
+  }
+
+  loadCatalogue(): Promise<void> {
+    return this.store.loadCatalogue();
+  }
+
+  templates(): readonly { id: string; title: string }[] {
+    return this.store.state.templates;
+  }
+
+  kinds(): readonly { kind: string; title: string }[] {
+    return this.store.state.kinds;
+  }
+
+  step(workflowId: string, stepId: string): ShownStep | null {
+    const shape = this.layer.views.get(workflowId)?.shape;
+    const index = shape?.steps.findIndex((s) => s.id === stepId) ?? -1;
+    if (!shape || index < 0) return null;
+    const step = shape.steps[index]!;
+    return { position: index + 1, name: step.name, kind: step.kind, chain: shape.name };
+  }
+
+  async createFromTemplate(template: string): Promise<string> {
+    // a new chain opens in the builder: it must not push aside unsaved changes to another
+    const unsaved = this.store.unsavedElsewhere();
+    if (unsaved) return unsaved;
+    await this.store.createFromTemplate(template);
+    return this.store.state.error;
+  }
+
+  changeKind(workflowId: string, stepId: string, kind: string): Promise<string> {
+    return this.layer.changeKind(workflowId, stepId, kind);
   }
 
   private world(): WorldWorkflows {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DraftError, addStep, freshStepId, isDirty, mergeOnto, moveStep, newDraft, removeStep, renameStep, setParams, type DraftDefinition } from './draft';
+import { DraftError, addStep, changeStepKind, freshStepId, isDirty, mergeOnto, moveStep, newDraft, removeStep, renameStep, setParams, stepIndex, type DraftDefinition } from './draft';
 
 const DEF: DraftDefinition = {
   name: 'Pipeline',
@@ -41,6 +41,19 @@ describe('workflow drafts', () => {
     expect(ids(removeStep(d, 1))).toEqual(['analyse', 'present']);
     expect(ids(moveStep(d, 2, -1))).toEqual(['analyse', 'present', 'anchor']);
     expect(ids(moveStep(d, 0, 1))).toEqual(['anchor', 'analyse', 'present']);
+  });
+
+  it('changes a step to another kind in place, with that kind\'s name and starting parameters', () => {
+    const d = newDraft('w1', 1, { ...DEF, steps: DEF.steps.map((s, i) => (i === 1 ? { ...s, timeoutMs: 5000 } : s)) });
+    const changed = changeStepKind(d, stepIndex(d, 'anchor'), 'delay', 'Delay', { ms: 0 });
+    expect(changed.definition.steps[1]).toEqual({ id: 'anchor', kind: 'delay', name: 'Delay', params: { ms: 0 }, timeoutMs: 5000 });
+    expect(ids(changed)).toEqual(ids(d));
+    expect(isDirty(changed)).toBe(true);
+    // the same kind again changes nothing (its parameters are kept)
+    expect(changeStepKind(d, 2, 'present', 'Present', {})).toBe(d);
+    expect(() => stepIndex(d, 'gone')).toThrow(/no longer in the chain/);
+    const conditional = newDraft('w1', 1, { ...DEF, steps: [DEF.steps[0]!, { ...DEF.steps[1]!, when: { step: 'analyse', op: 'truthy' } }] });
+    expect(() => changeStepKind(conditional, 0, 'delay', 'Delay', {})).toThrow(/condition/);
   });
 
   it('refuses edits that would break the workflow, with a reason', () => {

@@ -77,13 +77,40 @@ export function addStep(draft: Draft, kind: string, title: string, params: Recor
   return edit(draft, [...steps.slice(0, index), step, ...steps.slice(index)]);
 }
 
+/** Refuses to take away what a later step's condition reads. */
+function refuseIfConditionedOn(draft: Draft, step: DraftStep): void {
+  const dependent = draft.definition.steps.find((s) => s.when?.step === step.id);
+  if (dependent) throw new DraftError(`"${dependent.name}" runs only on a condition about "${step.name}"; change that condition first.`);
+}
+
 export function removeStep(draft: Draft, index: number): Draft {
   const step = checkIndex(draft, index);
   const steps = draft.definition.steps;
   if (steps.length === 1) throw new DraftError('A workflow needs at least one step; add another before removing this one.');
-  const dependent = steps.find((s) => s.when?.step === step.id);
-  if (dependent) throw new DraftError(`"${dependent.name}" runs only on a condition about "${step.name}"; change that condition first.`);
+  refuseIfConditionedOn(draft, step);
   return edit(draft, steps.filter((_, i) => i !== index));
+}
+
+/** Where the step with this id is now (the draft may have changed since it was picked). */
+export function stepIndex(draft: Draft, stepId: string): number {
+  const index = draft.definition.steps.findIndex((s) => s.id === stepId);
+  if (index < 0) throw new DraftError('That step is no longer in the chain.');
+  return index;
+}
+
+/**
+ * Makes a step another kind: it takes the kind's title as its name and starts from the kind's
+ * starting parameters (the old kind's would not fit). Its id, place and own condition stay, so the
+ * steps around it are untouched; a later step's condition on its results refuses the change.
+ */
+export function changeStepKind(draft: Draft, index: number, kind: string, title: string, params: Record<string, unknown>): Draft {
+  const step = checkIndex(draft, index);
+  if (step.kind === kind) return draft;
+  refuseIfConditionedOn(draft, step);
+  return edit(
+    draft,
+    draft.definition.steps.map((s, i) => (i === index ? { ...s, kind, name: title.slice(0, 80) || kind, params: clone(params) } : s)),
+  );
 }
 
 /** Moves a step `delta` places (−1 earlier, +1 later); a condition must still refer to an earlier step. */

@@ -57,7 +57,8 @@ export class WorldView {
   private readonly read: ReadMode;
   /** VR and AR for this world (loaded when someone enters). */
   readonly xr: XrExperience;
-  private readonly workflows: Workflows;
+  /** The chains, their builder and runs (the headset's menu builds with them too). */
+  readonly workflows: Workflows;
   private readonly controls: MouseControls;
   private frames = 0;
   private lastFrame = performance.now();

@@ -189,7 +189,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     }, 250);
     uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
     neural = mountNeuralInput({ session: joined, xr: worldView.xr, notify: (m) => toast(m, 'error') });
-    dropXrMenu = mountXrMenu({ xr: worldView.xr, session: joined, neural: neural.handGestures, leave: goBack });
+    dropXrMenu = mountXrMenu({ xr: worldView.xr, session: joined, neural: neural.handGestures, chains: worldView.workflows, leave: goBack });
     viewParts = [uploads.element, mountXrControls(worldView.xr, (m) => toast(m, 'error')), neural.element];
     // in the overlay's usual order, before the members panel that outlives the view
     members.element.before(...viewParts);

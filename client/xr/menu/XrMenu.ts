@@ -2,32 +2,32 @@
  * The in-world menu of a VR or AR session: summoned by the left controller's Y button or by the
  * "Menu" button on the left wrist (controller or tracked hand), it opens in front of the person at
  * arm's length and stays where it opened until closed. It does what the page's overlay does: the
- * people here, runs waiting for approval, workflows, notes, comfort settings, neural input, upload
+ * people here, runs waiting for approval, workflows (new chains from templates; pressing a chain's
+ * node opens it on that step, to make it another kind), notes, comfort settings, neural input, upload
  * (explained) and leaving. Every message the page toasts shows in the headset too, and refusals buzz.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import type { Observer } from '@babylonjs/core/Misc/observable';
 import { Vector3 } from '@babylonjs/core/Maths/math.vector';
-import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
-import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
-import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
-import { Mesh } from '@babylonjs/core/Meshes/mesh';
+import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
-import { registerControl, unregisterControl } from '../../scene/controls';
+import { unregisterControl } from '../../scene/controls';
 import type { WorldSession } from '../../net/session';
 import { NOTE_COLOURS } from '../../../shared/model/documents';
 import { toast, type ToastKind } from '../../ui/kit/toast';
+import type { ChainBuilding } from '../../workflows/Workflows';
 import { hapticPulses, pulse } from '../haptics';
 import { saveXrSettings, type XrSettings } from '../xrSettings';
 import { MenuPanel, type MenuButtonProbe } from './MenuPanel';
+import { MenuChains } from './menuChains';
+import { createWristButton } from './wristButton';
 import { menuData } from './menuData';
-import { layoutMenu, menuRows, nextSnap, type MenuAction, type MenuTab } from './menuModel';
+import { layoutMenu, menuRows, nextSnap, type MenuAction, type MenuData, type MenuTab } from './menuModel';
 import { XrToasts, type XrToastProbe } from './XrToasts';
 
 /** How far in front of the eyes the menu opens, and how far below their height. */
 const OPEN_DISTANCE_M = 0.6;
 const OPEN_BELOW_M = 0.15;
-const WRIST_SIZE_M = 0.05;
 const REFRESH_MS = 250;
 
 export interface XrMenuHost {
@@ -43,6 +43,8 @@ export interface XrMenuHost {
   /** Ends the XR session and leaves the world. */
   leave(): void;
   toastLifeMs: number;
+  /** The world's chains, to make new ones and change their steps (none in a world without them). */
+  chains: ChainBuilding | null;
 }
 
 export interface XrMenuProbe {
@@ -64,6 +66,10 @@ export class XrMenu {
   private readonly wrist: Mesh;
   private readonly frameObserver: Observer<Scene>;
   private tab: MenuTab = 'people';
+  /** The page of a long list on show. */
+  private page = 0;
+  private readonly chains: MenuChains;
+  private readonly stopPicks: () => void;
   private shownKey = '';
   private lastRefresh = 0;
   private yWasDown = false;
@@ -73,7 +79,10 @@ export class XrMenu {
     this.panel = new MenuPanel(scene, (action) => this.act(action));
     this.toasts = new XrToasts(scene, host.toastLifeMs);
     this.toasts.under = () => (this.isOpen ? this.panel.bottomEdge() : null);
-    this.wrist = this.makeWristButton(scene);
+    this.wrist = createWristButton(scene, () => this.toggle());
+    this.chains = new MenuChains(host.chains, () => this.redraw());
+    // a node pressed in a headset opens the menu on its step; on the desktop the page's panel opens
+    this.stopPicks = host.chains?.onStepPicked((workflowId, stepId) => this.toasts.active && this.pickStep(workflowId, stepId)) ?? (() => undefined);
     this.frameObserver = scene.onBeforeRenderObservable.add(() => this.frame());
   }
 
@@ -121,6 +130,17 @@ export class XrMenu {
     this.panel.setEnabled(false);
   }
 
+  /** Shows the kinds a chain's step can become, opening the menu if it is closed. */
+  private pickStep(workflowId: string, stepId: string): true {
+    this.chains.picked = { workflowId, stepId };
+    this.tab = 'workflows';
+    this.page = 0;
+    this.chains.load();
+    if (this.isOpen) this.redraw();
+    else this.open();
+    return true;
+  }
+
   toggle(): void {
     if (this.isOpen) this.close();
     else this.open();
@@ -136,6 +156,23 @@ export class XrMenu {
     switch (action.type) {
       case 'tab':
         this.tab = action.tab;
+        this.page = 0;
+        this.chains.picked = null;
+        if (action.tab === 'workflows') this.chains.load();
+        break;
+      case 'page':
+        this.page = action.page;
+        break;
+      case 'back':
+        this.chains.picked = null;
+        this.page = 0;
+        break;
+      case 'create':
+        this.chains.create(action.template, action.title);
+        break;
+      case 'kind':
+        // the menu steps aside once the chain shows the change, so its Save button is in sight
+        this.chains.changeKind(action.workflowId, action.stepId, action.kind, action.title, () => this.close());
         break;
       case 'answer':
         session.answerRun(action.runId, action.approved);
@@ -181,6 +218,10 @@ export class XrMenu {
         throw new Error(`unknown menu action ${JSON.stringify(unreachable)}`);
       }
     }
+    this.redraw();
+  }
+
+  private redraw(): void {
     this.shownKey = '';
     this.refresh();
   }
@@ -205,12 +246,12 @@ export class XrMenu {
     toast(`Note added to ${target.title}.`);
   }
 
-  private data() {
-    return menuData(this.host.session, this.host.head(), this.host.settings(), this.host.neural?.on() ?? false);
+  private data(): MenuData {
+    return { ...menuData(this.host.session, this.host.head(), this.host.settings(), this.host.neural?.on() ?? false), ...this.chains.data() };
   }
 
   private refresh(): void {
-    const rows = menuRows(this.tab, this.data());
+    const rows = menuRows(this.tab, this.data(), this.page);
     if (!this.host.neural) rows.body = rows.body.filter((row) => !row.some((i) => i.kind === 'button' && i.action.type === 'neural'));
     const key = JSON.stringify(rows);
     if (key === this.shownKey) return;
@@ -242,31 +283,8 @@ export class XrMenu {
     this.wrist.setEnabled(true);
   }
 
-  private makeWristButton(scene: Scene): Mesh {
-    const mesh = CreatePlane('xr-menu-wrist', { size: WRIST_SIZE_M, sideOrientation: Mesh.DOUBLESIDE }, scene);
-    mesh.billboardMode = Mesh.BILLBOARDMODE_ALL;
-    const texture = new DynamicTexture('xr-menu-wrist-texture', { width: 128, height: 128 }, scene, true);
-    const ctx = texture.getContext() as unknown as CanvasRenderingContext2D;
-    ctx.fillStyle = '#3d6fd6';
-    ctx.beginPath();
-    ctx.arc(64, 64, 60, 0, Math.PI * 2);
-    ctx.fill();
-    ctx.fillStyle = '#ffffff';
-    for (const y of [42, 62, 82]) ctx.fillRect(34, y, 60, 8);
-    texture.hasAlpha = true;
-    texture.update(true);
-    const material = new StandardMaterial('xr-menu-wrist-material', scene);
-    material.diffuseTexture = texture;
-    material.emissiveTexture = texture;
-    material.useAlphaFromDiffuseTexture = true;
-    material.disableLighting = true;
-    mesh.material = material;
-    registerControl(mesh, { label: 'Menu', press: () => this.toggle() });
-    mesh.setEnabled(false);
-    return mesh;
-  }
-
   dispose(): void {
+    this.stopPicks();
     this.host.scene.onBeforeRenderObservable.remove(this.frameObserver);
     unregisterControl(this.wrist);
     this.wrist.dispose(false, true);

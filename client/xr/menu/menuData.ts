@@ -7,7 +7,7 @@ import type { WorldSession } from '../../net/session';
 import type { XrSettings } from '../xrSettings';
 import type { MenuData } from './menuModel';
 
-export function menuData(session: WorldSession, head: [number, number, number] | null, settings: XrSettings, neural: boolean): MenuData {
+export function menuData(session: WorldSession, head: [number, number, number] | null, settings: XrSettings, neural: boolean): Omit<MenuData, 'templates' | 'step'> {
   const state = session.state;
   const me = session.sessionId;
   const people: MenuData['people'] = [];

@@ -11,6 +11,8 @@ const data = (over: Partial<MenuData> = {}): MenuData => ({
   target: { id: 'd1', title: 'Contract', page: 2 },
   settings: { locomotion: 'teleport', snapDegrees: 30, vignette: true },
   neural: false,
+  templates: [],
+  step: null,
   ...over,
 });
 
@@ -31,7 +33,7 @@ describe('the in-world menu model', () => {
   });
 
   it('says which document a run or a note goes on, and what to do without one', () => {
-    expect(texts(menuRows('workflows', data()).body)).toEqual(['A run starts on Contract.', 'Review', '[Start run]']);
+    expect(texts(menuRows('workflows', data()).body)).toEqual(['A run starts on Contract. Press a node to change its step.', 'Review', '[Start run]']);
     expect(texts(menuRows('notes', data()).body)[0]).toBe('On page 2 of Contract:');
     expect(texts(menuRows('notes', data({ target: null })).body)).toEqual(['Hold a document, or stand near one, to note on it.']);
   });
@@ -44,6 +46,42 @@ describe('the in-world menu model', () => {
     expect(menuRows('workflows', data({ workflows: Array.from({ length: 20 }, (_, i) => ({ id: `w${i}`, name: `W${i}` })) })).body).toHaveLength(MAX_ROWS);
   });
 
+  it('offers a new chain from each template, a page at a time when the list is long', () => {
+    const templates = [
+      { id: 'document-pipeline', title: 'Document processing pipeline' },
+      { id: 'publish', title: 'Publish' },
+    ];
+    const body = menuRows('workflows', data({ workflows: [], templates })).body;
+    expect(texts(body)).toEqual(['This world has no workflows yet.', 'New chain from a template:', '[New: Document processing pipeline]', '[New: Publish]']);
+    expect(body.flat().find((i) => i.kind === 'button' && i.label === 'New: Publish')).toMatchObject({ action: { type: 'create', template: 'publish', title: 'Publish' } });
+    const many = data({ workflows: Array.from({ length: 8 }, (_, i) => ({ id: `w${i}`, name: `W${i}` })), templates });
+    const first = menuRows('workflows', many).body;
+    expect(first).toHaveLength(MAX_ROWS);
+    expect(texts(first).slice(-2)).toEqual(['Page 1 of 3', '[Next ›]']);
+    const last = texts(menuRows('workflows', many, 2).body);
+    expect(last.slice(-3)).toEqual(['[New: Publish]', 'Page 3 of 3', '[‹ Previous]']);
+    // a page past the end shows the last one
+    expect(texts(menuRows('workflows', many, 9).body)).toEqual(last);
+  });
+
+  it('lists the kinds a picked step can become, its own kind marked, and sends the change', () => {
+    const kinds = ['ai_analysis', 'approval', 'delay', 'present', 'transform'].map((kind) => ({ kind, title: kind.toUpperCase() }));
+    const step = { workflowId: 'w1', stepId: 'analyse', position: 2, name: 'Analyse', kind: 'ai_analysis', chain: 'Review', kinds };
+    const menu = menuRows('workflows', data({ step }));
+    expect(menu.tabs.find((t) => t.kind === 'button' && t.selected)).toMatchObject({ label: 'Workflows' });
+    expect(texts(menu.body)).toEqual(['Step 2 · Analyse', 'Review', '[Back]', 'It is “AI_ANALYSIS”. Press a kind to make it that kind instead:', '[AI_ANALYSIS]', '[APPROVAL]', '[DELAY]', '[PRESENT]', '[TRANSFORM]']);
+    const buttons = menu.body.flat().filter((i) => i.kind === 'button');
+    expect(buttons.filter((b) => b.kind === 'button' && b.selected).map((b) => b.kind === 'button' && b.label)).toEqual(['AI_ANALYSIS']);
+    expect(buttons.find((b) => b.kind === 'button' && b.label === 'DELAY')).toMatchObject({ action: { type: 'kind', workflowId: 'w1', stepId: 'analyse', kind: 'delay', title: 'DELAY' } });
+    // before the kinds have loaded it says so; with many kinds it pages
+    expect(texts(menuRows('workflows', data({ step: { ...step, kinds: [] } })).body).at(-1)).toBe('Loading the kinds of step…');
+    const lots = { ...step, kinds: Array.from({ length: 14 }, (_, i) => ({ kind: `k${i}`, title: `K${i}` })) };
+    const body = menuRows('workflows', data({ step: lots })).body;
+    expect(body).toHaveLength(MAX_ROWS);
+    expect(texts(body).at(-2)).toBe('Page 1 of 2');
+    expect(texts(menuRows('workflows', data({ step: lots }), 1).body)).toContain('[K13]');
+  });
+
   it('marks the open tab, and shows comfort settings and neural input as they are', () => {
     const menu = menuRows('settings', data({ neural: true, settings: { locomotion: 'smooth', snapDegrees: 0, vignette: false } }));
     expect(menu.tabs.filter((t) => t.kind === 'button' && t.selected).map((t) => t.kind === 'button' && t.label)).toEqual(['Settings']);
@@ -52,9 +90,17 @@ describe('the in-world menu model', () => {
   });
 
   it('lays every tab out inside the panel without overlaps', () => {
-    for (const tab of ['people', 'runs', 'workflows', 'notes', 'settings', 'upload'] as const) {
-      const many = data({ people: Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'vr', me: false, connected: true })) });
-      const placed = layoutMenu(menuRows(tab, many));
+    const kinds = Array.from({ length: 11 }, (_, i) => ({ kind: `k${i}`, title: `Kind ${i}` }));
+    const step = { workflowId: 'w1', stepId: 's', position: 1, name: 'S', kind: 'k1', chain: 'C', kinds };
+    const views = [...(['people', 'runs', 'workflows', 'notes', 'settings', 'upload'] as const).map((tab) => [tab, null] as const), ['workflows', step] as const];
+    for (const [tab, picked] of views) {
+      const many = data({
+        people: Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'vr', me: false, connected: true })),
+        workflows: Array.from({ length: 9 }, (_, i) => ({ id: `w${i}`, name: `W${i}` })),
+        templates: [{ id: 't', title: 'T' }],
+        step: picked,
+      });
+      const placed = layoutMenu(menuRows(tab, many, 1));
       for (const p of placed) {
         expect(p.x >= 0 && p.y >= 0 && p.x + p.w <= MENU_PX.width && p.y + p.h <= MENU_PX.height, `${tab}: ${JSON.stringify(p)}`).toBe(true);
       }

@@ -39,12 +39,32 @@ export interface MenuData {
   settings: XrSettings;
   /** Whether neural hand gestures are on. */
   neural: boolean;
+  /** Templates a new chain can be made from (empty until the server has said). */
+  templates: { id: string; title: string }[];
+  /** A chain's step picked (by pressing its node) to change its kind; null when none is. */
+  step: MenuStep | null;
+}
+
+export interface MenuStep {
+  workflowId: string;
+  stepId: string;
+  /** Its place in the chain, from 1. */
+  position: number;
+  name: string;
+  kind: string;
+  chain: string;
+  /** The kinds it can become, with their titles (empty until loaded). */
+  kinds: { kind: string; title: string }[];
 }
 
 export type MenuAction =
   | { type: 'tab'; tab: MenuTab }
   | { type: 'answer'; runId: string; approved: boolean }
   | { type: 'start'; workflowId: string }
+  | { type: 'create'; template: string; title: string }
+  | { type: 'kind'; workflowId: string; stepId: string; kind: string; title: string }
+  | { type: 'back' }
+  | { type: 'page'; page: number }
   | { type: 'note'; text: string }
   | { type: 'locomotion' }
   | { type: 'snap' }
@@ -88,11 +108,48 @@ function runs(data: MenuData): MenuRow[] {
   return capped(rows, 'runs');
 }
 
-function workflows(data: MenuData): MenuRow[] {
-  if (!data.workflows.length) return [[text('This world has no workflows yet. Build one on a desktop.', true)]];
+/**
+ * A list longer than its room, a page at a time: the last row says which page this is, with
+ * buttons to the pages on either side.
+ */
+function paged(rows: MenuRow[], page: number, room: number): MenuRow[] {
+  if (rows.length <= room) return rows;
+  const per = room - 1;
+  const pages = Math.ceil(rows.length / per);
+  const p = Math.max(0, Math.min(pages - 1, page));
+  const nav: MenuRow = [text(`Page ${p + 1} of ${pages}`, true)];
+  if (p > 0) nav.push(button('‹ Previous', { type: 'page', page: p - 1 }));
+  if (p < pages - 1) nav.push(button('Next ›', { type: 'page', page: p + 1 }));
+  return [...rows.slice(p * per, (p + 1) * per), nav];
+}
+
+function workflows(data: MenuData, page: number): MenuRow[] {
+  if (data.step) return stepKinds(data.step, page);
   const on = data.target ? `on ${data.target.title}` : 'without a document';
+  const head: MenuRow = [text(data.workflows.length ? `A run starts ${on}. Press a node to change its step.` : 'This world has no workflows yet.', true)];
   const rows = data.workflows.map((w): MenuRow => [text(w.name), button('Start run', { type: 'start', workflowId: w.id })]);
-  return [[text(`A run starts ${on}.`, true)], ...capped(rows, 'workflows', MAX_ROWS - 1)];
+  if (data.templates.length) {
+    rows.push([text('New chain from a template:', true)]);
+    for (const t of data.templates) rows.push([button(`New: ${t.title}`, { type: 'create', template: t.id, title: t.title })]);
+  }
+  return [head, ...paged(rows, page, MAX_ROWS - 1)];
+}
+
+/** The kinds a picked step can become, two to a row; its own kind is marked. */
+function stepKinds(step: MenuStep, page: number): MenuRow[] {
+  const now = step.kinds.find((k) => k.kind === step.kind)?.title ?? step.kind;
+  const head: MenuRow[] = [
+    [text(`Step ${step.position} · ${step.name}`), text(step.chain, true), button('Back', { type: 'back' })],
+    [text(`It is “${now}”. Press a kind to make it that kind instead:`, true)],
+  ];
+  if (!step.kinds.length) return [...head, [text('Loading the kinds of step…', true)]];
+  const rows: MenuRow[] = [];
+  for (let i = 0; i < step.kinds.length; i += 2) {
+    rows.push(
+      step.kinds.slice(i, i + 2).map((k) => button(k.title, { type: 'kind', workflowId: step.workflowId, stepId: step.stepId, kind: k.kind, title: k.title }, k.kind === step.kind)),
+    );
+  }
+  return [...head, ...paged(rows, page, MAX_ROWS - head.length)];
 }
 
 function notes(data: MenuData): MenuRow[] {
@@ -126,9 +183,9 @@ function upload(): MenuRow[] {
 }
 
 /** The whole menu for a tab: the tab bar, the tab's rows, and the footer. */
-export function menuRows(tab: MenuTab, data: MenuData): { tabs: MenuRow; body: MenuRow[]; footer: MenuRow } {
+export function menuRows(tab: MenuTab, data: MenuData, page = 0): { tabs: MenuRow; body: MenuRow[]; footer: MenuRow } {
   const tabs = MENU_TABS.map((t) => button(TAB_TITLES[t], { type: 'tab', tab: t }, t === tab));
-  const body = { people, runs, workflows, notes, settings, upload: () => upload() }[tab](data);
+  const body = { people, runs, workflows: (d: MenuData) => workflows(d, page), notes, settings, upload: () => upload() }[tab](data);
   return { tabs, body, footer: [button('Leave world', { type: 'leave' }), button('Close menu', { type: 'close' })] };
 }
 
@@ -155,8 +212,9 @@ export function layoutMenu(menu: { tabs: MenuRow; body: MenuRow[]; footer: MenuR
     const y = pad + tabHeight + gap * 2 + r * rowHeight;
     const buttons = row.filter((i) => i.kind === 'button');
     const texts = row.filter((i) => i.kind === 'text');
-    // a row of only buttons (the preset notes) spans the width
-    if (!texts.length) return buttons.forEach((item) => out.push({ item, x: pad, y: y + 6, w: inner, h: rowHeight - gap }));
+    // a row of only buttons (the preset notes, the kinds of step) shares the width
+    const shareW = (inner - gap * (buttons.length - 1)) / buttons.length;
+    if (!texts.length) return buttons.forEach((item, i) => out.push({ item, x: pad + i * (shareW + gap), y: y + 6, w: shareW, h: rowHeight - gap }));
     const textW = inner - buttons.length * (buttonW + gap);
     // a person's name and role share the text part, side by side
     texts.forEach((item, i) => out.push({ item, x: pad + (i * textW) / texts.length, y, w: textW / texts.length, h: rowHeight }));

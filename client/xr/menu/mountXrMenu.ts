@@ -12,6 +12,8 @@ export interface XrMenuOptions {
   xr: XrExperience;
   session: WorldSession;
   neural: XrMenuHost['neural'];
+  /** The world's chains (see workflows/Workflows.ts). */
+  chains: XrMenuHost['chains'];
   /** Leaves the world (the page goes back to the lobby). */
   leave(): void;
 }
@@ -29,6 +31,7 @@ export function mountXrMenu(opts: XrMenuOptions): () => void {
     settings: () => xr.getSettings(),
     setSettings: (s) => xr.setSettings(s),
     neural: opts.neural,
+    chains: opts.chains,
     leave: () => inBackground(xr.exit().finally(() => opts.leave()), 'Leaving the world'),
     // reading in a headset takes a moment longer than on a screen
     toastLifeMs: TOAST_MS + 1500,
