@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChainProbe } from '../client/testing/testHook';
 import { createWorld, screenshot, useE2e } from './support/harness';
 import { installXrEmulator } from './support/xrEmulator';
-import { clickButton as click, moveControllerTo as moveController, xrProbe as xr, type V3 } from './support/xrDrive';
+import { clickButton as click, enterXr, moveControllerTo as moveController, xrProbe as xr, type V3 } from './support/xrDrive';
 
 const e2e = useE2e();
 
@@ -36,9 +36,7 @@ describe('building a chain in VR', () => {
     const ann = await e2e.openLobby('Ann', (page) => installXrEmulator(page));
     await createWorld(ann, 'Build in VR');
     expect(await chains(ann)).toEqual([]);
-    await expect.poll(() => ann.getByTestId('enter-vr').isVisible(), { timeout: 10_000 }).toBe(true);
-    await ann.getByTestId('enter-vr').click();
-    await expect.poll(async () => (await xr(ann)).mode, { timeout: 20_000 }).toBe('vr');
+    await enterXr(ann, 'vr');
     await expect.poll(async () => (await xr(ann)).controllers.length, { timeout: 20_000 }).toBe(2);
     await expect.poll(async () => (await menu(ann))?.wrist ?? null, { timeout: 20_000 }).not.toBeNull();
 

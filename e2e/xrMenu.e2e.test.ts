@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
 import { createWorld, documents, notes, participants, scenarioSteps, screenshot, sessionId, useE2e, waitReady } from './support/harness';
 import { installXrEmulator } from './support/xrEmulator';
-import { clickButton as click, moveControllerTo as moveController, setButton as button, xrProbe as xr } from './support/xrDrive';
+import { clickButton as click, enterXr, moveControllerTo as moveController, setButton as button, xrProbe as xr } from './support/xrDrive';
 
 const e2e = useE2e({}, {}, { pagesOutliveTests: true });
 const step = scenarioSteps();
@@ -64,9 +64,7 @@ describe('the in-world menu in an emulated headset', () => {
   });
 
   step('Ann enters VR and the Y button opens the menu in front of her, listing Bob on his desktop', async () => {
-    await expect.poll(() => ann.getByTestId('enter-vr').isVisible(), { timeout: 10_000 }).toBe(true);
-    await ann.getByTestId('enter-vr').click();
-    await expect.poll(async () => (await xr(ann)).mode, { timeout: 20_000 }).toBe('vr');
+    await enterXr(ann, 'vr');
     await expect.poll(async () => (await xr(ann)).controllers.length, { timeout: 20_000 }).toBe(2);
     await expect.poll(async () => (await menu(ann))?.wrist !== null && (await menu(ann)) !== null, { timeout: 20_000 }).toBe(true);
     expect((await menu(ann))!.open).toBe(false);
