@@ -13,16 +13,16 @@ import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
 import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
 import { Mesh } from '@babylonjs/core/Meshes/mesh';
 import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
-import { registerControl, unregisterControl } from '../../scene/controls';
+import { registerControl, unregisterControl, type PlacedControl } from '../../scene/controls';
 import type { WorldSession } from '../../net/session';
 import { NOTE_COLOURS } from '../../../shared/model/documents';
 import { toast, type ToastKind } from '../../ui/kit/toast';
-import { hapticPulses, pulse } from '../haptics';
+import { pulse } from '../haptics';
 import { saveXrSettings, type XrSettings } from '../xrSettings';
-import { MenuPanel, type MenuButtonProbe } from './MenuPanel';
+import { MenuPanel } from './MenuPanel';
 import { menuData } from './menuData';
 import { layoutMenu, menuRows, nextSnap, type MenuAction, type MenuTab } from './menuModel';
-import { XrToasts, type XrToastProbe } from './XrToasts';
+import { XrToasts, type ShownToast } from './XrToasts';
 
 /** How far in front of the eyes the menu opens, and how far below their height. */
 const OPEN_DISTANCE_M = 0.6;
@@ -43,19 +43,6 @@ export interface XrMenuHost {
   /** Ends the XR session and leaves the world. */
   leave(): void;
   toastLifeMs: number;
-}
-
-export interface XrMenuProbe {
-  open: boolean;
-  tab: MenuTab;
-  buttons: MenuButtonProbe[];
-  /** The text on the open panel. */
-  rows: string[];
-  /** The wrist button's world position, while it shows. */
-  wrist: [number, number, number] | null;
-  toasts: XrToastProbe[];
-  /** Controller pulses played so far. */
-  haptics: number;
 }
 
 export class XrMenu {
@@ -126,9 +113,31 @@ export class XrMenu {
     else this.open();
   }
 
-  probe(): XrMenuProbe {
-    const w = this.wrist.isEnabled() ? this.wrist.getAbsolutePosition() : null;
-    return { open: this.isOpen, tab: this.tab, buttons: this.panel.buttons(), rows: this.panel.texts(), wrist: w ? [w.x, w.y, w.z] : null, toasts: this.toasts.probe(), haptics: hapticPulses() };
+  /** The tab the menu shows (or will show when it opens). */
+  get currentTab(): MenuTab {
+    return this.tab;
+  }
+
+  /** The open panel's buttons with their world centres (none while closed). */
+  get shownButtons(): PlacedControl[] {
+    return this.panel.shownButtons;
+  }
+
+  /** The text on the open panel, buttons' labels aside (none while closed). */
+  get shownRows(): string[] {
+    return this.panel.shownTexts;
+  }
+
+  /** The wrist button's world position, while it shows. */
+  get wristPosition(): [number, number, number] | null {
+    if (!this.wrist.isEnabled()) return null;
+    const w = this.wrist.getAbsolutePosition();
+    return [w.x, w.y, w.z];
+  }
+
+  /** The messages the headset shows now, newest first. */
+  get shownToasts(): ShownToast[] {
+    return this.toasts.shown;
   }
 
   private act(action: MenuAction): void {
