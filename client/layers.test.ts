@@ -3,6 +3,9 @@
  * imports it back. From the bottom: ui/kit (leaf widgets), net and content, scene, input, xr and
  * workflows, neural, testing (the `window.__dwc` probes), ui (pages), and world, the composition
  * root that only main.ts imports. Test files are left out: a test may reach wherever it needs.
+ *
+ * And the probes behind `window.__dwc` are built in testing/ from the public getters of the world's
+ * parts: no production class grows a `probe()` of its own, nor does production code call one.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
@@ -81,6 +84,25 @@ function clientLayers(): { graph: Graph; why: Map<string, string[]> } {
   return { graph, why };
 }
 
+/**
+ * Lines of a source that define or call something named `probe` (comments aside): a method, a
+ * function, or a property holding one.
+ */
+function probeLines(source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' ')).replace(/\/\/.*$/gm, '');
+  const probe = /(?<![\w$])probe\s*(?:\(|<|[:=]\s*(?:async\s*)?(?:function\b|\())|\b(?:get|function)\s+probe\b/;
+  return code.split('\n').filter((line) => probe.test(line)).map((line) => line.trim());
+}
+
+/** Where client code outside testing/ defines or calls a `probe`, as `file: line`. */
+function probesOutsideTesting(): string[] {
+  return sourceFiles(CLIENT).flatMap((path) => {
+    const file = relative(CLIENT, path).split(sep).join('/');
+    if (file.startsWith('testing/')) return [];
+    return probeLines(readFileSync(path, 'utf8')).map((line) => `${file}: ${line}`);
+  });
+}
+
 describe('the cycle finder', () => {
   it('finds a cycle, however long, and names its path', () => {
     const graph: Graph = new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a', 'd'])], ['d', new Set()]]);
@@ -96,6 +118,34 @@ describe('the cycle finder', () => {
     const src = `import { a } from './a';\nimport type { B } from '../scene/B';\nexport { c } from "./c";\nimport './x.css';\nconst r = import('./XrRig');\nimport { z } from 'zod';`;
     expect(importsOf(src)).toEqual(['./a', '../scene/B', './c', './x.css', './XrRig']);
     expect(['main.ts', 'ui/kit/dom.ts', 'ui/hud.ts', 'scene/DocumentPanel.ts', 'neural/camera/cameraToggle.ts'].map(folderOf)).toEqual(['main', 'ui/kit', 'ui', 'scene', 'neural']);
+  });
+});
+
+describe('the probe finder', () => {
+  it('sees probes defined and called in every form, and nothing else', () => {
+    const src = [
+      'class Rig {',
+      '  probe(): RigProbe {',
+      '  get probe() {',
+      '  probe = () => 1;',
+      '  probe: async () => 1,',
+      'function probe<T>(x: T) {}',
+      'const ar = this.rig?.probe().ar;',
+      'head: () => rig.probe ().head,',
+      '  /** For the probe (see probe()). */',
+      '  // call probe() here',
+      '  setProbe(probe: WorldProbe | null): void;',
+      '  menuProbe(); probes(); const probe = p; probe.x;',
+    ].join('\n');
+    expect(probeLines(src)).toEqual([
+      'probe(): RigProbe {',
+      'get probe() {',
+      'probe = () => 1;',
+      'probe: async () => 1,',
+      'function probe<T>(x: T) {}',
+      'const ar = this.rig?.probe().ar;',
+      'head: () => rig.probe ().head,',
+    ]);
   });
 });
 
@@ -115,5 +165,9 @@ describe('client layers', () => {
   it('lets only main.ts import the world', () => {
     const importers = [...graph].filter(([, to]) => to.has('world')).map(([from]) => from);
     expect(importers).toEqual(['main']);
+  });
+
+  it('keeps probes in testing/: only the world view hands its probe over, built there', () => {
+    expect(probesOutsideTesting()).toEqual(['world/WorldView.ts: probe(): WorldProbe {', 'world/worldPage.ts: opts.setProbe(view.probe());']);
   });
 });

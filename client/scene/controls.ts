@@ -25,6 +25,12 @@ export interface Control {
   hover?(on: boolean): void;
 }
 
+/** A control as drawn: its label and the world position of its centre. */
+export interface PlacedControl {
+  label: string;
+  position: [number, number, number];
+}
+
 const registry = new WeakMap<Node, Control>();
 
 /** Makes `mesh` (and everything under it) a control. Replaces an earlier registration. */

@@ -4,10 +4,12 @@
  */
 import type { ChainAction, NodeAction } from '../workflows/ChainView';
 import type { XrMode } from '../xr/XrExperience';
-import type { XrMenuProbe } from '../xr/menu/XrMenu';
-import type { ArProbe } from '../xr/ArSession';
+import type { PlacedControl } from '../scene/controls';
+import type { ArState } from '../xr/ArSession';
+import type { MenuTab } from '../xr/menu/menuModel';
+import type { ShownToast } from '../xr/menu/XrToasts';
 import type { XrModes } from '../xr/xrModes';
-import type { XrControllerProbe } from '../xr/XrRig';
+import type { XrControllerState } from '../xr/XrRig';
 
 export interface ParticipantProbe {
   id: string;
@@ -66,6 +68,35 @@ export interface NoteProbe {
 }
 
 export type Point = { x: number; y: number };
+
+/** One controller or tracked hand: where it is, whether its model shows, what it points at. */
+export type XrControllerProbe = XrControllerState;
+
+/** A button drawn in the world: its label and the world position of its centre. */
+export type ButtonProbe = PlacedControl;
+
+/** A message the headset shows now: where its card is, and how opaque (it fades before it goes). */
+export type XrToastProbe = ShownToast;
+
+/** The in-world menu and toasts of a VR or AR session. */
+export interface XrMenuProbe {
+  open: boolean;
+  tab: MenuTab;
+  buttons: ButtonProbe[];
+  /** The text on the open panel. */
+  rows: string[];
+  /** The wrist button's world position, while it shows. */
+  wrist: [number, number, number] | null;
+  toasts: XrToastProbe[];
+  /** Controller pulses played so far. */
+  haptics: number;
+}
+
+/** AR's miniature, hint and in-world buttons. */
+export interface ArProbe extends ArState {
+  /** The in-world buttons, when drawn (no DOM overlay). */
+  buttons: ButtonProbe[] | null;
+}
 
 /** What `window.__dwc.xr()` answers . */
 export interface XrProbe {

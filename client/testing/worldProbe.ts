@@ -18,7 +18,9 @@ import { runsOf } from '../workflows/ChainLayer';
 import { currentRun } from '../workflows/stepLook';
 import type { Workflows } from '../workflows/Workflows';
 import type { XrExperience } from '../xr/XrExperience';
-import type { ChainProbe, DocumentProbe, NoteProbe, ParticipantProbe, Point, WorkflowProbe, WorldProbe, XrProbe } from './testHook';
+import { hapticPulses } from '../xr/haptics';
+import type { XrMenu } from '../xr/menu/XrMenu';
+import type { ChainProbe, DocumentProbe, NoteProbe, ParticipantProbe, Point, WorkflowProbe, WorldProbe, XrMenuProbe, XrProbe } from './testHook';
 
 export interface ProbeSources {
   engine: Engine;
@@ -158,21 +160,34 @@ export function createWorldProbe(s: ProbeSources): WorldProbe {
 }
 
 function xrProbe(xr: XrExperience): XrProbe {
-  const rig = xr.loadedRig?.probe();
+  const rig = xr.loadedRig;
+  const ar = rig?.arState;
   return {
     modes: xr.availableModes,
-    mode: rig?.mode ?? null,
+    mode: rig?.active ?? null,
     head: rig?.head ?? null,
     headRotation: rig?.headRotation ?? null,
-    controllers: rig?.controllers ?? [],
-    roomVisible: rig?.roomVisible ?? xr.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
+    controllers: rig?.controllersState ?? [],
+    roomVisible: xr.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
     reticle: rig?.reticle ?? null,
     placedAt: rig?.placedAt ?? null,
     holding: rig?.holding ?? null,
-    vignette: rig?.vignette ?? 0,
-    teleportAim: rig?.teleportAim ?? false,
-    menu: xr.menuProbe(),
-    ar: rig?.ar ?? null,
+    vignette: rig?.vignetteLevel ?? 0,
+    teleportAim: rig?.teleportAiming ?? false,
+    menu: xr.menu ? menuProbe(xr.menu) : null,
+    ar: ar ? { ...ar, buttons: rig.arButtons } : null,
+  };
+}
+
+function menuProbe(menu: XrMenu): XrMenuProbe {
+  return {
+    open: menu.isOpen,
+    tab: menu.currentTab,
+    buttons: menu.shownButtons,
+    rows: menu.shownRows,
+    wrist: menu.wristPosition,
+    toasts: menu.shownToasts,
+    haptics: hapticPulses(),
   };
 }
 

@@ -14,7 +14,7 @@ import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
 import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
 import { SANS } from '../content/fonts';
-import { registerControl, unregisterControl } from '../scene/controls';
+import { registerControl, unregisterControl, type PlacedControl } from '../scene/controls';
 
 /** Card size in real metres: readable at arm's length. */
 const WIDTH = 0.26;
@@ -126,8 +126,8 @@ export class ArButtons {
     Quaternion.RotationYawPitchRollToRef(Math.atan2(to.x, to.z), -Math.atan2(to.y, Math.hypot(to.x, to.z)), 0, this.root.rotationQuaternion!);
   }
 
-  /** For the probe: each button's label and world centre. */
-  probe(): Array<{ label: string; position: [number, number, number] }> {
+  /** Each button's label and world centre. */
+  get placedButtons(): PlacedControl[] {
     return this.buttons.map((b) => {
       const p = b.mesh.getAbsolutePosition();
       return { label: b.label(), position: [p.x, p.y, p.z] };

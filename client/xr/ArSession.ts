@@ -11,6 +11,7 @@ import type { WebXRHitTest } from '@babylonjs/core/XR/features/WebXRHitTest.pure
 import type { WebXRAnchorSystem } from '@babylonjs/core/XR/features/WebXRAnchorSystem.pure';
 import type { WebXRPlaneDetector } from '@babylonjs/core/XR/features/WebXRPlaneDetector.pure';
 import type { Vec3 } from '../../shared/protocol';
+import type { PlacedControl } from '../scene/controls';
 import { ArButtons } from './ArButtons';
 import { ArPlacement } from './ArPlacement';
 import { contentBoxes } from './arContent';
@@ -28,14 +29,12 @@ export interface ArSessionHost {
   changed(): void;
 }
 
-/** What the probe reports about AR (see XrExperience's XrProbe). */
-export interface ArProbe {
+/** AR's state as the person sees it: the workspace's size, the hint, what the content spans. */
+export interface ArState {
   scale: number;
   lifeSize: boolean;
   hint: string;
   contentBox: { min: Vec3; max: Vec3 } | null;
-  /** The in-world buttons, when drawn (no DOM overlay). */
-  buttons: Array<{ label: string; position: [number, number, number] }> | null;
 }
 
 /** Where a hand is this frame: its matrix may not be updated yet since the world's scale changed. */
@@ -108,9 +107,15 @@ export class ArSession {
     this.buttons.follow(camera.globalPosition, camera.getForwardRay(1).direction, hand, this.host.session.worldScalingFactor);
   }
 
-  probe(): ArProbe {
+  /** The workspace's size, the hint and what the content spans, as they are now. */
+  get state(): ArState {
     const p = this.placement;
-    return { scale: p.scale, lifeSize: p.lifeSize, hint: p.hint, contentBox: p.contentBox, buttons: this.buttons?.probe() ?? null };
+    return { scale: p.scale, lifeSize: p.lifeSize, hint: p.hint, contentBox: p.contentBox };
+  }
+
+  /** The buttons drawn in the world, when there is no DOM overlay to hold them (null then). */
+  get buttonPlaces(): PlacedControl[] | null {
+    return this.buttons?.placedButtons ?? null;
   }
 
   dispose(): void {

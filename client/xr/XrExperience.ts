@@ -9,11 +9,11 @@ import type { DocumentLayer } from '../scene/DocumentLayer';
 import type { Pose } from '../../shared/protocol';
 import type { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { XrMode, XrRig } from './XrRig';
-import type { ArProbe } from './ArSession';
+import type { ArState } from './ArSession';
 import { detectXrModes, type XrModes } from './xrModes';
 import { loadXrSettings, type XrSettings } from './xrSettings';
 import { inBackground } from '../ui/kit/background';
-import type { XrMenuProbe } from './menu/XrMenu';
+import type { XrMenu } from './menu/XrMenu';
 
 export type { XrMode } from './XrRig';
 
@@ -32,13 +32,12 @@ export class XrExperience {
   private loading: Promise<XrRig> | null = null;
   private modes: XrModes | null = null;
   private readonly listeners = new Set<(mode: XrMode | null) => void>();
-  private readonly arListeners = new Set<(state: ArProbe) => void>();
+  private readonly arListeners = new Set<(state: ArState) => void>();
   private settings: XrSettings = loadXrSettings();
   /** Shown over the view during AR (DOM overlay): exit and recentre live here. */
   readonly overlay: HTMLElement;
   private disposed = false;
-  /** Set by the in-world menu (see menu/mountXrMenu.ts). */
-  menuProbe: () => XrMenuProbe | null = () => null;
+  private xrMenu: XrMenu | null = null;
 
   constructor(private readonly host: XrHost) {
     this.overlay = document.createElement('div');
@@ -67,7 +66,7 @@ export class XrExperience {
   }
 
   /** Called with AR's state (hint, life size) whenever it changes while in AR. */
-  onArChange(listener: (state: ArProbe) => void): () => void {
+  onArChange(listener: (state: ArState) => void): () => void {
     this.arListeners.add(listener);
     return () => this.arListeners.delete(listener);
   }
@@ -137,12 +136,22 @@ export class XrExperience {
     return this.rig;
   }
 
+  /** The in-world menu and toasts, once a session loaded them (see menu/mountXrMenu.ts). */
+  get menu(): XrMenu | null {
+    return this.xrMenu;
+  }
+
+  /** The in-world menu was loaded (or goes, with null). */
+  attachMenu(menu: XrMenu | null): void {
+    this.xrMenu = menu;
+  }
+
   private emit(mode: XrMode | null): void {
     for (const listener of this.listeners) listener(mode);
   }
 
   private emitAr(): void {
-    const state = this.rig?.probe().ar;
+    const state = this.rig?.arState;
     if (state) for (const listener of this.arListeners) listener(state);
   }
 

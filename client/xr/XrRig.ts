@@ -27,7 +27,8 @@ import type { Pose } from '../../shared/protocol';
 import { XR_PROFILES_PATH } from '../../shared/xrProfiles';
 import type { PoseUpdate, WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
-import { ArSession } from './ArSession';
+import type { PlacedControl } from '../scene/controls';
+import { ArSession, type ArState } from './ArSession';
 import { SnapTurn, snapTurnRig } from './snapTurn';
 import { XrGrab } from './XrGrab';
 import { XrControlsRouting, pointerLook } from './xrControlsRouting';
@@ -55,7 +56,8 @@ export interface XrRigHost {
   dropped?(docId: string, hand: Vector3): void;
 }
 
-export interface XrControllerProbe {
+/** One controller or tracked hand of the running session, as it is now. */
+export interface XrControllerState {
   handedness: string;
   hand: boolean;
   /** Whether a 3D model of the controller, or the hand mesh, is on show. */
@@ -363,30 +365,62 @@ export class XrRig {
     }
   }
 
-  probe() {
-    const sources = this.xr.input.controllers;
-    const camera = this.xr.baseExperience.camera;
-    return {
-      mode: this.mode,
-      head: this.mode ? ([camera.globalPosition.x, camera.globalPosition.y, camera.globalPosition.z] as [number, number, number]) : null,
-      headRotation: this.mode ? ([camera.rotationQuaternion.x, camera.rotationQuaternion.y, camera.rotationQuaternion.z, camera.rotationQuaternion.w] as [number, number, number, number]) : null,
-      controllers: sources.map((c): XrControllerProbe => {
-        const node = c.grip ?? c.pointer;
-        const p = node.absolutePosition;
-        const hasModel = c.inputSource.hand
-          ? !!this.handTracking()?.getHandByControllerId(c.uniqueId)?.handMesh?.isVisible
-          : !!c.motionController?.rootMesh && c.motionController.rootMesh.getChildMeshes().length > 0;
-        const tip = this.fingertip(c);
-        return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z], fingertip: tip ? [tip.x, tip.y, tip.z] : null, pointingAt: this.controls.pointingAt(c) };
-      }),
-      roomVisible: this.host.scene.getTransformNodeByName('room')?.isEnabled() ?? false,
-      reticle: this.ar?.placement.reticle.isEnabled() ? ([this.ar.placement.reticle.position.x, this.ar.placement.reticle.position.y, this.ar.placement.reticle.position.z] as [number, number, number]) : null,
-      placedAt: this.ar?.placement.placedAt ?? null,
-      ar: this.ar?.probe() ?? null,
-      holding: this.grab.holding,
-      vignette: this.locomotion.vignetteLevel,
-      teleportAim: !!this.teleport?.teleportationTargetMesh?.isVisible,
-    };
+  /** Where the eyes are in the world, while a session runs. */
+  get head(): [number, number, number] | null {
+    if (!this.mode) return null;
+    const p = this.xr.baseExperience.camera.globalPosition;
+    return [p.x, p.y, p.z];
+  }
+
+  /** Which way the head is turned (quaternion x, y, z, w), while a session runs. */
+  get headRotation(): [number, number, number, number] | null {
+    if (!this.mode) return null;
+    const q = this.xr.baseExperience.camera.rotationQuaternion;
+    return [q.x, q.y, q.z, q.w];
+  }
+
+  /** Each controller or hand: where it is, whether its model shows, and what it points at. */
+  get controllersState(): XrControllerState[] {
+    return this.xr.input.controllers.map((c) => {
+      const node = c.grip ?? c.pointer;
+      const p = node.absolutePosition;
+      const hasModel = c.inputSource.hand
+        ? !!this.handTracking()?.getHandByControllerId(c.uniqueId)?.handMesh?.isVisible
+        : !!c.motionController?.rootMesh && c.motionController.rootMesh.getChildMeshes().length > 0;
+      const tip = this.fingertip(c);
+      return { handedness: c.inputSource.handedness, hand: !!c.inputSource.hand, hasModel, position: [p.x, p.y, p.z], fingertip: tip ? [tip.x, tip.y, tip.z] : null, pointingAt: this.controls.pointingAt(c) };
+    });
+  }
+
+  /** Where AR's reticle sits on a real surface, while it shows. */
+  get reticle(): [number, number, number] | null {
+    const reticle = this.ar?.placement.reticle;
+    return reticle?.isEnabled() ? [reticle.position.x, reticle.position.y, reticle.position.z] : null;
+  }
+
+  /** Where the workspace was placed in AR, once placed. */
+  get placedAt(): [number, number, number] | null {
+    return this.ar?.placement.placedAt ?? null;
+  }
+
+  /** AR's size, hint and content box, while an AR session is set up. */
+  get arState(): ArState | null {
+    return this.ar?.state ?? null;
+  }
+
+  /** AR's buttons drawn in the world (none where the page overlays them), while in AR. */
+  get arButtons(): PlacedControl[] | null {
+    return this.ar?.buttonPlaces ?? null;
+  }
+
+  /** How dark the comfort ring is now, 0..1. */
+  get vignetteLevel(): number {
+    return this.locomotion.vignetteLevel;
+  }
+
+  /** Whether the teleport's landing ring shows. */
+  get teleportAiming(): boolean {
+    return !!this.teleport?.teleportationTargetMesh?.isVisible;
   }
 
   dispose(): void {

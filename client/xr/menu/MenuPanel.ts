@@ -11,7 +11,7 @@ import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
 import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
 import { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
-import { registerControl, unregisterControl } from '../../scene/controls';
+import { registerControl, unregisterControl, type PlacedControl } from '../../scene/controls';
 import { HOVER_COLOUR } from '../../input/controlHover';
 import { MENU_PX, type MenuAction, type PlacedItem } from './menuModel';
 
@@ -21,12 +21,6 @@ const M_PER_PX = MENU_WIDTH_M / MENU_PX.width;
 const PAD_OFFSET_M = 0.003;
 /** A rim around the drawn panel, wide enough to hide the hover frame of an edge button. */
 const RIM_M = 0.035;
-
-export interface MenuButtonProbe {
-  label: string;
-  /** World position of the button's centre. */
-  position: [number, number, number];
-}
 
 export class MenuPanel {
   readonly root: TransformNode;
@@ -109,7 +103,8 @@ export class MenuPanel {
     return this.root.getAbsolutePosition().subtract(new Vector3(0, (MENU_PX.height * M_PER_PX) / 2 + RIM_M, 0));
   }
 
-  buttons(): MenuButtonProbe[] {
+  /** The buttons on the panel with their world centres, while it shows. */
+  get shownButtons(): PlacedControl[] {
     if (!this.enabled) return [];
     return this.pads.map((pad) => {
       pad.computeWorldMatrix(true);
@@ -121,7 +116,7 @@ export class MenuPanel {
   }
 
   /** The text drawn on the panel (not the buttons' labels), while it shows. */
-  texts(): string[] {
+  get shownTexts(): string[] {
     if (!this.enabled) return [];
     return this.items.flatMap(({ item }) => (item.kind === 'text' ? [item.text] : []));
   }

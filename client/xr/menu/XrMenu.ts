@@ -11,19 +11,19 @@ import type { Observer } from '@babylonjs/core/Misc/observable';
 import { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
-import { unregisterControl } from '../../scene/controls';
+import { unregisterControl, type PlacedControl } from '../../scene/controls';
 import type { WorldSession } from '../../net/session';
 import { NOTE_COLOURS } from '../../../shared/model/documents';
 import { toast, type ToastKind } from '../../ui/kit/toast';
 import type { ChainBuilding } from '../../workflows/Workflows';
-import { hapticPulses, pulse } from '../haptics';
+import { pulse } from '../haptics';
 import { saveXrSettings, type XrSettings } from '../xrSettings';
-import { MenuPanel, type MenuButtonProbe } from './MenuPanel';
+import { MenuPanel } from './MenuPanel';
 import { MenuChains } from './menuChains';
 import { createWristButton } from './wristButton';
 import { menuData } from './menuData';
 import { layoutMenu, menuRows, nextSnap, type MenuAction, type MenuData, type MenuTab } from './menuModel';
-import { XrToasts, type XrToastProbe } from './XrToasts';
+import { XrToasts, type ShownToast } from './XrToasts';
 
 /** How far in front of the eyes the menu opens, and how far below their height. */
 const OPEN_DISTANCE_M = 0.6;
@@ -45,19 +45,6 @@ export interface XrMenuHost {
   toastLifeMs: number;
   /** The world's chains, to make new ones and change their steps (none in a world without them). */
   chains: ChainBuilding | null;
-}
-
-export interface XrMenuProbe {
-  open: boolean;
-  tab: MenuTab;
-  buttons: MenuButtonProbe[];
-  /** The text on the open panel. */
-  rows: string[];
-  /** The wrist button's world position, while it shows. */
-  wrist: [number, number, number] | null;
-  toasts: XrToastProbe[];
-  /** Controller pulses played so far. */
-  haptics: number;
 }
 
 export class XrMenu {
@@ -146,9 +133,31 @@ export class XrMenu {
     else this.open();
   }
 
-  probe(): XrMenuProbe {
-    const w = this.wrist.isEnabled() ? this.wrist.getAbsolutePosition() : null;
-    return { open: this.isOpen, tab: this.tab, buttons: this.panel.buttons(), rows: this.panel.texts(), wrist: w ? [w.x, w.y, w.z] : null, toasts: this.toasts.probe(), haptics: hapticPulses() };
+  /** The tab the menu shows (or will show when it opens). */
+  get currentTab(): MenuTab {
+    return this.tab;
+  }
+
+  /** The open panel's buttons with their world centres (none while closed). */
+  get shownButtons(): PlacedControl[] {
+    return this.panel.shownButtons;
+  }
+
+  /** The text on the open panel, buttons' labels aside (none while closed). */
+  get shownRows(): string[] {
+    return this.panel.shownTexts;
+  }
+
+  /** The wrist button's world position, while it shows. */
+  get wristPosition(): [number, number, number] | null {
+    if (!this.wrist.isEnabled()) return null;
+    const w = this.wrist.getAbsolutePosition();
+    return [w.x, w.y, w.z];
+  }
+
+  /** The messages the headset shows now, newest first. */
+  get shownToasts(): ShownToast[] {
+    return this.toasts.shown;
   }
 
   private act(action: MenuAction): void {

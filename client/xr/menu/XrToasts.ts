@@ -32,8 +32,8 @@ interface Card {
   until: number;
 }
 
-/** What the headset shows now, for tests. */
-export interface XrToastProbe {
+/** A message the headset shows now. */
+export interface ShownToast {
   text: string;
   kind: ToastKind;
   /** Where the card is, and how opaque (it fades before it goes). */
@@ -68,7 +68,8 @@ export class XrToasts {
     this.draw(card);
   }
 
-  probe(): XrToastProbe[] {
+  /** The cards on show, newest first. */
+  get shown(): ShownToast[] {
     return this.cards.map((c) => ({ text: c.text, kind: c.kind, position: [c.plane.position.x, c.plane.position.y, c.plane.position.z], opacity: c.material.alpha }));
   }
 

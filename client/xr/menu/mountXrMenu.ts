@@ -27,7 +27,7 @@ export function mountXrMenu(opts: XrMenuOptions): () => void {
     scene: xr.scene,
     session: opts.session,
     controllers: () => xr.inputSources(),
-    head: () => xr.loadedRig?.probe().head ?? null,
+    head: () => xr.loadedRig?.head ?? null,
     settings: () => xr.getSettings(),
     setSettings: (s) => xr.setSettings(s),
     neural: opts.neural,
@@ -45,6 +45,7 @@ export function mountXrMenu(opts: XrMenuOptions): () => void {
           loading = false;
           if (disposed) return;
           menu = new XrMenu(host);
+          xr.attachMenu(menu);
           sync();
         }),
         'Loading the headset menu',
@@ -54,12 +55,11 @@ export function mountXrMenu(opts: XrMenuOptions): () => void {
   };
   const stopMode = xr.onModeChange(sync);
   const stopToasts = onToast((message, kind, key) => menu?.toast(message, kind, key));
-  xr.menuProbe = () => menu?.probe() ?? null;
   return () => {
     disposed = true;
     stopMode();
     stopToasts();
-    xr.menuProbe = () => null;
+    xr.attachMenu(null);
     menu?.dispose();
     menu = null;
   };
