@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createWorld, documents, screenshot, useE2e, waitReady } from './support/harness';
 import { installXrEmulator } from './support/xrEmulator';
-import { setButton, xrProbe as xr, type Hand, type Q, type V3 } from './support/xrDrive';
+import { clickButton, setButton, xrProbe as xr, type Hand, type Q, type V3 } from './support/xrDrive';
 
 const e2e = useE2e();
 
@@ -176,6 +176,17 @@ describe('AR tabletop miniature with an emulated headset', () => {
     expect(Math.hypot(middle[0] - left[0], middle[1] - left[1], middle[2] - left[2])).toBeLessThan(0.2);
     // the outer buttons 17 cm apart in the room, as at life size
     expect(Math.hypot(exit![0] - placeAgain![0], exit![1] - placeAgain![1], exit![2] - placeAgain![2])).toBeCloseTo(0.173, 2);
+
+    // the menu (Y button) opens at real size too: at arm's length before her, not shrunk with the world
+    await clickButton(eve, 'left', 'y-button');
+    await expect.poll(async () => (await xr(eve)).menu?.open, { timeout: 10_000 }).toBe(true);
+    const menuButtons = (await xr(eve)).menu!.buttons.map((b) => room(b.position));
+    const nearest = Math.min(...menuButtons.map((p) => Math.hypot(p[0] - me.position[0], p[1] - me.position[1], p[2] - me.position[2])));
+    expect(nearest).toBeGreaterThan(0.4);
+    expect(nearest).toBeLessThan(0.9);
+    await screenshot(eve, 'xr-ar-headset-menu');
+    await clickButton(eve, 'left', 'y-button');
+    await expect.poll(async () => (await xr(eve)).menu?.open, { timeout: 10_000 }).toBe(false);
 
     // Place again by the right controller's ray and trigger picks the workspace up: the reticle
     // is back and the hint says to tap; the buttons keep their place by the left hand

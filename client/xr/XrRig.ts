@@ -366,6 +366,11 @@ export class XrRig {
   }
 
   /** Where the eyes are in the world, while a session runs. */
+  /** World metres per real metre: 1, but more while AR shows the world as a miniature. */
+  get worldUnit(): number {
+    return this.xr.baseExperience.sessionManager.worldScalingFactor;
+  }
+
   get head(): [number, number, number] | null {
     if (!this.mode) return null;
     const p = this.xr.baseExperience.camera.globalPosition;

@@ -100,7 +100,7 @@ export class MenuPanel {
   /** The middle of the panel's bottom edge, outside its rim (the panel stands upright). */
   bottomEdge(): Vector3 {
     this.root.computeWorldMatrix(true);
-    return this.root.getAbsolutePosition().subtract(new Vector3(0, (MENU_PX.height * M_PER_PX) / 2 + RIM_M, 0));
+    return this.root.getAbsolutePosition().subtract(new Vector3(0, ((MENU_PX.height * M_PER_PX) / 2 + RIM_M) * this.root.scaling.y, 0));
   }
 
   /** The buttons on the panel with their world centres, while it shows. */

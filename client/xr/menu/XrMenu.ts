@@ -8,10 +8,9 @@
  */
 import type { Scene } from '@babylonjs/core/scene';
 import type { Observer } from '@babylonjs/core/Misc/observable';
-import { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
-import { unregisterControl, type PlacedControl } from '../../scene/controls';
+import type { PlacedControl } from '../../scene/controls';
 import type { WorldSession } from '../../net/session';
 import { NOTE_COLOURS } from '../../../shared/model/documents';
 import { toast, type ToastKind } from '../../ui/kit/toast';
@@ -20,7 +19,7 @@ import { pulse } from '../haptics';
 import { saveXrSettings, type XrSettings } from '../xrSettings';
 import { MenuPanel } from './MenuPanel';
 import { MenuChains } from './menuChains';
-import { createWristButton } from './wristButton';
+import { createWristButton, disposeWristButton, placeWristButton } from './wristButton';
 import { menuData } from './menuData';
 import { layoutMenu, menuRows, nextSnap, type MenuAction, type MenuData, type MenuTab } from './menuModel';
 import { XrToasts, type ShownToast } from './XrToasts';
@@ -43,6 +42,8 @@ export interface XrMenuHost {
   /** Ends the XR session and leaves the world. */
   leave(): void;
   toastLifeMs: number;
+  /** World metres per real metre: 1, but more in an AR miniature, where the menu keeps its real size. */
+  unit(): number;
   /** The world's chains, to make new ones and change their steps (none in a world without them). */
   chains: ChainBuilding | null;
 }
@@ -64,7 +65,7 @@ export class XrMenu {
   constructor(private readonly host: XrMenuHost) {
     const { scene } = host;
     this.panel = new MenuPanel(scene, (action) => this.act(action));
-    this.toasts = new XrToasts(scene, host.toastLifeMs);
+    this.toasts = new XrToasts(scene, host.toastLifeMs, () => host.unit());
     this.toasts.under = () => (this.isOpen ? this.panel.bottomEdge() : null);
     this.wrist = createWristButton(scene, () => this.toggle());
     this.chains = new MenuChains(host.chains, () => this.redraw());
@@ -104,8 +105,10 @@ export class XrMenu {
     if (forward.lengthSquared() < 1e-6) forward.set(0, 0, -1);
     forward.normalize();
     const root = this.panel.root;
-    root.position.copyFrom(eye.add(forward.scale(OPEN_DISTANCE_M)));
-    root.position.y -= OPEN_BELOW_M;
+    const u = this.host.unit();
+    root.position.copyFrom(eye.add(forward.scale(OPEN_DISTANCE_M * u)));
+    root.position.y -= OPEN_BELOW_M * u;
+    root.scaling.setAll(u);
     // unturned, the panel's drawn face looks down +Z in this right-handed scene: turn it to the eyes
     root.rotation.set(0, Math.atan2(forward.x, forward.z) + Math.PI, 0);
     this.shownKey = '';
@@ -280,23 +283,13 @@ export class XrMenu {
     const y = left?.motionController?.getComponent('y-button')?.pressed ?? false;
     if (y && !this.yWasDown) this.toggle();
     this.yWasDown = y;
-    this.placeWrist(left);
-  }
-
-  /** The wrist button sits just above the left controller or the back of the left hand. */
-  private placeWrist(left: WebXRInputSource | undefined): void {
-    if (!left) return void this.wrist.setEnabled(false);
-    const node = left.grip ?? left.pointer;
-    node.computeWorldMatrix(true);
-    this.wrist.position.copyFrom(node.absolutePosition.add(new Vector3(0, 0.07, 0)));
-    this.wrist.setEnabled(true);
+    placeWristButton(this.wrist, left, this.host.unit());
   }
 
   dispose(): void {
     this.stopPicks();
     this.host.scene.onBeforeRenderObservable.remove(this.frameObserver);
-    unregisterControl(this.wrist);
-    this.wrist.dispose(false, true);
+    disposeWristButton(this.wrist);
     this.panel.dispose();
     this.toasts.dispose();
   }

@@ -49,6 +49,8 @@ export class XrToasts {
   constructor(
     private readonly scene: Scene,
     private readonly lifeMs: number,
+    /** World metres per real metre (1 but in an AR miniature). */
+    private readonly unit: () => number = () => 1,
   ) {
     this.follow = scene.onBeforeRenderObservable.add(() => this.frame());
   }
@@ -123,19 +125,16 @@ export class XrToasts {
     const now = performance.now();
     for (const card of [...this.cards]) if (now >= card.until) this.drop(card);
     if (!camera) return;
+    // world metres per real metre: the cards keep their real size when AR shrinks the world
+    const u = this.unit();
     const under = this.under?.();
-    if (under) {
-      this.cards.forEach((card, i) => {
-        card.plane.position.set(under.x, under.y - HEIGHT_M / 2 - 0.015 - i * (HEIGHT_M + 0.01), under.z);
-        card.material.alpha = Math.min(1, (card.until - now) / FADE_MS);
-      });
-      return;
-    }
     const forward = camera.getForwardRay(1).direction;
     const eye = camera.globalPosition;
     this.cards.forEach((card, i) => {
-      const y = eye.y + forward.y * DISTANCE_M - BELOW_M - i * (HEIGHT_M + 0.01);
-      card.plane.position.set(eye.x + forward.x * DISTANCE_M, y, eye.z + forward.z * DISTANCE_M);
+      const down = i * (HEIGHT_M + 0.01) * u;
+      if (under) card.plane.position.set(under.x, under.y - (HEIGHT_M / 2 + 0.015) * u - down, under.z);
+      else card.plane.position.set(eye.x + forward.x * DISTANCE_M * u, eye.y + (forward.y * DISTANCE_M - BELOW_M) * u - down, eye.z + forward.z * DISTANCE_M * u);
+      card.plane.scaling.setAll(u);
       card.material.alpha = Math.min(1, (card.until - now) / FADE_MS);
     });
   }

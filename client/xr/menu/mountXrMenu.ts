@@ -28,6 +28,7 @@ export function mountXrMenu(opts: XrMenuOptions): () => void {
     session: opts.session,
     controllers: () => xr.inputSources(),
     head: () => xr.loadedRig?.head ?? null,
+    unit: () => xr.loadedRig?.worldUnit ?? 1,
     settings: () => xr.getSettings(),
     setSettings: (s) => xr.setSettings(s),
     neural: opts.neural,

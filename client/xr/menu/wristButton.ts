@@ -4,7 +4,9 @@ import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTextur
 import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
 import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
 import { Mesh } from '@babylonjs/core/Meshes/mesh';
-import { registerControl } from '../../scene/controls';
+import { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
+import { registerControl, unregisterControl } from '../../scene/controls';
 
 const WRIST_SIZE_M = 0.05;
 
@@ -30,4 +32,22 @@ export function createWristButton(scene: Scene, press: () => void): Mesh {
   registerControl(mesh, { label: 'Menu', press });
   mesh.setEnabled(false);
   return mesh;
+}
+
+/**
+ * Where the wrist button goes each frame: just above the left controller or the back of the left
+ * hand, at real size in a world of `unit` world metres per real metre; hidden without a left hand.
+ */
+export function placeWristButton(mesh: Mesh, left: WebXRInputSource | undefined, unit: number): void {
+  if (!left) return void mesh.setEnabled(false);
+  const node = left.grip ?? left.pointer;
+  node.computeWorldMatrix(true);
+  mesh.position.copyFrom(node.absolutePosition.add(new Vector3(0, 0.07 * unit, 0)));
+  mesh.scaling.setAll(unit);
+  mesh.setEnabled(true);
+}
+
+export function disposeWristButton(mesh: Mesh): void {
+  unregisterControl(mesh);
+  mesh.dispose(false, true);
 }
