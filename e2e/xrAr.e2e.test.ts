@@ -184,6 +184,12 @@ describe('AR tabletop miniature with an emulated headset', () => {
     const nearest = Math.min(...menuButtons.map((p) => Math.hypot(p[0] - me.position[0], p[1] - me.position[1], p[2] - me.position[2])));
     expect(nearest).toBeGreaterThan(0.4);
     expect(nearest).toBeLessThan(0.9);
+    // she looks down at the table, so it opens low, over the table, tilted to face her: its top and
+    // bottom buttons about as far from her eyes
+    const heights = menuButtons.map((p) => p[1] - me.position[1]);
+    expect(Math.max(...heights)).toBeLessThan(-0.1);
+    const far = menuButtons.map((p) => Math.hypot(p[0] - me.position[0], p[1] - me.position[1], p[2] - me.position[2]));
+    expect(Math.max(...far) - Math.min(...far)).toBeLessThan(0.25);
     await screenshot(eve, 'xr-ar-headset-menu');
     await clickButton(eve, 'left', 'y-button');
     await expect.poll(async () => (await xr(eve)).menu?.open, { timeout: 10_000 }).toBe(false);

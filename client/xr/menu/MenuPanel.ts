@@ -97,10 +97,9 @@ export class MenuPanel {
     return this.root.isEnabled();
   }
 
-  /** The middle of the panel's bottom edge, outside its rim (the panel stands upright). */
+  /** The middle of the panel's bottom edge, outside its rim, in the world. */
   bottomEdge(): Vector3 {
-    this.root.computeWorldMatrix(true);
-    return this.root.getAbsolutePosition().subtract(new Vector3(0, ((MENU_PX.height * M_PER_PX) / 2 + RIM_M) * this.root.scaling.y, 0));
+    return Vector3.TransformCoordinates(new Vector3(0, -((MENU_PX.height * M_PER_PX) / 2 + RIM_M), 0), this.root.computeWorldMatrix(true));
   }
 
   /** The buttons on the panel with their world centres, while it shows. */

@@ -21,12 +21,11 @@ import { MenuPanel } from './MenuPanel';
 import { MenuChains } from './menuChains';
 import { createWristButton, disposeWristButton, placeWristButton } from './wristButton';
 import { menuData } from './menuData';
+import { menuPose } from './menuPlacement';
 import { layoutMenu, menuRows, nextSnap, type MenuAction, type MenuData, type MenuTab } from './menuModel';
 import { XrToasts, type ShownToast } from './XrToasts';
 
-/** How far in front of the eyes the menu opens, and how far below their height. */
-const OPEN_DISTANCE_M = 0.6;
-const OPEN_BELOW_M = 0.15;
+/** How often the open menu looks for changes to show (people, runs). */
 const REFRESH_MS = 250;
 
 export interface XrMenuHost {
@@ -95,22 +94,18 @@ export class XrMenu {
     return this.panel.enabled;
   }
 
-  /** Opens the menu in front of the person, level, facing them. */
+  /** Opens the menu in front of the person, a little below where they look, facing them (see menuPlacement.ts). */
   open(): void {
     const camera = this.host.scene.activeCamera;
     if (!camera) return;
     const eye = camera.globalPosition;
-    const forward = camera.getForwardRay(1).direction.clone();
-    forward.y = 0;
-    if (forward.lengthSquared() < 1e-6) forward.set(0, 0, -1);
-    forward.normalize();
-    const root = this.panel.root;
+    const gaze = camera.getForwardRay(1).direction;
     const u = this.host.unit();
-    root.position.copyFrom(eye.add(forward.scale(OPEN_DISTANCE_M * u)));
-    root.position.y -= OPEN_BELOW_M * u;
+    const pose = menuPose([eye.x, eye.y, eye.z], [gaze.x, gaze.y, gaze.z], u);
+    const root = this.panel.root;
+    root.position.set(...pose.position);
     root.scaling.setAll(u);
-    // unturned, the panel's drawn face looks down +Z in this right-handed scene: turn it to the eyes
-    root.rotation.set(0, Math.atan2(forward.x, forward.z) + Math.PI, 0);
+    root.rotation.set(pose.pitch, pose.yaw, 0);
     this.shownKey = '';
     this.refresh();
     this.panel.setEnabled(true);
