@@ -152,11 +152,15 @@ describe('the in-world menu in an emulated headset', () => {
     await expect.poll(async () => (await menu(ann))?.buttons.map((b) => b.label), { timeout: 10_000 }).not.toContain('Approve');
   }, 90_000);
 
-  step('a preset note goes on the nearest document, as the page note dialog would send it', async () => {
+  step('a preset note goes on the nearest document, as the page note dialog would send it, and Remove takes it off', async () => {
     await pressByRay(ann, 'Notes');
     await screenshot(ann, 'xr-menu-notes');
     await pressByRay(ann, 'Looks good');
     await expect.poll(async () => (await notes(bob)).map((n) => n.text), { timeout: 10_000 }).toContain('Looks good');
+    // the note is listed on the tab with Remove, which takes it off for everyone
+    await expect.poll(async () => (await menu(ann))?.rows ?? [], { timeout: 10_000 }).toContain('Ann: Looks good');
+    await pressByRay(ann, 'Remove');
+    await expect.poll(async () => (await notes(bob)).map((n) => n.text), { timeout: 10_000 }).not.toContain('Looks good');
   });
 
   step('comfort settings change from the menu and are kept for the next visit', async () => {

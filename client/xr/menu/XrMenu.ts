@@ -194,6 +194,10 @@ export class XrMenu {
       case 'note':
         this.addNote(action.text);
         break;
+      case 'removeNote':
+        // it leaves the list when the server has taken it off; a refusal comes back as a toast
+        this.host.session.deleteNote(action.noteId);
+        break;
       case 'locomotion': {
         const s = this.host.settings();
         this.changeSettings({ ...s, locomotion: s.locomotion === 'teleport' ? 'smooth' : 'teleport' });

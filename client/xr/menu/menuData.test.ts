@@ -15,6 +15,11 @@ function session(docs: Record<string, { title: string; x: number; y: number; z: 
       ['r1', { id: 'r1', workflowId: 'w1', documentId: 'd1', status: 'waiting' }],
       ['r2', { id: 'r2', workflowId: 'w1', documentId: 'd1', status: 'running' }],
     ]),
+    annotations: new Map([
+      ['n1', { documentId: 'near', page: 3, text: 'On this page', author: 'Bob' }],
+      ['n2', { documentId: 'near', page: 1, text: 'Another page', author: 'Bob' }],
+      ['n3', { documentId: 'far', page: 3, text: 'Another document', author: 'Ann' }],
+    ]),
   };
   return { state, sessionId: 'a' } as unknown as WorldSession;
 }
@@ -28,9 +33,9 @@ describe('the menu snapshot of a world', () => {
     expect(data.waiting).toEqual([{ id: 'r1', label: 'Sign-off on Contract' }]);
   });
 
-  it('puts notes and runs on the document held, else on the nearest', () => {
+  it('puts notes and runs on the document held, else on the nearest, with the notes on its page', () => {
     const docs = { near: { title: 'Near', x: 0, y: 1.5, z: 1, page: 3 }, far: { title: 'Far', x: 4, y: 1.5, z: -3 } };
-    expect(menuData(session(docs), [0, 1.6, 2], settings, false).target).toEqual({ id: 'near', title: 'Near', page: 3 });
+    expect(menuData(session(docs), [0, 1.6, 2], settings, false).target).toEqual({ id: 'near', title: 'Near', page: 3, notes: [{ id: 'n1', text: 'On this page', author: 'Bob' }] });
     expect(menuData(session({ ...docs, far: { ...docs.far, heldBy: 'a' } }), [0, 1.6, 2], settings, false).target?.id).toBe('far');
     expect(menuData(session({}), [0, 1.6, 2], settings, false).target).toBeNull();
   });

@@ -39,8 +39,14 @@ export function menuData(session: WorldSession, head: [number, number, number] |
     const distance = held ? -1 : head ? Math.hypot(d.x - head[0], d.y - head[1], d.z - head[2]) : Infinity;
     if (distance < best || !target) {
       best = distance;
-      target = { id, title: d.title, page: d.page };
+      target = { id, title: d.title, page: d.page, notes: [] };
     }
   });
+  const on = target as MenuData['target'];
+  if (on) {
+    state.annotations.forEach((n, id) => {
+      if (n.documentId === on.id && n.page === on.page) on.notes.push({ id, text: n.text, author: n.author });
+    });
+  }
   return { people, waiting, workflows, target, settings, neural };
 }

@@ -8,7 +8,7 @@ const data = (over: Partial<MenuData> = {}): MenuData => ({
   ],
   waiting: [{ id: 'r1', label: 'Review on Contract' }],
   workflows: [{ id: 'w1', name: 'Review' }],
-  target: { id: 'd1', title: 'Contract', page: 2 },
+  target: { id: 'd1', title: 'Contract', page: 2, notes: [] },
   settings: { locomotion: 'teleport', snapDegrees: 30, vignette: true },
   neural: false,
   templates: [],
@@ -36,6 +36,19 @@ describe('the in-world menu model', () => {
     expect(texts(menuRows('workflows', data()).body)).toEqual(['A run starts on Contract. Press a node to change its step.', 'Review', '[Start run]']);
     expect(texts(menuRows('notes', data()).body)[0]).toBe('On page 2 of Contract:');
     expect(texts(menuRows('notes', data({ target: null })).body)).toEqual(['Hold a document, or stand near one, to note on it.']);
+  });
+
+  it("lists the notes on the page, each with Remove, paging past the panel's rows", () => {
+    const notes = [
+      { id: 'n1', text: 'Fix clause 4', author: 'Bob' },
+      { id: 'n2', text: 'Agreed', author: 'Ann' },
+    ];
+    const first = menuRows('notes', data({ target: { id: 'd1', title: 'Contract', page: 2, notes } }), 0);
+    expect(first.body).toHaveLength(MAX_ROWS);
+    expect(texts(first.body).at(-1)).toBe('[Next ›]');
+    const second = menuRows('notes', data({ target: { id: 'd1', title: 'Contract', page: 2, notes } }), 1);
+    expect(texts(second.body)).toEqual(['On page 2 of Contract:', 'Bob: Fix clause 4', '[Remove]', 'Ann: Agreed', '[Remove]', 'Page 2 of 2', '[‹ Previous]']);
+    expect(second.body[1]!.find((i) => i.kind === 'button')).toMatchObject({ action: { type: 'removeNote', noteId: 'n1' } });
   });
 
   it('keeps long lists within the panel, saying how many more there are', () => {

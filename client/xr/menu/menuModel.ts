@@ -35,7 +35,7 @@ export interface MenuData {
   waiting: { id: string; label: string }[];
   workflows: { id: string; name: string }[];
   /** The document a note or a run would go on: the one held, else the nearest. */
-  target: { id: string; title: string; page: number } | null;
+  target: { id: string; title: string; page: number; notes: { id: string; text: string; author: string }[] } | null;
   settings: XrSettings;
   /** Whether neural hand gestures are on. */
   neural: boolean;
@@ -66,6 +66,7 @@ export type MenuAction =
   | { type: 'back' }
   | { type: 'page'; page: number }
   | { type: 'note'; text: string }
+  | { type: 'removeNote'; noteId: string }
   | { type: 'locomotion' }
   | { type: 'snap' }
   | { type: 'vignette' }
@@ -152,11 +153,13 @@ function stepKinds(step: MenuStep, page: number): MenuRow[] {
   return [...head, ...paged(rows, page, MAX_ROWS - head.length)];
 }
 
-function notes(data: MenuData): MenuRow[] {
+function notes(data: MenuData, page: number): MenuRow[] {
   if (!data.target) return [[text('Hold a document, or stand near one, to note on it.', true)]];
   const head: MenuRow = [text(`On page ${data.target.page} of ${data.target.title}:`, true)];
   const presets = PRESET_NOTES.map((n): MenuRow => [button(n, { type: 'note', text: n })]);
-  return [head, ...presets];
+  // the notes already on the page, each with a way to take it off (the server decides who may)
+  const onPage = data.target.notes.map((n): MenuRow => [text(`${n.author}: ${n.text}`), button('Remove', { type: 'removeNote', noteId: n.id })]);
+  return [head, ...paged([...presets, ...onPage], page, MAX_ROWS - 1)];
 }
 
 export function nextSnap(degrees: number): number {
@@ -185,7 +188,7 @@ function upload(): MenuRow[] {
 /** The whole menu for a tab: the tab bar, the tab's rows, and the footer. */
 export function menuRows(tab: MenuTab, data: MenuData, page = 0): { tabs: MenuRow; body: MenuRow[]; footer: MenuRow } {
   const tabs = MENU_TABS.map((t) => button(TAB_TITLES[t], { type: 'tab', tab: t }, t === tab));
-  const body = { people, runs, workflows: (d: MenuData) => workflows(d, page), notes, settings, upload: () => upload() }[tab](data);
+  const body = { people, runs, workflows: (d: MenuData) => workflows(d, page), notes: (d: MenuData) => notes(d, page), settings, upload: () => upload() }[tab](data);
   return { tabs, body, footer: [button('Leave world', { type: 'leave' }), button('Close menu', { type: 'close' })] };
 }
 
