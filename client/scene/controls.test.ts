@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NullEngine } from '@babylonjs/core/Engines/nullEngine';
 import { Scene } from '@babylonjs/core/scene';
 import { Mesh } from '@babylonjs/core/Meshes/mesh';
-import { controlOf, isControlMesh, registerControl, unregisterControl } from './controls';
+import { controlOf, isControlMesh, pressableControls, registerControl, unregisterControl } from './controls';
 
 describe('controls', () => {
   const scene = new Scene(new NullEngine());
@@ -27,5 +27,18 @@ describe('controls', () => {
     expect(controlOf(mesh)).toBeNull();
     on = true;
     expect(controlOf(mesh)?.label).toBe('Approve');
+  });
+
+  it('lists the pressable controls: shown, enabled, and no longer once disposed', () => {
+    const shown = new Mesh('shown', scene);
+    const hidden = new Mesh('hidden', scene);
+    hidden.isVisible = false;
+    const gone = new Mesh('gone', scene);
+    for (const m of [shown, hidden, gone]) registerControl(m, { label: m.name, press: () => undefined });
+    gone.dispose();
+    const names = pressableControls().map((m) => m.name);
+    expect(names).toContain('shown');
+    expect(names).not.toContain('hidden');
+    expect(names).not.toContain('gone');
   });
 });

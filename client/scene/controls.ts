@@ -32,15 +32,27 @@ export interface PlacedControl {
 }
 
 const registry = new WeakMap<Node, Control>();
+/** The registered meshes, so per-frame work (fingertips) walks the controls, not the whole scene. */
+const registered = new Set<AbstractMesh>();
 
 /** Makes `mesh` (and everything under it) a control. Replaces an earlier registration. */
 export function registerControl(mesh: AbstractMesh, control: Control): void {
+  if (!registered.has(mesh)) mesh.onDisposeObservable.addOnce(() => unregisterControl(mesh));
   registry.set(mesh, control);
+  registered.add(mesh);
   mesh.isPickable = true;
 }
 
 export function unregisterControl(mesh: AbstractMesh): void {
   registry.delete(mesh);
+  registered.delete(mesh);
+}
+
+/** The registered meshes that can be pressed now: shown, and their control enabled. */
+export function pressableControls(): AbstractMesh[] {
+  const out: AbstractMesh[] = [];
+  for (const mesh of registered) if (mesh.isEnabled() && mesh.isVisible && controlMeshOf(mesh) === mesh) out.push(mesh);
+  return out;
 }
 
 /** The registered mesh a picked mesh belongs to (itself or the nearest registered parent), if enabled. */

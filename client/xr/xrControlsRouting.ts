@@ -14,7 +14,7 @@ import { CreateCylinder } from '@babylonjs/core/Meshes/Builders/cylinderBuilder'
 import { CreateTorus } from '@babylonjs/core/Meshes/Builders/torusBuilder';
 import type { IWebXRControllerPointerSelectionOptions, WebXRControllerPointerSelection } from '@babylonjs/core/XR/features/WebXRControllerPointerSelection.pure';
 import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
-import { controlMeshOf, controlOf, isControlMesh } from '../scene/controls';
+import { controlMeshOf, controlOf, pressableControls } from '../scene/controls';
 import { ControlHover, HOVER_COLOUR } from '../input/controlHover';
 import { pointable } from '../input/MouseControls';
 import { TOUCH, TouchLatch } from '../input/pointing';
@@ -96,7 +96,7 @@ export class XrControlsRouting {
 
   /** Every frame: light what the ray and fingertips are over; a fingertip touching a control presses it. */
   update(sources: readonly WebXRInputSource[]): void {
-    const controls = this.scene.meshes.filter((m) => isControlMesh(m) && controlMeshOf(m) === m);
+    const controls = pressableControls();
     for (const source of sources) {
       const id = source.uniqueId;
       const tip = this.fingertip(source);
@@ -136,9 +136,13 @@ export class XrControlsRouting {
     this.over.clear();
   }
 
+  /** One ray, reused: it is aimed every frame. */
+  private readonly ray = new Ray(Vector3.Zero(), Vector3.Forward(), RAY_LENGTH);
+
   private rayPick(source: WebXRInputSource): AbstractMesh | null {
-    const ray = new Ray(Vector3.Zero(), Vector3.Forward(), RAY_LENGTH);
+    const ray = this.ray;
     source.getWorldPointerRayToRef(ray);
+    ray.length = RAY_LENGTH;
     const pick = this.scene.pickWithRay(ray, pointable);
     return pick?.hit ? pick.pickedMesh : null;
   }
