@@ -33,6 +33,8 @@ export interface WorldTemplate {
   description: string;
   /** Colours of the room shell, as hex. */
   palette: { floor: string; walls: string; accent: string };
+  /** Indoors: a room with walls, windows and a ceiling. Outdoors: open ground under the sky, bounded by the same square. */
+  setting: 'indoor' | 'outdoor';
   samples: SampleDocument[];
 }
 
@@ -62,6 +64,7 @@ const WELCOME = {
 export const WORLD_TEMPLATES = {
   office: {
     id: 'office',
+    setting: 'indoor',
     name: 'Virtual office',
     description: 'A meeting room with a contract and a process board on the walls.',
     palette: { floor: '#8a8f98', walls: '#e8e4dc', accent: '#2f6fde' },
@@ -73,6 +76,7 @@ export const WORLD_TEMPLATES = {
   },
   gallery: {
     id: 'gallery',
+    setting: 'indoor',
     name: 'Gallery',
     description: 'A bright hall to hang documents along the walls.',
     palette: { floor: '#d9d2c5', walls: '#fafafa', accent: '#c0392b' },
@@ -84,6 +88,7 @@ export const WORLD_TEMPLATES = {
   },
   classroom: {
     id: 'classroom',
+    setting: 'indoor',
     name: 'Classroom',
     description: 'A board at the front and handouts on the side.',
     palette: { floor: '#7b6a58', walls: '#eef2f0', accent: '#27ae60' },
@@ -91,6 +96,25 @@ export const WORLD_TEMPLATES = {
       { ...WELCOME, position: [0, 1.8, -5], rotation: facing(0), scale: 1.5 },
       { title: 'Lesson plan', kind: 'markdown', body: '# Lesson plan\n- Warm-up\n- Reading\n- Discussion', position: [-4, 1.5, -2], rotation: facing(45), scale: 1 },
     ],
+  },
+  plaza: {
+    id: 'plaza',
+    setting: 'outdoor',
+    name: 'Plaza',
+    description: 'An open square under the sky, with trees and benches, for a crowd.',
+    palette: { floor: '#b8ad9c', walls: '#9fb39a', accent: '#d98c3f' },
+    samples: [
+      { ...WELCOME, position: [0, 1.6, -4], rotation: facing(0), scale: 1.2 },
+      { title: 'Notice board', kind: 'markdown', body: '# Notice board\n- Town hall at noon\n- Bring your questions', position: [3, 1.6, -3], rotation: facing(-30), scale: 1 },
+    ],
+  },
+  studio: {
+    id: 'studio',
+    setting: 'indoor',
+    name: 'Empty studio',
+    description: 'A bare, evenly lit room to furnish yourself.',
+    palette: { floor: '#6f7378', walls: '#d6d8db', accent: '#6c5ce7' },
+    samples: [{ ...WELCOME, position: [0, 1.6, -4], rotation: facing(0), scale: 1 }],
   },
 } as const satisfies Record<string, WorldTemplate>;
 
