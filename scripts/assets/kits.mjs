@@ -82,7 +82,7 @@ function shelf(m) {
   const wood = 'woodLight';
   for (const sx of [-1, 1]) m.box([sx * 0.585 - 0.015, 0, -0.175], [sx * 0.585 + 0.015, 1.8, 0.175], wood, 0.004);
   m.box([-0.57, 1.77, -0.175], [0.57, 1.8, 0.175], wood);
-  m.box([-0.57, 0, -0.175], [0.57, 0.08, 0.16], wood);
+  m.box([-0.57, 0, -0.16], [0.57, 0.08, 0.16], wood);
   m.box([-0.57, 0.03, -0.175], [0.57, 1.77, -0.16], 'woodDark');
   const levels = [0.08, 0.5, 0.92, 1.34];
   for (const y of levels.slice(1)) m.box([-0.57, y - 0.025, -0.16], [0.57, y, 0.17], wood);
@@ -107,7 +107,8 @@ function shelf(m) {
 
 function whiteboard(m) {
   // wall-mounted: the back at z = -0.05 against the wall, the marker tray sticking out to +z
-  m.box([-1.17, 0.12, -0.05], [1.17, 1.98, -0.02], 'white');
+  m.box([-1.17, 0.12, -0.045], [1.17, 1.98, -0.03], 'aluminium');
+  m.box([-1.17, 0.12, -0.03], [1.17, 1.98, -0.02], 'white');
   const bar = (min, max) => m.box(min, max, 'aluminium', 0.006);
   bar([-1.2, 1.96, -0.05], [1.2, 2, -0.01]);
   bar([-1.2, 0.1, -0.05], [1.2, 0.14, -0.01]);

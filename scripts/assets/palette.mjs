@@ -2,7 +2,8 @@
  * The colour palette every kit model shares: a small grid of flat cells, one per material look.
  * Three images in the same layout: the colour (sRGB), roughness and metalness (glTF's
  * metallicRoughness: G roughness, B metal) and emission, so a glossy screen, brushed metal and a
- * glowing bulb can sit in one model that still has one material.
+ * glowing bulb can sit in one model that still has one material. Metals are not fully metallic:
+ * a fully metallic surface shows only reflections and turns black where a world has no environment map.
  */
 
 /** Cells across and down; each cell is CELL_PX square. */
@@ -20,8 +21,8 @@ const LOOKS = {
   fabricBlue: ['#3d5a86', 0.95, 0],
   fabricGrey: ['#85898f', 0.95, 0],
   fabricGreen: ['#4b7456', 0.95, 0],
-  metal: ['#b9bdc3', 0.35, 1],
-  darkMetal: ['#3b3e44', 0.4, 1],
+  metal: ['#b9bdc3', 0.35, 0.7],
+  darkMetal: ['#3b3e44', 0.45, 0.5],
   black: ['#17181b', 0.6, 0],
   white: ['#f1f1ec', 0.35, 0],
   leafLight: ['#76ad4c', 0.8, 0],
@@ -30,7 +31,7 @@ const LOOKS = {
   bark: ['#5b4131', 0.9, 0],
   terracotta: ['#b5603d', 0.85, 0],
   screenGlass: ['#0b1017', 0.08, 0],
-  brass: ['#c09a45', 0.3, 1],
+  brass: ['#c09a45', 0.3, 0.8],
   soil: ['#3a2a1f', 1, 0],
   shade: ['#eee1c4', 0.9, 0, '#6b5f48'],
   bulb: ['#fff3d2', 0.3, 0, '#fff0cc'],
@@ -40,7 +41,7 @@ const LOOKS = {
   yellow: ['#d7ae48', 0.6, 0],
   stone: ['#e6e3dc', 0.7, 0],
   charcoal: ['#2b2d31', 0.9, 0],
-  aluminium: ['#d3d6da', 0.3, 1],
+  aluminium: ['#d3d6da', 0.3, 0.6],
 };
 
 export const CELLS = Object.keys(LOOKS);
