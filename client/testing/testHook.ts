@@ -98,6 +98,16 @@ export interface ArProbe extends ArState {
   buttons: ButtonProbe[] | null;
 }
 
+/** What `window.__dwc.environment()` answers. */
+export interface EnvironmentProbe {
+  template: string;
+  setting: 'indoor' | 'outdoor';
+  /** The environment's meshes drawn in the last frame (one draw call each). */
+  activeMeshes: number;
+  /** Whether the prefiltered environment light is loaded and every environment mesh can be drawn. */
+  lightReady: boolean;
+}
+
 /** What `window.__dwc.xr()` answers . */
 export interface XrProbe {
   /** Modes this browser offers; null until asked. */
@@ -179,6 +189,8 @@ export interface WorldProbe extends WorkflowProbe {
   dropPoint(): Point;
   avatarVisible(participantId: string): boolean;
   renderedFrames(): number;
+  /** The place around the people (template, setting, what it draws); null in the lobby. */
+  environment?(): EnvironmentProbe | null;
   /** VR/AR state of this browser (see client/xr). */
   xr?(): XrProbe;
 }
@@ -206,6 +218,7 @@ export function installTestHook(current: () => WorldProbe | null): void {
     dropPoint: () => current()?.dropPoint() ?? { x: innerWidth / 2, y: innerHeight / 2 },
     avatarVisible: (participantId) => current()?.avatarVisible(participantId) ?? false,
     renderedFrames: () => current()?.renderedFrames() ?? 0,
+    environment: () => current()?.environment?.() ?? null,
     xr: () => current()?.xr?.() ?? { modes: null, mode: null, head: null, headRotation: null, controllers: [], roomVisible: false, reticle: null, placedAt: null, holding: null },
     workflows: () => current()?.workflows() ?? [],
     runs: () => current()?.runs() ?? [],

@@ -18,6 +18,7 @@ import { runsOf } from '../workflows/ChainLayer';
 import { currentRun } from '../workflows/stepLook';
 import type { Workflows } from '../workflows/Workflows';
 import type { XrExperience } from '../xr/XrExperience';
+import type { Environment } from '../scene/environment';
 import { hapticPulses } from '../xr/haptics';
 import type { XrMenu } from '../xr/menu/XrMenu';
 import type { ChainProbe, DocumentProbe, NoteProbe, ParticipantProbe, Point, WorkflowProbe, WorldProbe, XrMenuProbe, XrProbe } from './testHook';
@@ -32,6 +33,7 @@ export interface ProbeSources {
   avatars: AvatarLayer;
   workflows: Workflows;
   xr: XrExperience;
+  environment: Environment;
   frames(): number;
   /** What a drop at a canvas point would hit. */
   dropTargetAt(x: number, y: number): DropTarget;
@@ -154,6 +156,12 @@ export function createWorldProbe(s: ProbeSources): WorldProbe {
       return !!head && head.isEnabled() && head.isVisible && !head.isDisposed();
     },
     renderedFrames: () => s.frames(),
+    environment: () => ({
+      template: s.environment.template,
+      setting: s.environment.setting,
+      activeMeshes: s.scene.getActiveMeshes().data.slice(0, s.scene.getActiveMeshes().length).filter((m) => m.isDescendantOf(s.environment.root)).length,
+      lightReady: (s.scene.environmentTexture?.isReady() ?? false) && s.environment.root.getChildMeshes().every((m) => m.isReady(true)),
+    }),
     xr: () => xrProbe(s.xr),
     ...workflowProbe(s, toScreen),
   };

@@ -19,7 +19,7 @@ import { DragController } from '../input/DragController';
 import { placementForRay, placementInFront, type Placement } from '../scene/dropPlacement';
 import { PanelInput, type NoteTarget } from '../input/PanelInput';
 import { ReadMode } from '../scene/ReadMode';
-import { buildRoomShell } from '../scene/roomShell';
+import { buildEnvironment, type Environment } from '../scene/environment';
 import type { WorldProbe } from '../testing/testHook';
 import { createWorldProbe } from '../testing/worldProbe';
 import { XrExperience } from '../xr/XrExperience';
@@ -62,6 +62,8 @@ export class WorldView {
   private readonly controls: MouseControls;
   private frames = 0;
   private lastFrame = performance.now();
+  /** The place itself (shell, light, sky); props cast their shadows through it. */
+  readonly environment: Environment;
   private readonly onResize = () => this.engine.resize();
 
   constructor(
@@ -78,7 +80,7 @@ export class WorldView {
     // right-handed like WebXR and the server's poses: identity looks down -Z
     this.scene.useRightHandedSystem = true;
     const state = session.state;
-    buildRoomShell(this.scene, state.template);
+    this.environment = buildEnvironment(this.scene, state.template);
 
     const me = state.participants.get(session.sessionId);
     const start = me ? ([me.head.px, me.head.py, me.head.pz, me.head.qx, me.head.qy, me.head.qz, me.head.qw] as const) : ([0, 1.6, 2, 0, 0, 0, 1] as const);
@@ -196,6 +198,7 @@ export class WorldView {
       avatars: this.avatars,
       workflows: this.workflows,
       xr: this.xr,
+      environment: this.environment,
       frames: () => this.frames,
       dropTargetAt: (x, y) => this.placementAtCanvas(x, y).target,
       reading: () => this.read.docId,
@@ -213,6 +216,7 @@ export class WorldView {
     this.workflows.dispose();
     this.documents.dispose();
     this.avatars.dispose();
+    this.environment.dispose();
     this.scene.dispose();
     this.engine.dispose();
   }

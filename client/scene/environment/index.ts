@@ -1,0 +1,72 @@
+/**
+ * The place a world is: shell, surfaces, light, sky and haze, built from its template's look (see
+ * looks.ts). Everything hangs under one node named `room` (XR hides it in AR) and none of it is
+ * pickable. The environment costs one draw call per material and one shadow map drawn only when a
+ * caster moved.
+ */
+import type { Scene } from '@babylonjs/core/scene';
+import { Scene as SceneClass } from '@babylonjs/core/scene';
+import { Color3, Color4 } from '@babylonjs/core/Maths/math.color';
+import type { AbstractMesh } from '@babylonjs/core/Meshes/abstractMesh';
+import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
+import type { WorldTemplate } from '../../../shared/model/worlds';
+import { buildIndoor } from './indoor';
+import { configureCamera, createMainLight, environmentTextureOf } from './lighting';
+import { lookOf, paletteOf } from './looks';
+import { buildOutdoor } from './outdoor';
+
+export { paletteOf };
+
+export interface Environment {
+  /** The node everything of the place hangs under (named `room`). */
+  root: TransformNode;
+  /** The template it was built for, and whether it is a room or open ground. */
+  template: string;
+  setting: WorldTemplate['setting'];
+  /** Meshes the environment draws (one draw call each). */
+  meshCount: number;
+  /** Lets a mesh (a prop, a person) cast a shadow on the floor. */
+  addShadowCaster(mesh: AbstractMesh): void;
+  /** Redraws the shadows on the next frame: call when a caster moved, appeared or went. */
+  invalidateShadows(): void;
+  dispose(): void;
+}
+
+export function buildEnvironment(scene: Scene, templateId: string): Environment {
+  const look = lookOf(templateId);
+  const root = new TransformNode('room', scene);
+  const environment = environmentTextureOf(scene, look);
+  scene.environmentTexture = environment;
+  configureCamera(scene, look);
+  const main = createMainLight(scene, look);
+  main.light.parent = root;
+
+  const meshes = look.setting === 'outdoor' ? buildOutdoor(scene, look, root, environment) : buildIndoor(scene, look, root);
+  if (look.setting === 'outdoor') {
+    // haze that swallows the distant town and meets the sky at the horizon
+    scene.fogMode = SceneClass.FOGMODE_LINEAR;
+    scene.fogStart = 20;
+    scene.fogEnd = 120;
+    scene.fogColor = new Color3(0.82, 0.87, 0.93);
+    scene.clearColor = Color4.FromColor3(scene.fogColor, 1);
+  } else {
+    scene.fogMode = SceneClass.FOGMODE_NONE;
+    scene.clearColor = Color4.FromColor3(Color3.FromHexString(paletteOf(templateId).walls).scale(0.6), 1);
+  }
+
+  return {
+    root,
+    template: templateId,
+    setting: look.setting,
+    meshCount: meshes.length,
+    addShadowCaster: (mesh) => main.addShadowCaster(mesh),
+    invalidateShadows: () => main.invalidate(),
+    dispose() {
+      main.dispose();
+      if (scene.environmentTexture === environment) scene.environmentTexture = null;
+      environment.dispose();
+      scene.fogMode = SceneClass.FOGMODE_NONE;
+      root.dispose(false, true);
+    },
+  };
+}

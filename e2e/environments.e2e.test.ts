@@ -1,0 +1,74 @@
+/**
+ * Every template is a place: each world is made from the lobby, drawn with its own shell, light and
+ * sky, from nothing but this server (no request leaves the machine), with no page errors, and
+ * neither too dark nor blown out. Screenshots: test-results/e2e/env-<template>.png.
+ */
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { EnvironmentProbe } from '../client/testing/testHook';
+import { WORLD_TEMPLATES } from '../shared/model/worlds';
+import { createWorld, SHOTS, screenshot, useE2e } from './support/harness';
+import { decodePng } from './support/png';
+
+const e2e = useE2e();
+
+/** Mean brightness (0..255) and mean colour of a band of rows of a screenshot. */
+function band(file: string, fromRow: number, toRow: number): { luma: number; r: number; g: number; b: number } {
+  const image = decodePng(readFileSync(file));
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let n = 0;
+  for (let y = Math.floor(image.height * fromRow); y < Math.floor(image.height * toRow); y++) {
+    for (let x = 0; x < image.width; x += 2) {
+      const i = (y * image.width + x) * 4;
+      r += image.pixels[i]!;
+      g += image.pixels[i + 1]!;
+      b += image.pixels[i + 2]!;
+      n++;
+    }
+  }
+  r /= n;
+  g /= n;
+  b /= n;
+  return { luma: 0.2126 * r + 0.7152 * g + 0.0722 * b, r, g, b };
+}
+
+describe('world environments', () => {
+  it('draws every template as its own lit place, offline and within its draw-call budget', async () => {
+    const seen: Record<string, EnvironmentProbe> = {};
+    for (const template of Object.keys(WORLD_TEMPLATES)) {
+      // one page at a time: a world left open would go on rendering in software GL
+      const page = await e2e.openLobby(`Ann in the ${template}`);
+      await page.getByTestId('world-template').selectOption(template);
+      await createWorld(page, `A ${template}`);
+      // the environment light is made and prefiltered in the page; wait for it and a few frames more
+      await page.waitForFunction(() => window.__dwc?.environment?.()?.lightReady === true, null, { timeout: 30_000 });
+      const frames = await page.evaluate(() => window.__dwc!.renderedFrames());
+      await page.waitForFunction((n) => window.__dwc!.renderedFrames() > n + 3, frames, { timeout: 30_000 });
+      const env = (await page.evaluate(() => window.__dwc!.environment!()))!;
+      seen[template] = env;
+      const stats = await screenshot(page, `env-${template}`);
+      expect(env.template).toBe(template);
+      expect(env.setting).toBe(WORLD_TEMPLATES[template as keyof typeof WORLD_TEMPLATES].setting);
+      // the whole environment in a dozen draw calls at most, so furnished worlds stay under budget
+      expect(env.activeMeshes, `${template}: environment meshes drawn`).toBeLessThanOrEqual(12);
+      expect(stats.distinct, `${template}: a varied picture, not a flat fill`).toBeGreaterThan(500);
+      const whole = band(path.join(SHOTS, `env-${template}.png`), 0, 1);
+      expect(whole.luma, `${template}: not too dark`).toBeGreaterThan(70);
+      expect(whole.luma, `${template}: not blown out`).toBeLessThan(225);
+      if (env.setting === 'outdoor') {
+        // the top rows of the view above the UI: sky (and distant roofs in haze)
+        const sky = band(path.join(SHOTS, `env-${template}.png`), 0.14, 0.2);
+        expect(sky.b, 'the plaza has a blue sky above').toBeGreaterThan(sky.r + 10);
+      }
+      await page.close();
+    }
+    // reported with the test: what each place costs
+    console.info(Object.entries(seen).map(([t, e]) => `${t}: ${e.activeMeshes} environment meshes drawn (one draw call each)`).join('\n'));
+    expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
+    // five worlds in software GL, each prefiltering its light once
+  }, 300_000);
+});
