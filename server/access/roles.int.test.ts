@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, INTENT_TYPES, PROTOCOL_VERSION, WORLD_ROOM, type IntentType } from '../../shared/protocol';
 import { INTENT_ROLE, WORLD_ACTION_ROLE, allowed, type WorldAction, type WorldRole } from '../../shared/model/roles';
 import { joinWorld, settle, until, type TestParticipant } from '../testing/clients';
+import { glbModel } from '../testing/models';
 import { useServer } from '../testing/useServer';
 
 const server = useServer();
@@ -106,7 +107,11 @@ interface Ctx {
   note: () => string;
   workflow: string;
   run: string;
+  /** A prop of the template's layout: moved, removed and brought back by undo. */
+  prop: string;
 }
+const propOf = (c: Ctx) => (c.me.room.state as any).props.get(c.prop) as { x: number; heldBy: string } | undefined;
+const LOOK = { body: '#2255aa', skin: '#8d5524', hair: 'bun', hairColour: '#111111', headwear: 'cap', glasses: 'round' };
 const INTENTS: Record<IntentType, { send(c: Ctx): unknown; took?(c: Ctx): boolean }> = {
   pose: { send: () => ({ type: 'pose', head: [1, 1.6, 1, 0, 0, 0, 1], left: null, right: null }), took: (c) => (c.me.room.state as any).participants.get(c.me.room.sessionId).head.px === 1 },
   grab: { send: (c) => ({ type: 'grab', docId: c.doc }), took: (c) => c.me.doc(c.doc)?.heldBy === c.me.room.sessionId },
@@ -122,6 +127,14 @@ const INTENTS: Record<IntentType, { send(c: Ctx): unknown; took?(c: Ctx): boolea
   // nothing waits for a neural command here: allowed means "not refused for the role"
   neuralCommand: { send: () => ({ type: 'neuralCommand', command: 'confirm', confidence: 0.9, source: 'eeg' }) },
   neuralSources: { send: () => ({ type: 'neuralSources', sources: ['eeg'] }) },
+  propAdd: { send: () => ({ type: 'propAdd', kind: 'tree', position: [-2, 0, 6.5] }), took: (c) => [...(c.me.room.state as any).props.values()].some((p: any) => p.kind === 'tree' && p.z === 6.5) },
+  propGrab: { send: (c) => ({ type: 'propGrab', propId: c.prop }), took: (c) => propOf(c)?.heldBy === c.me.room.sessionId },
+  propMove: { send: (c) => ({ type: 'propMove', propId: c.prop, position: [0.25, 0, -1.4] }), took: (c) => Math.abs((propOf(c)?.x ?? 0) - 0.25) < 1e-3 },
+  propRelease: { send: (c) => ({ type: 'propRelease', propId: c.prop }), took: (c) => propOf(c)?.heldBy === '' },
+  propDelete: { send: (c) => ({ type: 'propDelete', propId: c.prop }), took: (c) => propOf(c) === undefined },
+  // takes back the removal just before it
+  propUndo: { send: () => ({ type: 'propUndo' }), took: (c) => propOf(c) !== undefined },
+  avatar: { send: () => ({ type: 'avatar', look: LOOK }), took: (c) => (c.me.room.state as any).participants.get(c.me.room.sessionId).look === JSON.stringify(LOOK) },
 };
 
 function joinAs(part: Part): Promise<TestParticipant> {
@@ -131,7 +144,7 @@ function joinAs(part: Part): Promise<TestParticipant> {
 /** What the world holds that intents can change. */
 const worldState = (p: TestParticipant) => {
   const s = p.snapshot() as any;
-  return { documents: s.documents, annotations: s.annotations, runs: s.runs, workflows: s.workflows };
+  return { documents: s.documents, annotations: s.annotations, runs: s.runs, workflows: s.workflows, props: s.props };
 };
 
 describe('intents, for each role', () => {
@@ -166,7 +179,7 @@ describe('intents, for each role', () => {
       ownerSeat.sendRaw('noteAdd', { type: 'noteAdd', docId: doc, page: 1, u: 0.1, v: 0.1, text: 'seed' });
       await until('the seed note', () => (me.room.state as any).annotations.size === 1);
       const note = () => [...(me.room.state as any).annotations.keys()][0] as string;
-      const ctx: Ctx = { me, doc, note, workflow, run };
+      const ctx: Ctx = { me, doc, note, workflow, run, prop: 'p1' };
       // the seed note goes when the add is checked, so edit and delete find one note whichever role
       for (const type of INTENT_TYPES) {
         if (type === 'noteAdd' && allowed(part, 'noteAdd')) {
@@ -254,7 +267,17 @@ const WORLD_ROUTES: Record<string, WorldRoute> = {
   'GET /documents?world': { action: 'read', ok: [200], prepare: async () => [`/documents?world=${worldId}`, undefined] },
   'GET /documents/:id/content': { action: 'read', ok: [200], prepare: async () => [`/documents/${await newDocument()}/content`, undefined] },
   'GET /worlds/:id/members': { action: 'read', ok: [200], prepare: async () => [`/worlds/${worldId}/members`, undefined] },
+  // the same model again is the world's existing kind (200)
+  'POST /worlds/:id/props/models': { action: 'editLayout', ok: [201, 200], prepare: async () => [`/worlds/${worldId}/props/models?name=Crate`, 'model'] },
+  'GET /worlds/:id/props': { action: 'read', ok: [200], prepare: async () => [`/worlds/${worldId}/props`, undefined] },
+  'GET /worlds/:id/props/models/:modelId/content': { action: 'read', ok: [200], prepare: async () => [`/worlds/${worldId}/props/models/${await newModel()}/content`, undefined] },
 };
+
+async function newModel(): Promise<string> {
+  const res = await fetch(`${server().url}/api/v3/worlds/${worldId}/props/models?name=Crate`, { method: 'POST', body: await glbModel(), headers: { 'content-type': 'model/gltf-binary', authorization: `Bearer ${tokens.owner}` } });
+  expect([200, 201]).toContain(res.status);
+  return ((await res.json()) as { model: { id: string } }).model.id;
+}
 
 let spare = 0;
 /** A fresh member to change or remove, so each call has one. */
@@ -269,7 +292,7 @@ function declaredChangingRoutes(): string[] {
   const dir = path.resolve(__dirname, '../http');
   const api = readFileSync(path.join(dir, 'api.ts'), 'utf8');
   // which file's router is mounted where
-  const mounts: Record<string, string> = { 'documents.ts': '/documents', 'blockchain.ts': '/blockchain', 'ai.ts': '/ai', 'members.ts': '/worlds/:id', 'neural.ts': '/neural', 'api.ts': '' };
+  const mounts: Record<string, string> = { 'documents.ts': '/documents', 'blockchain.ts': '/blockchain', 'ai.ts': '/ai', 'members.ts': '/worlds/:id', 'props.ts': '/worlds/:id/props', 'neural.ts': '/neural', 'api.ts': '' };
   const wf = readFileSync(path.join(dir, 'workflows.ts'), 'utf8');
   const authSrc = readFileSync(path.join(dir, 'auth.ts'), 'utf8');
   const found: string[] = [];
@@ -315,6 +338,9 @@ describe('REST routes, for each role', () => {
           form.set('world', worldId);
           form.set('file', new Blob(['plain words'], { type: 'text/plain' }), `by-${part}.txt`);
           const r = await fetch(`${server().url}/api/v3${p}`, { method, body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
+          res = { status: r.status, json: await r.json().catch(() => undefined) };
+        } else if (body === 'model') {
+          const r = await fetch(`${server().url}/api/v3${p}`, { method, body: await glbModel(), headers: { 'content-type': 'model/gltf-binary', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
           res = { status: r.status, json: await r.json().catch(() => undefined) };
         } else res = await call(method, p, body, token);
         const role = roleOf(part);

@@ -1,7 +1,7 @@
 /**
- * Props: the furniture and objects that make a world a place. A world's layout is data (a list of
- * placed props, and the prop models its people uploaded), stored with the world; a new world starts
- * from its template's layout. The catalogue names the models every server ships in `assets/kits/`.
+ * Props: the furniture and objects that make a world a place. A world's layout is data (the list of
+ * its placed props, written as one record) stored with the world beside the prop models its people
+ * uploaded; a world whose layout was never written shows its template's. The catalogue names the models every server ships in `assets/kits/`.
  */
 import type { Quat, Vec3 } from '../protocol';
 import type { WorldTemplateId } from './worlds';
@@ -58,6 +58,7 @@ export interface PropRecord {
 /** A model someone uploaded to use as a prop in one world; its id is `u-` and the start of its hash. */
 export interface UploadedPropKind {
   id: string;
+  worldId: string;
   name: string;
   /** sha256 of the .glb, hex: stored and served like document content. */
   contentHash: string;
@@ -67,11 +68,6 @@ export interface UploadedPropKind {
   createdAt: string;
 }
 
-/** Everything placed in a world besides its documents and chains, stored as one record per world. */
-export interface WorldLayout {
-  props: PropRecord[];
-  uploads: UploadedPropKind[];
-}
 
 /** Props one world may hold: enough for a furnished hall, few enough to draw in budget. */
 export const MAX_PROPS = 400;
@@ -141,7 +137,7 @@ export const TEMPLATE_LAYOUTS: Record<WorldTemplateId, PropPlacement[]> = {
   studio: [],
 };
 
-/** The layout a new world of this template starts with, its props numbered p1, p2, … */
-export function templateLayout(template: WorldTemplateId): WorldLayout {
-  return { props: TEMPLATE_LAYOUTS[template].map((p, i) => ({ id: `p${i + 1}`, ...p })), uploads: [] };
+/** The props a new world of this template starts with, numbered p1, p2, … */
+export function templateLayout(template: WorldTemplateId): PropRecord[] {
+  return TEMPLATE_LAYOUTS[template].map((p, i) => ({ id: `p${i + 1}`, ...p }));
 }

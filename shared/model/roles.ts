@@ -43,6 +43,15 @@ export const INTENT_ROLE = {
   neuralCommand: 'editor',
   /** Saying which inputs are on changes nothing in the world; anyone let in may. */
   neuralSources: 'viewer',
+  /** Rearranging the room changes it for everyone, as moving a document does. */
+  propAdd: 'editor',
+  propGrab: 'editor',
+  propMove: 'editor',
+  propRelease: 'editor',
+  propDelete: 'editor',
+  propUndo: 'editor',
+  /** One's own appearance is one's own, as one's pose is. */
+  avatar: 'viewer',
 } as const satisfies Record<IntentType, WorldRole>;
 
 /** Things done to a world over REST, with the least role each needs. */
@@ -53,6 +62,8 @@ export const WORLD_ACTION_ROLE = {
   editDocuments: 'editor',
   /** Create, change, delete and schedule workflows; start, cancel and answer runs. */
   editWorkflows: 'editor',
+  /** Upload prop models and change the room's layout over REST. */
+  editLayout: 'editor',
   /** Invite, change roles, remove members, set what guests may do. */
   manageMembers: 'owner',
   /** Read the world's audit log. */
@@ -75,9 +86,17 @@ const VERBS: Record<IntentType | WorldAction, string> = {
   runAnswer: 'answer approvals',
   neuralCommand: 'give commands to waiting workflow runs',
   neuralSources: 'share which neural inputs are on',
+  propAdd: 'add furniture and props',
+  propGrab: 'pick up props',
+  propMove: 'move props',
+  propRelease: 'put props down',
+  propDelete: 'remove props',
+  propUndo: 'undo changes to the room',
+  avatar: 'change how they look',
   read: 'see this world',
   editDocuments: 'add or remove documents',
   editWorkflows: 'change or run workflows',
+  editLayout: 'change the room\'s furniture',
   manageMembers: 'manage who is in this world',
   readAudit: 'read this world\'s audit log',
 };

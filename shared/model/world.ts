@@ -2,8 +2,9 @@
  * Pure rules of a world: given what the world looks like and an intent from a participant, decide
  * what changes or why nothing may. No I/O here; the room applies the decision to its state.
  */
-import { ErrorCode, type Device, type Intent, type NeuralSourceKind, type Pose, type Quat, type Vec3 } from '../protocol';
+import { ErrorCode, type AvatarLook, type Device, type Intent, type NeuralSourceKind, type Pose, type Quat, type Vec3 } from '../protocol';
 import type { AnnotationRecord } from './documents';
+import { MAX_PROPS, type PropRecord } from './props';
 import type { RunSummary } from './runs';
 
 /** What the rules need to know about a document. */
@@ -19,12 +20,29 @@ export interface RunView {
   readonly status: string;
 }
 
+/** What the rules need to know about a prop. */
+export interface PropView {
+  readonly heldBy: string;
+}
+
+/** One change to the layout a person can take back: the prop as it was before (null: it did not exist). */
+export interface UndoStep {
+  propId: string;
+  before: PropRecord | null;
+}
+
 /** What the rules need to know about a world. */
 export interface WorldView {
   document(id: string): DocumentView | undefined;
   note(id: string): NoteView | undefined;
   workflow(id: string): object | undefined;
   run(id: string): RunView | undefined;
+  prop(id: string): PropView | undefined;
+  /** Whether props of this kind may be placed here: a catalogue kind or one of the world's uploaded models. */
+  propKind(kind: string): boolean;
+  propCount(): number;
+  /** The participant's most recent change to the layout that they have not undone. */
+  lastChange(participantId: string): UndoStep | undefined;
 }
 
 /** Who is acting, and what the rules may need from the room to act (new ids). */
@@ -54,7 +72,17 @@ export type Effect =
   | { op: 'neuralCommand'; command: string; confidence: number; source: NeuralSourceKind; runId?: string; by: string }
   | { op: 'neuralSources'; sources: NeuralSourceKind[]; by: string }
   /** Where a run of one of the world's workflows has got to, as the engine recorded it. */
-  | { op: 'runProgress'; run: RunSummary };
+  | { op: 'runProgress'; run: RunSummary }
+  /**
+   * A prop placed (or put back as it was). `by` made the change; the room keeps it for their undo,
+   * unless `undo` says this change takes one back.
+   */
+  | { op: 'propPut'; prop: PropRecord; by: string; undo?: true }
+  | { op: 'propTransform'; propId: string; position: Vec3; rotation?: Quat; scale?: number }
+  /** Taking hold of a prop starts an undoable change (the move); letting go ends it. */
+  | { op: 'propHold'; propId: string; holder: string }
+  | { op: 'propDelete'; propId: string; by: string; undo?: true }
+  | { op: 'look'; participantId: string; look: AvatarLook };
 
 export type Decision =
   | { ok: true; effects: Effect[] }
@@ -170,6 +198,51 @@ export function decide(world: WorldView, who: Actor, intent: Intent): Decision {
     }
     case 'neuralSources':
       return accept({ op: 'neuralSources', sources: [...new Set(intent.sources)], by: who.id });
+    case 'propAdd': {
+      if (!world.propKind(intent.kind)) return refuse(ErrorCode.PROP_KIND_UNKNOWN, `There is no prop "${intent.kind}" in the catalogue or among this world's models.`);
+      if (world.propCount() >= MAX_PROPS) return refuse(ErrorCode.LAYOUT_FULL, `This world already holds ${MAX_PROPS} props, as many as it may; remove some first.`);
+      const prop: PropRecord = { id: who.newId(), kind: intent.kind, position: intent.position, rotation: normaliseQuat(intent.rotation ?? [0, 0, 0, 1]), scale: intent.scale ?? 1 };
+      return accept({ op: 'propPut', prop, by: actor });
+    }
+    case 'propGrab': {
+      const prop = world.prop(intent.propId);
+      if (!prop) return refuse(ErrorCode.PROP_NOT_FOUND, 'That prop has been removed.');
+      if (prop.heldBy === actor) return accept();
+      if (prop.heldBy) return refuse(ErrorCode.HELD_BY_OTHER, 'Someone else is moving this prop.');
+      return accept({ op: 'propHold', propId: intent.propId, holder: actor });
+    }
+    case 'propMove': {
+      const prop = world.prop(intent.propId);
+      if (!prop) return refuse(ErrorCode.PROP_NOT_FOUND, 'That prop has been removed.');
+      if (prop.heldBy !== actor) return refuse(ErrorCode.NOT_HOLDER, 'Grab the prop before moving it.');
+      const effect: Effect = { op: 'propTransform', propId: intent.propId, position: intent.position };
+      if (intent.rotation) effect.rotation = normaliseQuat(intent.rotation);
+      if (intent.scale !== undefined) effect.scale = intent.scale;
+      return accept(effect);
+    }
+    case 'propRelease': {
+      const prop = world.prop(intent.propId);
+      if (!prop) return refuse(ErrorCode.PROP_NOT_FOUND, 'That prop has been removed.');
+      if (prop.heldBy !== actor) return refuse(ErrorCode.NOT_HOLDER, 'You are not holding this prop.');
+      return accept({ op: 'propHold', propId: intent.propId, holder: '' });
+    }
+    case 'propDelete': {
+      const prop = world.prop(intent.propId);
+      if (!prop) return refuse(ErrorCode.PROP_NOT_FOUND, 'That prop has already been removed.');
+      if (prop.heldBy && prop.heldBy !== actor) return refuse(ErrorCode.HELD_BY_OTHER, 'Someone else is moving this prop.');
+      return accept({ op: 'propDelete', propId: intent.propId, by: actor });
+    }
+    case 'propUndo': {
+      const step = world.lastChange(actor);
+      if (!step) return refuse(ErrorCode.NOTHING_TO_UNDO, 'You have no changes to the room left to undo.');
+      const now = world.prop(step.propId);
+      if (now?.heldBy && now.heldBy !== actor) return refuse(ErrorCode.HELD_BY_OTHER, 'Someone else is moving that prop now; undo when they let go.');
+      // an undo that finds the prop already as it should be still takes the step off the list
+      if (step.before) return accept({ op: 'propPut', prop: step.before, by: actor, undo: true });
+      return accept({ op: 'propDelete', propId: step.propId, by: actor, undo: true });
+    }
+    case 'avatar':
+      return accept({ op: 'look', participantId: actor, look: intent.look });
     default: {
       const unreachable: never = intent;
       return refuse(ErrorCode.UNKNOWN_INTENT, `Unknown intent ${JSON.stringify(unreachable)}`);
@@ -182,6 +255,15 @@ export function releaseAllHeldBy(docs: Iterable<[string, DocumentView]>, partici
   const effects: Effect[] = [];
   for (const [docId, doc] of docs) {
     if (doc.heldBy === participantId) effects.push({ op: 'hold', docId, holder: '' });
+  }
+  return effects;
+}
+
+/** Effects that free every prop held by a participant who left or dropped. */
+export function releasePropsHeldBy(props: Iterable<[string, PropView]>, participantId: string): Effect[] {
+  const effects: Effect[] = [];
+  for (const [propId, prop] of props) {
+    if (prop.heldBy === participantId) effects.push({ op: 'propHold', propId, holder: '' });
   }
   return effects;
 }

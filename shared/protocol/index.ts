@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MAX_NOTE_LENGTH, MAX_SPREAD } from '../model/documents';
 
 /** Bumped whenever an intent, event, close code or state field changes shape. Checked at join. */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** Room name the world rooms are registered under. */
 export const WORLD_ROOM = 'world';
@@ -47,6 +47,12 @@ export const ErrorCode = {
   NEURAL_UNKNOWN_COMMAND: 'NEURAL_UNKNOWN_COMMAND',
   /** A neural command recognised less surely than the waiting step needs. */
   NEURAL_LOW_CONFIDENCE: 'NEURAL_LOW_CONFIDENCE',
+  PROP_NOT_FOUND: 'PROP_NOT_FOUND',
+  /** A prop kind that is neither in the catalogue nor one of the world's uploaded models. */
+  PROP_KIND_UNKNOWN: 'PROP_KIND_UNKNOWN',
+  /** The world holds as many props (or uploaded models) as it may. */
+  LAYOUT_FULL: 'LAYOUT_FULL',
+  NOTHING_TO_UNDO: 'NOTHING_TO_UNDO',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -161,6 +167,45 @@ export const NeuralSourcesIntent = z.strictObject({
   sources: z.array(NeuralSourceKind).max(4),
 });
 
+/** A catalogue kind (shared/model/props) or the id of one of the world's uploaded models. */
+export const PropKindId = z.string().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -');
+const PropScale = z.number().min(MIN_SCALE).max(MAX_SCALE);
+/** Places a new prop; editors and owners only. The server gives it an id. */
+export const PropAddIntent = z.strictObject({
+  type: z.literal('propAdd'),
+  kind: PropKindId,
+  position: Vec3,
+  rotation: Quat.optional(),
+  scale: PropScale.optional(),
+});
+/** Takes hold of a prop to move it, as with documents: one holder at a time, granted by the server. */
+export const PropGrabIntent = z.strictObject({ type: z.literal('propGrab'), propId: EntityId });
+export const PropMoveIntent = z.strictObject({
+  type: z.literal('propMove'),
+  propId: EntityId,
+  position: Vec3,
+  rotation: Quat.optional(),
+  scale: PropScale.optional(),
+});
+export const PropReleaseIntent = z.strictObject({ type: z.literal('propRelease'), propId: EntityId });
+export const PropDeleteIntent = z.strictObject({ type: z.literal('propDelete'), propId: EntityId });
+/** Takes back the sender's own last change to the layout (an add, a move from grab to release, a delete). */
+export const PropUndoIntent = z.strictObject({ type: z.literal('propUndo') });
+
+/** How a person looks: stylised, chosen in the lobby or the world, kept with the account (or the browser). */
+export const AvatarLook = z.strictObject({
+  /** Shirt and hands' sleeve colour. */
+  body: Colour,
+  skin: Colour,
+  hair: z.enum(['none', 'short', 'long', 'curly', 'bun']),
+  hairColour: Colour,
+  headwear: z.enum(['none', 'cap', 'beanie', 'headphones']),
+  glasses: z.enum(['none', 'round', 'square', 'shades']),
+});
+export type AvatarLook = z.infer<typeof AvatarLook>;
+/** Changes how the sender looks to everyone; their own appearance only. */
+export const AvatarIntent = z.strictObject({ type: z.literal('avatar'), look: AvatarLook });
+
 export const Intent = z.discriminatedUnion('type', [
   PoseIntent,
   GrabIntent,
@@ -175,6 +220,13 @@ export const Intent = z.discriminatedUnion('type', [
   RunAnswerIntent,
   NeuralCommandIntent,
   NeuralSourcesIntent,
+  PropAddIntent,
+  PropGrabIntent,
+  PropMoveIntent,
+  PropReleaseIntent,
+  PropDeleteIntent,
+  PropUndoIntent,
+  AvatarIntent,
 ]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentType = Intent['type'];
@@ -192,6 +244,13 @@ export const INTENT_TYPES: readonly IntentType[] = [
   'runAnswer',
   'neuralCommand',
   'neuralSources',
+  'propAdd',
+  'propGrab',
+  'propMove',
+  'propRelease',
+  'propDelete',
+  'propUndo',
+  'avatar',
 ];
 
 export function isIntentType(type: unknown): type is IntentType {
@@ -212,6 +271,8 @@ export const JoinOptions = z.object({
   device: Device.default('desktop'),
   /** An access token: the participant joins as that account, named after it. Absent: a guest. */
   token: z.string().min(1).max(4096).optional(),
+  /** How this person looks; absent: a look made from their colour. */
+  look: AvatarLook.optional(),
 });
 export type JoinOptions = z.input<typeof JoinOptions>;
 

@@ -36,6 +36,8 @@ export const ParticipantState = schema(
     role: t.string().default('editor'),
     /** This participant's number in the binary pose messages of a crowded world (shared/protocol/poseWire.ts). */
     n: t.uint16(),
+    /** How they look: an AvatarLook (shared/protocol) as JSON, checked by the server; "" for the default made from their colour. */
+    look: t.string().default(''),
   },
   'ParticipantState',
 );
@@ -141,6 +143,37 @@ export const RunState = schema(
 );
 export type RunState = SchemaType<typeof RunState>;
 
+/** A prop standing in the world: a catalogue kind or one of the world's uploaded models. */
+export const PropState = schema(
+  {
+    id: t.string(),
+    kind: t.string(),
+    x: t.float32(),
+    y: t.float32(),
+    z: t.float32(),
+    qx: t.float32(),
+    qy: t.float32(),
+    qz: t.float32(),
+    qw: t.float32().default(1),
+    scale: t.float32().default(1),
+    /** Participant id of whoever is moving it, or "". */
+    heldBy: t.string().default(''),
+  },
+  'PropState',
+);
+export type PropState = SchemaType<typeof PropState>;
+
+/** A model uploaded to this world to use as a prop; clients load it from the content route by hash. */
+export const PropModelState = schema(
+  {
+    id: t.string(),
+    name: t.string(),
+    contentHash: t.string(),
+  },
+  'PropModelState',
+);
+export type PropModelState = SchemaType<typeof PropModelState>;
+
 export const WorldState = schema(
   {
     worldId: t.string(),
@@ -151,6 +184,8 @@ export const WorldState = schema(
     annotations: t.map(AnnotationState),
     workflows: t.map(WorkflowState),
     runs: t.map(RunState),
+    props: t.map(PropState),
+    propModels: t.map(PropModelState),
   },
   'WorldState',
 );

@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { ClassicLevel } from 'classic-level';
 import type { AnnotationRecord, DocumentRecord, DocumentView, Placement } from '../../../shared/model/documents';
+import type { PropRecord, UploadedPropKind } from '../../../shared/model/props';
 import type { WorldRecord } from '../../../shared/model/worlds';
 import type { Store } from './Store';
 import { LevelWorkflowStore } from './LevelWorkflowStore';
@@ -24,6 +25,8 @@ const docKey = (worldId: string, id: string) => docPrefix(worldId) + id;
 const docWorldKey = (id: string) => `docworld${SEP}${id}`;
 const notePrefix = (worldId: string) => `note${SEP}${worldId}${SEP}`;
 const noteKey = (worldId: string, id: string) => notePrefix(worldId) + id;
+const layoutKey = (worldId: string) => `layout${SEP}${worldId}`;
+const propModelPrefix = (worldId: string) => `propmodel${SEP}${worldId}${SEP}`;
 const range = (prefix: string) => ({ gt: prefix, lt: `${prefix}\xff` });
 const SYNC = { sync: true } as const;
 
@@ -132,6 +135,8 @@ export class LevelStore implements Store {
   async referencedHashes(): Promise<Set<string>> {
     const hashes = new Set<string>();
     for await (const value of this.db.values(range(`doc${SEP}`))) hashes.add((value as DocumentRecord).contentHash);
+    // uploaded prop models are content too
+    for await (const value of this.db.values(range(`propmodel${SEP}`))) hashes.add((value as UploadedPropKind).contentHash);
     return hashes;
   }
 
@@ -148,5 +153,22 @@ export class LevelStore implements Store {
     if ((await this.db.get(key)) === undefined) return false;
     await this.db.del(key, SYNC);
     return true;
+  }
+
+  async getLayout(worldId: string): Promise<PropRecord[] | undefined> {
+    return (await this.db.get(layoutKey(worldId))) as PropRecord[] | undefined;
+  }
+
+  async saveLayout(worldId: string, props: PropRecord[]): Promise<void> {
+    await this.db.put(layoutKey(worldId), props, SYNC);
+  }
+
+  async listPropModels(worldId: string): Promise<UploadedPropKind[]> {
+    const models = (await this.db.values(range(propModelPrefix(worldId))).all()) as UploadedPropKind[];
+    return models.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async putPropModel(model: UploadedPropKind): Promise<void> {
+    await this.db.put(propModelPrefix(model.worldId) + model.id, model, SYNC);
   }
 }

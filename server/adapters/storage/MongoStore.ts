@@ -4,6 +4,7 @@
  */
 import { MongoClient, type Collection, type Db } from 'mongodb';
 import type { AnnotationRecord, DocumentRecord, DocumentView, Placement } from '../../../shared/model/documents';
+import type { PropRecord, UploadedPropKind } from '../../../shared/model/props';
 import type { WorldRecord } from '../../../shared/model/worlds';
 import type { Store } from './Store';
 
@@ -25,6 +26,8 @@ export class MongoStore implements Store {
   private worlds!: Collection<Stored<WorldRecord>>;
   private documents!: Collection<Stored<DocumentRecord>>;
   private annotations!: Collection<Stored<AnnotationRecord>>;
+  private layouts!: Collection<{ _id: string; props: PropRecord[] }>;
+  private propModels!: Collection<{ _id: string; worldId: string } & Omit<UploadedPropKind, 'id' | 'worldId'> & { modelId: string }>;
 
   constructor(uri: string, private readonly dbName?: string) {
     this.client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
@@ -41,12 +44,15 @@ export class MongoStore implements Store {
     this.worlds = this.db.collection('worlds');
     this.documents = this.db.collection('documents');
     this.annotations = this.db.collection('annotations');
+    this.layouts = this.db.collection('layouts');
+    this.propModels = this.db.collection('propModels');
     await Promise.all([
       this.worlds.createIndex({ createdAt: -1 }),
       this.documents.createIndex({ worldId: 1 }),
       this.documents.createIndex({ contentHash: 1 }),
       this.annotations.createIndex({ worldId: 1 }),
       this.annotations.createIndex({ documentId: 1 }),
+      this.propModels.createIndex({ worldId: 1, createdAt: 1 }),
     ]);
   }
 
@@ -107,7 +113,10 @@ export class MongoStore implements Store {
   }
 
   async referencedHashes(): Promise<Set<string>> {
-    return new Set((await this.documents.distinct('contentHash')) as string[]);
+    const hashes = new Set((await this.documents.distinct('contentHash')) as string[]);
+    // uploaded prop models are content too
+    for (const hash of (await this.propModels.distinct('contentHash')) as string[]) hashes.add(hash);
+    return hashes;
   }
 
   async listAnnotations(worldId: string): Promise<AnnotationRecord[]> {
@@ -120,5 +129,24 @@ export class MongoStore implements Store {
 
   async deleteAnnotation(worldId: string, id: string): Promise<boolean> {
     return (await this.annotations.deleteOne({ _id: id, worldId })).deletedCount === 1;
+  }
+
+  async getLayout(worldId: string): Promise<PropRecord[] | undefined> {
+    return (await this.layouts.findOne({ _id: worldId }))?.props;
+  }
+
+  async saveLayout(worldId: string, props: PropRecord[]): Promise<void> {
+    await this.layouts.replaceOne({ _id: worldId }, { props }, { upsert: true });
+  }
+
+  async listPropModels(worldId: string): Promise<UploadedPropKind[]> {
+    const docs = await this.propModels.find({ worldId }).sort({ createdAt: 1 }).toArray();
+    return docs.map(({ _id, modelId, ...rest }) => ({ id: modelId, ...rest }));
+  }
+
+  async putPropModel(model: UploadedPropKind): Promise<void> {
+    const { id, ...rest } = model;
+    // one world's model ids are unique; the same model in two worlds is two records
+    await this.propModels.replaceOne({ _id: `${model.worldId}:${id}` }, { modelId: id, ...rest }, { upsert: true });
   }
 }

@@ -3,6 +3,7 @@
  * when MONGODB_URI is set. Both pass the same contract suite (storeContract.ts).
  */
 import type { AnnotationRecord, DocumentRecord, DocumentView, Placement } from '../../../shared/model/documents';
+import type { PropRecord, UploadedPropKind } from '../../../shared/model/props';
 import type { WorldRecord } from '../../../shared/model/worlds';
 
 export interface Store {
@@ -30,4 +31,13 @@ export interface Store {
   /** Creates or replaces an annotation. */
   putAnnotation(note: AnnotationRecord): Promise<void>;
   deleteAnnotation(worldId: string, id: string): Promise<boolean>;
+
+  /** The world's props; undefined for a world whose layout was never written (it shows its template's). */
+  getLayout(worldId: string): Promise<PropRecord[] | undefined>;
+  /** Replaces the world's whole layout in one write (only its room writes it while the room is open). */
+  saveLayout(worldId: string, props: PropRecord[]): Promise<void>;
+  /** Models uploaded to the world to use as props, oldest first. */
+  listPropModels(worldId: string): Promise<UploadedPropKind[]>;
+  /** Adds (or replaces, by id) an uploaded prop model. */
+  putPropModel(model: UploadedPropKind): Promise<void>;
 }
