@@ -40,7 +40,7 @@ describe('parseLook', () => {
 
 describe('stepLook', () => {
   it('walks every hair style and wraps round', () => {
-    let look = { ...LOOK, hair: HAIR_STYLES[0] };
+    let look: AvatarLook = { ...LOOK, hair: 'none' };
     const seen = [look.hair];
     for (let i = 1; i < HAIR_STYLES.length; i++) seen.push((look = stepLook(look, 'hair')).hair);
     expect(seen).toEqual([...HAIR_STYLES]);
