@@ -18,7 +18,7 @@ import { bodyMotion, followYaw, newGait, stepGait, talkMotion, type Gait } from 
 
 /** Above the head's centre, clear of a beanie's pom-pom. */
 const TAG_HEIGHT = 0.36;
-const TAG_WIDTH = 0.62;
+const TAG_WIDTH = 0.7;
 /** How far the torso may trail the head across the floor (a lean), metres. */
 const TORSO_TRAIL = 0.04;
 

@@ -22,7 +22,7 @@ import type { AvatarLook } from '../../shared/protocol';
 export const HEAD_RADIUS = 0.12;
 const HEAD_STRETCH = 1.1;
 /** Where the torso's centre hangs below the head's centre, and its half height. */
-export const TORSO_DROP = 0.5;
+export const TORSO_DROP = 0.48;
 const TORSO_HALF = 0.28;
 /** Where a hand rests when nothing tracks it, below the head and to the side (torso frame). */
 export const RESTING_HAND = { x: 0.25, y: -0.64, z: -0.03 } as const;

@@ -64,10 +64,10 @@ export function createTagTexture(scene: Scene, name: string, title: string, deta
   const ctx = context2d(texture);
   ctx.clearRect(0, 0, size.width, size.height);
   const pad = 44;
-  ctx.font = `bold 60px ${FONT_FAMILY}`;
+  ctx.font = `bold 64px ${FONT_FAMILY}`;
   const line1 = fitText(ctx, title, size.width - 2 * pad);
   const width1 = ctx.measureText(line1).width;
-  ctx.font = `500 44px ${FONT_FAMILY}`;
+  ctx.font = `600 52px ${FONT_FAMILY}`;
   const line2 = fitText(ctx, detail, size.width - 2 * pad);
   const width2 = ctx.measureText(line2).width;
   const boxWidth = Math.min(size.width, Math.max(width1, width2) + 2 * pad);
@@ -78,12 +78,10 @@ export function createTagTexture(scene: Scene, name: string, title: string, deta
   ctx.fillStyle = textColourOn(background);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.font = `bold 60px ${FONT_FAMILY}`;
-  ctx.fillText(line1, size.width / 2, 72);
-  ctx.globalAlpha = 0.85;
-  ctx.font = `500 44px ${FONT_FAMILY}`;
-  ctx.fillText(line2, size.width / 2, 150);
-  ctx.globalAlpha = 1;
+  ctx.font = `bold 64px ${FONT_FAMILY}`;
+  ctx.fillText(line1, size.width / 2, 70);
+  ctx.font = `600 52px ${FONT_FAMILY}`;
+  ctx.fillText(line2, size.width / 2, 148);
   texture.update();
   return texture;
 }
