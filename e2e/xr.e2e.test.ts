@@ -143,7 +143,7 @@ describe('VR and AR with an emulated headset', () => {
     expect(placed.roomVisible).toBe(false);
     // and Cleo, on the desktop, sees Dan as an AR participant
     const danId = await sessionId(dan);
-    await expect.poll(async () => (await participants(owner)).find((p) => p.id === danId)?.tag, { timeout: 15_000 }).toBe('Dan · AR');
+    await expect.poll(async () => (await participants(owner)).find((p) => p.id === danId)?.tag, { timeout: 15_000 }).toBe('Dan · editor · AR');
     await screenshot(dan, 'xr-ar-placed');
     expect(e2e.pageErrors).toEqual([]);
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
