@@ -38,6 +38,7 @@ describe('avatars', () => {
   it('shows the look each person chose, in the lobby and then in the world, to the others', async () => {
     const ann = await e2e.openLobby('Ann');
     await choose(ann, 'body-4363d8', 'skin-eac09f', 'hair-bun', 'hairColour-6b4226', 'headwear-none', 'glasses-round');
+    await ann.getByTestId('look-editor').screenshot({ path: 'test-results/e2e/avatars-lobby-editor.png' });
     const worldId = await createWorld(ann, 'Looks');
     const annId = await sessionId(ann);
 
@@ -57,6 +58,7 @@ describe('avatars', () => {
     // in the world Ann opens Look and changes her glasses and hat; Bob sees it, and it is kept here
     await ann.getByTestId('look-button').click();
     await choose(ann, 'glasses-square', 'headwear-cap');
+    await screenshot(ann, 'avatars-look-dialog');
     await ann.getByTestId('look-done').click();
     await expect.poll(async () => (await seen(bob, annId))?.look, { timeout: 10_000 }).toEqual({ ...annLook, glasses: 'square', headwear: 'cap' });
     expect(await ann.evaluate(() => JSON.parse(localStorage.getItem('dwc.look') ?? 'null'))).toEqual({ ...annLook, glasses: 'square', headwear: 'cap' });
@@ -67,11 +69,16 @@ describe('avatars', () => {
     const cyId = await sessionId(cy);
     await expect.poll(async () => (await seen(ann, cyId))?.look.body, { timeout: 15_000 }).toBe((await participants(ann)).find((p) => p.id === cyId)!.colour.toLowerCase());
 
-    // Cy turns round and steps back past the others to see them face on, for the picture
+    // Cy turns round (people arrive facing the same way) and steps back to see the others face on
     const view = () => cy.evaluate(() => window.__dwc!.view());
-    await holdUntil(cy, 'e', async () => Math.abs(Math.abs((await view()).rotation[1]) - Math.PI) < 0.12);
-    const othersZ = Math.min(...(await participants(cy)).filter((p) => p.id !== cyId).map((p) => p.head[2]));
-    await holdUntil(cy, 's', async () => (await view()).eye[2] < othersZ - 2.3);
+    // the view's forward along z, whichever way its Euler angles are written (identity looks down -Z)
+    const forwardZ = async () => {
+      const [pitch, yaw] = (await view()).rotation;
+      return -Math.cos(pitch) * Math.cos(yaw);
+    };
+    await holdUntil(cy, 'e', async () => (await forwardZ()) > 0.98);
+    const annAt = (await participants(cy)).find((p) => p.id === annId)!.head;
+    await holdUntil(cy, 's', async () => (await view()).eye[2] < annAt[2] - 2.6);
     await expect.poll(async () => (await seen(cy, annId))?.look.headwear, { timeout: 10_000 }).toBe('cap');
     await cy.waitForTimeout(800);
     await screenshot(cy, 'avatars');
