@@ -26,13 +26,13 @@ describe('who is here', () => {
     const bob = await joinByLink('Bob', worldId);
     const bobId = await sessionId(bob);
     await expect.poll(() => row(ann, bobId).textContent(), { timeout: 15_000 }).toBe('Bob');
-    await expect.poll(async () => (await participants(ann)).find((p) => p.id === bobId)?.tag, { timeout: 10_000 }).toBe('Bob');
+    await expect.poll(async () => (await participants(ann)).find((p) => p.id === bobId)?.tag, { timeout: 10_000 }).toBe('Bob · editor · desktop');
 
     // Bob's tab closes: his seat is kept for a while, and Ann sees him as away, not as here
     await bob.close();
     await expect.poll(() => row(ann, bobId).getAttribute('class'), { timeout: 15_000 }).toBe('away');
     expect(await row(ann, bobId).textContent()).toBe('Bob (away)');
-    await expect.poll(async () => (await participants(ann)).find((p) => p.id === bobId)?.tag, { timeout: 10_000 }).toBe('Bob (away)');
+    await expect.poll(async () => (await participants(ann)).find((p) => p.id === bobId)?.tag, { timeout: 10_000 }).toBe('Bob · editor · desktop (away)');
 
     // Cat clicks Leave: she is gone from Ann's list without ever showing as away
     const cat = await joinByLink('Cat', worldId);

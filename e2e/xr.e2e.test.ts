@@ -75,7 +75,7 @@ describe('VR and AR with an emulated headset', () => {
         },
         { timeout: 15_000 },
       )
-      .toEqual({ device: 'vr', tag: 'Ann · VR', head: true, hand: true, drawn: true });
+      .toEqual({ device: 'vr', tag: expect.stringMatching(/^Ann · \w+ · VR$/), head: true, hand: true, drawn: true });
     await screenshot(bob, 'xr-bob-sees-vr-ann');
 
     // snap turning: a sideways push of the right stick turns Ann 30° right about her head, once per
@@ -143,7 +143,7 @@ describe('VR and AR with an emulated headset', () => {
     expect(placed.roomVisible).toBe(false);
     // and Cleo, on the desktop, sees Dan as an AR participant
     const danId = await sessionId(dan);
-    await expect.poll(async () => (await participants(owner)).find((p) => p.id === danId)?.tag, { timeout: 15_000 }).toBe('Dan · AR');
+    await expect.poll(async () => (await participants(owner)).find((p) => p.id === danId)?.tag, { timeout: 15_000 }).toBe('Dan · editor · AR');
     await screenshot(dan, 'xr-ar-placed');
     expect(e2e.pageErrors).toEqual([]);
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);

@@ -9,6 +9,7 @@ import {
   PROTOCOL_VERSION,
   ServerEvent,
   WORLD_ROOM,
+  type AvatarLook,
   type Intent,
   type Device,
   type NeuralSourceKind,
@@ -27,6 +28,7 @@ import { throttle, type Throttled } from './throttle';
 const POSE_INTERVAL_MS = 60;
 /** Moves of a held document go out at most this often. */
 const MOVE_INTERVAL_MS = 40;
+const LOOK_INTERVAL_MS = 250;
 /** How long leaving waits for the server to confirm before the page moves on anyway. */
 const LEAVE_WAIT_MS = 2000;
 
@@ -76,6 +78,7 @@ function quantise(p: Pose | null): string {
 export class WorldSession {
   private readonly pose: Throttled<PoseUpdate>;
   private readonly moves: Throttled<MoveIntent>;
+  private readonly looks: Throttled<AvatarLook>;
   private lastPoseKey = '';
   private readonly errorListeners = new Set<(e: IntentError) => void>();
   private left = false;
@@ -90,6 +93,8 @@ export class WorldSession {
     });
     this.pose = throttle(POSE_INTERVAL_MS, (p) => this.send({ type: 'pose', ...p }));
     this.moves = throttle(MOVE_INTERVAL_MS, (m) => this.send(m));
+    // a person clicking through swatches changes their look many times a second; others need the last
+    this.looks = throttle(LOOK_INTERVAL_MS, (look) => this.send({ type: 'avatar', look }));
     room.onMessage(ServerEvent.ERROR, (e: IntentError) => {
       for (const listener of this.errorListeners) listener(e);
     });
@@ -205,6 +210,11 @@ export class WorldSession {
     this.send({ type: 'noteEdit', noteId, ...changes });
   }
 
+  /** Changes how this person looks to everyone (sent at most a few times a second; the last one always). */
+  setLook(look: AvatarLook): void {
+    this.looks.push(look);
+  }
+
   deleteNote(noteId: string): void {
     this.send({ type: 'noteDelete', noteId });
   }
@@ -240,6 +250,8 @@ export class WorldSession {
 
   async leave(): Promise<void> {
     if (this.left) return;
+    // a look chosen just before leaving still goes out
+    this.looks.flush();
     this.left = true;
     this.pose.cancel();
     this.moves.cancel();

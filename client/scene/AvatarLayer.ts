@@ -7,6 +7,7 @@ import type { Pose } from '../../shared/protocol';
 import type { ParticipantState, PoseState } from '../../shared/schema/WorldState';
 import type { StateCallbacks, WorldSession } from '../net/session';
 import { RemoteAvatar } from './RemoteAvatar';
+import { parseLook } from '../../shared/model/avatarLook';
 import { PoseMessage, crowdPose, decodeCrowd, decodeNear } from '../../shared/protocol/poseWire';
 
 /** A full pose younger than this outranks a crowd summary. */
@@ -41,6 +42,9 @@ export class AvatarLayer {
         this.numbers.set(p.n, id);
         avatar.setConnected(p.connected);
         avatar.setDevice(p.device);
+        avatar.setRole(p.role);
+        let look = p.look;
+        avatar.setLook(p.look ? parseLook(p.look, p.colour) : null);
         this.sample(id, p, this.now());
         const changed = () => {
           if (!this.changedAt.has(id)) this.changedAt.set(id, this.now());
@@ -52,6 +56,11 @@ export class AvatarLayer {
           callbacks.onChange(p, () => {
             avatar.setIdentity(p.name, p.colour);
             avatar.setDevice(p.device);
+            avatar.setRole(p.role);
+            if (p.look !== look) {
+              look = p.look;
+              avatar.setLook(look ? parseLook(look, p.colour) : null);
+            }
             avatar.setConnected(p.connected);
           }),
         );

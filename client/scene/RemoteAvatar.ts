@@ -1,130 +1,144 @@
 /**
- * Another participant as seen here: a head with eyes (so you can tell where they look), a simple
- * body, two hands and a name tag, drawn a little in the past from a buffer of received poses.
+ * Another participant as seen here: a stylised body in the look they chose (head with eyes, hair,
+ * headwear and glasses; neck and torso; two hands) with a name tag saying who they are, their role
+ * and their device, drawn a little in the past from a buffer of received poses. The head and
+ * hands go where their poses say; the torso hangs under the head and turns after it, bobbing while
+ * they walk and breathing while they stand, so people read as alive.
  */
 import type { Scene } from '@babylonjs/core/scene';
-import { Color3 } from '@babylonjs/core/Maths/math.color';
 import { Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
-import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
-import { CreateCylinder } from '@babylonjs/core/Meshes/Builders/cylinderBuilder';
-import { CreateSphere } from '@babylonjs/core/Meshes/Builders/sphereBuilder';
 import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
-import type { Pose } from '../../shared/protocol';
+import type { AvatarLook, Pose } from '../../shared/protocol';
+import { defaultLook, sameLook } from '../../shared/model/avatarLook';
 import { RENDER_DELAY_MS, pushSample, sampleAt, type PoseSample } from './interpolation';
-import { createLabel, disposeLabel } from './labels';
+import { createNameTag, disposeLabel } from './labels';
+import { RESTING_HAND, buildHand, buildMouth, buildHead, buildTorso } from './avatarParts';
+import { bodyMotion, followYaw, newGait, stepGait, talkMotion, type Gait } from './avatarMotion';
 
-const HEAD_DIAMETER = 0.26;
-const HAND_DIAMETER = 0.09;
-/** Where an untracked hand rests, relative to the head, in the head's yaw frame (forward is -Z). */
-const RESTING_HAND = { x: 0.24, y: -0.55, z: -0.22 } as const;
-const TAG_HEIGHT = 0.3;
+/** Above the head's centre, clear of a beanie's pom-pom. */
+const TAG_HEIGHT = 0.36;
+const TAG_WIDTH = 0.7;
+/** How far the torso may trail the head across the floor (a lean), metres. */
+const TORSO_TRAIL = 0.04;
 
-function material(scene: Scene, name: string, colour: Color3): StandardMaterial {
-  const m = new StandardMaterial(name, scene);
-  m.diffuseColor = colour;
-  m.specularColor = new Color3(0.15, 0.15, 0.15);
-  return m;
-}
-
-const DEVICE_LABELS: Record<string, string> = { vr: 'VR', ar: 'AR', mobile: 'phone' };
+const DEVICE_LABELS: Record<string, string> = { desktop: 'desktop', vr: 'VR', ar: 'AR', mobile: 'phone' };
 
 /** Name tag colour of someone whose connection is down: grey, whatever their own colour. */
 const AWAY_COLOUR = '#8a8f98';
 
-/** "Ann" on a desktop, "Ann · VR" in a headset, "Ann (away)" while their connection is down. */
-export function tagTextOf(name: string, device: string, connected = true): string {
-  const label = DEVICE_LABELS[device];
-  const text = label ? `${name} · ${label}` : name;
+/** The tag's second line: "editor · VR", and "(away)" while their connection is down. */
+export function tagDetailOf(role: string, device: string, connected = true): string {
+  const text = `${role} · ${DEVICE_LABELS[device] ?? device}`;
   return connected ? text : `${text} (away)`;
 }
 
+/** The whole tag as one line of text (for tests and the who-is-here list): "Ann · editor · VR". */
+export function tagTextOf(name: string, role: string, device: string, connected = true): string {
+  return `${name} · ${tagDetailOf(role, device, connected)}`;
+}
+
 export class RemoteAvatar {
-  /** Follows the head's position only; the tag and body hang off it. */
+  /** Follows the head's position only; the head mesh and the tag hang off it. */
   private readonly anchor: TransformNode;
-  /** The head sphere (rotates with the head); the mesh tests look for. */
-  readonly head: Mesh;
-  private readonly body: Mesh;
-  private readonly hands: [Mesh, Mesh];
+  /** Hangs under the head and turns after it. */
+  private readonly torsoNode: TransformNode;
+  private headMesh: Mesh;
+  private torso: Mesh;
+  private hands: [Mesh, Mesh];
+  private mouth: Mesh | null = null;
   private tag: Mesh;
-  private readonly skin: StandardMaterial;
   private readonly samples: PoseSample[] = [];
-  private name: string;
-  private colour: string;
+  private look: AvatarLook;
+  private chosen = false;
+  private role = 'editor';
   private device = 'desktop';
   private connected = true;
+  private talking = 0;
+  private gait: Gait | null = null;
+  private torsoYaw = 0;
+  private turning = false;
+  private lastUpdate = 0;
 
   constructor(
     private readonly scene: Scene,
     readonly participantId: string,
-    name: string,
-    colour: string,
+    private name: string,
+    private colour: string,
   ) {
     const id = `avatar-${participantId}`;
     this.anchor = new TransformNode(id, scene);
-    this.skin = material(scene, `${id}-skin`, Color3.FromHexString(colour));
+    this.torsoNode = new TransformNode(`${id}-body`, scene);
+    this.torsoNode.rotationQuaternion = new Quaternion();
+    this.look = defaultLook(colour);
+    this.headMesh = this.makeHead();
+    this.torso = this.makeTorso();
+    this.hands = this.makeHands();
+    this.tag = this.makeTag();
+  }
 
-    this.head = CreateSphere(`${id}-head`, { diameter: HEAD_DIAMETER, segments: 16 }, scene);
-    this.head.parent = this.anchor;
-    this.head.rotationQuaternion = new Quaternion();
-    this.head.material = this.skin;
-    const white = material(scene, `${id}-eye`, Color3.White());
-    const black = material(scene, `${id}-pupil`, new Color3(0.05, 0.05, 0.07));
-    for (const side of [-1, 1]) {
-      const eye = CreateSphere(`${id}-eye`, { diameter: 0.075, segments: 8 }, scene);
-      eye.material = white;
-      eye.parent = this.head;
-      eye.position.set(side * 0.055, 0.03, -0.1);
-      const pupil = CreateSphere(`${id}-pupil`, { diameter: 0.04, segments: 8 }, scene);
-      pupil.material = black;
-      pupil.parent = this.head;
-      pupil.position.set(side * 0.055, 0.03, -0.133);
-    }
+  /** The head mesh (rotates with the head); the mesh tests look for. */
+  get head(): Mesh {
+    return this.headMesh;
+  }
 
-    this.body = CreateCylinder(`${id}-body`, { height: 0.7, diameterTop: 0.22, diameterBottom: 0.36, tessellation: 16 }, scene);
-    this.body.parent = this.anchor;
-    this.body.position.y = -0.55;
-    this.body.rotationQuaternion = new Quaternion();
-    this.body.material = material(scene, `${id}-body`, Color3.FromHexString(colour).scale(0.7));
+  /** The look drawn now: the one they chose, or the default made from their colour. */
+  get currentLook(): AvatarLook {
+    return this.look;
+  }
 
-    this.hands = [0, 1].map((i) => {
-      const hand = CreateSphere(`${id}-hand-${i}`, { diameter: HAND_DIAMETER, segments: 8 }, scene);
-      hand.material = this.skin;
-      return hand;
-    }) as [Mesh, Mesh];
-
-    this.name = name;
-    this.colour = colour;
-    this.tag = this.makeTag(name, colour);
-    for (const mesh of [this.head, this.body, ...this.hands, ...this.head.getChildMeshes()]) mesh.isPickable = false;
+  /** Meshes drawn for this avatar (each one draw call): head, torso, two hands, tag, and a mouth while talking. */
+  get meshCount(): number {
+    return 5 + (this.mouth ? 1 : 0);
   }
 
   setIdentity(name: string, colour: string): void {
     if (name === this.name && colour === this.colour) return;
-    if (colour !== this.colour) {
-      const c = Color3.FromHexString(colour);
-      this.skin.diffuseColor = c;
-      (this.body.material as StandardMaterial).diffuseColor = c.scale(0.7);
-    }
+    const colourChanged = colour !== this.colour;
     this.name = name;
     this.colour = colour;
-    disposeLabel(this.tag);
-    this.tag = this.makeTag(name, colour);
-    this.setConnected(this.connected);
+    // someone who never chose a look wears their colour: follow it when it changes
+    if (colourChanged && !this.chosen) this.applyLook(defaultLook(colour));
+    this.refreshTag();
   }
 
-  /** Shows on the name tag what they use when it is not a desktop browser ("Ann · VR"). */
+  /** Dresses the avatar in `look`; null goes back to the default made from their colour. */
+  setLook(look: AvatarLook | null): void {
+    this.chosen = look !== null;
+    this.applyLook(look ?? defaultLook(this.colour));
+  }
+
+  /** Their role in this world, shown on the tag. */
+  setRole(role: string): void {
+    if (role === this.role) return;
+    this.role = role;
+    this.refreshTag();
+  }
+
+  /** What they use (desktop, VR, AR, phone), shown on the tag. */
   setDevice(device: string): void {
     if (device === this.device) return;
     this.device = device;
-    disposeLabel(this.tag);
-    this.tag = this.makeTag(this.name, this.colour);
-    this.setConnected(this.connected);
+    this.refreshTag();
   }
 
-  /** The name tag's text as drawn. */
+  /**
+   * How loudly they are talking, 0 (silent) to 1, for a voice meter to call: the mouth opens and
+   * the head nods a little while it is above 0.
+   */
+  setTalking(level: number): void {
+    this.talking = Number.isFinite(level) ? Math.max(0, Math.min(1, level)) : 0;
+    if (this.talking > 0 && !this.mouth) {
+      this.mouth = buildMouth(this.scene, `avatar-${this.participantId}-mouth`);
+      this.mouth.parent = this.headMesh;
+      this.mouth.position.set(0, -0.06, -0.108);
+      this.mouth.scaling.set(1, 0.2, 0.4);
+    }
+  }
+
+  /** The name tag's text as drawn, on one line. */
   get tagText(): string {
-    return tagTextOf(this.name, this.device, this.connected);
+    return tagTextOf(this.name, this.role, this.device, this.connected);
   }
 
   /** Where the two hands are drawn right now (left, right). */
@@ -140,29 +154,55 @@ export class RemoteAvatar {
   setConnected(connected: boolean): void {
     if (connected !== this.connected) {
       this.connected = connected;
-      disposeLabel(this.tag);
-      this.tag = this.makeTag(this.name, this.colour);
+      this.refreshTag();
     }
-    for (const mesh of [this.head, this.body, ...this.hands, this.tag]) mesh.visibility = connected ? 1 : 0.35;
+    this.applyVisibility();
   }
 
   addSample(t: number, head: Pose, left: Pose | null, right: Pose | null): void {
     pushSample(this.samples, { t, head, left, right });
   }
 
-  /** Places the avatar where the participant was RENDER_DELAY_MS ago. */
+  /** Places the avatar where the participant was RENDER_DELAY_MS ago, and moves the body on. */
   update(now: number): void {
     const pose = sampleAt(this.samples, now - RENDER_DELAY_MS);
     if (!pose) return;
+    const dt = this.lastUpdate ? Math.min(0.25, (now - this.lastUpdate) / 1000) : 0;
+    this.lastUpdate = now;
     const [x, y, z, qx, qy, qz, qw] = pose.head;
     this.anchor.position.set(x, y, z);
-    const headRotation = this.head.rotationQuaternion!;
+    const headRotation = (this.headMesh.rotationQuaternion ??= new Quaternion());
     headRotation.set(qx, qy, qz, qw);
-    // the body turns with the head's yaw only, so looking down does not tip it over
-    const yaw = headRotation.toEulerAngles().y;
-    Quaternion.RotationYawPitchRollToRef(yaw, 0, 0, this.body.rotationQuaternion!);
-    this.placeHand(this.hands[0], pose.left, -1, yaw);
-    this.placeHand(this.hands[1], pose.right, 1, yaw);
+    const headYaw = headRotation.toEulerAngles().y;
+
+    this.gait = this.gait ? stepGait(this.gait, x, z, dt) : newGait(x, z);
+    const motion = bodyMotion(this.gait);
+    const turn = followYaw(this.torsoYaw, headYaw, dt, this.turning, this.gait.walking);
+    this.torsoYaw = turn.yaw;
+    this.turning = turn.turning;
+
+    const talk = talkMotion(this.talking, this.gait.time);
+    if (talk.nod) headRotation.multiplyInPlace(Quaternion.RotationAxis(Vector3.Right(), talk.nod));
+    if (this.mouth) this.mouth.scaling.y = 0.15 + talk.mouth * 0.55;
+
+    // the torso trails the head a little (a lean), never so far that the neck comes apart
+    const t = this.torsoNode.position;
+    const lag = Math.min(1, dt * 12);
+    t.x += (x - t.x) * (dt ? lag : 1);
+    t.z += (z - t.z) * (dt ? lag : 1);
+    const dx = t.x - x;
+    const dz = t.z - z;
+    const trail = Math.hypot(dx, dz);
+    if (trail > TORSO_TRAIL) {
+      t.x = x + (dx / trail) * TORSO_TRAIL;
+      t.z = z + (dz / trail) * TORSO_TRAIL;
+    }
+    t.y = y - motion.bob;
+    Quaternion.RotationYawPitchRollToRef(this.torsoYaw, 0, motion.sway, this.torsoNode.rotationQuaternion!);
+    this.torso.scaling.set(motion.breath, 1 + (motion.breath - 1) * 0.5, motion.breath);
+
+    this.placeHand(this.hands[0], pose.left, -1, motion.swing);
+    this.placeHand(this.hands[1], pose.right, 1, -motion.swing);
   }
 
   /** World position of the head as drawn (for tests and the who-is-here list). */
@@ -170,26 +210,87 @@ export class RemoteAvatar {
     return this.anchor.position;
   }
 
-  private placeHand(hand: Mesh, pose: Pose | null, side: number, yaw: number): void {
+  private placeHand(hand: Mesh, pose: Pose | null, side: number, swing: number): void {
+    const rotation = (hand.rotationQuaternion ??= new Quaternion());
     if (pose) {
       hand.position.set(pose[0], pose[1], pose[2]);
+      rotation.set(pose[3], pose[4], pose[5], pose[6]);
       return;
     }
-    const offset = new Vector3(side * RESTING_HAND.x, RESTING_HAND.y, RESTING_HAND.z);
-    const turned = offset.rotateByQuaternionToRef(Quaternion.RotationYawPitchRoll(yaw, 0, 0), offset);
-    hand.position.copyFrom(this.anchor.position).addInPlace(turned);
+    // resting at the side of the torso, swinging while walking, pointing forward
+    const offset = new Vector3(side * RESTING_HAND.x, RESTING_HAND.y, RESTING_HAND.z - swing);
+    offset.rotateByQuaternionToRef(this.torsoNode.rotationQuaternion!, offset);
+    hand.position.copyFrom(this.torsoNode.position).addInPlace(offset);
+    rotation.copyFrom(this.torsoNode.rotationQuaternion!);
   }
 
-  private makeTag(name: string, colour: string): Mesh {
-    const tag = createLabel(this.scene, `avatar-${this.participantId}-tag`, tagTextOf(name, this.device, this.connected), this.connected ? colour : AWAY_COLOUR, { width: 0.9, billboard: true });
+  private applyLook(look: AvatarLook): void {
+    if (sameLook(look, this.look) && !this.headMesh.isDisposed()) return;
+    this.look = look;
+    const rotation = this.headMesh.rotationQuaternion?.clone() ?? new Quaternion();
+    const mouth = this.mouth;
+    this.mouth = null;
+    mouth?.dispose(false, false);
+    this.headMesh.dispose(false, false);
+    this.headMesh = this.makeHead();
+    this.headMesh.rotationQuaternion = rotation;
+    if (this.talking > 0) this.setTalking(this.talking);
+    const breath = this.torso.scaling.clone();
+    this.torso.dispose(false, false);
+    this.torso = this.makeTorso();
+    this.torso.scaling.copyFrom(breath);
+    const placed = this.hands.map((h) => ({ p: h.position.clone(), q: h.rotationQuaternion?.clone() ?? new Quaternion() }));
+    for (const hand of this.hands) hand.dispose(false, false);
+    this.hands = this.makeHands();
+    this.hands.forEach((h, i) => {
+      h.position.copyFrom(placed[i]!.p);
+      h.rotationQuaternion = placed[i]!.q;
+    });
+    this.applyVisibility();
+  }
+
+  private makeHead(): Mesh {
+    const head = buildHead(this.scene, `avatar-${this.participantId}-head`, this.look);
+    head.parent = this.anchor;
+    head.rotationQuaternion = new Quaternion();
+    return head;
+  }
+
+  private makeTorso(): Mesh {
+    const torso = buildTorso(this.scene, `avatar-${this.participantId}-torso`, this.look);
+    torso.parent = this.torsoNode;
+    return torso;
+  }
+
+  private makeHands(): [Mesh, Mesh] {
+    return [0, 1].map((i) => buildHand(this.scene, `avatar-${this.participantId}-hand-${i}`, this.look)) as [Mesh, Mesh];
+  }
+
+  private makeTag(): Mesh {
+    const tag = createNameTag(this.scene, `avatar-${this.participantId}-tag`, this.name, tagDetailOf(this.role, this.device, this.connected), this.connected ? this.colour : AWAY_COLOUR, TAG_WIDTH);
     tag.parent = this.anchor;
     tag.position.y = TAG_HEIGHT;
     return tag;
   }
 
+  private refreshTag(): void {
+    disposeLabel(this.tag);
+    this.tag = this.makeTag();
+    this.applyVisibility();
+  }
+
+  private applyVisibility(): void {
+    const v = this.connected ? 1 : 0.35;
+    for (const mesh of [this.headMesh, this.torso, ...this.hands, this.tag]) mesh.visibility = v;
+  }
+
   dispose(): void {
     disposeLabel(this.tag);
-    for (const hand of this.hands) hand.dispose(false, true);
-    this.anchor.dispose(false, true);
+    this.mouth?.dispose(false, false);
+    this.headMesh.dispose(false, false);
+    this.torso.dispose(false, false);
+    for (const hand of this.hands) hand.dispose(false, false);
+    this.torsoNode.dispose(false, false);
+    this.anchor.dispose(false, false);
   }
 }

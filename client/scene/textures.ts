@@ -52,3 +52,36 @@ export function createLabelTexture(scene: Scene, name: string, text: string, bac
   texture.update();
   return texture;
 }
+
+/** Name tag textures are this shape: a name line over a smaller line of detail. */
+export const TAG_TEXTURE = { width: 768, height: 208 } as const;
+
+/** A name tag: the name in bold, and below it what they are here (role · device). */
+export function createTagTexture(scene: Scene, name: string, title: string, detail: string, background: string): DynamicTexture {
+  const size = TAG_TEXTURE;
+  const texture = new DynamicTexture(name, { ...size }, scene, true);
+  texture.hasAlpha = true;
+  const ctx = context2d(texture);
+  ctx.clearRect(0, 0, size.width, size.height);
+  const pad = 44;
+  ctx.font = `bold 64px ${FONT_FAMILY}`;
+  const line1 = fitText(ctx, title, size.width - 2 * pad);
+  const width1 = ctx.measureText(line1).width;
+  ctx.font = `600 52px ${FONT_FAMILY}`;
+  const line2 = fitText(ctx, detail, size.width - 2 * pad);
+  const width2 = ctx.measureText(line2).width;
+  const boxWidth = Math.min(size.width, Math.max(width1, width2) + 2 * pad);
+  ctx.fillStyle = background;
+  ctx.beginPath();
+  ctx.roundRect((size.width - boxWidth) / 2, 4, boxWidth, size.height - 8, 40);
+  ctx.fill();
+  ctx.fillStyle = textColourOn(background);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.font = `bold 64px ${FONT_FAMILY}`;
+  ctx.fillText(line1, size.width / 2, 70);
+  ctx.font = `600 52px ${FONT_FAMILY}`;
+  ctx.fillText(line2, size.width / 2, 148);
+  texture.update();
+  return texture;
+}

@@ -24,6 +24,12 @@ export interface ParticipantProbe {
   /** Their avatar as drawn here: name tag text and hand positions (null for yourself). */
   tag: string | null;
   drawnHands: [[number, number, number], [number, number, number]] | null;
+  /** Their role and look as the server holds them ('' look: never chosen). */
+  role: string;
+  look: string;
+  /** The look their avatar is drawn in here, and how many meshes (draw calls) it takes (null for yourself). */
+  drawnLook: { body: string; skin: string; hair: string; hairColour: string; headwear: string; glasses: string } | null;
+  meshes: number | null;
 }
 
 export interface DocumentProbe {

@@ -71,6 +71,10 @@ export function createWorldProbe(s: ProbeSources): WorldProbe {
           right: p.right.tracked ? [p.right.px, p.right.py, p.right.pz] : null,
           tag: avatar?.tagText ?? null,
           drawnHands: avatar?.handPositions ?? null,
+          role: p.role,
+          look: p.look,
+          drawnLook: avatar ? { ...avatar.currentLook } : null,
+          meshes: avatar?.meshCount ?? null,
         });
       });
       return out;

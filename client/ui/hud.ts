@@ -1,5 +1,5 @@
 /**
- * What floats over the 3D view: the world's name, who is here, Upload, Add note, copy link, leave,
+ * What floats over the 3D view: the world's name, who is here, Upload, Add note, Look, copy link, leave,
  * and a hint.
  */
 import { copyText } from './kit/clipboard';
@@ -39,6 +39,8 @@ export interface HudActions {
   leave(): void;
   upload(files: File[]): void;
   noteMode(on: boolean): void;
+  /** Opens the look editor. */
+  look(): void;
 }
 
 /** File types the server accepts, for the file picker (the server checks the bytes anyway). */
@@ -53,6 +55,8 @@ export function createHud(actions: HudActions): Hud {
     const url = location.href;
     inBackground(copyText(url).then((ok) => toast(ok ? 'Link copied. Send it to whoever should join.' : `Copy this link: ${url}`)), 'Copying the link');
   });
+  const look = h('button', { type: 'button', class: 'secondary', 'data-testid': 'look-button', title: 'Change how others see you' }, 'Look');
+  look.addEventListener('click', actions.look);
   const leave = h('button', { type: 'button', class: 'secondary', 'data-testid': 'leave' }, 'Leave');
   leave.addEventListener('click', actions.leave);
   const picker = h('input', { type: 'file', multiple: true, accept: ACCEPT, class: 'offscreen', 'data-testid': 'upload-input', 'aria-label': 'Choose files to upload' });
@@ -67,7 +71,7 @@ export function createHud(actions: HudActions): Hud {
   const addNote = h('button', { type: 'button', class: 'secondary', 'data-testid': 'add-note', 'aria-pressed': 'false', title: 'Then click a page (or right-click a page)' }, 'Add note');
   addNote.addEventListener('click', () => actions.noteMode(!noteMode));
   const panel = h('section', { class: 'hud-panel hud-left' }, title, connection, h('h2', {}, 'Here now'), people);
-  const buttons = h('div', { class: 'hud-actions' }, upload, picker, addNote, copy, leave);
+  const buttons = h('div', { class: 'hud-actions' }, upload, picker, addNote, look, copy, leave);
   const hint = h('p', { class: 'hud-hint' }, pageHint(pointerKind((q) => window.matchMedia(q).matches)));
   const element = h('div', { class: 'hud' }, panel, buttons, hint);
   const shown = (el: HTMLElement) => {

@@ -9,6 +9,9 @@ import { h, replaceChildren } from './kit/dom';
 import { joinFromDeviceCard } from './joinFromDevice';
 import { saveColour, saveName, savedColour, savedName } from './identity';
 import { inBackground } from './kit/background';
+import { lookEditor } from './lookEditor';
+import { lookOrDefault, saveLook, savedLook, syncAccountLook } from '../net/look';
+import { defaultLook } from '../../shared/model/avatarLook';
 
 const REFRESH_MS = 3000;
 
@@ -54,7 +57,28 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   renderName();
   const colourInput = h('input', { id: 'avatar-colour', 'data-testid': 'avatar-colour', type: 'color', title: 'Avatar colour' });
   colourInput.value = savedColour();
-  colourInput.addEventListener('change', () => saveColour(colourInput.value));
+  const lookError = h('p', { class: 'error', role: 'alert', 'data-testid': 'look-error' });
+  const look = lookEditor(lookOrDefault(colourInput.value), (chosen) => {
+    lookError.textContent = '';
+    saveLook(chosen).catch(() => {
+      lookError.textContent = 'Your look is kept in this browser, but could not be kept with your account. Try again later.';
+    });
+  });
+  colourInput.addEventListener('change', () => {
+    saveColour(colourInput.value);
+    // someone who has not chosen a look wears their colour
+    if (!savedLook()) look.show(defaultLook(colourInput.value));
+  });
+  /** Shows the account's look once signed in (or gives the account this browser's). */
+  const loadLook = () => {
+    if (!currentAccount()) return;
+    syncAccountLook()
+      .then((kept) => kept && look.show(kept))
+      .catch(() => {
+        lookError.textContent = "Could not load your account's look; this browser's is shown.";
+      });
+  };
+  loadLook();
   const nameError = h('p', { class: 'error', role: 'alert' });
 
   /** Checks and remembers the name; false (with the reason shown) when it cannot be used. */
@@ -138,6 +162,9 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
         h('div', { class: 'row' }, nameInput, colourInput),
         nameNote,
         nameError,
+        h('h3', {}, 'Your look'),
+        look.element,
+        lookError,
       ),
       account.element,
       h('section', { class: 'card' }, h('h2', {}, 'Worlds'), listStatus, list),
@@ -189,6 +216,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   renderGuests();
   const stopAccount = onAccountChange(() => {
     renderName();
+    loadLook();
     renderInvite();
     renderGuests();
     inBackground(refreshNow(), 'Refreshing the lobby');

@@ -19,6 +19,9 @@ import { membersPanel } from '../ui/membersPanel';
 import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
 import { mountNeuralInput, type NeuralInput } from '../neural/ui/neuralInput';
 import { inBackground } from '../ui/kit/background';
+import { lookOrDefault, saveLook, savedLook, syncAccountLook } from '../net/look';
+import { openLookDialog } from '../ui/lookEditor';
+import { currentAccount } from '../net/account';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -84,6 +87,11 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     noteMode: (on) => {
       if (!on || may('noteAdd')) view?.setNoteMode(on);
     },
+    look: () =>
+      openLookDialog(lookOrDefault(savedColour()), (look) => {
+        session?.setLook(look);
+        inBackground(saveLook(look).catch(() => toast('Your look is used here but could not be kept with your account. Try again later.', 'error', 'look')), 'Keeping the look');
+      }),
   });
   // one panel for the page's whole life, so that a rejoin leaves it as open as it was
   const members = membersPanel(opts.worldId);
@@ -116,7 +124,9 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
 
   /** A joined session, present in the state: ready for a view. */
   const join = async () => {
-    const joined = await WorldSession.join({ worldId: opts.worldId, name: joinName(), colour: savedColour(), device: 'desktop' });
+    // a signed-in person joins with their account's look, which another browser may have changed
+    const look = currentAccount() ? await syncAccountLook().catch(() => savedLook()) : savedLook();
+    const joined = await WorldSession.join({ worldId: opts.worldId, name: joinName(), colour: savedColour(), device: 'desktop', ...(look ? { look } : {}) });
     try {
       await joined.whenPresent();
     } catch (err) {

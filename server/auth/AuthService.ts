@@ -5,7 +5,7 @@
  * ends them too rather than leaving them valid until they expire.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ErrorCode } from '../../shared/protocol';
+import { ErrorCode, type AvatarLook } from '../../shared/protocol';
 import type { ApiKeyRecord, AuthStore, UserRecord } from '../adapters/storage/AuthStore';
 import type { AuditInput } from '../audit/AuditLog';
 import { AppError } from '../errors';
@@ -199,6 +199,18 @@ export class AuthService {
     }
     return { user: publicUser(await this.account(caller)), via: 'token' };
   }
+
+  /** The look the caller's account keeps (null when none was chosen); signed-in people only. */
+  async look(caller: Caller): Promise<AvatarLook | null> {
+    return (await this.o.store.getLook((await this.account(caller)).id)) ?? null;
+  }
+
+  /** Keeps a look with the caller's account, so another browser signed in as them starts with it. */
+  async setLook(caller: Caller, look: AvatarLook): Promise<AvatarLook> {
+    await this.o.store.putLook((await this.account(caller)).id, look);
+    return look;
+  }
+
 
   /** Sets a new password and ends every sign-in of the account, then starts a fresh one. */
   async changePassword(caller: Caller, current: string, next: string, from: Origin): Promise<Session> {

@@ -29,6 +29,8 @@ export interface ApiDeps {
   /** Accounts and API keys, and the middleware that says who is calling (guests included). */
   auth: Router;
   keys: Router;
+  /** What a signed-in person keeps with their account (their look). */
+  account: Router;
   caller: RequestHandler;
   /** REST requests per minute per API key. */
   keyRatePerMinute: number;
@@ -56,6 +58,7 @@ export function apiRouter(deps: ApiDeps): Router {
   const account = noScope("the caller's own account and keys: API keys are refused there, signing in needs none");
   api.use('/auth', account, deps.auth);
   api.use('/keys', account, deps.keys);
+  api.use('/account', account, deps.account);
   api.use('/documents', scope('documents:read', 'documents:write'), documentRoutes({ documents: deps.documents, spoolDir: deps.storage.spoolDir, maxUploadBytes: deps.maxUploadBytes, access: deps.access }));
   api.use('/workflows', scope('workflows:read', 'workflows:run'), workflowRoutes(deps.workflowDeps));
   api.use('/runs', scope('workflows:read', 'workflows:run'), runRoutes(deps.workflowDeps));

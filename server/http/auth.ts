@@ -5,7 +5,7 @@
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
-import { ErrorCode } from '../../shared/protocol';
+import { AvatarLook, ErrorCode } from '../../shared/protocol';
 import type { AuthService, Caller, Origin } from '../auth/AuthService';
 import { ChangePassword, ConfirmTotp, CreateKey, Refresh, SignIn, SignOut, SignUp, describe } from '../auth/inputs';
 import { AppError } from '../errors';
@@ -122,6 +122,32 @@ export function authRoutes(auth: AuthService, throttle: SignInThrottle = { failu
   r.post('/totp/confirm', async (req, res) => {
     const input = parse(ConfirmTotp, req.body, 'authenticator code');
     res.json({ user: await auth.confirmTotp(caller(res), input.code, origin(req)) });
+  });
+  return r;
+}
+
+/**
+ * `/api/v3/account`: what a signed-in person keeps with their account besides the sign-in itself,
+ * today their look. Guests keep theirs in the browser; this answers them 401.
+ */
+export function accountRoutes(auth: AuthService): Router {
+  const r = express.Router({ caseSensitive: true });
+  // a look is personal: no shared cache may hand one account's look to another caller
+  r.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'private, no-store');
+    next();
+  });
+  // asked before the body is read, so a guest learns to sign in rather than how to fix the look
+  r.use((_req, res, next) => {
+    if (caller(res).kind !== 'user') throw new AppError(ErrorCode.UNAUTHORIZED, 'Sign in to keep a look with your account; as a guest it is kept in this browser.', 401);
+    next();
+  });
+  r.get('/look', async (_req, res) => {
+    res.json({ look: await auth.look(caller(res)) });
+  });
+  r.put('/look', async (req, res) => {
+    const look = parse(AvatarLook, (req.body as { look?: unknown } | undefined)?.look, 'look');
+    res.json({ look: await auth.setLook(caller(res), look) });
   });
   return r;
 }

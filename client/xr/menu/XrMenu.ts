@@ -13,6 +13,9 @@ import type { WebXRInputSource } from '@babylonjs/core/XR/webXRInputSource';
 import type { PlacedControl } from '../../scene/controls';
 import type { WorldSession } from '../../net/session';
 import { NOTE_COLOURS } from '../../../shared/model/documents';
+import { parseLook, stepLook } from '../../../shared/model/avatarLook';
+import type { AvatarLook } from '../../../shared/protocol';
+import { saveLook } from '../../net/look';
 import { toast, type ToastKind } from '../../ui/kit/toast';
 import type { ChainBuilding } from '../../workflows/Workflows';
 import { pulse } from '../haptics';
@@ -53,6 +56,8 @@ export class XrMenu {
   private readonly wrist: Mesh;
   private readonly frameObserver: Observer<Scene>;
   private tab: MenuTab = 'people';
+  /** The look last chosen from this menu (null until a look button is pressed). */
+  private lookNow: AvatarLook | null = null;
   /** The page of a long list on show. */
   private page = 0;
   private readonly chains: MenuChains;
@@ -217,6 +222,15 @@ export class XrMenu {
       case 'neural':
         this.host.neural?.set(!this.host.neural.on());
         break;
+      case 'look': {
+        // from the look others see now, so presses in a row build on each other even before the server answers
+        const me = session.state.participants.get(session.sessionId);
+        const next = stepLook(this.lookNow ?? parseLook(me?.look, me?.colour ?? ''), action.step);
+        this.lookNow = next;
+        session.setLook(next);
+        saveLook(next).catch(() => toast('Your look is used here but could not be kept with your account.'));
+        break;
+      }
       case 'leave':
         this.close();
         this.host.leave();

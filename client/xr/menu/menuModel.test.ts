@@ -20,7 +20,20 @@ const texts = (rows: MenuItem[][]) => rows.flat().map((i) => (i.kind === 'text' 
 
 describe('the in-world menu model', () => {
   it('lists people with their role and device, and who is away', () => {
-    expect(texts(menuRows('people', data()).body)).toEqual(['Ann (you)', 'owner · VR headset', 'Bob', 'viewer · desktop · away']);
+    expect(texts(menuRows('people', data()).body)).toEqual(['Ann (you)', 'owner · VR headset', 'Bob', 'viewer · desktop · away', 'Your look', '[Hair]', '[Hat]', '[Glasses]', '[Shirt]']);
+  });
+
+  it('offers look buttons under the people, each stepping one part, and keeps them when the list is long', () => {
+    const many = Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'desktop', me: false, connected: true }));
+    const body = menuRows('people', data({ people: many })).body;
+    expect(body.length).toBeLessThanOrEqual(MAX_ROWS);
+    const actions = body.at(-1)!.flatMap((i) => (i.kind === 'button' ? [i.action] : []));
+    expect(actions).toEqual([
+      { type: 'look', step: 'hair' },
+      { type: 'look', step: 'headwear' },
+      { type: 'look', step: 'glasses' },
+      { type: 'look', step: 'body' },
+    ]);
   });
 
   it('offers Approve and Reject for each waiting run, with the runAnswer it sends', () => {
@@ -55,7 +68,8 @@ describe('the in-world menu model', () => {
     const many = Array.from({ length: 12 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'desktop', me: false, connected: true }));
     const body = menuRows('people', data({ people: many })).body;
     expect(body).toHaveLength(MAX_ROWS);
-    expect(texts(body).at(-1)).toBe('… and 6 more people');
+    // the last row is the look buttons; the people above it end by saying how many did not fit
+    expect(texts([body.at(-2)!])).toEqual(['… and 7 more people']);
     expect(menuRows('workflows', data({ workflows: Array.from({ length: 20 }, (_, i) => ({ id: `w${i}`, name: `W${i}` })) })).body).toHaveLength(MAX_ROWS);
   });
 

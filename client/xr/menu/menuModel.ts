@@ -5,6 +5,7 @@
  */
 import type { XrSettings } from '../xrSettings';
 import { SNAP_CHOICES } from '../xrSettings';
+import type { LookStep } from '../../../shared/model/avatarLook';
 
 export const MENU_TABS = ['people', 'runs', 'workflows', 'notes', 'settings', 'upload'] as const;
 export type MenuTab = (typeof MENU_TABS)[number];
@@ -71,6 +72,8 @@ export type MenuAction =
   | { type: 'snap' }
   | { type: 'vignette' }
   | { type: 'neural' }
+  /** Moves one part of this person's look on to its next option. */
+  | { type: 'look'; step: LookStep }
   | { type: 'leave' }
   | { type: 'close' };
 
@@ -96,7 +99,15 @@ function people(data: MenuData): MenuRow[] {
     text(`${p.name}${p.me ? ' (you)' : ''}`),
     text(`${p.role} · ${DEVICE_NAMES[p.device] ?? p.device}${p.connected ? '' : ' · away'}`, true),
   ]);
-  return capped(rows, 'people');
+  // a headset has no keyboard: each press moves one part of the look on, and everyone sees it
+  const look: MenuRow = [
+    text('Your look', true),
+    button('Hair', { type: 'look', step: 'hair' }),
+    button('Hat', { type: 'look', step: 'headwear' }),
+    button('Glasses', { type: 'look', step: 'glasses' }),
+    button('Shirt', { type: 'look', step: 'body' }),
+  ];
+  return [...capped(rows, 'people', MAX_ROWS - 1), look];
 }
 
 function runs(data: MenuData): MenuRow[] {

@@ -3,6 +3,8 @@
  * as scrypt hashes, refresh tokens and API keys as SHA-256 digests. The two writes that race
  * (taking a username, using a refresh token) are compare-and-set so only one caller wins.
  */
+import type { AvatarLook } from '../../../shared/protocol';
+
 export interface UserRecord {
   id: string;
   /** Lower-case, unique. */
@@ -70,4 +72,11 @@ export interface AuthStore {
   listKeys(userId: string): Promise<ApiKeyRecord[]>;
   /** Sets one field of a key, leaving the rest as stored, so a use never undoes a revocation. */
   markKey(id: string, field: 'lastUsedAt' | 'revokedAt', at: string): Promise<void>;
+
+  /**
+   * How the account looks in worlds (an AvatarLook, checked before it comes here), kept apart from
+   * the user record so a look change never writes over a password change made at the same moment.
+   */
+  getLook(userId: string): Promise<AvatarLook | undefined>;
+  putLook(userId: string, look: AvatarLook): Promise<void>;
 }

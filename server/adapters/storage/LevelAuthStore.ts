@@ -4,6 +4,7 @@
  * at a time; each is one synced write or batch.
  */
 import type { ClassicLevel } from 'classic-level';
+import type { AvatarLook } from '../../../shared/protocol';
 import { serial } from '../../serial';
 import type { ApiKeyRecord, AuthStore, RefreshRecord, SessionFamily, UserRecord } from './AuthStore';
 
@@ -15,6 +16,8 @@ const refreshKey = (hash: string) => `authrt${SEP}${hash}`;
 const keyKey = (id: string) => `authkey${SEP}${id}`;
 /** user → their keys, so listing never scans everyone's */
 const userKeyPrefix = (userId: string) => `authukey${SEP}${userId}${SEP}`;
+/** user → the look they chose */
+const lookKey = (userId: string) => `authlook${SEP}${userId}`;
 const range = (prefix: string) => ({ gt: prefix, lt: `${prefix}\xff` });
 const SYNC = { sync: true } as const;
 
@@ -92,5 +95,13 @@ export class LevelAuthStore implements AuthStore {
     const ids = (await this.db.values(range(userKeyPrefix(userId))).all()) as string[];
     const keys = await this.db.getMany(ids.map(keyKey));
     return keys.filter((k): k is ApiKeyRecord => k !== undefined);
+  }
+
+  async getLook(userId: string): Promise<AvatarLook | undefined> {
+    return (await this.db.get(lookKey(userId))) as AvatarLook | undefined;
+  }
+
+  async putLook(userId: string, look: AvatarLook): Promise<void> {
+    await this.db.put(lookKey(userId), look, SYNC);
   }
 }

@@ -1,5 +1,6 @@
 /** Accounts, sessions and API keys in MongoDB; unique indexes and conditional updates do the compare-and-set. */
 import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { AvatarLook } from '../../../shared/protocol';
 import type { ApiKeyRecord, AuthStore, RefreshRecord, SessionFamily, UserRecord } from './AuthStore';
 
 type Doc<T, K extends keyof T> = Omit<T, K> & { _id: T[K] };
@@ -17,6 +18,7 @@ export class MongoAuthStore implements AuthStore {
   private families!: Collection<Doc<SessionFamily, 'id'>>;
   private refresh!: Collection<Doc<RefreshRecord, 'hash'>>;
   private keys!: Collection<Doc<ApiKeyRecord, 'id'>>;
+  private looks!: Collection<{ _id: string; look: AvatarLook }>;
 
   constructor(private readonly db: () => Db) {}
 
@@ -26,6 +28,7 @@ export class MongoAuthStore implements AuthStore {
     this.families = db.collection('auth_sessions');
     this.refresh = db.collection('auth_refresh');
     this.keys = db.collection('auth_keys');
+    this.looks = db.collection('auth_looks');
     await Promise.all([
       this.users.createIndex({ username: 1 }, { unique: true }),
       this.families.createIndex({ userId: 1 }),
@@ -96,5 +99,13 @@ export class MongoAuthStore implements AuthStore {
   async listKeys(userId: string): Promise<ApiKeyRecord[]> {
     const found = await this.keys.find({ userId }).toArray();
     return found.map((k) => out<ApiKeyRecord>(k, 'id')!);
+  }
+
+  async getLook(userId: string): Promise<AvatarLook | undefined> {
+    return (await this.looks.findOne({ _id: userId }))?.look;
+  }
+
+  async putLook(userId: string, look: AvatarLook): Promise<void> {
+    await this.looks.replaceOne({ _id: userId }, { look }, { upsert: true, ...DURABLE });
   }
 }

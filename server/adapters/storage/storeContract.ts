@@ -382,6 +382,10 @@ export function storeContract(name: string, factory: BackendFactory): void {
       await b.auth.putKey({ ...key, id: uid('k'), userId: 'someone-else' });
       await Promise.all([b.auth.markKey(key.id, 'revokedAt', now), b.auth.markKey(key.id, 'lastUsedAt', now)]);
       await b.auth.markKey('no-such-key', 'revokedAt', now);
+      const look = { body: '#112233', skin: '#eac09f', hair: 'bun', hairColour: '#1c1410', headwear: 'cap', glasses: 'round' } as const;
+      expect(await b.auth.getLook(kept.id)).toBeUndefined();
+      await b.auth.putLook(kept.id, { ...look, hair: 'short' });
+      await b.auth.putLook(kept.id, look);
       expect(await b.auth.getKey('no-such-key')).toBeUndefined();
       b = await factory.reopen(b);
       expect((await b.auth.getUser(kept.id))?.totp).toEqual({ secret: 'S', confirmed: true, lastStep: 7 });
@@ -391,6 +395,8 @@ export function storeContract(name: string, factory: BackendFactory): void {
       expect((await b.auth.getRefresh(hash))?.usedAt).toBe(now);
       expect(await b.auth.getKey(key.id)).toEqual({ ...key, lastUsedAt: now, revokedAt: now });
       expect(await b.auth.listKeys(kept.id)).toEqual([{ ...key, lastUsedAt: now, revokedAt: now }]);
+      expect(await b.auth.getLook(kept.id)).toEqual(look);
+      expect(await b.auth.getLook('someone-else')).toBeUndefined();
     });
 
     it('keeps everything across a restart', async () => {
