@@ -107,7 +107,7 @@ scene.onBeforeRenderObservable.add(() => {
 
 async function buildProduct(): Promise<void> {
   const kit = new PanelKit(scene);
-  const library = new SourceLibrary(new ContentStore());
+  const library = new SourceLibrary(new ContentStore(), () => camera.globalPosition);
   for (let i = 0; i < COUNT; i++) {
     const id = `doc${i}`;
     // the benchmark turns no pages

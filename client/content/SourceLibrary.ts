@@ -7,6 +7,9 @@
 import type { ContentStore } from '../net/content';
 import { openPageSource, type PageSource, type PagedKind } from './pageSource';
 import { textMeasurer } from './textSource';
+import { FaceQueue, type Point } from '../scene/faceQueue';
+
+const ORIGIN: Point = { x: 0, y: 0, z: 0 };
 
 export type SourceState =
   | { status: 'loading' }
@@ -26,18 +29,52 @@ export class SourceLibrary {
   private readonly fetched = new Map<string, { kind: PagedKind; bytes: ArrayBuffer }>();
   /** One measurer for every text of the world: they share fonts and most words. */
   private readonly measure = textMeasurer();
+  /**
+   * Downloads asked for in this turn, and where their first asker stands. A world's documents are
+   * asked for in one burst as it opens; they are sent at the end of the turn nearest the viewer
+   * first, and the browser, which runs a few at a time per server, answers them in that order.
+   */
+  private readonly queued = new FaceQueue<string>();
+  private readonly queuedLoads = new Map<string, { where: () => Point; start: () => void }>();
+  private flushing = false;
   private disposed = false;
 
-  constructor(private readonly content: ContentStore) {}
+  constructor(
+    private readonly content: ContentStore,
+    /** Where the person stands, so the documents nearest them download first; none: in asking order. */
+    private readonly viewer: () => Point | null = () => null,
+  ) {}
 
-  /** Where the source stands; asking starts loading it. */
-  state(ref: SourceRef): SourceState {
+  /** Where the source stands; asking starts loading it (`where`: where the asking panel stands). */
+  state(ref: SourceRef, where: () => Point = () => ORIGIN): SourceState {
     const key = `${ref.kind}:${ref.contentHash}`;
     const known = this.states.get(key);
     if (known) return known;
     this.states.set(key, { status: 'loading' });
-    this.pending.set(key, this.load(key, ref));
+    this.pending.set(
+      key,
+      new Promise<void>((resolve) => {
+        // load() records a failure as the state and never rejects
+        this.queuedLoads.set(key, { where, start: () => void this.load(key, ref).then(resolve, resolve) });
+        this.queued.add(key, 0);
+      }),
+    );
+    if (!this.flushing) {
+      this.flushing = true;
+      queueMicrotask(() => this.startFetches());
+    }
     return { status: 'loading' };
+  }
+
+  private startFetches(): void {
+    this.flushing = false;
+    while (this.queued.size && !this.disposed) {
+      const key = this.queued.takeNearest(this.viewer() ?? ORIGIN, (k) => this.queuedLoads.get(k)?.where() ?? ORIGIN, Infinity);
+      const load = key === null ? undefined : this.queuedLoads.get(key);
+      if (!key || !load) return;
+      this.queuedLoads.delete(key);
+      load.start();
+    }
   }
 
   /** Whether the content of `ref` is still on its way (neither fetched nor failed). */
@@ -89,6 +126,7 @@ export class SourceLibrary {
   dispose(): void {
     this.disposed = true;
     this.fetched.clear();
+    this.queuedLoads.clear();
     for (const s of this.states.values()) if (s.status === 'ready') s.source.dispose();
     this.states.clear();
   }

@@ -108,7 +108,7 @@ export class PanelFace implements ScheduledFace {
   }
 
   private sourceState(doc: FaceDocument): SourceState {
-    return this.library.state(doc);
+    return this.library.state(doc, this.where);
   }
 
   private key(): string {
