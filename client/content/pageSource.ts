@@ -4,7 +4,7 @@
  * batched atlas renderer) only ever asks a source for page canvases.
  */
 import type { DocumentKind } from '../../shared/model/documents';
-import { textSource } from './textSource';
+import { textSource, type TextMeasure } from './textSource';
 
 export interface PageSource {
   readonly pageCount: number;
@@ -22,12 +22,15 @@ export function isPagedKind(kind: string): kind is PagedKind {
   return kind === 'markdown' || kind === 'text' || kind === 'pdf' || kind === 'image';
 }
 
-/** Opens a source for content of a paged kind. PDF support is loaded only when first needed. */
-export async function openPageSource(kind: PagedKind, bytes: ArrayBuffer): Promise<PageSource> {
+/**
+ * Opens a source for content of a paged kind, text measured with `measure` when given. PDF
+ * support is loaded only when first needed.
+ */
+export async function openPageSource(kind: PagedKind, bytes: ArrayBuffer, measure?: TextMeasure): Promise<PageSource> {
   switch (kind) {
     case 'markdown':
     case 'text':
-      return textSource(kind, new TextDecoder('utf-8').decode(bytes));
+      return textSource(kind, new TextDecoder('utf-8').decode(bytes), measure);
     case 'pdf': {
       const { openPdf } = await import('./pdfSource');
       return openPdf(bytes);

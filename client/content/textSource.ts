@@ -9,17 +9,35 @@ const INK = '#23262d';
 const SOFT = '#eef0f3';
 const RULE = '#c9ced6';
 
-function measurer(): (text: string, font: Font) => number {
+/** Widths of text in a font, in canvas pixels. */
+export type TextMeasure = (text: string, font: Font) => number;
+
+/** Most widths a measurer remembers before it starts afresh (a few MB at most). */
+const MEASURE_CACHE_MAX = 50_000;
+
+/**
+ * A measurer that remembers widths: wrapping measures the same words and line starts again and
+ * again, and the documents of one world share most of their words and all of their fonts, so one
+ * measurer shared by a world's documents lays each out at a fraction of the canvas calls.
+ */
+export function textMeasurer(): TextMeasure {
   const ctx = newCanvas(1, 1).getContext('2d')!;
   let current = '';
+  const known = new Map<string, number>();
   return (text, font) => {
     const css = cssFont(font);
+    const key = `${css}|${text}`;
+    const hit = known.get(key);
+    if (hit !== undefined) return hit;
     if (css !== current) ctx.font = current = css;
-    return ctx.measureText(text).width;
+    const width = ctx.measureText(text).width;
+    if (known.size >= MEASURE_CACHE_MAX) known.clear();
+    known.set(key, width);
+    return width;
   };
 }
 
-function drawLine(ctx: CanvasRenderingContext2D, line: PlacedLine, geometry: PageGeometry, measure: (t: string, f: Font) => number): void {
+function drawLine(ctx: CanvasRenderingContext2D, line: PlacedLine, geometry: PageGeometry, measure: TextMeasure): void {
   const right = geometry.width - geometry.margin;
   switch (line.decoration) {
     case Decoration.CODE:
@@ -57,7 +75,7 @@ function drawLine(ctx: CanvasRenderingContext2D, line: PlacedLine, geometry: Pag
   }
 }
 
-function drawPage(page: TextPage, geometry: PageGeometry, widthPx: number, measure: (t: string, f: Font) => number): HTMLCanvasElement {
+function drawPage(page: TextPage, geometry: PageGeometry, widthPx: number, measure: TextMeasure): HTMLCanvasElement {
   const scale = widthPx / geometry.width;
   const canvas = newCanvas(widthPx, geometry.height * scale);
   const ctx = canvas.getContext('2d')!;
@@ -70,9 +88,11 @@ function drawPage(page: TextPage, geometry: PageGeometry, widthPx: number, measu
   return canvas;
 }
 
-/** A page source for a text document's full content (or the preview of it). */
-export function textSource(kind: 'markdown' | 'text', content: string): PageSource {
-  const measure = measurer();
+/**
+ * A page source for a text document's full content (or the preview of it), measured with
+ * `measure` (pass a world's shared measurer; by default one of its own).
+ */
+export function textSource(kind: 'markdown' | 'text', content: string, measure: TextMeasure = textMeasurer()): PageSource {
   const { geometry, pages } = layoutDocument(kind === 'markdown' ? markdownBlocks(content) : textBlocks(content), measure);
   const aspect = geometry.width / geometry.height;
   return {

@@ -37,7 +37,7 @@ export function focalLengthPx(camera: Camera): number {
 export class DocumentLayer {
   readonly documents = new Map<string, PlacedDocument>();
   readonly content = new ContentStore();
-  private readonly library = new SourceLibrary(this.content);
+  private readonly library = new SourceLibrary(this.content, () => this.camera?.globalPosition ?? null);
   private readonly kit: PanelKit;
   private readonly notesDirty = new Set<string>();
   /** The tier each panel would have by its size on screen alone (before close-ups are shared out). */

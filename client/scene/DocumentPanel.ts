@@ -51,7 +51,7 @@ export class DocumentPanel extends PlacedDocument {
     this.board.parent = this.root;
     this.board.metadata = this.pick('board');
 
-    this.face = new PanelFace(kit.atlas, library, (layout) => this.onFaceDrawn(layout));
+    this.face = new PanelFace(kit.atlas, library, kit.faces, () => this.position, (layout) => this.onFaceDrawn(layout));
     this.faceFrame = new TransformNode(`doc-${docId}-face`, scene);
     this.faceFrame.parent = this.root;
     this.faceFrame.position.z = DEPTH / 2 + 0.002;

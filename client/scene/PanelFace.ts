@@ -12,9 +12,10 @@ import { textSource } from '../content/textSource';
 import { TEXT_PAGE } from '../content/textLayout';
 import { composeFace, messagePage, type NoteMark } from './faceCanvas';
 import type { FaceAtlas, FacePlacement } from './FaceAtlas';
+import type { Point } from './faceQueue';
+import type { FaceScheduler, ScheduledFace } from './FaceScheduler';
 import { clampPage, facePixels, shownPages, type FaceLayout, type NoteBox } from './faceLayout';
 import { ATLAS_MAX_TIER, closeUpPageWidth, PAGE_TIERS } from './sharpness';
-import { inBackground } from '../ui/kit/background';
 
 export interface FaceDocument {
   id: string;
@@ -39,8 +40,13 @@ export interface FaceNote {
 /** Pixels per page width for a panel across the room. */
 export const FAR_PAGE_PX = PAGE_TIERS[0];
 const LETTER = TEXT_PAGE.width / TEXT_PAGE.height;
+/**
+ * How long a face whose document is still loading waits before it is drawn with its preview (or
+ * "Loading…"): long enough that content served on a LAN arrives first and the face is drawn once.
+ */
+const LOADING_GRACE_MS = 1500;
 
-export class PanelFace {
+export class PanelFace implements ScheduledFace {
   /** Where the face is drawn now; null until its first drawing. */
   placement: FacePlacement | null = null;
   /** The layout of what is on the face now. */
@@ -59,7 +65,6 @@ export class PanelFace {
   private notes: FaceNote[] = [];
   private tier: number = FAR_PAGE_PX;
   private drawnKey = '';
-  private drawing = false;
   private preview: { body: string; source: PageSource } | null = null;
   /** The loaded pages on the face now, by page and width: adding a note does not redraw the PDF. */
   private pageCanvases = new Map<string, HTMLCanvasElement>();
@@ -68,6 +73,10 @@ export class PanelFace {
   constructor(
     private readonly atlas: FaceAtlas,
     private readonly library: SourceLibrary,
+    /** Draws the faces of the world in turn, nearest the viewer first. */
+    private readonly scheduler: FaceScheduler,
+    /** Where the face stands in the world now. */
+    private readonly where: () => Point,
     /** Told after every drawing: the layout (and so the panel's shape) or the placement may have changed. */
     private readonly onDrawn: (layout: FaceLayout) => void,
   ) {}
@@ -99,7 +108,7 @@ export class PanelFace {
   }
 
   private sourceState(doc: FaceDocument): SourceState {
-    return this.library.state(doc);
+    return this.library.state(doc, this.where);
   }
 
   private key(): string {
@@ -113,25 +122,35 @@ export class PanelFace {
     return JSON.stringify([doc.kind, doc.contentHash, doc.title, state.status, pages, doc.spread, this.tier, notes, body]);
   }
 
+  /** Queues a drawing when the face no longer shows what it should. */
   private refresh(): void {
-    if (!this.drawing) inBackground(this.drawUntilCurrent(), 'Drawing the document');
+    const key = this.key();
+    const doc = this.doc;
+    if (this.disposed || !doc || !key || (key === this.drawnKey && !this.library.unopened(doc))) return;
+    // key() asked the library, which starts loading the content; once there, draw without delay
+    const loading = this.library.waiting(doc);
+    if (loading) this.library.settled(doc).then(() => this.refresh(), () => this.refresh());
+    this.scheduler.request(this, loading ? LOADING_GRACE_MS : 0);
   }
 
-  private async drawUntilCurrent(): Promise<void> {
-    this.drawing = true;
-    try {
-      for (let key = this.key(); !this.disposed && key && key !== this.drawnKey; key = this.key()) {
-        await this.draw(this.doc!);
-        this.drawnKey = key;
-      }
-    } finally {
-      this.drawing = false;
-    }
+  position(): Point {
+    return this.where();
+  }
+
+  /** Draws the face once as it should look now (the scheduler calls this in its turn). */
+  async drawStep(): Promise<void> {
+    // opening (laying out a text, parsing a PDF) is costly: it happens here, in the face's turn
+    if (this.doc) await this.library.open(this.doc);
+    const key = this.key();
+    if (this.disposed || !this.doc || !key || key === this.drawnKey) return;
+    await this.draw(this.doc);
+    this.drawnKey = key;
+    // something changed while drawing: queue again for the latest
+    this.refresh();
   }
 
   private async draw(doc: FaceDocument): Promise<void> {
     const state = this.sourceState(doc);
-    if (state.status === 'loading') inBackground(this.library.settled(doc).then(() => this.refresh()), 'Loading the document');
     const source = state.status === 'ready' ? state.source : this.previewOf(doc);
     const count = source?.pageCount ?? 0;
     const pages = shownPages(doc.page, doc.spread, count);
@@ -214,6 +233,7 @@ export class PanelFace {
 
   dispose(): void {
     this.disposed = true;
+    this.scheduler.cancel(this);
     if (this.placement) this.atlas.release(this.placement.slot);
     this.placement = null;
     this.closeUp = null;

@@ -15,6 +15,7 @@ import { CreatePlane } from '@babylonjs/core/Meshes/Builders/planeBuilder';
 import type { InstancedMesh } from '@babylonjs/core/Meshes/instancedMesh';
 import { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { FaceAtlas } from './FaceAtlas';
+import { FaceScheduler } from './FaceScheduler';
 import { UvRectPlugin, setUvRect, useUvRects } from './UvRectPlugin';
 
 export const PanelControl = { PREV: 'prev', NEXT: 'next', SPREAD: 'spread' } as const;
@@ -78,11 +79,14 @@ export function iconUvRect(icon: ControlIcon, enabled: boolean): [number, number
 
 export class PanelKit {
   readonly atlas: FaceAtlas;
+  /** Draws the panels' faces in turn, nearest the viewer first. */
+  readonly faces: FaceScheduler;
   private readonly boardSource: Mesh;
   private readonly controlSource: Mesh;
 
   constructor(scene: Scene) {
     this.atlas = new FaceAtlas(scene);
+    this.faces = new FaceScheduler(scene);
 
     const board = new StandardMaterial('panel-board', scene);
     // the instance colour multiplies this white: dark grey when free, the holder's colour when held
@@ -153,6 +157,7 @@ export class PanelKit {
   }
 
   dispose(): void {
+    this.faces.dispose();
     this.atlas.dispose();
     for (const source of [this.boardSource, this.controlSource]) source.dispose(false, true);
   }
