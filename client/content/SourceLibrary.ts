@@ -7,7 +7,7 @@
 import type { ContentStore } from '../net/content';
 import { openPageSource, type PageSource, type PagedKind } from './pageSource';
 import { textMeasurer } from './textSource';
-import { FaceQueue, type Point } from '../scene/faceQueue';
+import { FaceQueue, type Point } from './faceQueue';
 
 const ORIGIN: Point = { x: 0, y: 0, z: 0 };
 

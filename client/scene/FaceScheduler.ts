@@ -6,7 +6,7 @@
  */
 import type { Scene } from '@babylonjs/core/scene';
 import type { Observer } from '@babylonjs/core/Misc/observable';
-import { FaceQueue, sliceBudgetMs, type Point } from './faceQueue';
+import { FaceQueue, sliceBudgetMs, type Point } from '../content/faceQueue';
 import { inBackground } from '../ui/kit/background';
 
 /** What the scheduler draws: a face that knows where it stands and draws one step when asked. */

@@ -12,7 +12,7 @@ import { textSource } from '../content/textSource';
 import { TEXT_PAGE } from '../content/textLayout';
 import { composeFace, messagePage, type NoteMark } from './faceCanvas';
 import type { FaceAtlas, FacePlacement } from './FaceAtlas';
-import type { Point } from './faceQueue';
+import type { Point } from '../content/faceQueue';
 import type { FaceScheduler, ScheduledFace } from './FaceScheduler';
 import { clampPage, facePixels, shownPages, type FaceLayout, type NoteBox } from './faceLayout';
 import { ATLAS_MAX_TIER, closeUpPageWidth, PAGE_TIERS } from './sharpness';
