@@ -5,6 +5,7 @@
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Color3 } from '@babylonjs/core/Maths/math.color';
+import { pageMaterial } from './pageMaterial';
 import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
 import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
 import { Texture } from '@babylonjs/core/Materials/Textures/texture';
@@ -19,10 +20,8 @@ export class CloseUpFace {
   private shown: HTMLCanvasElement | null = null;
 
   constructor(scene: Scene, name: string, parent: TransformNode, metadata: unknown) {
-    this.material = new StandardMaterial(name, scene);
-    // lit as the atlas faces are, so a panel looks the same whichever texture it shows
-    this.material.emissiveColor = new Color3(0.5, 0.5, 0.5);
-    this.material.specularColor = Color3.Black();
+    // drawn as the atlas faces are, so a panel looks the same whichever texture it shows
+    this.material = pageMaterial(name, scene);
     // BACKSIDE faces +Z, the panel's readable side (as the atlas planes do)
     this.mesh = CreatePlane(name, { size: 1, sideOrientation: Mesh.BACKSIDE }, scene);
     this.mesh.material = this.material;

@@ -9,6 +9,7 @@ import type { Observer } from '@babylonjs/core/Misc/observable';
 import { Color3 } from '@babylonjs/core/Maths/math.color';
 import { Constants } from '@babylonjs/core/Engines/constants';
 import type { ThinEngine } from '@babylonjs/core/Engines/thinEngine';
+import { pageMaterial } from './pageMaterial';
 import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
 import { Texture } from '@babylonjs/core/Materials/Textures/texture';
 import { RawTexture } from '@babylonjs/core/Materials/Textures/rawTexture';
@@ -103,10 +104,8 @@ export class FaceAtlas {
       texture.wrapU = Texture.CLAMP_ADDRESSMODE;
       texture.wrapV = Texture.CLAMP_ADDRESSMODE;
       texture.anisotropicFilteringLevel = 8;
-      const material = new StandardMaterial(`face-atlas-${n}`, this.scene);
+      const material = pageMaterial(`face-atlas-${n}`, this.scene);
       material.diffuseTexture = texture;
-      material.emissiveColor = new Color3(0.5, 0.5, 0.5);
-      material.specularColor = Color3.Black();
       new UvRectPlugin(material);
       // in our right-handed scene a plane's default front looks down -Z and would read mirrored;
       // BACKSIDE turns it to face +Z, the panel's readable side, with the text the right way round
