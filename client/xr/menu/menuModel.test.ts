@@ -13,6 +13,7 @@ const data = (over: Partial<MenuData> = {}): MenuData => ({
   neural: false,
   templates: [],
   step: null,
+  room: null,
   ...over,
 });
 
@@ -124,5 +125,26 @@ describe('the in-world menu model', () => {
         }
       }
     }
+  });
+
+  it('offers the Room tab only to those who may place props, with the catalogue three to a row and Undo', () => {
+    const tabs = (d: MenuData) => menuRows('people', d).tabs.map((i) => (i.kind === 'button' ? i.label : ''));
+    expect(tabs(data())).not.toContain('Room');
+    const room = [{ kind: 'desk', name: 'Desk' }, { kind: 'chair', name: 'Chair' }, { kind: 'sofa', name: 'Sofa' }, { kind: 'u-1', name: 'Anvil' }];
+    expect(tabs(data({ room }))).toContain('Room');
+    const body = menuRows('room', data({ room })).body;
+    expect(body[0]!.some((i) => i.kind === 'button' && i.action.type === 'propUndo')).toBe(true);
+    expect(body.slice(1).map((row) => row.map((i) => (i.kind === 'button' ? i.label : '')))).toEqual([['Desk', 'Chair', 'Sofa'], ['Anvil']]);
+    expect(body[2]![0]).toMatchObject({ action: { type: 'addProp', kind: 'u-1', name: 'Anvil' } });
+    // a viewer whose menu was left on Room sees People instead
+    expect(texts(menuRows('room', data()).body)[0]).toBe('Ann (you)');
+  });
+
+  it('pages the full catalogue so that every prop can be reached', () => {
+    const room = Array.from({ length: 20 }, (_, i) => ({ kind: `k${i}`, name: `Prop ${i}` }));
+    const labels = (page: number) => menuRows('room', data({ room }), page).body.flat().flatMap((i) => (i.kind === 'button' && i.action.type === 'addProp' ? [i.action.kind] : []));
+    const all = [0, 1].flatMap(labels);
+    expect(new Set(all).size).toBe(20);
+    expect(menuRows('room', data({ room })).body.length).toBeLessThanOrEqual(MAX_ROWS);
   });
 });

@@ -6,7 +6,7 @@
 import type { XrSettings } from '../xrSettings';
 import { SNAP_CHOICES } from '../xrSettings';
 
-export const MENU_TABS = ['people', 'runs', 'workflows', 'notes', 'settings', 'upload'] as const;
+export const MENU_TABS = ['people', 'runs', 'workflows', 'notes', 'room', 'settings', 'upload'] as const;
 export type MenuTab = (typeof MENU_TABS)[number];
 
 const TAB_TITLES: Record<MenuTab, string> = {
@@ -14,6 +14,7 @@ const TAB_TITLES: Record<MenuTab, string> = {
   runs: 'Runs',
   workflows: 'Workflows',
   notes: 'Notes',
+  room: 'Room',
   settings: 'Settings',
   upload: 'Upload',
 };
@@ -43,6 +44,8 @@ export interface MenuData {
   templates: { id: string; title: string }[];
   /** A chain's step picked (by pressing its node) to change its kind; null when none is. */
   step: MenuStep | null;
+  /** The props this person may place (owners and editors; null for viewers, who see no Room tab). */
+  room: { kind: string; name: string }[] | null;
 }
 
 export interface MenuStep {
@@ -67,6 +70,8 @@ export type MenuAction =
   | { type: 'page'; page: number }
   | { type: 'note'; text: string }
   | { type: 'removeNote'; noteId: string }
+  | { type: 'addProp'; kind: string; name: string }
+  | { type: 'propUndo' }
   | { type: 'locomotion' }
   | { type: 'snap' }
   | { type: 'vignette' }
@@ -162,6 +167,15 @@ function notes(data: MenuData, page: number): MenuRow[] {
   return [head, ...paged([...presets, ...onPage], page, MAX_ROWS - 1)];
 }
 
+/** The catalogue, three props to a row, a press placing one ahead; Undo takes back this person's last change. */
+function room(data: MenuData, page: number): MenuRow[] {
+  const head: MenuRow = [text('Press a prop to place it ahead of you. Squeeze one to move it.', true), button('Undo', { type: 'propUndo' })];
+  const items = data.room ?? [];
+  const rows: MenuRow[] = [];
+  for (let i = 0; i < items.length; i += 3) rows.push(items.slice(i, i + 3).map((p) => button(p.name, { type: 'addProp', kind: p.kind, name: p.name })));
+  return [head, ...paged(rows, page, MAX_ROWS - 1)];
+}
+
 export function nextSnap(degrees: number): number {
   const i = SNAP_CHOICES.indexOf(degrees as (typeof SNAP_CHOICES)[number]);
   return SNAP_CHOICES[(i + 1) % SNAP_CHOICES.length]!;
@@ -187,8 +201,19 @@ function upload(): MenuRow[] {
 
 /** The whole menu for a tab: the tab bar, the tab's rows, and the footer. */
 export function menuRows(tab: MenuTab, data: MenuData, page = 0): { tabs: MenuRow; body: MenuRow[]; footer: MenuRow } {
-  const tabs = MENU_TABS.map((t) => button(TAB_TITLES[t], { type: 'tab', tab: t }, t === tab));
-  const body = { people, runs, workflows: (d: MenuData) => workflows(d, page), notes: (d: MenuData) => notes(d, page), settings, upload: () => upload() }[tab](data);
+  // the Room tab is for those who may change the room
+  const shown = MENU_TABS.filter((t) => t !== 'room' || data.room !== null);
+  const open = shown.includes(tab) ? tab : 'people';
+  const tabs = shown.map((t) => button(TAB_TITLES[t], { type: 'tab', tab: t }, t === open));
+  const body = {
+    people,
+    runs,
+    workflows: (d: MenuData) => workflows(d, page),
+    notes: (d: MenuData) => notes(d, page),
+    room: (d: MenuData) => room(d, page),
+    settings,
+    upload: () => upload(),
+  }[open](data);
   return { tabs, body, footer: [button('Leave world', { type: 'leave' }), button('Close menu', { type: 'close' })] };
 }
 
