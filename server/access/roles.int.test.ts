@@ -106,7 +106,11 @@ interface Ctx {
   note: () => string;
   workflow: string;
   run: string;
+  /** A prop of the template's layout: moved, removed and brought back by undo. */
+  prop: string;
 }
+const propOf = (c: Ctx) => (c.me.room.state as any).props.get(c.prop) as { x: number; heldBy: string } | undefined;
+const LOOK = { body: '#2255aa', skin: '#8d5524', hair: 'bun', hairColour: '#111111', headwear: 'cap', glasses: 'round' };
 const INTENTS: Record<IntentType, { send(c: Ctx): unknown; took?(c: Ctx): boolean }> = {
   pose: { send: () => ({ type: 'pose', head: [1, 1.6, 1, 0, 0, 0, 1], left: null, right: null }), took: (c) => (c.me.room.state as any).participants.get(c.me.room.sessionId).head.px === 1 },
   grab: { send: (c) => ({ type: 'grab', docId: c.doc }), took: (c) => c.me.doc(c.doc)?.heldBy === c.me.room.sessionId },
@@ -122,6 +126,14 @@ const INTENTS: Record<IntentType, { send(c: Ctx): unknown; took?(c: Ctx): boolea
   // nothing waits for a neural command here: allowed means "not refused for the role"
   neuralCommand: { send: () => ({ type: 'neuralCommand', command: 'confirm', confidence: 0.9, source: 'eeg' }) },
   neuralSources: { send: () => ({ type: 'neuralSources', sources: ['eeg'] }) },
+  propAdd: { send: () => ({ type: 'propAdd', kind: 'tree', position: [-2, 0, 6.5] }), took: (c) => [...(c.me.room.state as any).props.values()].some((p: any) => p.kind === 'tree' && p.z === 6.5) },
+  propGrab: { send: (c) => ({ type: 'propGrab', propId: c.prop }), took: (c) => propOf(c)?.heldBy === c.me.room.sessionId },
+  propMove: { send: (c) => ({ type: 'propMove', propId: c.prop, position: [0.25, 0, -1.4] }), took: (c) => Math.abs((propOf(c)?.x ?? 0) - 0.25) < 1e-3 },
+  propRelease: { send: (c) => ({ type: 'propRelease', propId: c.prop }), took: (c) => propOf(c)?.heldBy === '' },
+  propDelete: { send: (c) => ({ type: 'propDelete', propId: c.prop }), took: (c) => propOf(c) === undefined },
+  // takes back the removal just before it
+  propUndo: { send: () => ({ type: 'propUndo' }), took: (c) => propOf(c) !== undefined },
+  avatar: { send: () => ({ type: 'avatar', look: LOOK }), took: (c) => (c.me.room.state as any).participants.get(c.me.room.sessionId).look === JSON.stringify(LOOK) },
 };
 
 function joinAs(part: Part): Promise<TestParticipant> {
@@ -131,7 +143,7 @@ function joinAs(part: Part): Promise<TestParticipant> {
 /** What the world holds that intents can change. */
 const worldState = (p: TestParticipant) => {
   const s = p.snapshot() as any;
-  return { documents: s.documents, annotations: s.annotations, runs: s.runs, workflows: s.workflows };
+  return { documents: s.documents, annotations: s.annotations, runs: s.runs, workflows: s.workflows, props: s.props };
 };
 
 describe('intents, for each role', () => {
@@ -166,7 +178,7 @@ describe('intents, for each role', () => {
       ownerSeat.sendRaw('noteAdd', { type: 'noteAdd', docId: doc, page: 1, u: 0.1, v: 0.1, text: 'seed' });
       await until('the seed note', () => (me.room.state as any).annotations.size === 1);
       const note = () => [...(me.room.state as any).annotations.keys()][0] as string;
-      const ctx: Ctx = { me, doc, note, workflow, run };
+      const ctx: Ctx = { me, doc, note, workflow, run, prop: 'p1' };
       // the seed note goes when the add is checked, so edit and delete find one note whichever role
       for (const type of INTENT_TYPES) {
         if (type === 'noteAdd' && allowed(part, 'noteAdd')) {

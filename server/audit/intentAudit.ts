@@ -60,5 +60,55 @@ export function auditIntent(intent: Intent, effects: readonly Effect[], state: W
     case 'neuralSources':
       // recorded by the room once the waiting runs have judged it (accepted or refused, with why)
       return null;
+    case 'propAdd':
+    case 'propGrab':
+    case 'propMove':
+    case 'propRelease':
+    case 'propDelete':
+    case 'propUndo':
+    case 'avatar':
+      return auditPropIntent(intent, effects, state, takenFrom);
+  }
+}
+
+/** Props as documents: a move is one entry at its release, from where it was taken to where it was put. */
+function auditPropIntent(intent: Extract<Intent, { type: `prop${string}` | 'avatar' }>, effects: readonly Effect[], state: WorldState, takenFrom: Map<string, Vec3>): IntentAudit | null {
+  const placeOf = (propId: string): { kind: string; position: Vec3 } | undefined => {
+    const p = state.props.get(propId);
+    return p ? { kind: p.kind, position: [round(p.x), round(p.y), round(p.z)] } : undefined;
+  };
+  // documents' and props' ids share the map, so props' are marked
+  const key = (propId: string) => `prop:${propId}`;
+  const target = (id: string) => ({ type: 'prop', id });
+  switch (intent.type) {
+    case 'propMove':
+      return null;
+    case 'propAdd': {
+      const put = effects.find((e): e is Extract<Effect, { op: 'propPut' }> => e.op === 'propPut');
+      return { target: target(put?.prop.id ?? ''), after: { kind: intent.kind, position: intent.position.map(round) } };
+    }
+    case 'propGrab': {
+      const at = placeOf(intent.propId);
+      if (at) takenFrom.set(key(intent.propId), at.position);
+      return { target: target(intent.propId), after: { heldAt: at?.position } };
+    }
+    case 'propRelease': {
+      const from = takenFrom.get(key(intent.propId));
+      takenFrom.delete(key(intent.propId));
+      return { target: target(intent.propId), before: { position: from }, after: { position: placeOf(intent.propId)?.position } };
+    }
+    case 'propDelete':
+      takenFrom.delete(key(intent.propId));
+      return { target: target(intent.propId), before: placeOf(intent.propId) };
+    case 'propUndo': {
+      const put = effects.find((e): e is Extract<Effect, { op: 'propPut' }> => e.op === 'propPut');
+      const removed = effects.find((e): e is Extract<Effect, { op: 'propDelete' }> => e.op === 'propDelete');
+      const id = put?.prop.id ?? removed?.propId ?? '';
+      return { target: target(id), before: placeOf(id), ...(put ? { after: { kind: put.prop.kind, position: put.prop.position.map(round) } } : {}) };
+    }
+    case 'avatar': {
+      const look = effects.find((e): e is Extract<Effect, { op: 'look' }> => e.op === 'look');
+      return { target: { type: 'participant', id: look?.participantId ?? '' }, after: intent.look };
+    }
   }
 }

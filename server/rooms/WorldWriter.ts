@@ -1,19 +1,23 @@
 /**
  * Persists a world room's accepted changes. Writes run one at a time in the order they were
  * accepted; placements of documents being dragged are coalesced and written on a short tick,
- * everything else (drops, pages, notes) is written at once.
+ * everything else (drops, pages, notes) is written at once. The layout of props is one record,
+ * rewritten whole: on the tick while a prop is dragged, at once when one is put down, added or removed.
  */
 import type { AnnotationRecord, Placement } from '../../shared/model/documents';
 import type { WorldState } from '../../shared/schema/WorldState';
 import type { Store } from '../adapters/storage/Store';
 import type { Logger } from '../log';
 import { serial } from '../serial';
+import { layoutOf } from './propSync';
 import type { Persist } from './stateSync';
 
 export class WorldWriter {
   private readonly dirtyPlacements = new Set<string>();
   private readonly writes = serial();
   private readonly noteCreated = new Map<string, string>();
+  /** The layout changed since it was last written (a prop being dragged). */
+  private layoutDirty = false;
 
   constructor(
     private readonly worldId: string,
@@ -47,6 +51,10 @@ export class WorldWriter {
       case 'noteDelete':
         this.noteCreated.delete(change.noteId);
         this.enqueue(`deleting note ${change.noteId}`, () => this.store.deleteAnnotation(this.worldId, change.noteId).then(() => undefined));
+        return;
+      case 'layout':
+        this.layoutDirty = true;
+        if (change.now) this.writeLayout();
         return;
       default: {
         const unreachable: never = change;
@@ -82,8 +90,24 @@ export class WorldWriter {
   /** Writes pending placements; resolves once everything accepted so far is on disk. */
   flush(): Promise<void> {
     this.writePlacements();
+    this.writeLayout();
     // queued behind every write so far, so it ends when they have
     return this.writes(async () => undefined);
+  }
+
+  /** Writes the whole layout as it is now; a later change while this waits is written by the next. */
+  private writeLayout(): void {
+    if (!this.layoutDirty) return;
+    this.layoutDirty = false;
+    const props = layoutOf(this.state);
+    this.enqueue('the layout', async () => {
+      try {
+        await this.store.saveLayout(this.worldId, props);
+      } catch (err) {
+        this.layoutDirty = true;
+        throw err;
+      }
+    });
   }
 
   private writePlacements(): void {

@@ -6,6 +6,7 @@ import type { Effect } from '../../shared/model/world';
 import type { AnnotationRecord, DocumentRecord } from '../../shared/model/documents';
 import type { Device, Pose } from '../../shared/protocol';
 import { AnnotationState, DocumentState, type PoseState, type WorldState } from '../../shared/schema/WorldState';
+import { applyPropEffect } from './propSync';
 import { setRun } from './workflowSync';
 
 /** What an applied effect asks of storage. */
@@ -15,7 +16,9 @@ export type Persist =
   | { kind: 'dropped'; docId: string }
   | { kind: 'view'; docId: string }
   | { kind: 'notePut'; noteId: string }
-  | { kind: 'noteDelete'; noteId: string };
+  | { kind: 'noteDelete'; noteId: string }
+  /** The world's layout changed: written at once, or (while a prop is dragged) on the next flush. */
+  | { kind: 'layout'; now: boolean };
 
 const NONE: Persist = { kind: 'none' };
 /** How much of a text document travels in the state as a preview. */
@@ -100,6 +103,16 @@ export function applyEffect(state: WorldState, effect: Effect): Persist {
     case 'neuralSources':
       // commands for the workflow engine: the room carries them out; the state follows the run
       return NONE;
+    case 'propPut':
+    case 'propTransform':
+    case 'propHold':
+    case 'propDelete':
+      return applyPropEffect(state, effect);
+    case 'look': {
+      const p = state.participants.get(effect.participantId);
+      if (p) p.look = JSON.stringify(effect.look);
+      return NONE;
+    }
     default: {
       const unreachable: never = effect;
       throw new Error(`unhandled effect ${JSON.stringify(unreachable)}`);

@@ -5,6 +5,7 @@
 import type { Presence } from '@colyseus/core';
 import type { Logger } from '../log';
 import type { DocumentRecord } from '../../shared/model/documents';
+import type { UploadedPropKind } from '../../shared/model/props';
 import type { RunSummary } from '../../shared/model/runs';
 
 export type WorldEvent =
@@ -16,7 +17,9 @@ export type WorldEvent =
   /** A run's progress, summarised: the room applies it as a `runProgress` effect. */
   | { type: 'runChanged'; run: RunSummary }
   /** A person's membership changed (invited, role changed, removed): the room applies it at once. */
-  | { type: 'accessChanged'; userId: string; removed: boolean };
+  | { type: 'accessChanged'; userId: string; removed: boolean }
+  /** A model uploaded over REST: props of its kind may be placed at once. */
+  | { type: 'propModelAdded'; model: UploadedPropKind };
 
 export const worldChannel = (worldId: string) => `world:${worldId}`;
 

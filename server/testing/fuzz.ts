@@ -24,6 +24,7 @@ export interface FuzzTargets {
   noteIds: string[];
   workflowIds: string[];
   runIds: string[];
+  propIds?: string[];
 }
 
 /** Strings no handler should trip over; all of them are invalid where an id or enum is wanted. */
@@ -53,6 +54,7 @@ function valid(type: IntentType, t: FuzzTargets, pick: <T>(xs: readonly T[]) => 
   const note = t.noteIds.length ? pick(t.noteIds) : 'note';
   const workflow = t.workflowIds.length ? pick(t.workflowIds) : 'workflow';
   const run = t.runIds.length ? pick(t.runIds) : 'run';
+  const prop = t.propIds?.length ? pick(t.propIds) : 'p1';
   const pose = [0, 1.6, 0, 0, 0, 0, 1];
   switch (type) {
     case 'pose':
@@ -80,6 +82,18 @@ function valid(type: IntentType, t: FuzzTargets, pick: <T>(xs: readonly T[]) => 
       return { type, command: 'confirm', confidence: 0.9, source: 'eeg', runId: run };
     case 'neuralSources':
       return { type, sources: ['eeg'] };
+    case 'propAdd':
+      return { type, kind: 'chair', position: [1, 0, -2], rotation: [0, 0, 0, 1], scale: 1 };
+    case 'propGrab':
+    case 'propRelease':
+    case 'propDelete':
+      return { type, propId: prop };
+    case 'propMove':
+      return { type, propId: prop, position: [1, 0, -2], rotation: [0, 0, 0, 1], scale: 1 };
+    case 'propUndo':
+      return { type };
+    case 'avatar':
+      return { type, look: { body: '#3366cc', skin: '#c68642', hair: 'short', hairColour: '#222222', headwear: 'none', glasses: 'none' } };
   }
 }
 
@@ -140,6 +154,8 @@ export function* fuzzMessages(seed: number, count: number, targets: FuzzTargets)
       const payload = { ...base };
       delete payload[field];
       yield { type, payload, mutation: `no ${field}` };
+    } else if (fieldsOf(base).length === 0) {
+      yield { type, payload: { ...base, type: [type] }, mutation: 'the type field is an array' };
     } else {
       const field = pick(fieldsOf(base));
       const wrong = wrongValue(random, pick, FREE_TEXT.has(field));
@@ -158,6 +174,8 @@ function optional(type: IntentType, field: string): boolean {
     runStart: ['documentId', 'priority'],
     runAnswer: ['comment'],
     neuralCommand: ['runId'],
+    propAdd: ['rotation', 'scale'],
+    propMove: ['rotation', 'scale'],
   };
   return optionalByType[type]?.includes(field) ?? false;
 }

@@ -5,6 +5,7 @@
  */
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import type { DocumentRecord } from '../../shared/model/documents';
+import type { PropRecord, UploadedPropKind } from '../../shared/model/props';
 import type { WorldRole } from '../../shared/model/roles';
 import { WORLD_TEMPLATE_IDS, type WorldRecord } from '../../shared/model/worlds';
 import { createLogger } from '../log';
@@ -21,16 +22,22 @@ export function documentRecord(id: string): DocumentRecord {
 export type Sent = { to: string; type: string; message: unknown };
 
 /** A core over fake collaborators, the world's documents loaded, and what it said and did. */
-export async function fakeCore(o: { documents?: string[]; roles?: Record<string, WorldRole | null>; intentRate?: number; reconnectSeconds?: number; interest?: WorldCoreDeps['interest']; opened?: boolean } = {}) {
+export async function fakeCore(o: { documents?: string[]; roles?: Record<string, WorldRole | null>; intentRate?: number; reconnectSeconds?: number; interest?: WorldCoreDeps['interest']; opened?: boolean; layout?: PropRecord[]; propModels?: UploadedPropKind[] } = {}) {
   const sent: Sent[] = [];
   const left: Array<{ id: string; code: number; reason: string }> = [];
   const audit: AuditInput[] = [];
   const peers = new Map<string, Peer>();
-  const calls = { charged: [] as unknown[], started: [] as unknown[], signals: [] as unknown[], neural: [] as unknown[] };
+  const calls = { charged: [] as unknown[], started: [] as unknown[], signals: [] as unknown[], neural: [] as unknown[], layouts: [] as PropRecord[][] };
   const deps = {
     store: {
       listDocuments: () => Promise.resolve((o.documents ?? []).map(documentRecord)),
       listAnnotations: () => Promise.resolve([]),
+      getLayout: () => Promise.resolve(calls.layouts.at(-1) ?? o.layout),
+      saveLayout: (_worldId: string, props: PropRecord[]) => {
+        calls.layouts.push(props);
+        return Promise.resolve();
+      },
+      listPropModels: () => Promise.resolve(o.propModels ?? []),
     },
     blobs: { read: () => Promise.resolve(null) },
     reconnectSeconds: o.reconnectSeconds ?? 10,

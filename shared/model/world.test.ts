@@ -9,6 +9,10 @@ function world(docs: Record<string, string>, notes: Record<string, string> = {})
     note: (id) => (notes[id] ? { documentId: notes[id]! } : undefined),
     workflow: (id) => (id === 'wf1' ? {} : undefined),
     run: (id) => ({ r1: { status: 'waiting' }, r2: { status: 'running' }, r3: { status: 'succeeded' } })[id],
+    prop: () => undefined,
+    propKind: () => false,
+    propCount: () => 0,
+    lastChange: () => undefined,
   };
 }
 

@@ -7,7 +7,8 @@
  */
 import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentType, type IntentError } from '../../../shared/protocol';
 import { allowed, explainRefusal, type WorldRole } from '../../../shared/model/roles';
-import { decide, expiredHolds, releaseAllHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../../shared/model/world';
+import { isCatalogueKind } from '../../../shared/model/props';
+import { decide, expiredHolds, releaseAllHeldBy, releasePropsHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../../shared/model/world';
 import type { WorldRecord } from '../../../shared/model/worlds';
 import { WorldState } from '../../../shared/schema/WorldState';
 import { auditIntent } from '../../audit/intentAudit';
@@ -15,6 +16,7 @@ import type { Logger } from '../../log';
 import { serial } from '../../serial';
 import { newId } from '../../worlds';
 import { Interest } from '../interest';
+import { toPropRecord } from '../propSync';
 import { applyEffect, applyPoseWrite } from '../stateSync';
 import type { SessionEnded, WorldEvent } from '../worldEvents';
 import { WorldWriter } from '../WorldWriter';
@@ -22,6 +24,7 @@ import { AVATAR_COLOURS, admit, askedName, identify, joinError } from './admissi
 import { isCommand, isNeural, neuralCommand, runCommand } from './commands';
 import { handleWorldEvent, keepWhileOpening, signOut } from './events';
 import { loadWorld } from './load';
+import { PropUndo } from './PropUndo';
 import { RateGate } from './rateGate';
 import type { AuditExtra, CoreContext, JoinIdentity, Peer, RoomPort, WorldCoreDeps } from './types';
 
@@ -42,7 +45,13 @@ export class WorldCore implements CoreContext {
     note: (id) => this.state.annotations.get(id),
     workflow: (id) => this.state.workflows.get(id),
     run: (id) => this.state.runs.get(id),
+    prop: (id) => this.state.props.get(id),
+    propKind: (kind) => isCatalogueKind(kind) || this.state.propModels.has(kind),
+    propCount: () => this.state.props.size,
+    lastChange: (participantId) => this.undo.last(participantId),
   };
+  /** Each person's own changes to the layout, for their undo. */
+  private readonly undo = new PropUndo();
   /** Events that arrive while the world is read from the store (null once it is open). */
   private opening: WorldEvent[] | null = [];
 
@@ -62,7 +71,7 @@ export class WorldCore implements CoreContext {
 
   /** Reads the world from the store. Listen for world events before this, so none is missed. */
   load(): Promise<void> {
-    return loadWorld(this.deps, this.world.id, this.state, this.writer);
+    return loadWorld(this.deps, this.world.id, this.world.template, this.state, this.writer);
   }
 
   /** The world is read: the events that came meanwhile are applied, and the next ones at once. */
@@ -118,7 +127,7 @@ export class WorldCore implements CoreContext {
   drop(clientId: string): boolean {
     const p = this.state.participants.get(clientId);
     if (p) p.connected = false;
-    this.applyAll(releaseAllHeldBy(this.state.documents.entries(), clientId));
+    this.putDownAll(clientId);
     this.log.info({ participant: clientId }, 'participant dropped; waiting for reconnection');
     // a client whose join was refused never had a seat, nor does one that was cut off
     return !!p && this.deps.reconnectSeconds > 0 && !this.gate.isCutOff(clientId);
@@ -140,13 +149,19 @@ export class WorldCore implements CoreContext {
   leave(clientId: string): void {
     // a client whose join was refused never became a participant, and so never leaves
     if (this.state.participants.has(clientId)) this.record(clientId, 'leave', 'accepted', {});
-    this.applyAll(releaseAllHeldBy(this.state.documents.entries(), clientId));
+    this.putDownAll(clientId);
+    this.undo.forget(clientId);
     this.state.participants.delete(clientId);
     this.deps.neural.forget(this.world.id, clientId);
     this.lastHeard.delete(clientId);
     this.gate.forget(clientId);
     this.interest.forget(clientId);
     this.log.info({ participant: clientId }, 'participant left');
+  }
+
+  /** Puts down every document and prop a participant holds. */
+  putDownAll(clientId: string): void {
+    this.applyAll([...releaseAllHeldBy(this.state.documents.entries(), clientId), ...releasePropsHeldBy(this.state.props.entries(), clientId)]);
   }
 
   /** One message from a participant: rate-gated, validated at the boundary, then decided by the rules. */
@@ -197,6 +212,14 @@ export class WorldCore implements CoreContext {
       this.deps.audit.record({ worldId: this.world.id, actor: { kind: 'system', id: 'server' }, action: 'release', outcome: 'accepted', target: { type: 'document', id: e.docId }, detail: 'the holder went silent past the lease' });
     }
     this.applyAll(expired);
+    const propLeases: Array<[string, HoldLease]> = [];
+    this.state.props.forEach((p, id) => {
+      if (p.heldBy) propLeases.push([id, { holder: p.heldBy, lastActivity: this.lastHeard.get(p.heldBy) ?? 0 }]);
+    });
+    // the rule is the same for props; its effects name documents, so they are turned into props'
+    const expiredProps = expiredHolds(propLeases, now, this.deps.holdLeaseMs).flatMap((e): Effect[] => (e.op === 'hold' ? [{ op: 'propHold', propId: e.docId, holder: '' }] : []));
+    if (expiredProps.length) this.log.info({ props: expiredProps.length }, 'released props whose holder went silent');
+    this.applyAll(expiredProps);
   }
 
   /** Writes what is waiting to be written (dragged documents' placements). */
@@ -219,7 +242,14 @@ export class WorldCore implements CoreContext {
       }
       // one after another, so each sender hears its answers in the order it gave the commands
       else if (isNeural(effect)) this.neuralTurns(() => neuralCommand(this, effect, from)).catch((err: unknown) => this.log.warn({ err }, 'neural command failed'));
-      else this.writer.persist(applyEffect(this.state, effect));
+      else {
+        if (effect.op === 'propPut' || effect.op === 'propHold' || effect.op === 'propDelete') {
+          const id = effect.op === 'propPut' ? effect.prop.id : effect.propId;
+          const prop = this.state.props.get(id);
+          this.undo.record(effect, prop && toPropRecord(prop), prop?.heldBy ?? '');
+        }
+        this.writer.persist(applyEffect(this.state, effect));
+      }
     }
   }
 

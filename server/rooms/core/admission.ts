@@ -86,6 +86,7 @@ export function admit(
   p.role = join.identity?.role ?? 'editor';
   p.colour = options.colour ?? join.nextColour();
   p.device = options.device;
+  p.look = options.look ? JSON.stringify(options.look) : '';
   p.n = join.numberFor(join.clientId);
   const heads = [...state.participants.values()].map((o) => [o.head.px, o.head.py, o.head.pz] as Vec3);
   setPose(p.head, [...spawnPosition(heads), 0, 0, 0, 1]);

@@ -4,7 +4,7 @@
  */
 import { ServerEvent, WorldClose, type RoleChange } from '../../../shared/protocol';
 import { allowed } from '../../../shared/model/roles';
-import { releaseAllHeldBy } from '../../../shared/model/world';
+import { toPropModelState } from '../propSync';
 import { toDocumentState } from '../stateSync';
 import type { SessionEnded, WorldEvent } from '../worldEvents';
 import { loadWorkflow, readPreview } from './load';
@@ -60,6 +60,9 @@ export async function handleWorldEvent(ctx: CoreContext, event: WorldEvent): Pro
     case 'accessChanged':
       await applyAccess(ctx, event.userId, event.removed);
       return;
+    case 'propModelAdded':
+      if (event.model.worldId === ctx.world.id) state.propModels.set(event.model.id, toPropModelState(event.model));
+      return;
     default: {
       const unreachable: never = event;
       ctx.log.warn({ event: unreachable }, 'unknown world event');
@@ -96,7 +99,7 @@ async function applyAccess(ctx: CoreContext, userId: string, removed: boolean): 
     if (p && p.role !== role) {
       p.role = role;
       // holding is editing: someone who may no longer edit puts down what they hold
-      if (!allowed(role, 'release')) ctx.applyAll(releaseAllHeldBy(ctx.state.documents.entries(), peer.id));
+      if (!allowed(role, 'release')) ctx.putDownAll(peer.id);
       const change: RoleChange = { role, message: role === 'viewer' ? 'You are now a viewer: you can look and talk, but not move, annotate, edit or run anything.' : `You are now ${role === 'editor' ? 'an editor' : 'the owner'}: you can move, annotate, edit and run things here.` };
       ctx.port.send(peer.id, ServerEvent.ROLE, change);
     }

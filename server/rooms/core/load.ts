@@ -1,9 +1,12 @@
 /** Reading a world from the store into its synchronised state when its room opens. */
 import type { DocumentRecord } from '../../../shared/model/documents';
+import { templateLayout } from '../../../shared/model/props';
 import { runSummary } from '../../../shared/model/runs';
+import type { WorldTemplateId } from '../../../shared/model/worlds';
 import type { WorldState } from '../../../shared/schema/WorldState';
 import type { BlobStore } from '../../adapters/storage/BlobStore';
 import { AppError } from '../../errors';
+import { toPropModelState, toPropState } from '../propSync';
 import { PREVIEW_CHARS, applyEffect, toAnnotationState, toDocumentState } from '../stateSync';
 import type { WorldWriter } from '../WorldWriter';
 import { setWorkflow } from '../workflowSync';
@@ -35,8 +38,23 @@ export async function loadWorkflow(workflows: WorldCoreDeps['workflows'], worldI
   }
 }
 
-/** The world's documents (with previews), notes, workflows and each workflow's latest runs. */
-export async function loadWorld(deps: WorldCoreDeps, worldId: string, state: WorldState, writer: WorldWriter): Promise<void> {
+/**
+ * The world's props and the models uploaded for them. A world whose layout was never written gets
+ * its template's, written now so its props keep their ids from then on.
+ */
+export async function loadLayout(store: WorldCoreDeps['store'], worldId: string, template: WorldTemplateId, state: WorldState): Promise<void> {
+  for (const model of await store.listPropModels(worldId)) state.propModels.set(model.id, toPropModelState(model));
+  let layout = await store.getLayout(worldId);
+  if (!layout) {
+    layout = templateLayout(template);
+    await store.saveLayout(worldId, layout);
+  }
+  for (const prop of layout) state.props.set(prop.id, toPropState(prop));
+}
+
+/** The world's documents (with previews), notes, props, workflows and each workflow's latest runs. */
+export async function loadWorld(deps: WorldCoreDeps, worldId: string, template: WorldTemplateId, state: WorldState, writer: WorldWriter): Promise<void> {
+  await loadLayout(deps.store, worldId, template, state);
   for (const doc of await deps.store.listDocuments(worldId)) {
     state.documents.set(doc.id, toDocumentState(doc, await readPreview(deps.blobs, doc)));
   }

@@ -84,6 +84,8 @@ export interface CoreContext {
   readonly log: Logger;
   readonly port: RoomPort;
   readonly writer: WorldWriter;
+  /** Puts down every document and prop a participant holds. */
+  putDownAll(clientId: string): void;
   /** Applies decided effects: to the state, to storage, or as commands to the engine. */
   applyAll(effects: Effect[], from?: Peer): void;
   /** Tells a client its message was refused, and records the refusal. */
