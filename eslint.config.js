@@ -16,7 +16,7 @@ export default tseslint.config(
       parserOptions: {
         // the .mjs scripts are not in tsconfig.json; they get a default project of their own
         projectService: {
-          allowDefaultProject: ['scripts/*.mjs', 'bench/realtime/*.mjs', 'server/analysis/*.mjs', 'eslint.config.js'],
+          allowDefaultProject: ['scripts/*.mjs', 'scripts/assets/*.mjs', 'bench/realtime/*.mjs', 'server/analysis/*.mjs', 'eslint.config.js'],
           // a handful of small scripts; the default of 8 is a guard against globs that match a whole tree
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 16,
         },
