@@ -36,6 +36,7 @@ import { clearStaleSpool } from './http/upload';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { BenchProbe, probeRoute } from './bench/probe';
 import { presenceEventBus, publishSessionEnded } from './rooms/worldEvents';
+import { PropModels } from './props/PropModels';
 import { colyseusLogger } from './rooms/malformedFrames';
 import { connectionCap } from './rooms/connectionCap';
 import { realtimeAddress } from './rooms/clientAddress';
@@ -109,6 +110,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const presence = new LocalPresence();
   const events = presenceEventBus(() => presence, log);
   const documents = new DocumentService(storage, events, log);
+  const props = new PropModels(storage, events, log.child({ component: 'props' }));
   const chain = new ChainService({
     networks: config.chainNetworks,
     defaultNetwork: config.chainDefaultNetwork,
@@ -216,7 +218,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere

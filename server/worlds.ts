@@ -11,6 +11,7 @@ import {
   type WorldTemplateId,
 } from '../shared/model/worlds';
 import type { DocumentRecord } from '../shared/model/documents';
+import { templateLayout } from '../shared/model/props';
 import { GUEST_ROLES } from '../shared/model/roles';
 import type { Storage } from './adapters/storage';
 import { AppError } from './errors';
@@ -71,5 +72,7 @@ export async function createWorld({ store, blobs }: Pick<Storage, 'store' | 'blo
     });
   }
   await store.createWorld(world, documents);
+  // written now, so the props keep these ids whatever later versions make of the template
+  await store.saveLayout(world.id, templateLayout(template));
   return world;
 }

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, INTENT_TYPES, PROTOCOL_VERSION, WORLD_ROOM, type IntentType } from '../../shared/protocol';
 import { INTENT_ROLE, WORLD_ACTION_ROLE, allowed, type WorldAction, type WorldRole } from '../../shared/model/roles';
 import { joinWorld, settle, until, type TestParticipant } from '../testing/clients';
+import { glbModel } from '../testing/models';
 import { useServer } from '../testing/useServer';
 
 const server = useServer();
@@ -266,7 +267,17 @@ const WORLD_ROUTES: Record<string, WorldRoute> = {
   'GET /documents?world': { action: 'read', ok: [200], prepare: async () => [`/documents?world=${worldId}`, undefined] },
   'GET /documents/:id/content': { action: 'read', ok: [200], prepare: async () => [`/documents/${await newDocument()}/content`, undefined] },
   'GET /worlds/:id/members': { action: 'read', ok: [200], prepare: async () => [`/worlds/${worldId}/members`, undefined] },
+  // the same model again is the world's existing kind (200)
+  'POST /worlds/:id/props/models': { action: 'editLayout', ok: [201, 200], prepare: async () => [`/worlds/${worldId}/props/models?name=Crate`, 'model'] },
+  'GET /worlds/:id/props': { action: 'read', ok: [200], prepare: async () => [`/worlds/${worldId}/props`, undefined] },
+  'GET /worlds/:id/props/models/:modelId/content': { action: 'read', ok: [200], prepare: async () => [`/worlds/${worldId}/props/models/${await newModel()}/content`, undefined] },
 };
+
+async function newModel(): Promise<string> {
+  const res = await fetch(`${server().url}/api/v3/worlds/${worldId}/props/models?name=Crate`, { method: 'POST', body: await glbModel(), headers: { 'content-type': 'model/gltf-binary', authorization: `Bearer ${tokens.owner}` } });
+  expect([200, 201]).toContain(res.status);
+  return ((await res.json()) as { model: { id: string } }).model.id;
+}
 
 let spare = 0;
 /** A fresh member to change or remove, so each call has one. */
@@ -281,7 +292,7 @@ function declaredChangingRoutes(): string[] {
   const dir = path.resolve(__dirname, '../http');
   const api = readFileSync(path.join(dir, 'api.ts'), 'utf8');
   // which file's router is mounted where
-  const mounts: Record<string, string> = { 'documents.ts': '/documents', 'blockchain.ts': '/blockchain', 'ai.ts': '/ai', 'members.ts': '/worlds/:id', 'neural.ts': '/neural', 'api.ts': '' };
+  const mounts: Record<string, string> = { 'documents.ts': '/documents', 'blockchain.ts': '/blockchain', 'ai.ts': '/ai', 'members.ts': '/worlds/:id', 'props.ts': '/worlds/:id/props', 'neural.ts': '/neural', 'api.ts': '' };
   const wf = readFileSync(path.join(dir, 'workflows.ts'), 'utf8');
   const authSrc = readFileSync(path.join(dir, 'auth.ts'), 'utf8');
   const found: string[] = [];
@@ -327,6 +338,9 @@ describe('REST routes, for each role', () => {
           form.set('world', worldId);
           form.set('file', new Blob(['plain words'], { type: 'text/plain' }), `by-${part}.txt`);
           const r = await fetch(`${server().url}/api/v3${p}`, { method, body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
+          res = { status: r.status, json: await r.json().catch(() => undefined) };
+        } else if (body === 'model') {
+          const r = await fetch(`${server().url}/api/v3${p}`, { method, body: await glbModel(), headers: { 'content-type': 'model/gltf-binary', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
           res = { status: r.status, json: await r.json().catch(() => undefined) };
         } else res = await call(method, p, body, token);
         const role = roleOf(part);

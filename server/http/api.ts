@@ -13,10 +13,14 @@ import type { WorldAccess } from '../access/WorldAccess';
 import { noScope, requireWorld, scope, who } from './access';
 import { keyRateLimit } from './hardening';
 import { memberRoutes } from './members';
+import { propRoutes } from './props';
+import type { PropModels } from '../props/PropModels';
 
 export interface ApiDeps {
   storage: Storage;
   documents: DocumentService;
+  /** Models uploaded to use as props, and worlds' layouts as stored. */
+  props: PropModels;
   maxUploadBytes: number;
   workflowDeps: WorkflowRouteDeps;
   blockchain: Router;
@@ -107,6 +111,7 @@ export function apiRouter(deps: ApiDeps): Router {
     res.json({ world: { ...world, participants }, role });
   });
   api.use('/worlds/:id', memberRoutes(deps.access));
+  api.use('/worlds/:id/props', propRoutes({ props: deps.props, access: deps.access, spoolDir: deps.storage.spoolDir }));
 
   api.use((req, _res) => {
     throw new AppError(ErrorCode.NOT_FOUND, `No API route ${req.method} ${req.path}.`, 404);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../shared/model/runs';
-import { DocumentState, WorldState } from '../../shared/schema/WorldState';
+import { DocumentState, ParticipantState, WorldState } from '../../shared/schema/WorldState';
 import { applyEffect } from './stateSync';
 import { RECENT_RUNS } from './workflowSync';
 
@@ -113,5 +113,40 @@ describe('applyEffect runProgress', () => {
     expect(state.runs.size).toBe(RECENT_RUNS);
     expect(state.runs.has('open')).toBe(true);
     expect(['done1', 'done2', 'done3'].filter((id) => state.runs.has(id))).toEqual([]);
+  });
+});
+
+describe('applying prop effects', () => {
+  const chair = { id: 'p1', kind: 'chair', position: [1, 0, 2] as [number, number, number], rotation: [0, 1, 0, 0] as [number, number, number, number], scale: 1.5 };
+
+  it('places a prop, moves it while held (written on the flush), and removes it (written at once)', () => {
+    const state = new WorldState();
+    expect(applyEffect(state, { op: 'propPut', prop: chair, by: 'ann' })).toEqual({ kind: 'layout', now: true });
+    expect(state.props.get('p1')).toMatchObject({ kind: 'chair', x: 1, z: 2, qy: 1, scale: 1.5, heldBy: '' });
+    expect(applyEffect(state, { op: 'propHold', propId: 'p1', holder: 'ann' })).toEqual({ kind: 'none' });
+    expect(applyEffect(state, { op: 'propTransform', propId: 'p1', position: [3, 0, 3] })).toEqual({ kind: 'layout', now: false });
+    expect(state.props.get('p1')).toMatchObject({ x: 3, qy: 1, heldBy: 'ann' });
+    expect(applyEffect(state, { op: 'propHold', propId: 'p1', holder: '' })).toEqual({ kind: 'layout', now: true });
+    expect(applyEffect(state, { op: 'propDelete', propId: 'p1', by: 'ann' })).toEqual({ kind: 'layout', now: true });
+    expect(state.props.has('p1')).toBe(false);
+    expect(applyEffect(state, { op: 'propTransform', propId: 'p1', position: [3, 0, 3] })).toEqual({ kind: 'none' });
+  });
+
+  it('puts a prop back (an undo) in its mover\'s hands only when the mover undid it', () => {
+    const state = new WorldState();
+    applyEffect(state, { op: 'propPut', prop: chair, by: 'ann' });
+    applyEffect(state, { op: 'propHold', propId: 'p1', holder: 'ann' });
+    applyEffect(state, { op: 'propPut', prop: { ...chair, position: [0, 0, 0] }, by: 'ann', undo: true });
+    expect(state.props.get('p1')).toMatchObject({ x: 0, heldBy: 'ann' });
+    applyEffect(state, { op: 'propPut', prop: chair, by: 'bob', undo: true });
+    expect(state.props.get('p1')).toMatchObject({ x: 1, heldBy: '' });
+  });
+
+  it('keeps a look as JSON', () => {
+    const state = new WorldState();
+    state.participants.set('a', new ParticipantState());
+    const look = { body: '#112233', skin: '#aa8866', hair: 'bun', hairColour: '#000000', headwear: 'none', glasses: 'none' } as const;
+    expect(applyEffect(state, { op: 'look', participantId: 'a', look })).toEqual({ kind: 'none' });
+    expect(JSON.parse(state.participants.get('a')!.look)).toEqual(look);
   });
 });

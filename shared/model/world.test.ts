@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, Intent } from '../protocol';
-import { decide as decideAs, expiredHolds, normaliseQuat, releaseAllHeldBy, type DocumentView, type WorldView } from './world';
+import { MAX_PROPS, isCatalogueKind, type PropRecord } from './props';
+import { decide as decideAs, expiredHolds, normaliseQuat, releaseAllHeldBy, releasePropsHeldBy, type DocumentView, type UndoStep, type WorldView } from './world';
 
 function world(docs: Record<string, string>, notes: Record<string, string> = {}): WorldView {
   const map = new Map<string, DocumentView>(Object.entries(docs).map(([id, heldBy]) => [id, { heldBy }]));
@@ -204,5 +205,80 @@ describe('intent validation', () => {
     ]) {
       expect(Intent.safeParse(value).success, JSON.stringify(value)).toBe(true);
     }
+  });
+});
+
+describe('prop rules', () => {
+  const chair: PropRecord = { id: 'p1', kind: 'chair', position: [1, 0, 1], rotation: [0, 0, 0, 1], scale: 1 };
+  function props(held: Record<string, string>, o: { count?: number; models?: string[]; last?: Record<string, UndoStep> } = {}): WorldView {
+    return {
+      ...world({}),
+      prop: (id) => (id in held ? { heldBy: held[id]! } : undefined),
+      propKind: (kind) => isCatalogueKind(kind) || (o.models ?? []).includes(kind),
+      propCount: () => o.count ?? Object.keys(held).length,
+      lastChange: (who) => o.last?.[who],
+    };
+  }
+
+  it('PROP-1: places a catalogue kind or one of the world\'s models, with a new id', () => {
+    const d = decide(props({}), 'ann', { type: 'propAdd', kind: 'chair', position: [1, 0, 2], rotation: [0, 2, 0, 0] });
+    expect(d).toEqual({ ok: true, effects: [{ op: 'propPut', prop: { id: expect.stringMatching(/^n\d+$/), kind: 'chair', position: [1, 0, 2], rotation: [0, 1, 0, 0], scale: 1 }, by: 'ann' }] });
+    expect(decide(props({}, { models: ['u-abc'] }), 'ann', { type: 'propAdd', kind: 'u-abc', position: [0, 0, 0], scale: 2 })).toMatchObject({ ok: true, effects: [{ prop: { kind: 'u-abc', scale: 2 } }] });
+  });
+
+  it('PROP-1: refuses a kind that is neither in the catalogue nor uploaded here', () => {
+    expect(decide(props({}), 'ann', { type: 'propAdd', kind: 'u-abc', position: [0, 0, 0] })).toMatchObject({ ok: false, code: ErrorCode.PROP_KIND_UNKNOWN });
+  });
+
+  it('PROP-1: refuses a prop past the most a world may hold', () => {
+    expect(decide(props({}, { count: MAX_PROPS }), 'ann', { type: 'propAdd', kind: 'chair', position: [0, 0, 0] })).toMatchObject({ ok: false, code: ErrorCode.LAYOUT_FULL });
+    expect(decide(props({}, { count: MAX_PROPS - 1 }), 'ann', { type: 'propAdd', kind: 'chair', position: [0, 0, 0] })).toMatchObject({ ok: true });
+  });
+
+  it('PROP-3: grants a free prop, refuses one held by another, and ignores a repeated grab', () => {
+    expect(decide(props({ p1: '' }), 'ann', { type: 'propGrab', propId: 'p1' })).toEqual({ ok: true, effects: [{ op: 'propHold', propId: 'p1', holder: 'ann' }] });
+    expect(decide(props({ p1: 'bob' }), 'ann', { type: 'propGrab', propId: 'p1' })).toMatchObject({ ok: false, code: ErrorCode.HELD_BY_OTHER });
+    expect(decide(props({ p1: 'ann' }), 'ann', { type: 'propGrab', propId: 'p1' })).toEqual({ ok: true, effects: [] });
+    expect(decide(props({}), 'ann', { type: 'propGrab', propId: 'p9' })).toMatchObject({ ok: false, code: ErrorCode.PROP_NOT_FOUND });
+  });
+
+  it('PROP-3: lets only the holder move or put down a prop', () => {
+    expect(decide(props({ p1: 'ann' }), 'ann', { type: 'propMove', propId: 'p1', position: [2, 0, 2], scale: 3 })).toEqual({ ok: true, effects: [{ op: 'propTransform', propId: 'p1', position: [2, 0, 2], scale: 3 }] });
+    expect(decide(props({ p1: '' }), 'ann', { type: 'propMove', propId: 'p1', position: [2, 0, 2] })).toMatchObject({ ok: false, code: ErrorCode.NOT_HOLDER });
+    expect(decide(props({ p1: 'bob' }), 'ann', { type: 'propRelease', propId: 'p1' })).toMatchObject({ ok: false, code: ErrorCode.NOT_HOLDER });
+    expect(decide(props({ p1: 'ann' }), 'ann', { type: 'propRelease', propId: 'p1' })).toEqual({ ok: true, effects: [{ op: 'propHold', propId: 'p1', holder: '' }] });
+    expect(decide(props({}), 'ann', { type: 'propRelease', propId: 'p1' })).toMatchObject({ ok: false, code: ErrorCode.PROP_NOT_FOUND });
+  });
+
+  it('PROP-3: removes a prop unless someone else holds it', () => {
+    expect(decide(props({ p1: '' }), 'ann', { type: 'propDelete', propId: 'p1' })).toEqual({ ok: true, effects: [{ op: 'propDelete', propId: 'p1', by: 'ann' }] });
+    expect(decide(props({ p1: 'ann' }), 'ann', { type: 'propDelete', propId: 'p1' })).toMatchObject({ ok: true });
+    expect(decide(props({ p1: 'bob' }), 'ann', { type: 'propDelete', propId: 'p1' })).toMatchObject({ ok: false, code: ErrorCode.HELD_BY_OTHER });
+    expect(decide(props({}), 'ann', { type: 'propDelete', propId: 'p1' })).toMatchObject({ ok: false, code: ErrorCode.PROP_NOT_FOUND });
+  });
+
+  it('PROP-4: undoes the sender\'s own last change: a put back, or a removal of what they added', () => {
+    const moved = props({ p1: '' }, { last: { ann: { propId: 'p1', before: chair } } });
+    expect(decide(moved, 'ann', { type: 'propUndo' })).toEqual({ ok: true, effects: [{ op: 'propPut', prop: chair, by: 'ann', undo: true }] });
+    expect(decide(moved, 'bob', { type: 'propUndo' })).toMatchObject({ ok: false, code: ErrorCode.NOTHING_TO_UNDO });
+    const added = props({ p2: '' }, { last: { ann: { propId: 'p2', before: null } } });
+    expect(decide(added, 'ann', { type: 'propUndo' })).toEqual({ ok: true, effects: [{ op: 'propDelete', propId: 'p2', by: 'ann', undo: true }] });
+  });
+
+  it('PROP-4: waits to undo a change to a prop someone else is moving now', () => {
+    const w = props({ p1: 'bob' }, { last: { ann: { propId: 'p1', before: chair } } });
+    expect(decide(w, 'ann', { type: 'propUndo' })).toMatchObject({ ok: false, code: ErrorCode.HELD_BY_OTHER });
+  });
+
+  it('LOOK-1: a look is the sender\'s own', () => {
+    const look = { body: '#112233', skin: '#aa8866', hair: 'none', hairColour: '#000000', headwear: 'cap', glasses: 'none' } as const;
+    expect(decide(props({}), 'ann', { type: 'avatar', look })).toEqual({ ok: true, effects: [{ op: 'look', participantId: 'ann', look }] });
+  });
+
+  it('frees every prop a participant holds, and only theirs', () => {
+    expect(releasePropsHeldBy(Object.entries({ a: { heldBy: 'ann' }, b: { heldBy: 'bob' }, c: { heldBy: 'ann' } }), 'ann')).toEqual([
+      { op: 'propHold', propId: 'a', holder: '' },
+      { op: 'propHold', propId: 'c', holder: '' },
+    ]);
   });
 });

@@ -113,3 +113,66 @@ describe('world core: holds over time', () => {
     expect(w.core.state.participants.has('a')).toBe(false);
   });
 });
+
+describe('world core: props', () => {
+  const at = (x: number) => ({ position: [x, 0, 0], rotation: [0, 0, 0, 1], scale: 1 });
+  const layout = [{ id: 'p1', kind: 'chair', ...at(0) }] as never;
+
+  it('PROP-5: opens with the template layout, written at once, when the world has none stored', async () => {
+    const w = await fakeCore();
+    expect(w.calls.layouts).toHaveLength(1);
+    expect(w.core.state.props.size).toBe(w.calls.layouts[0]!.length);
+  });
+
+  it('PROP-5: writes the layout on the flush while dragging, and at once when put down', async () => {
+    const w = await fakeCore({ layout });
+    const ann = w.join('a', 'Ann', 0);
+    w.core.intent(ann, 'propGrab', { type: 'propGrab', propId: 'p1' }, 1);
+    w.core.intent(ann, 'propMove', { type: 'propMove', propId: 'p1', position: [2, 0, 0] }, 2);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(w.calls.layouts).toHaveLength(0);
+    await w.core.flush();
+    expect(w.calls.layouts.at(-1)![0]!.position).toEqual([2, 0, 0]);
+    w.core.intent(ann, 'propMove', { type: 'propMove', propId: 'p1', position: [3, 0, 0] }, 3);
+    w.core.intent(ann, 'propRelease', { type: 'propRelease', propId: 'p1' }, 4);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(w.calls.layouts.at(-1)![0]!.position).toEqual([3, 0, 0]);
+  });
+
+  it('PROP-3: puts down what a dropped or silent holder held; a leaver\'s undo history goes with them', async () => {
+    const w = await fakeCore({ layout });
+    const ann = w.join('a', 'Ann', 0);
+    w.core.intent(ann, 'propGrab', { type: 'propGrab', propId: 'p1' }, 1);
+    w.core.drop('a');
+    expect(w.core.state.props.get('p1')!.heldBy).toBe('');
+    w.core.intent(ann, 'propGrab', { type: 'propGrab', propId: 'p1' }, 2);
+    w.core.tick(2 + 30_001);
+    expect(w.core.state.props.get('p1')!.heldBy).toBe('');
+    w.core.intent(ann, 'propAdd', { type: 'propAdd', kind: 'lamp', position: [1, 0, 1] }, 40_000);
+    w.core.leave('a');
+    const back = w.join('a', 'Ann', 40_001);
+    w.core.intent(back, 'propUndo', { type: 'propUndo' }, 40_002);
+    expect(w.errors('a')).toEqual([ErrorCode.NOTHING_TO_UNDO]);
+  });
+
+  it('records prop changes in the audit log, a move as one entry at its release', async () => {
+    const w = await fakeCore({ layout });
+    const ann = w.join('a', 'Ann', 0);
+    w.core.intent(ann, 'propGrab', { type: 'propGrab', propId: 'p1' }, 1);
+    w.core.intent(ann, 'propMove', { type: 'propMove', propId: 'p1', position: [2, 0, 0] }, 2);
+    w.core.intent(ann, 'propRelease', { type: 'propRelease', propId: 'p1' }, 3);
+    w.core.intent(ann, 'propDelete', { type: 'propDelete', propId: 'p1' }, 4);
+    const entries = w.audit.filter((e) => e.target?.type === 'prop');
+    expect(entries.map((e) => e.action)).toEqual(['propGrab', 'propRelease', 'propDelete']);
+    expect(entries[1]).toMatchObject({ before: { position: [0, 0, 0] }, after: { position: [2, 0, 0] } });
+  });
+
+  it('takes a look from the join, and none for a join without one', async () => {
+    const w = await fakeCore();
+    const look = { body: '#112233', skin: '#aa8866', hair: 'long', hairColour: '#000000', headwear: 'none', glasses: 'round' };
+    w.core.join({ id: 'a' }, { protocol: PROTOCOL_VERSION, worldId: 'w1', name: 'Ann', look }, 0);
+    w.join('b', 'Bob', 0);
+    expect(w.core.state.participants.get('a')!.look).toBe(JSON.stringify(look));
+    expect(w.core.state.participants.get('b')!.look).toBe('');
+  });
+});

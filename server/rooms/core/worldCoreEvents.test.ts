@@ -129,3 +129,27 @@ describe('world core: crowded worlds', () => {
     expect(w.core.state.participants.get('a')!.head.pz).toBe(1);
   });
 });
+
+describe('world core: uploaded prop models', () => {
+  const model = (worldId: string) => ({ id: 'u-0123456789ab', worldId, name: 'Crate', contentHash: 'f'.repeat(64), size: 10, triangles: 12, uploadedBy: 'ann', createdAt: '' });
+
+  it('offers a model uploaded over REST at once: props of its kind may be placed', async () => {
+    const w = await fakeCore();
+    const ann = w.join('a', 'Ann', 0);
+    w.core.intent(ann, 'propAdd', { type: 'propAdd', kind: 'u-0123456789ab', position: [0, 0, 0] }, 1);
+    expect(w.errors('a')).toEqual([ErrorCode.PROP_KIND_UNKNOWN]);
+    w.core.worldEvent({ type: 'propModelAdded', model: model('w1') });
+    await vi.waitFor(() => expect(w.core.state.propModels.get('u-0123456789ab')?.name).toBe('Crate'));
+    w.core.intent(ann, 'propAdd', { type: 'propAdd', kind: 'u-0123456789ab', position: [0, 0, 0] }, 2);
+    expect(w.errors('a')).toEqual([ErrorCode.PROP_KIND_UNKNOWN]);
+    expect([...w.core.state.props.values()].some((p) => p.kind === 'u-0123456789ab')).toBe(true);
+  });
+
+  it('ignores a model of another world, and reads the stored ones when it opens', async () => {
+    const w = await fakeCore({ propModels: [model('w1')] });
+    expect(w.core.state.propModels.has('u-0123456789ab')).toBe(true);
+    w.core.worldEvent({ type: 'propModelAdded', model: { ...model('w2'), id: 'u-bbbbbbbbbbbb' } });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(w.core.state.propModels.has('u-bbbbbbbbbbbb')).toBe(false);
+  });
+});
