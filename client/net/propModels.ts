@@ -1,7 +1,7 @@
 /**
  * Uploads a prop model with `POST /api/v3/worlds/:worldId/props/models`: a multipart form with the
  * model's `name` first and the .glb as `file`, as documents are uploaded. The server checks it (size, triangles, textures, nothing outside
- * the file) and answers with the model's record, or refuses with a reason that can be shown.
+ * the file) and answers with the model's record (the world's own, for a model it already has), or refuses with a reason that can be shown.
  */
 import type { UploadedPropKind } from '../../shared/model/props';
 import { PROP_UPLOAD_LIMITS } from '../../shared/model/props';
@@ -32,7 +32,8 @@ export async function uploadPropModel(worldId: string, file: File): Promise<Uplo
     throw new ApiError('NETWORK', 'The model did not reach the server. Check the connection and try again.', 0);
   }
   const body: unknown = await res.json().catch(() => null);
-  if (res.status !== 201) {
+  // 201 for a new model, 200 for one the world already has
+  if (!res.ok) {
     const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     throw new ApiError(typeof error?.code === 'string' ? error.code : 'HTTP', typeof error?.message === 'string' ? error.message : `The server refused the model (${res.status}).`, res.status);
   }

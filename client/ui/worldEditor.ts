@@ -55,9 +55,13 @@ export function mountWorldEditor(host: WorldEditorHost): WorldEditorUi {
   );
   const element = h('div', { class: 'editor-wrap' }, open, panel);
   let lastKey = '';
+  /** Models this page uploaded: in the catalogue at once, before the room's state brings them. */
+  const mine = new Map<string, string>();
 
   const draw = () => {
-    const groups = catalogueGroups(host.uploaded());
+    const uploaded = host.uploaded();
+    for (const [id, name] of mine) if (!uploaded.some((m) => m.id === id)) uploaded.push({ id, name });
+    const groups = catalogueGroups(uploaded);
     const key = JSON.stringify(groups);
     if (key === lastKey) return;
     lastKey = key;
@@ -94,6 +98,7 @@ export function mountWorldEditor(host: WorldEditorHost): WorldEditorUi {
     inBackground(
       uploadPropModel(host.worldId, file).then(
         (model) => {
+          mine.set(model.id, model.name);
           uploadStatus.textContent = `${model.name} is in the catalogue under Uploaded.`;
           draw();
         },

@@ -8,8 +8,11 @@ import type { Quat, Vec3 } from '../../../shared/protocol';
 
 /** Props are kept this far inside the walls (the server clamps too). */
 export const PROP_WALL_GAP = 0.2;
-/** How far ahead a new prop stands on a desktop, and in a headset (closer: within reach). */
-export const DESKTOP_AHEAD = 2;
+/**
+ * How far ahead a new prop stands on a desktop (far enough that a level gaze, with the desktop's
+ * field of view, still sees it on the floor), and in a headset (closer: within reach of the ray).
+ */
+export const DESKTOP_AHEAD = 2.8;
 export const XR_AHEAD = 1.5;
 
 /** A rotation about the vertical by `yaw` radians (counter-clockwise seen from above). */
