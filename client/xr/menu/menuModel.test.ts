@@ -106,13 +106,14 @@ describe('the in-world menu model', () => {
   it('lays every tab out inside the panel without overlaps', () => {
     const kinds = Array.from({ length: 11 }, (_, i) => ({ kind: `k${i}`, title: `Kind ${i}` }));
     const step = { workflowId: 'w1', stepId: 's', position: 1, name: 'S', kind: 'k1', chain: 'C', kinds };
-    const views = [...(['people', 'runs', 'workflows', 'notes', 'settings', 'upload'] as const).map((tab) => [tab, null] as const), ['workflows', step] as const];
+    const views = [...(['people', 'runs', 'workflows', 'notes', 'room', 'settings', 'upload'] as const).map((tab) => [tab, null] as const), ['workflows', step] as const];
     for (const [tab, picked] of views) {
       const many = data({
         people: Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'vr', me: false, connected: true })),
         workflows: Array.from({ length: 9 }, (_, i) => ({ id: `w${i}`, name: `W${i}` })),
         templates: [{ id: 't', title: 'T' }],
         step: picked,
+        room: Array.from({ length: 30 }, (_, i) => ({ kind: `k${i}`, name: `Prop ${i}` })),
       });
       const placed = layoutMenu(menuRows(tab, many, 1));
       for (const p of placed) {
@@ -124,6 +125,17 @@ describe('the in-world menu model', () => {
           expect(overlap, `${tab}: ${JSON.stringify(a.item)} and ${JSON.stringify(b.item)}`).toBe(false);
         }
       }
+    }
+  });
+
+  it('gives every tab room for its label at a readable size, however many tabs there are', () => {
+    const room = [{ kind: 'desk', name: 'Desk' }];
+    for (const d of [data(), data({ room })]) {
+      const tabs = layoutMenu(menuRows('people', d)).filter((p) => p.y === MENU_PX.pad);
+      // about 17 px a character at the tabs' bold 34 px, and 16 px of padding
+      for (const t of tabs) expect(t.w - 16, t.item.kind === 'button' ? t.item.label : '').toBeGreaterThanOrEqual((t.item.kind === 'button' ? t.item.label.length : 0) * 17);
+      const right = Math.max(...tabs.map((t) => t.x + t.w));
+      expect(right).toBeCloseTo(MENU_PX.width - MENU_PX.pad, 6);
     }
   });
 

@@ -169,7 +169,7 @@ function notes(data: MenuData, page: number): MenuRow[] {
 
 /** The catalogue, three props to a row, a press placing one ahead; Undo takes back this person's last change. */
 function room(data: MenuData, page: number): MenuRow[] {
-  const head: MenuRow = [text('Press a prop to place it ahead of you. Squeeze one to move it.', true), button('Undo', { type: 'propUndo' })];
+  const head: MenuRow = [text('Press to place one ahead · squeeze a prop to move it', true), button('Undo', { type: 'propUndo' })];
   const items = data.room ?? [];
   const rows: MenuRow[] = [];
   for (let i = 0; i < items.length; i += 3) rows.push(items.slice(i, i + 3).map((p) => button(p.name, { type: 'addProp', kind: p.kind, name: p.name })));
@@ -233,8 +233,15 @@ export function layoutMenu(menu: { tabs: MenuRow; body: MenuRow[]; footer: MenuR
   const { width, height, pad, rowHeight, tabHeight, gap } = MENU_PX;
   const out: PlacedItem[] = [];
   const inner = width - 2 * pad;
-  const tabW = (inner - gap * (menu.tabs.length - 1)) / menu.tabs.length;
-  menu.tabs.forEach((item, i) => out.push({ item, x: pad + i * (tabW + gap), y: pad, w: tabW, h: tabHeight }));
+  // tabs share the width by the length of their labels, so a long one keeps a readable size
+  const weight = (item: MenuItem) => (item.kind === 'button' ? item.label.length : item.text.length) + 2;
+  const perUnit = (inner - gap * (menu.tabs.length - 1)) / menu.tabs.reduce((sum, item) => sum + weight(item), 0);
+  let tabX = pad;
+  for (const item of menu.tabs) {
+    const w = weight(item) * perUnit;
+    out.push({ item, x: tabX, y: pad, w, h: tabHeight });
+    tabX += w + gap;
+  }
   const buttonW = 190;
   menu.body.forEach((row, r) => {
     const y = pad + tabHeight + gap * 2 + r * rowHeight;
