@@ -35,7 +35,7 @@ describe('REST API', () => {
 
   it('lists the templates', async () => {
     const body = (await (await fetch(`${server().url}/api/v3/worlds/templates`)).json()) as { templates: Array<{ id: string }> };
-    expect(body.templates.map((t) => t.id)).toEqual(['office', 'gallery', 'classroom']);
+    expect(body.templates.map((t) => t.id)).toEqual(['office', 'gallery', 'classroom', 'plaza', 'studio']);
   });
 
   it('refuses bad world requests with a clear error and stores nothing', async () => {

@@ -68,6 +68,17 @@ describe('prop model uploads', () => {
       expect(res.json.error.code, what).toBe(code);
       expect(res.json.error.message, what).toContain(reason);
     }
+    // sent in pieces with no length given: cut off once past the limit
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > 9 * 1024 * 1024) return controller.close();
+        sent += 1024 * 1024;
+        controller.enqueue(new Uint8Array(1024 * 1024));
+      },
+    });
+    const chunked = await fetch(`${server().url}/api/v3/worlds/${world.id}/props/models?name=Big`, { method: 'POST', body: stream, headers: { 'content-type': 'model/gltf-binary' }, duplex: 'half' } as RequestInit);
+    expect(chunked.status).toBe(413);
     const form = new FormData();
     form.set('name', 'Text');
     form.set('file', new Blob(['plain words']), 'words.glb');

@@ -21,22 +21,24 @@ export interface PropRouteDeps {
 const RAW_TYPES = ['model/gltf-binary', 'model/gltf+json', 'application/octet-stream'];
 
 /** A body sent as the model itself, read up to the limit; larger is refused as soon as it is. */
-async function readRaw(req: Request, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(req.headers['content-length'] ?? 0);
+function readRaw(req: Request, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = () => new AppError(ErrorCode.TOO_LARGE, `The model is larger than the ${maxBytes / 1024 / 1024} MB a prop may be.`, 413);
-  if (declared > maxBytes) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      req.unpipe();
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      // what is still to come is read and dropped, so the refusal reaches the caller
+      req.off('data', onData);
       req.resume();
-      throw tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 export function propRoutes({ props, access, spoolDir }: PropRouteDeps): Router {

@@ -147,6 +147,31 @@ export function storeContract(name: string, factory: BackendFactory): void {
       expect(await b.store.listAnnotations(w.id)).toEqual([]);
     });
 
+    it('keeps a world\'s layout as one record, and its uploaded prop models, apart from other worlds', async () => {
+      const w = world();
+      const other = world();
+      await b.store.createWorld(w, []);
+      await b.store.createWorld(other, []);
+      expect(await b.store.getLayout(w.id)).toBeUndefined();
+      const layout = [
+        { id: 'p1', kind: 'chair', position: [1, 0, 2] as [number, number, number], rotation: [0, 1, 0, 0] as [number, number, number, number], scale: 1 },
+        { id: 'p2', kind: 'u-0123456789ab', position: [0, 0, 0] as [number, number, number], rotation: [0, 0, 0, 1] as [number, number, number, number], scale: 2.5 },
+      ];
+      await b.store.saveLayout(w.id, layout);
+      await b.store.saveLayout(w.id, layout.slice(1));
+      expect(await b.store.getLayout(w.id)).toEqual(layout.slice(1));
+      await b.store.saveLayout(other.id, []);
+      expect(await b.store.getLayout(other.id)).toEqual([]);
+      const model = (id: string, worldId: string, createdAt: string) => ({ id, worldId, name: 'Crate', contentHash: sha(id), size: 10, triangles: 12, uploadedBy: 'ann', createdAt });
+      await b.store.putPropModel(model('u-2', w.id, '2026-01-02T00:00:00.000Z'));
+      await b.store.putPropModel(model('u-1', w.id, '2026-01-01T00:00:00.000Z'));
+      await b.store.putPropModel(model('u-1', other.id, '2026-01-03T00:00:00.000Z'));
+      await b.store.putPropModel({ ...model('u-1', w.id, '2026-01-01T00:00:00.000Z'), name: 'Renamed' });
+      expect(await b.store.listPropModels(w.id)).toEqual([{ ...model('u-1', w.id, '2026-01-01T00:00:00.000Z'), name: 'Renamed' }, model('u-2', w.id, '2026-01-02T00:00:00.000Z')]);
+      expect((await b.store.listPropModels(other.id)).map((m) => m.worldId)).toEqual([other.id]);
+      expect((await b.store.referencedHashes()).has(sha('u-2'))).toBe(true);
+    });
+
     it('lists the content hashes documents refer to', async () => {
       const w = world();
       await b.store.createWorld(w, [doc(w.id, { contentHash: sha('x') }), doc(w.id, { contentHash: sha('y') })]);
