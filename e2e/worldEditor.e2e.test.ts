@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Accessor, Document, NodeIO } from '@gltf-transform/core';
+import { Document, NodeIO } from '@gltf-transform/core';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import type { PropProbe } from '../client/testing/testHook';
@@ -32,8 +32,8 @@ async function pyramidGlb(): Promise<Uint8Array> {
   const s = 0.25;
   const positions = new Float32Array([-s, 0, -s, s, 0, -s, s, 0, s, -s, 0, s, 0, 0.5, 0]);
   const indices = new Uint16Array([0, 1, 2, 0, 2, 3, 0, 4, 1, 1, 4, 2, 2, 4, 3, 3, 4, 0]);
-  const position = doc.createAccessor().setType(Accessor.Type.VEC3).setArray(positions).setBuffer(buffer);
-  const index = doc.createAccessor().setType(Accessor.Type.SCALAR).setArray(indices).setBuffer(buffer);
+  const position = doc.createAccessor().setType('VEC3').setArray(positions).setBuffer(buffer);
+  const index = doc.createAccessor().setType('SCALAR').setArray(indices).setBuffer(buffer);
   const material = doc.createMaterial('stone').setBaseColorFactor([0.8, 0.3, 0.2, 1]);
   const prim = doc.createPrimitive().setAttribute('POSITION', position).setIndices(index).setMaterial(material);
   const node = doc.createNode('pyramid').setMesh(doc.createMesh('pyramid').addPrimitive(prim));
