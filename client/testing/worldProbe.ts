@@ -112,8 +112,8 @@ export function createWorldProbe(s: ProbeSources): WorldProbe {
     propKinds: () => s.props.kinds(),
     propScreenPoint: (propId) => {
       const shown = s.props.shown.get(propId);
-      // a little above its feet, so the pointer lands on the prop and not the floor beside it
-      return shown ? toScreen(shown.position.add(new Vector3(0, 0.35 * shown.scale, 0))) : null;
+      // half way up, so the pointer lands on the prop and not the floor beside it
+      return shown ? toScreen(shown.position.add(new Vector3(0, 0.5 * s.props.heightOf(shown.kind) * shown.scale, 0))) : null;
     },
     editing: () => s.propEditor.editing,
     notes: () => {

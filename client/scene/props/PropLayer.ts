@@ -91,6 +91,11 @@ export class PropLayer {
     return [...this.batches].map(([kind, b]) => ({ kind, drawnFrom: b.mesh ? (b.mesh.name.startsWith('prop-box') ? 'box' : 'model') : 'loading', instances: b.ids.length }));
   }
 
+  /** A kind's height at scale 1, once its model is in (1 until then). */
+  heightOf(kind: string): number {
+    return this.batches.get(kind)?.height ?? 1;
+  }
+
   /** While editing, props can be picked; otherwise pointers pass through them. */
   setEditing(on: boolean): void {
     this.editing = on;
