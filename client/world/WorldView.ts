@@ -25,7 +25,7 @@ import { createWorldProbe } from '../testing/worldProbe';
 import { XrExperience } from '../xr/XrExperience';
 import { Workflows } from '../workflows/Workflows';
 import { MouseControls } from '../input/MouseControls';
-import { PropLayer, type PropLayerHooks } from '../scene/props/PropLayer';
+import { PropLayer } from '../scene/props/PropLayer';
 import { PropIntents } from '../net/propIntents';
 import { PropEditor } from '../input/PropEditor';
 import { DESKTOP_AHEAD, placeAhead } from '../scene/props/propMaths';
@@ -41,8 +41,6 @@ export interface WorldViewOptions {
   obstacles?(): DOMRect[];
   /** The prop selected in the world editor changed. */
   propSelected?(propId: string | null): void;
-  /** What the lighting does with props (shadows), once there is lighting. */
-  propHooks?: PropLayerHooks;
 }
 
 /** Thrown when the browser cannot draw 3D at all. */
@@ -119,7 +117,11 @@ export class WorldView {
     const callbacks = session.callbacks();
     this.documents.attach(callbacks);
     this.avatars.attach(callbacks);
-    this.props = new PropLayer(this.scene, session, options.notify, options.propHooks);
+    // props cast the main light's shadow, drawn again only when one moves
+    this.props = new PropLayer(this.scene, session, options.notify, {
+      onMeshReady: (mesh) => this.environment.addShadowCaster(mesh),
+      onMoved: () => this.environment.invalidateShadows(),
+    });
     this.props.attach(callbacks);
     this.propIntents = new PropIntents(session);
     this.xr = new XrExperience({
