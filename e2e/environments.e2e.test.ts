@@ -6,9 +6,11 @@
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { EnvironmentProbe } from '../client/testing/testHook';
-import { WORLD_TEMPLATES } from '../shared/model/worlds';
-import { createWorld, SHOTS, screenshot, useE2e } from './support/harness';
+import { TEMPLATE_LAYOUTS } from '../shared/model/props';
+import { WORLD_TEMPLATES, type WorldTemplateId } from '../shared/model/worlds';
+import { createWorld, SHOTS, screenshot, useE2e, waitReady } from './support/harness';
 import { decodePng } from './support/png';
 
 const e2e = useE2e();
@@ -35,6 +37,31 @@ function band(file: string, fromRow: number, toRow: number): { luma: number; r: 
   return { luma: 0.2126 * r + 0.7152 * g + 0.0722 * b, r, g, b };
 }
 
+/** Holds a key until `done` says the view got there (or a few seconds pass). */
+async function holdUntil(page: Page, key: string, done: () => Promise<boolean>): Promise<void> {
+  await page.keyboard.down(key);
+  const until = Date.now() + 8000;
+  while (!(await done()) && Date.now() < until) await page.waitForTimeout(30);
+  await page.keyboard.up(key);
+}
+
+/** A second person joins the world, walks a few metres ahead of the first and turns to face them. */
+async function visitor(worldId: string, look: string[]): Promise<Page> {
+  const page = await e2e.openLobby('Bob');
+  for (const part of look) await page.getByTestId(`look-${part}`).click();
+  await page.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`).click({ timeout: 15_000 });
+  await waitReady(page);
+  const view = () => page.evaluate(() => window.__dwc!.view());
+  const startZ = (await view()).eye[2];
+  await holdUntil(page, 'w', async () => (await view()).eye[2] < startZ - 1.2);
+  // people arrive facing -z; turn until the view looks back along +z
+  await holdUntil(page, 'e', async () => {
+    const [pitch, yaw] = (await view()).rotation;
+    return -Math.cos(pitch) * Math.cos(yaw) > 0.97;
+  });
+  return page;
+}
+
 describe('world environments', () => {
   it('draws every template as its own lit place, offline and within its draw-call budget', async () => {
     const seen: Record<string, EnvironmentProbe> = {};
@@ -42,7 +69,13 @@ describe('world environments', () => {
       // one page at a time: a world left open would go on rendering in software GL
       const page = await e2e.openLobby(`Ann in the ${template}`);
       await page.getByTestId('world-template').selectOption(template);
-      await createWorld(page, `A ${template}`);
+      const worldId = await createWorld(page, `A ${template}`);
+      // the template's furniture: every prop of its layout, each kind drawn from its model
+      await expect.poll(() => page.evaluate(() => window.__dwc!.props!().length), { timeout: 15_000 }).toBe(TEMPLATE_LAYOUTS[template as WorldTemplateId].length);
+      await expect
+        .poll(() => page.evaluate(() => window.__dwc!.propKinds!().filter((k) => k.drawnFrom !== 'model').map((k) => k.kind)), { timeout: 30_000 })
+        .toEqual([]);
+      const bob = await visitor(worldId, ['body-f58231', 'hair-curly', 'headwear-cap', 'glasses-round']);
       // the environment light is made and prefiltered in the page; wait for it and a few frames more
       await page.waitForFunction(() => window.__dwc?.environment?.()?.lightReady === true, null, { timeout: 30_000 });
       const frames = await page.evaluate(() => window.__dwc!.renderedFrames());
@@ -63,6 +96,7 @@ describe('world environments', () => {
         const sky = band(path.join(SHOTS, `env-${template}.png`), 0.14, 0.2);
         expect(sky.b, 'the plaza has a blue sky above').toBeGreaterThan(sky.r + 10);
       }
+      await bob.close();
       await page.close();
     }
     // reported with the test: what each place costs
@@ -70,5 +104,5 @@ describe('world environments', () => {
     expect(e2e.browser.blocked, 'requests that tried to leave this machine').toEqual([]);
     expect(e2e.pageErrors).toEqual([]);
     // five worlds in software GL, each prefiltering its light once
-  }, 300_000);
+  }, 480_000);
 });
