@@ -37,6 +37,15 @@ describe('checking an uploaded prop model', () => {
     }
   });
 
+  it('refuses compression whose decoder a browser would have to download', async () => {
+    for (const extension of ['KHR_draco_mesh_compression', 'EXT_meshopt_compression', 'KHR_texture_basisu']) {
+      const gltf = JSON.parse(Buffer.from(gltfEmbedded()).toString('utf8')) as Record<string, unknown>;
+      gltf.extensionsUsed = [extension];
+      const r = await refusal(checkModel(Buffer.from(JSON.stringify(gltf))));
+      expect(r).toMatchObject({ code: ErrorCode.BAD_REQUEST, message: expect.stringContaining(extension) });
+    }
+  });
+
   it('refuses a texture larger than allowed', async () => {
     const r = await refusal(checkModel(await glbModel({ texture: pngHeader(8192, 8192) })));
     expect(r).toMatchObject({ code: ErrorCode.BAD_REQUEST, message: expect.stringContaining('8192×8192') });

@@ -22,6 +22,12 @@ const GLB_MAGIC = 0x46546c67; // "glTF"
 const JSON_CHUNK = 0x4e4f534a; // "JSON"
 const MODE = { TRIANGLES: 4, TRIANGLE_STRIP: 5, TRIANGLE_FAN: 6 } as const;
 
+/**
+ * Extensions whose data only a decoder can read. A browser's loader fetches those decoders from a
+ * public host when a model uses them, which a self-hosted world must never do, so they are refused.
+ */
+const NEEDS_DECODER = ['KHR_draco_mesh_compression', 'EXT_meshopt_compression', 'KHR_texture_basisu', 'EXT_texture_avif'] as const;
+
 const refuse = (message: string) => new AppError(ErrorCode.BAD_REQUEST, `This model cannot be used as a prop: ${message}`, 400);
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
@@ -104,6 +110,9 @@ export async function checkModel(bytes: Uint8Array, limits: Limits = PROP_UPLOAD
   if (bytes.byteLength === 0) throw refuse('the file is empty.');
   const { json, binary } = readJsonPart(bytes);
   refuseExternal(json, binary);
+  const extensions = Array.isArray(json.extensionsUsed) ? json.extensionsUsed.filter((e): e is string => typeof e === 'string') : [];
+  const decoded = extensions.find((e) => (NEEDS_DECODER as readonly string[]).includes(e));
+  if (decoded) throw refuse(`it is compressed with ${decoded}, which needs a decoder this server does not serve; export it without that compression.`);
   const images = Array.isArray(json.images) ? json.images.length : 0;
   if (images > limits.textures) throw refuse(`it has ${images} textures; a prop may have ${limits.textures}.`);
   const doc = await parse(bytes, json, binary);
