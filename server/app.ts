@@ -29,6 +29,7 @@ import { loadCertificate } from './tls';
 import { blockchainRoutes } from './http/blockchain';
 import { aiRoutes } from './http/ai';
 import { neuralAssetsRouter } from './http/neuralAssets';
+import { KITS_PATH, kitsRouter } from './http/kits';
 import { NEURAL_ASSETS_PATH } from '../shared/neuralAssets';
 import { AiService } from './ai/AiService';
 import { clearStaleSpool } from './http/upload';
@@ -222,6 +223,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
       app.use(NEURAL_ASSETS_PATH, neuralAssetsRouter({ models: config.neuralModels, dataDir: config.dataDir, corsOrigins: config.corsOrigins, log: log.child({ component: 'neural-assets' }) }));
+      // the prop catalogue's models, for the same reason
+      app.use(KITS_PATH, kitsRouter());
       serveClient(app, config.clientDir, log);
       app.use(finalErrors(log));
       assertRoutesGuarded(app.router, '/api/v3');

@@ -243,6 +243,11 @@ export class WorldSession {
     this.send({ type: 'neuralSources', sources });
   }
 
+  /** Sends an intent a feature module builds itself (props: see propIntents.ts). */
+  sendIntent(intent: Intent): void {
+    this.send(intent);
+  }
+
   onIntentError(listener: (e: IntentError) => void): () => void {
     this.errorListeners.add(listener);
     return () => this.errorListeners.delete(listener);

@@ -54,6 +54,24 @@ export interface DocumentProbe {
   pageWidthPx: number;
 }
 
+export interface PropProbe {
+  id: string;
+  kind: string;
+  /** As the server holds it. */
+  position: [number, number, number];
+  rotation: [number, number, number, number];
+  scale: number;
+  heldBy: string;
+  /** Where this browser draws it now (smoothed, or its own drag). */
+  drawnAt: [number, number, number] | null;
+}
+
+export interface PropKindProbe {
+  kind: string;
+  drawnFrom: 'model' | 'box' | 'loading';
+  instances: number;
+}
+
 /** Where the eye is and what it reads (see ReadMode). */
 export interface ViewProbe {
   eye: [number, number, number];
@@ -199,6 +217,13 @@ export interface WorldProbe extends WorkflowProbe {
   environment?(): EnvironmentProbe | null;
   /** VR/AR state of this browser (see client/xr). */
   xr?(): XrProbe;
+  props?(): PropProbe[];
+  /** The kinds of prop in the world and how each is drawn (one thin-instanced mesh per kind). */
+  propKinds?(): PropKindProbe[];
+  /** Viewport CSS pixel of a prop's middle, or null when it is not in front of the eye. */
+  propScreenPoint?(propId: string): Point | null;
+  /** The world editor is on (props can be picked and dragged). */
+  editing?(): boolean;
 }
 
 declare global {
@@ -226,6 +251,10 @@ export function installTestHook(current: () => WorldProbe | null): void {
     renderedFrames: () => current()?.renderedFrames() ?? 0,
     environment: () => current()?.environment?.() ?? null,
     xr: () => current()?.xr?.() ?? { modes: null, mode: null, head: null, headRotation: null, controllers: [], roomVisible: false, reticle: null, placedAt: null, holding: null },
+    props: () => current()?.props?.() ?? [],
+    propKinds: () => current()?.propKinds?.() ?? [],
+    propScreenPoint: (propId) => current()?.propScreenPoint?.(propId) ?? null,
+    editing: () => current()?.editing?.() ?? false,
     workflows: () => current()?.workflows() ?? [],
     runs: () => current()?.runs() ?? [],
     nodeScreenPoint: (workflowId, stepId, button) => current()?.nodeScreenPoint(workflowId, stepId, button) ?? null,

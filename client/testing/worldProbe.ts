@@ -21,7 +21,9 @@ import type { XrExperience } from '../xr/XrExperience';
 import type { Environment } from '../scene/environment';
 import { hapticPulses } from '../xr/haptics';
 import type { XrMenu } from '../xr/menu/XrMenu';
-import type { ChainProbe, DocumentProbe, NoteProbe, ParticipantProbe, Point, WorkflowProbe, WorldProbe, XrMenuProbe, XrProbe } from './testHook';
+import type { PropLayer } from '../scene/props/PropLayer';
+import type { PropEditor } from '../input/PropEditor';
+import type { ChainProbe, DocumentProbe, PropProbe, NoteProbe, ParticipantProbe, Point, WorkflowProbe, WorldProbe, XrMenuProbe, XrProbe } from './testHook';
 
 export interface ProbeSources {
   engine: Engine;
@@ -39,6 +41,8 @@ export interface ProbeSources {
   dropTargetAt(x: number, y: number): DropTarget;
   /** The document in read mode, if any. */
   reading(): string | null;
+  props: PropLayer;
+  propEditor: PropEditor;
 }
 
 export function createWorldProbe(s: ProbeSources): WorldProbe {
@@ -103,6 +107,21 @@ export function createWorldProbe(s: ProbeSources): WorldProbe {
       });
       return out;
     },
+    props: () => {
+      const out: PropProbe[] = [];
+      s.session.state.props.forEach((p, id) => {
+        const drawn = s.props.shown.get(id)?.position;
+        out.push({ id, kind: p.kind, position: [p.x, p.y, p.z], rotation: [p.qx, p.qy, p.qz, p.qw], scale: p.scale, heldBy: p.heldBy, drawnAt: drawn ? [drawn.x, drawn.y, drawn.z] : null });
+      });
+      return out;
+    },
+    propKinds: () => s.props.kinds(),
+    propScreenPoint: (propId) => {
+      const shown = s.props.shown.get(propId);
+      // a little above its feet, so the pointer lands on the prop and not the floor beside it
+      return shown ? toScreen(shown.position.add(new Vector3(0, 0.35 * shown.scale, 0))) : null;
+    },
+    editing: () => s.propEditor.editing,
     notes: () => {
       const out: NoteProbe[] = [];
       s.session.state.annotations.forEach((n) => out.push({ id: n.id, documentId: n.documentId, page: n.page, u: n.u, v: n.v, text: n.text, author: n.author }));

@@ -25,6 +25,10 @@ import { createWorldProbe } from '../testing/worldProbe';
 import { XrExperience } from '../xr/XrExperience';
 import { Workflows } from '../workflows/Workflows';
 import { MouseControls } from '../input/MouseControls';
+import { PropLayer, type PropLayerHooks } from '../scene/props/PropLayer';
+import { PropIntents } from '../net/propIntents';
+import { PropEditor } from '../input/PropEditor';
+import { DESKTOP_AHEAD, placeAhead } from '../scene/props/propMaths';
 
 export interface WorldViewOptions {
   notify(message: string): void;
@@ -35,6 +39,10 @@ export interface WorldViewOptions {
   noteModeChanged(on: boolean): void;
   /** Viewport rectangles of the overlay that read mode keeps a panel clear of. */
   obstacles?(): DOMRect[];
+  /** The prop selected in the world editor changed. */
+  propSelected?(propId: string | null): void;
+  /** What the lighting does with props (shadows), once there is lighting. */
+  propHooks?: PropLayerHooks;
 }
 
 /** Thrown when the browser cannot draw 3D at all. */
@@ -60,6 +68,10 @@ export class WorldView {
   /** The chains, their builder and runs (the headset's menu builds with them too). */
   readonly workflows: Workflows;
   private readonly controls: MouseControls;
+  /** The world's furniture, and the desktop editor that moves it. */
+  readonly props: PropLayer;
+  readonly propIntents: PropIntents;
+  readonly propEditor: PropEditor;
   private frames = 0;
   private lastFrame = performance.now();
   /** The place itself (shell, light, sky); props cast their shadows through it. */
@@ -107,15 +119,20 @@ export class WorldView {
     const callbacks = session.callbacks();
     this.documents.attach(callbacks);
     this.avatars.attach(callbacks);
+    this.props = new PropLayer(this.scene, session, options.notify, options.propHooks);
+    this.props.attach(callbacks);
+    this.propIntents = new PropIntents(session);
     this.xr = new XrExperience({
       scene: this.scene,
       session,
       documents: this.documents,
+      props: { layer: this.props, intents: this.propIntents },
       notify: options.notify,
       home: () => [...start],
       dropped: (id, hand) => this.workflows.documentDropped(id, hand),
     });
     this.workflows = new Workflows({ ...common, callbacks, documentAt: (id) => this.documents.documents.get(id)?.position });
+    this.propEditor = new PropEditor({ ...common, props: this.props, intents: this.propIntents, notify: options.notify, selected: (id) => options.propSelected?.(id) });
     // last made, so first in line: a click on any control (chain, menu) presses it and nothing else
     this.controls = new MouseControls(common);
 
@@ -137,6 +154,7 @@ export class WorldView {
     // in VR or AR the active camera is the headset's, which is what sharpness must follow
     this.documents.update(dt, this.scene.activeCamera ?? this.camera);
     this.workflows.update(now);
+    this.props.update(dt);
     this.scene.render();
   }
 
@@ -162,6 +180,14 @@ export class WorldView {
     const eye = this.camera.globalPosition;
     const forward = this.camera.getForwardRay(1).direction;
     return placementInFront([eye.x, eye.y, eye.z], [forward.x, forward.y, forward.z], ROOM, NEW_DOCUMENT_HALF_HEIGHT);
+  }
+
+  /** Places a new prop of `kind` on the floor a couple of metres ahead, facing the person. */
+  addPropAhead(kind: string): void {
+    const eye = this.camera.globalPosition;
+    const forward = this.camera.getForwardRay(1).direction;
+    const { position, rotation } = placeAhead([eye.x, eye.y, eye.z], [forward.x, forward.y, forward.z], DESKTOP_AHEAD, ROOM_HALF_SIZE);
+    this.propIntents.add(kind, position, rotation);
   }
 
   /** Whether a page control on show lies under a viewport rectangle (e.g. the overlay's hint). */
@@ -202,6 +228,8 @@ export class WorldView {
       frames: () => this.frames,
       dropTargetAt: (x, y) => this.placementAtCanvas(x, y).target,
       reading: () => this.read.docId,
+      props: this.props,
+      propEditor: this.propEditor,
     });
   }
 
@@ -209,6 +237,9 @@ export class WorldView {
     window.removeEventListener('resize', this.onResize);
     this.engine.stopRenderLoop();
     this.controls.dispose();
+    this.propEditor.dispose();
+    this.propIntents.dispose();
+    this.props.dispose();
     this.input.dispose();
     this.read.dispose();
     this.drag.dispose();

@@ -22,6 +22,8 @@ import { inBackground } from '../ui/kit/background';
 import { lookOrDefault, saveLook, savedLook, syncAccountLook } from '../net/look';
 import { openLookDialog } from '../ui/lookEditor';
 import { currentAccount } from '../net/account';
+import { mountWorldEditor, type WorldEditorUi } from '../ui/worldEditor';
+import { isCatalogueKind, PROP_CATALOGUE } from '../../shared/model/props';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -38,6 +40,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   let uploads: Uploads | null = null;
   let neural: NeuralInput | null = null;
   let dropXrMenu: (() => void) | null = null;
+  let editor: WorldEditorUi | null = null;
   let hintWatch: ReturnType<typeof setInterval> | null = null;
   /** What the current view added to the overlay; it goes with the view. */
   let viewParts: HTMLElement[] = [];
@@ -55,6 +58,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     uploads = null;
     dropXrMenu?.();
     dropXrMenu = null;
+    editor?.dispose();
+    editor = null;
     neural?.dispose();
     neural = null;
     for (const part of viewParts) part.remove();
@@ -171,8 +176,15 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     if (unmounted || session !== joined) return void joined.leave();
     // the old view stayed up, frozen, while reconnecting; the new one replaces it
     dropView();
+    /** A prop's name, as the catalogue or its uploader calls it. */
+    const propName = (propId: string | null) => {
+      const kind = propId ? joined.state.props.get(propId)?.kind : undefined;
+      if (!kind) return null;
+      return isCatalogueKind(kind) ? PROP_CATALOGUE[kind].name : (joined.state.propModels.get(kind)?.name ?? 'Uploaded model');
+    };
     view = new WorldView(canvas, joined, {
       notify: (m) => toast(m, 'error'),
+      propSelected: (id) => editor?.setSelected(propName(id)),
       noteModeChanged: (on) => hud.setNoteMode(on),
       obstacles: () => hud.obstacles(),
       requestNote: (target, at) => {
@@ -199,8 +211,27 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     }, 250);
     uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
     neural = mountNeuralInput({ session: joined, xr: worldView.xr, notify: (m) => toast(m, 'error') });
-    dropXrMenu = mountXrMenu({ xr: worldView.xr, session: joined, neural: neural.handGestures, chains: worldView.workflows, leave: goBack });
-    viewParts = [uploads.element, mountXrControls(worldView.xr, (m) => toast(m, 'error')), neural.element];
+    dropXrMenu = mountXrMenu({
+      xr: worldView.xr,
+      session: joined,
+      neural: neural.handGestures,
+      chains: worldView.workflows,
+      leave: goBack,
+      room: { add: (kind, position, rotation) => worldView.propIntents.add(kind, position, rotation), undo: () => worldView.propIntents.undo() },
+    });
+    editor = mountWorldEditor({
+      worldId: opts.worldId,
+      uploaded: () => {
+        const out: { id: string; name: string }[] = [];
+        joined.state.propModels.forEach((m, id) => out.push({ id, name: m.name }));
+        return out;
+      },
+      add: (kind) => worldView.addPropAhead(kind),
+      undo: () => worldView.propIntents.undo(),
+      removeSelected: () => worldView.propEditor.removeSelected(),
+      setEditing: (on) => worldView.propEditor.setEditing(on),
+    });
+    viewParts = [editor.element, uploads.element, mountXrControls(worldView.xr, (m) => toast(m, 'error')), neural.element];
     // in the overlay's usual order, before the members panel that outlives the view
     members.element.before(...viewParts);
     page.append(worldView.xr.overlay);
@@ -224,6 +255,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       hud.setPeople(people, joined.sessionId);
       const role = joined.state.participants.get(joined.sessionId)?.role;
       members.setOwner(role === 'owner');
+      editor?.setAllowed(allowed((role ?? 'viewer') as WorldRole, 'propAdd'));
+      editor?.refresh();
       page.dataset.role = role ?? '';
       if (people.length !== lastCount) members.refresh();
       lastCount = people.length;

@@ -14,6 +14,7 @@ import { detectXrModes, type XrModes } from './xrModes';
 import { loadXrSettings, type XrSettings } from './xrSettings';
 import { inBackground } from '../ui/kit/background';
 import type { XrMenu } from './menu/XrMenu';
+import type { XrProps } from './XrPropGrab';
 
 export type { XrMode } from './XrRig';
 
@@ -21,6 +22,8 @@ export interface XrHost {
   scene: Scene;
   session: WorldSession;
   documents: DocumentLayer;
+  /** The world's props and their intents, for moving them in VR. */
+  props?: XrProps;
   notify(message: string): void;
   home(): Pose;
   /** A document let go by hand in VR or AR (see XrRigHost.dropped). */

@@ -31,6 +31,7 @@ import type { PlacedControl } from '../scene/controls';
 import { ArSession, type ArState } from './ArSession';
 import { SnapTurn, snapTurnRig } from './snapTurn';
 import { XrGrab } from './XrGrab';
+import { XrPropGrab, type XrProps } from './XrPropGrab';
 import { XrControlsRouting, pointerLook } from './xrControlsRouting';
 import { loadHandMeshes } from './handMeshes';
 import { DEFAULT_XR_SETTINGS, type XrSettings } from './xrSettings';
@@ -45,6 +46,7 @@ export interface XrRigHost {
   scene: Scene;
   session: WorldSession;
   documents: DocumentLayer;
+  props?: XrProps;
   notify(message: string): void;
   /** The DOM shown over the view in AR (exit, recentre). */
   overlay: HTMLElement;
@@ -81,6 +83,7 @@ function poseOf(node: TransformNode): Pose {
 export class XrRig {
   private mode: XrMode | null = null;
   private readonly grab: XrGrab;
+  private readonly propGrab: XrPropGrab | null;
   private readonly controls: XrControlsRouting;
   private readonly snap = new SnapTurn();
   private readonly locomotion: XrLocomotion;
@@ -101,6 +104,7 @@ export class XrRig {
     this.grab = new XrGrab(scene, host.session, host.documents, host.notify, (s) => this.fingertip(s), () => camera.globalPosition);
     this.controls = new XrControlsRouting(scene, xr.pointerSelection, (s) => this.fingertip(s));
     this.grab.onDropped = (docId, hand) => host.dropped?.(docId, hand);
+    this.propGrab = host.props ? new XrPropGrab(host.session, host.props) : null;
     this.locomotion = new XrLocomotion(scene, camera);
     // the laser pointers replay presses as scene pointer events; grabbing in XR is XrGrab's job and
     // pressing controls xrControlsRouting's, so those must not reach the desktop handlers
@@ -118,6 +122,7 @@ export class XrRig {
     sm.onXRSessionEnded.add(() => this.ended());
     xr.input.onControllerRemovedObservable.add((source) => {
       this.grab.lost(source);
+      this.propGrab?.lost(source);
       this.controls.lost(source);
     });
   }
@@ -155,8 +160,9 @@ export class XrRig {
     return this.mode ? this.xr.input.controllers : [];
   }
 
+  /** The document, else the prop, held through XR now. */
   get holding(): string | null {
-    return this.grab.holding;
+    return this.grab.holding ?? this.propGrab?.holding ?? null;
   }
 
   async enter(mode: XrMode, settings: XrSettings): Promise<void> {
@@ -264,8 +270,12 @@ export class XrRig {
       // workspace and two hands pinching resize it; other taps may grab
       if (start && trigger === 'select' && this.controls.select(source)) return;
       if (trigger === 'select' && this.ar?.select(source, start, (first) => this.grab.end(first, 'select'))) return;
-      if (start) this.grab.start(source, trigger);
-      else this.grab.end(source, trigger);
+      if (start) {
+        if (!this.propGrab?.start(source, trigger)) this.grab.start(source, trigger);
+      } else {
+        this.propGrab?.end(source, trigger);
+        this.grab.end(source, trigger);
+      }
     };
     for (const type of SEND_EVENTS) session.addEventListener(type, handler);
     this.removeSessionListeners = () => {
@@ -276,6 +286,7 @@ export class XrRig {
   private ended(): void {
     this.removeSessionListeners();
     this.grab.dispose();
+    this.propGrab?.releaseAll();
     this.controls.reset();
     this.hideRoom(false);
     this.ar?.dispose();
@@ -290,6 +301,7 @@ export class XrRig {
     if (!this.mode) return null;
     const sources = this.xr.input.controllers;
     this.grab.update(sources, now);
+    this.propGrab?.update(now);
     this.controls.update(sources);
     if (this.mode === 'vr') {
       this.snapTurn(sources);
@@ -431,6 +443,7 @@ export class XrRig {
   dispose(): void {
     this.prePointer.remove();
     this.grab.dispose();
+    this.propGrab?.dispose();
     this.locomotion.dispose();
     this.ar?.dispose();
     this.xr.dispose();

@@ -18,6 +18,9 @@ import type { AvatarLook } from '../../../shared/protocol';
 import { saveLook } from '../../net/look';
 import { toast, type ToastKind } from '../../ui/kit/toast';
 import type { ChainBuilding } from '../../workflows/Workflows';
+import type { Quat, Vec3 } from '../../../shared/protocol';
+import { ROOM_HALF_SIZE } from '../../../shared/model/worlds';
+import { placeAhead, XR_AHEAD } from '../../scene/props/propMaths';
 import { pulse } from '../haptics';
 import { saveXrSettings, type XrSettings } from '../xrSettings';
 import { MenuPanel } from './MenuPanel';
@@ -48,6 +51,8 @@ export interface XrMenuHost {
   unit(): number;
   /** The world's chains, to make new ones and change their steps (none in a world without them). */
   chains: ChainBuilding | null;
+  /** Places props and undoes layout changes (the Room tab). */
+  room: { add(kind: string, position: Vec3, rotation: Quat): void; undo(): void } | null;
 }
 
 export class XrMenu {
@@ -203,6 +208,12 @@ export class XrMenu {
         // it leaves the list when the server has taken it off; a refusal comes back as a toast
         this.host.session.deleteNote(action.noteId);
         break;
+      case 'addProp':
+        this.addProp(action.kind, action.name);
+        break;
+      case 'propUndo':
+        this.host.room?.undo();
+        break;
       case 'locomotion': {
         const s = this.host.settings();
         this.changeSettings({ ...s, locomotion: s.locomotion === 'teleport' ? 'smooth' : 'teleport' });
@@ -254,6 +265,17 @@ export class XrMenu {
   private changeSettings(next: XrSettings): void {
     saveXrSettings(next);
     this.host.setSettings(next);
+  }
+
+  /** Places a prop on the floor a step and a half ahead of the person, facing them. */
+  private addProp(kind: string, name: string): void {
+    const camera = this.host.scene.activeCamera;
+    if (!camera || !this.host.room) return;
+    const eye = camera.globalPosition;
+    const gaze = camera.getForwardRay(1).direction;
+    const { position, rotation } = placeAhead([eye.x, eye.y, eye.z], [gaze.x, gaze.y, gaze.z], XR_AHEAD, ROOM_HALF_SIZE);
+    this.host.room.add(kind, position, rotation);
+    toast(`${name} placed.`);
   }
 
   /** Adds a preset note on the target document's current page, next to the notes already there. */

@@ -15,6 +15,7 @@ function session(docs: Record<string, { title: string; x: number; y: number; z: 
       ['r1', { id: 'r1', workflowId: 'w1', documentId: 'd1', status: 'waiting' }],
       ['r2', { id: 'r2', workflowId: 'w1', documentId: 'd1', status: 'running' }],
     ]),
+    propModels: new Map([['u-1', { name: 'Anvil' }]]),
     annotations: new Map([
       ['n1', { documentId: 'near', page: 3, text: 'On this page', author: 'Bob' }],
       ['n2', { documentId: 'near', page: 1, text: 'Another page', author: 'Bob' }],
@@ -38,5 +39,13 @@ describe('the menu snapshot of a world', () => {
     expect(menuData(session(docs), [0, 1.6, 2], settings, false).target).toEqual({ id: 'near', title: 'Near', page: 3, notes: [{ id: 'n1', text: 'On this page', author: 'Bob' }] });
     expect(menuData(session({ ...docs, far: { ...docs.far, heldBy: 'a' } }), [0, 1.6, 2], settings, false).target?.id).toBe('far');
     expect(menuData(session({}), [0, 1.6, 2], settings, false).target).toBeNull();
+  });
+
+  it('offers the catalogue and the uploaded models to an owner, and nothing to a viewer', () => {
+    const owner = menuData(session({}), null, settings, false).room;
+    expect(owner?.map((p) => p.kind)).toContain('desk');
+    expect(owner?.at(-1)).toEqual({ kind: 'u-1', name: 'Anvil' });
+    const viewer = { ...session({}), sessionId: 'b' } as unknown as WorldSession;
+    expect(menuData(Object.assign(viewer, { state: session({}).state }), null, settings, false).room).toBeNull();
   });
 });

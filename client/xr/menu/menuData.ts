@@ -3,9 +3,20 @@
  * an approval, the workflows, and the document a note or run goes on (the one this person holds,
  * else the nearest to their head).
  */
+import { allowed, type WorldRole } from '../../../shared/model/roles';
 import type { WorldSession } from '../../net/session';
+import { catalogueGroups } from '../../scene/props/propMaths';
 import type { XrSettings } from '../xrSettings';
 import type { MenuData } from './menuModel';
+
+/** The catalogue and the world's uploaded models, for those who may place props; null for others. */
+function roomCatalogue(session: WorldSession): MenuData['room'] {
+  const role = session.state.participants.get(session.sessionId)?.role as WorldRole | undefined;
+  if (!allowed(role, 'propAdd')) return null;
+  const uploaded: { id: string; name: string }[] = [];
+  session.state.propModels.forEach((m, id) => uploaded.push({ id, name: m.name }));
+  return catalogueGroups(uploaded).flatMap((g) => g.items);
+}
 
 export function menuData(session: WorldSession, head: [number, number, number] | null, settings: XrSettings, neural: boolean): Omit<MenuData, 'templates' | 'step'> {
   const state = session.state;
@@ -48,5 +59,5 @@ export function menuData(session: WorldSession, head: [number, number, number] |
       if (n.documentId === on.id && n.page === on.page) on.notes.push({ id, text: n.text, author: n.author });
     });
   }
-  return { people, waiting, workflows, target, settings, neural };
+  return { people, waiting, workflows, target, settings, neural, room: roomCatalogue(session) };
 }

@@ -13,6 +13,7 @@ const data = (over: Partial<MenuData> = {}): MenuData => ({
   neural: false,
   templates: [],
   step: null,
+  room: null,
   ...over,
 });
 
@@ -119,13 +120,14 @@ describe('the in-world menu model', () => {
   it('lays every tab out inside the panel without overlaps', () => {
     const kinds = Array.from({ length: 11 }, (_, i) => ({ kind: `k${i}`, title: `Kind ${i}` }));
     const step = { workflowId: 'w1', stepId: 's', position: 1, name: 'S', kind: 'k1', chain: 'C', kinds };
-    const views = [...(['people', 'runs', 'workflows', 'notes', 'settings', 'upload'] as const).map((tab) => [tab, null] as const), ['workflows', step] as const];
+    const views = [...(['people', 'runs', 'workflows', 'notes', 'room', 'settings', 'upload'] as const).map((tab) => [tab, null] as const), ['workflows', step] as const];
     for (const [tab, picked] of views) {
       const many = data({
         people: Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'vr', me: false, connected: true })),
         workflows: Array.from({ length: 9 }, (_, i) => ({ id: `w${i}`, name: `W${i}` })),
         templates: [{ id: 't', title: 'T' }],
         step: picked,
+        room: Array.from({ length: 30 }, (_, i) => ({ kind: `k${i}`, name: `Prop ${i}` })),
       });
       const placed = layoutMenu(menuRows(tab, many, 1));
       for (const p of placed) {
@@ -138,5 +140,37 @@ describe('the in-world menu model', () => {
         }
       }
     }
+  });
+
+  it('gives every tab room for its label at a readable size, however many tabs there are', () => {
+    const room = [{ kind: 'desk', name: 'Desk' }];
+    for (const d of [data(), data({ room })]) {
+      const tabs = layoutMenu(menuRows('people', d)).filter((p) => p.y === MENU_PX.pad);
+      // about 17 px a character at the tabs' bold 34 px, and 16 px of padding
+      for (const t of tabs) expect(t.w - 16, t.item.kind === 'button' ? t.item.label : '').toBeGreaterThanOrEqual((t.item.kind === 'button' ? t.item.label.length : 0) * 17);
+      const right = Math.max(...tabs.map((t) => t.x + t.w));
+      expect(right).toBeCloseTo(MENU_PX.width - MENU_PX.pad, 6);
+    }
+  });
+
+  it('offers the Room tab only to those who may place props, with the catalogue three to a row and Undo', () => {
+    const tabs = (d: MenuData) => menuRows('people', d).tabs.map((i) => (i.kind === 'button' ? i.label : ''));
+    expect(tabs(data())).not.toContain('Room');
+    const room = [{ kind: 'desk', name: 'Desk' }, { kind: 'chair', name: 'Chair' }, { kind: 'sofa', name: 'Sofa' }, { kind: 'u-1', name: 'Anvil' }];
+    expect(tabs(data({ room }))).toContain('Room');
+    const body = menuRows('room', data({ room })).body;
+    expect(body[0]!.some((i) => i.kind === 'button' && i.action.type === 'propUndo')).toBe(true);
+    expect(body.slice(1).map((row) => row.map((i) => (i.kind === 'button' ? i.label : '')))).toEqual([['Desk', 'Chair', 'Sofa'], ['Anvil']]);
+    expect(body[2]![0]).toMatchObject({ action: { type: 'addProp', kind: 'u-1', name: 'Anvil' } });
+    // a viewer whose menu was left on Room sees People instead
+    expect(texts(menuRows('room', data()).body)[0]).toBe('Ann (you)');
+  });
+
+  it('pages the full catalogue so that every prop can be reached', () => {
+    const room = Array.from({ length: 20 }, (_, i) => ({ kind: `k${i}`, name: `Prop ${i}` }));
+    const labels = (page: number) => menuRows('room', data({ room }), page).body.flat().flatMap((i) => (i.kind === 'button' && i.action.type === 'addProp' ? [i.action.kind] : []));
+    const all = [0, 1].flatMap(labels);
+    expect(new Set(all).size).toBe(20);
+    expect(menuRows('room', data({ room })).body.length).toBeLessThanOrEqual(MAX_ROWS);
   });
 });

@@ -7,7 +7,7 @@ import type { XrSettings } from '../xrSettings';
 import { SNAP_CHOICES } from '../xrSettings';
 import type { LookStep } from '../../../shared/model/avatarLook';
 
-export const MENU_TABS = ['people', 'runs', 'workflows', 'notes', 'settings', 'upload'] as const;
+export const MENU_TABS = ['people', 'runs', 'workflows', 'notes', 'room', 'settings', 'upload'] as const;
 export type MenuTab = (typeof MENU_TABS)[number];
 
 const TAB_TITLES: Record<MenuTab, string> = {
@@ -15,6 +15,7 @@ const TAB_TITLES: Record<MenuTab, string> = {
   runs: 'Runs',
   workflows: 'Workflows',
   notes: 'Notes',
+  room: 'Room',
   settings: 'Settings',
   upload: 'Upload',
 };
@@ -44,6 +45,8 @@ export interface MenuData {
   templates: { id: string; title: string }[];
   /** A chain's step picked (by pressing its node) to change its kind; null when none is. */
   step: MenuStep | null;
+  /** The props this person may place (owners and editors; null for viewers, who see no Room tab). */
+  room: { kind: string; name: string }[] | null;
 }
 
 export interface MenuStep {
@@ -68,6 +71,8 @@ export type MenuAction =
   | { type: 'page'; page: number }
   | { type: 'note'; text: string }
   | { type: 'removeNote'; noteId: string }
+  | { type: 'addProp'; kind: string; name: string }
+  | { type: 'propUndo' }
   | { type: 'locomotion' }
   | { type: 'snap' }
   | { type: 'vignette' }
@@ -173,6 +178,15 @@ function notes(data: MenuData, page: number): MenuRow[] {
   return [head, ...paged([...presets, ...onPage], page, MAX_ROWS - 1)];
 }
 
+/** The catalogue, three props to a row, a press placing one ahead; Undo takes back this person's last change. */
+function room(data: MenuData, page: number): MenuRow[] {
+  const head: MenuRow = [text('Press to place one ahead · squeeze a prop to move it', true), button('Undo', { type: 'propUndo' })];
+  const items = data.room ?? [];
+  const rows: MenuRow[] = [];
+  for (let i = 0; i < items.length; i += 3) rows.push(items.slice(i, i + 3).map((p) => button(p.name, { type: 'addProp', kind: p.kind, name: p.name })));
+  return [head, ...paged(rows, page, MAX_ROWS - 1)];
+}
+
 export function nextSnap(degrees: number): number {
   const i = SNAP_CHOICES.indexOf(degrees as (typeof SNAP_CHOICES)[number]);
   return SNAP_CHOICES[(i + 1) % SNAP_CHOICES.length]!;
@@ -198,8 +212,19 @@ function upload(): MenuRow[] {
 
 /** The whole menu for a tab: the tab bar, the tab's rows, and the footer. */
 export function menuRows(tab: MenuTab, data: MenuData, page = 0): { tabs: MenuRow; body: MenuRow[]; footer: MenuRow } {
-  const tabs = MENU_TABS.map((t) => button(TAB_TITLES[t], { type: 'tab', tab: t }, t === tab));
-  const body = { people, runs, workflows: (d: MenuData) => workflows(d, page), notes: (d: MenuData) => notes(d, page), settings, upload: () => upload() }[tab](data);
+  // the Room tab is for those who may change the room
+  const shown = MENU_TABS.filter((t) => t !== 'room' || data.room !== null);
+  const open = shown.includes(tab) ? tab : 'people';
+  const tabs = shown.map((t) => button(TAB_TITLES[t], { type: 'tab', tab: t }, t === open));
+  const body = {
+    people,
+    runs,
+    workflows: (d: MenuData) => workflows(d, page),
+    notes: (d: MenuData) => notes(d, page),
+    room: (d: MenuData) => room(d, page),
+    settings,
+    upload: () => upload(),
+  }[open](data);
   return { tabs, body, footer: [button('Leave world', { type: 'leave' }), button('Close menu', { type: 'close' })] };
 }
 
@@ -219,8 +244,15 @@ export function layoutMenu(menu: { tabs: MenuRow; body: MenuRow[]; footer: MenuR
   const { width, height, pad, rowHeight, tabHeight, gap } = MENU_PX;
   const out: PlacedItem[] = [];
   const inner = width - 2 * pad;
-  const tabW = (inner - gap * (menu.tabs.length - 1)) / menu.tabs.length;
-  menu.tabs.forEach((item, i) => out.push({ item, x: pad + i * (tabW + gap), y: pad, w: tabW, h: tabHeight }));
+  // tabs share the width by the length of their labels, so a long one keeps a readable size
+  const weight = (item: MenuItem) => (item.kind === 'button' ? item.label.length : item.text.length) + 2;
+  const perUnit = (inner - gap * (menu.tabs.length - 1)) / menu.tabs.reduce((sum, item) => sum + weight(item), 0);
+  let tabX = pad;
+  for (const item of menu.tabs) {
+    const w = weight(item) * perUnit;
+    out.push({ item, x: tabX, y: pad, w, h: tabHeight });
+    tabX += w + gap;
+  }
   const buttonW = 190;
   menu.body.forEach((row, r) => {
     const y = pad + tabHeight + gap * 2 + r * rowHeight;

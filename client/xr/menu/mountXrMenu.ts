@@ -16,6 +16,8 @@ export interface XrMenuOptions {
   chains: XrMenuHost['chains'];
   /** Leaves the world (the page goes back to the lobby). */
   leave(): void;
+  /** Places props and undoes layout changes (the Room tab). */
+  room: XrMenuHost['room'];
 }
 
 export function mountXrMenu(opts: XrMenuOptions): () => void {
@@ -33,6 +35,7 @@ export function mountXrMenu(opts: XrMenuOptions): () => void {
     setSettings: (s) => xr.setSettings(s),
     neural: opts.neural,
     chains: opts.chains,
+    room: opts.room,
     leave: () => inBackground(xr.exit().finally(() => opts.leave()), 'Leaving the world'),
     // reading in a headset takes a moment longer than on a screen
     toastLifeMs: TOAST_MS + 1500,
