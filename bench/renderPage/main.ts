@@ -21,6 +21,7 @@ import { DocumentPanel } from '../../client/scene/DocumentPanel';
 import { PanelKit } from '../../client/scene/panelKit';
 import { benchText } from './content';
 import { naivePanel } from './naivePanels';
+import { BenchWorld, type WorldFigures } from './world';
 
 export interface FrameFigures {
   mode: string;
@@ -46,6 +47,10 @@ export interface FrameFigures {
   nearestSeconds: number;
   /** How many nearest panels `nearestSeconds` counts. */
   nearest: number;
+  /** `?world=office`: the furnished world's loading, and what each drawn mesh costs. */
+  world: (WorldFigures & { loadSeconds: number | null; slowestModelMs: number; slowestModel: string }) | null;
+  /** The meshes drawn in the last measured frame: name, submeshes (draw calls each), instances. */
+  drawn: Array<{ name: string; subMeshes: number; instances: number }>;
 }
 
 declare global {
@@ -59,8 +64,18 @@ const MODE = params.get('mode') === 'naive' ? 'naive' : 'product';
 const COUNT = Number(params.get('panels') ?? 200);
 const COLS = 20;
 const NEAR = params.get('near') === '1';
+/** `?world=office`: the panels stand inside that template's furnished room instead of in the void. */
+const WORLD = params.get('world') === 'office' ? 'office' : null;
+/** Inside a 16 m room 4 m high the panels stand smaller, three tiers on stands one behind another. */
+const ROOM_PANEL_SCALE = 0.55;
 
 function slotPosition(i: number): Vector3 {
+  if (WORLD) {
+    const col = i % COLS;
+    const tier = Math.floor(i / COLS) % 3;
+    const stand = Math.floor(i / (COLS * 3));
+    return new Vector3((col - (COLS - 1) / 2) * 0.68, 0.75 + tier, -6.5 + stand * 2);
+  }
   const col = i % COLS;
   const row = Math.floor(i / COLS);
   return new Vector3((col - (COLS - 1) / 2) * 1.2, 1 + row * 1.75, 0);
@@ -71,10 +86,13 @@ const engine = new Engine(canvas, true, { stencil: false, antialias: true }, tru
 const scene = new Scene(engine);
 scene.useRightHandedSystem = true;
 scene.clearColor = new Color4(0.1, 0.1, 0.12, 1);
-new HemisphericLight('sky', new Vector3(0.2, 1, 0.4), scene);
+// the world's own light and place, or the bare room's one hemispheric light
+const world = WORLD ? new BenchWorld(scene, WORLD) : null;
+if (!world) new HemisphericLight('sky', new Vector3(0.2, 1, 0.4), scene);
 const rows = Math.ceil(COUNT / COLS);
-const camera = new UniversalCamera('eye', NEAR ? new Vector3(slotPosition(0).x, 1, 1.2) : new Vector3(0, 1 + (rows - 1) * 0.875, 22), scene);
-camera.setTarget(NEAR ? new Vector3(slotPosition(0).x, 1, 0) : new Vector3(0, 1 + (rows - 1) * 0.875, 0));
+const far = WORLD ? { eye: new Vector3(0, 1.7, 7.6), at: new Vector3(0, 1.6, -3) } : { eye: new Vector3(0, 1 + (rows - 1) * 0.875, 22), at: new Vector3(0, 1 + (rows - 1) * 0.875, 0) };
+const camera = new UniversalCamera('eye', NEAR ? new Vector3(slotPosition(0).x, 1, 1.2) : far.eye, scene);
+camera.setTarget(NEAR ? new Vector3(slotPosition(0).x, 1, 0) : far.at);
 camera.minZ = 0.05;
 // `stereo=1`: both eyes drawn one after the other, as a headset without multiview renders a frame
 if (params.get('stereo') === '1') {
@@ -113,7 +131,7 @@ async function buildProduct(): Promise<void> {
     // the benchmark turns no pages
     const panel = new DocumentPanel(scene, id, kit, library, () => undefined);
     const p = slotPosition(i);
-    panel.setTarget([p.x, p.y, p.z], [0, 0, 0, 1], 1);
+    panel.setTarget([p.x, p.y, p.z], [0, 0, 0, 1], WORLD ? ROOM_PANEL_SCALE : 1);
     panel.setDocument({ id, kind: 'markdown', contentHash: `hash${i}`, title: `Report ${i}`, body: '', page: 1, spread: 1 });
     if (NEAR && i === 0) panel.face.setTier(1024);
     panels.push(panel);
@@ -136,7 +154,7 @@ function allShown(): Promise<void> {
   });
 }
 
-const ready = (MODE === 'naive' ? buildNaive() : buildProduct()).then(allShown);
+const ready = Promise.all([(MODE === 'naive' ? buildNaive() : buildProduct()).then(allShown), world?.whenLoaded()]).then(() => undefined);
 const latest = (indices: number[]) => Math.max(...indices.map((i) => shownAt[i] ?? Infinity)) / 1000;
 
 let last = performance.now();
@@ -144,9 +162,28 @@ engine.runRenderLoop(() => {
   const now = performance.now();
   // what the document layer does for every panel every frame
   for (const p of panels) p.update(now - last);
+  world?.props.update(now - last);
   last = now;
   scene.render();
 });
+
+/** The meshes the last frame drew, instances folded into the mesh they are drawn with (one draw per submesh). */
+function drawnMeshes(): FrameFigures['drawn'] {
+  const active = scene.getActiveMeshes();
+  const bySource = new Map<string, FrameFigures['drawn'][number]>();
+  for (const mesh of active.data.slice(0, active.length)) {
+    const source = (mesh as { sourceMesh?: typeof mesh }).sourceMesh ?? mesh;
+    const entry = bySource.get(source.name) ?? { name: source.name, subMeshes: source.subMeshes?.length ?? 1, instances: 0 };
+    entry.instances += source === mesh ? ((mesh as { thinInstanceCount?: number }).thinInstanceCount ?? 0) : 1;
+    bySource.set(source.name, entry);
+  }
+  return [...bySource.values()];
+}
+
+function worldFigures(w: BenchWorld): NonNullable<FrameFigures['world']> {
+  const slowest = Object.entries(w.figures.modelMs).reduce((a, b) => (b[1] > a[1] ? b : a), ['none', 0] as [string, number]);
+  return { ...w.figures, loadSeconds: w.figures.loadedAtMs === null ? null : w.figures.loadedAtMs / 1000, slowestModel: slowest[0], slowestModelMs: slowest[1] };
+}
 
 function measure(frames: number, warmup: number): Promise<FrameFigures> {
   return new Promise((resolve) => {
@@ -172,6 +209,7 @@ function measure(frames: number, warmup: number): Promise<FrameFigures> {
       sums.gpuNs += engineInst.gpuFrameTimeCounter.current;
       if (seen < frames) return;
       observer.remove();
+      const drawn = drawnMeshes();
       sceneInst.dispose();
       engineInst.dispose();
       resolve({
@@ -190,6 +228,8 @@ function measure(frames: number, warmup: number): Promise<FrameFigures> {
         buildSeconds: latest(byDistance),
         nearestSeconds: latest(byDistance.slice(0, NEAREST)),
         nearest: NEAREST,
+        world: world ? worldFigures(world) : null,
+        drawn,
       });
     });
   });
