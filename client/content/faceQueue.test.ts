@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaceQueue, MAX_SLICE_MS, MIN_SLICE_MS, sliceBudgetMs, type Point } from './faceQueue';
+import { FaceQueue, MAX_SLICE_MS, MIN_SLICE_MS, SLOW_RENDER_MS, sliceBudgetMs, type Point } from './faceQueue';
 
 const at = (x: number, z = 0): Point => ({ x, y: 0, z });
 
@@ -83,6 +83,13 @@ describe('sliceBudgetMs', () => {
 
   it('fills the idle main thread where frames are held back by the GPU', () => {
     expect(sliceBudgetMs(140, 5)).toBeCloseTo(0.8 * 140 - 5);
+  });
+
+  it('gives drawing as long as a render where rendering alone is slower than 30 Hz', () => {
+    expect(sliceBudgetMs(250, 200)).toBe(200);
+    expect(sliceBudgetMs(60, SLOW_RENDER_MS + 10)).toBeCloseTo(SLOW_RENDER_MS + 10);
+    // a quick render keeps the plain rule
+    expect(sliceBudgetMs(20, 20)).toBe(MIN_SLICE_MS);
   });
 
   it('stays within its bounds, whatever the timings', () => {

@@ -83,14 +83,19 @@ export const MIN_SLICE_MS = 3;
 export const MAX_SLICE_MS = 1000;
 /** Share of the time between frames that the frame's own work and face drawing may fill together. */
 const FRAME_SHARE = 0.8;
+/** A render slower than this (30 Hz) leaves no idle time between frames to draw faces in. */
+export const SLOW_RENDER_MS = 1000 / 30;
 
 /**
  * Milliseconds of face drawing a frame may take, from the time between the last frames and the
  * JS time of rendering one. Where frames are held back by the display or the GPU (72 Hz on a
  * headset: 13.9 ms between frames), drawing fills the idle part of the main thread; where drawing
  * itself lengthens the frames, the slice shrinks, so the pace settles instead of running away.
+ * Where rendering alone is slower than 30 Hz (a software GPU, a weak phone) there is no idle part to
+ * fill, and drawing gets as long as a render: the world opens at half speed rather than a face a frame.
  */
 export function sliceBudgetMs(frameIntervalMs: number, renderMs: number): number {
   const spare = FRAME_SHARE * frameIntervalMs - renderMs;
-  return Math.min(MAX_SLICE_MS, Math.max(MIN_SLICE_MS, Number.isFinite(spare) ? spare : MIN_SLICE_MS));
+  const floor = renderMs > SLOW_RENDER_MS ? renderMs : MIN_SLICE_MS;
+  return Math.min(MAX_SLICE_MS, Math.max(floor, Number.isFinite(spare) ? spare : MIN_SLICE_MS));
 }
