@@ -27,6 +27,7 @@ import type { Pose } from '../../shared/protocol';
 import { XR_PROFILES_PATH } from '../../shared/xrProfiles';
 import type { PoseUpdate, WorldSession } from '../net/session';
 import type { DocumentLayer } from '../scene/DocumentLayer';
+import { FLOOR_MESH, PROPS_NODE } from '../scene/environment';
 import type { PlacedControl } from '../scene/controls';
 import { ArSession, type ArState } from './ArSession';
 import { SnapTurn, snapTurnRig } from './snapTurn';
@@ -129,7 +130,7 @@ export class XrRig {
 
   static async create(host: XrRigHost): Promise<XrRig> {
     for (const register of [RegisterWebXRHitTest, RegisterWebXRAnchorSystem, RegisterWebXRDOMOverlay, RegisterWebXRControllerMovement, RegisterWebXRLayers, RegisterWebXRPlaneDetector]) register();
-    const floor = host.scene.getMeshByName('floor');
+    const floor = host.scene.getMeshByName(FLOOR_MESH);
     const hands = await loadHandMeshes(host.scene);
     const xr = await WebXRDefaultExperience.CreateAsync(host.scene, {
       disableDefaultUI: true,
@@ -205,7 +206,7 @@ export class XrRig {
     this.teleport = null;
     if (mode === 'vr') {
       if (settings.locomotion === 'teleport') {
-        const floor = this.host.scene.getMeshByName('floor');
+        const floor = this.host.scene.getMeshByName(FLOOR_MESH);
         const teleport = fm.enableFeature(WebXRFeatureName.TELEPORTATION, 'latest', {
           xrInput: this.xr.input,
           floorMeshes: floor ? [floor] : [],
@@ -364,10 +365,12 @@ export class XrRig {
     for (const mesh of room?.getChildMeshes() ?? []) mesh.freezeWorldMatrix();
   }
 
-  /** In AR the real room is the room: walls, floor and ceiling go, and the background clears. */
+  /** In AR the real room is the room: walls, floor, ceiling and furniture go, and the background clears. */
   private hideRoom(hide: boolean): void {
     const scene = this.host.scene;
     scene.getTransformNodeByName('room')?.setEnabled(!hide);
+    // the furniture belongs to the virtual room, not on the real table
+    scene.getTransformNodeByName(PROPS_NODE)?.setEnabled(!hide);
     if (hide) {
       this.savedClear = scene.clearColor.clone();
       scene.clearColor = new Color4(0, 0, 0, 0);

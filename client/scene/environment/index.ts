@@ -17,6 +17,11 @@ import { buildOutdoor } from './outdoor';
 
 export { paletteOf };
 
+/** The walkable floor's mesh: what VR teleports land on (the merged floor surface, named by its material). */
+export const FLOOR_MESH = 'env-floor';
+/** The node that holds every prop; hidden with the room in AR, where the real room is the room. */
+export const PROPS_NODE = 'props';
+
 export interface Environment {
   /** The node everything of the place hangs under (named `room`). */
   root: TransformNode;

@@ -12,11 +12,13 @@ import { Matrix, Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { AbstractMesh } from '@babylonjs/core/Meshes/abstractMesh';
 import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import '@babylonjs/core/Meshes/thinInstanceMesh';
+import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
 import type { PropState } from '../../../shared/schema/WorldState';
 import type { Quat, Vec3 } from '../../../shared/protocol';
 import type { StateCallbacks, WorldSession } from '../../net/session';
 import { approachFactor } from '../interpolation';
 import { createLabel, disposeLabel } from '../labels';
+import { PROPS_NODE } from '../environment';
 import { PropModels } from './PropModels';
 
 const SMOOTHING_HALF_LIFE_MS = 60;
@@ -61,6 +63,8 @@ export class PropLayer {
   private readonly unsubscribe: Array<() => void> = [];
   private editing = false;
   private readonly matrix = new Matrix();
+  /** Every kind's mesh hangs under this node, so the room's furniture can be shown or hidden at once. */
+  private readonly root: TransformNode;
 
   constructor(
     readonly scene: Scene,
@@ -69,6 +73,7 @@ export class PropLayer {
     private readonly hooks: PropLayerHooks = {},
   ) {
     this.models = new PropModels(scene, session.state.worldId, notify);
+    this.root = new TransformNode(PROPS_NODE, scene);
   }
 
   attach(callbacks: StateCallbacks): void {
@@ -165,6 +170,7 @@ export class PropLayer {
   private ready(kind: string, batch: Batch, mesh: Mesh): void {
     if (this.batches.get(kind) !== batch) return void mesh.dispose(false, true);
     mesh.metadata = { propKind: kind };
+    mesh.parent = this.root;
     mesh.isPickable = this.editing;
     mesh.thinInstanceEnablePicking = true;
     batch.height = mesh.getBoundingInfo().boundingBox.maximum.y;
@@ -263,5 +269,6 @@ export class PropLayer {
     this.views.clear();
     this.batches.clear();
     this.models.dispose();
+    this.root.dispose();
   }
 }
