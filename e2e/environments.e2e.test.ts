@@ -1,7 +1,9 @@
 /**
  * Every template is a place: each world is made from the lobby, drawn with its own shell, light and
  * sky, from nothing but this server (no request leaves the machine), with no page errors, and
- * neither too dark nor blown out. Screenshots: test-results/e2e/env-<template>.png.
+ * neither too dark nor blown out, in the full graphics tier chosen in the lobby; and left to
+ * choose, a browser drawing without a graphics card (this one) draws the light tier.
+ * Screenshots: test-results/e2e/env-<template>.png and env-office-light.png.
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -68,6 +70,7 @@ describe('world environments', () => {
     for (const template of Object.keys(WORLD_TEMPLATES)) {
       // one page at a time: a world left open would go on rendering in software GL
       const page = await e2e.openLobby(`Ann in the ${template}`);
+      await page.getByTestId('graphics').selectOption('full');
       await page.getByTestId('world-template').selectOption(template);
       const worldId = await createWorld(page, `A ${template}`);
       // the template's furniture: every prop of its layout, each kind drawn from its model
@@ -84,6 +87,7 @@ describe('world environments', () => {
       seen[template] = env;
       const stats = await screenshot(page, `env-${template}`);
       expect(env.template).toBe(template);
+      expect(env.tier, 'the tier chosen in the lobby').toBe('full');
       expect(env.setting).toBe(WORLD_TEMPLATES[template as keyof typeof WORLD_TEMPLATES].setting);
       // the whole environment in a dozen draw calls at most, so furnished worlds stay under budget
       expect(env.activeMeshes, `${template}: environment meshes drawn`).toBeLessThanOrEqual(12);
@@ -105,4 +109,31 @@ describe('world environments', () => {
     expect(e2e.pageErrors).toEqual([]);
     // five worlds in software GL, each prefiltering its light once
   }, 480_000);
+
+  it('left to choose, a browser without a graphics card draws the light tier: the same place in plain colours, furnished and lit', async () => {
+    const page = await e2e.openLobby('Ann on a plain computer');
+    expect(await page.getByTestId('graphics').inputValue()).toBe('auto');
+    expect(await page.getByTestId('graphics').locator('option[value="auto"]').textContent()).toBe('Automatic (light on this computer)');
+    await page.getByTestId('world-template').selectOption('office');
+    await createWorld(page, 'A plain office');
+    await expect
+      .poll(() => page.evaluate(() => window.__dwc!.propKinds!().filter((k) => k.drawnFrom !== 'model').map((k) => k.kind)), { timeout: 30_000 })
+      .toEqual([]);
+    await page.waitForFunction(() => window.__dwc?.environment?.()?.lightReady === true, null, { timeout: 30_000 });
+    const frames = await page.evaluate(() => window.__dwc!.renderedFrames());
+    await page.waitForFunction((n) => window.__dwc!.renderedFrames() > n + 3, frames, { timeout: 30_000 });
+    const env = (await page.evaluate(() => window.__dwc!.environment!()))!;
+    expect(env.renderer).toMatch(/SwiftShader/i);
+    expect(env.tier).toBe('light');
+    const stats = await screenshot(page, 'env-office-light');
+    expect(stats.distinct, 'a varied picture, not a flat fill').toBeGreaterThan(500);
+    const whole = band(path.join(SHOTS, 'env-office-light.png'), 0, 1);
+    expect(whole.luma, 'not too dark').toBeGreaterThan(70);
+    expect(whole.luma, 'not blown out').toBeLessThan(225);
+    // the floor keeps the hue of its wood: warm, not grey or white
+    const floor = band(path.join(SHOTS, 'env-office-light.png'), 0.9, 0.92);
+    expect(floor.r, 'a wooden floor').toBeGreaterThan(floor.b + 20);
+    expect(floor.luma, 'a wooden floor, not a white one').toBeLessThan(200);
+    expect(e2e.pageErrors).toEqual([]);
+  }, 120_000);
 });

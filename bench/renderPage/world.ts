@@ -64,12 +64,15 @@ export class BenchWorld {
     template: WorldTemplateId,
   ) {
     const records = templateLayout(template);
-    this.environment = buildEnvironment(scene, template);
+    // the full tier: the one whose draw calls and frame time the budgets are about
+    this.environment = buildEnvironment(scene, template, 'full');
     this.figures = { template, environmentMeshes: this.environment.meshCount, props: records.length, kinds: new Set(records.map((r) => r.kind)).size, loadedAtMs: null, modelMs: {}, boxes: [], notices: [] };
     const asked = performance.now();
-    // the same hooks the world view leaves open: none wired there today, so none here but the clock
+    // the same hooks the world view wires, and the clock
     this.props = new PropLayer(scene, stillSession('bench'), (message) => this.figures.notices.push(message), {
+      onMoved: () => this.environment.invalidateShadows(),
       onMeshReady: (mesh: Mesh) => {
+        this.environment.addShadowCaster(mesh);
         const kind = (mesh.metadata as { propKind?: string } | null)?.propKind ?? mesh.name;
         this.figures.modelMs[kind] = performance.now() - asked;
       },

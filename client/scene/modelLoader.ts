@@ -8,7 +8,15 @@ import type { Scene } from '@babylonjs/core/scene';
 import type { AssetContainer } from '@babylonjs/core/assetContainer';
 import { externalUris, gltfJson, isGlb } from '../content/gltf';
 
-export async function loadModel(scene: Scene, bytes: ArrayBuffer): Promise<AssetContainer> {
+export interface LoadOptions {
+  /**
+   * Colour textures in sRGB GPU formats, decoded to linear when sampled: what PBR materials want
+   * (the default). Plain materials, which light in gamma space, want them as stored.
+   */
+  srgbTextures?: boolean;
+}
+
+export async function loadModel(scene: Scene, bytes: ArrayBuffer, opts: LoadOptions = {}): Promise<AssetContainer> {
   const data = new Uint8Array(bytes);
   const outside = externalUris(gltfJson(data));
   if (outside.length) throw new Error('This model refers to files outside it. Upload it as a single .glb file.');
@@ -19,6 +27,7 @@ export async function loadModel(scene: Scene, bytes: ArrayBuffer): Promise<Asset
     pluginExtension: binary ? '.glb' : '.gltf',
     pluginOptions: {
       gltf: {
+        useSRGBBuffers: opts.srgbTextures ?? true,
         extensionOptions: {
           KHR_draco_mesh_compression: disabled,
           EXT_meshopt_compression: disabled,

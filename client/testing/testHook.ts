@@ -126,9 +126,12 @@ export interface ArProbe extends ArState {
 export interface EnvironmentProbe {
   template: string;
   setting: 'indoor' | 'outdoor';
+  /** The graphics tier it is drawn in, and the WebGL renderer that tier was chosen for. */
+  tier: 'full' | 'light';
+  renderer: string;
   /** The environment's meshes drawn in the last frame (one draw call each). */
   activeMeshes: number;
-  /** Whether the prefiltered environment light is loaded and every environment mesh can be drawn. */
+  /** Whether the prefiltered environment light (full tier) is loaded and every environment mesh can be drawn. */
   lightReady: boolean;
 }
 

@@ -182,8 +182,10 @@ export function createWorldProbe(s: ProbeSources): WorldProbe {
     environment: () => ({
       template: s.environment.template,
       setting: s.environment.setting,
+      tier: s.environment.tier,
+      renderer: s.engine.getGlInfo().renderer,
       activeMeshes: s.scene.getActiveMeshes().data.slice(0, s.scene.getActiveMeshes().length).filter((m) => m.isDescendantOf(s.environment.root)).length,
-      lightReady: (s.scene.environmentTexture?.isReady() ?? false) && s.environment.root.getChildMeshes().every((m) => m.isReady(true)),
+      lightReady: (s.environment.tier === 'light' || (s.scene.environmentTexture?.isReady() ?? false)) && s.environment.root.getChildMeshes().every((m) => m.isReady(true)),
     }),
     xr: () => xrProbe(s.xr),
     ...workflowProbe(s, toScreen),

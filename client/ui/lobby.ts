@@ -10,6 +10,7 @@ import { joinFromDeviceCard } from './joinFromDevice';
 import { saveColour, saveName, savedColour, savedName } from './identity';
 import { inBackground } from './kit/background';
 import { lookEditor } from './lookEditor';
+import { graphicsChoice } from './graphicsChoice';
 import { lookOrDefault, saveLook, savedLook, syncAccountLook } from '../net/look';
 import { defaultLook } from '../../shared/model/avatarLook';
 
@@ -165,6 +166,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
         h('h3', {}, 'Your look'),
         look.element,
         lookError,
+        graphicsChoice(),
       ),
       account.element,
       h('section', { class: 'card' }, h('h2', {}, 'Worlds'), listStatus, list),

@@ -20,6 +20,7 @@ import { placementForRay, placementInFront, type Placement } from '../scene/drop
 import { PanelInput, type NoteTarget } from '../input/PanelInput';
 import { ReadMode } from '../scene/ReadMode';
 import { buildEnvironment, type Environment } from '../scene/environment';
+import { chooseTier, graphicsSetting, type GraphicsTier } from '../scene/graphics';
 import type { WorldProbe } from '../testing/testHook';
 import { createWorldProbe } from '../testing/worldProbe';
 import { XrExperience } from '../xr/XrExperience';
@@ -74,6 +75,8 @@ export class WorldView {
   private lastFrame = performance.now();
   /** The place itself (shell, light, sky); props cast their shadows through it. */
   readonly environment: Environment;
+  /** How richly this world is drawn here (see graphics.ts). */
+  readonly graphics: GraphicsTier;
   private readonly onResize = () => this.engine.resize();
 
   constructor(
@@ -90,7 +93,8 @@ export class WorldView {
     // right-handed like WebXR and the server's poses: identity looks down -Z
     this.scene.useRightHandedSystem = true;
     const state = session.state;
-    this.environment = buildEnvironment(this.scene, state.template);
+    this.graphics = chooseTier(graphicsSetting(), this.engine.getGlInfo().renderer);
+    this.environment = buildEnvironment(this.scene, state.template, this.graphics);
 
     const me = state.participants.get(session.sessionId);
     const start = me ? ([me.head.px, me.head.py, me.head.pz, me.head.qx, me.head.qy, me.head.qz, me.head.qw] as const) : ([0, 1.6, 2, 0, 0, 0, 1] as const);
@@ -119,6 +123,7 @@ export class WorldView {
     this.avatars.attach(callbacks);
     // props cast the main light's shadow, drawn again only when one moves
     this.props = new PropLayer(this.scene, session, options.notify, {
+      plainModels: this.graphics === 'light',
       onMeshReady: (mesh) => this.environment.addShadowCaster(mesh),
       onMoved: () => this.environment.invalidateShadows(),
     });

@@ -223,6 +223,7 @@ const NOT_WORLD_ROUTES: Record<string, string> = {
   'POST /auth/password': 'accounts',
   'POST /auth/totp/enrol': 'accounts',
   'POST /auth/totp/confirm': 'accounts',
+  'PUT /auth/look': "the signed-in account's own avatar look",
   'POST /keys': "the caller's own API keys",
   'DELETE /keys/:id': "the caller's own API keys",
   'POST /ai/analyze': 'answers without storing anything; reading a document checks its world, and a guest must ask for a world it may run workflows in (server/access/workflowScope)',

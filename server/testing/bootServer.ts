@@ -33,8 +33,10 @@ export interface BootOptions {
 }
 
 export async function bootServer(opts: BootOptions = {}): Promise<BootedServer> {
-  const ownsDir = !opts.dataDir;
-  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'dwc-test-'));
+  // an own data directory sits alone in a fresh directory of its own, so a test can check that
+  // nothing was written beside it (the machine's temporary directory is shared with everything)
+  const ownDir = opts.dataDir ? null : mkdtempSync(path.join(tmpdir(), 'dwc-test-'));
+  const dataDir = opts.dataDir ?? path.join(ownDir!, 'data');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.env },
@@ -75,7 +77,7 @@ export async function bootServer(opts: BootOptions = {}): Promise<BootedServer> 
       await exited;
     },
     cleanup() {
-      if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }

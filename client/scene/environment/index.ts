@@ -1,8 +1,8 @@
 /**
  * The place a world is: shell, surfaces, light, sky and haze, built from its template's look (see
- * looks.ts). Everything hangs under one node named `room` (XR hides it in AR) and none of it is
- * pickable. The environment costs one draw call per material and one shadow map drawn only when a
- * caster moved.
+ * looks.ts) in a graphics tier (see ../graphics.ts). Everything hangs under one node named `room`
+ * (XR hides it in AR) and none of it is pickable. The environment costs one draw call per material
+ * and, in the full tier, one shadow map drawn only when a caster moved.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Scene as SceneClass } from '@babylonjs/core/scene';
@@ -11,8 +11,10 @@ import type { AbstractMesh } from '@babylonjs/core/Meshes/abstractMesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
 import type { WorldTemplate } from '../../../shared/model/worlds';
 import { buildIndoor } from './indoor';
-import { configureCamera, createMainLight, environmentTextureOf } from './lighting';
+import type { GraphicsTier } from '../graphics';
+import { configureCamera, createAmbientLight, createMainLight, environmentTextureOf } from './lighting';
 import { lookOf, paletteOf } from './looks';
+import { materialsFor } from './materials';
 import { buildOutdoor } from './outdoor';
 
 export { paletteOf };
@@ -28,25 +30,30 @@ export interface Environment {
   /** The template it was built for, and whether it is a room or open ground. */
   template: string;
   setting: WorldTemplate['setting'];
+  tier: GraphicsTier;
   /** Meshes the environment draws (one draw call each). */
   meshCount: number;
-  /** Lets a mesh (a prop, a person) cast a shadow on the floor. */
+  /** Lets a mesh (a prop, a person) cast a shadow on the floor (the full tier's; the light tier has none). */
   addShadowCaster(mesh: AbstractMesh): void;
   /** Redraws the shadows on the next frame: call when a caster moved, appeared or went. */
   invalidateShadows(): void;
   dispose(): void;
 }
 
-export function buildEnvironment(scene: Scene, templateId: string): Environment {
+export function buildEnvironment(scene: Scene, templateId: string, tier: GraphicsTier): Environment {
   const look = lookOf(templateId);
   const root = new TransformNode('room', scene);
-  const environment = environmentTextureOf(scene, look);
+  const full = tier === 'full';
+  const environment = full ? environmentTextureOf(scene, look) : null;
   scene.environmentTexture = environment;
-  configureCamera(scene, look);
-  const main = createMainLight(scene, look);
+  if (full) configureCamera(scene, look);
+  const main = createMainLight(scene, look, full);
   main.light.parent = root;
+  // not under the room: in AR, where the room is hidden, people and documents still need light
+  const ambient = full ? null : createAmbientLight(scene, look);
 
-  const meshes = look.setting === 'outdoor' ? buildOutdoor(scene, look, root, environment) : buildIndoor(scene, look, root);
+  const materials = materialsFor(scene, tier);
+  const meshes = look.setting === 'outdoor' ? buildOutdoor(scene, look, root, materials, environment) : buildIndoor(scene, look, root, materials);
   if (look.setting === 'outdoor') {
     // haze that swallows the distant town and meets the sky at the horizon
     scene.fogMode = SceneClass.FOGMODE_LINEAR;
@@ -63,13 +70,15 @@ export function buildEnvironment(scene: Scene, templateId: string): Environment 
     root,
     template: templateId,
     setting: look.setting,
+    tier,
     meshCount: meshes.length,
     addShadowCaster: (mesh) => main.addShadowCaster(mesh),
     invalidateShadows: () => main.invalidate(),
     dispose() {
       main.dispose();
-      if (scene.environmentTexture === environment) scene.environmentTexture = null;
-      environment.dispose();
+      ambient?.dispose();
+      if (environment && scene.environmentTexture === environment) scene.environmentTexture = null;
+      environment?.dispose();
       scene.fogMode = SceneClass.FOGMODE_NONE;
       root.dispose(false, true);
     },

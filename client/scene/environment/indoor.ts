@@ -11,7 +11,7 @@ import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import type { TransformNode } from '@babylonjs/core/Meshes/transformNode';
 import { ROOM_HALF_SIZE, ROOM_HEIGHT } from '../../../shared/model/worlds';
 import type { Look, WallSide } from './looks';
-import { glowMaterial, mergeInto, surfaceMaterial } from './materials';
+import { mergeInto, type Materials } from './materials';
 import { surfaceTexture } from './surfaces';
 
 const THICK = 0.1;
@@ -52,7 +52,7 @@ function windowOpenings(look: Look): Opening[] {
   return Array.from({ length: w.count }, (_, i) => ({ from: w.from + i * (each + pier), to: w.from + i * (each + pier) + each }));
 }
 
-export function buildIndoor(scene: Scene, look: Look, root: TransformNode): Mesh[] {
+export function buildIndoor(scene: Scene, look: Look, root: TransformNode, materials: Materials): Mesh[] {
   const size = HALF * 2;
   const floor = CreateGround('floor', { width: size, height: size }, scene);
   const ceiling = CreateGround('ceiling', { width: size, height: size }, scene);
@@ -103,27 +103,27 @@ export function buildIndoor(scene: Scene, look: Look, root: TransformNode): Mesh
     }
   }
 
-  const ceilingMaterial = surfaceMaterial(scene, 'ceiling', look.ceiling);
+  const ceilingMaterial = materials.surface('ceiling', look.ceiling);
   // light bounced up from the floor and the fittings' glow, which image-based light alone undersells
   ceilingMaterial.emissiveColor = Color3.FromHexString(look.ceiling.colour).scale(0.12);
   const meshes = [
-    mergeInto(root, 'floor', [floor], surfaceMaterial(scene, 'floor', look.floor), true),
+    mergeInto(root, 'floor', [floor], materials.surface('floor', look.floor), true),
     mergeInto(root, 'ceiling', [ceiling], ceilingMaterial),
-    mergeInto(root, 'walls', walls, surfaceMaterial(scene, 'walls', look.walls)),
-    mergeInto(root, 'trim', trim, surfaceMaterial(scene, 'trim', look.trim)),
+    mergeInto(root, 'walls', walls, materials.surface('walls', look.walls)),
+    mergeInto(root, 'trim', trim, materials.surface('trim', look.trim)),
   ];
-  if (glow.length) meshes.push(mergeInto(root, 'lights', glow, glowMaterial(scene, 'lights', '#fffdf6')));
+  if (glow.length) meshes.push(mergeInto(root, 'lights', glow, materials.glow('lights', '#fffdf6')));
   if (look.board) {
     const b = look.board;
     const board = onWall(scene, b.wall, 'board', [b.from, b.to], [b.bottom, b.top], [0, 0.03]);
-    meshes.push(mergeInto(root, 'board', [board], surfaceMaterial(scene, 'board', { colour: '#ffffff', surface: 'greenboard', roughness: 0.8 })));
+    meshes.push(mergeInto(root, 'board', [board], materials.surface('board', { colour: '#ffffff', surface: 'greenboard', roughness: 0.8 }, { picture: true })));
   }
-  if (win) meshes.push(windowView(scene, win.wall, root));
+  if (win) meshes.push(windowView(scene, win.wall, root, materials));
   return meshes;
 }
 
 /** The city beyond the windows: one unlit painted plane a little outside the wall. */
-function windowView(scene: Scene, side: WallSide, root: TransformNode): Mesh {
+function windowView(scene: Scene, side: WallSide, root: TransformNode, materials: Materials): Mesh {
   const view = CreatePlane('view', { width: 40, height: 16 }, scene);
   const out = HALF + 6;
   const sign = side.endsWith('+') ? 1 : -1;
@@ -131,7 +131,7 @@ function windowView(scene: Scene, side: WallSide, root: TransformNode): Mesh {
     view.position.set(sign * out, 3, 0);
     view.rotation.y = Math.PI / 2;
   } else view.position.set(0, 3, sign * out);
-  const material = glowMaterial(scene, 'view', '#ffffff', surfaceTexture(scene, 'skyline'));
+  const material = materials.glow('view', '#ffffff', surfaceTexture(scene, 'skyline'));
   material.backFaceCulling = false;
   return mergeInto(root, 'view', [view], material);
 }

@@ -1,7 +1,8 @@
 /**
- * The light of a place: the prefiltered environment (ambient light and reflections) made from the
- * look's panorama, one directional main light with one soft shadow map that renders only when a
- * caster moved, and the camera's tone mapping.
+ * The light of a place. Full tier: the prefiltered environment (ambient light and reflections) made
+ * from the look's panorama, one directional main light with one soft shadow map that renders only
+ * when a caster moved, and the camera's tone mapping. Light tier: the same sun without shadows and
+ * an ambient light whose sky and ground colours come from the same panorama.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Color3 } from '@babylonjs/core/Maths/math.color';
@@ -9,6 +10,7 @@ import { Vector3 } from '@babylonjs/core/Maths/math.vector';
 import { DirectionalLight } from '@babylonjs/core/Lights/directionalLight';
 import { ShadowGenerator } from '@babylonjs/core/Lights/Shadows/shadowGenerator';
 import '@babylonjs/core/Lights/Shadows/shadowGeneratorSceneComponent';
+import { HemisphericLight } from '@babylonjs/core/Lights/hemisphericLight';
 import { HDRCubeTexture } from '@babylonjs/core/Materials/Textures/hdrCubeTexture';
 import { RenderTargetTexture } from '@babylonjs/core/Materials/Textures/renderTargetTexture';
 import { ImageProcessingConfiguration } from '@babylonjs/core/Materials/imageProcessingConfiguration';
@@ -22,6 +24,9 @@ const PANORAMA_WIDTH = 128;
 const PANORAMA_HEIGHT = 64;
 const CUBE_SIZE = 64;
 const SHADOW_MAP_SIZE = 1024;
+/** Light tier: strength of the ambient light, and the share of the sun kept. */
+const LIGHT_TIER_AMBIENT = 0.9;
+const LIGHT_TIER_SUN = 0.35;
 
 export interface MainLight {
   light: DirectionalLight;
@@ -41,7 +46,7 @@ export function environmentTextureOf(scene: Scene, look: Look): HDRCubeTexture {
   return texture;
 }
 
-export function createMainLight(scene: Scene, look: Look): MainLight {
+export function createMainLight(scene: Scene, look: Look, shadowed: boolean): MainLight {
   const towards = new Vector3(...look.sun.towards).normalize();
   const light = new DirectionalLight('main-light', towards.scale(-1), scene);
   light.position = towards.scale(ROOM_HALF_SIZE * 3);
@@ -57,6 +62,12 @@ export function createMainLight(scene: Scene, look: Look): MainLight {
   light.orthoBottom = -reach;
   light.shadowMinZ = 0.5;
   light.shadowMaxZ = ROOM_HALF_SIZE * 6;
+
+  if (!shadowed) {
+    // without tone mapping to roll off highlights, the sun only shades: the ambient light carries the room
+    light.intensity *= LIGHT_TIER_SUN;
+    return { light, addShadowCaster: () => undefined, invalidate: () => undefined, dispose: () => light.dispose() };
+  }
 
   const shadows = new ShadowGenerator(SHADOW_MAP_SIZE, light);
   shadows.usePercentageCloserFiltering = true;
@@ -79,6 +90,26 @@ export function createMainLight(scene: Scene, look: Look): MainLight {
       light.dispose();
     },
   };
+}
+
+/**
+ * A light's colour from a panorama colour: its hue, softened towards white (a blue sky lights a
+ * square bluish, not blue), at `scale`.
+ */
+function tint([r, g, b]: readonly [number, number, number], scale: number): Color3 {
+  const top = Math.max(r, g, b, 1e-6);
+  const soft = (c: number) => (0.75 + 0.25 * (c / top)) * scale;
+  return new Color3(soft(r), soft(g), soft(b));
+}
+
+/** The light tier's ambient: light from the sky above and bounced off the ground below. */
+export function createAmbientLight(scene: Scene, look: Look): HemisphericLight {
+  const ambient = new HemisphericLight('ambient-light', new Vector3(0, 1, 0), scene);
+  ambient.diffuse = tint(look.panorama.zenith, 1);
+  ambient.groundColor = tint(look.panorama.ground, 0.8);
+  ambient.specular = Color3.Black();
+  ambient.intensity = LIGHT_TIER_AMBIENT;
+  return ambient;
 }
 
 /** Filmic but colour-faithful: Khronos PBR Neutral keeps document colours and white pages as they are. */

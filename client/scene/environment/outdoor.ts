@@ -14,7 +14,7 @@ import type { TransformNode } from '@babylonjs/core/Meshes/transformNode';
 import { seededRandom } from '../../../shared/random';
 import { ROOM_HALF_SIZE } from '../../../shared/model/worlds';
 import type { Look } from './looks';
-import { mergeInto, surfaceMaterial } from './materials';
+import { mergeInto, type Materials } from './materials';
 
 const KERB_WIDTH = 0.3;
 const KERB_HEIGHT = 0.15;
@@ -22,7 +22,8 @@ const KERB_HEIGHT = 0.15;
 const SKY_RADIUS = 85;
 const OUTSKIRTS = 180;
 
-export function buildOutdoor(scene: Scene, look: Look, root: TransformNode, environment: BaseTexture): Mesh[] {
+/** `environment`: the place's prefiltered panorama, drawn as the sky (full tier; the light tier's sky is the haze). */
+export function buildOutdoor(scene: Scene, look: Look, root: TransformNode, materials: Materials, environment: BaseTexture | null): Mesh[] {
   const size = ROOM_HALF_SIZE * 2;
   const paving = CreateGround('paving', { width: size, height: size }, scene);
   const grass = CreateGround('outskirts', { width: OUTSKIRTS, height: OUTSKIRTS }, scene);
@@ -49,6 +50,18 @@ export function buildOutdoor(scene: Scene, look: Look, root: TransformNode, envi
     buildings.push(block);
   }
 
+  const facade = materials.surface('buildings', look.walls);
+  const meshes = [
+    mergeInto(root, 'floor', [paving], materials.surface('floor', look.floor), true),
+    mergeInto(root, 'outskirts', [grass], materials.surface('outskirts', look.outskirts ?? look.floor), true),
+    mergeInto(root, 'kerb', kerb, materials.surface('kerb', look.trim), true),
+    mergeInto(root, 'buildings', buildings, facade),
+  ];
+  if (environment) meshes.push(skyDome(scene, root, environment));
+  return meshes;
+}
+
+function skyDome(scene: Scene, root: TransformNode, environment: BaseTexture): Mesh {
   const sky = CreateSphere('sky', { diameter: SKY_RADIUS * 2, segments: 16, sideOrientation: 1 }, scene);
   const skyMaterial = new PBRMaterial('env-sky', scene);
   skyMaterial.reflectionTexture = environment.clone();
@@ -58,14 +71,5 @@ export function buildOutdoor(scene: Scene, look: Look, root: TransformNode, envi
   skyMaterial.disableLighting = true;
   skyMaterial.twoSidedLighting = true;
   sky.applyFog = false;
-
-  const facade = surfaceMaterial(scene, 'buildings', look.walls);
-  const meshes = [
-    mergeInto(root, 'floor', [paving], surfaceMaterial(scene, 'floor', look.floor), true),
-    mergeInto(root, 'outskirts', [grass], surfaceMaterial(scene, 'outskirts', look.outskirts ?? look.floor), true),
-    mergeInto(root, 'kerb', kerb, surfaceMaterial(scene, 'kerb', look.trim), true),
-    mergeInto(root, 'buildings', buildings, facade),
-    mergeInto(root, 'sky', [sky], skyMaterial),
-  ];
-  return meshes;
+  return mergeInto(root, 'sky', [sky], skyMaterial);
 }

@@ -148,3 +148,27 @@ export function surfaceTexture(scene: Scene, kind: SurfaceKind, repeat: [number,
   texture.anisotropicFilteringLevel = 8;
   return texture;
 }
+
+const means = new Map<SurfaceKind, [number, number, number]>();
+
+/**
+ * The mean colour of a surface (0–1 per channel), for drawing it as a plain colour: the light
+ * graphics tier keeps the hue of the wood or stone and leaves out its grain.
+ */
+export function surfaceMeanColour(kind: SurfaceKind): [number, number, number] {
+  let mean = means.get(kind);
+  if (!mean) {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = SIZE;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return [0.6, 0.6, 0.6];
+    paint(kind, ctx);
+    const { data } = ctx.getImageData(0, 0, SIZE, SIZE);
+    const sum = [0, 0, 0];
+    for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) sum[c]! += data[i + c]!;
+    const n = (data.length / 4) * 255;
+    mean = [sum[0]! / n, sum[1]! / n, sum[2]! / n];
+    means.set(kind, mean);
+  }
+  return mean;
+}

@@ -29,6 +29,8 @@ export interface PropLayerHooks {
   onMeshReady?(mesh: Mesh): void;
   /** Props moved, came or went this frame (e.g. shadows to redraw). */
   onMoved?(): void;
+  /** Draw models in plain lit materials (the light graphics tier, see graphics.ts). */
+  plainModels?: boolean;
 }
 
 /** A prop as drawn now. */
@@ -72,7 +74,7 @@ export class PropLayer {
     notify: (message: string) => void,
     private readonly hooks: PropLayerHooks = {},
   ) {
-    this.models = new PropModels(scene, session.state.worldId, notify);
+    this.models = new PropModels(scene, session.state.worldId, notify, hooks.plainModels ?? false);
     this.root = new TransformNode(PROPS_NODE, scene);
   }
 

@@ -14,6 +14,7 @@ import { isCatalogueKind, PROP_CATALOGUE } from '../../../shared/model/props';
 import { authHeaders } from '../../net/account';
 import { serverUrl } from '../../net/endpoint';
 import { loadModel } from '../modelLoader';
+import { plainMaterialsOn } from '../environment/materials';
 
 /** Size of the box standing in for an uploaded model that failed to load (metres). */
 const UNKNOWN_SIZE = [0.6, 0.6, 0.6] as const;
@@ -40,6 +41,8 @@ export class PropModels {
     private readonly scene: Scene,
     private readonly worldId: string,
     private readonly notify: (message: string) => void,
+    /** Draw models in plain lit materials (the light graphics tier) instead of their PBR ones. */
+    private readonly plain = false,
   ) {}
 
   /** The mesh every prop of `kind` is drawn from (a box, if its model would not load). */
@@ -62,7 +65,8 @@ export class PropModels {
   private async load(kind: string): Promise<Mesh> {
     const bytes = await fetchModel(this.worldId, kind);
     if (this.disposed) throw new Error('the world was closed');
-    const container = await loadModel(this.scene, bytes);
+    // plain materials read colour textures as stored; PBR ones decode them from sRGB on the GPU
+    const container = await loadModel(this.scene, bytes, { srgbTextures: !this.plain });
     container.addAllToScene();
     const parts = container.meshes.filter((m): m is Mesh => m instanceof Mesh && m.getTotalVertices() > 0);
     // merging bakes each part's place in the model (and the glTF root's) into one mesh of its own
@@ -71,6 +75,7 @@ export class PropModels {
     for (const mesh of container.meshes) if (mesh !== merged && !mesh.isDisposed()) mesh.dispose(false, false);
     if (!merged) throw new Error('it has no geometry');
     merged.name = `prop-kind-${kind}`;
+    if (this.plain) plainMaterialsOn(this.scene, merged);
     return merged;
   }
 
