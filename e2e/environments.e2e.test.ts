@@ -2,7 +2,8 @@
  * Every template is a place: each world is made from the lobby, drawn with its own shell, light and
  * sky, from nothing but this server (no request leaves the machine), with no page errors, and
  * neither too dark nor blown out, in the full graphics tier chosen in the lobby; and left to
- * choose, a browser drawing without a graphics card (this one) draws the light tier.
+ * choose, a browser drawing without a graphics card (this one) draws the light tier, and draws a
+ * still room only when something changes.
  * Screenshots: test-results/e2e/env-<template>.png and env-office-light.png.
  */
 import path from 'node:path';
@@ -12,7 +13,8 @@ import type { Page } from 'playwright-core';
 import type { EnvironmentProbe } from '../client/testing/testHook';
 import { TEMPLATE_LAYOUTS } from '../shared/model/props';
 import { WORLD_TEMPLATES, type WorldTemplateId } from '../shared/model/worlds';
-import { createWorld, SHOTS, screenshot, useE2e, waitReady } from './support/harness';
+import { joinWorld, type TestParticipant } from '../server/testing/clients';
+import { createWorld, SHOTS, screenshot, useE2e } from './support/harness';
 import { decodePng } from './support/png';
 
 const e2e = useE2e();
@@ -39,29 +41,20 @@ function band(file: string, fromRow: number, toRow: number): { luma: number; r: 
   return { luma: 0.2126 * r + 0.7152 * g + 0.0722 * b, r, g, b };
 }
 
-/** Holds a key until `done` says the view got there (or a few seconds pass). */
-async function holdUntil(page: Page, key: string, done: () => Promise<boolean>): Promise<void> {
-  await page.keyboard.down(key);
-  const until = Date.now() + 8000;
-  while (!(await done()) && Date.now() < until) await page.waitForTimeout(30);
-  await page.keyboard.up(key);
-}
+/** Bob's look: orange shirt, curly hair, a cap and round glasses. */
+const LOOK = { body: '#f58231', skin: '#8d5524', hair: 'curly', hairColour: '#111111', headwear: 'cap', glasses: 'round' };
 
-/** A second person joins the world, walks a few metres ahead of the first and turns to face them. */
-async function visitor(worldId: string, look: string[]): Promise<Page> {
-  const page = await e2e.openLobby('Bob');
-  for (const part of look) await page.getByTestId(`look-${part}`).click();
-  await page.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`).click({ timeout: 15_000 });
-  await waitReady(page);
-  const view = () => page.evaluate(() => window.__dwc!.view());
-  const startZ = (await view()).eye[2];
-  await holdUntil(page, 'w', async () => (await view()).eye[2] < startZ - 1.2);
-  // people arrive facing -z; turn until the view looks back along +z
-  await holdUntil(page, 'e', async () => {
-    const [pitch, yaw] = (await view()).rotation;
-    return -Math.cos(pitch) * Math.cos(yaw) > 0.97;
-  });
-  return page;
+/**
+ * A second person joins through the real client protocol (no second browser to draw in software GL)
+ * and stands two metres ahead of the first, facing them: their avatar is part of the picture.
+ */
+async function visitor(page: Page, worldId: string): Promise<TestParticipant> {
+  const bob = await joinWorld(e2e.server.url, worldId, 'Bob', { look: LOOK });
+  const { eye } = await page.evaluate(() => window.__dwc!.view());
+  // people arrive facing -z; half a turn about the vertical faces +z, back at the first person
+  bob.sendRaw('pose', { type: 'pose', head: [eye[0], eye[1], eye[2] - 2.2, 0, 1, 0, 0], left: null, right: null });
+  await expect.poll(() => page.evaluate((id) => window.__dwc!.avatarVisible(id), bob.room.sessionId), { timeout: 15_000 }).toBe(true);
+  return bob;
 }
 
 describe('world environments', () => {
@@ -78,7 +71,7 @@ describe('world environments', () => {
       await expect
         .poll(() => page.evaluate(() => window.__dwc!.propKinds!().filter((k) => k.drawnFrom !== 'model').map((k) => k.kind)), { timeout: 30_000 })
         .toEqual([]);
-      const bob = await visitor(worldId, ['body-f58231', 'hair-curly', 'headwear-cap', 'glasses-round']);
+      const bob = await visitor(page, worldId);
       // the environment light is made and prefiltered in the page; wait for it and a few frames more
       await page.waitForFunction(() => window.__dwc?.environment?.()?.lightReady === true, null, { timeout: 30_000 });
       const frames = await page.evaluate(() => window.__dwc!.renderedFrames());
@@ -100,7 +93,7 @@ describe('world environments', () => {
         const sky = band(path.join(SHOTS, `env-${template}.png`), 0.14, 0.2);
         expect(sky.b, 'the plaza has a blue sky above').toBeGreaterThan(sky.r + 10);
       }
-      await bob.close();
+      await bob.room.leave();
       await page.close();
     }
     // reported with the test: what each place costs
@@ -110,7 +103,7 @@ describe('world environments', () => {
     // five worlds in software GL, each prefiltering its light once
   }, 480_000);
 
-  it('left to choose, a browser without a graphics card draws the light tier: the same place in plain colours, furnished and lit', async () => {
+  it('left to choose, a browser without a graphics card draws the light tier: the same place in plain colours, furnished and lit, drawn again only when something changes', async () => {
     const page = await e2e.openLobby('Ann on a plain computer');
     expect(await page.getByTestId('graphics').inputValue()).toBe('auto');
     expect(await page.getByTestId('graphics').locator('option[value="auto"]').textContent()).toBe('Automatic (light on this computer)');
@@ -134,6 +127,22 @@ describe('world environments', () => {
     const floor = band(path.join(SHOTS, 'env-office-light.png'), 0.9, 0.92);
     expect(floor.r, 'a wooden floor').toBeGreaterThan(floor.b + 20);
     expect(floor.luma, 'a wooden floor, not a white one').toBeLessThan(200);
+
+    // a still room is not drawn again (once a second at most, as a safety net), and costs no work
+    await page.waitForTimeout(1500);
+    const stillFrom = await page.evaluate(() => window.__dwc!.renderedFrames());
+    await page.waitForTimeout(4000);
+    const stillFrames = (await page.evaluate(() => window.__dwc!.renderedFrames())) - stillFrom;
+    expect(stillFrames, 'frames drawn in 4 s of a still room').toBeLessThanOrEqual(6);
+    // walking draws every frame again, and the view goes where the person walks
+    const eyeBefore = (await page.evaluate(() => window.__dwc!.view())).eye;
+    const walkFrom = await page.evaluate(() => window.__dwc!.renderedFrames());
+    await page.keyboard.down('w');
+    await page.waitForTimeout(2000);
+    await page.keyboard.up('w');
+    const walkFrames = (await page.evaluate(() => window.__dwc!.renderedFrames())) - walkFrom;
+    expect((await page.evaluate(() => window.__dwc!.view())).eye[2], 'walked forward').toBeLessThan(eyeBefore[2] - 0.3);
+    expect(walkFrames, 'frames drawn in 2 s of walking').toBeGreaterThan(stillFrames);
     expect(e2e.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -114,6 +114,11 @@ export class DocumentLayer {
   }
 
   /** Per frame: notes that changed, holder badges, smoothing, and texture sharpness by size on screen. */
+  /** Faces are waiting to be drawn, which happens as frames are drawn. */
+  get drawing(): boolean {
+    return this.kit.faces.working;
+  }
+
   update(dtMs: number, camera: Camera): void {
     this.camera = camera;
     this.pushNotes();

@@ -18,6 +18,8 @@ export interface ScheduledFace {
 }
 
 const ORIGIN: Point = { x: 0, y: 0, z: 0 };
+/** A gap between frames longer than this is a pause in drawing, not a frame. */
+const PAUSE_MS = 400;
 
 export class FaceScheduler {
   private readonly queue = new FaceQueue<ScheduledFace>();
@@ -42,6 +44,11 @@ export class FaceScheduler {
     return this.queue.size;
   }
 
+  /** Faces are waiting or being drawn. */
+  get working(): boolean {
+    return this.running || this.queue.size > 0;
+  }
+
   /** Asks for `face` to be drawn, after `delayMs` at the latest (sooner if asked again sooner). */
   request(face: ScheduledFace, delayMs = 0): void {
     if (!this.disposed) this.queue.add(face, performance.now() + delayMs);
@@ -55,7 +62,9 @@ export class FaceScheduler {
   private afterFrame(): void {
     const now = performance.now();
     // smoothed, so one slow frame does not swing the next slice
-    if (this.lastFrameAt) this.frameIntervalMs += (now - this.lastFrameAt - this.frameIntervalMs) * 0.25;
+    // a still world is not drawn at all (see renderDemand.ts): a gap that long is a pause, not a slow frame
+    const interval = now - this.lastFrameAt;
+    if (this.lastFrameAt && interval < PAUSE_MS) this.frameIntervalMs += (interval - this.frameIntervalMs) * 0.25;
     this.lastFrameAt = now;
     this.renderMs += (now - this.renderStartedAt - this.renderMs) * 0.25;
     if (!this.running && this.queue.size) inBackground(this.slice(now), 'Drawing documents');

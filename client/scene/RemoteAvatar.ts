@@ -14,6 +14,7 @@ import { defaultLook, sameLook } from '../../shared/model/avatarLook';
 import { RENDER_DELAY_MS, pushSample, sampleAt, type PoseSample } from './interpolation';
 import { createNameTag, disposeLabel } from './labels';
 import { RESTING_HAND, buildHand, buildMouth, buildHead, buildTorso } from './avatarParts';
+import { markAmbient } from './renderDemand';
 import { bodyMotion, followYaw, newGait, stepGait, talkMotion, type Gait } from './avatarMotion';
 
 /** Above the head's centre, clear of a beanie's pom-pom. */
@@ -259,6 +260,8 @@ export class RemoteAvatar {
   private makeTorso(): Mesh {
     const torso = buildTorso(this.scene, `avatar-${this.participantId}-torso`, this.look);
     torso.parent = this.torsoNode;
+    // its breathing alone need not be drawn at the full frame rate
+    markAmbient(torso);
     return torso;
   }
 

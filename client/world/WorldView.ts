@@ -30,6 +30,7 @@ import { PropLayer } from '../scene/props/PropLayer';
 import { PropIntents } from '../net/propIntents';
 import { PropEditor } from '../input/PropEditor';
 import { DESKTOP_AHEAD, placeAhead } from '../scene/props/propMaths';
+import { DEFAULT_PACING, RenderDemand } from '../scene/renderDemand';
 
 export interface WorldViewOptions {
   notify(message: string): void;
@@ -72,6 +73,9 @@ export class WorldView {
   readonly propIntents: PropIntents;
   readonly propEditor: PropEditor;
   private frames = 0;
+  /** Whether the picture needs drawing again (see renderDemand.ts). */
+  private readonly demand: RenderDemand;
+  private readonly stopWatchingState: () => void;
   private lastFrame = performance.now();
   /** The place itself (shell, light, sky); props cast their shadows through it. */
   readonly environment: Environment;
@@ -125,7 +129,10 @@ export class WorldView {
     this.props = new PropLayer(this.scene, session, options.notify, {
       plainModels: this.graphics === 'light',
       onMeshReady: (mesh) => this.environment.addShadowCaster(mesh),
-      onMoved: () => this.environment.invalidateShadows(),
+      onMoved: () => {
+        this.environment.invalidateShadows();
+        this.demand.poke();
+      },
     });
     this.props.attach(callbacks);
     this.propIntents = new PropIntents(session);
@@ -144,6 +151,17 @@ export class WorldView {
     this.controls = new MouseControls(common);
 
     this.scene.onAfterRenderObservable.add(() => this.frames++);
+    this.demand = new RenderDemand({
+      scene: this.scene,
+      camera: this.camera,
+      canvas,
+      // in the light tier a frame is dear (no graphics card): breathing is drawn a few times a second
+      pacing: this.graphics === 'light' ? { ...DEFAULT_PACING, ambientMs: 500 } : DEFAULT_PACING,
+      busy: () => this.documents.drawing,
+    });
+    const stateChanged = () => this.demand.poke();
+    session.room.onStateChange(stateChanged);
+    this.stopWatchingState = () => session.room.onStateChange.remove(stateChanged);
     window.addEventListener('resize', this.onResize);
     this.engine.runRenderLoop(() => this.frame());
   }
@@ -162,7 +180,8 @@ export class WorldView {
     this.documents.update(dt, this.scene.activeCamera ?? this.camera);
     this.workflows.update(now);
     this.props.update(dt);
-    this.scene.render();
+    if (!this.demand.shouldDraw(now, this.xr.presenting)) return;
+    this.demand.draw(now, () => this.scene.render());
   }
 
   /** In note mode the next click on a page starts a note there. */
@@ -243,6 +262,8 @@ export class WorldView {
   dispose(): void {
     window.removeEventListener('resize', this.onResize);
     this.engine.stopRenderLoop();
+    this.stopWatchingState();
+    this.demand.dispose();
     this.controls.dispose();
     this.propEditor.dispose();
     this.propIntents.dispose();

@@ -53,6 +53,11 @@ export class XrExperience {
     return this.rig?.active ?? null;
   }
 
+  /** In VR or AR, or on the way in (see XrRig.presenting). */
+  get presenting(): boolean {
+    return this.rig?.presenting ?? false;
+  }
+
   /** Called with the new mode whenever a session starts or ends. */
   onModeChange(listener: (mode: XrMode | null) => void): () => void {
     this.listeners.add(listener);

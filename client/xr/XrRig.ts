@@ -157,6 +157,11 @@ export class XrRig {
     return this.mode;
   }
 
+  /** A headset session is running or starting: its frames are the headset's, every one drawn. */
+  get presenting(): boolean {
+    return this.mode !== null || this.xr.baseExperience.sessionManager.inXRSession;
+  }
+
   get inputSources(): readonly WebXRInputSource[] {
     return this.mode ? this.xr.input.controllers : [];
   }

@@ -34,6 +34,8 @@ describe('props in a world', () => {
     const ann = await joinWorld(server.url, world.id, 'Ann');
     const bob = await joinWorld(server.url, world.id, 'Bob', { look: LOOK });
     expect([...props(bob).keys()].sort()).toEqual(templateLayout('office').map((p) => p.id).sort());
+    // Bob's join reaches Ann in the next state patch, not with his seat.
+    await until('Bob at Ann', () => (ann.room.state as any).participants.get(bob.room.sessionId) !== undefined);
     expect((ann.room.state as any).participants.get(bob.room.sessionId).look).toBe(JSON.stringify(LOOK));
 
     ann.sendRaw('propAdd', { type: 'propAdd', kind: 'plant', position: [2, 0, 6], scale: 1.5 });
