@@ -60,6 +60,9 @@ export function auditIntent(intent: Intent, effects: readonly Effect[], state: W
     case 'neuralSources':
       // recorded by the room once the waiting runs have judged it (accepted or refused, with why)
       return null;
+    case 'voiceSignal':
+      // call set-up changes nothing in the world, and dozens of candidates would drown the log
+      return null;
     case 'propAdd':
     case 'propGrab':
     case 'propMove':

@@ -133,7 +133,8 @@ export class Interest {
     return writes;
   }
 
-  private headOf(id: string, state: WorldState): Pose | undefined {
+  /** Where a participant's head is now: kept here in a crowded world, else in the state (undefined: not in the world). */
+  headOf(id: string, state: WorldState): Pose | undefined {
     const l = this.latest.get(id);
     if (l) return l.head;
     const h = state.participants.get(id)?.head;

@@ -103,6 +103,9 @@ export function applyEffect(state: WorldState, effect: Effect): Persist {
     case 'neuralSources':
       // commands for the workflow engine: the room carries them out; the state follows the run
       return NONE;
+    case 'voiceSignal':
+      // relayed to one person by the room; nothing in the state
+      return NONE;
     case 'propPut':
     case 'propTransform':
     case 'propHold':

@@ -13,7 +13,7 @@ describe('world roles', () => {
   it('ROLE-2, ROLE-3: lets a viewer look and talk but not move, annotate, edit or run anything', () => {
     const viewerMay = INTENT_TYPES.filter((t) => allowed('viewer', t));
     // moving one's own avatar, saying which neural inputs are on and changing one's own look change nothing in the world
-    expect(viewerMay).toEqual(['pose', 'neuralSources', 'avatar']);
+    expect(viewerMay).toEqual(['pose', 'neuralSources', 'avatar', 'voiceSignal']);
     for (const t of INTENT_TYPES) expect(allowed('editor', t), t).toBe(true);
     expect(allowed('viewer', 'read')).toBe(true);
     expect(allowed('editor', 'manageMembers')).toBe(false);

@@ -52,6 +52,8 @@ export const INTENT_ROLE = {
   propUndo: 'editor',
   /** One's own appearance is one's own, as one's pose is. */
   avatar: 'viewer',
+  /** Viewers talk too: voice changes nothing in the world. */
+  voiceSignal: 'viewer',
 } as const satisfies Record<IntentType, WorldRole>;
 
 /** Things done to a world over REST, with the least role each needs. */
@@ -93,6 +95,7 @@ const VERBS: Record<IntentType | WorldAction, string> = {
   propDelete: 'remove props',
   propUndo: 'undo changes to the room',
   avatar: 'change how they look',
+  voiceSignal: 'talk by voice',
   read: 'see this world',
   editDocuments: 'add or remove documents',
   editWorkflows: 'change or run workflows',

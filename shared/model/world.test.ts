@@ -14,6 +14,9 @@ function world(docs: Record<string, string>, notes: Record<string, string> = {})
     propKind: () => false,
     propCount: () => 0,
     lastChange: () => undefined,
+    headOf: () => undefined,
+    voiceOffered: () => false,
+    voiceCalls: () => 0,
   };
 }
 

@@ -2,7 +2,8 @@
  * Pure rules of a world: given what the world looks like and an intent from a participant, decide
  * what changes or why nothing may. No I/O here; the room applies the decision to its state.
  */
-import { ErrorCode, type AvatarLook, type Device, type Intent, type NeuralSourceKind, type Pose, type Quat, type Vec3 } from '../protocol';
+import { ErrorCode, type AvatarLook, type Device, type Intent, type NeuralSourceKind, type Pose, type Quat, type Vec3, type VoiceSignal } from '../protocol';
+import { VOICE_MAX_PEERS, withinEarshot } from './voice';
 import type { AnnotationRecord } from './documents';
 import { MAX_PROPS, type PropRecord } from './props';
 import type { RunSummary } from './runs';
@@ -43,6 +44,12 @@ export interface WorldView {
   propCount(): number;
   /** The participant's most recent change to the layout that they have not undone. */
   lastChange(participantId: string): UndoStep | undefined;
+  /** Where a participant's head is (undefined: not in this world). */
+  headOf(participantId: string): readonly number[] | undefined;
+  /** Whether `from` has offered `to` a voice call that neither has hung up. */
+  voiceOffered(from: string, to: string): boolean;
+  /** How many voice calls a participant has offered or been offered. */
+  voiceCalls(participantId: string): number;
 }
 
 /** Who is acting, and what the rules may need from the room to act (new ids). */
@@ -82,7 +89,9 @@ export type Effect =
   /** Taking hold of a prop starts an undoable change (the move); letting go ends it. */
   | { op: 'propHold'; propId: string; holder: string }
   | { op: 'propDelete'; propId: string; by: string; undo?: true }
-  | { op: 'look'; participantId: string; look: AvatarLook };
+  | { op: 'look'; participantId: string; look: AvatarLook }
+  /** Voice signalling for the room to relay to `to` alone; an offer opens a call between the two, a bye ends it. */
+  | { op: 'voiceSignal'; to: string; signal: VoiceSignal };
 
 export type Decision =
   | { ok: true; effects: Effect[] }
@@ -243,10 +252,40 @@ export function decide(world: WorldView, who: Actor, intent: Intent): Decision {
     }
     case 'avatar':
       return accept({ op: 'look', participantId: actor, look: intent.look });
+    case 'voiceSignal':
+      return decideVoice(world, actor, intent);
     default: {
       const unreachable: never = intent;
       return refuse(ErrorCode.UNKNOWN_INTENT, `Unknown intent ${JSON.stringify(unreachable)}`);
     }
+  }
+}
+
+/**
+ * Voice signalling goes only between two people in this world: a call is offered only to someone
+ * within earshot, and only a little more than the mesh's share of calls at once; an answer only to
+ * whoever offered; candidates only within a call. A hang-up is always let through.
+ */
+function decideVoice(world: WorldView, actor: string, intent: Extract<Intent, { type: 'voiceSignal' }>): Decision {
+  const { type: _type, to, ...signal } = intent;
+  const relay = () => accept({ op: 'voiceSignal', to, signal: { ...signal, from: actor } });
+  if (to === actor) return refuse(ErrorCode.VOICE_PEER_UNKNOWN, 'A voice call needs someone else.');
+  const theirs = world.headOf(to);
+  if (!theirs) return refuse(ErrorCode.VOICE_PEER_UNKNOWN, 'That person is not in this world.');
+  const inCall = world.voiceOffered(actor, to) || world.voiceOffered(to, actor);
+  switch (signal.kind) {
+    case 'offer': {
+      const mine = world.headOf(actor);
+      if (!mine || !withinEarshot(mine, theirs)) return refuse(ErrorCode.VOICE_NOT_LINKED, 'That person is out of earshot: walk closer to talk.');
+      if (!inCall && world.voiceCalls(actor) >= 2 * VOICE_MAX_PEERS) return refuse(ErrorCode.VOICE_NOT_LINKED, `You are in ${2 * VOICE_MAX_PEERS} voice calls already; hang up one first.`);
+      return relay();
+    }
+    case 'answer':
+      return world.voiceOffered(to, actor) ? relay() : refuse(ErrorCode.VOICE_NOT_LINKED, 'That person has not offered you a voice call.');
+    case 'candidate':
+      return inCall ? relay() : refuse(ErrorCode.VOICE_NOT_LINKED, 'There is no voice call between you and that person.');
+    case 'bye':
+      return inCall ? relay() : accept();
   }
 }
 

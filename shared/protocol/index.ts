@@ -53,6 +53,10 @@ export const ErrorCode = {
   /** The world holds as many props (or uploaded models) as it may. */
   LAYOUT_FULL: 'LAYOUT_FULL',
   NOTHING_TO_UNDO: 'NOTHING_TO_UNDO',
+  /** Voice signalling to someone who is not in this world (or to oneself). */
+  VOICE_PEER_UNKNOWN: 'VOICE_PEER_UNKNOWN',
+  /** A voice call offered to someone out of earshot, or an answer or candidate with no call between the two. */
+  VOICE_NOT_LINKED: 'VOICE_NOT_LINKED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -167,6 +171,36 @@ export const NeuralSourcesIntent = z.strictObject({
   sources: z.array(NeuralSourceKind).max(4),
 });
 
+/** One ICE candidate as the browser gives it (RTCIceCandidateInit). */
+export const VoiceCandidate = z.strictObject({
+  candidate: z.string().max(1024),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
+/** The largest session description relayed: an audio-only offer is a few kilobytes. */
+export const MAX_SDP_CHARS = 16_384;
+/**
+ * WebRTC signalling for voice, relayed by the server to one other person in the same world: an
+ * offer (only to someone within earshot), its answer, ICE candidates, or a hang-up.
+ */
+export const VoiceSignalIntent = z
+  .strictObject({
+    type: z.literal('voiceSignal'),
+    /** The session id of the person it is for. */
+    to: EntityId,
+    kind: z.enum(['offer', 'answer', 'candidate', 'bye']),
+    sdp: z.string().min(1).max(MAX_SDP_CHARS).optional(),
+    candidate: VoiceCandidate.optional(),
+  })
+  .refine((s) => (s.kind === 'offer' || s.kind === 'answer' ? s.sdp !== undefined && s.candidate === undefined : s.sdp === undefined), {
+    message: 'an offer or answer carries an sdp, a candidate or bye does not',
+  })
+  .refine((s) => (s.kind === 'candidate') === (s.candidate !== undefined), { message: 'a candidate carries a candidate, and nothing else does' });
+export type VoiceSignalIntent = z.infer<typeof VoiceSignalIntent>;
+/** A relayed signal as its receiver gets it: who it is from, and what they sent. */
+export type VoiceSignal = Omit<VoiceSignalIntent, 'type' | 'to'> & { from: string };
+
 /** A catalogue kind (shared/model/props) or the id of one of the world's uploaded models. */
 export const PropKindId = z.string().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -');
 const PropScale = z.number().min(MIN_SCALE).max(MAX_SCALE);
@@ -227,6 +261,7 @@ export const Intent = z.discriminatedUnion('type', [
   PropDeleteIntent,
   PropUndoIntent,
   AvatarIntent,
+  VoiceSignalIntent,
 ]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentType = Intent['type'];
@@ -251,6 +286,7 @@ export const INTENT_TYPES: readonly IntentType[] = [
   'propDelete',
   'propUndo',
   'avatar',
+  'voiceSignal',
 ];
 
 export function isIntentType(type: unknown): type is IntentType {
@@ -299,6 +335,8 @@ export const ServerEvent = {
   /** Your role in this world changed: `RoleChange`. */
   ROLE: 'role',
   NEURAL_ACCEPTED: 'neuralAccepted',
+  /** Voice signalling from another person in the world: `VoiceSignal`. */
+  VOICE_SIGNAL: 'voiceSignal',
 } as const;
 
 /** Sent to a participant whose role the owner changed; it applies from this moment. */

@@ -5,7 +5,7 @@
  * state, hands changes to the writer to persist and answers through a {@link RoomPort}; the pure
  * rules in shared/model/world.ts decide every intent.
  */
-import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentType, type IntentError } from '../../../shared/protocol';
+import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentType, type IntentError, type VoiceSignal } from '../../../shared/protocol';
 import { allowed, explainRefusal, type WorldRole } from '../../../shared/model/roles';
 import { isCatalogueKind } from '../../../shared/model/props';
 import { decide, expiredHolds, releaseAllHeldBy, releasePropsHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../../shared/model/world';
@@ -22,6 +22,7 @@ import type { SessionEnded, WorldEvent } from '../worldEvents';
 import { WorldWriter } from '../WorldWriter';
 import { AVATAR_COLOURS, admit, askedName, identify, joinError } from './admission';
 import { isCommand, isNeural, neuralCommand, runCommand } from './commands';
+import { VoiceCalls } from './voiceCalls';
 import { handleWorldEvent, keepWhileOpening, signOut } from './events';
 import { loadWorld } from './load';
 import { PropUndo } from './PropUndo';
@@ -49,7 +50,12 @@ export class WorldCore implements CoreContext {
     propKind: (kind) => isCatalogueKind(kind) || this.state.propModels.has(kind),
     propCount: () => this.state.props.size,
     lastChange: (participantId) => this.undo.last(participantId),
+    headOf: (participantId) => this.interest.headOf(participantId, this.state),
+    voiceOffered: (from, to) => this.calls.offered(from, to),
+    voiceCalls: (participantId) => this.calls.count(participantId),
   };
+  /** Voice calls offered between people here, as their signalling passed through. */
+  private readonly calls = new VoiceCalls();
   /** Each person's own changes to the layout, for their undo. */
   private readonly undo = new PropUndo();
   /** Events that arrive while the world is read from the store (null once it is open). */
@@ -156,6 +162,7 @@ export class WorldCore implements CoreContext {
     this.lastHeard.delete(clientId);
     this.gate.forget(clientId);
     this.interest.forget(clientId);
+    this.calls.forget(clientId);
     this.log.info({ participant: clientId }, 'participant left');
   }
 
@@ -242,6 +249,7 @@ export class WorldCore implements CoreContext {
       }
       // one after another, so each sender hears its answers in the order it gave the commands
       else if (isNeural(effect)) this.neuralTurns(() => neuralCommand(this, effect, from)).catch((err: unknown) => this.log.warn({ err }, 'neural command failed'));
+      else if (effect.op === 'voiceSignal') this.relayVoice(effect);
       else {
         if (effect.op === 'propPut' || effect.op === 'propHold' || effect.op === 'propDelete') {
           const id = effect.op === 'propPut' ? effect.prop.id : effect.propId;
@@ -251,6 +259,15 @@ export class WorldCore implements CoreContext {
         this.writer.persist(applyEffect(this.state, effect));
       }
     }
+  }
+
+  /** Voice signalling goes to its one receiver; offers and hang-ups open and close the call. */
+  private relayVoice(effect: Extract<Effect, { op: 'voiceSignal' }>): void {
+    const { to, signal } = effect;
+    if (signal.kind === 'offer') this.calls.offer(signal.from, to);
+    else if (signal.kind === 'bye') this.calls.hangUp(signal.from, to);
+    const message: VoiceSignal = signal;
+    this.port.send(to, ServerEvent.VOICE_SIGNAL, message);
   }
 
   refuse(clientId: string, code: IntentError['code'], message: string, intent: string | null): void {
