@@ -227,7 +227,13 @@ export interface WorldProbe extends WorkflowProbe {
   propScreenPoint?(propId: string): Point | null;
   /** The world editor is on (props can be picked and dragged). */
   editing?(): boolean;
+  /** This page's voice calls, with WebRTC's byte counts and how loud each voice is heard. */
+  voiceCalls?(): Promise<VoiceCallProbe[]>;
+  /** Whether this page is listening, talking or muted. */
+  voiceState?(): string;
 }
+
+import type { VoiceCallProbe } from '../voice/VoiceChat';
 
 declare global {
   interface Window {
@@ -258,6 +264,8 @@ export function installTestHook(current: () => WorldProbe | null): void {
     propKinds: () => current()?.propKinds?.() ?? [],
     propScreenPoint: (propId) => current()?.propScreenPoint?.(propId) ?? null,
     editing: () => current()?.editing?.() ?? false,
+    voiceCalls: () => current()?.voiceCalls?.() ?? Promise.resolve([]),
+    voiceState: () => current()?.voiceState?.() ?? 'none',
     workflows: () => current()?.workflows() ?? [],
     runs: () => current()?.runs() ?? [],
     nodeScreenPoint: (workflowId, stepId, button) => current()?.nodeScreenPoint(workflowId, stepId, button) ?? null,

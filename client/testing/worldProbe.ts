@@ -23,6 +23,7 @@ import { hapticPulses } from '../xr/haptics';
 import type { XrMenu } from '../xr/menu/XrMenu';
 import type { PropLayer } from '../scene/props/PropLayer';
 import type { PropEditor } from '../input/PropEditor';
+import type { VoiceChat } from '../voice/VoiceChat';
 import type { ChainProbe, DocumentProbe, PropProbe, NoteProbe, ParticipantProbe, Point, WorkflowProbe, WorldProbe, XrMenuProbe, XrProbe } from './testHook';
 
 export interface ProbeSources {
@@ -43,6 +44,7 @@ export interface ProbeSources {
   reading(): string | null;
   props: PropLayer;
   propEditor: PropEditor;
+  voice: VoiceChat;
 }
 
 export function createWorldProbe(s: ProbeSources): WorldProbe {
@@ -122,6 +124,8 @@ export function createWorldProbe(s: ProbeSources): WorldProbe {
       return shown ? toScreen(shown.position.add(new Vector3(0, 0.5 * s.props.heightOf(shown.kind) * shown.scale, 0))) : null;
     },
     editing: () => s.propEditor.editing,
+    voiceCalls: () => s.voice.stats(),
+    voiceState: () => s.voice.state,
     notes: () => {
       const out: NoteProbe[] = [];
       s.session.state.annotations.forEach((n) => out.push({ id: n.id, documentId: n.documentId, page: n.page, u: n.u, v: n.v, text: n.text, author: n.author }));

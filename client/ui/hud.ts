@@ -33,6 +33,8 @@ export interface Hud {
   setHintAside(aside: boolean): void;
   /** A quiet line about the connection ("Reconnecting…"), or null when all is well. */
   setConnection(text: string | null): void;
+  /** Shows whether this person's voice is off, live or muted. */
+  setVoice(state: 'listening' | 'talking' | 'muted'): void;
 }
 
 export interface HudActions {
@@ -41,6 +43,8 @@ export interface HudActions {
   noteMode(on: boolean): void;
   /** Opens the look editor. */
   look(): void;
+  /** Talk, mute or unmute, by what the voice button shows. */
+  voice(): void;
 }
 
 /** File types the server accepts, for the file picker (the server checks the bytes anyway). */
@@ -70,8 +74,10 @@ export function createHud(actions: HudActions): Hud {
   let noteMode = false;
   const addNote = h('button', { type: 'button', class: 'secondary', 'data-testid': 'add-note', 'aria-pressed': 'false', title: 'Then click a page (or right-click a page)' }, 'Add note');
   addNote.addEventListener('click', () => actions.noteMode(!noteMode));
+  const voice = h('button', { type: 'button', class: 'secondary', 'data-testid': 'voice-button', 'aria-pressed': 'false', title: 'Turn on your microphone: people near you hear you' }, 'Talk');
+  voice.addEventListener('click', actions.voice);
   const panel = h('section', { class: 'hud-panel hud-left' }, title, connection, h('h2', {}, 'Here now'), people);
-  const buttons = h('div', { class: 'hud-actions' }, upload, picker, addNote, look, copy, leave);
+  const buttons = h('div', { class: 'hud-actions' }, upload, picker, addNote, voice, look, copy, leave);
   const hint = h('p', { class: 'hud-hint' }, pageHint(pointerKind((q) => window.matchMedia(q).matches)));
   const element = h('div', { class: 'hud' }, panel, buttons, hint);
   const shown = (el: HTMLElement) => {
@@ -94,6 +100,12 @@ export function createHud(actions: HudActions): Hud {
     },
     setHintAside(aside) {
       hint.classList.toggle('aside', aside);
+    },
+    setVoice(state) {
+      voice.textContent = state === 'listening' ? 'Talk' : state === 'talking' ? 'Mute' : 'Unmute';
+      voice.title = state === 'listening' ? 'Turn on your microphone: people near you hear you' : state === 'talking' ? 'People near you hear you; mute your microphone' : 'Your microphone is muted; unmute it';
+      voice.setAttribute('aria-pressed', String(state === 'talking'));
+      voice.dataset.state = state;
     },
     setConnection(text) {
       connection.textContent = text ?? '';

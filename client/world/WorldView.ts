@@ -9,6 +9,10 @@ import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
 import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
 // side-effect imports: scene picking (pointer rays) needs the ray module registered
 import '@babylonjs/core/Culling/ray';
+// the full-screen vertex shader of Babylon's effect renderers and post-processes (the glTF loader
+// and environment light use them) ships with the page: fetched later, a restart of the server at that
+// moment fails the fetch and the page with it
+import '@babylonjs/core/Shaders/postprocess.vertex';
 import { ROOM_HALF_SIZE, ROOM_HEIGHT } from '../../shared/model/worlds';
 import type { Vec3 } from '../../shared/protocol';
 import type { WorldSession } from '../net/session';
@@ -31,6 +35,7 @@ import { PropIntents } from '../net/propIntents';
 import { PropEditor } from '../input/PropEditor';
 import { DESKTOP_AHEAD, placeAhead } from '../scene/props/propMaths';
 import { DEFAULT_PACING, RenderDemand } from '../scene/renderDemand';
+import { VoiceChat, type VoiceHost } from '../voice/VoiceChat';
 
 export interface WorldViewOptions {
   notify(message: string): void;
@@ -72,6 +77,8 @@ export class WorldView {
   readonly props: PropLayer;
   readonly propIntents: PropIntents;
   readonly propEditor: PropEditor;
+  /** Voice with the people near, heard from where they stand. */
+  readonly voice: VoiceChat;
   private frames = 0;
   /** Whether the picture needs drawing again (see renderDemand.ts). */
   private readonly demand: RenderDemand;
@@ -163,6 +170,7 @@ export class WorldView {
     session.room.onStateChange(stateChanged);
     this.stopWatchingState = () => session.room.onStateChange.remove(stateChanged);
     window.addEventListener('resize', this.onResize);
+    this.voice = new VoiceChat(session, this.voiceHost());
     this.engine.runRenderLoop(() => this.frame());
   }
 
@@ -238,6 +246,23 @@ export class WorldView {
     return false;
   }
 
+  /** What voice needs from the view: the listener's eye, where people's heads are drawn, their talking. */
+  private voiceHost(): VoiceHost {
+    const v = (p: Vector3) => [p.x, p.y, p.z] as const;
+    return {
+      listener: () => {
+        // in VR or AR the ears are the headset's
+        const eye = this.scene.activeCamera ?? this.camera;
+        return { position: v(eye.globalPosition), forward: v(eye.getDirection(Vector3.Forward(this.scene.useRightHandedSystem))), up: v(eye.getDirection(Vector3.Up())) };
+      },
+      headOf: (id) => {
+        const avatar = this.avatars.avatars.get(id);
+        return avatar ? v(avatar.headPosition) : null;
+      },
+      talking: (id, level) => this.avatars.avatars.get(id)?.setTalking(level),
+    };
+  }
+
   /** Answers for `window.__dwc` (see testHook.ts). */
   probe(): WorldProbe {
     return createWorldProbe({
@@ -256,6 +281,7 @@ export class WorldView {
       reading: () => this.read.docId,
       props: this.props,
       propEditor: this.propEditor,
+      voice: this.voice,
     });
   }
 
@@ -264,6 +290,7 @@ export class WorldView {
     this.engine.stopRenderLoop();
     this.stopWatchingState();
     this.demand.dispose();
+    this.voice.dispose();
     this.controls.dispose();
     this.propEditor.dispose();
     this.propIntents.dispose();

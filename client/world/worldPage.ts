@@ -4,6 +4,7 @@
  */
 import { JoinError, WorldSession } from '../net/session';
 import { connectionEnd, isFinalRefusal, keepTrying } from '../net/rejoin';
+import { MicrophoneRefused, type VoiceChat } from '../voice/VoiceChat';
 import { NoWebGLError, WorldView } from './WorldView';
 import type { WorldProbe } from '../testing/testHook';
 import { h, replaceChildren } from '../ui/kit/dom';
@@ -42,6 +43,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   let dropXrMenu: (() => void) | null = null;
   let editor: WorldEditorUi | null = null;
   let hintWatch: ReturnType<typeof setInterval> | null = null;
+  let voice: VoiceChat | null = null;
   /** What the current view added to the overlay; it goes with the view. */
   let viewParts: HTMLElement[] = [];
   /** True from a lost connection until this page is back in the world. */
@@ -62,6 +64,9 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     editor = null;
     neural?.dispose();
     neural = null;
+    // the view hangs up its calls as it goes
+    voice = null;
+    hud.setVoice('listening');
     for (const part of viewParts) part.remove();
     viewParts = [];
     view?.dispose();
@@ -91,6 +96,22 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     },
     noteMode: (on) => {
       if (!on || may('noteAdd')) view?.setNoteMode(on);
+    },
+    voice: () => {
+      const v = voice;
+      if (!v) return;
+      if (v.state !== 'listening') {
+        v.setMuted(v.state === 'talking');
+        hud.setVoice(v.state);
+        return;
+      }
+      inBackground(
+        v
+          .talk()
+          .then(() => hud.setVoice(v.state))
+          .catch((err: unknown) => toast(err instanceof MicrophoneRefused ? err.message : 'The microphone could not be started.', 'error', 'voice')),
+        'Starting the microphone',
+      );
     },
     look: () =>
       openLookDialog(lookOrDefault(savedColour()), (look) => {
@@ -243,6 +264,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     });
     // the owner changed this person's role: it applies now, and they are told what it means
     joined.room.onMessage(ServerEvent.ROLE, (change: RoleChange) => toast(change.message));
+    voice = worldView.voice;
     opts.setProbe(view.probe());
     status.hidden = true;
     hud.element.hidden = false;

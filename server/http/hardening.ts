@@ -46,9 +46,10 @@ export const CONTENT_SECURITY_POLICY = {
 
 /**
  * Powerful features only this origin's own pages may use, never a page that frames them: the camera
- * (the camera source, opt-in per person) and WebXR. Microphone and location are used by nothing.
+ * (the camera source, opt-in per person), the microphone (voice, when the person presses Talk) and
+ * WebXR. Location is used by nothing.
  */
-export const PERMISSIONS_POLICY = 'camera=(self), xr-spatial-tracking=(self), microphone=(), geolocation=()';
+export const PERMISSIONS_POLICY = 'camera=(self), microphone=(self), xr-spatial-tracking=(self), geolocation=()';
 
 export function securityHeaders(connectOrigins: readonly string[] = []): RequestHandler {
   const directives = { ...CONTENT_SECURITY_POLICY, connectSrc: [...CONTENT_SECURITY_POLICY.connectSrc, ...connectOrigins] };

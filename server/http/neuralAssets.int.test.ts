@@ -61,10 +61,11 @@ describe('camera assets with nothing configured', () => {
     expect(missing.error.message).toContain('NEURAL_FACE_MODEL');
   });
 
-  it('lets only this origin use the camera, and lets pages connect to no other host', async () => {
+  it('lets only this origin use the camera and microphone, and lets pages connect to no other host', async () => {
     const page = await fetch(`${server().url}/`);
     expect(page.headers.get('permissions-policy')).toContain('camera=(self)');
-    expect(page.headers.get('permissions-policy')).toContain('microphone=()');
+    expect(page.headers.get('permissions-policy')).toContain('microphone=(self)');
+    expect(page.headers.get('permissions-policy')).toContain('geolocation=()');
     const connect = /connect-src ([^;]*)/.exec(page.headers.get('content-security-policy') ?? '')?.[1] ?? '';
     expect(connect.split(' ').sort()).toEqual(["'self'", 'blob:', 'data:']);
   });
