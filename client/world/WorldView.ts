@@ -9,10 +9,6 @@ import type { UniversalCamera } from '@babylonjs/core/Cameras/universalCamera';
 import { Matrix, Vector3 } from '@babylonjs/core/Maths/math.vector';
 // side-effect imports: scene picking (pointer rays) needs the ray module registered
 import '@babylonjs/core/Culling/ray';
-// the full-screen vertex shader of Babylon's effect renderers and post-processes (the glTF loader
-// and environment light use them) ships with the page: fetched later, a restart of the server at that
-// moment fails the fetch and the page with it
-import '@babylonjs/core/Shaders/postprocess.vertex';
 import { ROOM_HALF_SIZE, ROOM_HEIGHT } from '../../shared/model/worlds';
 import type { Vec3 } from '../../shared/protocol';
 import type { WorldSession } from '../net/session';
