@@ -12,7 +12,7 @@
  *   avatar (mouth and nod) and the speaking mark.
  */
 import { ServerEvent, type VoiceSignal } from '../../shared/protocol';
-import { chooseVoicePeers, VOICE_KEEP_FACTOR, VOICE_MAX_PEERS, VOICE_RADIUS_M } from '../../shared/model/voice';
+import { chooseVoicePeers, VOICE_KEEP_FACTOR, VOICE_MAX_PEERS, VOICE_RADIUS_M, withinEarshot } from '../../shared/model/voice';
 import type { WorldSession } from '../net/session';
 
 type Vec3 = readonly [number, number, number];
@@ -182,9 +182,8 @@ export class VoiceChat {
     switch (s.kind) {
       case 'offer': {
         // take a call only from someone we would call ourselves
-        const mine = this.host.listener().position;
         const theirs = this.host.headOf(s.from);
-        if (!theirs || Math.hypot(mine[0] - theirs[0], mine[1] - theirs[1], mine[2] - theirs[2]) > VOICE_RADIUS_M * VOICE_KEEP_FACTOR || (this.calls.size >= VOICE_MAX_PEERS && !this.calls.has(s.from))) {
+        if (!theirs || !withinEarshot(this.host.listener().position, theirs) || (this.calls.size >= VOICE_MAX_PEERS && !this.calls.has(s.from))) {
           this.send(s.from, { kind: 'bye' });
           return;
         }
