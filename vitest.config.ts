@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects, run together by `npm test`: fast units, integration against a real server
+// Three projects: fast units, integration against a real server
 // process, and e2e in a real browser.
 export default defineConfig({
   test: {

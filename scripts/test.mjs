@@ -54,26 +54,38 @@ try {
   record('build', false);
 }
 
-step('unit, integration and e2e tests (vitest)');
-const report = path.join(RESULTS, 'vitest.json');
-rmSync(report, { force: true });
-const vitest = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
-  cwd: ROOT,
-  stdio: 'inherit',
-});
-if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  tally.passed += r.numPassedTests;
-  tally.failed += r.numFailedTests;
-  tally.skipped += r.numPendingTests + r.numTodoTests;
-  // a file that fails to load has no tests to count but is still a failure
-  const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
-  for (const f of brokenFiles) record(`load ${path.relative(ROOT, f.name)}`, false);
-  for (const f of r.testResults)
-    for (const a of f.assertionResults) if (a.status === 'failed') failures.push(a.fullName);
-  if (vitest.status !== 0 && r.numFailedTests === 0 && brokenFiles.length === 0) record('vitest run', false);
-} else {
-  record('vitest run (no report written)', false);
+// Unit and integration tests run first, then e2e on its own: on a small machine the browsers and
+// the integration servers fight for the same cores, and the two phases one after the other finish
+// sooner than all three projects at once. Arguments (files, filters) run as one vitest call.
+const extra = process.argv.slice(2);
+const phases = extra.length
+  ? [{ title: 'tests (vitest)', args: extra }]
+  : [
+      { title: 'unit and integration tests (vitest)', args: ['--project', 'unit', '--project', 'integration'] },
+      { title: 'e2e tests in Chromium (vitest)', args: ['--project', 'e2e'] },
+    ];
+for (const [i, phase] of phases.entries()) {
+  step(phase.title);
+  const report = path.join(RESULTS, `vitest-${i + 1}.json`);
+  rmSync(report, { force: true });
+  const vitest = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...phase.args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    tally.passed += r.numPassedTests;
+    tally.failed += r.numFailedTests;
+    tally.skipped += r.numPendingTests + r.numTodoTests;
+    // a file that fails to load has no tests to count but is still a failure
+    const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+    for (const f of brokenFiles) record(`load ${path.relative(ROOT, f.name)}`, false);
+    for (const f of r.testResults)
+      for (const a of f.assertionResults) if (a.status === 'failed') failures.push(a.fullName);
+    if (vitest.status !== 0 && r.numFailedTests === 0 && brokenFiles.length === 0) record(`${phase.title}: vitest run`, false);
+  } else {
+    record(`${phase.title}: vitest run (no report written)`, false);
+  }
 }
 
 if (failures.length) process.stdout.write(`\nFailed:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
