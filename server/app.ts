@@ -58,6 +58,7 @@ import { workflowQuota } from './http/workflowQuota';
 import { EgressPolicy } from './workflows/net/egress';
 import { egressFetch } from './workflows/net/egressFetch';
 import { runSummary } from '../shared/model/runs';
+import { EventService } from './events/EventService';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -125,6 +126,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   log.info({ secret: authSecret.source, guestAccess: config.guestAccess }, 'accounts');
   const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit, sessionEnded: publishSessionEnded(() => presence, log) });
   const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
+  const eventService = new EventService({ events: storage.events, store: storage.store, access, log: log.child({ component: 'events' }) });
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
   const adapters: StepAdapters = {
@@ -218,7 +220,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
@@ -237,6 +239,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     reconnectSeconds: config.reconnectSeconds,
     holdLeaseMs: config.holdLeaseMs,
     intentRate: config.intentRate,
+    chat: { store: storage.chat, retention: config.chatRetention },
     patchIntervalMs: config.patchIntervalMs,
     interest: config.interest,
     probe,
@@ -248,6 +251,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     access,
     neural,
     quota,
+    attendance: eventService,
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 

@@ -26,6 +26,10 @@ const EnvSchema = z.object({
   RECONNECT_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
   /** Intents a client may send per second on average (poses included); bursts of twice that pass. */
   INTENT_RATE: z.coerce.number().int().min(5).max(10_000).default(60),
+  /** Days a world keeps its chat; older messages are dropped. */
+  CHAT_RETENTION_DAYS: z.coerce.number().min(0.001).max(3650).default(30),
+  /** The most chat messages a world keeps; older ones are dropped first. */
+  CHAT_KEEP: z.coerce.number().int().min(10).max(100_000).default(1000),
   /** REST requests one address may make per minute; past it, 429 with Retry-After. */
   REST_RATE: z.coerce.number().int().min(10).max(1_000_000).default(1200),
   /** REST requests one API key may make per minute, wherever it calls from. */
@@ -168,6 +172,8 @@ export interface Config {
   readonly tlsKeyFile: string | undefined;
   readonly holdLeaseMs: number;
   readonly intentRate: number;
+  /** How much chat each world keeps, and for how long. */
+  readonly chatRetention: { keep: number; maxAgeMs: number };
   readonly restRatePerMinute: number;
   /** REST requests per minute per API key. */
   readonly keyRatePerMinute: number;
@@ -329,6 +335,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tlsKeyFile: e.TLS_KEY_FILE && path.resolve(e.TLS_KEY_FILE),
     holdLeaseMs: Math.round(e.HOLD_LEASE_SECONDS * 1000),
     intentRate: e.INTENT_RATE,
+    chatRetention: Object.freeze({ keep: e.CHAT_KEEP, maxAgeMs: Math.round(e.CHAT_RETENTION_DAYS * 86_400_000) }),
     restRatePerMinute: e.REST_RATE,
     keyRatePerMinute: e.KEY_RATE,
     maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,

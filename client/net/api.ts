@@ -1,6 +1,9 @@
 /** The REST API under /api/v3, typed for what the client uses. */
 import { serverUrl } from './endpoint';
 import { authHeaders } from './account';
+import type { EventSummary } from '../../shared/model/events';
+
+export type { EventSummary };
 
 export interface WorldSummary {
   id: string;
@@ -9,6 +12,8 @@ export interface WorldSummary {
   capacity: number;
   participants: number;
   createdAt: string;
+  /** The account that owns it; absent for a world made by a guest. */
+  ownerId?: string;
 }
 
 export interface TemplateSummary {
@@ -102,4 +107,46 @@ export interface ConnectInfo {
 
 export async function getConnectInfo(): Promise<ConnectInfo> {
   return request<ConnectInfo>('/connect');
+}
+
+const EVENTS = '/metaverse/events';
+const eventPath = (id: string) => `${EVENTS}/${encodeURIComponent(id)}`;
+
+/** Events to come of every world this browser's person may enter, soonest first. */
+export async function listEvents(): Promise<EventSummary[]> {
+  return (await request<{ events: EventSummary[] }>(EVENTS)).events;
+}
+
+export async function scheduleEvent(input: { worldId: string; title: string; description?: string; startsAt: string; endsAt: string; capacity?: number }): Promise<EventSummary> {
+  return (await request<{ event: EventSummary }>(EVENTS, { method: 'POST', body: JSON.stringify(input) })).event;
+}
+
+export async function cancelEvent(id: string): Promise<EventSummary> {
+  return (await request<{ event: EventSummary }>(eventPath(id), { method: 'DELETE' })).event;
+}
+
+/** Says (or, with `going` false, takes back) that the signed-in person is coming. */
+export async function rsvpEvent(id: string, going: boolean): Promise<EventSummary> {
+  return (await request<{ event: EventSummary }>(`${eventPath(id)}/rsvp`, { method: going ? 'POST' : 'DELETE' })).event;
+}
+
+/** Where an event's calendar file is (a private world's needs the account's token too). */
+export function eventCalendarUrl(id: string): string {
+  return `${serverUrl()}/api/v3${eventPath(id)}/ics`;
+}
+
+/** The event's calendar file, fetched as the signed-in person, with the name the server gave it. */
+export async function eventCalendar(id: string): Promise<{ blob: Blob; fileName: string }> {
+  let res: Response;
+  try {
+    res = await fetch(eventCalendarUrl(id), { headers: await authHeaders() });
+  } catch {
+    throw new ApiError('NETWORK', 'Cannot reach the server. Check that it is running and that you are online.', 0);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    throw new ApiError(body?.error?.code ?? 'HTTP', body?.error?.message ?? `The server answered ${res.status}.`, res.status);
+  }
+  const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'event.ics';
+  return { blob: await res.blob(), fileName };
 }

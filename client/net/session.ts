@@ -17,12 +17,14 @@ import {
   type JoinOptions,
   type Pose,
   type Quat,
+  type Reaction,
   type Vec3,
 } from '../../shared/protocol';
 import { WorldState } from '../../shared/schema/WorldState';
 import { serverUrl } from './endpoint';
 import { freshAccount } from './account';
 import { throttle, type Throttled } from './throttle';
+import { SocialChannel } from './social';
 
 /** Poses go out at most this often (and only when they changed). */
 const POSE_INTERVAL_MS = 60;
@@ -86,8 +88,11 @@ export class WorldSession {
   private ended = false;
   /** The last head pose this page sent: where to stand again after a rejoin. */
   private head: Pose | null = null;
+  /** The world's chat, reactions and mute-all, heard from the moment of joining. */
+  readonly social: SocialChannel;
 
   private constructor(readonly room: WorldRoom) {
+    this.social = new SocialChannel(room);
     room.onLeave(() => {
       this.ended = true;
     });
@@ -243,6 +248,29 @@ export class WorldSession {
     this.send({ type: 'neuralSources', sources });
   }
 
+  /** Says something in the world's chat. */
+  say(text: string): void {
+    this.send({ type: 'chat', text });
+  }
+
+  react(reaction: Reaction): void {
+    this.send({ type: 'react', reaction });
+  }
+
+  raiseHand(raised: boolean): void {
+    this.send({ type: 'hand', raised });
+  }
+
+  /** The owner gives someone the megaphone, or takes it back. */
+  setMegaphone(participantId: string, on: boolean): void {
+    this.send({ type: 'megaphone', participantId, on });
+  }
+
+  /** The owner mutes everyone else's microphone. */
+  muteAll(): void {
+    this.send({ type: 'muteAll' });
+  }
+
   /** Sends an intent a feature module builds itself (props: see propIntents.ts). */
   sendIntent(intent: Intent): void {
     this.send(intent);
@@ -261,6 +289,7 @@ export class WorldSession {
     this.pose.cancel();
     this.moves.cancel();
     this.errorListeners.clear();
+    this.social.dispose();
     // a room whose connection already ended would never answer a leave
     if (this.ended) return;
     // while the connection is down (the SDK retrying) nothing answers: do not wait for it for ever

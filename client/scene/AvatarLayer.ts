@@ -45,6 +45,7 @@ export class AvatarLayer {
         avatar.setRole(p.role);
         let look = p.look;
         avatar.setLook(p.look ? parseLook(p.look, p.colour) : null);
+        avatar.setBadges(p.hand, p.megaphone);
         this.sample(id, p, this.now());
         const changed = () => {
           if (!this.changedAt.has(id)) this.changedAt.set(id, this.now());
@@ -62,6 +63,7 @@ export class AvatarLayer {
               avatar.setLook(look ? parseLook(look, p.colour) : null);
             }
             avatar.setConnected(p.connected);
+            avatar.setBadges(p.hand, p.megaphone);
           }),
         );
       }),
@@ -72,6 +74,7 @@ export class AvatarLayer {
         this.avatars.delete(id);
         this.changedAt.delete(id);
       }),
+      this.session.social.onReaction((r) => this.avatars.get(r.from)?.react(r.reaction, this.now())),
       // in a crowded world poses come as binary messages instead of in the state
       this.session.room.onMessage(PoseMessage.NEAR, (bytes: Uint8Array) => {
         const t = this.now();

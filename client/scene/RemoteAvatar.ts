@@ -9,12 +9,13 @@ import type { Scene } from '@babylonjs/core/scene';
 import { Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
 import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
-import type { AvatarLook, Pose } from '../../shared/protocol';
+import type { AvatarLook, Pose, Reaction } from '../../shared/protocol';
 import { defaultLook, sameLook } from '../../shared/model/avatarLook';
 import { RENDER_DELAY_MS, pushSample, sampleAt, type PoseSample } from './interpolation';
 import { createNameTag, disposeLabel } from './labels';
 import { RESTING_HAND, buildHand, buildMouth, buildHead, buildTorso } from './avatarParts';
 import { markAmbient } from './renderDemand';
+import { SocialMarks } from './socialMarks';
 import { bodyMotion, followYaw, newGait, stepGait, talkMotion, type Gait } from './avatarMotion';
 
 /** Above the head's centre, clear of a beanie's pom-pom. */
@@ -49,6 +50,8 @@ export class RemoteAvatar {
   private hands: [Mesh, Mesh];
   private mouth: Mesh | null = null;
   private tag: Mesh;
+  /** A raised hand, the megaphone and reactions, above the tag. */
+  readonly marks: SocialMarks;
   private readonly samples: PoseSample[] = [];
   private look: AvatarLook;
   private chosen = false;
@@ -76,6 +79,7 @@ export class RemoteAvatar {
     this.torso = this.makeTorso();
     this.hands = this.makeHands();
     this.tag = this.makeTag();
+    this.marks = new SocialMarks(scene, this.anchor, id, { tagHeight: TAG_HEIGHT, tagWidth: TAG_WIDTH });
   }
 
   /** The head mesh (rotates with the head); the mesh tests look for. */
@@ -137,6 +141,16 @@ export class RemoteAvatar {
     }
   }
 
+  /** Their raised hand and megaphone, shown over the name tag. */
+  setBadges(hand: boolean, megaphone: boolean): void {
+    this.marks.setBadges(hand, megaphone);
+  }
+
+  /** A reaction of theirs, rising from their head. */
+  react(reaction: Reaction, now: number): void {
+    this.marks.react(reaction, now);
+  }
+
   /** The name tag's text as drawn, on one line. */
   get tagText(): string {
     return tagTextOf(this.name, this.role, this.device, this.connected);
@@ -166,6 +180,7 @@ export class RemoteAvatar {
 
   /** Places the avatar where the participant was RENDER_DELAY_MS ago, and moves the body on. */
   update(now: number): void {
+    this.marks.update(now);
     const pose = sampleAt(this.samples, now - RENDER_DELAY_MS);
     if (!pose) return;
     const dt = this.lastUpdate ? Math.min(0.25, (now - this.lastUpdate) / 1000) : 0;
@@ -204,6 +219,11 @@ export class RemoteAvatar {
 
     this.placeHand(this.hands[0], pose.left, -1, motion.swing);
     this.placeHand(this.hands[1], pose.right, 1, -motion.swing);
+  }
+
+  /** Which way they look across the floor (right-handed yaw, 0 down -Z), as their body turns. */
+  get headingYaw(): number {
+    return this.torsoYaw;
   }
 
   /** World position of the head as drawn (for tests and the who-is-here list). */
@@ -288,6 +308,7 @@ export class RemoteAvatar {
   }
 
   dispose(): void {
+    this.marks.dispose();
     disposeLabel(this.tag);
     this.mouth?.dispose(false, false);
     this.headMesh.dispose(false, false);

@@ -30,6 +30,11 @@ export interface ParticipantProbe {
   /** The look their avatar is drawn in here, and how many meshes (draw calls) it takes (null for yourself). */
   drawnLook: { body: string; skin: string; hair: string; hairColour: string; headwear: string; glasses: string } | null;
   meshes: number | null;
+  /** Their raised hand and megaphone as the server holds them. */
+  hand: boolean;
+  megaphone: boolean;
+  /** What shows over their avatar here: badges ('hand', 'megaphone') and reactions in the air (null for yourself). */
+  marks: { badges: string[]; bursts: number } | null;
 }
 
 export interface DocumentProbe {

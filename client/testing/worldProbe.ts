@@ -81,6 +81,9 @@ export function createWorldProbe(s: ProbeSources): WorldProbe {
           look: p.look,
           drawnLook: avatar ? { ...avatar.currentLook } : null,
           meshes: avatar?.meshCount ?? null,
+          hand: p.hand,
+          megaphone: p.megaphone,
+          marks: avatar ? { badges: avatar.marks.badgeIcons, bursts: avatar.marks.burstCount } : null,
         });
       });
       return out;

@@ -1,5 +1,6 @@
 /**
- * The lobby: choose a display name, see the worlds (with who is in them), create one, join one.
+ * The lobby: choose a display name, see the worlds (with who is in them) and the events coming up,
+ * create a world, join one.
  * Plain DOM; every string that came from a person goes in as text.
  */
 import { ApiError, acceptInvite, createWorld, getWorld, listTemplates, listWorlds, type WorldSummary } from '../net/api';
@@ -13,6 +14,7 @@ import { lookEditor } from './lookEditor';
 import { graphicsChoice } from './graphicsChoice';
 import { lookOrDefault, saveLook, savedLook, syncAccountLook } from '../net/look';
 import { defaultLook } from '../../shared/model/avatarLook';
+import { eventsCard } from './eventsCard';
 
 const REFRESH_MS = 3000;
 
@@ -145,6 +147,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
   const pending = opts.pendingWorldId ? h('section', { class: 'card banner' }, 'Opening a world link…') : null;
   const invite = opts.pendingInvite ? h('section', { class: 'card banner', 'data-testid': 'invite-banner' }) : null;
   const account = accountCard({ signedIn: renderName });
+  const events = eventsCard({ enterWorld: (worldId) => enter(worldId) });
 
   replaceChildren(
     root,
@@ -170,6 +173,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
       ),
       account.element,
       h('section', { class: 'card' }, h('h2', {}, 'Worlds'), listStatus, list),
+      events.element,
       h('section', { class: 'card' }, h('h2', {}, 'New world'), createForm),
       joinFromDeviceCard(),
     ),
@@ -222,6 +226,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
     renderInvite();
     renderGuests();
     inBackground(refreshNow(), 'Refreshing the lobby');
+    inBackground(events.refresh(), 'Refreshing the events');
   });
 
   listTemplates()
@@ -234,6 +239,7 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
     });
 
   const renderWorlds = (worlds: WorldSummary[]) => {
+    events.setWorlds(worlds);
     listStatus.textContent = worlds.length ? '' : 'No worlds yet. Create the first one below.';
     replaceChildren(
       list,
@@ -270,5 +276,6 @@ export function mountLobby(root: HTMLElement, opts: LobbyOptions): () => void {
     clearTimeout(timer);
     stopAccount();
     account.dispose();
+    events.dispose();
   };
 }

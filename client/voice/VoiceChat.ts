@@ -9,10 +9,14 @@
  *   is explained. Mute stops sending without hanging up.
  * - Each voice plays through an HRTF panner at the speaker's head, quieter with distance and silent
  *   at the edge of earshot; the listener is the person's own eye. Its level drives the speaker's
- *   avatar (mouth and nod) and the speaking mark.
+ *   avatar (mouth and nod) and the speaking mark. A person with the megaphone or on the stage is
+ *   heard by everyone, from their direction but without fading with distance.
+ * - Push to talk: while the key (or a controller button) is held, the microphone is live; let go,
+ *   it is muted again. The microphone can be chosen among the browser's inputs.
  */
 import { ServerEvent, type VoiceSignal } from '../../shared/protocol';
-import { chooseVoicePeers, VOICE_KEEP_FACTOR, VOICE_MAX_PEERS, VOICE_RADIUS_M, withinEarshot } from '../../shared/model/voice';
+import { chooseVoicePeers, VOICE_KEEP_FACTOR, VOICE_MAX_LISTENERS, VOICE_MAX_LOUD, VOICE_MAX_PEERS, VOICE_RADIUS_M, withinEarshot } from '../../shared/model/voice';
+import { onStage, stageOf } from '../../shared/model/worlds';
 import type { WorldSession } from '../net/session';
 
 type Vec3 = readonly [number, number, number];
@@ -40,9 +44,16 @@ export interface VoiceCallProbe {
   state: RTCPeerConnectionState;
   /** Level (0..1) of this voice as heard here, after distance. */
   heard: number;
+  /** Level (0..1) of this voice as it arrives, before distance. */
+  spoken: number;
   /** Audio bytes received on this call so far. */
   bytesReceived: number;
+  /** Heard everywhere (megaphone or stage): no fading with distance. */
+  everywhere: boolean;
 }
+
+/** A level above this (0..1, as the avatar shows it) counts as speaking. */
+const SPEAKING_LEVEL = 0.08;
 
 interface Call {
   id: string;
@@ -56,6 +67,7 @@ interface Call {
   heard: AnalyserNode | null;
   source: MediaStreamAudioSourceNode | null;
   heardLevel: number;
+  spokenLevel: number;
 }
 
 const PLAN_MS = 500;
@@ -68,12 +80,17 @@ export class VoiceChat {
   private ctx: AudioContext | null = null;
   private muted = false;
   private disposed = false;
+  /** Held push-to-talk: the microphone is live until it is let go, then muted again. */
+  private pushing = false;
+  private deviceId: string | null = null;
+  private readonly stage;
 
   constructor(
     private readonly session: WorldSession,
     private readonly host: VoiceHost,
     private readonly iceServers: RTCIceServer[] = [],
   ) {
+    this.stage = stageOf(session.state.template);
     const off = session.room.onMessage(ServerEvent.VOICE_SIGNAL, (s: VoiceSignal) => {
       this.signalled(s).catch((err: unknown) => this.failed(s.from, err));
     });
@@ -103,7 +120,7 @@ export class VoiceChat {
     if (this.mic) return this.setMuted(false);
     if (!navigator.mediaDevices?.getUserMedia) throw new MicrophoneRefused('This browser cannot use a microphone here (voice needs a secure page: https or this computer).');
     try {
-      this.mic = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true }, video: false });
+      this.mic = await navigator.mediaDevices.getUserMedia({ audio: this.constraints(), video: false });
     } catch (err) {
       const name = err instanceof DOMException ? err.name : '';
       if (name === 'NotAllowedError' || name === 'SecurityError') throw new MicrophoneRefused('The browser was not allowed to use the microphone. Allow it for this site (the icon beside the address) and press Talk again.');
@@ -123,6 +140,65 @@ export class VoiceChat {
     for (const track of this.mic?.getAudioTracks() ?? []) track.enabled = !muted;
   }
 
+  /**
+   * Push to talk: held, the microphone is live (asked for the first time if need be); let go, it is
+   * muted again. Throws {@link MicrophoneRefused} as Talk does.
+   */
+  async pushToTalk(held: boolean): Promise<void> {
+    if (held === this.pushing) return;
+    this.pushing = held;
+    if (!held) return this.setMuted(true);
+    if (!this.mic) await this.talk();
+    // let go while the microphone was being asked for
+    this.setMuted(!this.pushing);
+  }
+
+  /** The microphones the browser offers (named once the person has allowed one). */
+  async inputs(): Promise<Array<{ id: string; label: string }>> {
+    const devices = (await navigator.mediaDevices?.enumerateDevices?.()) ?? [];
+    return devices.filter((d) => d.kind === 'audioinput').map((d, i) => ({ id: d.deviceId, label: d.label || `Microphone ${i + 1}` }));
+  }
+
+  /** The microphone in use (null: the browser's default). */
+  get input(): string | null {
+    return this.mic?.getAudioTracks()[0]?.getSettings().deviceId ?? this.deviceId;
+  }
+
+  /** Uses another microphone: the calls carry on with it, muted or not as before. */
+  async useInput(deviceId: string): Promise<void> {
+    this.deviceId = deviceId;
+    if (!this.mic) return;
+    const next = await navigator.mediaDevices.getUserMedia({ audio: this.constraints(), video: false }).catch(() => {
+      throw new MicrophoneRefused('That microphone could not be started; the one before is still in use.');
+    });
+    if (this.disposed) {
+      for (const t of next.getTracks()) t.stop();
+      return;
+    }
+    this.stopMic();
+    this.mic = next;
+    this.setMuted(this.muted);
+    const track = next.getAudioTracks()[0] ?? null;
+    for (const call of this.calls.values()) await this.sendOn(call, track);
+  }
+
+  /** Who is speaking now (as heard here), by session id. */
+  speaking(): Set<string> {
+    const out = new Set<string>();
+    for (const c of this.calls.values()) if (c.spokenLevel * 4 > SPEAKING_LEVEL) out.add(c.id);
+    return out;
+  }
+
+  private constraints(): MediaTrackConstraints {
+    return { echoCancellation: true, noiseSuppression: true, autoGainControl: true, ...(this.deviceId ? { deviceId: { exact: this.deviceId } } : {}) };
+  }
+
+  /** Whether someone is heard everywhere: they hold the megaphone or stand on the stage. */
+  private everywhere(id: string, head: Vec3 | null): boolean {
+    const p = this.session.state.participants.get(id);
+    return !!p && (p.megaphone || (!!head && onStage(this.stage, head)));
+  }
+
   /** Each call's state, the audio bytes received (WebRTC's own statistics) and how loud it is heard. */
   async stats(): Promise<VoiceCallProbe[]> {
     const out: VoiceCallProbe[] = [];
@@ -131,7 +207,7 @@ export class VoiceChat {
       (await c.pc.getStats()).forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
         if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes += r.bytesReceived ?? 0;
       });
-      out.push({ id: c.id, state: c.pc.connectionState, heard: c.heardLevel, bytesReceived: bytes });
+      out.push({ id: c.id, state: c.pc.connectionState, heard: c.heardLevel, spoken: c.spokenLevel, bytesReceived: bytes, everywhere: this.everywhere(c.id, this.host.headOf(c.id)) });
     }
     return out;
   }
@@ -158,13 +234,13 @@ export class VoiceChat {
   private plan(): void {
     const me = this.session.sessionId;
     const mine = this.host.listener().position;
-    const others: { id: string; position: Vec3 }[] = [];
+    const others: { id: string; position: Vec3; everywhere: boolean }[] = [];
     this.session.state.participants.forEach((p, id) => {
       if (id === me || !p.connected) return;
       const head = this.host.headOf(id);
-      if (head) others.push({ id, position: head });
+      if (head) others.push({ id, position: head, everywhere: this.everywhere(id, head) });
     });
-    const wanted = new Set(chooseVoicePeers(mine, others, new Set(this.calls.keys())));
+    const wanted = new Set(chooseVoicePeers(mine, others, new Set(this.calls.keys()), { loud: this.everywhere(me, mine) }));
     for (const id of [...this.calls.keys()]) if (!wanted.has(id)) this.hangUp(id);
     for (const id of wanted) if (!this.calls.has(id) && me < id) this.call(id).catch((err: unknown) => this.failed(id, err));
   }
@@ -183,7 +259,10 @@ export class VoiceChat {
       case 'offer': {
         // take a call only from someone we would call ourselves
         const theirs = this.host.headOf(s.from);
-        if (!theirs || !withinEarshot(this.host.listener().position, theirs) || (this.calls.size >= VOICE_MAX_PEERS && !this.calls.has(s.from))) {
+        const mine = this.host.listener().position;
+        const loud = this.everywhere(s.from, theirs) || this.everywhere(this.session.sessionId, mine);
+        const room = loud ? VOICE_MAX_LISTENERS : VOICE_MAX_PEERS + VOICE_MAX_LOUD;
+        if (!theirs || !(loud || withinEarshot(mine, theirs)) || (this.calls.size >= room && !this.calls.has(s.from))) {
           this.send(s.from, { kind: 'bye' });
           return;
         }
@@ -223,7 +302,7 @@ export class VoiceChat {
 
   private open(id: string): Call {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
-    const call: Call = { id, pc, early: [], audio: null, panner: null, spoken: null, heard: null, source: null, heardLevel: 0 };
+    const call: Call = { id, pc, early: [], audio: null, panner: null, spoken: null, heard: null, source: null, heardLevel: 0, spokenLevel: 0 };
     this.calls.set(id, call);
     pc.onicecandidate = (e) => {
       if (!e.candidate) return;
@@ -295,7 +374,11 @@ export class VoiceChat {
         call.panner.positionY.setTargetAtTime(head[1], t, 0.03);
         call.panner.positionZ.setTargetAtTime(head[2], t, 0.03);
       }
-      this.host.talking(call.id, Math.min(1, levelOf(call.spoken) * 4));
+      // heard everywhere: from their direction, at full strength however far
+      const rolloff = this.everywhere(call.id, head) ? 0 : 1;
+      if (call.panner.rolloffFactor !== rolloff) call.panner.rolloffFactor = rolloff;
+      call.spokenLevel = levelOf(call.spoken);
+      this.host.talking(call.id, Math.min(1, call.spokenLevel * 4));
       call.heardLevel = levelOf(call.heard);
     }
   }

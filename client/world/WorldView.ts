@@ -31,6 +31,7 @@ import { PropIntents } from '../net/propIntents';
 import { PropEditor } from '../input/PropEditor';
 import { DESKTOP_AHEAD, placeAhead } from '../scene/props/propMaths';
 import { DEFAULT_PACING, RenderDemand } from '../scene/renderDemand';
+import { spotNear } from '../scene/goTo';
 import { VoiceChat, type VoiceHost } from '../voice/VoiceChat';
 
 export interface WorldViewOptions {
@@ -218,6 +219,20 @@ export class WorldView {
     const forward = this.camera.getForwardRay(1).direction;
     const { position, rotation } = placeAhead([eye.x, eye.y, eye.z], [forward.x, forward.y, forward.z], DESKTOP_AHEAD, ROOM_HALF_SIZE);
     this.propIntents.add(kind, position, rotation);
+  }
+
+  /** Walks over to someone: stands a little in front of them, facing them (in VR too). False when they are not drawn here. */
+  goTo(participantId: string): boolean {
+    const avatar = this.avatars.avatars.get(participantId);
+    if (!avatar) return false;
+    const head = avatar.headPosition;
+    if (this.xr.presenting) return this.xr.standNear([head.x, head.z], avatar.headingYaw);
+    const eye = this.camera.position;
+    const spot = spotNear([eye.x, eye.z], [head.x, head.z], avatar.headingYaw);
+    this.camera.position.set(spot.x, eye.y, spot.z);
+    this.camera.rotation.set(0, spot.yaw, 0);
+    this.demand.poke();
+    return true;
   }
 
   /** Whether a page control on show lies under a viewport rectangle (e.g. the overlay's hint). */

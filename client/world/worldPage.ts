@@ -25,6 +25,11 @@ import { openLookDialog } from '../ui/lookEditor';
 import { currentAccount } from '../net/account';
 import { mountWorldEditor, type WorldEditorUi } from '../ui/worldEditor';
 import { isCatalogueKind, PROP_CATALOGUE } from '../../shared/model/props';
+import { createChatPanel } from '../ui/chatPanel';
+import { isTextEntry } from '../scene/keyboardFocus';
+
+/** Held, this key is push-to-talk (outside text fields). */
+const PUSH_TO_TALK_KEY = 'KeyV';
 
 export interface WorldPageOptions {
   worldId: string;
@@ -67,6 +72,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     // the view hangs up its calls as it goes
     voice = null;
     hud.setVoice('listening');
+    hud.setInputs([], null);
     for (const part of viewParts) part.remove();
     viewParts = [];
     view?.dispose();
@@ -83,7 +89,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   const canvas = h('canvas', { class: 'world-canvas', 'data-testid': 'world-canvas', 'aria-label': '3D view of the world', tabindex: '0' });
   const status = h('div', { class: 'overlay', role: 'status' }, h('p', {}, 'Joining the world…'));
   /** Whether this person's role allows `what`; if not, says why (from the same table the server uses). */
-  const may = (what: WorldAction | 'noteAdd'): boolean => {
+  const may = (what: WorldAction | 'noteAdd' | 'megaphone' | 'muteAll'): boolean => {
     const role = (session?.state.participants.get(session.sessionId)?.role ?? 'editor') as WorldRole;
     if (allowed(role, what)) return true;
     toast(explainRefusal(role, what), 'error');
@@ -102,16 +108,25 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       if (!v) return;
       if (v.state !== 'listening') {
         v.setMuted(v.state === 'talking');
-        hud.setVoice(v.state);
+        showVoice();
         return;
       }
-      inBackground(
-        v
-          .talk()
-          .then(() => hud.setVoice(v.state))
-          .catch((err: unknown) => toast(err instanceof MicrophoneRefused ? err.message : 'The microphone could not be started.', 'error', 'voice')),
-        'Starting the microphone',
-      );
+      inBackground(v.talk().then(showVoice).catch(micFailed), 'Starting the microphone');
+    },
+    input: (deviceId) => {
+      const v = voice;
+      if (v) inBackground(v.useInput(deviceId).then(showVoice).catch(micFailed), 'Changing the microphone');
+    },
+    goTo: (id) => {
+      if (view && !view.goTo(id)) toast('That person is not in view here yet; try again in a moment.', 'error');
+    },
+    megaphone: (id, on) => {
+      if (may('megaphone')) session?.setMegaphone(id, on);
+    },
+    muteAll: () => {
+      if (!may('muteAll')) return;
+      session?.muteAll();
+      toast('Everyone else is muted. Each person can unmute when they want to speak.');
     },
     look: () =>
       openLookDialog(lookOrDefault(savedColour()), (look) => {
@@ -119,9 +134,36 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
         inBackground(saveLook(look).catch(() => toast('Your look is used here but could not be kept with your account. Try again later.', 'error', 'look')), 'Keeping the look');
       }),
   });
+  const micFailed = (err: unknown) => toast(err instanceof MicrophoneRefused ? err.message : 'The microphone could not be started.', 'error', 'voice');
+  /** The voice button and the microphone choice, as the voice is now. */
+  const showVoice = () => {
+    const v = voice;
+    if (!v) return;
+    hud.setVoice(v.state);
+    if (v.state === 'listening') return hud.setInputs([], null);
+    inBackground(v.inputs().then((list) => hud.setInputs(list, v.input)), 'Listing the microphones');
+  };
   // one panel for the page's whole life, so that a rejoin leaves it as open as it was
   const members = membersPanel(opts.worldId);
   hud.add(members.element);
+  // the chat too: what was said stays on the page through a rejoin
+  const chat = createChatPanel(
+    {
+      say: (text) => session?.say(text),
+      react: (reaction) => session?.react(reaction),
+      raiseHand: (raised) => session?.raiseHand(raised),
+    },
+    { openAtStart: window.matchMedia('(min-width: 601px)').matches },
+  );
+  hud.add(chat.element);
+  /** Push to talk: held outside a text field, the microphone is live. */
+  const pushToTalk = (e: KeyboardEvent) => {
+    if (e.code !== PUSH_TO_TALK_KEY || e.repeat || isTextEntry(e.target as Element | null) || !voice) return;
+    const v = voice;
+    inBackground(v.pushToTalk(e.type === 'keydown').then(showVoice).catch(micFailed), 'Push to talk');
+  };
+  window.addEventListener('keydown', pushToTalk);
+  window.addEventListener('keyup', pushToTalk);
   // the overlay describes a world we are in; until then (or if joining fails) it would only confuse
   hud.element.hidden = true;
   const page = h('div', { class: 'world-page' }, canvas, hud.element, status);
@@ -207,7 +249,11 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       notify: (m) => toast(m, 'error'),
       propSelected: (id) => editor?.setSelected(propName(id)),
       noteModeChanged: (on) => hud.setNoteMode(on),
-      obstacles: () => hud.obstacles(),
+      obstacles: () => {
+        // read mode keeps the page clear of the chat as of the overlay's other parts
+        const r = chat.element.hidden || hud.element.hidden ? null : chat.element.getBoundingClientRect();
+        return r && r.width > 0 ? [...hud.obstacles(), r] : hud.obstacles();
+      },
       requestNote: (target, at) => {
         inBackground(openNoteDialog({ heading: `New note on page ${target.page}`, deletable: false, at }).then((result) => {
           if (result?.action === 'save') joined.addNote({ ...target, text: result.text, colour: result.colour });
@@ -229,6 +275,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     hintWatch = setInterval(() => {
       const hint = hud.hintRect();
       hud.setHintAside(hint !== null && worldView.controlUnder(hint));
+      hud.setSpeaking(worldView.voice.speaking());
     }, 250);
     uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
     neural = mountNeuralInput({ session: joined, xr: worldView.xr, notify: (m) => toast(m, 'error') });
@@ -250,7 +297,11 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       add: (kind) => worldView.addPropAhead(kind),
       undo: () => worldView.propIntents.undo(),
       removeSelected: () => worldView.propEditor.removeSelected(),
-      setEditing: (on) => worldView.propEditor.setEditing(on),
+      setEditing: (on) => {
+        worldView.propEditor.setEditing(on);
+        // the editor's panel opens where the chat is: the chat steps aside meanwhile
+        chat.element.hidden = on;
+      },
     });
     viewParts = [editor.element, uploads.element, mountXrControls(worldView.xr, (m) => toast(m, 'error')), neural.element];
     // in the overlay's usual order, before the members panel that outlives the view
@@ -260,11 +311,20 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     // refusals of grabs and moves are explained by the drag controller; these are the rest
     joined.onIntentError((e) => {
       if (e.intent === 'page' || e.intent === 'noteAdd' || e.intent === 'noteEdit' || e.intent === 'noteDelete') toast(e.message, 'error');
+      else if (e.intent === 'chat' || e.intent === 'react' || e.intent === 'megaphone' || e.intent === 'muteAll' || e.intent === 'hand') toast(e.message, 'error', 'social');
       else if (e.code === ErrorCode.FORBIDDEN && e.intent !== 'grab' && e.intent !== 'move') toast(e.message, 'error');
     });
     // the owner changed this person's role: it applies now, and they are told what it means
     joined.room.onMessage(ServerEvent.ROLE, (change: RoleChange) => toast(change.message));
+    joined.social.onChat((messages, live) => chat.show(messages, live));
+    // the host muted everyone: this microphone goes quiet, and the person hears why
+    joined.social.onMuted((m) => {
+      if (voice?.state === 'talking') voice.setMuted(true);
+      showVoice();
+      toast(m.message, 'info', 'voice');
+    });
     voice = worldView.voice;
+    showVoice();
     opts.setProbe(view.probe());
     status.hidden = true;
     hud.element.hidden = false;
@@ -273,9 +333,11 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     let lastCount = 0;
     const refresh = () => {
       const people: HudPerson[] = [];
-      joined.state.participants.forEach((p, id) => people.push({ id, name: p.name, colour: p.colour, connected: p.connected, role: p.role }));
-      hud.setPeople(people, joined.sessionId);
-      const role = joined.state.participants.get(joined.sessionId)?.role;
+      joined.state.participants.forEach((p, id) => people.push({ id, name: p.name, colour: p.colour, connected: p.connected, role: p.role, hand: p.hand, megaphone: p.megaphone }));
+      const me = joined.state.participants.get(joined.sessionId);
+      const role = me?.role;
+      hud.setPeople(people, joined.sessionId, role === 'owner');
+      chat.setHand(me?.hand ?? false);
       members.setOwner(role === 'owner');
       editor?.setAllowed(allowed((role ?? 'viewer') as WorldRole, 'propAdd'));
       editor?.refresh();
@@ -307,6 +369,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
 
   return () => {
     unmounted = true;
+    window.removeEventListener('keydown', pushToTalk);
+    window.removeEventListener('keyup', pushToTalk);
     inBackground(teardown(), 'Leaving the world');
   };
 }

@@ -115,6 +115,11 @@ export class XrExperience {
     await this.rig?.exit();
   }
 
+  /** VR: stands a little in front of someone at (x, z), facing them. False where it cannot (AR, or no session). */
+  standNear(them: readonly [number, number], theirYaw?: number): boolean {
+    return this.rig?.standNear(them, theirYaw) ?? false;
+  }
+
   recentre(): void {
     this.rig?.recentre();
   }

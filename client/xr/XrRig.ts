@@ -5,7 +5,8 @@
  */
 import type { Scene } from '@babylonjs/core/scene';
 import { Color4 } from '@babylonjs/core/Maths/math.color';
-import { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { spotNear } from '../scene/goTo';
 import type { AbstractMesh } from '@babylonjs/core/Meshes/abstractMesh';
 import type { TransformNode } from '@babylonjs/core/Meshes/transformNode';
 import type { Observer } from '@babylonjs/core/Misc/observable';
@@ -198,6 +199,16 @@ export class XrRig {
     const [x, , z] = this.host.home();
     camera.position.set(x, camera.position.y, z);
     camera.rotationQuaternion.set(0, 0, 0, 1);
+  }
+
+  /** VR: stands a little in front of someone at (x, z), facing them. In AR the room is where the phone is: nothing moves. */
+  standNear(them: readonly [number, number], theirYaw?: number): boolean {
+    if (this.mode !== 'vr') return false;
+    const camera = this.xr.baseExperience.camera;
+    const spot = spotNear([camera.position.x, camera.position.z], them, theirYaw);
+    camera.position.set(spot.x, camera.position.y, spot.z);
+    Quaternion.RotationYawPitchRollToRef(spot.yaw, 0, 0, camera.rotationQuaternion);
+    return true;
   }
 
   /** Features differ between VR (walking about) and AR (placing on a surface). */

@@ -63,6 +63,15 @@ export function auditIntent(intent: Intent, effects: readonly Effect[], state: W
     case 'voiceSignal':
       // call set-up changes nothing in the world, and dozens of candidates would drown the log
       return null;
+    case 'chat':
+    case 'react':
+    case 'hand':
+      // conversation, not changes: the chat is kept by itself, within its retention
+      return null;
+    case 'megaphone':
+      return { target: { type: 'participant', id: intent.participantId }, after: { megaphone: intent.on } };
+    case 'muteAll':
+      return { target: { type: 'participant', id: '*' }, after: { muted: true } };
     case 'propAdd':
     case 'propGrab':
     case 'propMove':

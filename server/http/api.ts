@@ -14,6 +14,8 @@ import { noScope, requireWorld, scope, who } from './access';
 import { keyRateLimit } from './hardening';
 import { memberRoutes } from './members';
 import { propRoutes } from './props';
+import { eventRoutes } from './events';
+import type { EventService } from '../events/EventService';
 import type { PropModels } from '../props/PropModels';
 
 export interface ApiDeps {
@@ -38,6 +40,8 @@ export interface ApiDeps {
   access: WorldAccess;
   /** Neural sessions and device-bridge commands. */
   neural: Router;
+  /** Events scheduled in worlds, their RSVPs and attendance. */
+  events: EventService;
   log: Logger;
   version: string;
   startedAt: number;
@@ -68,6 +72,8 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/audit', scope('audit:read'), deps.audit);
   api.use('/neural', scope('neural:write'), deps.neural);
   api.use('/worlds', scope('worlds:read', 'worlds:write'));
+  // an event is part of its world: seeing one is reading the world, scheduling or RSVPing changes it
+  api.use('/metaverse/events', scope('worlds:read', 'worlds:write'), eventRoutes(deps.events));
 
   api.get('/health', noScope('says only that the server is up'), async (_req, res) => {
     const rooms = await deps.liveRooms();

@@ -41,6 +41,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private readonly port: RoomPort = {
     send: (id, type, message) => this.clients.getById(id)?.send(type, message),
     sendBytes: (id, type, bytes) => this.clients.getById(id)?.sendBytes(type, bytes),
+    broadcast: (type, message) => this.broadcast(type, message),
     broadcastBytes: (type, bytes) => this.broadcastBytes(type, bytes, {}),
     leave: (id, code, reason) => this.clients.getById(id)?.leave(code, reason),
     peers: () => Array.from(this.clients, peer),

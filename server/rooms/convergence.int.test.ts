@@ -91,6 +91,9 @@ async function adopt(room: TestParticipant['room'], seat: Seat): Promise<TestPar
   return {
     room,
     errors,
+    chat: [],
+    reactions: [],
+    muted: [],
     doc: (id) => (room.state as any).documents.get(id),
     docIds: () => [...(room.state as any).documents.keys()].sort(),
     snapshot: () => JSON.parse(JSON.stringify((room.state as any).toJSON())),

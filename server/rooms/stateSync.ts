@@ -104,8 +104,21 @@ export function applyEffect(state: WorldState, effect: Effect): Persist {
       // commands for the workflow engine: the room carries them out; the state follows the run
       return NONE;
     case 'voiceSignal':
-      // relayed to one person by the room; nothing in the state
+    case 'chat':
+    case 'react':
+    case 'muteAll':
+      // messages the room passes on (chat is kept by the room's chat log); nothing in the state
       return NONE;
+    case 'hand': {
+      const p = state.participants.get(effect.participantId);
+      if (p) p.hand = effect.raised;
+      return NONE;
+    }
+    case 'megaphone': {
+      const p = state.participants.get(effect.participantId);
+      if (p) p.megaphone = effect.on;
+      return NONE;
+    }
     case 'propPut':
     case 'propTransform':
     case 'propHold':

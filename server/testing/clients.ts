@@ -1,10 +1,14 @@
 /** Helpers for tests that talk to a real server through the real client SDK. */
 import { Client, type Room } from '@colyseus/sdk';
-import { PROTOCOL_VERSION, WORLD_ROOM, type IntentError } from '../../shared/protocol';
+import { PROTOCOL_VERSION, ServerEvent, WORLD_ROOM, type ChatHistory, type ChatMessage, type IntentError, type MutedEvent, type ReactionEvent } from '../../shared/protocol';
 
 export interface TestParticipant {
   room: Room;
   errors: IntentError[];
+  /** The chat as this client heard it: the history sent on joining, then what was said. */
+  chat: ChatMessage[];
+  reactions: ReactionEvent[];
+  muted: MutedEvent[];
   /** The document as this client currently sees it. */
   doc(id: string): { x: number; y: number; z: number; heldBy: string; page: number; spread: number; kind: string } | undefined;
   /** Ids of the documents in the world, ordered by title so tests can name them. */
@@ -23,15 +27,26 @@ export async function createWorld(baseUrl: string, body: unknown = { name: 'Test
 
 export async function joinWorld(baseUrl: string, worldId: string, name: string, extra: Record<string, unknown> = {}): Promise<TestParticipant> {
   const room = await new Client(baseUrl).joinOrCreate(WORLD_ROOM, { protocol: PROTOCOL_VERSION, worldId, name, ...extra });
+  // listening from the start: the chat's history is sent as soon as one is seated
+  const errors: IntentError[] = [];
+  const chat: ChatMessage[] = [];
+  const reactions: ReactionEvent[] = [];
+  const muted: MutedEvent[] = [];
+  room.onMessage('error', (e: IntentError) => errors.push(e));
+  room.onMessage(ServerEvent.CHAT_HISTORY, (h: ChatHistory) => chat.unshift(...h.messages));
+  room.onMessage(ServerEvent.CHAT, (m: ChatMessage) => chat.push(m));
+  room.onMessage(ServerEvent.REACTION, (r: ReactionEvent) => reactions.push(r));
+  room.onMessage(ServerEvent.MUTED, (m: MutedEvent) => muted.push(m));
   // joinOrCreate resolves before the first full state arrives; tests start from a known state
   await until('the first state', () => (room.state as { documents?: unknown } | undefined)?.documents !== undefined);
-  const errors: IntentError[] = [];
-  room.onMessage('error', (e: IntentError) => errors.push(e));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const state = () => room.state as any;
   return {
     room,
     errors,
+    chat,
+    reactions,
+    muted,
     doc: (id) => state().documents.get(id),
     docIds: () =>
       [...state().documents.values()]

@@ -96,6 +96,16 @@ function valid(type: IntentType, t: FuzzTargets, pick: <T>(xs: readonly T[]) => 
       return { type, look: { body: '#3366cc', skin: '#c68642', hair: 'short', hairColour: '#222222', headwear: 'none', glasses: 'none' } };
     case 'voiceSignal':
       return { type, to: 'someone', kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 192.168.1.2 54400 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
+    case 'chat':
+      return { type, text: 'hello, everyone' };
+    case 'react':
+      return { type, reaction: 'agree' };
+    case 'hand':
+      return { type, raised: true };
+    case 'megaphone':
+      return { type, participantId: 'someone', on: true };
+    case 'muteAll':
+      return { type };
   }
 }
 

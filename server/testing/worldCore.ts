@@ -3,7 +3,7 @@
  * quota, access), for tests that feed it intents and time without a server or sockets. Each stand-in
  * records what it was asked; the port records what the core sent.
  */
-import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { PROTOCOL_VERSION, type ChatMessage } from '../../shared/protocol';
 import type { DocumentRecord } from '../../shared/model/documents';
 import type { PropRecord, UploadedPropKind } from '../../shared/model/props';
 import type { WorldRole } from '../../shared/model/roles';
@@ -22,12 +22,12 @@ export function documentRecord(id: string): DocumentRecord {
 export type Sent = { to: string; type: string; message: unknown };
 
 /** A core over fake collaborators, the world's documents loaded, and what it said and did. */
-export async function fakeCore(o: { documents?: string[]; roles?: Record<string, WorldRole | null>; intentRate?: number; reconnectSeconds?: number; interest?: WorldCoreDeps['interest']; opened?: boolean; layout?: PropRecord[]; propModels?: UploadedPropKind[] } = {}) {
+export async function fakeCore(o: { documents?: string[]; roles?: Record<string, WorldRole | null>; intentRate?: number; reconnectSeconds?: number; interest?: WorldCoreDeps['interest']; opened?: boolean; layout?: PropRecord[]; propModels?: UploadedPropKind[]; chatFails?: boolean; template?: WorldRecord['template'] } = {}) {
   const sent: Sent[] = [];
   const left: Array<{ id: string; code: number; reason: string }> = [];
   const audit: AuditInput[] = [];
   const peers = new Map<string, Peer>();
-  const calls = { charged: [] as unknown[], started: [] as unknown[], signals: [] as unknown[], neural: [] as unknown[], layouts: [] as PropRecord[][] };
+  const calls = { charged: [] as unknown[], started: [] as unknown[], signals: [] as unknown[], neural: [] as unknown[], layouts: [] as PropRecord[][], chat: [] as ChatMessage[] };
   const deps = {
     store: {
       listDocuments: () => Promise.resolve((o.documents ?? []).map(documentRecord)),
@@ -43,6 +43,18 @@ export async function fakeCore(o: { documents?: string[]; roles?: Record<string,
     reconnectSeconds: o.reconnectSeconds ?? 10,
     holdLeaseMs: 30_000,
     intentRate: o.intentRate ?? 20,
+    // the world's chat, kept in memory
+    chat: {
+      retention: { keep: 100, maxAgeMs: 86_400_000 },
+      store: {
+        appendChat: (_worldId: string, m: ChatMessage) => {
+          if (o.chatFails) return Promise.reject(new Error('the store is down'));
+          calls.chat.push(m);
+          return Promise.resolve();
+        },
+        recentChat: (_worldId: string, limit: number) => Promise.resolve(calls.chat.slice(-limit)),
+      },
+    },
     ...(o.interest ? { interest: o.interest } : {}),
     workflows: {
       list: () => Promise.resolve([]),
@@ -82,11 +94,12 @@ export async function fakeCore(o: { documents?: string[]; roles?: Record<string,
   const port: RoomPort = {
     send: (to, type, message) => void sent.push({ to, type, message }),
     sendBytes: (to, type, message) => void sent.push({ to, type, message }),
+    broadcast: (type, message) => void sent.push({ to: '*', type, message }),
     broadcastBytes: (type, message) => void sent.push({ to: '*', type, message }),
     leave: (id, code, reason) => void left.push({ id, code, reason }),
     peers: () => [...peers.values()],
   };
-  const core = new WorldCore(deps, WORLD, port, createLogger('silent'));
+  const core = new WorldCore(deps, o.template ? { ...WORLD, template: o.template } : WORLD, port, createLogger('silent'));
   await core.load();
   if (o.opened !== false) core.open();
 

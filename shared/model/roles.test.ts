@@ -12,9 +12,13 @@ describe('world roles', () => {
 
   it('ROLE-2, ROLE-3: lets a viewer look and talk but not move, annotate, edit or run anything', () => {
     const viewerMay = INTENT_TYPES.filter((t) => allowed('viewer', t));
-    // moving one's own avatar, saying which neural inputs are on and changing one's own look change nothing in the world
-    expect(viewerMay).toEqual(['pose', 'neuralSources', 'avatar', 'voiceSignal']);
-    for (const t of INTENT_TYPES) expect(allowed('editor', t), t).toBe(true);
+    // moving one's own avatar, saying which neural inputs are on, changing one's own look and
+    // talking (voice, chat, reactions, a raised hand) change nothing in the world
+    expect(viewerMay).toEqual(['pose', 'neuralSources', 'avatar', 'voiceSignal', 'chat', 'react', 'hand']);
+    // the host's voice controls are the owner's alone
+    for (const t of INTENT_TYPES) expect(allowed('editor', t), t).toBe(t !== 'megaphone' && t !== 'muteAll');
+    expect(INTENT_TYPES.filter((t) => !allowed('editor', t))).toEqual(['megaphone', 'muteAll']);
+    for (const t of INTENT_TYPES) expect(allowed('owner', t), t).toBe(true);
     expect(allowed('viewer', 'read')).toBe(true);
     expect(allowed('editor', 'manageMembers')).toBe(false);
     expect(allowed('owner', 'readAudit')).toBe(true);

@@ -54,6 +54,13 @@ export const INTENT_ROLE = {
   avatar: 'viewer',
   /** Viewers talk too: voice changes nothing in the world. */
   voiceSignal: 'viewer',
+  /** Chat, reactions and a raised hand are talking too. */
+  chat: 'viewer',
+  react: 'viewer',
+  hand: 'viewer',
+  /** Who is heard by everyone, and silencing the room, are the host's to decide. */
+  megaphone: 'owner',
+  muteAll: 'owner',
 } as const satisfies Record<IntentType, WorldRole>;
 
 /** Things done to a world over REST, with the least role each needs. */
@@ -70,6 +77,8 @@ export const WORLD_ACTION_ROLE = {
   manageMembers: 'owner',
   /** Read the world's audit log. */
   readAudit: 'owner',
+  /** Schedule, change and cancel the world's events, and see who came. */
+  manageEvents: 'owner',
 } as const satisfies Record<string, WorldRole>;
 export type WorldAction = keyof typeof WORLD_ACTION_ROLE;
 
@@ -96,12 +105,18 @@ const VERBS: Record<IntentType | WorldAction, string> = {
   propUndo: 'undo changes to the room',
   avatar: 'change how they look',
   voiceSignal: 'talk by voice',
+  chat: 'write in the chat',
+  react: 'send reactions',
+  hand: 'raise a hand',
+  megaphone: 'hand out the megaphone',
+  muteAll: 'mute everyone',
   read: 'see this world',
   editDocuments: 'add or remove documents',
   editWorkflows: 'change or run workflows',
   editLayout: 'change the room\'s furniture',
   manageMembers: 'manage who is in this world',
   readAudit: 'read this world\'s audit log',
+  manageEvents: 'schedule events here',
 };
 
 /** The least role needed for an intent or a REST action. */

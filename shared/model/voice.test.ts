@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, Intent, type Intent as IntentT } from '../protocol';
-import { chooseVoicePeers, VOICE_KEEP_FACTOR, VOICE_MAX_PEERS, VOICE_RADIUS_M, withinEarshot } from './voice';
+import { chooseVoicePeers, VOICE_KEEP_FACTOR, VOICE_MAX_LISTENERS, VOICE_MAX_LOUD, VOICE_MAX_PEERS, VOICE_RADIUS_M, withinEarshot } from './voice';
+import { onStage, stageOf } from './worlds';
 import { decide, type WorldView } from './world';
 
 const at = (x: number, z = 0) => [x, 1.6, z] as const;
@@ -39,6 +40,30 @@ describe('who talks to whom: the proximity mesh', () => {
     expect(chooseVoicePeers(at(0), [kept], new Set(['kept']), { max: 0 })).toEqual([]);
   });
 
+  it('VOICE-3: hears a person with the megaphone or on the stage from anywhere, besides the near ones, a few at most', () => {
+    const near = Array.from({ length: VOICE_MAX_PEERS + 2 }, (_, i) => ({ id: `n${i}`, position: at(1 + i * 0.1) }));
+    const speakers = Array.from({ length: VOICE_MAX_LOUD + 1 }, (_, i) => ({ id: `s${i}`, position: at(100 + i), everywhere: true }));
+    const chosen = chooseVoicePeers(at(0), [...near, ...speakers], new Set());
+    expect(chosen.filter((id) => id.startsWith('s'))).toEqual(speakers.slice(0, VOICE_MAX_LOUD).map((s) => s.id));
+    expect(chosen.filter((id) => id.startsWith('n'))).toHaveLength(VOICE_MAX_PEERS);
+  });
+
+  it('VOICE-3: a person heard everywhere reaches the nearest listeners up to the mesh\'s limit, however far', () => {
+    const crowd = Array.from({ length: VOICE_MAX_LISTENERS + 20 }, (_, i) => ({ id: `p${String(i).padStart(3, '0')}`, position: at(5 + i * 3) }));
+    const chosen = chooseVoicePeers(at(0), crowd, new Set(), { loud: true });
+    expect(chosen).toEqual(crowd.slice(0, VOICE_MAX_LISTENERS).map((c) => c.id));
+  });
+
+  it('VOICE-3: the stage of a template is a disc on the floor; height does not count', () => {
+    const stage = stageOf('classroom')!;
+    expect(stage).toBeDefined();
+    expect(onStage(stage, [stage.x, 1.6, stage.z])).toBe(true);
+    expect(onStage(stage, [stage.x + stage.radius * 0.9, 3, stage.z])).toBe(true);
+    expect(onStage(stage, [stage.x + stage.radius * 1.1, 1.6, stage.z])).toBe(false);
+    expect(onStage(stageOf('office'), [0, 1.6, 0])).toBe(false);
+    expect(stageOf('no such template')).toBeUndefined();
+  });
+
   it('ignores positions that are not numbers', () => {
     expect(chooseVoicePeers(at(0), [{ id: 'nan', position: [NaN, 0, 0] }], new Set())).toEqual([]);
     expect(withinEarshot([0, 0, 0], [NaN, 0, 0])).toBe(false);
@@ -48,6 +73,7 @@ describe('who talks to whom: the proximity mesh', () => {
 describe('the server\'s rules for voice signalling', () => {
   const heads: Record<string, readonly number[]> = { ann: at(0), bob: at(3), zoe: at(40) };
   const offers = new Set<string>();
+  const loud = new Set<string>();
   const world = (calls = 0): WorldView => ({
     document: () => undefined,
     note: () => undefined,
@@ -60,6 +86,7 @@ describe('the server\'s rules for voice signalling', () => {
     headOf: (id) => heads[id],
     voiceOffered: (from, to) => offers.has(`${from}>${to}`),
     voiceCalls: () => calls,
+    heardEverywhere: (id) => loud.has(id),
   });
   const ask = (who: string, intent: Omit<Extract<IntentT, { type: 'voiceSignal' }>, 'type'>, calls = 0) =>
     decide(world(calls), { id: who, name: who, colour: '#123456', newId: () => 'x' }, { type: 'voiceSignal', ...intent });
@@ -91,6 +118,15 @@ describe('the server\'s rules for voice signalling', () => {
     for (const [from, to] of [['ann', 'bob'], ['bob', 'ann']] as const) expect(ask(from, { to, kind: 'candidate', candidate: { candidate: 'candidate:1', sdpMid: '0' } })).toMatchObject({ ok: true });
     expect(ask('bob', { to: 'ann', kind: 'bye' })).toMatchObject({ ok: true, effects: [{ op: 'voiceSignal', to: 'ann', signal: { kind: 'bye', from: 'bob' } }] });
     offers.clear();
+  });
+
+  it('VOICE-3: lets a call be offered across the world to or from a person heard everywhere, with a larger cap for them', () => {
+    loud.add('zoe');
+    expect(ask('ann', { to: 'zoe', kind: 'offer', sdp: SDP })).toMatchObject({ ok: true });
+    expect(ask('zoe', { to: 'ann', kind: 'offer', sdp: SDP }, 2 * VOICE_MAX_PEERS)).toMatchObject({ ok: true });
+    expect(ask('zoe', { to: 'ann', kind: 'offer', sdp: SDP }, VOICE_MAX_LISTENERS)).toMatchObject({ ok: false, code: ErrorCode.VOICE_NOT_LINKED });
+    loud.clear();
+    expect(ask('ann', { to: 'zoe', kind: 'offer', sdp: SDP })).toMatchObject({ ok: false, code: ErrorCode.VOICE_NOT_LINKED });
   });
 
   it('refuses malformed signalling at the boundary', () => {

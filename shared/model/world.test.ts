@@ -17,6 +17,7 @@ function world(docs: Record<string, string>, notes: Record<string, string> = {})
     headOf: () => undefined,
     voiceOffered: () => false,
     voiceCalls: () => 0,
+    heardEverywhere: () => false,
   };
 }
 

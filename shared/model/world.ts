@@ -2,8 +2,8 @@
  * Pure rules of a world: given what the world looks like and an intent from a participant, decide
  * what changes or why nothing may. No I/O here; the room applies the decision to its state.
  */
-import { ErrorCode, type AvatarLook, type Device, type Intent, type NeuralSourceKind, type Pose, type Quat, type Vec3, type VoiceSignal } from '../protocol';
-import { VOICE_MAX_PEERS, withinEarshot } from './voice';
+import { ErrorCode, type AvatarLook, type Device, type Intent, type NeuralSourceKind, type Pose, type Quat, type Reaction, type Vec3, type VoiceSignal } from '../protocol';
+import { VOICE_MAX_LISTENERS, VOICE_MAX_PEERS, withinEarshot } from './voice';
 import type { AnnotationRecord } from './documents';
 import { MAX_PROPS, type PropRecord } from './props';
 import type { RunSummary } from './runs';
@@ -50,6 +50,8 @@ export interface WorldView {
   voiceOffered(from: string, to: string): boolean;
   /** How many voice calls a participant has offered or been offered. */
   voiceCalls(participantId: string): number;
+  /** Whether a participant is heard by everyone in the world (they hold the megaphone or stand on the stage). */
+  heardEverywhere(participantId: string): boolean;
 }
 
 /** Who is acting, and what the rules may need from the room to act (new ids). */
@@ -91,7 +93,15 @@ export type Effect =
   | { op: 'propDelete'; propId: string; by: string; undo?: true }
   | { op: 'look'; participantId: string; look: AvatarLook }
   /** Voice signalling for the room to relay to `to` alone; an offer opens a call between the two, a bye ends it. */
-  | { op: 'voiceSignal'; to: string; signal: VoiceSignal };
+  | { op: 'voiceSignal'; to: string; signal: VoiceSignal }
+  /** A chat message for the room to keep with the world and then pass to everyone here. */
+  | { op: 'chat'; from: string; name: string; colour: string; text: string }
+  /** A reaction for the room to pass to everyone here; nothing is kept. */
+  | { op: 'react'; from: string; reaction: Reaction }
+  | { op: 'hand'; participantId: string; raised: boolean }
+  | { op: 'megaphone'; participantId: string; on: boolean }
+  /** Everyone but `by` is told to mute their microphone. */
+  | { op: 'muteAll'; by: string; name: string };
 
 export type Decision =
   | { ok: true; effects: Effect[] }
@@ -254,6 +264,17 @@ export function decide(world: WorldView, who: Actor, intent: Intent): Decision {
       return accept({ op: 'look', participantId: actor, look: intent.look });
     case 'voiceSignal':
       return decideVoice(world, actor, intent);
+    case 'chat':
+      return accept({ op: 'chat', from: actor, name: who.name, colour: who.colour, text: intent.text });
+    case 'react':
+      return accept({ op: 'react', from: actor, reaction: intent.reaction });
+    case 'hand':
+      return accept({ op: 'hand', participantId: actor, raised: intent.raised });
+    case 'megaphone':
+      if (!world.headOf(intent.participantId)) return refuse(ErrorCode.PARTICIPANT_NOT_FOUND, 'That person is no longer in this world.');
+      return accept({ op: 'megaphone', participantId: intent.participantId, on: intent.on });
+    case 'muteAll':
+      return accept({ op: 'muteAll', by: actor, name: who.name });
     default: {
       const unreachable: never = intent;
       return refuse(ErrorCode.UNKNOWN_INTENT, `Unknown intent ${JSON.stringify(unreachable)}`);
@@ -263,8 +284,10 @@ export function decide(world: WorldView, who: Actor, intent: Intent): Decision {
 
 /**
  * Voice signalling goes only between two people in this world: a call is offered only to someone
- * within earshot, and only a little more than the mesh's share of calls at once; an answer only to
- * whoever offered; candidates only within a call. A hang-up is always let through.
+ * within earshot (or between anyone and a person heard everywhere), and only a little more than
+ * the mesh's share of calls at once (a person heard everywhere may call as many listeners as the
+ * mesh allows them); an answer only to whoever offered; candidates only within a call. A hang-up is
+ * always let through.
  */
 function decideVoice(world: WorldView, actor: string, intent: Extract<Intent, { type: 'voiceSignal' }>): Decision {
   const { type: _type, to, ...signal } = intent;
@@ -276,8 +299,10 @@ function decideVoice(world: WorldView, actor: string, intent: Extract<Intent, { 
   switch (signal.kind) {
     case 'offer': {
       const mine = world.headOf(actor);
-      if (!mine || !withinEarshot(mine, theirs)) return refuse(ErrorCode.VOICE_NOT_LINKED, 'That person is out of earshot: walk closer to talk.');
-      if (!inCall && world.voiceCalls(actor) >= 2 * VOICE_MAX_PEERS) return refuse(ErrorCode.VOICE_NOT_LINKED, `You are in ${2 * VOICE_MAX_PEERS} voice calls already; hang up one first.`);
+      const loud = world.heardEverywhere(actor);
+      if (!mine || !(loud || world.heardEverywhere(to) || withinEarshot(mine, theirs))) return refuse(ErrorCode.VOICE_NOT_LINKED, 'That person is out of earshot: walk closer to talk.');
+      const cap = loud ? VOICE_MAX_LISTENERS : 2 * VOICE_MAX_PEERS;
+      if (!inCall && world.voiceCalls(actor) >= cap) return refuse(ErrorCode.VOICE_NOT_LINKED, `You are in ${cap} voice calls already; hang up one first.`);
       return relay();
     }
     case 'answer':

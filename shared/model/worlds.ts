@@ -36,6 +36,20 @@ export interface WorldTemplate {
   /** Indoors: a room with walls, windows and a ceiling. Outdoors: open ground under the sky, bounded by the same square. */
   setting: 'indoor' | 'outdoor';
   samples: SampleDocument[];
+  /** A stage on the floor: whoever stands on it is heard by everyone in the world, as with a megaphone. */
+  stage?: Stage;
+}
+
+/** A round stage on the floor, by its centre and radius in metres. */
+export interface Stage {
+  x: number;
+  z: number;
+  radius: number;
+}
+
+/** Whether a head at `head` stands on the stage (seen from above: its height does not count). */
+export function onStage(stage: Stage | undefined, head: readonly number[]): boolean {
+  return !!stage && Math.hypot(head[0]! - stage.x, head[2]! - stage.z) <= stage.radius;
 }
 
 /** Half the width of the room shell, in metres (the room is a square). */
@@ -96,6 +110,8 @@ export const WORLD_TEMPLATES = {
       { ...WELCOME, position: [0, 1.8, -5], rotation: facing(0), scale: 1.5 },
       { title: 'Lesson plan', kind: 'markdown', body: '# Lesson plan\n- Warm-up\n- Reading\n- Discussion', position: [-4, 1.5, -2], rotation: facing(45), scale: 1 },
     ],
+    // the teacher's place before the board
+    stage: { x: 0, z: -3.6, radius: 1.2 },
   },
   plaza: {
     id: 'plaza',
@@ -107,6 +123,8 @@ export const WORLD_TEMPLATES = {
       { ...WELCOME, position: [0, 1.6, -4], rotation: facing(0), scale: 1.2 },
       { title: 'Notice board', kind: 'markdown', body: '# Notice board\n- Town hall at noon\n- Bring your questions', position: [3, 1.6, -3], rotation: facing(-30), scale: 1 },
     ],
+    // a speaker's corner for the town hall
+    stage: { x: -4, z: -4, radius: 1.5 },
   },
   studio: {
     id: 'studio',
@@ -120,3 +138,8 @@ export const WORLD_TEMPLATES = {
 
 export type WorldTemplateId = keyof typeof WORLD_TEMPLATES;
 export const WORLD_TEMPLATE_IDS = Object.keys(WORLD_TEMPLATES) as WorldTemplateId[];
+
+/** The stage of a world made from this template, if its template has one. */
+export function stageOf(template: string): Stage | undefined {
+  return (WORLD_TEMPLATES as Record<string, WorldTemplate>)[template]?.stage;
+}

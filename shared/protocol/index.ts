@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MAX_NOTE_LENGTH, MAX_SPREAD } from '../model/documents';
 
 /** Bumped whenever an intent, event, close code or state field changes shape. Checked at join. */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 8;
 
 /** Room name the world rooms are registered under. */
 export const WORLD_ROOM = 'world';
@@ -57,6 +57,16 @@ export const ErrorCode = {
   VOICE_PEER_UNKNOWN: 'VOICE_PEER_UNKNOWN',
   /** A voice call offered to someone out of earshot, or an answer or candidate with no call between the two. */
   VOICE_NOT_LINKED: 'VOICE_NOT_LINKED',
+  /** A chat message or reaction sent faster than a person may send them. */
+  CHAT_TOO_FAST: 'CHAT_TOO_FAST',
+  /** The chat could not be kept (the store failed); the message was not sent. */
+  CHAT_NOT_KEPT: 'CHAT_NOT_KEPT',
+  /** A megaphone given to someone who is not in this world. */
+  PARTICIPANT_NOT_FOUND: 'PARTICIPANT_NOT_FOUND',
+  /** Every seat of the event is taken. */
+  EVENT_FULL: 'EVENT_FULL',
+  /** The event is over or cancelled: it can no longer be changed or RSVP'd. */
+  EVENT_CLOSED: 'EVENT_CLOSED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -201,6 +211,28 @@ export type VoiceSignalIntent = z.infer<typeof VoiceSignalIntent>;
 /** A relayed signal as its receiver gets it: who it is from, and what they sent. */
 export type VoiceSignal = Omit<VoiceSignalIntent, 'type' | 'to'> & { from: string };
 
+/** The longest chat message, in characters. */
+export const MAX_CHAT_CHARS = 500;
+/** Chat text: control characters other than line breaks removed, trimmed, then 1 to {@link MAX_CHAT_CHARS} characters. */
+export const ChatText = z
+  .string()
+  .max(MAX_CHAT_CHARS * 4)
+  .transform((s) => s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '').replace(/\n{3,}/g, '\n\n').trim())
+  .pipe(z.string().min(1, 'say something').max(MAX_CHAT_CHARS, `at most ${MAX_CHAT_CHARS} characters`));
+/** A message to everyone in the world, kept with the world for a while. */
+export const ChatIntent = z.strictObject({ type: z.literal('chat'), text: ChatText });
+/** The reactions a person can send: names on the wire, drawn as emoji by the client. */
+export const REACTIONS = ['agree', 'heart', 'laugh', 'wow', 'party', 'question'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+/** A short burst above the sender's avatar, seen by everyone here; not kept. */
+export const ReactIntent = z.strictObject({ type: z.literal('react'), reaction: z.enum(REACTIONS) });
+/** Raises or lowers the sender's hand: shown above their avatar and beside their name. */
+export const HandIntent = z.strictObject({ type: z.literal('hand'), raised: z.boolean() });
+/** The owner gives or takes a megaphone: its holder is heard by everyone in the world, not only nearby. */
+export const MegaphoneIntent = z.strictObject({ type: z.literal('megaphone'), participantId: EntityId, on: z.boolean() });
+/** The owner mutes every microphone in the world but their own; each person may unmute again. */
+export const MuteAllIntent = z.strictObject({ type: z.literal('muteAll') });
+
 /** A catalogue kind (shared/model/props) or the id of one of the world's uploaded models. */
 export const PropKindId = z.string().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -');
 const PropScale = z.number().min(MIN_SCALE).max(MAX_SCALE);
@@ -262,6 +294,11 @@ export const Intent = z.discriminatedUnion('type', [
   PropUndoIntent,
   AvatarIntent,
   VoiceSignalIntent,
+  ChatIntent,
+  ReactIntent,
+  HandIntent,
+  MegaphoneIntent,
+  MuteAllIntent,
 ]);
 export type Intent = z.infer<typeof Intent>;
 export type IntentType = Intent['type'];
@@ -287,6 +324,11 @@ export const INTENT_TYPES: readonly IntentType[] = [
   'propUndo',
   'avatar',
   'voiceSignal',
+  'chat',
+  'react',
+  'hand',
+  'megaphone',
+  'muteAll',
 ];
 
 export function isIntentType(type: unknown): type is IntentType {
@@ -337,7 +379,42 @@ export const ServerEvent = {
   NEURAL_ACCEPTED: 'neuralAccepted',
   /** Voice signalling from another person in the world: `VoiceSignal`. */
   VOICE_SIGNAL: 'voiceSignal',
+  /** A chat message said in the world: `ChatMessage`. */
+  CHAT: 'chat',
+  /** The world's recent chat, sent once on joining: `ChatHistory`. */
+  CHAT_HISTORY: 'chatHistory',
+  /** Someone reacted: `ReactionEvent`. */
+  REACTION: 'reaction',
+  /** The owner muted everyone: `MutedEvent`. */
+  MUTED: 'muted',
 } as const;
+
+/** One chat message as everyone sees it. The text is plain text: clients show it as text, never as markup. */
+export interface ChatMessage {
+  id: string;
+  /** The sender's session id when they sent it. */
+  from: string;
+  name: string;
+  colour: string;
+  text: string;
+  /** When the server took it, in milliseconds since the epoch. */
+  at: number;
+}
+
+export interface ChatHistory {
+  messages: ChatMessage[];
+}
+
+export interface ReactionEvent {
+  from: string;
+  reaction: Reaction;
+}
+
+/** Told to everyone but the owner who muted them; they may unmute again. */
+export interface MutedEvent {
+  by: string;
+  message: string;
+}
 
 /** Sent to a participant whose role the owner changed; it applies from this moment. */
 export interface RoleChange {

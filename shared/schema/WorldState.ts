@@ -38,6 +38,10 @@ export const ParticipantState = schema(
     n: t.uint16(),
     /** How they look: an AvatarLook (shared/protocol) as JSON, checked by the server; "" for the default made from their colour. */
     look: t.string().default(''),
+    /** Whether their hand is raised (they asked to speak). */
+    hand: t.boolean().default(false),
+    /** Whether the owner gave them the megaphone: everyone in the world hears them. */
+    megaphone: t.boolean().default(false),
   },
   'ParticipantState',
 );

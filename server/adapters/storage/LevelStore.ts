@@ -15,6 +15,8 @@ import { LevelCacheStore } from './LevelCacheStore';
 import { LevelAuditStore } from './LevelAuditStore';
 import { LevelAuthStore } from './LevelAuthStore';
 import { LevelMemberStore } from './LevelMemberStore';
+import { LevelEventStore } from './LevelEventStore';
+import { LevelChatStore } from './LevelChatStore';
 
 // Key layout. '\x00' separates parts so that a prefix scan of one world never reaches another.
 const SEP = '\x00';
@@ -62,6 +64,16 @@ export class LevelStore implements Store {
   /** World members and invites, kept in the same database. */
   memberStore(): LevelMemberStore {
     return new LevelMemberStore(this.db);
+  }
+
+  /** Events scheduled in worlds, their RSVPs and attendance, kept in the same database. */
+  eventStore(): LevelEventStore {
+    return new LevelEventStore(this.db);
+  }
+
+  /** Each world's chat, kept in the same database. */
+  chatStore(): LevelChatStore {
+    return new LevelChatStore(this.db);
   }
 
   async open(): Promise<void> {

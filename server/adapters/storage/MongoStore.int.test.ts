@@ -6,6 +6,8 @@ import { MongoAuditStore } from './MongoAuditStore';
 import { MongoCacheStore } from './MongoCacheStore';
 import { MongoAuthStore } from './MongoAuthStore';
 import { MongoMemberStore } from './MongoMemberStore';
+import { MongoEventStore } from './MongoEventStore';
+import { MongoChatStore } from './MongoChatStore';
 import { storeContract, type Backend } from './storeContract';
 
 // No MongoDB server can be installed where CI runs, so this suite runs wherever MONGODB_URI
@@ -29,7 +31,11 @@ if (uri) {
     await auth.open();
     const members = new MongoMemberStore(() => store.database());
     await members.open();
-    const backend = { store, workflows, blobs, cache, audit, auth, members };
+    const events = new MongoEventStore(() => store.database());
+    await events.open();
+    const chat = new MongoChatStore(() => store.database());
+    await chat.open();
+    const backend = { store, workflows, blobs, cache, audit, auth, members, events, chat };
     dbs.set(backend, dbName);
     return backend;
   };

@@ -8,6 +8,10 @@ import type { AuthStore } from './AuthStore';
 import { MongoAuthStore } from './MongoAuthStore';
 import type { MemberStore } from './MemberStore';
 import { MongoMemberStore } from './MongoMemberStore';
+import type { EventStore } from './EventStore';
+import { MongoEventStore } from './MongoEventStore';
+import type { ChatStore } from './ChatStore';
+import { MongoChatStore } from './MongoChatStore';
 import { MongoAuditStore } from './MongoAuditStore';
 import { MongoCacheStore } from './MongoCacheStore';
 import { FileBlobStore } from './FileBlobStore';
@@ -30,6 +34,10 @@ export interface Storage {
   auth: AuthStore & { open?(): Promise<void> };
   /** World members with their roles, and invite links. */
   members: MemberStore & { open?(): Promise<void> };
+  /** Events scheduled in worlds, their RSVPs and who came. */
+  events: EventStore & { open?(): Promise<void> };
+  /** Each world's chat, within its retention. */
+  chat: ChatStore & { open?(): Promise<void> };
   /** Where uploads are spooled before their type is known; always on local disk. */
   spoolDir: string;
   describe: string;
@@ -47,6 +55,8 @@ export function createStorage(config: Config): Storage {
       audit: new MongoAuditStore(() => store.database()),
       auth: new MongoAuthStore(() => store.database()),
       members: new MongoMemberStore(() => store.database()),
+      events: new MongoEventStore(() => store.database()),
+      chat: new MongoChatStore(() => store.database()),
       spoolDir,
       describe: 'MongoDB (GridFS content)',
     };
@@ -60,6 +70,8 @@ export function createStorage(config: Config): Storage {
     audit: store.auditStore(),
     auth: store.authStore(),
     members: store.memberStore(),
+    events: store.eventStore(),
+    chat: store.chatStore(),
     spoolDir,
     describe: `embedded store in ${config.dataDir}`,
   };
@@ -72,6 +84,8 @@ export async function openStorage(storage: Storage): Promise<void> {
   await storage.audit.open?.();
   await storage.auth.open?.();
   await storage.members.open?.();
+  await storage.events.open?.();
+  await storage.chat.open?.();
   await storage.blobs.open();
 }
 

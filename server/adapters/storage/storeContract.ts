@@ -12,6 +12,8 @@ import type { CacheStore } from './CacheStore';
 import type { AuditEntry, AuditStore } from './AuditStore';
 import type { AuthStore, UserRecord } from './AuthStore';
 import type { MemberStore } from './MemberStore';
+import type { EventRecord, EventStore } from './EventStore';
+import type { ChatStore } from './ChatStore';
 import type { Store } from './Store';
 import type { WorkflowStore, WorkflowVersion } from './WorkflowStore';
 import type { RunRecord } from '../../workflows/engine/runMachine';
@@ -24,6 +26,8 @@ export interface Backend {
   audit: AuditStore;
   auth: AuthStore;
   members: MemberStore;
+  events: EventStore;
+  chat: ChatStore;
 }
 
 export interface BackendFactory {
@@ -358,6 +362,28 @@ export function storeContract(name: string, factory: BackendFactory): void {
       expect((await b.members.listMembers(worldId)).map((m) => m.username)).toEqual(['ann']);
     });
 
+    it('CHAT-2: keeps each world\'s chat within its retention, the newest first to go last, and across a restart', async () => {
+      const [worldId, other] = [uid('w'), uid('w')];
+      const retention = { keep: 20, maxAgeMs: 10_000 };
+      const message = (i: number, at: number) => ({ id: uid('m'), from: 's1', name: 'Ann', colour: '#123456', text: `message ${i} <b>&`, at });
+      const base = 1_700_000_000_000;
+      for (let i = 0; i < 60; i++) await b.chat.appendChat(worldId, message(i, base + i * 10), retention);
+      await b.chat.appendChat(other, message(999, base), retention);
+      b = await factory.reopen(b);
+      const kept = await b.chat.recentChat(worldId, 100, 0);
+      // pruned by count every few writes: never more than the retention and a few
+      expect(kept.length).toBeGreaterThanOrEqual(retention.keep);
+      expect(kept.length).toBeLessThanOrEqual(retention.keep + 16);
+      expect(kept.at(-1)!.text).toBe('message 59 <b>&');
+      expect(kept.map((m) => m.at)).toEqual([...kept.map((m) => m.at)].sort((x, y) => x - y));
+      expect((await b.chat.recentChat(worldId, 5, 0)).map((m) => m.text)).toEqual([55, 56, 57, 58, 59].map((i) => `message ${i} <b>&`));
+      expect((await b.chat.recentChat(worldId, 100, base + 590)).map((m) => m.text)).toEqual(['message 59 <b>&']);
+      expect((await b.chat.recentChat(other, 100, 0)).map((m) => m.text)).toEqual(['message 999 <b>&']);
+      // a message past the age drops everything older than the retention
+      await b.chat.appendChat(worldId, message(100, base + 20_000), retention);
+      expect((await b.chat.recentChat(worldId, 100, 0)).map((m) => m.text)).toEqual(['message 100 <b>&']);
+    });
+
     it('keeps accounts, sessions and API keys; a username and a refresh token are taken only once', async () => {
       const now = new Date().toISOString();
       const username = uid('user').toLowerCase();
@@ -397,6 +423,51 @@ export function storeContract(name: string, factory: BackendFactory): void {
       expect(await b.auth.listKeys(kept.id)).toEqual([{ ...key, lastUsedAt: now, revokedAt: now }]);
       expect(await b.auth.getLook(kept.id)).toEqual(look);
       expect(await b.auth.getLook('someone-else')).toBeUndefined();
+    });
+
+    it('keeps events, RSVPs and attendance; of two racing for the last seat exactly one gets it', async () => {
+      const now = Date.now();
+      const iso = (min: number) => new Date(now + min * 60_000).toISOString();
+      const worldId = uid('w');
+      const event: EventRecord = { id: uid('e'), worldId, title: 'Review', description: 'd', startsAt: iso(60), endsAt: iso(120), capacity: 2, createdBy: 'u1', createdAt: iso(0) };
+      const past: EventRecord = { ...event, id: uid('e'), startsAt: iso(-120), endsAt: iso(-60) };
+      await b.events.putEvent(event);
+      await b.events.putEvent(past);
+      await b.events.putEvent({ ...event, id: uid('e'), worldId: uid('w') });
+      expect((await b.events.listWorldEvents(worldId)).map((e) => e.id).sort()).toEqual([event.id, past.id].sort());
+      const rsvp = (userId: string, eventId = event.id) => b.events.addRsvp({ eventId, userId, username: userId, at: iso(0) });
+      expect(await rsvp('u1')).toBe('added');
+      expect(await rsvp('u1')).toBe('already');
+      const race = await Promise.all([rsvp('u2'), rsvp('u3'), rsvp('u4'), rsvp('u5')]);
+      expect(race.filter((o) => o === 'added')).toHaveLength(1);
+      expect(race.filter((o) => o === 'full')).toHaveLength(3);
+      expect(await b.events.countRsvps(event.id)).toBe(2);
+      expect(await rsvp('u6', 'no-such-event')).toBe('closed');
+      expect(await b.events.removeRsvp(event.id, 'u1')).toBe(true);
+      expect(await b.events.removeRsvp(event.id, 'u1')).toBe(false);
+      expect(await b.events.hasRsvp(event.id, 'u1')).toBe(false);
+      expect(await rsvp('u6')).toBe('added');
+      // a changed event keeps its RSVPs; a later end time moves it in the listing of events to come
+      await b.events.putEvent({ ...event, title: 'Renamed', endsAt: iso(180) });
+      await b.events.putAttendance({ eventId: event.id, participantId: 's1', userId: 'u1', name: 'ann', joinedAt: iso(61) });
+      await b.events.putAttendance({ eventId: event.id, participantId: 's2', name: 'guest', joinedAt: iso(62) });
+      await b.events.closeAttendance(event.id, 's1', iso(70));
+      await b.events.closeAttendance(event.id, 's1', iso(90));
+      await b.events.closeAttendance(event.id, 'nobody', iso(90));
+      b = await factory.reopen(b);
+      expect(await b.events.getEvent(event.id)).toEqual({ ...event, title: 'Renamed', endsAt: iso(180) });
+      expect((await b.events.listEndingAfter(iso(0))).filter((e) => e.worldId === worldId).map((e) => e.id)).toEqual([event.id]);
+      expect((await b.events.listEndingAfter(iso(150))).map((e) => e.id)).toContain(event.id);
+      expect((await b.events.listEndingAfter(iso(180))).map((e) => e.id)).not.toContain(event.id);
+      expect((await b.events.listRsvps(event.id)).map((r) => r.userId).sort()).toEqual(['u6', race[0] === 'added' ? 'u2' : race[1] === 'added' ? 'u3' : race[2] === 'added' ? 'u4' : 'u5'].sort());
+      const attendance = (await b.events.listAttendance(event.id)).sort((x, y) => x.participantId.localeCompare(y.participantId));
+      expect(attendance).toEqual([
+        { eventId: event.id, participantId: 's1', userId: 'u1', name: 'ann', joinedAt: iso(61), leftAt: iso(70) },
+        { eventId: event.id, participantId: 's2', name: 'guest', joinedAt: iso(62) },
+      ]);
+      await b.events.putEvent({ ...event, cancelledAt: iso(1) });
+      expect(await rsvp('u7')).toBe('closed');
+      expect((await b.events.getEvent(event.id))?.cancelledAt).toBe(iso(1));
     });
 
     it('keeps everything across a restart', async () => {

@@ -9,7 +9,7 @@ import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentTyp
 import { allowed, explainRefusal, type WorldRole } from '../../../shared/model/roles';
 import { isCatalogueKind } from '../../../shared/model/props';
 import { decide, expiredHolds, releaseAllHeldBy, releasePropsHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../../shared/model/world';
-import type { WorldRecord } from '../../../shared/model/worlds';
+import { onStage, stageOf, type WorldRecord } from '../../../shared/model/worlds';
 import { WorldState } from '../../../shared/schema/WorldState';
 import { auditIntent } from '../../audit/intentAudit';
 import type { Logger } from '../../log';
@@ -23,6 +23,7 @@ import { WorldWriter } from '../WorldWriter';
 import { AVATAR_COLOURS, admit, askedName, identify, joinError } from './admission';
 import { isCommand, isNeural, neuralCommand, runCommand } from './commands';
 import { VoiceCalls } from './voiceCalls';
+import { Social } from './social';
 import { handleWorldEvent, keepWhileOpening, signOut } from './events';
 import { loadWorld } from './load';
 import { PropUndo } from './PropUndo';
@@ -53,7 +54,16 @@ export class WorldCore implements CoreContext {
     headOf: (participantId) => this.interest.headOf(participantId, this.state),
     voiceOffered: (from, to) => this.calls.offered(from, to),
     voiceCalls: (participantId) => this.calls.count(participantId),
+    heardEverywhere: (participantId) => {
+      const p = this.state.participants.get(participantId);
+      if (!p) return false;
+      const head = this.interest.headOf(participantId, this.state);
+      return p.megaphone || (!!head && onStage(this.stage, head));
+    },
   };
+  private readonly stage = stageOf(this.world.template);
+  /** Chat, reactions and muting everyone. */
+  private readonly social = new Social(this);
   /** Voice calls offered between people here, as their signalling passed through. */
   private readonly calls = new VoiceCalls();
   /** Each person's own changes to the layout, for their undo. */
@@ -127,6 +137,9 @@ export class WorldCore implements CoreContext {
       throw err;
     }
     this.record(peer.id, 'join', 'accepted', {});
+    const userId = peer.identity?.kind === 'user' ? peer.identity.userId : undefined;
+    this.deps.attendance?.joined(this.world.id, { participantId: peer.id, userId, name: this.state.participants.get(peer.id)!.name }, now).catch((err: unknown) => this.log.warn({ err, participant: peer.id }, 'recording attendance at an event failed'));
+    this.social.welcome(peer.id, now).catch((err: unknown) => this.log.warn({ err, participant: peer.id }, 'reading the chat for someone joining failed'));
   }
 
   /** A connection dropped: what they held is put down. True when their seat is kept for a reconnection. */
@@ -154,7 +167,10 @@ export class WorldCore implements CoreContext {
 
   leave(clientId: string): void {
     // a client whose join was refused never became a participant, and so never leaves
-    if (this.state.participants.has(clientId)) this.record(clientId, 'leave', 'accepted', {});
+    if (this.state.participants.has(clientId)) {
+      this.record(clientId, 'leave', 'accepted', {});
+      this.deps.attendance?.left(this.world.id, clientId, Date.now()).catch((err: unknown) => this.log.warn({ err, participant: clientId }, 'recording attendance at an event failed'));
+    }
     this.putDownAll(clientId);
     this.undo.forget(clientId);
     this.state.participants.delete(clientId);
@@ -163,6 +179,7 @@ export class WorldCore implements CoreContext {
     this.gate.forget(clientId);
     this.interest.forget(clientId);
     this.calls.forget(clientId);
+    this.social.forget(clientId);
     this.log.info({ participant: clientId }, 'participant left');
   }
 
@@ -188,7 +205,7 @@ export class WorldCore implements CoreContext {
     const decision = decide(this.view, actor, parsed.data);
     if (!decision.ok) return this.refuse(from.id, decision.code, decision.message, type);
     const audited = auditIntent(parsed.data, decision.effects, this.state, this.takenFrom);
-    this.applyAll(decision.effects, from);
+    this.applyAll(decision.effects, from, now);
     if (audited) this.record(from.id, parsed.data.type, 'accepted', audited);
   }
 
@@ -240,7 +257,7 @@ export class WorldCore implements CoreContext {
     for (const write of this.interest.afterPatch(this.state, clientIds, out, now)) applyPoseWrite(this.state, write);
   }
 
-  applyAll(effects: Effect[], from?: Peer): void {
+  applyAll(effects: Effect[], from?: Peer, now = Date.now()): void {
     for (const effect of effects) {
       if (isCommand(effect)) runCommand(this, effect, from).catch((err: unknown) => this.log.error({ err, op: effect.op }, 'workflow command failed'));
       else if (effect.op === 'pose') {
@@ -250,6 +267,9 @@ export class WorldCore implements CoreContext {
       // one after another, so each sender hears its answers in the order it gave the commands
       else if (isNeural(effect)) this.neuralTurns(() => neuralCommand(this, effect, from)).catch((err: unknown) => this.log.warn({ err }, 'neural command failed'));
       else if (effect.op === 'voiceSignal') this.relayVoice(effect);
+      else if (effect.op === 'chat') this.social.chat(effect, now);
+      else if (effect.op === 'react') this.social.react(effect, now);
+      else if (effect.op === 'muteAll') this.social.muteAll(effect);
       else {
         if (effect.op === 'propPut' || effect.op === 'propHold' || effect.op === 'propDelete') {
           const id = effect.op === 'propPut' ? effect.prop.id : effect.propId;

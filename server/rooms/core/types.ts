@@ -9,6 +9,7 @@ import type { Effect } from '../../../shared/model/world';
 import type { WorldState } from '../../../shared/schema/WorldState';
 import type { WorldRecord } from '../../../shared/model/worlds';
 import type { BlobStore } from '../../adapters/storage/BlobStore';
+import type { ChatRetention, ChatStore } from '../../adapters/storage/ChatStore';
 import type { Store } from '../../adapters/storage/Store';
 import type { WorkflowStore } from '../../adapters/storage/WorkflowStore';
 import type { AuditLog } from '../../audit/AuditLog';
@@ -27,6 +28,8 @@ export interface WorldCoreDeps {
   holdLeaseMs: number;
   /** Intents per second a client may send on average. */
   intentRate: number;
+  /** Where each world's chat is kept, and how much of it for how long. */
+  chat: { store: ChatStore; retention: ChatRetention };
   /** Full-rate poses only from the nearest people in crowded worlds; absent: everyone, always. */
   interest?: InterestOptions;
   workflows: WorkflowService;
@@ -46,6 +49,11 @@ export interface WorldCoreDeps {
   neural: NeuralService;
   /** How many runs a person may start a minute; runs started in a world count as over REST. */
   quota: Pick<WorkflowQuota, 'charge'>;
+  /** Told of everyone who comes and goes, to keep attendance while a world's event is on; absent: none kept. */
+  attendance?: {
+    joined(worldId: string, who: { participantId: string; userId?: string | undefined; name: string }, at: number): Promise<void>;
+    left(worldId: string, participantId: string, at: number): Promise<void>;
+  };
 }
 
 /** Who a client joined as, and their role: what the room's auth step let in. */
@@ -61,6 +69,8 @@ export interface Peer {
 export interface RoomPort {
   send(clientId: string, type: string, message: unknown): void;
   sendBytes(clientId: string, type: string, bytes: Uint8Array): void;
+  /** To everyone in the world. */
+  broadcast(type: string, message: unknown): void;
   broadcastBytes(type: string, bytes: Uint8Array): void;
   leave(clientId: string, code: number, reason: string): void;
   /** The clients connected now. */
@@ -87,7 +97,7 @@ export interface CoreContext {
   /** Puts down every document and prop a participant holds. */
   putDownAll(clientId: string): void;
   /** Applies decided effects: to the state, to storage, or as commands to the engine. */
-  applyAll(effects: Effect[], from?: Peer): void;
+  applyAll(effects: Effect[], from?: Peer, now?: number): void;
   /** Tells a client its message was refused, and records the refusal. */
   refuse(clientId: string, code: IntentError['code'], message: string, intent: string | null): void;
   /** One audit entry about a participant (who may not have joined yet). */

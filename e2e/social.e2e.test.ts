@@ -1,0 +1,98 @@
+/**
+ * Talking without voice, in real Chromium against the real server: Ann (the owner, signed in) and
+ * Bob chat, and what they write shows as text, hostile or not; Bob's reaction rises over his avatar
+ * in Ann's view and his raised hand shows beside his name and over his head; Ann goes over to him;
+ * she gives him the megaphone and he sees it; someone joining later reads what was said. On a
+ * phone-sized window the chat folds to one row that counts what is new.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createWorld, participants, screenshot, sessionId, signUp, useE2e, waitReady } from './support/harness';
+
+const e2e = useE2e();
+
+const chatTexts = (page: Page) => page.locator('[data-testid="chat-log"] li .chat-text').allTextContents();
+const someone = async (page: Page, id: string) => (await participants(page)).find((p) => p.id === id);
+const eye = async (page: Page) => (await page.evaluate(() => window.__dwc!.view())).eye;
+
+describe('chat, reactions, hands and going to someone', () => {
+  it('Ann and Bob chat as text, react, raise a hand, go to each other and hand out the megaphone', { timeout: 180_000 }, async () => {
+    const ann = await e2e.openLobby('Ann');
+    await signUp(ann, 'ann');
+    await ann.getByTestId('world-guests').selectOption('editor');
+    const worldId = await createWorld(ann, 'Town hall');
+    const annId = await sessionId(ann);
+    const bob = await e2e.openLobby('Bob');
+    await bob.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`).click({ timeout: 15_000 });
+    await waitReady(bob);
+    const bobId = await sessionId(bob);
+
+    // what Ann writes reaches Bob as text, markup and all
+    const hostile = '<b>Welcome</b> & <img src=x onerror="document.title=1">';
+    await ann.getByTestId('chat-input').fill(hostile);
+    await ann.getByTestId('chat-input').press('Enter');
+    await expect.poll(() => chatTexts(bob), { timeout: 10_000 }).toEqual([hostile]);
+    expect(await bob.locator('[data-testid="chat-log"] b, [data-testid="chat-log"] img').count()).toBe(0);
+    expect(await ann.getByTestId('chat-input').inputValue()).toBe('');
+    await bob.getByTestId('chat-input').fill('Hello Ann');
+    await bob.getByTestId('chat-send').click();
+    await expect.poll(() => chatTexts(ann), { timeout: 10_000 }).toEqual([hostile, 'Hello Ann']);
+    // typing into the chat does not walk the view
+    const before = await eye(bob);
+    await bob.getByTestId('chat-input').fill('wwwwssss');
+    expect(await eye(bob)).toEqual(before);
+    await bob.getByTestId('chat-input').fill('');
+
+    // Bob's reaction rises over his avatar in Ann's view; his hand goes up beside his name and over his head
+    await bob.getByTestId('react-party').click();
+    await expect.poll(async () => (await someone(ann, bobId))?.marks?.bursts ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await bob.getByTestId('raise-hand').click();
+    await expect.poll(async () => (await someone(ann, bobId))?.marks?.badges ?? [], { timeout: 10_000 }).toEqual(['hand']);
+    await expect.poll(() => ann.locator(`li[data-participant-id="${bobId}"] [data-testid="person-hand"]`).count(), { timeout: 10_000 }).toBe(1);
+    expect(await bob.getByTestId('raise-hand').getAttribute('aria-pressed')).toBe('true');
+
+    // Ann goes over to Bob: she stands a little in front of him, facing him
+    await ann.locator(`li[data-participant-id="${bobId}"] [data-testid="go-to"]`).click();
+    const bobHead = (await someone(ann, bobId))!.head;
+    const [ax, , az] = await eye(ann);
+    expect(Math.hypot(ax - bobHead[0], az - bobHead[2])).toBeLessThan(1.8);
+    const yaw = (await ann.evaluate(() => window.__dwc!.view())).rotation[1];
+    const facing = [-Math.sin(yaw), -Math.cos(yaw)];
+    const toBob = [bobHead[0] - ax, bobHead[2] - az].map((v) => v / Math.hypot(bobHead[0] - ax, bobHead[2] - az));
+    expect(facing[0]! * toBob[0]! + facing[1]! * toBob[1]!).toBeGreaterThan(0.95);
+    // the reaction drawn in the air, the hand over his head, from close by
+    await bob.getByTestId('react-heart').click();
+    await expect.poll(async () => (await someone(ann, bobId))?.marks?.bursts ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await ann.waitForTimeout(400);
+    await screenshot(ann, 'social-desktop');
+
+    // the owner gives Bob the megaphone; Bob sees it beside his name, Ann over his head
+    await ann.locator(`li[data-participant-id="${bobId}"] [data-testid="give-megaphone"]`).click();
+    await expect.poll(async () => (await someone(bob, bobId))?.megaphone, { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => (await someone(ann, bobId))?.marks?.badges ?? [], { timeout: 10_000 }).toEqual(['hand', 'megaphone']);
+    expect(await bob.locator(`li[data-participant-id="${bobId}"] img[alt="Bob has the megaphone"]`).count()).toBe(1);
+    // Bob is no owner: he has no megaphone to hand out and no mute-all
+    expect(await bob.getByTestId('give-megaphone').count()).toBe(0);
+    expect(await bob.getByTestId('mute-all').isVisible()).toBe(false);
+    expect(await ann.getByTestId('mute-all').isVisible()).toBe(true);
+    await bob.getByTestId('raise-hand').click();
+    await expect.poll(async () => (await someone(ann, bobId))?.hand, { timeout: 10_000 }).toBe(false);
+
+    // Cat comes later, on a phone-sized window: she reads what was said, the chat folded to one row
+    const cat = await e2e.openLobby('Cat');
+    await cat.setViewportSize({ width: 390, height: 844 });
+    await cat.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`).click({ timeout: 15_000 });
+    await waitReady(cat);
+    expect(await cat.getByTestId('chat-toggle').getAttribute('aria-expanded')).toBe('false');
+    await ann.getByTestId('chat-input').fill('Cat is here');
+    await ann.getByTestId('chat-input').press('Enter');
+    await expect.poll(() => cat.getByTestId('chat-unread').textContent(), { timeout: 10_000 }).toBe('1');
+    await screenshot(cat, 'social-phone-folded');
+    await cat.getByTestId('chat-toggle').click();
+    expect(await chatTexts(cat)).toEqual([hostile, 'Hello Ann', 'Cat is here']);
+    expect(await cat.getByTestId('chat-unread').isVisible()).toBe(false);
+    await screenshot(cat, 'social-phone-open');
+    expect(annId).not.toBe(bobId);
+    expect(e2e.pageErrors).toEqual([]);
+  });
+});
