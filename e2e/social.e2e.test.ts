@@ -3,13 +3,23 @@
  * Bob chat, and what they write shows as text, hostile or not; Bob's reaction rises over his avatar
  * in Ann's view and his raised hand shows beside his name and over his head; Ann goes over to him;
  * she gives him the megaphone and he sees it; someone joining later reads what was said. On a
- * phone-sized window the chat folds to one row that counts what is new.
+ * phone-sized window the chat folds to one row that counts what is new. In an emulated headset the
+ * menu's Talk tab does the same with the controllers: reactions, a raised hand, quick replies, the
+ * chat's newest lines, push-to-talk on the X button, and Go to from the People tab.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createWorld, participants, screenshot, sessionId, signUp, useE2e, waitReady } from './support/harness';
+import { fakeMicrophoneArgs, writeToneWav } from './support/fakeMicrophone';
+import { createWorld, participants, SHOTS, screenshot, sessionId, signUp, useE2e, waitReady } from './support/harness';
+import { installXrEmulator } from './support/xrEmulator';
+import { clickButton, enterXr, moveControllerTo, setButton, xrProbe } from './support/xrDrive';
 
-const e2e = useE2e();
+const tone = path.join(SHOTS, 'social-tone.wav');
+mkdirSync(SHOTS, { recursive: true });
+writeToneWav(tone, { hz: 330, seconds: 2, amplitude: 0.4 });
+const e2e = useE2e({}, { extraArgs: fakeMicrophoneArgs(tone) });
 
 const chatTexts = (page: Page) => page.locator('[data-testid="chat-log"] li .chat-text').allTextContents();
 const someone = async (page: Page, id: string) => (await participants(page)).find((p) => p.id === id);
@@ -93,6 +103,66 @@ describe('chat, reactions, hands and going to someone', () => {
     expect(await cat.getByTestId('chat-unread').isVisible()).toBe(false);
     await screenshot(cat, 'social-phone-open');
     expect(annId).not.toBe(bobId);
+    expect(e2e.pageErrors).toEqual([]);
+  });
+});
+
+const menu = async (page: Page) => (await xrProbe(page)).menu ?? null;
+/** Points the right controller's ray at a menu button (the menu faces Ann, who looks down -Z) and pulls the trigger. */
+async function press(page: Page, label: string): Promise<void> {
+  const target = (await menu(page))?.buttons.find((b) => b.label === label);
+  expect(target, `the menu shows "${label}"`).toBeTruthy();
+  const [x, y, z] = target!.position;
+  await moveControllerTo(page, 'right', [x, y, z + 0.25]);
+  await page.waitForTimeout(200);
+  await clickButton(page, 'right', 'trigger');
+}
+
+describe('talking from a headset', () => {
+  it('Ann in VR reacts, raises her hand, answers from the menu, reads the chat, talks while X is held and goes to Bob', { timeout: 180_000 }, async () => {
+    const ann = await e2e.openLobby('Ann', (page) => installXrEmulator(page));
+    const worldId = await createWorld(ann, 'Headset talk');
+    const annId = await sessionId(ann);
+    const bob = await e2e.openLobby('Bob');
+    await bob.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`).click({ timeout: 15_000 });
+    await waitReady(bob);
+    const bobId = await sessionId(bob);
+    await bob.getByTestId('chat-input').fill('Hi from the desktop');
+    await bob.getByTestId('chat-input').press('Enter');
+
+    await enterXr(ann, 'vr');
+    await expect.poll(async () => (await xrProbe(ann)).controllers.length, { timeout: 20_000 }).toBe(2);
+    await expect.poll(async () => (await menu(ann)) !== null, { timeout: 20_000 }).toBe(true);
+    await moveControllerTo(ann, 'left', [-0.2, 1.2, 1.6]);
+    await clickButton(ann, 'left', 'y-button');
+    await expect.poll(async () => (await menu(ann))?.open, { timeout: 10_000 }).toBe(true);
+    await press(ann, 'Talk');
+    await expect.poll(async () => (await menu(ann))?.rows ?? [], { timeout: 10_000 }).toContain('Bob: Hi from the desktop');
+
+    // a reaction and a raised hand, seen over her avatar on Bob's desktop
+    await press(ann, 'Celebrate');
+    await expect.poll(async () => (await someone(bob, annId))?.marks?.bursts ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await press(ann, 'Raise hand');
+    await expect.poll(async () => (await someone(bob, annId))?.marks?.badges ?? [], { timeout: 10_000 }).toEqual(['hand']);
+    await expect.poll(async () => (await menu(ann))?.buttons.map((b) => b.label) ?? [], { timeout: 10_000 }).toContain('Lower hand');
+    // a quick reply reaches the chat
+    await press(ann, 'Yes');
+    await expect.poll(() => chatTexts(bob), { timeout: 10_000 }).toEqual(['Hi from the desktop', 'Yes']);
+    await screenshot(ann, 'social-xr-talk');
+
+    // held, the X button is push-to-talk; let go, the microphone is muted again
+    await setButton(ann, 'left', 'x-button', 1);
+    await expect.poll(() => ann.evaluate(() => window.__dwc!.voiceState!()), { timeout: 10_000 }).toBe('talking');
+    await setButton(ann, 'left', 'x-button', 0);
+    await expect.poll(() => ann.evaluate(() => window.__dwc!.voiceState!()), { timeout: 10_000 }).toBe('muted');
+
+    // Go to from the People tab: she stands in front of Bob, and the menu steps away
+    await press(ann, 'People');
+    await press(ann, 'Go to');
+    await expect.poll(async () => (await menu(ann))?.open, { timeout: 10_000 }).toBe(false);
+    const bobHead = (await someone(ann, bobId))!.head;
+    const head = (await xrProbe(ann)).head!;
+    expect(Math.hypot(head[0] - bobHead[0], head[2] - bobHead[2])).toBeLessThan(1.8);
     expect(e2e.pageErrors).toEqual([]);
   });
 });

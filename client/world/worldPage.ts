@@ -103,16 +103,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     noteMode: (on) => {
       if (!on || may('noteAdd')) view?.setNoteMode(on);
     },
-    voice: () => {
-      const v = voice;
-      if (!v) return;
-      if (v.state !== 'listening') {
-        v.setMuted(v.state === 'talking');
-        showVoice();
-        return;
-      }
-      inBackground(v.talk().then(showVoice).catch(micFailed), 'Starting the microphone');
-    },
+    voice: () => voiceButton(),
     input: (deviceId) => {
       const v = voice;
       if (v) inBackground(v.useInput(deviceId).then(showVoice).catch(micFailed), 'Changing the microphone');
@@ -134,6 +125,17 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
         inBackground(saveLook(look).catch(() => toast('Your look is used here but could not be kept with your account. Try again later.', 'error', 'look')), 'Keeping the look');
       }),
   });
+  /** Talk, mute or unmute, by what the voice button shows (the page's button and the headset menu's). */
+  const voiceButton = () => {
+    const v = voice;
+    if (!v) return;
+    if (v.state !== 'listening') {
+      v.setMuted(v.state === 'talking');
+      showVoice();
+      return;
+    }
+    inBackground(v.talk().then(showVoice).catch(micFailed), 'Starting the microphone');
+  };
   const micFailed = (err: unknown) => toast(err instanceof MicrophoneRefused ? err.message : 'The microphone could not be started.', 'error', 'voice');
   /** The voice button and the microphone choice, as the voice is now. */
   const showVoice = () => {
@@ -286,6 +288,12 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       chains: worldView.workflows,
       leave: goBack,
       room: { add: (kind, position, rotation) => worldView.propIntents.add(kind, position, rotation), undo: () => worldView.propIntents.undo() },
+      voice: {
+        state: () => worldView.voice.state,
+        toggle: () => voiceButton(),
+        push: (held) => inBackground(worldView.voice.pushToTalk(held).then(showVoice).catch(micFailed), 'Push to talk'),
+      },
+      goTo: (id) => worldView.goTo(id),
     });
     editor = mountWorldEditor({
       worldId: opts.worldId,

@@ -110,8 +110,8 @@ export const WORLD_TEMPLATES = {
       { ...WELCOME, position: [0, 1.8, -5], rotation: facing(0), scale: 1.5 },
       { title: 'Lesson plan', kind: 'markdown', body: '# Lesson plan\n- Warm-up\n- Reading\n- Discussion', position: [-4, 1.5, -2], rotation: facing(45), scale: 1 },
     ],
-    // the teacher's place before the board
-    stage: { x: 0, z: -3.6, radius: 1.2 },
+    // around the lectern, the teacher's place
+    stage: { x: -2.4, z: -5.2, radius: 1.3 },
   },
   plaza: {
     id: 'plaza',

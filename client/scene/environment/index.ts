@@ -9,7 +9,11 @@ import { Scene as SceneClass } from '@babylonjs/core/scene';
 import { Color3, Color4 } from '@babylonjs/core/Maths/math.color';
 import type { AbstractMesh } from '@babylonjs/core/Meshes/abstractMesh';
 import { TransformNode } from '@babylonjs/core/Meshes/transformNode';
-import type { WorldTemplate } from '../../../shared/model/worlds';
+import { stageOf, type Stage, type WorldTemplate } from '../../../shared/model/worlds';
+import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
+import { CreateCylinder } from '@babylonjs/core/Meshes/Builders/cylinderBuilder';
+import { CreateTorus } from '@babylonjs/core/Meshes/Builders/torusBuilder';
+import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { buildIndoor } from './indoor';
 import type { GraphicsTier } from '../graphics';
 import { configureCamera, createAmbientLight, createMainLight, environmentTextureOf } from './lighting';
@@ -54,6 +58,8 @@ export function buildEnvironment(scene: Scene, templateId: string, tier: Graphic
 
   const materials = materialsFor(scene, tier);
   const meshes = look.setting === 'outdoor' ? buildOutdoor(scene, look, root, materials, environment) : buildIndoor(scene, look, root, materials);
+  const stage = stageOf(templateId);
+  if (stage) meshes.push(buildStage(scene, stage, root, paletteOf(templateId).accent));
   if (look.setting === 'outdoor') {
     // haze that swallows the distant town and meets the sky at the horizon
     scene.fogMode = SceneClass.FOGMODE_LINEAR;
@@ -83,4 +89,29 @@ export function buildEnvironment(scene: Scene, templateId: string, tier: Graphic
       root.dispose(false, true);
     },
   };
+}
+
+/**
+ * The template's stage: a low round platform in the accent colour with a pale rim, so people see
+ * where standing makes them heard by everyone.
+ */
+function buildStage(scene: Scene, stage: Stage, root: TransformNode, accent: string): Mesh {
+  const disc = CreateCylinder('stage', { diameter: stage.radius * 2, height: 0.06, tessellation: 48 }, scene);
+  disc.position.set(stage.x, 0.03, stage.z);
+  disc.parent = root;
+  disc.isPickable = false;
+  const material = new StandardMaterial('stage-mat', scene);
+  material.diffuseColor = Color3.FromHexString(accent).scale(0.85);
+  material.emissiveColor = Color3.FromHexString(accent).scale(0.25);
+  material.specularColor = new Color3(0.1, 0.1, 0.1);
+  disc.material = material;
+  const rim = CreateTorus('stage-rim', { diameter: stage.radius * 2 - 0.05, thickness: 0.05, tessellation: 48 }, scene);
+  rim.position.y = 0.035;
+  rim.parent = disc;
+  rim.isPickable = false;
+  const rimMaterial = new StandardMaterial('stage-rim-mat', scene);
+  rimMaterial.diffuseColor = new Color3(0.95, 0.95, 0.92);
+  rimMaterial.emissiveColor = new Color3(0.35, 0.35, 0.33);
+  rim.material = rimMaterial;
+  return disc;
 }

@@ -3,8 +3,9 @@
  * "Menu" button on the left wrist (controller or tracked hand), it opens in front of the person at
  * arm's length and stays where it opened until closed. It does what the page's overlay does: the
  * people here, runs waiting for approval, workflows (new chains from templates; pressing a chain's
- * node opens it on that step, to make it another kind), notes, comfort settings, neural input, upload
- * (explained) and leaving. Every message the page toasts shows in the headset too, and refusals buzz.
+ * node opens it on that step, to make it another kind), talking (the microphone, a raised hand,
+ * reactions, quick replies and the chat's newest lines; the X button held is push-to-talk), notes,
+ * comfort settings with neural input and where uploads happen (explained), and leaving. Every message the page toasts shows in the headset too, and refusals buzz.
  */
 import type { Scene } from '@babylonjs/core/scene';
 import type { Observer } from '@babylonjs/core/Misc/observable';
@@ -53,6 +54,10 @@ export interface XrMenuHost {
   chains: ChainBuilding | null;
   /** Places props and undoes layout changes (the Room tab). */
   room: { add(kind: string, position: Vec3, rotation: Quat): void; undo(): void } | null;
+  /** The page's voice: its state, the Talk button, and push-to-talk (the left X button, held). */
+  voice: { state(): 'listening' | 'talking' | 'muted'; toggle(): void; push(held: boolean): void } | null;
+  /** Stands in front of someone (false when they are not drawn here). */
+  goTo(participantId: string): boolean;
 }
 
 export class XrMenu {
@@ -70,6 +75,7 @@ export class XrMenu {
   private shownKey = '';
   private lastRefresh = 0;
   private yWasDown = false;
+  private xWasDown = false;
 
   constructor(private readonly host: XrMenuHost) {
     const { scene } = host;
@@ -242,6 +248,25 @@ export class XrMenu {
         saveLook(next).catch(() => toast('Your look is used here but could not be kept with your account.'));
         break;
       }
+      case 'voice':
+        this.host.voice?.toggle();
+        break;
+      case 'hand': {
+        const raised = session.state.participants.get(session.sessionId)?.hand ?? false;
+        session.raiseHand(!raised);
+        break;
+      }
+      case 'react':
+        session.react(action.reaction);
+        break;
+      case 'say':
+        session.say(action.text);
+        break;
+      case 'goTo':
+        // the menu stays where it opened: out of the way once one has gone
+        if (this.host.goTo(action.id)) this.close();
+        else toast('That person is not in view here yet.', 'error');
+        return;
       case 'leave':
         this.close();
         this.host.leave();
@@ -294,7 +319,7 @@ export class XrMenu {
   }
 
   private data(): MenuData {
-    return { ...menuData(this.host.session, this.host.head(), this.host.settings(), this.host.neural?.on() ?? false), ...this.chains.data() };
+    return { ...menuData(this.host.session, this.host.head(), this.host.settings(), this.host.neural?.on() ?? false, this.host.voice?.state() ?? null), ...this.chains.data() };
   }
 
   private refresh(): void {
@@ -318,6 +343,10 @@ export class XrMenu {
     const y = left?.motionController?.getComponent('y-button')?.pressed ?? false;
     if (y && !this.yWasDown) this.toggle();
     this.yWasDown = y;
+    // the X button, held, is push-to-talk
+    const x = left?.motionController?.getComponent('x-button')?.pressed ?? false;
+    if (x !== this.xWasDown) this.host.voice?.push(x);
+    this.xWasDown = x;
     placeWristButton(this.wrist, left, this.host.unit());
   }
 

@@ -6,8 +6,8 @@ import { menuData } from './menuData';
 function session(docs: Record<string, { title: string; x: number; y: number; z: number; heldBy?: string; page?: number }>): WorldSession {
   const state = {
     participants: new Map([
-      ['b', { name: 'Bob', role: 'viewer', device: 'desktop', connected: true }],
-      ['a', { name: 'Ann', role: 'owner', device: 'vr', connected: true }],
+      ['b', { name: 'Bob', role: 'viewer', device: 'desktop', connected: true, hand: true, megaphone: false }],
+      ['a', { name: 'Ann', role: 'owner', device: 'vr', connected: true, hand: false, megaphone: false }],
     ]),
     documents: new Map(Object.entries(docs).map(([id, d]) => [id, { heldBy: '', page: 1, ...d }])),
     workflows: new Map([['w1', { name: 'Sign-off' }]]),
@@ -22,7 +22,8 @@ function session(docs: Record<string, { title: string; x: number; y: number; z: 
       ['n3', { documentId: 'far', page: 3, text: 'Another document', author: 'Ann' }],
     ]),
   };
-  return { state, sessionId: 'a' } as unknown as WorldSession;
+  const social = { messages: [1, 2, 3, 4].map((i) => ({ id: `m${i}`, from: 'b', name: 'Bob', colour: '#000000', text: `line ${i}`, at: i })) };
+  return { state, sessionId: 'a', social } as unknown as WorldSession;
 }
 
 const settings = { locomotion: 'teleport', snapDegrees: 30, vignette: true } as const;
@@ -32,6 +33,12 @@ describe('the menu snapshot of a world', () => {
     const data = menuData(session({ d1: { title: 'Contract', x: 0, y: 1, z: 0 } }), [0, 1.6, 2], settings, false);
     expect(data.people.map((p) => `${p.name}:${p.me}`)).toEqual(['Ann:true', 'Bob:false']);
     expect(data.waiting).toEqual([{ id: 'r1', label: 'Sign-off on Contract' }]);
+    expect(data.people.find((p) => p.name === 'Bob')).toMatchObject({ id: 'b', hand: true, megaphone: false });
+  });
+
+  it('takes the chat\'s newest lines and this person\'s hand for the Talk tab', () => {
+    const data = menuData(session({}), null, settings, false, 'muted');
+    expect(data.talk).toEqual({ voice: 'muted', hand: false, chat: ['line 2', 'line 3', 'line 4'].map((text) => ({ name: 'Bob', text })) });
   });
 
   it('puts notes and runs on the document held, else on the nearest, with the notes on its page', () => {

@@ -7,7 +7,7 @@ import { allowed, type WorldRole } from '../../../shared/model/roles';
 import type { WorldSession } from '../../net/session';
 import { catalogueGroups } from '../../scene/props/propMaths';
 import type { XrSettings } from '../xrSettings';
-import type { MenuData } from './menuModel';
+import { CHAT_ROWS, type MenuData } from './menuModel';
 
 /** The catalogue and the world's uploaded models, for those who may place props; null for others. */
 function roomCatalogue(session: WorldSession): MenuData['room'] {
@@ -18,11 +18,11 @@ function roomCatalogue(session: WorldSession): MenuData['room'] {
   return catalogueGroups(uploaded).flatMap((g) => g.items);
 }
 
-export function menuData(session: WorldSession, head: [number, number, number] | null, settings: XrSettings, neural: boolean): Omit<MenuData, 'templates' | 'step'> {
+export function menuData(session: WorldSession, head: [number, number, number] | null, settings: XrSettings, neural: boolean, voice: MenuData['talk']['voice'] = null): Omit<MenuData, 'templates' | 'step'> {
   const state = session.state;
   const me = session.sessionId;
   const people: MenuData['people'] = [];
-  state.participants.forEach((p, id) => people.push({ name: p.name, role: p.role, device: p.device, connected: p.connected, me: id === me }));
+  state.participants.forEach((p, id) => people.push({ id, name: p.name, role: p.role, device: p.device, connected: p.connected, me: id === me, hand: p.hand, megaphone: p.megaphone }));
   // this person first, then by name
   people.sort((a, b) => Number(b.me) - Number(a.me) || a.name.localeCompare(b.name));
 
@@ -59,5 +59,6 @@ export function menuData(session: WorldSession, head: [number, number, number] |
       if (n.documentId === on.id && n.page === on.page) on.notes.push({ id, text: n.text, author: n.author });
     });
   }
-  return { people, waiting, workflows, target, settings, neural, room: roomCatalogue(session) };
+  const talk = { voice, hand: state.participants.get(me)?.hand ?? false, chat: session.social.messages.slice(-CHAT_ROWS).map((m) => ({ name: m.name, text: m.text })) };
+  return { people, waiting, workflows, target, settings, neural, room: roomCatalogue(session), talk };
 }

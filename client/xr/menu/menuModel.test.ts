@@ -3,8 +3,8 @@ import { MAX_ROWS, MENU_PX, layoutMenu, menuRows, nextSnap, type MenuData, type 
 
 const data = (over: Partial<MenuData> = {}): MenuData => ({
   people: [
-    { name: 'Ann', role: 'owner', device: 'vr', me: true, connected: true },
-    { name: 'Bob', role: 'viewer', device: 'desktop', me: false, connected: false },
+    { id: 'a', name: 'Ann', role: 'owner', device: 'vr', me: true, connected: true, hand: false, megaphone: false },
+    { id: 'b', name: 'Bob', role: 'viewer', device: 'desktop', me: false, connected: false, hand: false, megaphone: false },
   ],
   waiting: [{ id: 'r1', label: 'Review on Contract' }],
   workflows: [{ id: 'w1', name: 'Review' }],
@@ -14,6 +14,7 @@ const data = (over: Partial<MenuData> = {}): MenuData => ({
   templates: [],
   step: null,
   room: null,
+  talk: { voice: 'listening', hand: false, chat: [] },
   ...over,
 });
 
@@ -25,7 +26,7 @@ describe('the in-world menu model', () => {
   });
 
   it('offers look buttons under the people, each stepping one part, and keeps them when the list is long', () => {
-    const many = Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'desktop', me: false, connected: true }));
+    const many = Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'desktop', me: false, connected: true, hand: false, megaphone: false, id: `p${i}` }));
     const body = menuRows('people', data({ people: many })).body;
     expect(body.length).toBeLessThanOrEqual(MAX_ROWS);
     const actions = body.at(-1)!.flatMap((i) => (i.kind === 'button' ? [i.action] : []));
@@ -35,6 +36,32 @@ describe('the in-world menu model', () => {
       { type: 'look', step: 'glasses' },
       { type: 'look', step: 'body' },
     ]);
+  });
+
+  it('offers Go to beside everyone else who is here, and says whose hand is up and who has the megaphone', () => {
+    const people = [
+      { id: 'a', name: 'Ann', role: 'owner', device: 'vr', me: true, connected: true, hand: false, megaphone: true },
+      { id: 'c', name: 'Cat', role: 'editor', device: 'desktop', me: false, connected: true, hand: true, megaphone: false },
+    ];
+    const body = menuRows('people', data({ people })).body;
+    expect(texts(body.slice(0, 2))).toEqual(['Ann (you)', 'owner · VR headset · megaphone', 'Cat', 'editor · desktop · hand up', '[Go to]']);
+    expect(body[1]!.find((i) => i.kind === 'button')).toMatchObject({ action: { type: 'goTo', id: 'c' } });
+  });
+
+  it('talks from the headset: the microphone and the hand, reactions, quick replies and the newest chat', () => {
+    const chat = [1, 2, 3, 4].map((i) => ({ name: 'Bob', text: `line ${i} ${'x'.repeat(i === 4 ? 80 : 0)}` }));
+    const body = menuRows('talk', data({ talk: { voice: 'talking', hand: true, chat } })).body;
+    expect(body.length).toBeLessThanOrEqual(MAX_ROWS);
+    expect(texts([body[0]!])).toEqual(['Others near you hear you', '[Mute]', '[Lower hand]']);
+    expect(texts(body.slice(1, 3))).toEqual(['[Agree]', '[Love it]', '[Ha ha]', '[Wow]', '[Celebrate]', '[Question]']);
+    expect(body[1]![0]).toMatchObject({ action: { type: 'react', reaction: 'agree' } });
+    expect(texts([body[3]!])).toEqual(['Say', '[Yes]', '[No]', '[Thanks!]']);
+    const lines = texts(body.slice(4));
+    expect(lines.slice(0, 2)).toEqual(['Bob: line 2 ', 'Bob: line 3 ']);
+    expect(lines[2]!.length).toBeLessThanOrEqual(5 + 60);
+    expect(lines[2]!.endsWith('…')).toBe(true);
+    expect(texts([menuRows('talk', data({ talk: { voice: null, hand: false, chat: [] } })).body[0]!])).toEqual(['Voice is not available here', '[Raise hand]']);
+    expect(texts(menuRows('talk', data()).body).at(-1)).toBe('Nobody has written in the chat yet.');
   });
 
   it('offers Approve and Reject for each waiting run, with the runAnswer it sends', () => {
@@ -66,7 +93,7 @@ describe('the in-world menu model', () => {
   });
 
   it('keeps long lists within the panel, saying how many more there are', () => {
-    const many = Array.from({ length: 12 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'desktop', me: false, connected: true }));
+    const many = Array.from({ length: 12 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'desktop', me: false, connected: true, hand: false, megaphone: false, id: `p${i}` }));
     const body = menuRows('people', data({ people: many })).body;
     expect(body).toHaveLength(MAX_ROWS);
     // the last row is the look buttons; the people above it end by saying how many did not fit
@@ -113,17 +140,18 @@ describe('the in-world menu model', () => {
   it('marks the open tab, and shows comfort settings and neural input as they are', () => {
     const menu = menuRows('settings', data({ neural: true, settings: { locomotion: 'smooth', snapDegrees: 0, vignette: false } }));
     expect(menu.tabs.filter((t) => t.kind === 'button' && t.selected).map((t) => t.kind === 'button' && t.label)).toEqual(['Settings']);
-    expect(texts(menu.body)).toEqual(['Moving', '[Smooth walking]', 'Turning', '[Smooth turning]', 'Comfort ring', '[Off]', 'Neural hand gestures', '[On]']);
+    expect(texts(menu.body).slice(0, 8)).toEqual(['Moving', '[Smooth walking]', 'Turning', '[Smooth turning]', 'Comfort ring', '[Off]', 'Neural hand gestures', '[On]']);
+    expect(texts(menu.body).slice(8).join(' ')).toMatch(/from a desktop or phone browser/);
     expect([0, 15, 30, 45, 90].map(nextSnap)).toEqual([15, 30, 45, 90, 0]);
   });
 
   it('lays every tab out inside the panel without overlaps', () => {
     const kinds = Array.from({ length: 11 }, (_, i) => ({ kind: `k${i}`, title: `Kind ${i}` }));
     const step = { workflowId: 'w1', stepId: 's', position: 1, name: 'S', kind: 'k1', chain: 'C', kinds };
-    const views = [...(['people', 'runs', 'workflows', 'notes', 'room', 'settings', 'upload'] as const).map((tab) => [tab, null] as const), ['workflows', step] as const];
+    const views = [...(['people', 'talk', 'runs', 'workflows', 'notes', 'room', 'settings'] as const).map((tab) => [tab, null] as const), ['workflows', step] as const];
     for (const [tab, picked] of views) {
       const many = data({
-        people: Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'vr', me: false, connected: true })),
+        people: Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'vr', me: false, connected: true, hand: false, megaphone: false, id: `p${i}` })),
         workflows: Array.from({ length: 9 }, (_, i) => ({ id: `w${i}`, name: `W${i}` })),
         templates: [{ id: 't', title: 'T' }],
         step: picked,

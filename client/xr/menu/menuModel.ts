@@ -6,29 +6,50 @@
 import type { XrSettings } from '../xrSettings';
 import { SNAP_CHOICES } from '../xrSettings';
 import type { LookStep } from '../../../shared/model/avatarLook';
+import { REACTIONS, type Reaction } from '../../../shared/protocol';
 
-export const MENU_TABS = ['people', 'runs', 'workflows', 'notes', 'room', 'settings', 'upload'] as const;
+export const MENU_TABS = ['people', 'talk', 'runs', 'workflows', 'notes', 'room', 'settings'] as const;
 export type MenuTab = (typeof MENU_TABS)[number];
 
 const TAB_TITLES: Record<MenuTab, string> = {
   people: 'People',
+  talk: 'Talk',
   runs: 'Runs',
   workflows: 'Workflows',
   notes: 'Notes',
   room: 'Room',
   settings: 'Settings',
-  upload: 'Upload',
 };
+
+/** Chat replies offered in a headset, where typing is slow: one press says one. */
+export const QUICK_REPLIES = ['Yes', 'No', 'Thanks!'] as const;
+/** How the reactions read on the menu's buttons. */
+export const REACTION_WORDS: Record<Reaction, string> = { agree: 'Agree', heart: 'Love it', laugh: 'Ha ha', wow: 'Wow', party: 'Celebrate', question: 'Question' };
+/** The chat's newest messages shown in a headset. */
+export const CHAT_ROWS = 3;
+const CHAT_CHARS = 60;
 
 /** Notes offered in a headset, where typing is slow: one press adds one. */
 export const PRESET_NOTES = ['Looks good', 'Approved', 'Needs changes', 'Question: let us discuss', 'Check this page'] as const;
 
 export interface MenuPerson {
+  id: string;
   name: string;
   role: string;
   device: string;
   me: boolean;
   connected: boolean;
+  /** Their hand is raised; they hold the megaphone. */
+  hand: boolean;
+  megaphone: boolean;
+}
+
+/** Talking from the headset: the microphone, this person's hand, and the chat's newest lines. */
+export interface MenuTalk {
+  /** listening (microphone off), talking or muted; null where the page has no voice. */
+  voice: 'listening' | 'talking' | 'muted' | null;
+  hand: boolean;
+  chat: { name: string; text: string }[];
 }
 
 export interface MenuData {
@@ -47,6 +68,7 @@ export interface MenuData {
   step: MenuStep | null;
   /** The props this person may place (owners and editors; null for viewers, who see no Room tab). */
   room: { kind: string; name: string }[] | null;
+  talk: MenuTalk;
 }
 
 export interface MenuStep {
@@ -79,6 +101,13 @@ export type MenuAction =
   | { type: 'neural' }
   /** Moves one part of this person's look on to its next option. */
   | { type: 'look'; step: LookStep }
+  /** Talk, mute or unmute, as the voice button on the page. */
+  | { type: 'voice' }
+  | { type: 'hand' }
+  | { type: 'react'; reaction: Reaction }
+  | { type: 'say'; text: string }
+  /** Stands in front of someone, facing them. */
+  | { type: 'goTo'; id: string }
   | { type: 'leave' }
   | { type: 'close' };
 
@@ -102,7 +131,8 @@ function capped(rows: MenuRow[], what: string, room: number = MAX_ROWS): MenuRow
 function people(data: MenuData): MenuRow[] {
   const rows = data.people.map((p): MenuRow => [
     text(`${p.name}${p.me ? ' (you)' : ''}`),
-    text(`${p.role} · ${DEVICE_NAMES[p.device] ?? p.device}${p.connected ? '' : ' · away'}`, true),
+    text(`${p.role} · ${DEVICE_NAMES[p.device] ?? p.device}${p.connected ? '' : ' · away'}${p.hand ? ' · hand up' : ''}${p.megaphone ? ' · megaphone' : ''}`, true),
+    ...(p.me || !p.connected ? [] : [button('Go to', { type: 'goTo', id: p.id })]),
   ]);
   // a headset has no keyboard: each press moves one part of the look on, and everyone sees it
   const look: MenuRow = [
@@ -113,6 +143,23 @@ function people(data: MenuData): MenuRow[] {
     button('Shirt', { type: 'look', step: 'body' }),
   ];
   return [...capped(rows, 'people', MAX_ROWS - 1), look];
+}
+
+const VOICE_LABELS = { listening: 'Talk', talking: 'Mute', muted: 'Unmute' } as const;
+
+/** The microphone and the hand, the reactions three to a row, quick replies, and the chat's newest lines. */
+function talk(data: MenuData): MenuRow[] {
+  const { voice, hand, chat } = data.talk;
+  const first: MenuRow = [
+    text(voice === null ? 'Voice is not available here' : voice === 'listening' ? 'Hold X to talk, or:' : voice === 'talking' ? 'Others near you hear you' : 'Your microphone is muted', true),
+    ...(voice === null ? [] : [button(VOICE_LABELS[voice], { type: 'voice' }, voice === 'talking')]),
+    button(hand ? 'Lower hand' : 'Raise hand', { type: 'hand' }, hand),
+  ];
+  const reactions: MenuRow[] = [REACTIONS.slice(0, 3), REACTIONS.slice(3)].map((group) => group.map((r) => button(REACTION_WORDS[r], { type: 'react', reaction: r })));
+  const replies: MenuRow = [text('Say', true), ...QUICK_REPLIES.map((t) => button(t, { type: 'say', text: t }))];
+  const clip = (t: string) => (t.length > CHAT_CHARS ? `${t.slice(0, CHAT_CHARS - 1)}…` : t).replace(/\s+/g, ' ');
+  const lines: MenuRow[] = chat.length ? chat.slice(-CHAT_ROWS).map((m): MenuRow => [text(`${m.name}: ${clip(m.text)}`)]) : [[text('Nobody has written in the chat yet.', true)]];
+  return [first, ...reactions, replies, ...lines];
 }
 
 function runs(data: MenuData): MenuRow[] {
@@ -199,14 +246,9 @@ function settings(data: MenuData): MenuRow[] {
     [text('Turning'), button(snapDegrees === 0 ? 'Smooth turning' : `Snap ${snapDegrees}°`, { type: 'snap' })],
     [text('Comfort ring'), button(vignette ? 'On' : 'Off', { type: 'vignette' }, vignette)],
     [text('Neural hand gestures'), button(data.neural ? 'On' : 'Off', { type: 'neural' }, data.neural)],
-  ];
-}
-
-function upload(): MenuRow[] {
-  return [
-    [text('Files are uploaded from a desktop or phone browser:')],
-    [text('open this world there and drop the files in.')],
-    [text('They appear here in the room for everyone.', true)],
+    // uploading is honest about where it happens
+    [text('Files are uploaded from a desktop or phone browser:', true)],
+    [text('open this world there and drop them in; they appear here.', true)],
   ];
 }
 
@@ -218,12 +260,12 @@ export function menuRows(tab: MenuTab, data: MenuData, page = 0): { tabs: MenuRo
   const tabs = shown.map((t) => button(TAB_TITLES[t], { type: 'tab', tab: t }, t === open));
   const body = {
     people,
+    talk,
     runs,
     workflows: (d: MenuData) => workflows(d, page),
     notes: (d: MenuData) => notes(d, page),
     room: (d: MenuData) => room(d, page),
     settings,
-    upload: () => upload(),
   }[open](data);
   return { tabs, body, footer: [button('Leave world', { type: 'leave' }), button('Close menu', { type: 'close' })] };
 }

@@ -18,6 +18,8 @@ export interface XrMenuOptions {
   leave(): void;
   /** Places props and undoes layout changes (the Room tab). */
   room: XrMenuHost['room'];
+  voice: XrMenuHost['voice'];
+  goTo: XrMenuHost['goTo'];
 }
 
 export function mountXrMenu(opts: XrMenuOptions): () => void {
@@ -36,6 +38,8 @@ export function mountXrMenu(opts: XrMenuOptions): () => void {
     neural: opts.neural,
     chains: opts.chains,
     room: opts.room,
+    voice: opts.voice,
+    goTo: opts.goTo,
     leave: () => inBackground(xr.exit().finally(() => opts.leave()), 'Leaving the world'),
     // reading in a headset takes a moment longer than on a screen
     toastLifeMs: TOAST_MS + 1500,
