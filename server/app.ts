@@ -240,6 +240,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     holdLeaseMs: config.holdLeaseMs,
     intentRate: config.intentRate,
     chat: { store: storage.chat, retention: config.chatRetention },
+    iceServers: config.iceServers,
     patchIntervalMs: config.patchIntervalMs,
     interest: config.interest,
     probe,

@@ -21,6 +21,15 @@ describe('config', () => {
     expect(() => loadConfig({ EEG_BRIDGE_ORIGINS: 'http://localhost:8765' })).toThrow(/EEG_BRIDGE_ORIGINS/);
   });
 
+  it('takes STUN/TURN servers for voice as JSON, none by default, and names bad ones', () => {
+    expect(loadConfig({}).iceServers).toEqual([]);
+    const servers = [{ urls: 'stun:stun.lan:3478' }, { urls: ['turn:turn.lan:3478?transport=udp', 'turns:turn.lan:5349'], username: 'dwc', credential: 's3cret' }];
+    expect(loadConfig({ ICE_SERVERS: JSON.stringify(servers) }).iceServers).toEqual(servers);
+    expect(() => loadConfig({ ICE_SERVERS: 'stun:stun.lan' })).toThrow(/ICE_SERVERS.*not JSON/);
+    expect(() => loadConfig({ ICE_SERVERS: JSON.stringify([{ urls: 'http://stun.lan' }]) })).toThrow(/ICE_SERVERS/);
+    expect(() => loadConfig({ ICE_SERVERS: JSON.stringify([{ urls: 'stun:a', extra: 1 }]) })).toThrow(/ICE_SERVERS/);
+  });
+
   it('caps realtime connections per address at 50 unless told otherwise, and names a bad cap', () => {
     expect(loadConfig({}).maxConnectionsPerAddress).toBe(50);
     expect(loadConfig({ MAX_CONNECTIONS_PER_ADDRESS: '1000' }).maxConnectionsPerAddress).toBe(1000);

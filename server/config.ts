@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { IceServer } from '../shared/protocol';
 import { DEV_NETWORK, NetworkConfig } from './chain/networks';
 import { aiConfig, type AiConfig } from './ai/providers';
 import { parseAllowList, type AllowRule } from './workflows/net/egress';
@@ -45,6 +46,19 @@ const EnvSchema = z.object({
     .string()
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.url({ protocol: /^wss?$/ }).transform((u) => new URL(u).origin)))
+    .default([]),
+  /** STUN/TURN servers for voice across the internet, as JSON: [{"urls":"turn:…","username":"…","credential":"…"}]. None on a LAN. */
+  ICE_SERVERS: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'ICE_SERVERS is not JSON: give a list such as [{"urls":"stun:stun.example.org:3478"}]' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(IceServer).max(8))
     .default([]),
   /** Seconds a held document stays held while its holder sends nothing. */
   HOLD_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(15),
@@ -182,6 +196,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Where the page may open EEG bridge WebSockets (added to the content security policy). */
   readonly eegBridgeOrigins: readonly string[];
+  /** STUN/TURN servers handed to the people in a world for voice. */
+  readonly iceServers: readonly IceServer[];
   readonly maxUploadBytes: number;
   /** MediaPipe task models for the camera source; the pose model defaults to the one shipped in npm. */
   readonly neuralModels: Readonly<{ pose?: ModelSource; gesture?: ModelSource; face?: ModelSource }>;
@@ -341,6 +357,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
     corsOrigins: Object.freeze(e.CORS_ORIGINS),
     eegBridgeOrigins: Object.freeze(e.EEG_BRIDGE_ORIGINS),
+    iceServers: Object.freeze(e.ICE_SERVERS),
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     neuralModels: Object.freeze({
       pose: modelSource('NEURAL_POSE_MODEL', e.NEURAL_POSE_MODEL),

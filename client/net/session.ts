@@ -18,6 +18,7 @@ import {
   type Pose,
   type Quat,
   type Reaction,
+  type VoiceConfig,
   type Vec3,
 } from '../../shared/protocol';
 import { WorldState } from '../../shared/schema/WorldState';
@@ -90,9 +91,14 @@ export class WorldSession {
   private head: Pose | null = null;
   /** The world's chat, reactions and mute-all, heard from the moment of joining. */
   readonly social: SocialChannel;
+  /** The STUN/TURN servers the server gave for voice (none on a LAN). */
+  iceServers: RTCIceServer[] = [];
 
   private constructor(readonly room: WorldRoom) {
     this.social = new SocialChannel(room);
+    room.onMessage(ServerEvent.VOICE_CONFIG, (c: VoiceConfig) => {
+      if (Array.isArray(c?.iceServers)) this.iceServers = c.iceServers;
+    });
     room.onLeave(() => {
       this.ended = true;
     });

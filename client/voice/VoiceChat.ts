@@ -88,7 +88,6 @@ export class VoiceChat {
   constructor(
     private readonly session: WorldSession,
     private readonly host: VoiceHost,
-    private readonly iceServers: RTCIceServer[] = [],
   ) {
     this.stage = stageOf(session.state.template);
     const off = session.room.onMessage(ServerEvent.VOICE_SIGNAL, (s: VoiceSignal) => {
@@ -301,7 +300,8 @@ export class VoiceChat {
   }
 
   private open(id: string): Call {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    // the servers the world's room gave on joining (none on a LAN)
+    const pc = new RTCPeerConnection({ iceServers: this.session.iceServers });
     const call: Call = { id, pc, early: [], audio: null, panner: null, spoken: null, heard: null, source: null, heardLevel: 0, spokenLevel: 0 };
     this.calls.set(id, call);
     pc.onicecandidate = (e) => {

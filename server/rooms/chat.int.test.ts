@@ -54,6 +54,18 @@ describe('chat in a world', () => {
     expect(dan.chat.map((m) => m.text)).toEqual([hostile, 'second\nline']);
   });
 
+  it('VOICE-5: hands each person the configured STUN/TURN servers on joining, none by default', async () => {
+    const plain = await boot();
+    const a = await join(plain, (await createWorld(plain.url)).id, 'Ann');
+    await until('the voice config', () => a.voiceConfig !== null);
+    expect(a.voiceConfig).toEqual({ iceServers: [] });
+    const servers = [{ urls: 'turn:turn.lan:3478', username: 'dwc', credential: 'pw' }];
+    const withTurn = await boot(undefined, { ICE_SERVERS: JSON.stringify(servers) });
+    const b = await join(withTurn, (await createWorld(withTurn.url)).id, 'Bob');
+    await until('the voice config', () => b.voiceConfig !== null);
+    expect(b.voiceConfig).toEqual({ iceServers: servers });
+  });
+
   it('CHAT-2: a world keeps only as much chat as it is configured to', async () => {
     const server = await boot(undefined, { CHAT_KEEP: '10', CHAT_RETENTION_DAYS: '1' });
     const world = await createWorld(server.url);

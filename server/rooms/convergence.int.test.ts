@@ -94,6 +94,7 @@ async function adopt(room: TestParticipant['room'], seat: Seat): Promise<TestPar
     chat: [],
     reactions: [],
     muted: [],
+    voiceConfig: null,
     doc: (id) => (room.state as any).documents.get(id),
     docIds: () => [...(room.state as any).documents.keys()].sort(),
     snapshot: () => JSON.parse(JSON.stringify((room.state as any).toJSON())),

@@ -1,6 +1,6 @@
 /** Helpers for tests that talk to a real server through the real client SDK. */
 import { Client, type Room } from '@colyseus/sdk';
-import { PROTOCOL_VERSION, ServerEvent, WORLD_ROOM, type ChatHistory, type ChatMessage, type IntentError, type MutedEvent, type ReactionEvent } from '../../shared/protocol';
+import { PROTOCOL_VERSION, ServerEvent, WORLD_ROOM, type ChatHistory, type ChatMessage, type IntentError, type MutedEvent, type ReactionEvent, type VoiceConfig } from '../../shared/protocol';
 
 export interface TestParticipant {
   room: Room;
@@ -9,6 +9,8 @@ export interface TestParticipant {
   chat: ChatMessage[];
   reactions: ReactionEvent[];
   muted: MutedEvent[];
+  /** The STUN/TURN servers the room gave on joining (null until it has). */
+  voiceConfig: VoiceConfig | null;
   /** The document as this client currently sees it. */
   doc(id: string): { x: number; y: number; z: number; heldBy: string; page: number; spread: number; kind: string } | undefined;
   /** Ids of the documents in the world, ordered by title so tests can name them. */
@@ -37,6 +39,8 @@ export async function joinWorld(baseUrl: string, worldId: string, name: string, 
   room.onMessage(ServerEvent.CHAT, (m: ChatMessage) => chat.push(m));
   room.onMessage(ServerEvent.REACTION, (r: ReactionEvent) => reactions.push(r));
   room.onMessage(ServerEvent.MUTED, (m: MutedEvent) => muted.push(m));
+  let voiceConfig: VoiceConfig | null = null;
+  room.onMessage(ServerEvent.VOICE_CONFIG, (c: VoiceConfig) => (voiceConfig = c));
   // joinOrCreate resolves before the first full state arrives; tests start from a known state
   await until('the first state', () => (room.state as { documents?: unknown } | undefined)?.documents !== undefined);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,6 +51,9 @@ export async function joinWorld(baseUrl: string, worldId: string, name: string, 
     chat,
     reactions,
     muted,
+    get voiceConfig() {
+      return voiceConfig;
+    },
     doc: (id) => state().documents.get(id),
     docIds: () =>
       [...state().documents.values()]

@@ -387,7 +387,24 @@ export const ServerEvent = {
   REACTION: 'reaction',
   /** The owner muted everyone: `MutedEvent`. */
   MUTED: 'muted',
+  /** How to reach the others' browsers for voice, sent on joining: `VoiceConfig`. */
+  VOICE_CONFIG: 'voiceConfig',
 } as const;
+
+/** A STUN or TURN server for WebRTC, as RTCIceServer has it. */
+export const IceServer = z.strictObject({
+  urls: z.union([z.string(), z.array(z.string()).min(1).max(8)]).refine((u) => (Array.isArray(u) ? u : [u]).every((x) => /^(stun|stuns|turn|turns):[^\s]{1,250}$/.test(x)), {
+    message: 'each url starts with stun:, stuns:, turn: or turns:',
+  }),
+  username: z.string().max(256).optional(),
+  credential: z.string().max(256).optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+/** The STUN/TURN servers voice uses (none on a LAN). */
+export interface VoiceConfig {
+  iceServers: IceServer[];
+}
 
 /** One chat message as everyone sees it. The text is plain text: clients show it as text, never as markup. */
 export interface ChatMessage {

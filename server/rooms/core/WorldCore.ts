@@ -5,7 +5,7 @@
  * state, hands changes to the writer to persist and answers through a {@link RoomPort}; the pure
  * rules in shared/model/world.ts decide every intent.
  */
-import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentType, type IntentError, type VoiceSignal } from '../../../shared/protocol';
+import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentType, type IntentError, type VoiceConfig, type VoiceSignal } from '../../../shared/protocol';
 import { allowed, explainRefusal, type WorldRole } from '../../../shared/model/roles';
 import { isCatalogueKind } from '../../../shared/model/props';
 import { decide, expiredHolds, releaseAllHeldBy, releasePropsHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../../shared/model/world';
@@ -139,6 +139,8 @@ export class WorldCore implements CoreContext {
     this.record(peer.id, 'join', 'accepted', {});
     const userId = peer.identity?.kind === 'user' ? peer.identity.userId : undefined;
     this.deps.attendance?.joined(this.world.id, { participantId: peer.id, userId, name: this.state.participants.get(peer.id)!.name }, now).catch((err: unknown) => this.log.warn({ err, participant: peer.id }, 'recording attendance at an event failed'));
+    const voice: VoiceConfig = { iceServers: [...(this.deps.iceServers ?? [])] };
+    this.port.send(peer.id, ServerEvent.VOICE_CONFIG, voice);
     this.social.welcome(peer.id, now).catch((err: unknown) => this.log.warn({ err, participant: peer.id }, 'reading the chat for someone joining failed'));
   }
 

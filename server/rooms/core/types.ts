@@ -3,7 +3,7 @@
  * realtime transport. The core never sees a socket: it is told who sent what and when, and answers
  * through a {@link RoomPort}.
  */
-import type { IntentError } from '../../../shared/protocol';
+import type { IceServer, IntentError } from '../../../shared/protocol';
 import type { WorldRole } from '../../../shared/model/roles';
 import type { Effect } from '../../../shared/model/world';
 import type { WorldState } from '../../../shared/schema/WorldState';
@@ -28,6 +28,8 @@ export interface WorldCoreDeps {
   holdLeaseMs: number;
   /** Intents per second a client may send on average. */
   intentRate: number;
+  /** STUN/TURN servers handed to each person on joining, for voice (none on a LAN). */
+  iceServers?: readonly IceServer[];
   /** Where each world's chat is kept, and how much of it for how long. */
   chat: { store: ChatStore; retention: ChatRetention };
   /** Full-rate poses only from the nearest people in crowded worlds; absent: everyone, always. */
