@@ -7,12 +7,14 @@ import { runRenderBench } from './render';
 import { runWorkflowBench } from './workflows';
 import { runRealtimeBench } from './realtime/realtime';
 import { runAnalysisQualityBench } from './analysis/quality';
+import { runVoiceBench } from './voice';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   workflows: runWorkflowBench,
   render: runRenderBench,
   analysis: runAnalysisQualityBench,
   realtime: () => runRealtimeBench(),
+  voice: runVoiceBench,
 };
 
 // flags (--quick, --crowd=…) belong to the benchmarks themselves

@@ -64,6 +64,19 @@ describe('who talks to whom: the proximity mesh', () => {
     expect(stageOf('no such template')).toBeUndefined();
   });
 
+  it('keeps a call in a full mesh unless a newcomer is clearly nearer, so a crowd on the move does not hang up and call over and over', () => {
+    const full = Array.from({ length: VOICE_MAX_PEERS }, (_, i) => ({ id: `n${i}`, position: at(2 + i * 0.1) }));
+    const connected = new Set(full.map((p) => p.id));
+    // a newcomer a little nearer than the furthest kept: no swap
+    const slightly = { id: 'new', position: at(2 + (VOICE_MAX_PEERS - 1) * 0.1 - 0.2) };
+    expect(chooseVoicePeers(at(0), [...full, slightly], connected)).not.toContain('new');
+    // clearly nearer: it takes the furthest one's place
+    const clearly = { id: 'new', position: at(0.5) };
+    const chosen = chooseVoicePeers(at(0), [...full, clearly], connected);
+    expect(chosen).toContain('new');
+    expect(chosen).toHaveLength(VOICE_MAX_PEERS);
+  });
+
   it('ignores positions that are not numbers', () => {
     expect(chooseVoicePeers(at(0), [{ id: 'nan', position: [NaN, 0, 0] }], new Set())).toEqual([]);
     expect(withinEarshot([0, 0, 0], [NaN, 0, 0])).toBe(false);

@@ -11,6 +11,12 @@
 export const VOICE_RADIUS_M = 10;
 /** An existing connection is kept until the other person is this much further than the radius. */
 export const VOICE_KEEP_FACTOR = 1.25;
+/**
+ * In a crowd, a connected person counts as this much nearer when the places are shared out, so
+ * a newcomer takes a place only when clearly nearer: without it, people walking about a crowd
+ * swap places in each other's nearest few every moment, and every swap is a hang-up and a new call.
+ */
+export const VOICE_KEEP_RANK = 0.75;
 /** The most voice connections one client keeps at once with the people near them. */
 export const VOICE_MAX_PEERS = 8;
 /**
@@ -37,7 +43,8 @@ const distance = (a: readonly number[], b: readonly number[]) => Math.hypot(a[0]
 
 /**
  * The people to be connected with: within the radius, nearest first, at most `max`. Those already
- * connected stay while within the keeping distance, unless the places are needed for nearer people.
+ * connected stay while within the keeping distance, unless the places are needed for people
+ * clearly nearer ({@link VOICE_KEEP_RANK}).
  * Besides these, the nearest few people heard everywhere (at most {@link VOICE_MAX_LOUD}), however
  * far; and a person who is heard everywhere (`loud`) connects to as many listeners as
  * {@link VOICE_MAX_LISTENERS}, nearest first, however far.
@@ -54,7 +61,8 @@ export function chooseVoicePeers(
   const byDistance = others
     .map((o) => ({ id: o.id, d: distance(me, o.position), everywhere: o.everywhere === true }))
     .filter((o) => Number.isFinite(o.d))
-    .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
+    .map((o) => ({ ...o, rank: connected.has(o.id) ? o.d * VOICE_KEEP_RANK : o.d }))
+    .sort((a, b) => a.rank - b.rank || a.id.localeCompare(b.id));
   if (opts.loud) return byDistance.slice(0, VOICE_MAX_LISTENERS).map((o) => o.id);
   const loud = byDistance.filter((o) => o.everywhere).slice(0, VOICE_MAX_LOUD);
   const near = byDistance.filter((o) => !o.everywhere && o.d <= reach(o.id)).slice(0, max);
