@@ -17,7 +17,9 @@ async function joinByLink(name: string, worldId: string): Promise<Page> {
   return page;
 }
 
-const row = (page: Page, id: string) => page.locator(`[data-testid="people"] li[data-participant-id="${id}"]`);
+/** What a person's row in *Here now* says of them (its buttons aside). */
+const item = (page: Page, id: string) => page.locator(`[data-testid="people"] li[data-participant-id="${id}"]`);
+const row = (page: Page, id: string) => item(page, id).locator('.person-name');
 
 describe('who is here', () => {
   it('shows a closed tab as away, and someone who leaves as gone at once', async () => {
@@ -30,7 +32,7 @@ describe('who is here', () => {
 
     // Bob's tab closes: his seat is kept for a while, and Ann sees him as away, not as here
     await bob.close();
-    await expect.poll(() => row(ann, bobId).getAttribute('class'), { timeout: 15_000 }).toBe('away');
+    await expect.poll(() => item(ann, bobId).getAttribute('class'), { timeout: 15_000 }).toBe('away');
     expect(await row(ann, bobId).textContent()).toBe('Bob (away)');
     await expect.poll(async () => (await participants(ann)).find((p) => p.id === bobId)?.tag, { timeout: 10_000 }).toBe('Bob · editor · desktop (away)');
 

@@ -102,6 +102,16 @@ describe('chat, reactions, hands and going to someone', () => {
     expect(await chatTexts(cat)).toEqual([hostile, 'Hello Ann', 'Cat is here']);
     expect(await cat.getByTestId('chat-unread').isVisible()).toBe(false);
     await screenshot(cat, 'social-phone-open');
+    // on the phone, Talk works as on a desktop: Ann hears her
+    const catId = await sessionId(cat);
+    await cat.getByTestId('voice-button').click();
+    await expect.poll(() => cat.evaluate(() => window.__dwc!.voiceState!()), { timeout: 10_000 }).toBe('talking');
+    await expect
+      .poll(async () => {
+        const call = (await ann.evaluate(() => window.__dwc!.voiceCalls!())).find((c) => c.id === catId);
+        return !!call && call.state === 'connected' && call.bytesReceived > 2000 && call.heard > 0.02;
+      }, { timeout: 30_000, message: 'Ann hears Cat talking from her phone' })
+      .toBe(true);
     expect(annId).not.toBe(bobId);
     expect(e2e.pageErrors).toEqual([]);
   });
@@ -150,9 +160,17 @@ describe('talking from a headset', () => {
     await expect.poll(() => chatTexts(bob), { timeout: 10_000 }).toEqual(['Hi from the desktop', 'Yes']);
     await screenshot(ann, 'social-xr-talk');
 
-    // held, the X button is push-to-talk; let go, the microphone is muted again
+    // held, the X button is push-to-talk: Bob, on his desktop nearby, hears her headset's voice;
+    // let go, the microphone is muted again
+    await bob.getByTestId('world-title').click();
     await setButton(ann, 'left', 'x-button', 1);
     await expect.poll(() => ann.evaluate(() => window.__dwc!.voiceState!()), { timeout: 10_000 }).toBe('talking');
+    await expect
+      .poll(async () => {
+        const call = (await bob.evaluate(() => window.__dwc!.voiceCalls!())).find((c) => c.id === annId);
+        return !!call && call.state === 'connected' && call.bytesReceived > 2000 && call.heard > 0.02;
+      }, { timeout: 30_000, message: 'Bob hears Ann in VR while she holds X' })
+      .toBe(true);
     await setButton(ann, 'left', 'x-button', 0);
     await expect.poll(() => ann.evaluate(() => window.__dwc!.voiceState!()), { timeout: 10_000 }).toBe('muted');
 

@@ -32,6 +32,7 @@ import { PropEditor } from '../input/PropEditor';
 import { DESKTOP_AHEAD, placeAhead } from '../scene/props/propMaths';
 import { DEFAULT_PACING, RenderDemand } from '../scene/renderDemand';
 import { spotNear } from '../scene/goTo';
+import { guardEngine, warmShaders } from '../scene/engineGuards';
 import { VoiceChat, type VoiceHost } from '../voice/VoiceChat';
 
 export interface WorldViewOptions {
@@ -97,6 +98,8 @@ export class WorldView {
     } catch {
       throw new NoWebGLError('This browser cannot show 3D here (WebGL is not available). Try another browser or enable hardware acceleration.');
     }
+    guardEngine(this.engine);
+    warmShaders();
     this.scene = new Scene(this.engine);
     // right-handed like WebXR and the server's poses: identity looks down -Z
     this.scene.useRightHandedSystem = true;
@@ -187,6 +190,11 @@ export class WorldView {
     this.props.update(dt);
     if (!this.demand.shouldDraw(now, this.xr.presenting)) return;
     this.demand.draw(now, () => this.scene.render());
+  }
+
+  /** Whether a page is being read up close. */
+  get reading(): boolean {
+    return this.read.docId !== null;
   }
 
   /** In note mode the next click on a page starts a note there. */

@@ -67,6 +67,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     dropXrMenu = null;
     editor?.dispose();
     editor = null;
+    editing = false;
     neural?.dispose();
     neural = null;
     // the view hangs up its calls as it goes
@@ -158,6 +159,11 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     { openAtStart: window.matchMedia('(min-width: 601px)').matches },
   );
   hud.add(chat.element);
+  /** The world editor's panel opens where the chat is, and a page read up close takes the view: the chat steps aside for both. */
+  let editing = false;
+  const showChat = () => {
+    chat.element.hidden = editing || (view?.reading ?? false);
+  };
   /** Push to talk: held outside a text field, the microphone is live. */
   const pushToTalk = (e: KeyboardEvent) => {
     if (e.code !== PUSH_TO_TALK_KEY || e.repeat || isTextEntry(e.target as Element | null) || !voice) return;
@@ -251,11 +257,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       notify: (m) => toast(m, 'error'),
       propSelected: (id) => editor?.setSelected(propName(id)),
       noteModeChanged: (on) => hud.setNoteMode(on),
-      obstacles: () => {
-        // read mode keeps the page clear of the chat as of the overlay's other parts
-        const r = chat.element.hidden || hud.element.hidden ? null : chat.element.getBoundingClientRect();
-        return r && r.width > 0 ? [...hud.obstacles(), r] : hud.obstacles();
-      },
+      // the chat steps aside while a page is read up close (see hintWatch), so it is no obstacle
+      obstacles: () => hud.obstacles(),
       requestNote: (target, at) => {
         inBackground(openNoteDialog({ heading: `New note on page ${target.page}`, deletable: false, at }).then((result) => {
           if (result?.action === 'save') joined.addNote({ ...target, text: result.text, colour: result.colour });
@@ -278,6 +281,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       const hint = hud.hintRect();
       hud.setHintAside(hint !== null && worldView.controlUnder(hint));
       hud.setSpeaking(worldView.voice.speaking());
+      showChat();
     }, 250);
     uploads = mountUploads({ worldId: opts.worldId, canvas, highlight: page, placeAt: (x, y) => worldView.placementAt(x, y) });
     neural = mountNeuralInput({ session: joined, xr: worldView.xr, notify: (m) => toast(m, 'error') });
@@ -307,8 +311,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       removeSelected: () => worldView.propEditor.removeSelected(),
       setEditing: (on) => {
         worldView.propEditor.setEditing(on);
-        // the editor's panel opens where the chat is: the chat steps aside meanwhile
-        chat.element.hidden = on;
+        editing = on;
+        showChat();
       },
     });
     viewParts = [editor.element, uploads.element, mountXrControls(worldView.xr, (m) => toast(m, 'error')), neural.element];
