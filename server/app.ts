@@ -17,6 +17,7 @@ import { closeStorage, createStorage, openStorage, type Storage } from './adapte
 import { DocumentService } from './documents/DocumentService';
 import { apiRouter } from './http/api';
 import { finalErrors, harden } from './http/hardening';
+import { Metrics } from './metrics/Metrics';
 import { auditRequests, auditRoutes } from './http/audit';
 import { accountRoutes, authRoutes, keyRoutes, resolveCaller } from './http/auth';
 import { noScope, requireWorld, who } from './http/access';
@@ -125,6 +126,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const authSecret = await loadAuthSecret(config);
   log.info({ secret: authSecret.source, guestAccess: config.guestAccess }, 'accounts');
   const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit, sessionEnded: publishSessionEnded(() => presence, log) });
+  const metrics = new Metrics();
   const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
   const eventService = new EventService({ events: storage.events, store: storage.store, access, log: log.child({ component: 'events' }) });
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
@@ -213,6 +215,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       // the address rate limits, the sign-in throttle and the audit log know a client by (req.ip)
       app.set('trust proxy', config.trustProxy);
       if (probe) app.get('/api/bench/probe', probeRoute(probe));
+      // timed from the first moment, so requests refused by the rate limits are counted too
+      app.use('/api', metrics.httpTimer());
       app.use('/api', auditRequests(audit));
       harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins, connectOrigins: config.eegBridgeOrigins });
       app.get('/api/v3/connect', noScope('the addresses this server is reached at, shown to anyone on the network'), async (_req, res) => {
@@ -220,7 +224,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
@@ -241,6 +245,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     intentRate: config.intentRate,
     chat: { store: storage.chat, retention: config.chatRetention },
     iceServers: config.iceServers,
+    metrics,
     patchIntervalMs: config.patchIntervalMs,
     interest: config.interest,
     probe,

@@ -12,6 +12,7 @@ import { runRoutes, workflowRoutes, type WorkflowRouteDeps } from './workflows';
 import type { WorldAccess } from '../access/WorldAccess';
 import { noScope, requireWorld, scope, who } from './access';
 import { keyRateLimit } from './hardening';
+import type { Metrics } from '../metrics/Metrics';
 import { memberRoutes } from './members';
 import { propRoutes } from './props';
 import { eventRoutes } from './events';
@@ -42,6 +43,8 @@ export interface ApiDeps {
   neural: Router;
   /** Events scheduled in worlds, their RSVPs and attendance. */
   events: EventService;
+  /** The server's metrics, for Prometheus. */
+  metrics: Metrics;
   log: Logger;
   version: string;
   startedAt: number;
@@ -74,6 +77,17 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/worlds', scope('worlds:read', 'worlds:write'));
   // an event is part of its world: seeing one is reading the world, scheduling or RSVPing changes it
   api.use('/metaverse/events', scope('worlds:read', 'worlds:write'), eventRoutes(deps.events));
+
+  // the server's metrics, for administrators (an API key of theirs needs metrics:read): what Prometheus scrapes
+  api.get('/metrics', scope('metrics:read'), async (_req, res) => {
+    const caller = who(res);
+    if (!caller) throw new AppError(ErrorCode.UNAUTHORIZED, 'The metrics are for administrators: sign in, or send an administrator\'s API key with metrics:read.', 401);
+    if (!deps.access.isAdmin(caller)) throw new AppError(ErrorCode.FORBIDDEN, 'Only administrators read the server\'s metrics (ADMIN_USERS).', 403);
+    const { contentType, body } = await deps.metrics.text();
+    res.setHeader('content-type', contentType);
+    res.setHeader('cache-control', 'no-store');
+    res.send(body);
+  });
 
   api.get('/health', noScope('says only that the server is up'), async (_req, res) => {
     const rooms = await deps.liveRooms();

@@ -23,7 +23,7 @@ function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.i
 
 /**
  * Puts the caller in `res.locals.auth`: the account of a bearer access token, the owner and scopes
- * of an `x-api-key`, or a guest when neither is sent. A token or key that is sent and not good is
+ * of an API key (`x-api-key`, or as the bearer token), or a guest when neither is sent. A token or key that is sent and not good is
  * refused with 401 rather than quietly treated as a guest, so a client learns its sign-in lapsed.
  */
 export function resolveCaller(auth: AuthService): RequestHandler {
@@ -33,8 +33,9 @@ export function resolveCaller(auth: AuthService): RequestHandler {
     if (header !== undefined && key !== undefined) throw new AppError(ErrorCode.BAD_REQUEST, 'Send either a bearer token or an API key, not both.');
     if (header !== undefined) {
       const m = /^Bearer +([^\s]{1,4096})$/i.exec(header);
-      if (!m) throw new AppError(ErrorCode.UNAUTHORIZED, 'The Authorization header must be "Bearer <access token>".', 401);
-      res.locals.auth = await auth.identify(m[1]!);
+      if (!m) throw new AppError(ErrorCode.UNAUTHORIZED, 'The Authorization header must be "Bearer <access token>" (or "Bearer <API key>").', 401);
+      // an API key as a bearer token, as Prometheus and most scrapers send one; it is still a key, with its scopes
+      res.locals.auth = m[1]!.startsWith('dwc_') ? await auth.identifyKey(m[1]!, origin(req)) : await auth.identify(m[1]!);
     } else if (key !== undefined) {
       res.locals.auth = await auth.identifyKey(key, origin(req));
     } else {

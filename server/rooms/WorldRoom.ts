@@ -139,6 +139,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   override async onDispose(): Promise<void> {
     if (this.core) {
+      this.core.close();
       await this.presence.unsubscribe(worldChannel(this.core.world.id), this.core.worldEvent);
       await this.presence.unsubscribe(SESSION_ENDED_CHANNEL, this.core.sessionEnded);
       await this.core.flush();

@@ -68,6 +68,8 @@ export class WorldCore implements CoreContext {
   private readonly calls = new VoiceCalls();
   /** Each person's own changes to the layout, for their undo. */
   private readonly undo = new PropUndo();
+  /** Stops the metrics counting this world's people (set once it is open). */
+  private unwatch: (() => void) | null = null;
   /** Events that arrive while the world is read from the store (null once it is open). */
   private opening: WorldEvent[] | null = [];
 
@@ -92,6 +94,7 @@ export class WorldCore implements CoreContext {
 
   /** The world is read: the events that came meanwhile are applied, and the next ones at once. */
   open(): void {
+    this.unwatch = this.deps.metrics?.watchWorld({ devices: () => this.connectedDevices() }) ?? null;
     const pending = this.opening ?? [];
     this.opening = null;
     for (const event of pending) this.worldEvent(event);
@@ -208,6 +211,7 @@ export class WorldCore implements CoreContext {
     if (!decision.ok) return this.refuse(from.id, decision.code, decision.message, type);
     const audited = auditIntent(parsed.data, decision.effects, this.state, this.takenFrom);
     this.applyAll(decision.effects, from, now);
+    this.deps.metrics?.intent(type, 'accepted');
     if (audited) this.record(from.id, parsed.data.type, 'accepted', audited);
   }
 
@@ -246,6 +250,16 @@ export class WorldCore implements CoreContext {
     const expiredProps = expiredHolds(propLeases, now, this.deps.holdLeaseMs).flatMap((e): Effect[] => (e.op === 'hold' ? [{ op: 'propHold', propId: e.docId, holder: '' }] : []));
     if (expiredProps.length) this.log.info({ props: expiredProps.length }, 'released props whose holder went silent');
     this.applyAll(expiredProps);
+  }
+
+  /** The room is going: its people no longer count. */
+  close(): void {
+    this.unwatch?.();
+    this.unwatch = null;
+  }
+
+  private *connectedDevices(): Iterable<string> {
+    for (const p of this.state.participants.values()) if (p.connected) yield p.device;
   }
 
   /** Writes what is waiting to be written (dragged documents' placements). */
@@ -293,6 +307,7 @@ export class WorldCore implements CoreContext {
   }
 
   refuse(clientId: string, code: IntentError['code'], message: string, intent: string | null): void {
+    this.deps.metrics?.intent(intent, 'refused', code);
     this.record(clientId, intent ?? 'message', 'refused', { detail: `${code}: ${message.slice(0, 300)}` });
     const error: IntentError = { code, message, intent };
     this.port.send(clientId, ServerEvent.ERROR, error);

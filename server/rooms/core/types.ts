@@ -19,6 +19,7 @@ import type { Engine } from '../../workflows/engine/Engine';
 import type { WorkflowService } from '../../workflows/WorkflowService';
 import type { Logger } from '../../log';
 import type { InterestOptions } from '../interest';
+import type { Metrics } from '../../metrics/Metrics';
 import type { WorldWriter } from '../WorldWriter';
 
 export interface WorldCoreDeps {
@@ -28,6 +29,8 @@ export interface WorldCoreDeps {
   holdLeaseMs: number;
   /** Intents per second a client may send on average. */
   intentRate: number;
+  /** Counts intents and the people in open worlds for the server's metrics (absent in tests that do not look). */
+  metrics?: Pick<Metrics, 'intent' | 'watchWorld'>;
   /** STUN/TURN servers handed to each person on joining, for voice (none on a LAN). */
   iceServers?: readonly IceServer[];
   /** Where each world's chat is kept, and how much of it for how long. */
