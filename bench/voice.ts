@@ -48,6 +48,9 @@ interface Bot {
   maxCalls: number;
   callSamples: number[];
   refused: Map<string, number>;
+  /** Who to be in a call with now, as VoiceChat's plan; and its timer. */
+  plan: () => void;
+  timer?: ReturnType<typeof setInterval>;
 }
 
 function rng(seed: number): () => number {
@@ -84,6 +87,7 @@ async function crowd(n: number): Promise<Record<string, number | string>> {
         maxCalls: 0,
         callSamples: [],
         refused: new Map(),
+        plan: () => undefined,
       };
       bots.push(bot);
       byId.set(bot.id, bot);
@@ -110,7 +114,7 @@ async function crowd(n: number): Promise<Record<string, number | string>> {
       });
       for (const type of [ServerEvent.CHAT_HISTORY, ServerEvent.VOICE_CONFIG, PoseMessage.NEAR, PoseMessage.CROWD]) room.onMessage(type, () => undefined);
       // the bot's plan, as VoiceChat's: who to be in a call with now; call the new ones that are ours to call
-      (bot as Bot & { plan: () => void }).plan = () => {
+      bot.plan = () => {
         const others = bots.filter((b) => b !== bot).map((b) => ({ id: b.id, position: b.pos }));
         const wanted = new Set(chooseVoicePeers(bot.pos, others, bot.calls));
         for (const id of [...bot.calls]) {
@@ -150,8 +154,7 @@ async function crowd(n: number): Promise<Record<string, number | string>> {
     // each plans every half second, spread over the half second as browsers would be
     const planners = bots.map((b, i) =>
       setTimeout(() => {
-        const timer = setInterval(() => (b as Bot & { plan: () => void }).plan(), PLAN_MS);
-        (b as Bot & { timer?: ReturnType<typeof setInterval> }).timer = timer;
+        b.timer = setInterval(() => b.plan(), PLAN_MS);
       }, (i * PLAN_MS) / n),
     );
     const sampler = setInterval(() => {
@@ -171,7 +174,7 @@ async function crowd(n: number): Promise<Record<string, number | string>> {
     clearInterval(walk);
     clearInterval(sampler);
     for (const t of planners) clearTimeout(t);
-    for (const b of bots) clearInterval((b as Bot & { timer?: ReturnType<typeof setInterval> }).timer);
+    for (const b of bots) clearInterval(b.timer);
 
     const sentPerS = bots.map((b) => b.sent / seconds);
     const receivedPerS = bots.map((b) => b.received / seconds);

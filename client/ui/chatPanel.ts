@@ -99,6 +99,8 @@ export function createChatPanel(actions: ChatPanelActions, opts: { openAtStart: 
     setOpen,
     echo,
     setHand(raised) {
+      // called on every state change: touch the page only when it changes
+      if (raised === hand) return;
       hand = raised;
       handButton.setAttribute('aria-pressed', String(raised));
       handButton.title = raised ? 'Lower your hand' : 'Raise your hand';

@@ -162,7 +162,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   /** The world editor's panel opens where the chat is, and a page read up close takes the view: the chat steps aside for both. */
   let editing = false;
   const showChat = () => {
-    chat.element.hidden = editing || (view?.reading ?? false);
+    const hidden = editing || (view?.reading ?? false);
+    if (chat.element.hidden !== hidden) chat.element.hidden = hidden;
   };
   /** Push to talk: held outside a text field, the microphone is live. */
   const pushToTalk = (e: KeyboardEvent) => {

@@ -24,6 +24,7 @@ export class Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly intents: Counter<'type' | 'outcome' | 'reason'>;
   readonly rateLimited: Counter<'kind'>;
+  private readonly intentChildren = new Map<string, { inc(): void }>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -84,7 +85,11 @@ export class Metrics {
   intent(type: unknown, outcome: 'accepted' | 'refused', reason = ''): void {
     const t = isIntentType(type) ? type : 'unknown';
     const r = CODES.has(reason) ? reason : reason ? 'other' : '';
-    this.intents.inc({ type: t, outcome, reason: r });
+    // every pose passes here: the labelled child is looked up once per combination, not hashed per message
+    const key = `${t} ${outcome} ${r}`;
+    let child = this.intentChildren.get(key);
+    if (!child) this.intentChildren.set(key, (child = this.intents.labels({ type: t, outcome, reason: r })));
+    child.inc();
     if (r === ErrorCode.RATE_LIMITED) this.rateLimited.inc({ kind: 'intent' });
   }
 

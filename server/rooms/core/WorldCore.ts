@@ -285,7 +285,7 @@ export class WorldCore implements CoreContext {
       else if (effect.op === 'voiceSignal') this.relayVoice(effect);
       else if (effect.op === 'chat') this.social.chat(effect, now);
       else if (effect.op === 'react') this.social.react(effect, now);
-      else if (effect.op === 'muteAll') this.social.muteAll(effect);
+      else if (effect.op === 'muteAll') this.social.muteAll(effect, now);
       else {
         if (effect.op === 'propPut' || effect.op === 'propHold' || effect.op === 'propDelete') {
           const id = effect.op === 'propPut' ? effect.prop.id : effect.propId;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, MAX_CHAT_CHARS, ServerEvent, type ChatHistory, type ChatMessage, type MutedEvent, type VoiceSignal } from '../../../shared/protocol';
 import { stageOf } from '../../../shared/model/worlds';
 import { fakeCore, type Sent } from '../../testing/worldCore';
-import { CHAT_BURST, CHAT_HISTORY_LIMIT, REACT_BURST } from './social';
+import { CHAT_BURST, CHAT_HISTORY_LIMIT, MUTE_ALL_EVERY_MS, REACT_BURST } from './social';
 
 const to = (sent: Sent[], who: string, type: string) => sent.filter((s) => s.to === who && s.type === type).map((s) => s.message);
 const pose = (x: number, z = 0) => ({ type: 'pose', head: [x, 1.6, z, 0, 0, 0, 1], left: null, right: null });
@@ -89,6 +89,11 @@ describe('world core: the host\'s voice controls', () => {
     const muted = w.sent.filter((s) => s.type === ServerEvent.MUTED);
     expect(muted.map((s) => s.to).sort()).toEqual(['e', 'g']);
     expect((muted[0]!.message as MutedEvent).message).toContain('Olga muted everyone');
+    // it reaches everyone: once every few seconds
+    w.core.intent(owner, 'muteAll', { type: 'muteAll' }, 3);
+    expect(w.errors('o')).toEqual([ErrorCode.CHAT_TOO_FAST]);
+    w.core.intent(owner, 'muteAll', { type: 'muteAll' }, 2 + MUTE_ALL_EVERY_MS);
+    expect(w.sent.filter((s) => s.type === ServerEvent.MUTED)).toHaveLength(4);
   });
 
   it('VOICE-3: the owner\'s megaphone lets a call across the world through; taking it back closes that way again', async () => {

@@ -18,10 +18,18 @@ export const CHAT_EVERY_MS = 1000;
 /** Reactions: a burst, then a few a second. */
 export const REACT_BURST = 6;
 export const REACT_PER_SECOND = 2;
+/** "Mute all" reaches everyone: an owner may send it once every few seconds. */
+export const MUTE_ALL_EVERY_MS = 3000;
 /** How much chat someone joining is shown. */
 export const CHAT_HISTORY_LIMIT = 50;
 
-type Kind = 'chat' | 'react';
+type Kind = 'chat' | 'react' | 'muteAll';
+/** How fast each kind may come from one person, and what they are told past it. */
+const GATES: Record<Kind, { rate: number; burst: number; tooFast: string }> = {
+  chat: { rate: 1000 / CHAT_EVERY_MS, burst: CHAT_BURST, tooFast: 'You are writing faster than the chat allows; wait a moment and send it again.' },
+  react: { rate: REACT_PER_SECOND, burst: REACT_BURST, tooFast: 'Too many reactions at once; wait a moment.' },
+  muteAll: { rate: 1000 / MUTE_ALL_EVERY_MS, burst: 1, tooFast: 'Everyone was muted a moment ago; wait a few seconds before muting everyone again.' },
+};
 
 export class Social {
   private readonly gates = new Map<string, TokenBucket>();
@@ -53,7 +61,8 @@ export class Social {
   }
 
   /** Tells everyone but the owner who asked to mute their microphone. */
-  muteAll(effect: Extract<Effect, { op: 'muteAll' }>): void {
+  muteAll(effect: Extract<Effect, { op: 'muteAll' }>, now: number): void {
+    if (!this.admit(effect.by, 'muteAll', now)) return;
     const event: MutedEvent = { by: effect.by, message: `${effect.name} muted everyone. Unmute when you want to speak.` };
     for (const peer of this.ctx.port.peers()) if (peer.id !== effect.by) this.ctx.port.send(peer.id, ServerEvent.MUTED, event);
   }
@@ -69,17 +78,18 @@ export class Social {
   forget(clientId: string): void {
     this.gates.delete(`chat:${clientId}`);
     this.gates.delete(`react:${clientId}`);
+    this.gates.delete(`muteAll:${clientId}`);
   }
 
   private admit(clientId: string, kind: Kind, now: number): boolean {
     const key = `${kind}:${clientId}`;
     let gate = this.gates.get(key);
     if (!gate) {
-      gate = kind === 'chat' ? new TokenBucket({ rate: 1000 / CHAT_EVERY_MS, burst: CHAT_BURST, patienceMs: Infinity }, now) : new TokenBucket({ rate: REACT_PER_SECOND, burst: REACT_BURST, patienceMs: Infinity }, now);
+      gate = new TokenBucket({ ...GATES[kind], patienceMs: Infinity }, now);
       this.gates.set(key, gate);
     }
     if (gate.take(now) === 'accept') return true;
-    this.ctx.refuse(clientId, ErrorCode.CHAT_TOO_FAST, kind === 'chat' ? 'You are writing faster than the chat allows; wait a moment and send it again.' : 'Too many reactions at once; wait a moment.', kind);
+    this.ctx.refuse(clientId, ErrorCode.CHAT_TOO_FAST, GATES[kind].tooFast, kind);
     return false;
   }
 }
