@@ -27,6 +27,7 @@ export default defineConfig({
           include: ['e2e/**/*.e2e.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // one file at a time: two side by side draw in software at once and each takes twice as long
           fileParallelism: false,
         },
       },

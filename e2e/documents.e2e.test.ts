@@ -257,7 +257,7 @@ describe('documents as 3D objects', () => {
     for (const page of [ann, bob]) {
       await waitReady(page);
       await expect
-        .poll(async () => (await documents(page)).filter((d) => d.contentLoaded).length, { timeout: 30_000 })
+        .poll(async () => (await documents(page)).filter((d) => d.contentLoaded).length, { timeout: 60_000 })
         .toBe(before.length);
       const after = await documents(page);
       for (const d of before) {
@@ -271,7 +271,7 @@ describe('documents as 3D objects', () => {
     }
     await ann.waitForTimeout(500);
     await screenshot(ann, 'documents-ann-after-restart');
-  });
+  }, 240_000);
 
   step('no page reported an error, and no request tried to leave the machine', async () => {
     expect(e2e.pageErrors).toEqual([]);

@@ -21,6 +21,7 @@ import { PanelInput, type NoteTarget } from '../input/PanelInput';
 import { ReadMode } from '../scene/ReadMode';
 import { buildEnvironment, type Environment } from '../scene/environment';
 import { chooseTier, graphicsSetting, type GraphicsTier } from '../scene/graphics';
+import { drawingScale } from '../scene/resolution';
 import type { WorldProbe } from '../testing/testHook';
 import { createWorldProbe } from '../testing/worldProbe';
 import { XrExperience } from '../xr/XrExperience';
@@ -82,6 +83,8 @@ export class WorldView {
   private readonly demand: RenderDemand;
   private readonly stopWatchingState: () => void;
   private lastFrame = performance.now();
+  /** The hardware scaling level last set (see resolution.ts). */
+  private scale = 0;
   /** The place itself (shell, light, sky); props cast their shadows through it. */
   readonly environment: Environment;
   /** How richly this world is drawn here (see graphics.ts). */
@@ -188,8 +191,18 @@ export class WorldView {
     this.documents.update(dt, this.scene.activeCamera ?? this.camera);
     this.workflows.update(now);
     this.props.update(dt);
+    this.keepResolution();
     if (!this.demand.shouldDraw(now, this.xr.presenting)) return;
     this.demand.draw(now, () => this.scene.render());
+  }
+
+  /** Draws at the resolution the tier and what is on screen call for (see resolution.ts). */
+  private keepResolution(): void {
+    const scale = drawingScale(this.graphics, this.read.docId !== null, window.devicePixelRatio || 1);
+    if (scale === this.scale) return;
+    this.scale = scale;
+    this.engine.setHardwareScalingLevel(scale);
+    this.demand.poke();
   }
 
   /** Whether a page is being read up close. */
