@@ -177,6 +177,15 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   hud.element.hidden = true;
   const page = h('div', { class: 'world-page' }, canvas, hud.element, status);
   replaceChildren(root, page);
+  // what else lives at the bottom left (the run list) stands on top of the chat, whatever its size
+  const chatTop = () => {
+    const rect = chat.element.getBoundingClientRect();
+    if (chat.element.hidden || hud.element.hidden || rect.height === 0) page.style.removeProperty('--chat-top');
+    else page.style.setProperty('--chat-top', `${Math.round(window.innerHeight - rect.top)}px`);
+  };
+  const chatResized = new ResizeObserver(chatTop);
+  chatResized.observe(chat.element);
+  window.addEventListener('resize', chatTop);
 
   const fail = (message: string) => {
     away = false;
@@ -382,6 +391,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
 
   return () => {
     unmounted = true;
+    chatResized.disconnect();
+    window.removeEventListener('resize', chatTop);
     window.removeEventListener('keydown', pushToTalk);
     window.removeEventListener('keyup', pushToTalk);
     inBackground(teardown(), 'Leaving the world');
