@@ -47,6 +47,8 @@ import { offeredBy, type StepAdapters } from './workflows/steps/StepKind';
 import { WorkflowService } from './workflows/WorkflowService';
 import { Scheduler } from './workflows/Scheduler';
 import { WorkflowScope } from './workflows/WorkflowScope';
+import { Readiness, type DependencyCheck } from './health/Readiness';
+import { randomUUID } from 'node:crypto';
 import { ChainService } from './chain/ChainService';
 import { DocumentProofs } from './chain/DocumentProofs';
 import { newId } from './worlds';
@@ -101,6 +103,24 @@ function noCacheForHtml(res: { setHeader(name: string, value: string): void }, f
   if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
 }
 
+/** What readiness asks (see Readiness.ts): the store, each chain network, each AI provider elsewhere. */
+function dependencyChecks(storage: Storage, chain: ChainService, ai: AiService): DependencyCheck[] {
+  const KEY = 'readiness-probe';
+  return [
+    {
+      name: 'store',
+      required: true,
+      async check() {
+        const written = randomUUID();
+        await storage.cache.put(KEY, written);
+        if ((await storage.cache.get(KEY)) !== written) throw new Error('the store did not read back what was just written to it');
+      },
+    },
+    ...chain.networkNames().map((network) => ({ name: `chain:${network}`, required: network === chain.defaultNetwork, check: () => chain.probe(network) })),
+    ...ai.reachable().map((p) => ({ name: `ai:${p.name}`, required: false, check: (signal: AbortSignal) => p.probe(signal) })),
+  ];
+}
+
 /** Opens the store, registers the rooms and starts listening. */
 export async function startApp(config: Config, log: Logger, storage: Storage = createStorage(config)): Promise<RunningApp> {
   await openStorage(storage);
@@ -131,6 +151,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const eventService = new EventService({ events: storage.events, store: storage.store, access, log: log.child({ component: 'events' }) });
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
+  const readiness = new Readiness({ checks: dependencyChecks(storage, chain, ai), log: log.child({ component: 'readiness' }) });
   const adapters: StepAdapters = {
     fetch: egressFetch(new EgressPolicy(config.webhookAllow)),
     documentText: (id) => documents.text(id),
@@ -224,7 +245,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, readiness, log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere

@@ -21,6 +21,8 @@ export interface AiProvider {
   analyse(text: string, opts: AnalysisOptions, signal: AbortSignal): Promise<{ body: AnalysisBody; usage: TokenUsage }>;
   /** Writes Markdown; `onText` receives the whole text so far each time more of it arrives. */
   generate(req: GenerateRequest, signal: AbortSignal, onText: (soFar: string) => void): Promise<{ text: string; usage: TokenUsage }>;
+  /** Asks the provider something that costs nothing (its model list): resolves when it answers. Absent where there is nothing to reach. */
+  probe?(signal: AbortSignal): Promise<void>;
 }
 
 /** Why one provider could not answer. `retryable` when the same request may succeed later. */

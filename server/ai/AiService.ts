@@ -76,6 +76,11 @@ export class AiService {
     this.defaultProviders = o.config.defaultProviders;
   }
 
+  /** Each provider that lives elsewhere, with a way to ask whether it answers (for readiness). */
+  reachable(): Array<{ name: string; probe(signal: AbortSignal): Promise<void> }> {
+    return [...this.providers.values()].flatMap((p) => (p.probe ? [{ name: p.name, probe: p.probe.bind(p) }] : []));
+  }
+
   /** Names and models of the providers, for the API. */
   describe(): Array<{ name: string; model: string; default: boolean }> {
     return [...this.providers.values()].map((p) => ({ name: p.name, model: p.model, default: this.defaultProviders.includes(p.name) }));

@@ -156,6 +156,16 @@ export class ChainService {
     return { sending: serial(), config, provider, signer, registry, chainId, close };
   }
 
+  /** Whether a network answers now: connects if need be, then asks for its latest block (for readiness). */
+  async probe(network = this.o.defaultNetwork): Promise<void> {
+    const conn = await this.connect(network);
+    try {
+      await conn.provider.getBlockNumber();
+    } catch (err) {
+      throw new ChainError('UNREACHABLE', `Cannot reach network "${network}": ${(err as Error).message}`);
+    }
+  }
+
   /** The dev chain's signing key: made once and kept beside its database. */
   private async devKey(dir: string): Promise<string> {
     const file = path.join(dir, 'dev-key');

@@ -13,6 +13,7 @@ import type { WorldAccess } from '../access/WorldAccess';
 import { noScope, requireWorld, scope, who } from './access';
 import { keyRateLimit } from './hardening';
 import type { Metrics } from '../metrics/Metrics';
+import type { Readiness } from '../health/Readiness';
 import { memberRoutes } from './members';
 import { propRoutes } from './props';
 import { eventRoutes } from './events';
@@ -45,6 +46,8 @@ export interface ApiDeps {
   events: EventService;
   /** The server's metrics, for Prometheus. */
   metrics: Metrics;
+  /** Whether the dependencies answer, for `/health/ready`. */
+  readiness: Readiness;
   log: Logger;
   version: string;
   startedAt: number;
@@ -99,6 +102,13 @@ export function apiRouter(deps: ApiDeps): Router {
       rooms: rooms.length,
       clients: rooms.reduce((n, r) => n + r.clients, 0),
     });
+  });
+
+  // for a load balancer: 503 until the store and the default chain answer (see Readiness.ts)
+  api.get('/health/ready', noScope('says whether the server can serve, and what each dependency answers, in a word'), async (_req, res) => {
+    const report = await deps.readiness.report();
+    res.setHeader('cache-control', 'no-store');
+    res.status(report.ready ? 200 : 503).json(report);
   });
 
   api.get('/worlds/templates', (_req, res) => {

@@ -28,6 +28,8 @@ export interface FakeOpenAi {
   /** The API root to configure, e.g. http://127.0.0.1:PORT/v1 */
   baseURL: string;
   requests: FakeRequest[];
+  /** How many times the model list was asked for (it is answered apart from `requests` and the queue). */
+  modelListings: number;
   /** Queues replies for the next requests, in order; after them, `otherwise` answers. */
   reply(...replies: FakeReply[]): void;
   otherwise: (req: FakeRequest) => FakeReply;
@@ -55,6 +57,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const fake: FakeOpenAi = {
     baseURL: '',
     requests,
+    modelListings: 0,
     reply: (...replies) => void queue.push(...replies),
     otherwise: (req) => (req.body.stream ? { type: 'stream', chunks: ['# Note\n\n', 'Written ', 'by the fake.'] } : { type: 'json', content: JSON.stringify(VALID_ANALYSIS) }),
     close: () =>
@@ -65,6 +68,13 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   };
 
   const server: Server = createServer((req, res) => {
+    // GET /models: what the endpoint serves (the real list format), free of charge
+    if (req.method === 'GET' && /\/models\/?(\?|$)/.test(req.url ?? '')) {
+      fake.modelListings++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-1', object: 'model', created: 1_700_000_000, owned_by: 'fake' }] }));
+      return;
+    }
     let raw = '';
     req.on('data', (d: Buffer) => (raw += d.toString()));
     req.on('end', () => {
