@@ -20,14 +20,7 @@ async function main(): Promise<void> {
   const app = await startApp(config, log);
   log.info({ port: app.port, host: config.host, dataDir: config.dataDir }, 'listening');
 
-  const { local, lan } = serverUrls({ https: config.https, host: config.host, port: app.port });
-  process.stdout.write(`\nDocument Workflow Chain is running.\n  Open ${local}\n${lan.map((u) => `  On your network: ${u}\n`).join('')}`);
-  if (lan[0]) {
-    const hint = config.https ? 'scan with a headset or phone (accept the self-signed certificate once)' : 'scan with a phone; set HTTPS=1 for VR and AR';
-    process.stdout.write(`\n  ${hint}:\n${await terminalQr(lan[0])}\n`);
-  }
-  process.stdout.write('\n');
-
+  // a stop asked for from here on closes cleanly (the banner below may take a moment to draw its QR code)
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     await app.close();
@@ -41,6 +34,14 @@ async function main(): Promise<void> {
       });
     });
   }
+
+  const { local, lan } = serverUrls({ https: config.https, host: config.host, port: app.port });
+  process.stdout.write(`\nDocument Workflow Chain is running.\n  Open ${local}\n${lan.map((u) => `  On your network: ${u}\n`).join('')}`);
+  if (lan[0]) {
+    const hint = config.https ? 'scan with a headset or phone (accept the self-signed certificate once)' : 'scan with a phone; set HTTPS=1 for VR and AR';
+    process.stdout.write(`\n  ${hint}:\n${await terminalQr(lan[0])}\n`);
+  }
+  process.stdout.write('\n');
 }
 
 main().catch((err) => {
