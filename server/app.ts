@@ -47,6 +47,8 @@ import { offeredBy, type StepAdapters } from './workflows/steps/StepKind';
 import { WorkflowService } from './workflows/WorkflowService';
 import { Scheduler } from './workflows/Scheduler';
 import { WorkflowScope } from './workflows/WorkflowScope';
+import { Analytics } from './analytics/Analytics';
+import { analyticsRoutes } from './http/analytics';
 import { Readiness, type DependencyCheck } from './health/Readiness';
 import { randomUUID } from 'node:crypto';
 import { ChainService } from './chain/ChainService';
@@ -147,6 +149,9 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   log.info({ secret: authSecret.source, guestAccess: config.guestAccess }, 'accounts');
   const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit, sessionEnded: publishSessionEnded(() => presence, log) });
   const metrics = new Metrics();
+  const analytics = new Analytics({ registry: metrics.registry, store: storage.analytics, log: log.child({ component: 'analytics' }), sampleMs: config.analyticsSampleMs, retentionDays: config.analyticsRetentionDays });
+  // old rows go before the server takes its first request
+  analytics.start();
   const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
   const eventService = new EventService({ events: storage.events, store: storage.store, access, log: log.child({ component: 'events' }) });
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
@@ -245,7 +250,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, readiness, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access), readiness, log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
@@ -298,6 +303,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       closed = true;
       scheduler.stopAll();
       neural.stop();
+      await analytics.stop();
       await engine.stop();
       await gameServer.gracefullyShutdown(false);
       await chain.close();

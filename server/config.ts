@@ -136,6 +136,10 @@ const EnvSchema = z.object({
       if (v === undefined) ctx.addIssue({ code: 'custom', message: 'false, true, a number of proxy hops, or addresses/CIDR ranges separated by commas (e.g. 10.0.0.1,192.168.0.0/16 or loopback)' });
       return v ?? false;
     }),
+  /** Days the hourly analytics rollups are kept (minutes: two days at most); 0 keeps them for ever. */
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  /** Seconds between analytics samples of the key series. */
+  ANALYTICS_SAMPLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Days audit entries are kept (pruned at start and daily); 0 keeps them for ever. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   /** Failed sign-ins allowed per username and address in SIGNIN_WINDOW_MINUTES before sign-in is refused. */
@@ -224,6 +228,10 @@ export interface Config {
   readonly trustProxy: boolean | number | readonly string[];
   /** Days audit entries are kept; 0 for ever. */
   readonly auditRetentionDays: number;
+  /** Days hourly analytics rollups are kept; 0 for ever. */
+  readonly analyticsRetentionDays: number;
+  /** Milliseconds between analytics samples. */
+  readonly analyticsSampleMs: number;
   /** Sign-in throttling: failures allowed per username and address within the window. */
   readonly signinFailures: number;
   readonly signinWindowMs: number;
@@ -379,6 +387,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminUsers: Object.freeze(e.ADMIN_USERS),
     trustProxy: Array.isArray(e.TRUST_PROXY) ? Object.freeze(e.TRUST_PROXY) : e.TRUST_PROXY,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    analyticsRetentionDays: e.ANALYTICS_RETENTION_DAYS,
+    analyticsSampleMs: e.ANALYTICS_SAMPLE_SECONDS * 1000,
     signinFailures: e.SIGNIN_FAILURES,
     signinWindowMs: Math.round(e.SIGNIN_WINDOW_MINUTES * 60_000),
     patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),

@@ -61,3 +61,16 @@ export function noScope(why: string): RequestHandler {
 export function scopeDecision(handler: unknown): ScopeDecision | undefined {
   return typeof handler === 'function' ? (handler as Partial<Marked>)[DECISION] : undefined;
 }
+
+/**
+ * For what only administrators (ADMIN_USERS) may read: 401 for a guest, 403 for anyone else. `what`
+ * names it in the refusal, in the plural ("the server's metrics").
+ */
+export function adminOnly(access: WorldAccess, what: string): RequestHandler {
+  return (_req, res, next) => {
+    const caller = who(res);
+    if (!caller) throw new AppError(ErrorCode.UNAUTHORIZED, `${what[0]!.toUpperCase()}${what.slice(1)} are for administrators: sign in, or send an administrator's API key.`, 401);
+    if (!access.isAdmin(caller)) throw new AppError(ErrorCode.FORBIDDEN, `Only administrators (ADMIN_USERS) read ${what}.`, 403);
+    next();
+  };
+}

@@ -10,7 +10,7 @@ import { createWorld } from '../worlds';
 import { documentRoutes } from './documents';
 import { runRoutes, workflowRoutes, type WorkflowRouteDeps } from './workflows';
 import type { WorldAccess } from '../access/WorldAccess';
-import { noScope, requireWorld, scope, who } from './access';
+import { adminOnly, noScope, requireWorld, scope, who } from './access';
 import { keyRateLimit } from './hardening';
 import type { Metrics } from '../metrics/Metrics';
 import type { Readiness } from '../health/Readiness';
@@ -46,6 +46,8 @@ export interface ApiDeps {
   events: EventService;
   /** The server's metrics, for Prometheus. */
   metrics: Metrics;
+  /** Minute and hour rollups of the key series, for administrators. */
+  analytics: Router;
   /** Whether the dependencies answer, for `/health/ready`. */
   readiness: Readiness;
   log: Logger;
@@ -81,11 +83,10 @@ export function apiRouter(deps: ApiDeps): Router {
   // an event is part of its world: seeing one is reading the world, scheduling or RSVPing changes it
   api.use('/metaverse/events', scope('worlds:read', 'worlds:write'), eventRoutes(deps.events));
 
+  api.use('/analytics', scope('metrics:read'), deps.analytics);
+
   // the server's metrics, for administrators (an API key of theirs needs metrics:read): what Prometheus scrapes
-  api.get('/metrics', scope('metrics:read'), async (_req, res) => {
-    const caller = who(res);
-    if (!caller) throw new AppError(ErrorCode.UNAUTHORIZED, 'The metrics are for administrators: sign in, or send an administrator\'s API key with metrics:read.', 401);
-    if (!deps.access.isAdmin(caller)) throw new AppError(ErrorCode.FORBIDDEN, 'Only administrators read the server\'s metrics (ADMIN_USERS).', 403);
+  api.get('/metrics', scope('metrics:read'), adminOnly(deps.access, "the server's metrics"), async (_req, res) => {
     const { contentType, body } = await deps.metrics.text();
     res.setHeader('content-type', contentType);
     res.setHeader('cache-control', 'no-store');

@@ -16,6 +16,7 @@ import { LevelAuditStore } from './LevelAuditStore';
 import { LevelAuthStore } from './LevelAuthStore';
 import { LevelMemberStore } from './LevelMemberStore';
 import { LevelEventStore } from './LevelEventStore';
+import { LevelAnalyticsStore } from './LevelAnalyticsStore';
 import { LevelChatStore } from './LevelChatStore';
 
 // Key layout. '\x00' separates parts so that a prefix scan of one world never reaches another.
@@ -74,6 +75,10 @@ export class LevelStore implements Store {
   /** Each world's chat, kept in the same database. */
   chatStore(): LevelChatStore {
     return new LevelChatStore(this.db);
+  }
+
+  analyticsStore(): LevelAnalyticsStore {
+    return new LevelAnalyticsStore(this.db);
   }
 
   async open(): Promise<void> {

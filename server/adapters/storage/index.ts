@@ -1,4 +1,6 @@
 /** Chooses the storage backends from configuration: embedded by default, MongoDB when configured. */
+import type { AnalyticsStore } from './AnalyticsStore';
+import { MongoAnalyticsStore } from './MongoAnalyticsStore';
 import path from 'node:path';
 import type { Config } from '../../config';
 import type { BlobStore } from './BlobStore';
@@ -38,6 +40,8 @@ export interface Storage {
   events: EventStore & { open?(): Promise<void> };
   /** Each world's chat, within its retention. */
   chat: ChatStore & { open?(): Promise<void> };
+  /** Minute and hour rollups of the key series, for the dashboard. */
+  analytics: AnalyticsStore & { open?(): Promise<void> };
   /** Where uploads are spooled before their type is known; always on local disk. */
   spoolDir: string;
   describe: string;
@@ -57,6 +61,7 @@ export function createStorage(config: Config): Storage {
       members: new MongoMemberStore(() => store.database()),
       events: new MongoEventStore(() => store.database()),
       chat: new MongoChatStore(() => store.database()),
+      analytics: new MongoAnalyticsStore(() => store.database()),
       spoolDir,
       describe: 'MongoDB (GridFS content)',
     };
@@ -72,6 +77,7 @@ export function createStorage(config: Config): Storage {
     members: store.memberStore(),
     events: store.eventStore(),
     chat: store.chatStore(),
+    analytics: store.analyticsStore(),
     spoolDir,
     describe: `embedded store in ${config.dataDir}`,
   };
@@ -86,6 +92,7 @@ export async function openStorage(storage: Storage): Promise<void> {
   await storage.members.open?.();
   await storage.events.open?.();
   await storage.chat.open?.();
+  await storage.analytics.open?.();
   await storage.blobs.open();
 }
 
