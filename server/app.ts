@@ -49,6 +49,7 @@ import { Scheduler } from './workflows/Scheduler';
 import { WorkflowScope } from './workflows/WorkflowScope';
 import { Analytics } from './analytics/Analytics';
 import { analyticsRoutes } from './http/analytics';
+import { watchWorkflows } from './metrics/workflowMetrics';
 import { Readiness, type DependencyCheck } from './health/Readiness';
 import { randomUUID } from 'node:crypto';
 import { ChainService } from './chain/ChainService';
@@ -135,12 +136,14 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const events = presenceEventBus(() => presence, log);
   const documents = new DocumentService(storage, events, log);
   const props = new PropModels(storage, events, log.child({ component: 'props' }));
+  const metrics = new Metrics();
   const chain = new ChainService({
     networks: config.chainNetworks,
     defaultNetwork: config.chainDefaultNetwork,
     dataDir: config.dataDir,
     secret: (name) => config.secrets[name],
     log: log.child({ component: 'chain' }),
+    observe: (network, outcome, seconds) => metrics.chainTransaction(network, outcome, seconds),
   });
   const proofs = new DocumentProofs(storage.store, storage.blobs, chain);
   const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }), { retentionDays: config.auditRetentionDays });
@@ -148,13 +151,12 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const authSecret = await loadAuthSecret(config);
   log.info({ secret: authSecret.source, guestAccess: config.guestAccess }, 'accounts');
   const auth = new AuthService({ store: storage.auth, secret: authSecret.secret, accessTokenMs: config.accessTokenMs, refreshTokenMs: config.refreshTokenMs, audit, sessionEnded: publishSessionEnded(() => presence, log) });
-  const metrics = new Metrics();
   const analytics = new Analytics({ registry: metrics.registry, store: storage.analytics, log: log.child({ component: 'analytics' }), sampleMs: config.analyticsSampleMs, retentionDays: config.analyticsRetentionDays });
   // old rows go before the server takes its first request
   analytics.start();
   const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
   const eventService = new EventService({ events: storage.events, store: storage.store, access, log: log.child({ component: 'events' }) });
-  const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }) });
+  const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }), observe: (call) => metrics.aiCall(call) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
   const readiness = new Readiness({ checks: dependencyChecks(storage, chain, ai), log: log.child({ component: 'readiness' }) });
   const adapters: StepAdapters = {
@@ -167,6 +169,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     verifyDocument: (id, network) => proofs.verify(id, network),
   };
   const registry = new StepRegistry(BUILT_IN_STEPS, offeredBy(adapters));
+  metrics.know({ kinds: registry.names(), providers: ai.describe().map((p) => p.name), networks: chain.networkNames() });
   // every run's steps touch only what its workflow's world (or owner) may
   const scope = new WorkflowScope({
     base: adapters,
@@ -194,6 +197,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     await workflowService.startRuns(workflowId, { input: schedule.input, priority: schedule.priority });
   }, log.child({ component: 'scheduler' }), config.workflowLimits.minIntervalMs);
   workflowService = new WorkflowService(storage.workflows, registry, engine, scheduler, events, config.workflowLimits);
+  watchWorkflows(engine, metrics);
   // runs show their progress in their workflow's world, never in one their input names
   engine.onRun((run) => {
     scope

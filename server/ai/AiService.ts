@@ -57,6 +57,21 @@ export interface AiServiceOptions {
   log: Logger;
   /** Providers made some other way (tests); they take precedence over configured ones of the same name. */
   extra?: AiProvider[];
+  /** Told of every ask of a provider: answered, served from the cache, or failed (for the metrics). */
+  observe?: (call: AiCall) => void;
+}
+
+/** One ask of an AI provider, as the metrics count it. */
+export interface AiCall {
+  provider: string;
+  operation: string;
+  outcome: 'answered' | 'cached' | 'failed';
+  code?: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** In the provider's configured price units; null when it has no price. */
+  cost: number | null;
+  seconds: number;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -126,15 +141,23 @@ export class AiService {
       const hit = key ? await this.cached<T>(key) : undefined;
       if (hit !== undefined) {
         onCached?.(hit);
-        return { result: hit, provider: name, model: provider.model, usage: this.usage(provider, { inputTokens: 0, outputTokens: 0 }, true), failures };
+        const usage = this.usage(provider, { inputTokens: 0, outputTokens: 0 }, true);
+        this.o.observe?.({ provider: name, operation: op, outcome: 'cached', inputTokens: 0, outputTokens: 0, cost: 0, seconds: 0 });
+        return { result: hit, provider: name, model: provider.model, usage, failures };
       }
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
         const { value, usage } = await call(provider);
+        const used = this.usage(provider, usage, false);
+        this.o.observe?.({ provider: name, operation: op, outcome: 'answered', inputTokens: used.inputTokens, outputTokens: used.outputTokens, cost: used.cost, seconds: seconds() });
         if (key) await this.o.cache.put(key, value).catch((err: unknown) => this.o.log.warn({ err }, 'could not cache an AI result'));
-        return { result: value, provider: name, model: provider.model, usage: this.usage(provider, usage, false), failures };
+        return { result: value, provider: name, model: provider.model, usage: used, failures };
       } catch (err) {
         if (signal.aborted) throw err;
         const pe = err instanceof ProviderError ? err : new ProviderError('UNREACHABLE', err instanceof Error ? err.message : String(err), true);
+        const paid = (err as { usage?: TokenUsage }).usage;
+        this.o.observe?.({ provider: name, operation: op, outcome: 'failed', code: pe.code, inputTokens: paid?.inputTokens ?? 0, outputTokens: paid?.outputTokens ?? 0, cost: paid ? this.usage(provider, paid, false).cost : 0, seconds: seconds() });
         retryable ||= pe.retryable;
         failures.push({ provider: name, code: pe.code, message: pe.message });
         this.o.log.warn({ provider: name, code: pe.code, reason: pe.message }, 'AI provider failed; trying the next');

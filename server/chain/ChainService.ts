@@ -78,6 +78,8 @@ export class ChainService {
       /** Looks up the private key an `rpc` network names by environment variable. */
       secret(name: string): string | undefined;
       log: Logger;
+      /** Told of each anchoring transaction: confirmed (with the seconds from sending) or failed. */
+      observe?(network: string, outcome: 'confirmed' | 'failed', seconds: number): void;
     },
   ) {
     this.deployments = new Deployments(path.join(o.dataDir, 'chain'));
@@ -219,13 +221,16 @@ export class ChainService {
   private async anchorNow(c: Connection, sha256Hex: string, meta: string, network: string): Promise<AnchorProof> {
     const existing = await this.lookup(sha256Hex, network);
     if (existing) return existing;
+    const sent = performance.now();
     try {
       const tx = await c.registry.getFunction('anchor')(toBytes32(sha256Hex), meta.slice(0, 1024));
       await tx.wait(c.config.confirmations);
+      this.o.observe?.(network, 'confirmed', (performance.now() - sent) / 1000);
     } catch (err) {
       // someone (or an earlier attempt of this very step) anchored it meanwhile: that is success
       const again = await this.lookup(sha256Hex, network);
       if (again) return again;
+      this.o.observe?.(network, 'failed', (performance.now() - sent) / 1000);
       throw new ChainError('TX_FAILED', `The anchoring transaction failed on "${network}": ${(err as Error).message}`);
     }
     const proof = await this.lookup(sha256Hex, network);

@@ -1,13 +1,17 @@
 /**
  * The server's metrics in the Prometheus text format (prom-client, on a registry of our own):
  * HTTP request durations by route pattern and status, worlds open and people in them by device,
- * intents accepted and refused by type and reason, rate-limit refusals, and the process's own
- * (CPU, memory, event-loop delay, GC). Labels are bounded sets — route patterns, intent types,
- * error codes, devices — never ids, so a hostile client cannot grow the series.
+ * intents accepted and refused by type and reason, rate-limit refusals, workflow runs and steps by
+ * kind and outcome, AI calls, tokens and cost by provider, chain transactions by network, and the
+ * process's own (CPU, memory, event-loop delay, GC). Labels are bounded sets — route patterns,
+ * intent types, error codes, devices, step kinds and providers the server knows, networks it is
+ * configured with — never ids, so a hostile client cannot grow the series.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ErrorCode, isIntentType } from '../../shared/protocol';
+import type { AiCall } from '../ai/AiService';
+import type { StepEnded } from '../workflows/engine/Engine';
 
 /** What the metrics read from each open world when scraped. */
 export interface WorldGauge {
@@ -17,6 +21,11 @@ export interface WorldGauge {
 
 const DEVICES = new Set(['desktop', 'vr', 'ar', 'mobile']);
 const CODES = new Set<string>(Object.values(ErrorCode));
+/** A failure code as a label: the codes our steps, providers and chain give are upper-case words; anything else is "other". */
+const failureCode = (code: string | undefined) => (code && /^[A-Z][A-Z0-9_]{0,39}$/.test(code) ? code : code ? 'OTHER' : '');
+/** Durations of steps, runs, AI calls and transactions: from a tenth of a second to an hour. */
+const SLOW_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+
 
 export class Metrics {
   readonly registry = new Registry();
@@ -25,6 +34,18 @@ export class Metrics {
   readonly intents: Counter<'type' | 'outcome' | 'reason'>;
   readonly rateLimited: Counter<'kind'>;
   private readonly intentChildren = new Map<string, { inc(): void }>();
+  readonly runs: Counter<'outcome'>;
+  readonly runDuration: Histogram<'outcome'>;
+  readonly steps: Counter<'kind' | 'outcome' | 'code'>;
+  readonly stepDuration: Histogram<'kind' | 'outcome'>;
+  readonly aiCalls: Counter<'provider' | 'operation' | 'outcome' | 'code'>;
+  readonly aiDuration: Histogram<'provider' | 'outcome'>;
+  readonly aiTokens: Counter<'provider' | 'direction'>;
+  readonly aiCost: Counter<'provider'>;
+  readonly chainTx: Counter<'network' | 'outcome'>;
+  readonly chainConfirm: Histogram<'network'>;
+  /** Step kinds, AI providers and networks this server knows: any other name is counted as "other". */
+  private readonly known = { kinds: new Set<string>(), providers: new Set<string>(), networks: new Set<string>() };
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -47,6 +68,18 @@ export class Metrics {
       labelNames: ['kind'],
       registers: [this.registry],
     });
+    const slow = (name: string, help: string, labelNames: string[]) => new Histogram({ name, help, labelNames, buckets: SLOW_BUCKETS, registers: [this.registry] });
+    const count = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers: [this.registry] });
+    this.runs = count('dwc_workflow_runs_total', 'Workflow runs that finished, by outcome (succeeded, failed, cancelled).', ['outcome']);
+    this.runDuration = slow('dwc_workflow_run_duration_seconds', 'From a run being started to it finishing, by outcome.', ['outcome']);
+    this.steps = count('dwc_workflow_steps_total', 'Attempts of workflow steps that ended, by step kind, outcome and failure code.', ['kind', 'outcome', 'code']);
+    this.stepDuration = slow('dwc_workflow_step_duration_seconds', 'How long a step attempt ran, by step kind and outcome.', ['kind', 'outcome']);
+    this.aiCalls = count('dwc_ai_calls_total', 'Asks of AI providers, by provider, operation, outcome (answered, cached, failed) and failure code.', ['provider', 'operation', 'outcome', 'code']);
+    this.aiDuration = slow('dwc_ai_call_duration_seconds', 'How long an AI provider took to answer or fail.', ['provider', 'outcome']);
+    this.aiTokens = count('dwc_ai_tokens_total', 'Tokens AI providers were paid for, by provider and direction (input, output).', ['provider', 'direction']);
+    this.aiCost = count('dwc_ai_cost_total', "What AI answers cost, in each provider's configured price units.", ['provider']);
+    this.chainTx = count('dwc_chain_transactions_total', 'Anchoring transactions sent, by network and outcome (confirmed, failed).', ['network', 'outcome']);
+    this.chainConfirm = slow('dwc_chain_confirmation_seconds', 'From sending an anchoring transaction to its confirmation, by network.', ['network']);
     const worlds = this.worlds;
     new Gauge({
       name: 'dwc_worlds_open',
@@ -91,6 +124,48 @@ export class Metrics {
     if (!child) this.intentChildren.set(key, (child = this.intents.labels({ type: t, outcome, reason: r })));
     child.inc();
     if (r === ErrorCode.RATE_LIMITED) this.rateLimited.inc({ kind: 'intent' });
+  }
+
+  /** The step kinds, AI providers and networks this server has: the names its labels may carry. */
+  know(names: { kinds?: Iterable<string>; providers?: Iterable<string>; networks?: Iterable<string> }): void {
+    for (const k of names.kinds ?? []) this.known.kinds.add(k);
+    for (const p of names.providers ?? []) this.known.providers.add(p);
+    for (const n of names.networks ?? []) this.known.networks.add(n);
+  }
+
+  private name(set: 'kinds' | 'providers' | 'networks', value: string): string {
+    return this.known[set].has(value) ? value : 'other';
+  }
+
+  /** A run reached its end. */
+  runFinished(outcome: 'succeeded' | 'failed' | 'cancelled', seconds: number): void {
+    this.runs.inc({ outcome });
+    this.runDuration.observe({ outcome }, Math.max(0, seconds));
+  }
+
+  /** A step's attempt ended. */
+  stepEnded(e: StepEnded): void {
+    const kind = this.name('kinds', e.kind);
+    this.steps.inc({ kind, outcome: e.outcome, code: failureCode(e.code) });
+    this.stepDuration.observe({ kind, outcome: e.outcome }, Math.max(0, e.seconds));
+  }
+
+  /** An AI provider was asked. */
+  aiCall(e: AiCall): void {
+    const provider = this.name('providers', e.provider);
+    this.aiCalls.inc({ provider, operation: e.operation === 'analyse' || e.operation === 'generate' ? e.operation : 'other', outcome: e.outcome, code: failureCode(e.code) });
+    if (e.outcome === 'cached') return;
+    this.aiDuration.observe({ provider, outcome: e.outcome }, Math.max(0, e.seconds));
+    if (e.inputTokens > 0) this.aiTokens.inc({ provider, direction: 'input' }, e.inputTokens);
+    if (e.outputTokens > 0) this.aiTokens.inc({ provider, direction: 'output' }, e.outputTokens);
+    if (e.cost) this.aiCost.inc({ provider }, e.cost);
+  }
+
+  /** An anchoring transaction was confirmed or failed. */
+  chainTransaction(network: string, outcome: 'confirmed' | 'failed', seconds: number): void {
+    const n = this.name('networks', network);
+    this.chainTx.inc({ network: n, outcome });
+    if (outcome === 'confirmed') this.chainConfirm.observe({ network: n }, Math.max(0, seconds));
   }
 
   /** Times every REST request; the route is the pattern that matched ("unmatched" otherwise), never the path. */

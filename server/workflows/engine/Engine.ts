@@ -32,6 +32,14 @@ import {
   type StepError,
 } from './runMachine';
 
+/** A step's attempt that ended, as the metrics count it. */
+export interface StepEnded {
+  kind: string;
+  outcome: 'succeeded' | 'failed' | 'retrying' | 'waiting' | 'parked';
+  code?: string;
+  seconds: number;
+}
+
 export interface EngineOptions {
   store: WorkflowStore;
   registry: StepRegistry;
@@ -97,6 +105,12 @@ export class Engine {
       controller.abort(new Error(SHUTDOWN));
     }
     await Promise.allSettled([...this.drives]);
+  }
+
+  /** Calls `listener` each time a step's attempt ends (for the metrics). Returns the unsubscribe function. */
+  onStep(listener: (e: StepEnded) => void): () => void {
+    this.events.on('step', listener);
+    return () => this.events.off('step', listener);
   }
 
   /** Calls `listener` with every persisted change of every run. Returns the unsubscribe function. */
@@ -303,6 +317,10 @@ export class Engine {
           throw new Error('unreachable step outcome');
         }
         await this.persist(run);
+        const ended = run.steps[next.index]!;
+        const seconds = (now - (next.run.steps[next.index]!.startedAt ?? now)) / 1000;
+        const endedAs: StepEnded['outcome'] = !outcome.ok ? (ended.status === 'retrying' ? 'retrying' : 'failed') : outcome.value.type === 'done' ? 'succeeded' : outcome.value.type === 'wait' ? 'waiting' : 'parked';
+        this.events.emit('step', { kind: spec.kind, outcome: endedAs, code: outcome.ok ? undefined : outcome.error.code, seconds } satisfies StepEnded);
       });
     }
   }
