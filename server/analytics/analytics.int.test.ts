@@ -37,11 +37,17 @@ describe('analytics', () => {
     await until('the requests counted', async () => (await read('http_requests')).points.some((p) => p.labels === 'status=2xx' && p.sum > 0), 10_000, 250);
     const hours = await read('people', '?resolution=hour');
     expect(hours.points.find((p) => p.labels === 'device=vr')?.max).toBe(1);
+    // a finished run is counted by its outcome
+    const definition = { name: 'Note', steps: [{ id: 'note', kind: 'transform', name: 'Note', params: { operation: 'template', template: 'done' } }] };
+    const workflow = (await call('POST', '/workflows', { worldId: world.id, definition })).json.workflow;
+    expect((await call('POST', `/workflows/${workflow.id}/runs`, { input: {} })).status).toBe(201);
+    await until('the run counted', async () => (await read('workflow_runs')).points.some((p) => p.labels === 'outcome=succeeded' && p.sum === 1), 10_000, 250);
+    await until('its step counted', async () => (await read('workflow_steps')).points.some((p) => p.labels === 'kind=transform,outcome=succeeded' && p.sum === 1), 10_000, 250);
     await ann.room.leave();
     await until('Ann gone', async () => (await read('people')).points.some((p) => p.labels === 'device=vr' && p.min === 0), 10_000, 250);
 
     const listed = (await call('GET', '/analytics/series', undefined, bearer(root.token))).json.series.map((s: { name: string }) => s.name);
-    expect(listed).toEqual(expect.arrayContaining(['people', 'worlds_open', 'intents', 'http_requests', 'rate_limited']));
+    expect(listed).toEqual(expect.arrayContaining(['people', 'worlds_open', 'intents', 'http_requests', 'workflow_runs', 'workflow_steps', 'ai_cost', 'rate_limited']));
     // only administrators, and their keys with metrics:read
     expect((await call('GET', '/analytics/series/people')).status).toBe(401);
     expect((await call('GET', '/analytics/series/people', undefined, bearer(bob.token))).status).toBe(403);
