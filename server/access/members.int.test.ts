@@ -6,31 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { WorldClose, ErrorCode, type RoleChange } from '../../shared/protocol';
 import { CloseCode } from '@colyseus/sdk';
 import { joinWorld, settle, until } from '../testing/clients';
+import { bearer, restClient } from '../testing/rest';
 import { useServer } from '../testing/useServer';
 
 const server = useServer({ env: { ADMIN_USERS: 'boss', SIGNIN_FAILURES: '3' } });
 const PASSWORD = 'a long enough password';
 
-interface Reply {
-  status: number;
-  json: any;
-  headers: Headers;
-}
-async function call(method: string, route: string, body?: unknown, auth: Record<string, string> = {}): Promise<Reply> {
-  const res = await fetch(`${server().url}/api/v3${route}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...auth },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-async function signUp(username: string): Promise<{ token: string; userId: string }> {
-  const res = await call('POST', '/auth/signup', { username, password: PASSWORD });
-  expect(res.status).toBe(201);
-  return { token: res.json.accessToken, userId: res.json.user.id };
-}
+const { call, signUp } = restClient(() => server().url);
 
 let owner: { token: string; userId: string };
 let worldId: string;

@@ -6,37 +6,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/protocol';
 import { joinWorld, until } from '../testing/clients';
+import { bearer, restClient, type Reply } from '../testing/rest';
 import { useServer } from '../testing/useServer';
 
 const server = useServer();
-const PASSWORD = 'a long enough password';
 
-interface Reply {
-  status: number;
-  json: any;
-  text: string;
-  headers: Headers;
-}
-async function call(method: string, route: string, body?: unknown, token?: string): Promise<Reply> {
-  const res = await fetch(`${server().url}/api/v3${route}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text, headers: res.headers };
-}
-async function signUp(username: string): Promise<{ token: string; userId: string }> {
-  const res = await call('POST', '/auth/signup', { username, password: PASSWORD });
-  expect(res.status).toBe(201);
-  return { token: res.json.accessToken, userId: res.json.user.id };
-}
+const rest = restClient(() => server().url);
+const { signUp } = rest;
+const call = (method: string, route: string, body?: unknown, token?: string): Promise<Reply> => rest.call(method, route, body, token ? bearer(token) : {});
 
 const inMinutes = (min: number) => new Date(Date.now() + min * 60_000).toISOString();
 const EVENTS = '/metaverse/events';
