@@ -55,7 +55,7 @@ export const SERIES_NAMES: ReadonlySet<string> = new Set(SERIES.map((s) => s.nam
 
 /** Minutes are kept at most this long, whatever the retention. */
 const MINUTES_KEPT_MS = 2 * 24 * 3_600_000;
-const DAY_MS = 24 * 3_600_000;
+export const DAY_MS = 24 * 3_600_000;
 
 export interface AnalyticsOptions {
   registry: Registry;

@@ -9,12 +9,11 @@ import { z } from 'zod';
 import { ErrorCode } from '../../shared/protocol';
 import type { AnalyticsStore } from '../adapters/storage/AnalyticsStore';
 import type { WorldAccess } from '../access/WorldAccess';
-import { SERIES, SERIES_NAMES } from '../analytics/Analytics';
+import { DAY_MS, SERIES, SERIES_NAMES } from '../analytics/Analytics';
 import { AppError } from '../errors';
 import { adminOnly } from './access';
 
 const MAX_POINTS = 10_000;
-const DAY_MS = 24 * 3_600_000;
 /** The longest range one request may ask for, per resolution. */
 const MAX_RANGE_MS = { minute: 2 * DAY_MS, hour: 400 * DAY_MS } as const;
 

@@ -1,12 +1,10 @@
 /** Rollups in the embedded LevelDB, keyed by resolution, series and time, so a range is one scan. */
 import type { ClassicLevel } from 'classic-level';
 import { mergePoint, type AnalyticsStore, type Resolution, type RollupPoint, type RollupQuery } from './AnalyticsStore';
+import { SEP, sortableTime } from './levelKeys';
 
-const SEP = '\x00';
 const prefix = (resolution: Resolution, series: string) => `analytics${SEP}${resolution}${SEP}${series}${SEP}`;
-/** Times sort as text once padded to the same width. */
-const time = (at: number) => String(Math.max(0, Math.floor(at))).padStart(15, '0');
-const key = (p: RollupPoint) => `${prefix(p.resolution, p.series)}${time(p.bucket)}${SEP}${p.labels}`;
+const key = (p: RollupPoint) => `${prefix(p.resolution, p.series)}${sortableTime(p.bucket)}${SEP}${p.labels}`;
 /** Rows removed per batch while pruning. */
 const PRUNE_BATCH = 5000;
 
@@ -34,14 +32,14 @@ export class LevelAnalyticsStore implements AnalyticsStore {
 
   async readPoints(q: RollupQuery): Promise<RollupPoint[]> {
     const p = prefix(q.resolution, q.series);
-    return (await this.db.values({ gte: p + time(q.from), lt: p + time(q.to), limit: q.limit }).all()) as RollupPoint[];
+    return (await this.db.values({ gte: p + sortableTime(q.from), lt: p + sortableTime(q.to), limit: q.limit }).all()) as RollupPoint[];
   }
 
   async prunePoints(resolution: Resolution, series: string, before: number): Promise<number> {
     const p = prefix(resolution, series);
     let total = 0;
     for (;;) {
-      const keys = await this.db.keys({ gte: p, lt: p + time(before), limit: PRUNE_BATCH }).all();
+      const keys = await this.db.keys({ gte: p, lt: p + sortableTime(before), limit: PRUNE_BATCH }).all();
       if (!keys.length) return total;
       await this.db.batch(keys.map((k) => ({ type: 'del' as const, key: k })));
       total += keys.length;

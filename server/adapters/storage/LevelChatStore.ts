@@ -2,12 +2,10 @@
 import type { ClassicLevel } from 'classic-level';
 import type { ChatMessage } from '../../../shared/protocol';
 import type { ChatRetention, ChatStore } from './ChatStore';
+import { SEP, sortableTime } from './levelKeys';
 
-const SEP = '\x00';
 const prefix = (worldId: string) => `chat${SEP}${worldId}${SEP}`;
-/** Times sort as text once padded to the same width. */
-const time = (at: number) => String(Math.max(0, Math.floor(at))).padStart(15, '0');
-const key = (worldId: string, m: ChatMessage) => `${prefix(worldId)}${time(m.at)}${SEP}${m.id}`;
+const key = (worldId: string, m: ChatMessage) => `${prefix(worldId)}${sortableTime(m.at)}${SEP}${m.id}`;
 /** Pruning by count runs on every this many writes: a world holds at most keep + this many. */
 const PRUNE_EVERY = 16;
 
@@ -20,7 +18,7 @@ export class LevelChatStore implements ChatStore {
     await this.db.put(key(worldId, message), message);
     const p = prefix(worldId);
     // older than the retention: everything before the cut-off time, in one range
-    await this.db.clear({ gt: p, lt: p + time(message.at - retention.maxAgeMs) });
+    await this.db.clear({ gt: p, lt: p + sortableTime(message.at - retention.maxAgeMs) });
     if (++this.writes % PRUNE_EVERY !== 0) return;
     const extra = await this.db.keys({ gt: p, lt: `${p}\xff`, reverse: true }).all();
     const drop = extra.slice(retention.keep);
@@ -29,7 +27,7 @@ export class LevelChatStore implements ChatStore {
 
   async recentChat(worldId: string, limit: number, notBefore: number): Promise<ChatMessage[]> {
     const p = prefix(worldId);
-    const newest = (await this.db.values({ gte: p + time(notBefore), lt: `${p}\xff`, reverse: true, limit }).all()) as ChatMessage[];
+    const newest = (await this.db.values({ gte: p + sortableTime(notBefore), lt: `${p}\xff`, reverse: true, limit }).all()) as ChatMessage[];
     return newest.reverse();
   }
 }

@@ -40,6 +40,9 @@ export interface StepEnded {
   seconds: number;
 }
 
+/** How a step that returned ended, by what it returned. */
+const ENDED_AS = { done: 'succeeded', wait: 'waiting', sleep: 'parked' } as const satisfies Record<StepOutcome['type'], StepEnded['outcome']>;
+
 export interface EngineOptions {
   store: WorkflowStore;
   registry: StepRegistry;
@@ -317,10 +320,11 @@ export class Engine {
           throw new Error('unreachable step outcome');
         }
         await this.persist(run);
-        const ended = run.steps[next.index]!;
         const seconds = (now - (next.run.steps[next.index]!.startedAt ?? now)) / 1000;
-        const endedAs: StepEnded['outcome'] = !outcome.ok ? (ended.status === 'retrying' ? 'retrying' : 'failed') : outcome.value.type === 'done' ? 'succeeded' : outcome.value.type === 'wait' ? 'waiting' : 'parked';
-        this.events.emit('step', { kind: spec.kind, outcome: endedAs, code: outcome.ok ? undefined : outcome.error.code, seconds } satisfies StepEnded);
+        const ended: StepEnded = outcome.ok
+          ? { kind: spec.kind, outcome: ENDED_AS[outcome.value.type], seconds }
+          : { kind: spec.kind, outcome: run.steps[next.index]!.status === 'retrying' ? 'retrying' : 'failed', code: outcome.error.code, seconds };
+        this.events.emit('step', ended);
       });
     }
   }
