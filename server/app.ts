@@ -49,6 +49,9 @@ import { Scheduler } from './workflows/Scheduler';
 import { WorkflowScope } from './workflows/WorkflowScope';
 import { Analytics } from './analytics/Analytics';
 import { analyticsRoutes } from './http/analytics';
+import { insightRoutes } from './http/insights';
+import { Sessions } from './analytics/Sessions';
+import { Usage } from './analytics/Usage';
 import { watchWorkflows } from './metrics/workflowMetrics';
 import { Readiness, type DependencyCheck } from './health/Readiness';
 import { randomUUID } from 'node:crypto';
@@ -154,6 +157,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const analytics = new Analytics({ registry: metrics.registry, store: storage.analytics, log: log.child({ component: 'analytics' }), sampleMs: config.analyticsSampleMs, retentionDays: config.analyticsRetentionDays });
   // old rows go before the server takes its first request
   analytics.start();
+  const sessions = new Sessions({ metrics, store: storage.analytics, log: log.child({ component: 'analytics' }) });
+  const usage = new Usage({ analytics: storage.analytics, store: storage.store, workflows: storage.workflows, sessions });
   const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
   const eventService = new EventService({ events: storage.events, store: storage.store, access, log: log.child({ component: 'events' }) });
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }), observe: (call) => metrics.aiCall(call) });
@@ -254,7 +259,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access), readiness, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access, insightRoutes({ usage, access, store: storage.store, workflows: storage.workflows })), readiness, log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
@@ -276,6 +281,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     chat: { store: storage.chat, retention: config.chatRetention },
     iceServers: config.iceServers,
     metrics,
+    sessions,
     patchIntervalMs: config.patchIntervalMs,
     interest: config.interest,
     probe,
@@ -310,6 +316,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       await analytics.stop();
       await engine.stop();
       await gameServer.gracefullyShutdown(false);
+      await sessions.flush();
       await chain.close();
       await audit.close();
       await closeStorage(storage);

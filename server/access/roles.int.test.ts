@@ -289,6 +289,8 @@ const WORLD_ROUTES: Record<string, WorldRoute> = {
   'GET /metaverse/events?world': { action: 'read', ok: [200], prepare: async () => [`/metaverse/events?world=${worldId}`, undefined] },
   'GET /metaverse/events/:id': { action: 'read', ok: [200], prepare: async () => [`/metaverse/events/${await newEvent()}`, undefined] },
   'GET /metaverse/events/:id/ics': { action: 'read', ok: [200], prepare: async () => [`/metaverse/events/${await newEvent()}/ics`, undefined] },
+  'GET /analytics/worlds/:id': { action: 'viewStats', ok: [200], prepare: async () => [`/analytics/worlds/${worldId}`, undefined] },
+  'GET /analytics/workflows/:id': { action: 'viewStats', ok: [200], prepare: async () => [`/analytics/workflows/${await newWorkflow()}`, undefined] },
 };
 
 const eventBody = () => ({ worldId, title: 'Stand-up', startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString() });

@@ -46,12 +46,20 @@ export const SERIES: readonly SeriesDef[] = [
   { name: 'ai_tokens', help: 'Tokens AI providers were paid for, by provider.', metric: 'dwc_ai_tokens_total', kind: 'counter', labels: ['provider'] },
   { name: 'ai_cost', help: "What AI answers cost, in each provider's price units.", metric: 'dwc_ai_cost_total', kind: 'counter', labels: ['provider'] },
   { name: 'chain_transactions', help: 'Anchoring transactions, by network and outcome.', metric: 'dwc_chain_transactions_total', kind: 'counter', labels: ['network', 'outcome'] },
+  { name: 'sessions', help: 'People who left a world, by device.', metric: 'dwc_session_duration_seconds_count', kind: 'counter', labels: ['device'] },
+  { name: 'session_seconds', help: 'Seconds spent in worlds by those who left, by device.', metric: 'dwc_session_duration_seconds_sum', kind: 'counter', labels: ['device'] },
   { name: 'rate_limited', help: 'Messages and requests refused for coming too fast.', metric: 'dwc_rate_limited_total', kind: 'counter', labels: ['kind'] },
   { name: 'event_loop_delay_p99_seconds', help: "The 99th percentile of the event loop's delay.", metric: 'nodejs_eventloop_lag_p99_seconds', kind: 'gauge', labels: [] },
   { name: 'memory_bytes', help: 'Resident memory of the server process.', metric: 'process_resident_memory_bytes', kind: 'gauge', labels: [] },
 ];
 
-export const SERIES_NAMES: ReadonlySet<string> = new Set(SERIES.map((s) => s.name));
+/**
+ * Series written as things happen rather than sampled: a session per world, by the hour (count:
+ * sessions, sum: seconds spent), for each world's owner and the busiest worlds and hours.
+ */
+export const RECORDED_SERIES = [{ name: 'world_sessions', help: 'Sessions that ended in each world by the hour: count, and seconds spent (sum).', kind: 'counter', labels: ['device', 'world'] }] as const;
+
+export const SERIES_NAMES: ReadonlySet<string> = new Set([...SERIES, ...RECORDED_SERIES].map((s) => s.name));
 
 /** Minutes are kept at most this long, whatever the retention. */
 const MINUTES_KEPT_MS = 2 * 24 * 3_600_000;
@@ -168,7 +176,7 @@ export class Analytics {
     const hoursKept = this.o.retentionDays ? this.o.retentionDays * DAY_MS : Infinity;
     const cut: Record<Resolution, number> = { minute: now - Math.min(MINUTES_KEPT_MS, hoursKept), hour: now - hoursKept };
     let total = 0;
-    for (const def of SERIES) {
+    for (const def of [...SERIES, ...RECORDED_SERIES]) {
       for (const resolution of ['minute', 'hour'] as const) {
         if (Number.isFinite(cut[resolution])) total += await this.o.store.prunePoints(resolution, def.name, bucketOf(cut[resolution], resolution));
       }

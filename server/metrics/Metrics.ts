@@ -44,6 +44,7 @@ export class Metrics {
   readonly aiCost: Counter<'provider'>;
   readonly chainTx: Counter<'network' | 'outcome'>;
   readonly chainConfirm: Histogram<'network'>;
+  readonly sessions: Histogram<'device'>;
   /** Step kinds, AI providers and networks this server knows: any other name is counted as "other". */
   private readonly known = { kinds: new Set<string>(), providers: new Set<string>(), networks: new Set<string>() };
 
@@ -80,6 +81,13 @@ export class Metrics {
     this.aiCost = count('dwc_ai_cost_total', "What AI answers cost, in each provider's configured price units.", ['provider']);
     this.chainTx = count('dwc_chain_transactions_total', 'Anchoring transactions sent, by network and outcome (confirmed, failed).', ['network', 'outcome']);
     this.chainConfirm = slow('dwc_chain_confirmation_seconds', 'From sending an anchoring transaction to its confirmation, by network.', ['network']);
+    this.sessions = new Histogram({
+      name: 'dwc_session_duration_seconds',
+      help: 'How long people stayed in a world, by device, counted when they leave.',
+      labelNames: ['device'],
+      buckets: [10, 60, 300, 900, 1800, 3600, 7200, 14400],
+      registers: [this.registry],
+    });
     const worlds = this.worlds;
     new Gauge({
       name: 'dwc_worlds_open',
@@ -106,6 +114,11 @@ export class Metrics {
         for (const [device, n] of counts) this.set({ device }, n);
       },
     });
+  }
+
+  /** Someone left a world after `seconds` in it. */
+  sessionEnded(device: string, seconds: number): void {
+    this.sessions.observe({ device: DEVICES.has(device) ? device : 'other' }, Math.max(0, seconds));
   }
 
   /** A world's room opened: its people count until it is forgotten. */

@@ -79,6 +79,8 @@ export const WORLD_ACTION_ROLE = {
   readAudit: 'owner',
   /** Schedule, change and cancel the world's events, and see who came. */
   manageEvents: 'owner',
+  /** See how the world is used: people, sessions, where its workflows lose time. */
+  viewStats: 'owner',
 } as const satisfies Record<string, WorldRole>;
 export type WorldAction = keyof typeof WORLD_ACTION_ROLE;
 
@@ -117,6 +119,7 @@ const VERBS: Record<IntentType | WorldAction, string> = {
   manageMembers: 'manage who is in this world',
   readAudit: 'read this world\'s audit log',
   manageEvents: 'schedule events here',
+  viewStats: 'see how this world is used',
 };
 
 /** The least role needed for an intent or a REST action. */

@@ -133,6 +133,7 @@ export class WorldCore implements CoreContext {
       });
       this.state.participants.set(peer.id, p);
       this.lastHeard.set(peer.id, now);
+      this.deps.sessions?.started(this.world.id, peer.id, p.device);
       this.log.info({ participant: peer.id, device: p.device }, 'participant joined');
     } catch (err) {
       const name = askedName(options);
@@ -174,6 +175,7 @@ export class WorldCore implements CoreContext {
     // a client whose join was refused never became a participant, and so never leaves
     if (this.state.participants.has(clientId)) {
       this.record(clientId, 'leave', 'accepted', {});
+      this.deps.sessions?.ended(this.world.id, clientId);
       this.deps.attendance?.left(this.world.id, clientId, Date.now()).catch((err: unknown) => this.log.warn({ err, participant: clientId }, 'recording attendance at an event failed'));
     }
     this.putDownAll(clientId);

@@ -20,6 +20,7 @@ import type { WorkflowService } from '../../workflows/WorkflowService';
 import type { Logger } from '../../log';
 import type { InterestOptions } from '../interest';
 import type { Metrics } from '../../metrics/Metrics';
+import type { Sessions } from '../../analytics/Sessions';
 import type { WorldWriter } from '../WorldWriter';
 
 export interface WorldCoreDeps {
@@ -31,6 +32,8 @@ export interface WorldCoreDeps {
   intentRate: number;
   /** Counts intents and the people in open worlds for the server's metrics (absent in tests that do not look). */
   metrics?: Pick<Metrics, 'intent' | 'watchWorld'>;
+  /** Told when someone's time in the world starts and ends, for the analytics (absent: not kept). */
+  sessions?: Pick<Sessions, 'started' | 'ended'>;
   /** STUN/TURN servers handed to each person on joining, for voice (none on a LAN). */
   iceServers?: readonly IceServer[];
   /** Where each world's chat is kept, and how much of it for how long. */

@@ -24,9 +24,13 @@ export interface StepRun {
   /** What a waiting (or parked) step waits for, as the step said; cleared when it runs again. */
   waitingFor?: WaitingFor;
   startedAt?: number;
+  /** When its first attempt started: the step's share of a run's time counts retries and waits. */
+  firstStartedAt?: number;
   finishedAt?: number;
   output?: unknown;
   error?: StepError;
+  /** Failed attempts by error code (at most MAX_FAILURE_CODES codes), kept after a later attempt succeeds. */
+  failures?: Record<string, number>;
 }
 
 /** One line of a run's history, shown per step in the API and the world. */
@@ -38,6 +42,8 @@ export interface RunLogEntry {
 
 /** The most log lines a run keeps; older ones are dropped first. */
 export const MAX_LOG = 200;
+/** The most distinct error codes a step counts its failures by; more are counted as OTHER. */
+export const MAX_FAILURE_CODES = 8;
 
 export interface RunRecord {
   id: string;
@@ -147,7 +153,7 @@ export function plan(run: RunRecord, def: WorkflowDefinition, now: number): { ru
 export function begin(run: RunRecord, index: number, now: number): RunRecord {
   const step = run.steps[index]!;
   const resumed = step.status === StepStatus.RUNNING || step.status === StepStatus.WAITING;
-  return withStep(run, index, { status: StepStatus.RUNNING, attempt: resumed ? Math.max(1, step.attempt) : step.attempt + 1, startedAt: now, nextAttemptAt: undefined, waitingFor: undefined }, now, {
+  return withStep(run, index, { status: StepStatus.RUNNING, attempt: resumed ? Math.max(1, step.attempt) : step.attempt + 1, startedAt: now, firstStartedAt: step.firstStartedAt ?? now, nextAttemptAt: undefined, waitingFor: undefined }, now, {
     status: RunStatus.RUNNING,
   });
 }
@@ -172,12 +178,18 @@ export function wait(run: RunRecord, index: number, waitingFor: WaitingFor, now:
 /** Records a failure: schedules another attempt when the policy allows, else fails the run. */
 export function fail(run: RunRecord, index: number, error: StepError, policy: RetryPolicy, now: number, random: number): RunRecord {
   const step = run.steps[index]!;
+  const failures = countFailure(step.failures, error.code);
   if (error.retryable && step.attempt < policy.maxAttempts && !run.cancelRequested) {
     const nextAttemptAt = now + backoffDelay(policy, step.attempt, random);
-    return withStep(run, index, { status: StepStatus.RETRYING, error, nextAttemptAt }, now, { status: RunStatus.RUNNING });
+    return withStep(run, index, { status: StepStatus.RETRYING, error, failures, nextAttemptAt }, now, { status: RunStatus.RUNNING });
   }
-  const failed = withStep(run, index, { status: StepStatus.FAILED, error, finishedAt: now }, now, { status: RunStatus.FAILED, finishedAt: now });
+  const failed = withStep(run, index, { status: StepStatus.FAILED, error, failures, finishedAt: now }, now, { status: RunStatus.FAILED, finishedAt: now });
   return { ...failed, steps: failed.steps.map((s) => (TERMINAL_STEP.has(s.status) ? s : { ...s, status: StepStatus.CANCELLED })) };
+}
+
+function countFailure(failures: Record<string, number> = {}, code: string): Record<string, number> {
+  const key = Object.hasOwn(failures, code) || Object.keys(failures).length < MAX_FAILURE_CODES - 1 ? code : 'OTHER';
+  return { ...failures, [key]: (failures[key] ?? 0) + 1 };
 }
 
 export function requestCancel(run: RunRecord, now: number): RunRecord {
