@@ -7,6 +7,7 @@ import { parseRoute, worldHash } from './route';
 import { installTestHook, type WorldProbe } from './testing/testHook';
 import { joinName } from './ui/identity';
 import { mountLobby } from './ui/lobby';
+import { mountDashboard } from './dashboard/dashboardPage';
 import { mountWorldPage } from './world/worldPage';
 
 const root = document.getElementById('app')!;
@@ -24,6 +25,14 @@ function render(): void {
     case 'lobby':
       document.title = 'Document Workflow Chain';
       unmount = mountLobby(root, { enterWorld });
+      return;
+    case 'dashboard':
+      document.title = 'Dashboard — Document Workflow Chain';
+      unmount = mountDashboard(root, {
+        backToLobby: () => {
+          location.hash = '';
+        },
+      });
       return;
     case 'bad-link':
       unmount = mountLobby(root, { enterWorld, notice: 'That world link is not valid. Pick a world below or create one.' });

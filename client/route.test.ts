@@ -13,6 +13,12 @@ describe('routes', () => {
     expect(parseRoute(worldHash('x_y-z'))).toEqual({ page: 'world', worldId: 'x_y-z' });
   });
 
+  it('reads the dashboard', () => {
+    expect(parseRoute('#/dashboard')).toEqual({ page: 'dashboard' });
+    expect(parseRoute('#/dashboard?range=7d')).toEqual({ page: 'dashboard' });
+    expect(parseRoute('#/dashboards')).toEqual({ page: 'lobby' });
+  });
+
   it('marks a world link with an impossible id as bad', () => {
     expect(parseRoute('#/w/%3Cscript%3E')).toEqual({ page: 'bad-link' });
     expect(parseRoute('#/w/%E0%A4%A')).toEqual({ page: 'bad-link' });

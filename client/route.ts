@@ -4,11 +4,14 @@ import { EntityId } from '../shared/protocol';
 const WORLD_ROUTE = /^#\/w\/([^/?#]+)/;
 
 /** `invite` is the token of an invite link (`#/w/<id>?invite=<token>`), accepted before joining. */
-export type Route = { page: 'lobby' } | { page: 'world'; worldId: string; invite?: string } | { page: 'bad-link' };
+export type Route = { page: 'lobby' } | { page: 'dashboard' } | { page: 'world'; worldId: string; invite?: string } | { page: 'bad-link' };
+
+export const DASHBOARD_HASH = '#/dashboard';
 
 const INVITE = /[?&]invite=(inv_[A-Za-z0-9_-]{1,120})(?:&|$)/;
 
 export function parseRoute(hash: string): Route {
+  if (hash === DASHBOARD_HASH || hash.startsWith(`${DASHBOARD_HASH}?`)) return { page: 'dashboard' };
   const m = WORLD_ROUTE.exec(hash);
   if (!m) return { page: 'lobby' };
   let raw: string;

@@ -136,10 +136,15 @@ export function eventCalendarUrl(id: string): string {
 }
 
 /** The event's calendar file, fetched as the signed-in person, with the name the server gave it. */
-export async function eventCalendar(id: string): Promise<{ blob: Blob; fileName: string }> {
+export function eventCalendar(id: string): Promise<{ blob: Blob; fileName: string }> {
+  return downloadFile(`${eventPath(id)}/ics`, 'event.ics');
+}
+
+/** A file the server hands out (a calendar, a report), fetched as the signed-in person, with the name the server gave it. */
+export async function downloadFile(path: string, fallbackName: string): Promise<{ blob: Blob; fileName: string }> {
   let res: Response;
   try {
-    res = await fetch(eventCalendarUrl(id), { headers: await authHeaders() });
+    res = await fetch(`${serverUrl()}/api/v3${path}`, { headers: await authHeaders() });
   } catch {
     throw new ApiError('NETWORK', 'Cannot reach the server. Check that it is running and that you are online.', 0);
   }
@@ -147,6 +152,6 @@ export async function eventCalendar(id: string): Promise<{ blob: Blob; fileName:
     const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
     throw new ApiError(body?.error?.code ?? 'HTTP', body?.error?.message ?? `The server answered ${res.status}.`, res.status);
   }
-  const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'event.ics';
+  const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
   return { blob: await res.blob(), fileName };
 }

@@ -3,6 +3,7 @@
  * still work where the server and the world allow them), or, when signed in, who you are and sign out.
  */
 import { AccountError, currentAccount, onAccountChange, signIn, signOut, signUp, type Account } from '../net/account';
+import { DASHBOARD_HASH } from '../route';
 import { h, replaceChildren } from './kit/dom';
 import { inBackground } from './kit/background';
 
@@ -18,7 +19,8 @@ export function accountCard(opts: AccountCardOptions): { element: HTMLElement; d
     if (account) {
       const out = h('button', { type: 'button', class: 'secondary', 'data-testid': 'sign-out' }, 'Sign out');
       out.addEventListener('click', () => inBackground(signOut(), 'Signing out'));
-      replaceChildren(element, h('h2', {}, 'Account'), h('p', { 'data-testid': 'signed-in-as' }, 'Signed in as ', h('strong', {}, account.username), ' '), out);
+      const dashboard = h('a', { href: DASHBOARD_HASH, class: 'dashboard-link', 'data-testid': 'dashboard-link' }, 'Dashboard: how your worlds are used');
+      replaceChildren(element, h('h2', {}, 'Account'), h('p', { 'data-testid': 'signed-in-as' }, 'Signed in as ', h('strong', {}, account.username), ' '), out, h('p', {}, dashboard));
       return;
     }
     const username = h('input', { id: 'account-username', 'data-testid': 'account-username', autocomplete: 'username', maxlength: '32', placeholder: 'e.g. ann' });

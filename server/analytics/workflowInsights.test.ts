@@ -85,6 +85,13 @@ describe('workflow insights', () => {
     expect(workflowInsights(def, few).suggestions).toEqual([]);
   });
 
+  it('a slow step with results that do not repeat is named as the one to speed up, a fast one is not', () => {
+    const slow = Array.from({ length: 6 }, (_, i) => run(i * 60_000, { analyseMs: 5000 + i * 100, notifyMs: 100 }));
+    expect(workflowInsights(def, slow).suggestions.map((s) => s.text)).toEqual(['"Analyse" is 98 % of run time (p95 5.5 s): making it faster shortens runs the most.']);
+    const fast = Array.from({ length: 6 }, (_, i) => run(i * 60_000, { analyseMs: 500, notifyMs: 10 }));
+    expect(workflowInsights(def, fast).suggestions).toEqual([]);
+  });
+
   it('a failure no retry can fix is called one, and unfinished runs count but add no time', () => {
     const runs = Array.from({ length: 6 }, (_, i) => run(i * 1000, { analyseMs: 10, notifyMs: 10, notifyFailures: 1, failed: true }));
     for (const r of runs) r.steps[1]!.error = { code: 'BAD_PARAMS', message: 'no url', retryable: false };

@@ -54,6 +54,8 @@ const MIN_ATTEMPTS = 5;
 const FAILING_SHARE = 0.2;
 const DOMINANT_SHARE = 0.5;
 const SLOW_QUEUE_MS = 30_000;
+/** A step that takes most of a run's time is worth speeding up only if runs take this long. */
+const WORTH_SPEEDING_MS = 1000;
 /** Kinds whose time is mostly a person's: waiting, not working. */
 const WAITS_FOR_PEOPLE = new Set<string>([STEP_KIND.APPROVAL, STEP_KIND.NEURAL_TRIGGER]);
 
@@ -66,7 +68,7 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 const digest = (value: unknown) => createHash('sha1').update(JSON.stringify(value) ?? 'undefined').digest('base64');
 const spanOf = (s: StepRun) => (s.finishedAt !== undefined && (s.firstStartedAt ?? s.startedAt) !== undefined ? s.finishedAt - (s.firstStartedAt ?? s.startedAt)! : null);
 const pct = (share: number) => `${Math.round(share * 100)} %`;
-const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
+const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 
 /** Insights over `runs` (any order) of a workflow whose current definition is `def`. */
 export function workflowInsights(def: WorkflowDefinition, runs: readonly RunRecord[]): WorkflowInsight {
@@ -198,7 +200,7 @@ function suggest(insight: WorkflowInsight, runs: readonly RunRecord[]): Suggesti
         out.push({ stepId: step.stepId, severity: 'info', text: `${lead}: ${step.repeats} of its ${step.results} results repeat an earlier one for the same input — caching would save ${step.repeats} calls.` });
       } else if (WAITS_FOR_PEOPLE.has(step.kind)) {
         out.push({ stepId: step.stepId, severity: 'info', text: `${lead}, mostly waiting for a person (p50 ${seconds(step.p50Ms ?? 0)}): remind who answers it, or let more people answer.` });
-      } else {
+      } else if ((step.p95Ms ?? 0) >= WORTH_SPEEDING_MS) {
         out.push({ stepId: step.stepId, severity: 'info', text: `${lead} (p95 ${seconds(step.p95Ms ?? 0)}): making it faster shortens runs the most.` });
       }
     }

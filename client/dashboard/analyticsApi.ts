@@ -1,0 +1,93 @@
+/** The analytics the dashboard reads: administrators' series and site usage, owners' worlds and workflows. */
+import { downloadFile, request } from '../net/api';
+
+export type Resolution = 'minute' | 'hour';
+
+export interface RollupPoint {
+  at: string;
+  labels: string;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  avg: number;
+}
+
+export interface SessionTotals {
+  sessions: number;
+  seconds: number;
+}
+
+export interface Overview {
+  admin: boolean;
+  worlds: Array<{ id: string; name: string }>;
+}
+
+export interface WorldStats {
+  world: { id: string; name: string };
+  peopleNow: Record<string, number>;
+  lastDay: SessionTotals & { byDevice: Record<string, SessionTotals> };
+  runsLastDay: Record<string, number>;
+  hours: Array<{ at: string } & SessionTotals>;
+}
+
+export interface SiteUsage {
+  byDevice: Record<string, SessionTotals>;
+  busiestWorlds: Array<{ id: string; name: string } & SessionTotals>;
+  byHourOfDay: SessionTotals[];
+  truncated: boolean;
+}
+
+export interface StepInsight {
+  stepId: string;
+  name: string;
+  kind: string;
+  attempts: number;
+  failedAttempts: number;
+  failedRuns: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  shareOfTime: number;
+  failureCodes: Array<{ code: string; count: number }>;
+  repeats: number;
+  results: number;
+}
+
+export interface WorkflowInsight {
+  workflow: { id: string; name: string; worldId: string | null };
+  runsRead: number;
+  truncated: boolean;
+  runs: { total: number; succeeded: number; failed: number; cancelled: number; unfinished: number };
+  successRate: number | null;
+  durationMs: { p50: number | null; p95: number | null };
+  steps: StepInsight[];
+  failureReasons: Array<{ stepId: string; name: string; code: string; count: number; message: string }>;
+  suggestions: Array<{ stepId: string | null; severity: 'info' | 'warning'; text: string }>;
+}
+
+export interface WorkflowListing {
+  id: string;
+  name: string;
+  worldId: string | null;
+  worldName: string | null;
+}
+
+const range = (from: number, to: number) => `from=${encodeURIComponent(new Date(from).toISOString())}&to=${encodeURIComponent(new Date(to).toISOString())}`;
+
+export const overview = () => request<Overview>('/analytics/overview');
+
+export async function series(name: string, resolution: Resolution, from: number, to: number): Promise<RollupPoint[]> {
+  return (await request<{ points: RollupPoint[] }>(`/analytics/series/${encodeURIComponent(name)}?resolution=${resolution}&${range(from, to)}`)).points;
+}
+
+export const siteUsage = (from: number, to: number) => request<SiteUsage>(`/analytics/usage?${range(from, to)}`);
+export const worldStats = (worldId: string) => request<WorldStats>(`/analytics/worlds/${encodeURIComponent(worldId)}`);
+export async function workflows(): Promise<WorkflowListing[]> {
+  return (await request<{ workflows: WorkflowListing[] }>('/analytics/workflows')).workflows;
+}
+export const workflowInsight = (id: string, from: number, to: number) => request<WorkflowInsight>(`/analytics/workflows/${encodeURIComponent(id)}?${range(from, to)}`);
+
+/** A CSV report of `names` over the range, as the server wrote it. */
+export function report(names: readonly string[], resolution: Resolution, from: number, to: number): Promise<{ blob: Blob; fileName: string }> {
+  return downloadFile(`/analytics/report?series=${names.map(encodeURIComponent).join(',')}&resolution=${resolution}&${range(from, to)}`, 'report.csv');
+}
