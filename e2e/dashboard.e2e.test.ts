@@ -3,7 +3,8 @@
  * charts drawn from the analytics (people online by device, sessions, runs, requests), the busiest
  * worlds, their world's figures, where a failing workflow loses its runs with a suggestion, and
  * downloads a CSV report; an owner who is no administrator sees only their own world; a guest is
- * asked to sign in. A narrow (phone) window folds the charts into one column that still fits.
+ * asked to sign in. A narrow (phone) window folds the charts into one column that still fits. In
+ * her world, the owner's Stats panel shows its figures.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -11,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { joinWorld } from '../server/testing/clients';
-import { screenshot, signUp, useE2e } from './support/harness';
+import { screenshot, signUp, useE2e, waitReady } from './support/harness';
 
 const e2e = useE2e({ env: { ADMIN_USERS: 'root', ANALYTICS_SAMPLE_SECONDS: '1', WEBHOOK_ALLOW: '127.0.0.1' } });
 
@@ -109,7 +110,7 @@ describe('dashboard', () => {
     expect(e2e.pageErrors).toEqual([]);
   });
 
-  it('INSIGHTS-5: an owner who is no administrator sees only their world; a guest is asked to sign in', { timeout: 120_000 }, async () => {
+  it('INSIGHTS-5: an owner who is no administrator sees only their world, and its figures in the world; a guest is asked to sign in', { timeout: 120_000 }, async () => {
     const olive = await e2e.openLobby('Olive');
     await signUp(olive, 'olive');
     const world = (await api(olive, 'POST', '/worlds', { name: 'Olive’s studio', template: 'office' })).json.world as { id: string };
@@ -122,6 +123,19 @@ describe('dashboard', () => {
     expect(await olive.getByTestId('figure-here-now').textContent()).toBe('nobody');
     expect(await olive.getByTestId('workflow-insight').textContent()).toContain('No workflows in your worlds yet.');
     await screenshot(olive, 'dashboard-owner');
+
+    // in her world, the Stats button beside Members shows her its figures, where Members' panel goes
+    await olive.evaluate((id) => {
+      location.hash = `#/w/${id}`;
+    }, world.id);
+    await waitReady(olive);
+    await olive.getByTestId('stats-button').click({ timeout: 15_000 });
+    await expect.poll(() => olive.getByTestId('stats-lines').textContent(), { timeout: 15_000 }).toContain('Here now: 1 desktop');
+    expect(await olive.getByTestId('stats-lines').textContent()).toContain('Runs in the last 24 h: 0');
+    await screenshot(olive, 'world-stats-panel');
+    await olive.getByTestId('members-button').click();
+    expect(await olive.getByTestId('stats-panel').isHidden()).toBe(true);
+    expect(await olive.getByTestId('members-panel').isVisible()).toBe(true);
 
     const guest = await e2e.openLobby('Gus');
     await guest.evaluate(() => {

@@ -1,6 +1,6 @@
 /**
  * Building a chain from an emulated headset (iwer, a Meta Quest 3), everything by a controller's
- * ray and trigger: Ann opens the in-world menu, makes a new chain from a template on its Workflows
+ * ray and trigger: Ann opens the in-world menu, makes a new chain from a template on its Chains
  * tab, presses one of the new chain's nodes (the menu opens on that step, listing the kinds it can
  * become), picks another kind, and presses the chain's Save: the server has the new version with
  * that kind. On the desktop the same node press opens the page's builder on that chain.
@@ -40,11 +40,11 @@ describe('building a chain in VR', () => {
     await expect.poll(async () => (await xr(ann)).controllers.length, { timeout: 20_000 }).toBe(2);
     await expect.poll(async () => (await menu(ann))?.wrist ?? null, { timeout: 20_000 }).not.toBeNull();
 
-    // the menu's Workflows tab offers a new chain from each template the server has
+    // the menu's Chains tab offers a new chain from each template the server has
     await moveController(ann, 'left', [-0.2, 1.2, 1.6]);
     await click(ann, 'left', 'y-button');
     await expect.poll(async () => (await menu(ann))?.open, { timeout: 10_000 }).toBe(true);
-    await pressMenu(ann, 'Workflows');
+    await pressMenu(ann, 'Chains');
     await expect.poll(async () => (await menu(ann))?.rows ?? [], { timeout: 10_000 }).toContain('New chain from a template:');
     await screenshot(ann, 'xr-build-templates');
     await pressMenu(ann, 'New: Document processing pipeline');

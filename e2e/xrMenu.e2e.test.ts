@@ -5,7 +5,8 @@
  * pointing the right controller's ray at the menu's buttons and pulling the trigger; a refusal
  * (grabbing a document Bob holds) shows in her headset as a toast and buzzes her controllers (as a
  * granted grab does, more briefly); a preset note and a comfort setting are set from the menu; and
- * Leave ends the session and takes her out of the world.
+ * Leave ends the session and takes her out of the world. Signed in, she owns the world, and its
+ * Stats tab shows her who is here and today's runs.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect } from 'vitest';
@@ -49,7 +50,15 @@ describe('the in-world menu in an emulated headset', () => {
 
   beforeAll(async () => {
     ann = await e2e.openLobby('Ann', (page) => installXrEmulator(page));
+    // signed in, Ann owns the world she makes (and sees its Stats tab); anyone may come in to work
+    // (signUp's expect.poll may not run outside a test)
+    await ann.getByTestId('account-username').fill('ann');
+    await ann.getByTestId('account-password').fill('a long enough password');
+    await ann.getByTestId('sign-up').click();
+    await ann.getByTestId('signed-in-as').waitFor({ timeout: 10_000 });
+    await ann.getByTestId('world-guests').selectOption('editor');
     const worldId = await createWorld(ann, 'Menu in VR');
+    const token = await ann.evaluate(() => (JSON.parse(localStorage.getItem('dwc.account')!) as { accessToken: string }).accessToken);
     annId = await sessionId(ann);
     bob = await e2e.openLobby('Bob');
     await bob.locator(`[data-testid="world-item"][data-world-id="${worldId}"]`).click({ timeout: 15_000 });
@@ -57,7 +66,7 @@ describe('the in-world menu in an emulated headset', () => {
     bobId = await sessionId(bob);
     const res = await fetch(`${e2e.server.url}/api/v3/workflows`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ worldId, definition: OUTLINE_APPROVE_PRESENT }),
     });
     expect(res.status, await res.clone().text()).toBeLessThan(300);
@@ -129,7 +138,7 @@ describe('the in-world menu in an emulated headset', () => {
   step('she starts a run of the sign-off workflow from the menu by ray and trigger, and approves it when it waits', async () => {
     await click(ann, 'left', 'y-button');
     await expect.poll(async () => (await menu(ann))?.open, { timeout: 10_000 }).toBe(true);
-    await pressByRay(ann, 'Workflows');
+    await pressByRay(ann, 'Chains');
     await expect.poll(async () => (await menu(ann))?.tab, { timeout: 10_000 }).toBe('workflows');
     await screenshot(ann, 'xr-menu-workflows');
     await pressByRay(ann, 'Start run');
@@ -152,13 +161,23 @@ describe('the in-world menu in an emulated headset', () => {
     await expect.poll(async () => (await menu(ann))?.buttons.map((b) => b.label), { timeout: 10_000 }).not.toContain('Approve');
   }, 90_000);
 
+  step("as the world's owner she reads its figures on the Stats tab: who is here, and the run of today", async () => {
+    await pressByRay(ann, 'Stats');
+    await expect.poll(async () => (await menu(ann))?.rows ?? [], { timeout: 10_000 }).toContain('Runs in the last 24 h: 1 (0 failed)');
+    const rows = (await menu(ann))!.rows;
+    // people are counted by the device they joined with: Ann joined from the page, then entered VR
+    expect(rows).toContain('Here now: 2 desktop');
+    expect((await menu(ann))!.buttons.map((b) => b.label)).toContain('Refresh');
+    await screenshot(ann, 'xr-menu-stats');
+  });
+
   step('a preset note goes on the nearest document, as the page note dialog would send it, and Remove takes it off', async () => {
     await pressByRay(ann, 'Notes');
     await screenshot(ann, 'xr-menu-notes');
     await pressByRay(ann, 'Looks good');
     await expect.poll(async () => (await notes(bob)).map((n) => n.text), { timeout: 10_000 }).toContain('Looks good');
     // the note is listed on the tab with Remove, which takes it off for everyone
-    await expect.poll(async () => (await menu(ann))?.rows ?? [], { timeout: 10_000 }).toContain('Ann: Looks good');
+    await expect.poll(async () => (await menu(ann))?.rows ?? [], { timeout: 10_000 }).toContain('ann: Looks good');
     await pressByRay(ann, 'Remove');
     await expect.poll(async () => (await notes(bob)).map((n) => n.text), { timeout: 10_000 }).not.toContain('Looks good');
   });

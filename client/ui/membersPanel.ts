@@ -7,6 +7,7 @@ import { inviteUrl } from '../route';
 import { copyText } from './kit/clipboard';
 import { h, replaceChildren } from './kit/dom';
 import { inBackground } from './kit/background';
+import { oneOpenAtATime } from './kit/onePanel';
 import { toast } from './kit/toast';
 
 export interface MembersPanel {
@@ -81,10 +82,17 @@ export function membersPanel(worldId: string): MembersPanel {
     listMembers(worldId).then(render, (err: unknown) => toast(message(err), 'error'));
   };
 
+  const corner = oneOpenAtATime(() => {
+    panel.hidden = true;
+    toggle.setAttribute('aria-expanded', 'false');
+  });
   toggle.addEventListener('click', () => {
     panel.hidden = !panel.hidden;
     toggle.setAttribute('aria-expanded', String(!panel.hidden));
-    if (!panel.hidden) load();
+    if (!panel.hidden) {
+      corner.opened();
+      load();
+    }
   });
   inviteButton.addEventListener('click', () => {
     inviteButton.disabled = true;

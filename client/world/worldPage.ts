@@ -17,6 +17,8 @@ import { mountXrControls } from '../xr/xrControls';
 import { mountXrMenu } from '../xr/menu/mountXrMenu';
 import { ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
 import { membersPanel } from '../ui/membersPanel';
+import { statsPanel } from '../ui/statsPanel';
+import { worldStatsFeed } from '../dashboard/worldStatsFeed';
 import { allowed, explainRefusal, type WorldAction, type WorldRole } from '../../shared/model/roles';
 import { mountNeuralInput, type NeuralInput } from '../neural/ui/neuralInput';
 import { inBackground } from '../ui/kit/background';
@@ -149,6 +151,10 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
   // one panel for the page's whole life, so that a rejoin leaves it as open as it was
   const members = membersPanel(opts.worldId);
   hud.add(members.element);
+  // the owner's figures: the page's Stats panel and the headset menu's Stats tab read the same feed
+  const statsFeed = worldStatsFeed(opts.worldId);
+  const stats = statsPanel(statsFeed);
+  hud.add(stats.element);
   // the chat too: what was said stays on the page through a rejoin
   const chat = createChatPanel(
     {
@@ -308,6 +314,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
         push: (held) => inBackground(worldView.voice.pushToTalk(held).then(showVoice).catch(micFailed), 'Push to talk'),
       },
       goTo: (id) => worldView.goTo(id),
+      stats: statsFeed,
     });
     editor = mountWorldEditor({
       worldId: opts.worldId,
@@ -361,6 +368,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
       hud.setPeople(people, joined.sessionId, role === 'owner');
       chat.setHand(me?.hand ?? false);
       members.setOwner(role === 'owner');
+      statsFeed.setOwner(role === 'owner');
       editor?.setAllowed(allowed((role ?? 'viewer') as WorldRole, 'propAdd'));
       editor?.refresh();
       page.dataset.role = role ?? '';
@@ -391,6 +399,7 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
 
   return () => {
     unmounted = true;
+    stats.dispose();
     chatResized.disconnect();
     window.removeEventListener('resize', chatTop);
     window.removeEventListener('keydown', pushToTalk);

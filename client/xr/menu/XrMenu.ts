@@ -2,7 +2,7 @@
  * The in-world menu of a VR or AR session: summoned by the left controller's Y button or by the
  * "Menu" button on the left wrist (controller or tracked hand), it opens in front of the person at
  * arm's length and stays where it opened until closed. It does what the page's overlay does: the
- * people here, runs waiting for approval, workflows (new chains from templates; pressing a chain's
+ * people here, runs waiting for approval, chains (new ones from templates; pressing a chain's
  * node opens it on that step, to make it another kind), talking (the microphone, a raised hand,
  * reactions, quick replies and the chat's newest lines; the X button held is push-to-talk), notes,
  * comfort settings with neural input and where uploads happen (explained), and leaving. Every message the page toasts shows in the headset too, and refusals buzz.
@@ -58,6 +58,8 @@ export interface XrMenuHost {
   voice: { state(): 'listening' | 'talking' | 'muted'; toggle(): void; push(held: boolean): void } | null;
   /** Stands in front of someone (false when they are not drawn here). */
   goTo(participantId: string): boolean;
+  /** The world's figures for its owner (the Stats tab): null lines for anyone else. */
+  stats: { lines(): string[] | null; load(): void } | null;
 }
 
 export class XrMenu {
@@ -182,6 +184,10 @@ export class XrMenu {
         this.page = 0;
         this.chains.picked = null;
         if (action.tab === 'workflows') this.chains.load();
+        if (action.tab === 'stats') this.host.stats?.load();
+        break;
+      case 'statsRefresh':
+        this.host.stats?.load();
         break;
       case 'page':
         this.page = action.page;
@@ -319,7 +325,7 @@ export class XrMenu {
   }
 
   private data(): MenuData {
-    return { ...menuData(this.host.session, this.host.head(), this.host.settings(), this.host.neural?.on() ?? false, this.host.voice?.state() ?? null), ...this.chains.data() };
+    return { ...menuData(this.host.session, this.host.head(), this.host.settings(), this.host.neural?.on() ?? false, this.host.voice?.state() ?? null), ...this.chains.data(), stats: this.host.stats?.lines() ?? null };
   }
 
   private refresh(): void {

@@ -18,7 +18,7 @@ export class MenuChains {
     private readonly changed: () => void,
   ) {}
 
-  /** Fetches templates and kinds once, for the Workflows tab. */
+  /** Fetches templates and kinds once, for the Chains tab. */
   load(): void {
     if (!this.builder) return;
     inBackground(this.builder.loadCatalogue().then(this.changed), 'Loading the templates');

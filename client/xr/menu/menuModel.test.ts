@@ -123,7 +123,7 @@ describe('the in-world menu model', () => {
     const kinds = ['ai_analysis', 'approval', 'delay', 'present', 'transform'].map((kind) => ({ kind, title: kind.toUpperCase() }));
     const step = { workflowId: 'w1', stepId: 'analyse', position: 2, name: 'Analyse', kind: 'ai_analysis', chain: 'Review', kinds };
     const menu = menuRows('workflows', data({ step }));
-    expect(menu.tabs.find((t) => t.kind === 'button' && t.selected)).toMatchObject({ label: 'Workflows' });
+    expect(menu.tabs.find((t) => t.kind === 'button' && t.selected)).toMatchObject({ label: 'Chains' });
     expect(texts(menu.body)).toEqual(['Step 2 · Analyse', 'Review', '[Back]', 'It is “AI_ANALYSIS”. Press a kind to make it that kind instead:', '[AI_ANALYSIS]', '[APPROVAL]', '[DELAY]', '[PRESENT]', '[TRANSFORM]']);
     const buttons = menu.body.flat().filter((i) => i.kind === 'button');
     expect(buttons.filter((b) => b.kind === 'button' && b.selected).map((b) => b.kind === 'button' && b.label)).toEqual(['AI_ANALYSIS']);
@@ -148,7 +148,7 @@ describe('the in-world menu model', () => {
   it('lays every tab out inside the panel without overlaps', () => {
     const kinds = Array.from({ length: 11 }, (_, i) => ({ kind: `k${i}`, title: `Kind ${i}` }));
     const step = { workflowId: 'w1', stepId: 's', position: 1, name: 'S', kind: 'k1', chain: 'C', kinds };
-    const views = [...(['people', 'talk', 'runs', 'workflows', 'notes', 'room', 'settings'] as const).map((tab) => [tab, null] as const), ['workflows', step] as const];
+    const views = [...(['people', 'talk', 'runs', 'workflows', 'notes', 'room', 'stats', 'settings'] as const).map((tab) => [tab, null] as const), ['workflows', step] as const];
     for (const [tab, picked] of views) {
       const many = data({
         people: Array.from({ length: 20 }, (_, i) => ({ name: `P${i}`, role: 'editor', device: 'vr', me: false, connected: true, hand: false, megaphone: false, id: `p${i}` })),
@@ -156,6 +156,7 @@ describe('the in-world menu model', () => {
         templates: [{ id: 't', title: 'T' }],
         step: picked,
         room: Array.from({ length: 30 }, (_, i) => ({ kind: `k${i}`, name: `Prop ${i}` })),
+        stats: Array.from({ length: 9 }, (_, i) => `Figure ${i}`),
       });
       const placed = layoutMenu(menuRows(tab, many, 1));
       for (const p of placed) {
@@ -172,7 +173,7 @@ describe('the in-world menu model', () => {
 
   it('gives every tab room for its label at a readable size, however many tabs there are', () => {
     const room = [{ kind: 'desk', name: 'Desk' }];
-    for (const d of [data(), data({ room })]) {
+    for (const d of [data(), data({ room }), data({ room, stats: ['Here now: nobody'] })]) {
       const tabs = layoutMenu(menuRows('people', d)).filter((p) => p.y === MENU_PX.pad);
       // about 17 px a character at the tabs' bold 34 px, and 16 px of padding
       for (const t of tabs) expect(t.w - 16, t.item.kind === 'button' ? t.item.label : '').toBeGreaterThanOrEqual((t.item.kind === 'button' ? t.item.label.length : 0) * 17);
@@ -192,6 +193,19 @@ describe('the in-world menu model', () => {
     expect(body[2]![0]).toMatchObject({ action: { type: 'addProp', kind: 'u-1', name: 'Anvil' } });
     // a viewer whose menu was left on Room sees People instead
     expect(texts(menuRows('room', data()).body)[0]).toBe('Ann (you)');
+  });
+
+  it("offers the Stats tab only to the world's owner, with the figures and Refresh", () => {
+    const tabs = (d: MenuData) => menuRows('people', d).tabs.map((i) => (i.kind === 'button' ? i.label : ''));
+    expect(tabs(data())).not.toContain('Stats');
+    expect(tabs(data({ stats: null }))).not.toContain('Stats');
+    const stats = ['Here now: 2 VR', 'Sessions in the last 24 h: 5, 1.2 h in all', 'Runs in the last 24 h: 3 (1 failed)'];
+    expect(tabs(data({ stats }))).toContain('Stats');
+    const body = menuRows('stats', data({ stats })).body;
+    expect(texts(body).slice(0, 3)).toEqual(stats);
+    expect(body.at(-1)!.some((i) => i.kind === 'button' && i.action.type === 'statsRefresh')).toBe(true);
+    // anyone else whose menu was left on Stats sees People instead
+    expect(texts(menuRows('stats', data()).body)[0]).toBe('Ann (you)');
   });
 
   it('pages the full catalogue so that every prop can be reached', () => {

@@ -8,16 +8,17 @@ import { SNAP_CHOICES } from '../xrSettings';
 import type { LookStep } from '../../../shared/model/avatarLook';
 import { REACTIONS, type Reaction } from '../../../shared/protocol';
 
-export const MENU_TABS = ['people', 'talk', 'runs', 'workflows', 'notes', 'room', 'settings'] as const;
+export const MENU_TABS = ['people', 'talk', 'runs', 'workflows', 'notes', 'room', 'stats', 'settings'] as const;
 export type MenuTab = (typeof MENU_TABS)[number];
 
 const TAB_TITLES: Record<MenuTab, string> = {
   people: 'People',
   talk: 'Talk',
   runs: 'Runs',
-  workflows: 'Workflows',
+  workflows: 'Chains',
   notes: 'Notes',
   room: 'Room',
+  stats: 'Stats',
   settings: 'Settings',
 };
 
@@ -69,6 +70,8 @@ export interface MenuData {
   /** The props this person may place (owners and editors; null for viewers, who see no Room tab). */
   room: { kind: string; name: string }[] | null;
   talk: MenuTalk;
+  /** The world's figures, for its owner (null or absent for others, who see no Stats tab). */
+  stats?: string[] | null;
 }
 
 export interface MenuStep {
@@ -95,6 +98,7 @@ export type MenuAction =
   | { type: 'removeNote'; noteId: string }
   | { type: 'addProp'; kind: string; name: string }
   | { type: 'propUndo' }
+  | { type: 'statsRefresh' }
   | { type: 'locomotion' }
   | { type: 'snap' }
   | { type: 'vignette' }
@@ -252,10 +256,15 @@ function settings(data: MenuData): MenuRow[] {
   ];
 }
 
+function stats(data: MenuData): MenuRow[] {
+  const lines = (data.stats ?? []).slice(0, MAX_ROWS - 2).map((l): MenuRow => [text(l)]);
+  return [...lines, [text('Charts: open the dashboard on a screen', true), button('Refresh', { type: 'statsRefresh' })]];
+}
+
 /** The whole menu for a tab: the tab bar, the tab's rows, and the footer. */
 export function menuRows(tab: MenuTab, data: MenuData, page = 0): { tabs: MenuRow; body: MenuRow[]; footer: MenuRow } {
-  // the Room tab is for those who may change the room
-  const shown = MENU_TABS.filter((t) => t !== 'room' || data.room !== null);
+  // the Room tab is for those who may change the room, the Stats tab for the world's owner
+  const shown = MENU_TABS.filter((t) => (t !== 'room' || data.room !== null) && (t !== 'stats' || (data.stats ?? null) !== null));
   const open = shown.includes(tab) ? tab : 'people';
   const tabs = shown.map((t) => button(TAB_TITLES[t], { type: 'tab', tab: t }, t === open));
   const body = {
@@ -265,6 +274,7 @@ export function menuRows(tab: MenuTab, data: MenuData, page = 0): { tabs: MenuRo
     workflows: (d: MenuData) => workflows(d, page),
     notes: (d: MenuData) => notes(d, page),
     room: (d: MenuData) => room(d, page),
+    stats,
     settings,
   }[open](data);
   return { tabs, body, footer: [button('Leave world', { type: 'leave' }), button('Close menu', { type: 'close' })] };

@@ -20,6 +20,7 @@ export interface XrMenuOptions {
   room: XrMenuHost['room'];
   voice: XrMenuHost['voice'];
   goTo: XrMenuHost['goTo'];
+  stats: XrMenuHost['stats'];
 }
 
 export function mountXrMenu(opts: XrMenuOptions): () => void {
@@ -40,6 +41,7 @@ export function mountXrMenu(opts: XrMenuOptions): () => void {
     room: opts.room,
     voice: opts.voice,
     goTo: opts.goTo,
+    stats: opts.stats,
     leave: () => inBackground(xr.exit().finally(() => opts.leave()), 'Leaving the world'),
     // reading in a headset takes a moment longer than on a screen
     toastLifeMs: TOAST_MS + 1500,
