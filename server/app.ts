@@ -136,7 +136,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const events = presenceEventBus(() => presence, log);
   const documents = new DocumentService(storage, events, log);
   const props = new PropModels(storage, events, log.child({ component: 'props' }));
-  const metrics = new Metrics();
+  const metrics = new Metrics({ dataDir: config.dataDir });
   const chain = new ChainService({
     networks: config.chainNetworks,
     defaultNetwork: config.chainDefaultNetwork,

@@ -48,6 +48,7 @@ export const SERIES: readonly SeriesDef[] = [
   { name: 'chain_transactions', help: 'Anchoring transactions, by network and outcome.', metric: 'dwc_chain_transactions_total', kind: 'counter', labels: ['network', 'outcome'] },
   { name: 'rate_limited', help: 'Messages and requests refused for coming too fast.', metric: 'dwc_rate_limited_total', kind: 'counter', labels: ['kind'] },
   { name: 'event_loop_delay_p99_seconds', help: "The 99th percentile of the event loop's delay.", metric: 'nodejs_eventloop_lag_p99_seconds', kind: 'gauge', labels: [] },
+  { name: 'disk_free_ratio', help: "The share of the data directory's disk still free (0 to 1).", metric: 'dwc_data_disk_free_ratio', kind: 'gauge', labels: [] },
   { name: 'memory_bytes', help: 'Resident memory of the server process.', metric: 'process_resident_memory_bytes', kind: 'gauge', labels: [] },
 ];
 
@@ -81,9 +82,20 @@ export class Analytics {
   private pruner: NodeJS.Timeout | undefined;
   private sampling: Promise<void> | null = null;
   private pruning: Promise<void> | null = null;
+  private readonly sampled = new Set<(at: number) => void>();
 
   constructor(private readonly o: AnalyticsOptions) {
     this.now = o.now ?? Date.now;
+  }
+
+  /**
+   * Calls `listener` with the sample's time after each sample is stored, so what reads the rows
+   * (alerts) runs on the sampler's beat instead of a timer of its own. A listener must not throw;
+   * it starts its own work and returns.
+   */
+  onSample(listener: (at: number) => void): () => void {
+    this.sampled.add(listener);
+    return () => this.sampled.delete(listener);
   }
 
   /** Samples every `sampleMs` and prunes now and every hour, until `stop`. */
@@ -137,12 +149,21 @@ export class Analytics {
       }
     }
     await this.o.store.addPoints(points);
+    for (const listener of this.sampled) {
+      try {
+        listener(at);
+      } catch (err) {
+        this.o.log.error({ err }, 'a listener to analytics samples failed');
+      }
+    }
   }
 
   /** The metric's values summed over the labels the series does not keep. */
   private sumByLabels(def: SeriesDef, values: MetricJson['values']): Map<string, number> {
     const out = new Map<string, number>();
     for (const v of values) {
+      // an unknown value (NaN: a disk that could not be read) is no sample at all
+      if (!Number.isFinite(v.value)) continue;
       const labels = def.labels
         .map((l) => {
           const raw = String(v.labels[l] ?? '');
