@@ -12,6 +12,7 @@
 import type { Registry } from 'prom-client';
 import { BUCKET_MS, type AnalyticsStore, type Resolution, type RollupPoint } from '../adapters/storage/AnalyticsStore';
 import type { Logger } from '../log';
+import { oneAtATime } from '../serial';
 
 export interface SeriesDef {
   /** The series' name in the store and the API. */
@@ -80,8 +81,14 @@ export class Analytics {
   private readonly last = new Map<string, number>();
   private sampler: NodeJS.Timeout | undefined;
   private pruner: NodeJS.Timeout | undefined;
-  private sampling: Promise<void> | null = null;
-  private pruning: Promise<void> | null = null;
+  private readonly sampling = oneAtATime(
+    () => this.sample(),
+    (err) => this.o.log.error({ err }, 'an analytics sample could not be kept'),
+  );
+  private readonly pruning = oneAtATime(
+    () => this.prune(),
+    (err) => this.o.log.error({ err }, 'old analytics rollups could not be removed; trying again in an hour'),
+  );
   private readonly sampled = new Set<(at: number) => void>();
 
   constructor(private readonly o: AnalyticsOptions) {
@@ -101,30 +108,22 @@ export class Analytics {
   /** Samples every `sampleMs` and prunes now and every hour, until `stop`. */
   start(): void {
     if (this.sampler) return;
-    this.sampler = setInterval(() => this.sampleInBackground(), this.o.sampleMs).unref();
-    this.pruner = setInterval(() => this.pruneInBackground(), 3_600_000).unref();
-    this.pruneInBackground();
+    this.sampler = setInterval(() => this.sampling.start(), this.o.sampleMs).unref();
+    this.pruner = setInterval(() => this.pruning.start(), 3_600_000).unref();
+    this.pruning.start();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sampler);
     clearInterval(this.pruner);
     this.sampler = this.pruner = undefined;
-    await Promise.all([this.sampling, this.pruning]);
+    await Promise.all([this.sampling.settled(), this.pruning.settled()]);
   }
 
   /** Takes one sample and adds it to its minute and hour rows; one at a time, failures logged. */
   async sampleNow(): Promise<void> {
-    this.sampleInBackground();
-    await this.sampling;
-  }
-
-  private sampleInBackground(): void {
-    this.sampling ??= this.sample()
-      .catch((err: unknown) => this.o.log.error({ err }, 'an analytics sample could not be kept'))
-      .finally(() => {
-        this.sampling = null;
-      });
+    this.sampling.start();
+    await this.sampling.settled();
   }
 
   private async sample(): Promise<void> {
@@ -198,15 +197,6 @@ export class Analytics {
     return total;
   }
 
-  /** Prunes in the background, one round at a time, failures logged. */
-  private pruneInBackground(): void {
-    this.pruning ??= this.prune()
-      .then(() => undefined)
-      .catch((err: unknown) => this.o.log.error({ err }, 'old analytics rollups could not be removed; trying again in an hour'))
-      .finally(() => {
-        this.pruning = null;
-      });
-  }
 }
 
 export const bucketOf = (at: number, resolution: Resolution) => Math.floor(at / BUCKET_MS[resolution]) * BUCKET_MS[resolution];
