@@ -87,6 +87,18 @@ export function labelsMatch(rowLabels: string, filter: Readonly<Record<string, s
 /** Whether the series is sampled as a gauge (each minute its average) or a counter (each minute what it grew by). */
 export const isGauge = (series: string) => seriesByName.get(series)?.kind === 'gauge';
 
+/** The fields both kinds of rule have. */
+export function commonFields(r: RuleInput) {
+  return { name: r.name, series: r.series, labels: r.labels, escalateAfterMinutes: r.escalateAfterMinutes, webhookUrl: r.webhookUrl };
+}
+
+/** What decides a rule's verdicts (not its name, webhook, escalation or silence): when it changes, what was learned no longer applies. */
+export function judgedAs(r: RuleInput | AlertRule): string {
+  const skip = new Set(['name', 'webhookUrl', 'escalateAfterMinutes', 'id', 'createdAt', 'updatedAt', 'silencedUntil']);
+  const sorted = (o: object) => Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify(sorted(r).filter(([k]) => !skip.has(k)).map(([k, v]) => [k, k === 'labels' ? sorted(v as object) : v]));
+}
+
 /** What a rule says, in a line, for logs and notifications. */
 export function describeRule(r: RuleInput): string {
   const labels = Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(',');
