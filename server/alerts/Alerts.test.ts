@@ -13,6 +13,7 @@ import { EgressPolicy } from '../workflows/net/egress';
 import { egressFetch } from '../workflows/net/egressFetch';
 import { Alerts } from './Alerts';
 import { DEFAULT_RULES } from './defaults';
+import { RuleInput } from './rules';
 import { WebhookDelivery } from './WebhookDelivery';
 
 const M = 60_000;
@@ -73,6 +74,9 @@ describe('alerts service', () => {
     await alerts.start();
     const rules = await alerts.listRules();
     expect(rules.map((r) => r.name).sort()).toEqual(DEFAULT_RULES.map((r) => r.name).sort());
+    // they pass the same checks as a rule sent over REST, labels included (runs end as succeeded, failed or cancelled)
+    expect(DEFAULT_RULES.map((r) => RuleInput.safeParse(r).error?.message)).toEqual(DEFAULT_RULES.map(() => undefined));
+    expect(DEFAULT_RULES.find((r) => r.series === 'workflow_runs')?.labels).toEqual({ outcome: 'failed' });
     for (const r of rules) await alerts.deleteRule(r.id);
     await service().alerts.start();
     expect(await alerts.listRules()).toEqual([]);
