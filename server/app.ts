@@ -52,6 +52,9 @@ import { analyticsRoutes } from './http/analytics';
 import { insightRoutes } from './http/insights';
 import { Sessions } from './analytics/Sessions';
 import { Usage } from './analytics/Usage';
+import { Alerts } from './alerts/Alerts';
+import { WebhookDelivery } from './alerts/WebhookDelivery';
+import { alertRoutes } from './http/alerts';
 import { watchWorkflows } from './metrics/workflowMetrics';
 import { Readiness, type DependencyCheck } from './health/Readiness';
 import { randomUUID } from 'node:crypto';
@@ -139,7 +142,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const events = presenceEventBus(() => presence, log);
   const documents = new DocumentService(storage, events, log);
   const props = new PropModels(storage, events, log.child({ component: 'props' }));
-  const metrics = new Metrics();
+  const metrics = new Metrics({ dataDir: config.dataDir });
   const chain = new ChainService({
     networks: config.chainNetworks,
     defaultNetwork: config.chainDefaultNetwork,
@@ -164,8 +167,20 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }), observe: (call) => metrics.aiCall(call) });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
   const readiness = new Readiness({ checks: dependencyChecks(storage, chain, ai), log: log.child({ component: 'readiness' }) });
+  // alert webhooks go only where workflow webhooks may: an administrator's URL is no way into the private network either
+  const guardedFetch = egressFetch(new EgressPolicy(config.webhookAllow));
+  const alerts = new Alerts({
+    store: storage.alerts,
+    rows: storage.analytics,
+    delivery: new WebhookDelivery({ fetch: guardedFetch, store: storage.alerts, log: log.child({ component: 'alerts' }) }),
+    log: log.child({ component: 'alerts' }),
+    defaultWebhookUrl: config.alertWebhookUrl,
+    retentionDays: config.alertRetentionDays,
+  });
+  await alerts.start();
+  analytics.onSample(() => alerts.evaluateInBackground());
   const adapters: StepAdapters = {
-    fetch: egressFetch(new EgressPolicy(config.webhookAllow)),
+    fetch: guardedFetch,
     documentText: (id) => documents.text(id),
     createDocument: (input) => documents.createGenerated(input),
     draftDocument: (input) => documents.startDraft(input),
@@ -259,7 +274,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access, insightRoutes({ usage, access, store: storage.store, workflows: storage.workflows })), readiness, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access, insightRoutes({ usage, access, store: storage.store, workflows: storage.workflows })), alerts: alertRoutes(alerts, access), readiness, log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
@@ -314,6 +329,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       scheduler.stopAll();
       neural.stop();
       await analytics.stop();
+      await alerts.stop();
       await engine.stop();
       await gameServer.gracefullyShutdown(false);
       await sessions.flush();

@@ -168,4 +168,12 @@ describe('config', () => {
     expect(loadConfig({}).auditRetentionDays).toBe(90);
     expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '-1' })).toThrow(/AUDIT_RETENTION_DAYS/);
   });
+
+  it('sends alerts to no webhook unless told, keeps their history 90 days, and refuses a webhook that is not http(s) without printing it', () => {
+    expect(loadConfig({})).toMatchObject({ alertWebhookUrl: undefined, alertRetentionDays: 90 });
+    expect(loadConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example/T0/secret', ALERT_RETENTION_DAYS: '0' })).toMatchObject({ alertWebhookUrl: 'https://hooks.example/T0/secret', alertRetentionDays: 0 });
+    expect(() => loadConfig({ ALERT_WEBHOOK_URL: 'ftp://hooks.example/secret-token' })).toThrow(/ALERT_WEBHOOK_URL=\(hidden\): an http\(s\) URL/);
+    expect(() => loadConfig({ ALERT_WEBHOOK_URL: 'ftp://hooks.example/secret-token' })).not.toThrow(/secret-token/);
+    expect(() => loadConfig({ ALERT_RETENTION_DAYS: 'ever' })).toThrow(/ALERT_RETENTION_DAYS/);
+  });
 });

@@ -13,7 +13,8 @@ import { parseAllowList, type AllowRule } from './workflows/net/egress';
 import { defaultShareConcurrency } from './workflows/engine/FairQueue';
 
 /** Variables whose values never appear in an error message. */
-const HIDDEN_VALUES = new Set(['AUTH_SECRET', 'CHAIN_PRIVATE_KEY', 'OPENAI_API_KEY']);
+// a webhook URL often carries its receiver's token in its path (chat services' incoming webhooks)
+const HIDDEN_VALUES = new Set(['AUTH_SECRET', 'CHAIN_PRIVATE_KEY', 'OPENAI_API_KEY', 'ALERT_WEBHOOK_URL']);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -140,6 +141,10 @@ const EnvSchema = z.object({
   ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   /** Seconds between analytics samples of the key series. */
   ANALYTICS_SAMPLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Where alert notifications are POSTed for rules that name no webhook of their own; none by default. */
+  ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).max(2000).optional(),
+  /** Days the history of alerts (fired, escalated, resolved, acknowledged) is kept; 0 keeps it for ever. */
+  ALERT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   /** Days audit entries are kept (pruned at start and daily); 0 keeps them for ever. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   /** Failed sign-ins allowed per username and address in SIGNIN_WINDOW_MINUTES before sign-in is refused. */
@@ -232,6 +237,10 @@ export interface Config {
   readonly analyticsRetentionDays: number;
   /** Milliseconds between analytics samples. */
   readonly analyticsSampleMs: number;
+  /** Where alert notifications go when their rule names no webhook; undefined: only the log and the history. */
+  readonly alertWebhookUrl: string | undefined;
+  /** Days alert history is kept; 0 for ever. */
+  readonly alertRetentionDays: number;
   /** Sign-in throttling: failures allowed per username and address within the window. */
   readonly signinFailures: number;
   readonly signinWindowMs: number;
@@ -389,6 +398,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     analyticsRetentionDays: e.ANALYTICS_RETENTION_DAYS,
     analyticsSampleMs: e.ANALYTICS_SAMPLE_SECONDS * 1000,
+    alertWebhookUrl: e.ALERT_WEBHOOK_URL,
+    alertRetentionDays: e.ALERT_RETENTION_DAYS,
     signinFailures: e.SIGNIN_FAILURES,
     signinWindowMs: Math.round(e.SIGNIN_WINDOW_MINUTES * 60_000),
     patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),

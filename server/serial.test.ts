@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyedSerial, serial } from './serial';
+import { keyedSerial, oneAtATime, serial } from './serial';
 
 /** Work that logs when it starts and ends, and ends when the test says so. */
 function gated(log: string[], name: string, fail = false) {
@@ -99,5 +99,26 @@ describe('keyedSerial', () => {
     await expect(queue.run('run-3', async () => 'again')).resolves.toBe('again');
     await turnsPass();
     expect(queue.busyKeys).toBe(0);
+  });
+});
+
+describe('oneAtATime', () => {
+  it('starts no second run while one is under way, hands failures to its handler, and starts afresh once settled', async () => {
+    const log: string[] = [];
+    const failures: unknown[] = [];
+    let gate = gated(log, 'first', true);
+    const job = oneAtATime(() => gate.work(), (err) => failures.push(err));
+    job.start();
+    job.start();
+    await turnsPass();
+    expect(log).toEqual(['start first']);
+    gate.open();
+    await job.settled();
+    expect(failures).toEqual([new Error('first')]);
+    gate = gated(log, 'second');
+    job.start();
+    gate.open();
+    await job.settled();
+    expect(log).toEqual(['start first', 'end first', 'start second', 'end second']);
   });
 });

@@ -41,3 +41,28 @@ export function serial(): Serial {
   const queue = keyedSerial();
   return (work) => queue.run('', work);
 }
+
+/** Background work of which at most one run is under way: asking again meanwhile does nothing. */
+export interface OneAtATime {
+  /** Starts a run unless one is under way; its failure goes to `failed`, never to the caller. */
+  start(): void;
+  /** Settles when the run under way (if any) has. */
+  settled(): Promise<void>;
+}
+
+export function oneAtATime(work: () => Promise<unknown>, failed: (err: unknown) => void): OneAtATime {
+  let running: Promise<void> | null = null;
+  return {
+    start() {
+      running ??= work()
+        .then(() => undefined)
+        .catch(failed)
+        .finally(() => {
+          running = null;
+        });
+    },
+    settled: async () => {
+      await running;
+    },
+  };
+}

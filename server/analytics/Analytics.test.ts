@@ -81,6 +81,22 @@ describe('analytics rollups', () => {
     expect((await read('people', 'minute', T0 + 60_000, T0 + 120_000)).length).toBe(2);
   });
 
+  it('keeps no sample of a value that is unknown (NaN), and the value once it is known, telling listeners once it is stored', async () => {
+    const registry = new Registry();
+    const disk = new Gauge({ name: 'dwc_data_disk_free_ratio', help: 'd', registers: [registry] });
+    let clock = T0;
+    const analytics = new Analytics({ registry, store, log: createLogger('silent'), sampleMs: 1000, retentionDays: 30, now: () => clock });
+    disk.set(NaN);
+    await analytics.sampleNow();
+    clock += 60_000;
+    disk.set(0.25);
+    const heard: number[] = [];
+    analytics.onSample((at) => heard.push(at));
+    await analytics.sampleNow();
+    expect(heard).toEqual([clock]);
+    expect(brief(await read('disk_free_ratio', 'minute'))).toEqual([[60_000, '', 1, 0.25, 0.25, 0.25]]);
+  });
+
   it('removes rows older than the retention, and nothing newer: minutes after two days, hours after the retention', async () => {
     const now = T0 + 100 * DAY;
     const row = (resolution: 'minute' | 'hour', at: number): RollupPoint => ({ resolution, series: 'people', labels: 'device=vr', bucket: bucketOf(at, resolution), count: 1, sum: 1, min: 1, max: 1 });

@@ -12,6 +12,7 @@
 import type { Registry } from 'prom-client';
 import { BUCKET_MS, type AnalyticsStore, type Resolution, type RollupPoint } from '../adapters/storage/AnalyticsStore';
 import type { Logger } from '../log';
+import { oneAtATime } from '../serial';
 
 export interface SeriesDef {
   /** The series' name in the store and the API. */
@@ -50,6 +51,7 @@ export const SERIES: readonly SeriesDef[] = [
   { name: 'session_seconds', help: 'Seconds spent in worlds by those who left, by device.', metric: 'dwc_session_duration_seconds_sum', kind: 'counter', labels: ['device'] },
   { name: 'rate_limited', help: 'Messages and requests refused for coming too fast.', metric: 'dwc_rate_limited_total', kind: 'counter', labels: ['kind'] },
   { name: 'event_loop_delay_p99_seconds', help: "The 99th percentile of the event loop's delay.", metric: 'nodejs_eventloop_lag_p99_seconds', kind: 'gauge', labels: [] },
+  { name: 'disk_free_ratio', help: "The share of the data directory's disk still free (0 to 1).", metric: 'dwc_data_disk_free_ratio', kind: 'gauge', labels: [] },
   { name: 'memory_bytes', help: 'Resident memory of the server process.', metric: 'process_resident_memory_bytes', kind: 'gauge', labels: [] },
 ];
 
@@ -87,40 +89,49 @@ export class Analytics {
   private readonly last = new Map<string, number>();
   private sampler: NodeJS.Timeout | undefined;
   private pruner: NodeJS.Timeout | undefined;
-  private sampling: Promise<void> | null = null;
-  private pruning: Promise<void> | null = null;
+  private readonly sampling = oneAtATime(
+    () => this.sample(),
+    (err) => this.o.log.error({ err }, 'an analytics sample could not be kept'),
+  );
+  private readonly pruning = oneAtATime(
+    () => this.prune(),
+    (err) => this.o.log.error({ err }, 'old analytics rollups could not be removed; trying again in an hour'),
+  );
+  private readonly sampled = new Set<(at: number) => void>();
 
   constructor(private readonly o: AnalyticsOptions) {
     this.now = o.now ?? Date.now;
   }
 
+  /**
+   * Calls `listener` with the sample's time after each sample is stored, so what reads the rows
+   * (alerts) runs on the sampler's beat instead of a timer of its own. A listener must not throw;
+   * it starts its own work and returns.
+   */
+  onSample(listener: (at: number) => void): () => void {
+    this.sampled.add(listener);
+    return () => this.sampled.delete(listener);
+  }
+
   /** Samples every `sampleMs` and prunes now and every hour, until `stop`. */
   start(): void {
     if (this.sampler) return;
-    this.sampler = setInterval(() => this.sampleInBackground(), this.o.sampleMs).unref();
-    this.pruner = setInterval(() => this.pruneInBackground(), 3_600_000).unref();
-    this.pruneInBackground();
+    this.sampler = setInterval(() => this.sampling.start(), this.o.sampleMs).unref();
+    this.pruner = setInterval(() => this.pruning.start(), 3_600_000).unref();
+    this.pruning.start();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sampler);
     clearInterval(this.pruner);
     this.sampler = this.pruner = undefined;
-    await Promise.all([this.sampling, this.pruning]);
+    await Promise.all([this.sampling.settled(), this.pruning.settled()]);
   }
 
   /** Takes one sample and adds it to its minute and hour rows; one at a time, failures logged. */
   async sampleNow(): Promise<void> {
-    this.sampleInBackground();
-    await this.sampling;
-  }
-
-  private sampleInBackground(): void {
-    this.sampling ??= this.sample()
-      .catch((err: unknown) => this.o.log.error({ err }, 'an analytics sample could not be kept'))
-      .finally(() => {
-        this.sampling = null;
-      });
+    this.sampling.start();
+    await this.sampling.settled();
   }
 
   private async sample(): Promise<void> {
@@ -145,12 +156,21 @@ export class Analytics {
       }
     }
     await this.o.store.addPoints(points);
+    for (const listener of this.sampled) {
+      try {
+        listener(at);
+      } catch (err) {
+        this.o.log.error({ err }, 'a listener to analytics samples failed');
+      }
+    }
   }
 
   /** The metric's values summed over the labels the series does not keep. */
   private sumByLabels(def: SeriesDef, values: MetricJson['values']): Map<string, number> {
     const out = new Map<string, number>();
     for (const v of values) {
+      // an unknown value (NaN: a disk that could not be read) is no sample at all
+      if (!Number.isFinite(v.value)) continue;
       const labels = def.labels
         .map((l) => {
           const raw = String(v.labels[l] ?? '');
@@ -185,15 +205,6 @@ export class Analytics {
     return total;
   }
 
-  /** Prunes in the background, one round at a time, failures logged. */
-  private pruneInBackground(): void {
-    this.pruning ??= this.prune()
-      .then(() => undefined)
-      .catch((err: unknown) => this.o.log.error({ err }, 'old analytics rollups could not be removed; trying again in an hour'))
-      .finally(() => {
-        this.pruning = null;
-      });
-  }
 }
 
 export const bucketOf = (at: number, resolution: Resolution) => Math.floor(at / BUCKET_MS[resolution]) * BUCKET_MS[resolution];

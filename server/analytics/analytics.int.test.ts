@@ -35,6 +35,7 @@ describe('analytics', () => {
     const ann = await joinWorld(server().url, world.id, 'Ann', { device: 'vr' });
     await until('Ann seen in VR', async () => (await read('people')).points.some((p) => p.labels === 'device=vr' && p.max === 1), 10_000, 250);
     await until('the requests counted', async () => (await read('http_requests')).points.some((p) => p.labels === 'status=2xx' && p.sum > 0), 10_000, 250);
+    await until("the data disk's free share kept", async () => (await read('disk_free_ratio')).points.some((p) => p.min > 0 && p.max <= 1), 10_000, 250);
     const hours = await read('people', '?resolution=hour');
     expect(hours.points.find((p) => p.labels === 'device=vr')?.max).toBe(1);
     // a finished run is counted by its outcome
@@ -47,7 +48,7 @@ describe('analytics', () => {
     await until('Ann gone', async () => (await read('people')).points.some((p) => p.labels === 'device=vr' && p.min === 0), 10_000, 250);
 
     const listed = (await call('GET', '/analytics/series', undefined, bearer(root.token))).json.series.map((s: { name: string }) => s.name);
-    expect(listed).toEqual(expect.arrayContaining(['people', 'worlds_open', 'intents', 'http_requests', 'workflow_runs', 'workflow_steps', 'ai_cost', 'rate_limited']));
+    expect(listed).toEqual(expect.arrayContaining(['people', 'worlds_open', 'intents', 'http_requests', 'workflow_runs', 'workflow_steps', 'ai_cost', 'rate_limited', 'disk_free_ratio']));
     // only administrators, and their keys with metrics:read
     expect((await call('GET', '/analytics/series/people')).status).toBe(401);
     expect((await call('GET', '/analytics/series/people', undefined, bearer(bob.token))).status).toBe(403);

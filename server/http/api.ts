@@ -48,6 +48,8 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Minute and hour rollups of the key series, for administrators. */
   analytics: Router;
+  /** Alert rules, the alerts firing and their history, for administrators. */
+  alerts: Router;
   /** Whether the dependencies answer, for `/health/ready`. */
   readiness: Readiness;
   log: Logger;
@@ -84,6 +86,8 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/metaverse/events', scope('worlds:read', 'worlds:write'), eventRoutes(deps.events));
 
   api.use('/analytics', scope('metrics:read'), deps.analytics);
+  // changing an alert rule is part of watching the server: the same scope as reading its metrics
+  api.use('/alerts', scope('metrics:read'), deps.alerts);
 
   // the server's metrics, for administrators (an API key of theirs needs metrics:read): what Prometheus scrapes
   api.get('/metrics', scope('metrics:read'), adminOnly(deps.access, "the server's metrics"), async (_req, res) => {

@@ -7,6 +7,7 @@
  * intent types, error codes, devices, step kinds and providers the server knows, networks it is
  * configured with — never ids, so a hostile client cannot grow the series.
  */
+import { statfs } from 'node:fs/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ErrorCode, isIntentType } from '../../shared/protocol';
@@ -48,7 +49,8 @@ export class Metrics {
   /** Step kinds, AI providers and networks this server knows: any other name is counted as "other". */
   private readonly known = { kinds: new Set<string>(), providers: new Set<string>(), networks: new Set<string>() };
 
-  constructor() {
+  /** `dataDir`: the data directory whose disk's free share is reported (none without it). */
+  constructor(opts: { dataDir?: string } = {}) {
     collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new Histogram({
       name: 'dwc_http_request_duration_seconds',
@@ -112,6 +114,25 @@ export class Metrics {
         }
         this.reset();
         for (const [device, n] of counts) this.set({ device }, n);
+      },
+    });
+    if (opts.dataDir) this.diskGauge(opts.dataDir);
+  }
+
+  /**
+   * The share of the data directory's disk still free to the server (0 to 1), read when the registry
+   * is: a full disk stops every write the store makes, so it is worth an alert before it happens.
+   */
+  private diskGauge(dataDir: string): void {
+    new Gauge({
+      name: 'dwc_data_disk_free_ratio',
+      help: "The share of the data directory's disk free to the server (0 to 1).",
+      registers: [this.registry],
+      async collect() {
+        // a disk that cannot be read (gone, no permission) is unknown, NaN as Prometheus has it, not
+        // a failed scrape and not 0 (which would read as a full disk)
+        const s = await statfs(dataDir).catch(() => undefined);
+        this.set(s && s.blocks > 0 ? s.bavail / s.blocks : NaN);
       },
     });
   }

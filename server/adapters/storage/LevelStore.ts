@@ -18,6 +18,7 @@ import { LevelMemberStore } from './LevelMemberStore';
 import { LevelEventStore } from './LevelEventStore';
 import { LevelAnalyticsStore } from './LevelAnalyticsStore';
 import { LevelChatStore } from './LevelChatStore';
+import { LevelAlertStore } from './LevelAlertStore';
 
 // Key layout. '\x00' separates parts so that a prefix scan of one world never reaches another.
 const SEP = '\x00';
@@ -75,6 +76,11 @@ export class LevelStore implements Store {
   /** Each world's chat, kept in the same database. */
   chatStore(): LevelChatStore {
     return new LevelChatStore(this.db);
+  }
+
+  /** Alert rules, their states and history, kept in the same database. */
+  alertStore(): LevelAlertStore {
+    return new LevelAlertStore(this.db);
   }
 
   analyticsStore(): LevelAnalyticsStore {

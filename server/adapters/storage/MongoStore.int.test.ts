@@ -8,6 +8,7 @@ import { MongoAuthStore } from './MongoAuthStore';
 import { MongoMemberStore } from './MongoMemberStore';
 import { MongoEventStore } from './MongoEventStore';
 import { MongoChatStore } from './MongoChatStore';
+import { MongoAlertStore } from './MongoAlertStore';
 import { storeContract, type Backend } from './storeContract';
 
 // No MongoDB server can be installed where CI runs, so this suite runs wherever MONGODB_URI
@@ -35,7 +36,9 @@ if (uri) {
     await events.open();
     const chat = new MongoChatStore(() => store.database());
     await chat.open();
-    const backend = { store, workflows, blobs, cache, audit, auth, members, events, chat };
+    const alerts = new MongoAlertStore(() => store.database());
+    await alerts.open();
+    const backend = { store, workflows, blobs, cache, audit, auth, members, events, chat, alerts };
     dbs.set(backend, dbName);
     return backend;
   };

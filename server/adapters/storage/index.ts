@@ -1,5 +1,7 @@
 /** Chooses the storage backends from configuration: embedded by default, MongoDB when configured. */
+import type { AlertStore } from './AlertStore';
 import type { AnalyticsStore } from './AnalyticsStore';
+import { MongoAlertStore } from './MongoAlertStore';
 import { MongoAnalyticsStore } from './MongoAnalyticsStore';
 import path from 'node:path';
 import type { Config } from '../../config';
@@ -42,6 +44,8 @@ export interface Storage {
   chat: ChatStore & { open?(): Promise<void> };
   /** Minute and hour rollups of the key series, for the dashboard. */
   analytics: AnalyticsStore & { open?(): Promise<void> };
+  /** Alert rules, their states, and the history of what alerts did. */
+  alerts: AlertStore & { open?(): Promise<void> };
   /** Where uploads are spooled before their type is known; always on local disk. */
   spoolDir: string;
   describe: string;
@@ -62,6 +66,7 @@ export function createStorage(config: Config): Storage {
       events: new MongoEventStore(() => store.database()),
       chat: new MongoChatStore(() => store.database()),
       analytics: new MongoAnalyticsStore(() => store.database()),
+      alerts: new MongoAlertStore(() => store.database()),
       spoolDir,
       describe: 'MongoDB (GridFS content)',
     };
@@ -78,6 +83,7 @@ export function createStorage(config: Config): Storage {
     events: store.eventStore(),
     chat: store.chatStore(),
     analytics: store.analyticsStore(),
+    alerts: store.alertStore(),
     spoolDir,
     describe: `embedded store in ${config.dataDir}`,
   };
@@ -93,6 +99,7 @@ export async function openStorage(storage: Storage): Promise<void> {
   await storage.events.open?.();
   await storage.chat.open?.();
   await storage.analytics.open?.();
+  await storage.alerts.open?.();
   await storage.blobs.open();
 }
 

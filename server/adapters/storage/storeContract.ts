@@ -14,6 +14,9 @@ import type { AuthStore, UserRecord } from './AuthStore';
 import type { MemberStore } from './MemberStore';
 import type { EventRecord, EventStore } from './EventStore';
 import type { ChatStore } from './ChatStore';
+import type { AlertEvent, AlertStore } from './AlertStore';
+import type { AlertRule } from '../../alerts/rules';
+import { okState } from '../../alerts/transitions';
 import type { Store } from './Store';
 import type { WorkflowStore, WorkflowVersion } from './WorkflowStore';
 import type { RunRecord } from '../../workflows/engine/runMachine';
@@ -28,6 +31,7 @@ export interface Backend {
   members: MemberStore;
   events: EventStore;
   chat: ChatStore;
+  alerts: AlertStore;
 }
 
 export interface BackendFactory {
@@ -468,6 +472,41 @@ export function storeContract(name: string, factory: BackendFactory): void {
       await b.events.putEvent({ ...event, cancelledAt: iso(1) });
       expect(await rsvp('u7')).toBe('closed');
       expect((await b.events.getEvent(event.id))?.cancelledAt).toBe(iso(1));
+    });
+
+    it('ALERTS-1: keeps alert rules and their states, seeds rules only once, and pages history newest first with pending deliveries apart', async () => {
+      const now = new Date().toISOString();
+      const rule = (id: string, name: string): AlertRule => ({
+        id, name, kind: 'threshold', series: 'workflow_runs', labels: { outcome: 'failed' }, aggregate: 'sum', windowMinutes: 15, op: '>=', value: 3, minTotal: 0,
+        escalateAfterMinutes: null, webhookUrl: null, silencedUntil: null, createdAt: now, updatedAt: now,
+      });
+      expect(await b.alerts.seedRules([rule('r1', 'Seeded')])).toBe(true);
+      expect(await b.alerts.seedRules([rule('r9', 'Again')])).toBe(false);
+      await b.alerts.putRule(rule('r2', 'Mine'));
+      await b.alerts.putRule({ ...rule('r2', 'Renamed'), silencedUntil: 1234 });
+      const base = Date.parse('2003-01-01T00:00:00Z');
+      const event = (i: number, delivery?: AlertEvent['delivery']): AlertEvent => ({
+        id: `${String(base + i * 1000).padStart(15, '0')}${i}`, at: new Date(base + i * 1000).toISOString(), kind: 'fired', alertId: 'a1', ruleId: 'r2', ruleName: 'Mine',
+        severity: 'warning', value: i, message: `m${i}`, notified: true, ...(delivery ? { delivery } : {}),
+      });
+      const firing = { ...okState('r2'), status: 'firing' as const, alertId: 'a1', since: base, severity: 'warning' as const, value: 4 };
+      await b.alerts.saveRound([firing, okState('r1', { mean: 1, variance: 0.5, n: 9, lastBucket: base })], [event(1), event(2, { url: 'http://x.test/', state: 'pending', attempts: 0 }), event(3, { url: 'http://x.test/', state: 'pending', attempts: 0 })]);
+      await b.alerts.putEvent(event(2, { url: 'http://x.test/', state: 'delivered', attempts: 2, deliveredAt: now }));
+      b = await factory.reopen(b);
+      expect((await b.alerts.listRules()).map((r) => [r.id, r.name, r.silencedUntil]).sort()).toEqual([['r1', 'Seeded', null], ['r2', 'Renamed', 1234]]);
+      expect((await b.alerts.listStates()).sort((x, y) => x.ruleId.localeCompare(y.ruleId))).toEqual([okState('r1', { mean: 1, variance: 0.5, n: 9, lastBucket: base }), firing]);
+      expect((await b.alerts.recentEvents(2)).map((e) => e.value)).toEqual([3, 2]);
+      expect((await b.alerts.recentEvents(10)).find((e) => e.value === 2)?.delivery).toEqual({ url: 'http://x.test/', state: 'delivered', attempts: 2, deliveredAt: now });
+      expect((await b.alerts.pendingDeliveries(10)).map((e) => e.value)).toEqual([3]);
+      // deleting a rule takes its state with it; pruning takes the oldest entries and their pending marks
+      expect(await b.alerts.deleteRule('r2')).toBe(true);
+      expect(await b.alerts.deleteRule('r2')).toBe(false);
+      expect((await b.alerts.listStates()).map((s) => s.ruleId)).toEqual(['r1']);
+      expect(await b.alerts.pruneEvents(new Date(base + 3000).toISOString(), 1)).toBe(1);
+      expect(await b.alerts.pruneEvents(new Date(base + 3500).toISOString(), 10)).toBe(2);
+      expect(await b.alerts.recentEvents(10)).toEqual([]);
+      expect(await b.alerts.pendingDeliveries(10)).toEqual([]);
+      expect(await b.alerts.seedRules([rule('r9', 'After deleting')])).toBe(false);
     });
 
     it('keeps everything across a restart', async () => {
