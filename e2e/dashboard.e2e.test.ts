@@ -1,5 +1,6 @@
 /**
- * The dashboard in Chromium: an administrator opens `#/dashboard` from the lobby and sees live
+ * The dashboard in Chromium: an administrator opens `#/dashboard` from the lobby, acknowledges the
+ * alert that failing runs fired, and sees live
  * charts drawn from the analytics (people online by device, sessions, runs, requests), the busiest
  * worlds, their world's figures, where a failing workflow loses its runs with a suggestion, and
  * downloads a CSV report; an owner who is no administrator sees only their own world; a guest is
@@ -41,7 +42,7 @@ async function closedPort(): Promise<number> {
 const pointsOf = async (page: Page, id: string) => Number((await page.getByTestId(`chart-${id}`).getAttribute('data-points')) ?? 0);
 
 describe('dashboard', () => {
-  it('INSIGHTS-4: an administrator sees live charts, a world, where a workflow fails and why, and downloads a CSV report', { timeout: 240_000 }, async () => {
+  it('INSIGHTS-4: an administrator sees the alert failing runs fired and acknowledges it, live charts, a world, where a workflow fails and why, and downloads a CSV report', { timeout: 240_000 }, async () => {
     const root = await e2e.openLobby('Root');
     await signUp(root, 'root');
     const world = (await api(root, 'POST', '/worlds', { name: 'Ops <b>room</b>', template: 'office', guestRole: 'viewer' })).json.world as { id: string };
@@ -89,7 +90,14 @@ describe('dashboard', () => {
     expect(await root.getByTestId('failure-reasons').textContent()).toContain('Notify: UNREACHABLE ×3');
     expect(await root.getByTestId('suggestions').textContent()).toContain('Step "Notify" fails 100 % of its attempts with UNREACHABLE: raise its retries or check the receiver.');
 
+    // three failed runs in 15 minutes fire the built-in alert; acknowledging it says by whom
+    const alert = root.getByTestId('alert-item').filter({ hasText: 'Failed workflow runs' });
+    await expect.poll(() => alert.count(), { timeout: 30_000 }).toBe(1);
+    expect(await alert.getAttribute('data-severity')).toBe('warning');
     await screenshot(root, 'dashboard-admin');
+    await alert.getByTestId('alert-ack').click();
+    await expect.poll(() => alert.getByTestId('alert-ack').textContent(), { timeout: 10_000 }).toBe('Acknowledged by root');
+    await expect.poll(() => root.getByTestId('alerts-history').textContent(), { timeout: 10_000 }).toContain('acked:');
     await root.getByTestId('workflow-insight').screenshot({ path: 'test-results/e2e/dashboard-workflow.png' });
 
     // a report of the ticked series downloads as CSV

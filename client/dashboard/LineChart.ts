@@ -24,6 +24,9 @@ const SPARE = ['#2f6fde', '#c71585', '#16a085', '#e67e22', '#6a5acd', '#8b4513']
 const SPARSE = 120;
 const colourOf = (label: string, i: number) => COLOURS[label] ?? SPARE[i % SPARE.length]!;
 
+/** A y tick: small values keep the digits that tell them apart (0.0005, 0.001), large ones none. */
+const tick = (t: number) => (t === 0 || Math.abs(t) >= 10 ? String(Math.round(t)) : String(Number(t.toPrecision(2))));
+
 export interface ChartOptions {
   id: string;
   title: string;
@@ -67,7 +70,7 @@ export class LineChart {
         width,
         height: 180,
         scales: { x: { time: !this.o.hoursOfDay } },
-        axes: [{ ...(this.o.hoursOfDay ? { values: (_u, ticks) => ticks.map((t) => `${t}h`) } : {}) }, { label: this.o.unit, size: 52 }],
+        axes: [{ ...(this.o.hoursOfDay ? { values: (_u, ticks) => ticks.map((t) => `${t}h`) } : {}) }, { label: this.o.unit, size: 52, values: (_u, ticks) => ticks.map(tick) }],
         legend: { live: false },
         series: [
           {},

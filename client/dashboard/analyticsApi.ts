@@ -91,3 +91,35 @@ export const workflowInsight = (id: string, from: number, to: number) => request
 export function report(names: readonly string[], resolution: Resolution, from: number, to: number): Promise<{ blob: Blob; fileName: string }> {
   return downloadFile(`/analytics/report?series=${names.map(encodeURIComponent).join(',')}&resolution=${resolution}&${range(from, to)}`, 'report.csv');
 }
+
+export interface ActiveAlert {
+  alertId: string;
+  ruleId: string;
+  ruleName: string;
+  severity: 'warning' | 'critical';
+  since: string;
+  value: number | null;
+  ackedBy: string | null;
+  ackedAt: string | null;
+  silencedUntil: string | null;
+  message: string;
+}
+
+export interface AlertEntry {
+  id: string;
+  at: string;
+  kind: 'fired' | 'escalated' | 'resolved' | 'acked';
+  ruleName: string;
+  severity: 'warning' | 'critical';
+  message: string;
+  by?: string;
+}
+
+export async function activeAlerts(): Promise<ActiveAlert[]> {
+  return (await request<{ alerts: ActiveAlert[] }>('/alerts/active')).alerts;
+}
+export async function alertHistory(limit = 10): Promise<AlertEntry[]> {
+  return (await request<{ entries: AlertEntry[] }>(`/alerts/history?limit=${limit}`)).entries;
+}
+export const acknowledgeAlert = (alertId: string) => request<unknown>(`/alerts/${encodeURIComponent(alertId)}/ack`, { method: 'POST', body: '{}' });
+export const silenceRule = (ruleId: string, minutes: number) => request<unknown>(`/alerts/rules/${encodeURIComponent(ruleId)}/silence`, { method: 'POST', body: JSON.stringify({ minutes }) });

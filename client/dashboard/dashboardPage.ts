@@ -1,11 +1,12 @@
 /**
- * `#/dashboard`: how the site and your worlds are used. Administrators see the whole site's charts,
+ * `#/dashboard`: how the site and your worlds are used. Administrators see the alerts firing, the whole site's charts,
  * the busiest worlds and hours, and a CSV report; owners see their own worlds and the workflows in
  * them. It refreshes itself every REFRESH_MS while open, and says when it last did.
  */
 import './dashboard.css';
 import { currentAccount, onAccountChange } from '../net/account';
 import { h, replaceChildren } from '../ui/kit/dom';
+import { alertsCard } from './alertsCard';
 import { overview } from './analyticsApi';
 import { errorText } from './parts';
 import { RANGES, rangeFor, type Range, type RangeId } from './range';
@@ -68,6 +69,9 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions): () =>
       const seen = await overview();
       const parts: Array<HTMLElement | null> = [];
       if (seen.admin) {
+        const alerts = alertsCard();
+        refreshers.push(() => alerts.refresh());
+        parts.push(alerts.element);
         const site = siteCharts();
         disposers.push(() => site.dispose());
         refreshers.push((r) => site.refresh(r));
