@@ -239,7 +239,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     runIn: async (res: import('express').Response, worldId: string) => void (await requireWorld(access, res, worldId, 'editWorkflows')),
     signedIn: (res: import('express').Response) => who(res) !== null,
   };
-  const neural = new NeuralService({ store: storage.workflows, accountOf, engine, log: log.child({ component: 'neural' }) });
+  const neural = new NeuralService({ store: storage.workflows, accountOf, engine, log: log.child({ component: 'neural' }), observe: (source, outcome) => metrics.neuralCommand(source, outcome) });
 
   const certificate = config.https
     ? await loadCertificate({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, hosts: lanAddresses() })

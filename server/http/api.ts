@@ -12,7 +12,7 @@ import { runRoutes, workflowRoutes, type WorkflowRouteDeps } from './workflows';
 import type { WorldAccess } from '../access/WorldAccess';
 import { adminOnly, noScope, requireWorld, scope, who } from './access';
 import { keyRateLimit } from './hardening';
-import type { Metrics } from '../metrics/Metrics';
+import { Metrics } from '../metrics/Metrics';
 import type { Readiness } from '../health/Readiness';
 import { memberRoutes } from './members';
 import { propRoutes } from './props';
@@ -148,8 +148,8 @@ export function apiRouter(deps: ApiDeps): Router {
     const participants = rooms.filter((r) => r.worldId === world.id).reduce((n, r) => n + r.clients, 0);
     res.json({ world: { ...world, participants }, role });
   });
-  api.use('/worlds/:id', memberRoutes(deps.access));
-  api.use('/worlds/:id/props', propRoutes({ props: deps.props, access: deps.access, spoolDir: deps.storage.spoolDir }));
+  api.use('/worlds/:id', Metrics.mountedAt('/worlds/:id'), memberRoutes(deps.access));
+  api.use('/worlds/:id/props', Metrics.mountedAt('/worlds/:id/props'), propRoutes({ props: deps.props, access: deps.access, spoolDir: deps.storage.spoolDir }));
 
   api.use((req, _res) => {
     throw new AppError(ErrorCode.NOT_FOUND, `No API route ${req.method} ${req.path}.`, 404);

@@ -10,7 +10,7 @@
 import { statfs } from 'node:fs/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { ErrorCode, isIntentType } from '../../shared/protocol';
+import { ErrorCode, NeuralSourceKind, isIntentType } from '../../shared/protocol';
 import type { AiCall } from '../ai/AiService';
 import type { StepEnded } from '../workflows/engine/Engine';
 
@@ -21,6 +21,9 @@ export interface WorldGauge {
 }
 
 const DEVICES = new Set(['desktop', 'vr', 'ar', 'mobile']);
+const NEURAL_SOURCES = new Set<string>(NeuralSourceKind.options);
+/** The routes that take uploads (by the pattern that matched), and what they upload. */
+const UPLOAD_ROUTES: Record<string, string> = { '/api/v3/documents': 'document', '/api/v3/worlds/:id/props/models': 'model' };
 const CODES = new Set<string>(Object.values(ErrorCode));
 /** A failure code as a label: the codes our steps, providers and chain give are upper-case words; anything else is "other". */
 const failureCode = (code: string | undefined) => (code && /^[A-Z][A-Z0-9_]{0,39}$/.test(code) ? code : code ? 'OTHER' : '');
@@ -46,6 +49,9 @@ export class Metrics {
   readonly chainTx: Counter<'network' | 'outcome'>;
   readonly chainConfirm: Histogram<'network'>;
   readonly sessions: Histogram<'device'>;
+  readonly uploads: Counter<'kind' | 'outcome'>;
+  readonly uploadBytes: Counter<'kind'>;
+  readonly neuralCommands: Counter<'source' | 'outcome'>;
   /** Step kinds, AI providers and networks this server knows: any other name is counted as "other". */
   private readonly known = { kinds: new Set<string>(), providers: new Set<string>(), networks: new Set<string>() };
 
@@ -90,6 +96,9 @@ export class Metrics {
       buckets: [10, 60, 300, 900, 1800, 3600, 7200, 14400],
       registers: [this.registry],
     });
+    this.uploads = count('dwc_uploads_total', 'Uploads of documents and prop models, by kind and outcome (accepted, refused, failed).', ['kind', 'outcome']);
+    this.uploadBytes = count('dwc_upload_bytes_total', 'Bytes of the uploads accepted, by kind (as the request declared them).', ['kind']);
+    this.neuralCommands = count('dwc_neural_commands_total', 'Neural commands (camera or hand gestures, EEG, bridges) handed to waiting runs, by source and outcome.', ['source', 'outcome']);
     const worlds = this.worlds;
     new Gauge({
       name: 'dwc_worlds_open',
@@ -202,16 +211,46 @@ export class Metrics {
     if (outcome === 'confirmed') this.chainConfirm.observe({ network: n }, Math.max(0, seconds));
   }
 
+  /** A neural command was accepted by a waiting run or refused. */
+  neuralCommand(source: string, outcome: 'accepted' | 'refused'): void {
+    this.neuralCommands.inc({ source: NEURAL_SOURCES.has(source) ? source : 'other', outcome });
+  }
+
   /** Times every REST request; the route is the pattern that matched ("unmatched" otherwise), never the path. */
   httpTimer(): RequestHandler {
     return (req: Request, res: Response, next: NextFunction) => {
       const end = this.httpDuration.startTimer();
       res.once('finish', () => {
         const pattern = req.route?.path;
-        const route = typeof pattern === 'string' ? `${req.baseUrl}${pattern === '/' ? '' : pattern}` || '/' : 'unmatched';
+        // a router mounted at a path with parameters has the matched path as its baseUrl: its pattern was noted on the way in
+        // (the note is kept only if it is of the router that answered: one as deep as the pattern)
+        const noted: unknown = res.locals.mountPattern;
+        const base = typeof noted === 'string' && noted.split('/').length === req.baseUrl.split('/').length ? noted : req.baseUrl;
+        const route = typeof pattern === 'string' ? `${base}${pattern === '/' ? '' : pattern}` || '/' : 'unmatched';
         end({ method: req.method, route, status: String(res.statusCode) });
         if (res.statusCode === 429) this.rateLimited.inc({ kind: 'rest' });
+        const upload = req.method === 'POST' ? UPLOAD_ROUTES[route] : undefined;
+        if (upload) this.upload(upload, res.statusCode, Number(req.headers['content-length'] ?? 0));
       });
+      next();
+    };
+  }
+
+  private upload(kind: string, status: number, bytes: number): void {
+    const outcome = status < 300 ? 'accepted' : status < 500 ? 'refused' : 'failed';
+    this.uploads.inc({ kind, outcome });
+    if (outcome === 'accepted' && Number.isFinite(bytes) && bytes > 0) this.uploadBytes.inc({ kind }, bytes);
+  }
+
+  /**
+   * Notes the pattern a router is mounted at (`/worlds/:id/props`), for a mount with parameters:
+   * its requests are then timed as `/api/v3/worlds/:id/props/…`, never with a world's id.
+   */
+  static mountedAt(pattern: string): RequestHandler {
+    const depth = pattern.split('/').length - 1;
+    return (req, res, next) => {
+      const parts = req.baseUrl.split('/');
+      res.locals.mountPattern = `${parts.slice(0, parts.length - depth).join('/')}${pattern}`;
       next();
     };
   }

@@ -6,7 +6,7 @@
  */
 import parse from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
-import { createWorld, joinWorld, until } from '../testing/clients';
+import { createWorld, joinWorld, until, uploadMarkdown } from '../testing/clients';
 import { bearer, restClient } from '../testing/rest';
 import { useServer } from '../testing/useServer';
 
@@ -44,6 +44,8 @@ describe('metrics', () => {
 
     const world = await createWorld(server().url);
     await call('GET', `/worlds/${world.id}`);
+    await call('GET', `/worlds/${world.id}/members`);
+    await call('GET', `/worlds/${world.id}/props`);
     await call('GET', '/worlds/no-such-world-x1');
     await call('GET', '/no-such-route-x9');
     const ann = await joinWorld(server().url, world.id, 'Ann', { device: 'vr' });
@@ -61,6 +63,10 @@ describe('metrics', () => {
     expect(family(m, 'dwc_http_request_duration_seconds')?.type).toBe('HISTOGRAM');
     const routes = new Set([...text.matchAll(/^dwc_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/gm)].map((r) => r[1]));
     expect(routes).toContain('/api/v3/worlds/:id');
+    // routers mounted at a path with the world's id in it are timed by their pattern too
+    expect(routes).toContain('/api/v3/worlds/:id/members');
+    expect(routes).toContain('/api/v3/worlds/:id/props');
+    expect([...routes].some((r) => r?.includes(world.id))).toBe(false);
     expect(routes).toContain('unmatched');
     expect([...routes].some((r) => r?.includes('no-such'))).toBe(false);
     // the process's own: memory, CPU and the event loop's delay
@@ -69,6 +75,15 @@ describe('metrics', () => {
     ann.sendRaw('x'.repeat(40), {});
     await until('the second refusal', () => ann.errors.length === 2);
     expect(value(await scrape(), 'dwc_intents_total', { type: 'unknown', outcome: 'refused', reason: 'UNKNOWN_INTENT' })).toBe(1);
+
+    // an upload is counted by kind and outcome, with its bytes; a neural command by source and outcome
+    await uploadMarkdown(server().url, world.id, 'notes.md', '# Notes\n\nA page of notes.');
+    ann.sendRaw('neuralCommand', { type: 'neuralCommand', command: 'approve', confidence: 0.9, source: 'camera' });
+    await until('the neural refusal', () => ann.errors.length === 3);
+    const after = await scrape();
+    expect(value(after, 'dwc_uploads_total', { kind: 'document', outcome: 'accepted' })).toBe(1);
+    expect(value(after, 'dwc_upload_bytes_total', { kind: 'document' })).toBeGreaterThan(20);
+    expect(value(after, 'dwc_neural_commands_total', { source: 'camera', outcome: 'refused' })).toBe(1);
 
     await ann.room.leave();
     await until('Ann gone from the count', async () => value(await scrape(), 'dwc_people', { device: 'vr' }) === 0, 10_000, 200);

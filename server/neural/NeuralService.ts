@@ -49,6 +49,8 @@ export interface NeuralServiceOptions {
   engine: Pick<Engine, 'signal' | 'onRun'>;
   log: Logger;
   now?(): number;
+  /** Told of each command's outcome, for the metrics. */
+  observe?(source: string, outcome: 'accepted' | 'refused'): void;
 }
 
 /** Longest a timer is set for at once; longer waits are re-armed (setTimeout overflows past ~24.8 days). */
@@ -79,6 +81,12 @@ export class NeuralService {
 
   /** Hands a command to the waiting runs; refused with the reason of the first that would not take it. */
   async command(input: NeuralCommandInput): Promise<NeuralCommandResult> {
+    const result = await this.hand(input);
+    this.o.observe?.(input.source, result.ok ? 'accepted' : 'refused');
+    return result;
+  }
+
+  private async hand(input: NeuralCommandInput): Promise<NeuralCommandResult> {
     const waiting = (await this.waitingIn(input.worldId)).filter((w) => input.runId === undefined || w.run.id === input.runId);
     if (!waiting.length) {
       return { ok: false, code: ErrorCode.RUN_NOT_WAITING, message: input.runId ? 'That run is not waiting for a neural command.' : 'No run in this world is waiting for a neural command.' };
