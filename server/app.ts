@@ -266,7 +266,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       app.set('trust proxy', config.trustProxy);
       if (probe) app.get('/api/bench/probe', probeRoute(probe));
       // timed from the first moment, so requests refused by the rate limits are counted too
-      app.use('/api', metrics.httpTimer());
+      if (config.metricsOn) app.use('/api', metrics.httpTimer());
       app.use('/api', auditRequests(audit));
       harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins, connectOrigins: config.eegBridgeOrigins });
       app.get('/api/v3/connect', noScope('the addresses this server is reached at, shown to anyone on the network'), async (_req, res) => {
@@ -295,7 +295,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     intentRate: config.intentRate,
     chat: { store: storage.chat, retention: config.chatRetention },
     iceServers: config.iceServers,
-    metrics,
+    ...(config.metricsOn ? { metrics } : {}),
     sessions,
     patchIntervalMs: config.patchIntervalMs,
     interest: config.interest,

@@ -139,6 +139,12 @@ const EnvSchema = z.object({
     }),
   /** Days the hourly analytics rollups are kept (minutes: two days at most); 0 keeps them for ever. */
   ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  /**
+   * `off` stops timing each REST request and counting each intent (their series on the dashboard
+   * and in /metrics then stand still); for measuring what the counting costs, or a server watched
+   * by other means. Sessions, runs and the process's own figures are still kept.
+   */
+  METRICS: z.enum(['on', 'off']).default('on'),
   /** Seconds between analytics samples of the key series. */
   ANALYTICS_SAMPLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Where alert notifications are POSTed for rules that name no webhook of their own; none by default. */
@@ -237,6 +243,8 @@ export interface Config {
   readonly analyticsRetentionDays: number;
   /** Milliseconds between analytics samples. */
   readonly analyticsSampleMs: number;
+  /** Whether REST requests are timed and intents counted (METRICS). */
+  readonly metricsOn: boolean;
   /** Where alert notifications go when their rule names no webhook; undefined: only the log and the history. */
   readonly alertWebhookUrl: string | undefined;
   /** Days alert history is kept; 0 for ever. */
@@ -398,6 +406,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     analyticsRetentionDays: e.ANALYTICS_RETENTION_DAYS,
     analyticsSampleMs: e.ANALYTICS_SAMPLE_SECONDS * 1000,
+    metricsOn: e.METRICS === 'on',
     alertWebhookUrl: e.ALERT_WEBHOOK_URL,
     alertRetentionDays: e.ALERT_RETENTION_DAYS,
     signinFailures: e.SIGNIN_FAILURES,

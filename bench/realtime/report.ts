@@ -65,6 +65,18 @@ export function ratios(runs: readonly RunResult[]): Ratio[] {
   return out;
 }
 
+/** The metrics runs' means, with the counting on and off; null unless both were run. */
+export function metricsOverhead(runs: readonly RunResult[]): { bots: number; runs: number; p95On: number; p95Off: number; cpuOn: number; cpuOff: number } | null {
+  const done = runs.filter((r) => r.kind === 'metrics' && r.generator && r.serverCpuPercent !== undefined);
+  const on = done.filter((r) => r.variant === 'metrics on');
+  const off = done.filter((r) => r.variant === 'metrics off');
+  if (!on.length || !off.length) return null;
+  const mean = (rs: RunResult[], f: (r: RunResult) => number) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
+  const p95 = (r: RunResult) => r.generator!.latencyMs.p95;
+  const cpu = (r: RunResult) => r.serverCpuPercent!;
+  return { bots: on[0]!.bots, runs: Math.min(on.length, off.length), p95On: mean(on, p95), p95Off: mean(off, p95), cpuOn: mean(on, cpu), cpuOff: mean(off, cpu) };
+}
+
 const num = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 const kb = (v: number | undefined) => num(v === undefined ? v : v / 1024, 1);
 
@@ -120,6 +132,13 @@ export function renderTable(report: Report): string {
     }
     if (r.error) lines.push(`${r.scenario} · ${runLabel(r)} failed: ${r.error.split('\n')[0]}`);
     if (r.generator?.stateErrors.length) lines.push(`${r.scenario} · ${runLabel(r)} state errors: ${r.generator.stateErrors.slice(0, 3).join('; ')}`);
+  }
+  const overhead = metricsOverhead(report.runs);
+  if (overhead) {
+    lines.push(
+      `metrics overhead (crowd ${overhead.bots}, mean of ${overhead.runs} runs each): pose p95 ${num(overhead.p95On)} ms with, ${num(overhead.p95Off)} ms without (${num(ratio(overhead.p95On, overhead.p95Off), 3)}×) · ` +
+        `server CPU ${num(overhead.cpuOn)}% with, ${num(overhead.cpuOff)}% without (${num(ratio(overhead.cpuOn, overhead.cpuOff), 3)}×)`,
+    );
   }
   if (report.ratios.length) {
     lines.push('', 'Ours (default settings) as a ratio to each baseline at the same crowd size:');

@@ -5,7 +5,7 @@
  */
 import type { TargetKind } from './bots';
 
-export type ScenarioKind = 'crowd' | 'drag' | 'joins' | 'workflow' | 'flood';
+export type ScenarioKind = 'crowd' | 'drag' | 'joins' | 'workflow' | 'flood' | 'metrics';
 
 export interface Scenario {
   name: string;
@@ -57,7 +57,7 @@ const EVERYONE = { INTEREST_NEAREST: '0' };
 export function plan(opts: PlanOptions): Plan {
   const crowd = opts.crowd ?? (opts.quick ? [20, 50] : [50, 100, 200, 500, 1000]);
   const targets: TargetKind[] = opts.targets ?? ['ours', 'colyseus', 'ws', 'socketio'];
-  const kinds = new Set<ScenarioKind>(opts.kinds ?? ['crowd', 'drag', 'joins', 'workflow', 'flood']);
+  const kinds = new Set<ScenarioKind>(opts.kinds ?? ['crowd', 'drag', 'joins', 'workflow', 'flood', 'metrics']);
   const spread = (n: number) => Math.max(1000, n * 10);
   const scenarios: Scenario[] = [];
   if (kinds.has('crowd')) {
@@ -89,6 +89,16 @@ export function plan(opts: PlanOptions): Plan {
     // the same crowd as a plain crowd run, so the two pose latencies can be set side by side
     const n = opts.quick ? 20 : 100;
     scenarios.push({ name: `crowd ${n} + a flooding client`, kind: 'flood', target: 'ours', bots: n, joinSpreadMs: spread(n) });
+  }
+  if (kinds.has('metrics') && has('ours')) {
+    // the same crowd with the per-request and per-intent counting on (the default) and off, taking
+    // turns so that a machine busy for a while weighs on both alike; the report sets their means side by side
+    const n = opts.quick ? 50 : 200;
+    for (let round = 0; round < (opts.quick ? 1 : 2); round++) {
+      for (const variant of ['metrics on', 'metrics off'] as const) {
+        scenarios.push({ name: `crowd ${n}`, kind: 'metrics', target: 'ours', variant, bots: n, joinSpreadMs: spread(n), env: { METRICS: variant === 'metrics on' ? 'on' : 'off' } });
+      }
+    }
   }
   return {
     warmupMs: opts.warmupMs ?? (opts.quick ? 1500 : 3000),
