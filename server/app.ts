@@ -36,7 +36,7 @@ import { AiService } from './ai/AiService';
 import { clearStaleSpool } from './http/upload';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
 import { BenchProbe, probeRoute } from './bench/probe';
-import { presenceEventBus, publishSessionEnded } from './rooms/worldEvents';
+import { presenceEventBus, publishAlertNotice, publishSessionEnded } from './rooms/worldEvents';
 import { PropModels } from './props/PropModels';
 import { colyseusLogger } from './rooms/malformedFrames';
 import { connectionCap } from './rooms/connectionCap';
@@ -176,6 +176,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     log: log.child({ component: 'alerts' }),
     defaultWebhookUrl: config.alertWebhookUrl,
     retentionDays: config.alertRetentionDays,
+    onNotice: publishAlertNotice(() => presence, log),
   });
   await alerts.start();
   analytics.onSample(() => alerts.evaluateInBackground());

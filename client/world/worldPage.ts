@@ -15,7 +15,7 @@ import { toast } from '../ui/kit/toast';
 import { mountUploads, type Uploads } from '../ui/uploads';
 import { mountXrControls } from '../xr/xrControls';
 import { mountXrMenu } from '../xr/menu/mountXrMenu';
-import { ErrorCode, ServerEvent, type RoleChange } from '../../shared/protocol';
+import { ErrorCode, ServerEvent, type AlertNotice, type RoleChange } from '../../shared/protocol';
 import { membersPanel } from '../ui/membersPanel';
 import { statsPanel } from '../ui/statsPanel';
 import { worldStatsFeed } from '../dashboard/worldStatsFeed';
@@ -345,6 +345,8 @@ export function mountWorldPage(root: HTMLElement, opts: WorldPageOptions): () =>
     });
     // the owner changed this person's role: it applies now, and they are told what it means
     joined.room.onMessage(ServerEvent.ROLE, (change: RoleChange) => toast(change.message));
+    // administrators hear of the server's alerts wherever they are (in a headset too: toasts show there)
+    joined.room.onMessage(ServerEvent.ALERT, (notice: AlertNotice) => toast(`Alert: ${notice.message}`, notice.kind !== 'resolved' && notice.severity === 'critical' ? 'error' : 'info'));
     joined.social.onChat((messages, live) => chat.show(messages, live));
     // the host muted everyone: this microphone goes quiet, and the person hears why
     joined.social.onMuted((m) => {

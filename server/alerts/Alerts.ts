@@ -6,7 +6,7 @@
  * rule deleted under it.
  */
 import { randomBytes } from 'node:crypto';
-import { ErrorCode } from '../../shared/protocol';
+import { ErrorCode, type AlertNotice } from '../../shared/protocol';
 import type { AlertEvent, AlertEventKind, AlertStore } from '../adapters/storage/AlertStore';
 import type { AnalyticsStore, RollupPoint } from '../adapters/storage/AnalyticsStore';
 import { sortableTime } from '../adapters/storage/levelKeys';
@@ -30,6 +30,8 @@ export interface AlertsOptions {
   /** Days history is kept; 0 for ever. */
   retentionDays: number;
   now?: () => number;
+  /** Told of each notification (not while silenced, nor an escalation once acknowledged): administrators in worlds hear of it. */
+  onNotice?(notice: AlertNotice): void;
 }
 
 /** Rows read per series in one round, at most: a day of minutes for a few dozen label sets. */
@@ -149,6 +151,7 @@ export class Alerts {
     else if (e.severity === 'critical') this.o.log.error(fields, e.message);
     else this.o.log.warn(fields, e.message);
     if (e.delivery) this.o.delivery.send(e);
+    if (e.notified && e.kind !== 'acked') this.o.onNotice?.({ kind: e.kind, severity: e.severity, message: e.message });
   }
 
   listRules(): Promise<AlertRule[]> {

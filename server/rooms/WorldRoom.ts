@@ -8,7 +8,7 @@ import { EntityId, ErrorCode } from '../../shared/protocol';
 import type { WorldState } from '../../shared/schema/WorldState';
 import type { Logger } from '../log';
 import type { BenchProbe } from '../bench/probe';
-import { SESSION_ENDED_CHANNEL, worldChannel } from './worldEvents';
+import { ALERT_CHANNEL, SESSION_ENDED_CHANNEL, worldChannel } from './worldEvents';
 import { MalformedFrames } from './malformedFrames';
 import { joinError } from './core/admission';
 import { WorldCore } from './core/WorldCore';
@@ -68,6 +68,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.clock.setInterval(() => this.core.flush().catch((err: unknown) => this.log.error({ err }, 'saving the world failed')), FLUSH_INTERVAL_MS);
     this.clock.setInterval(() => this.core.tick(Date.now()), LEASE_CHECK_MS);
     await this.presence.subscribe(SESSION_ENDED_CHANNEL, this.core.sessionEnded);
+    await this.presence.subscribe(ALERT_CHANNEL, this.core.alertNotice);
     this.core.open();
     this.log.info({ documents: this.state.documents.size, notes: this.state.annotations.size }, 'world room opened');
   }
@@ -142,6 +143,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       this.core.close();
       await this.presence.unsubscribe(worldChannel(this.core.world.id), this.core.worldEvent);
       await this.presence.unsubscribe(SESSION_ENDED_CHANNEL, this.core.sessionEnded);
+      await this.presence.unsubscribe(ALERT_CHANNEL, this.core.alertNotice);
       await this.core.flush();
     }
     this.log?.info('world room closed');

@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import type { DocumentRecord } from '../../shared/model/documents';
 import type { UploadedPropKind } from '../../shared/model/props';
 import type { RunSummary } from '../../shared/model/runs';
+import type { AlertNotice } from '../../shared/protocol';
 
 export type WorldEvent =
   | { type: 'documentAdded'; document: DocumentRecord }
@@ -42,6 +43,15 @@ export interface SessionEnded {
   familyId: string;
 }
 export const SESSION_ENDED_CHANNEL = 'auth:sessionEnded';
+
+/** An alert's notice, for the administrators in any world. Not tied to one world. */
+export const ALERT_CHANNEL = 'alerts:notice';
+
+export function publishAlertNotice(presence: () => Presence, log: Logger): (notice: AlertNotice) => void {
+  return (notice) => {
+    Promise.resolve(presence().publish(ALERT_CHANNEL, notice)).catch((err: unknown) => log.error({ err }, 'an alert notice could not be published to the worlds'));
+  };
+}
 
 export function publishSessionEnded(presence: () => Presence, log: Logger): (userId: string, familyId: string) => void {
   return (userId, familyId) => {

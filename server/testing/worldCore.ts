@@ -73,7 +73,7 @@ export async function fakeCore(o: { documents?: string[]; roles?: Record<string,
     },
     audit: { record: (e: AuditInput) => void audit.push(e) },
     auth: { guestAccess: true, identify: () => Promise.resolve({ userId: 'u1', username: 'ann', familyId: 'f1' }), sessionLive: () => Promise.resolve(true) },
-    access: { roleIn: (_w: WorldRecord, who: { userId: string } | null) => Promise.resolve(who ? (o.roles?.[who.userId] ?? 'editor') : 'editor') },
+    access: { roleIn: (_w: WorldRecord, who: { userId: string } | null) => Promise.resolve(who ? (o.roles?.[who.userId] ?? 'editor') : 'editor'), isAdmin: () => false },
     neural: {
       forget: () => undefined,
       reportSources: (s: unknown) => void calls.neural.push(s),

@@ -389,7 +389,16 @@ export const ServerEvent = {
   MUTED: 'muted',
   /** How to reach the others' browsers for voice, sent on joining: `VoiceConfig`. */
   VOICE_CONFIG: 'voiceConfig',
+  /** To administrators only: an alert fired, escalated or resolved: `AlertNotice`. */
+  ALERT: 'alert',
 } as const;
+
+/** What an administrator in a world is told of an alert (the dashboard has the rest). */
+export interface AlertNotice {
+  kind: 'fired' | 'escalated' | 'resolved';
+  severity: 'warning' | 'critical';
+  message: string;
+}
 
 /** A STUN or TURN server for WebRTC, as RTCIceServer has it. */
 export const IceServer = z.strictObject({

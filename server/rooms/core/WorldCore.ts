@@ -5,7 +5,7 @@
  * state, hands changes to the writer to persist and answers through a {@link RoomPort}; the pure
  * rules in shared/model/world.ts decide every intent.
  */
-import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentType, type IntentError, type VoiceConfig, type VoiceSignal } from '../../../shared/protocol';
+import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentType, type AlertNotice, type IntentError, type VoiceConfig, type VoiceSignal } from '../../../shared/protocol';
 import { allowed, explainRefusal, type WorldRole } from '../../../shared/model/roles';
 import { isCatalogueKind } from '../../../shared/model/props';
 import { decide, expiredHolds, releaseAllHeldBy, releasePropsHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../../shared/model/world';
@@ -110,6 +110,13 @@ export class WorldCore implements CoreContext {
   };
 
   readonly sessionEnded = (ended: SessionEnded): void => signOut(this, ended);
+  /** An alert's notice goes to the administrators here, and no one else. */
+  readonly alertNotice = (notice: AlertNotice): void => {
+    for (const peer of this.port.peers()) {
+      const id = peer.identity;
+      if (id?.kind === 'user' && this.deps.access.isAdmin({ userId: id.userId, username: id.username })) this.port.send(peer.id, ServerEvent.ALERT, notice);
+    }
+  };
 
   /** Who a client joining with `options` is, and their role here; throws (and records) the refusal. */
   async authorize(clientId: string, options: unknown, address: string | undefined): Promise<JoinIdentity> {

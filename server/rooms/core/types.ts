@@ -52,7 +52,11 @@ export interface WorldCoreDeps {
     sessionLive(userId: string, familyId: string): Promise<boolean>;
   };
   /** The role a person (null: a guest) has in a world, or null when they are not let in. */
-  access: { roleIn(world: WorldRecord, who: { userId: string; username: string } | null): Promise<WorldRole | null> };
+  access: {
+    roleIn(world: WorldRecord, who: { userId: string; username: string } | null): Promise<WorldRole | null>;
+    /** Whether the account is an administrator (ADMIN_USERS): they hear of alerts in any world. */
+    isAdmin(who: { userId: string; username: string } | null): boolean;
+  };
   /** Hands neural commands to the runs waiting for them and keeps who streams what. */
   neural: NeuralService;
   /** How many runs a person may start a minute; runs started in a world count as over REST. */
