@@ -51,6 +51,7 @@ export const SERIES: readonly SeriesDef[] = [
   { name: 'session_seconds', help: 'Seconds spent in worlds by those who left, by device.', metric: 'dwc_session_duration_seconds_sum', kind: 'counter', labels: ['device'] },
   { name: 'uploads', help: 'Uploads of documents and prop models, by kind and outcome.', metric: 'dwc_uploads_total', kind: 'counter', labels: ['kind', 'outcome'] },
   { name: 'neural_commands', help: 'Neural commands handed to waiting runs, by source and outcome.', metric: 'dwc_neural_commands_total', kind: 'counter', labels: ['source', 'outcome'] },
+  { name: 'realtime_sent_bytes', help: 'Bytes sent to people in worlds (state patches, poses, messages), on the wire.', metric: 'dwc_realtime_sent_bytes_total', kind: 'counter', labels: [] },
   { name: 'rate_limited', help: 'Messages and requests refused for coming too fast.', metric: 'dwc_rate_limited_total', kind: 'counter', labels: ['kind'] },
   { name: 'event_loop_delay_p99_seconds', help: "The 99th percentile of the event loop's delay.", metric: 'nodejs_eventloop_lag_p99_seconds', kind: 'gauge', labels: [] },
   { name: 'disk_free_ratio', help: "The share of the data directory's disk still free (0 to 1).", metric: 'dwc_data_disk_free_ratio', kind: 'gauge', labels: [] },

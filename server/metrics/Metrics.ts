@@ -18,6 +18,8 @@ import type { StepEnded } from '../workflows/engine/Engine';
 export interface WorldGauge {
   /** Devices of the people connected now, one entry each. */
   devices(): Iterable<string>;
+  /** Bytes the world's room has written to its connections so far (state patches, poses, messages). */
+  bytesSent?(): number;
 }
 
 const DEVICES = new Set(['desktop', 'vr', 'ar', 'mobile']);
@@ -34,6 +36,7 @@ const SLOW_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 export class Metrics {
   readonly registry = new Registry();
   private readonly worlds = new Set<WorldGauge>();
+  private sentByClosedRooms = 0;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly intents: Counter<'type' | 'outcome' | 'reason'>;
   readonly rateLimited: Counter<'kind'>;
@@ -125,6 +128,18 @@ export class Metrics {
         for (const [device, n] of counts) this.set({ device }, n);
       },
     });
+    const closed = () => this.sentByClosedRooms;
+    new Counter({
+      name: 'dwc_realtime_sent_bytes_total',
+      help: 'Bytes written to the connections of people in worlds (state patches, poses, messages), on the wire.',
+      registers: [this.registry],
+      collect() {
+        let total = closed();
+        for (const w of worlds) total += w.bytesSent?.() ?? 0;
+        this.reset();
+        this.inc(total);
+      },
+    });
     if (opts.dataDir) this.diskGauge(opts.dataDir);
   }
 
@@ -154,7 +169,11 @@ export class Metrics {
   /** A world's room opened: its people count until it is forgotten. */
   watchWorld(world: WorldGauge): () => void {
     this.worlds.add(world);
-    return () => this.worlds.delete(world);
+    return () => {
+      // what a closing room sent stays counted
+      this.sentByClosedRooms += world.bytesSent?.() ?? 0;
+      this.worlds.delete(world);
+    };
   }
 
   /** One intent's outcome; the type and code are kept to the protocol's own names. */

@@ -85,7 +85,12 @@ describe('metrics', () => {
     expect(value(after, 'dwc_upload_bytes_total', { kind: 'document' })).toBeGreaterThan(20);
     expect(value(after, 'dwc_neural_commands_total', { source: 'camera', outcome: 'refused' })).toBe(1);
 
+    // what is sent to people in worlds is counted on the wire, and stays counted when they go
+    const sent = value(after, 'dwc_realtime_sent_bytes_total', {})!;
+    expect(sent).toBeGreaterThan(1000);
+
     await ann.room.leave();
     await until('Ann gone from the count', async () => value(await scrape(), 'dwc_people', { device: 'vr' }) === 0, 10_000, 200);
+    expect(value(await scrape(), 'dwc_realtime_sent_bytes_total', {})).toBeGreaterThanOrEqual(sent);
   });
 });

@@ -45,7 +45,22 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     broadcastBytes: (type, bytes) => this.broadcastBytes(type, bytes, {}),
     leave: (id, code, reason) => this.clients.getById(id)?.leave(code, reason),
     peers: () => Array.from(this.clients, peer),
+    bytesSent: () => {
+      let total = this.sentToGone;
+      for (const c of this.clients) if (!this.counted.has(c)) total += wireBytes(c);
+      return total;
+    },
   };
+  /** Bytes written to connections that have since closed (each counted once: a drop, then a leave, is one connection). */
+  private sentToGone = 0;
+  private readonly counted = new WeakSet<Client>();
+
+  /** A connection is going: what it was sent stays counted. */
+  private keepSent(client: Client): void {
+    if (this.counted.has(client)) return;
+    this.counted.add(client);
+    this.sentToGone += wireBytes(client);
+  }
 
   override async onCreate(options: unknown): Promise<void> {
     const id = EntityId.safeParse((options as { worldId?: unknown } | undefined)?.worldId);
@@ -106,6 +121,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   }
 
   override async onDrop(client: Client): Promise<void> {
+    this.keepSent(client);
     // without a held seat, Colyseus goes on to onLeave, which removes the participant. A client
     // whose join was refused never had a seat: Colyseus calls onDrop for it all the same.
     if (!this.core.drop(client.sessionId)) return;
@@ -120,6 +136,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   }
 
   override onLeave(client: Client): void {
+    this.keepSent(client);
     this.core.leave(client.sessionId);
     this.frames.forget(client.sessionId);
   }
@@ -155,4 +172,10 @@ export function defineWorldRoomClass(deps: WorldRoomDeps): typeof WorldRoom {
   return class BoundWorldRoom extends WorldRoom {
     protected override deps = deps;
   };
+}
+
+/** Bytes written to a client's socket so far (0 where the transport does not say). */
+function wireBytes(client: Client): number {
+  const written = (client as unknown as { ref?: { _socket?: { bytesWritten?: unknown } } }).ref?._socket?.bytesWritten;
+  return typeof written === 'number' ? written : 0;
 }

@@ -94,7 +94,7 @@ export class WorldCore implements CoreContext {
 
   /** The world is read: the events that came meanwhile are applied, and the next ones at once. */
   open(): void {
-    this.unwatch = this.deps.metrics?.watchWorld({ devices: () => this.connectedDevices() }) ?? null;
+    this.unwatch = this.deps.metrics?.watchWorld({ devices: () => this.connectedDevices(), bytesSent: () => this.port.bytesSent?.() ?? 0 }) ?? null;
     const pending = this.opening ?? [];
     this.opening = null;
     for (const event of pending) this.worldEvent(event);

@@ -87,6 +87,8 @@ export interface RoomPort {
   leave(clientId: string, code: number, reason: string): void;
   /** The clients connected now. */
   peers(): Peer[];
+  /** Bytes written to this room's connections so far, for the metrics. */
+  bytesSent?(): number;
 }
 
 /** What an audit entry about a participant may add. */
