@@ -49,9 +49,11 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions): () =>
     updated.textContent = failed ? `Could not refresh: ${errorText(failed.reason)}` : `Updated ${new Date().toLocaleTimeString()}`;
     updated.dataset.refreshes = String(Number(updated.dataset.refreshes ?? 0) + 1);
   };
-  const loop = async () => {
+  // each (re)start of the refreshing is a new generation; an older one still awaiting stops there
+  let generation = 0;
+  const loop = async (mine = ++generation) => {
     await refresh();
-    if (!stopped) timer = setTimeout(() => loop().catch(() => undefined), REFRESH_MS);
+    if (!stopped && mine === generation) timer = setTimeout(() => loop(mine).catch(() => undefined), REFRESH_MS);
   };
   rangePicker.addEventListener('change', () => {
     clearTimeout(timer);
