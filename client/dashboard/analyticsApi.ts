@@ -1,5 +1,8 @@
 /** The analytics the dashboard reads: administrators' series and site usage, owners' worlds and workflows. */
+import type { ActiveAlert, SiteUsage, WorkflowInsight as Insight, WorldStats } from '../../shared/model/insights';
 import { downloadFile, request } from '../net/api';
+
+export type { ActiveAlert, SessionTotals, SiteUsage, StepInsight, WorldStats } from '../../shared/model/insights';
 
 export type Resolution = 'minute' | 'hour';
 
@@ -13,57 +16,13 @@ export interface RollupPoint {
   avg: number;
 }
 
-export interface SessionTotals {
-  sessions: number;
-  seconds: number;
-}
-
 export interface Overview {
   admin: boolean;
   worlds: Array<{ id: string; name: string }>;
 }
 
-export interface WorldStats {
-  world: { id: string; name: string };
-  peopleNow: Record<string, number>;
-  lastDay: SessionTotals & { byDevice: Record<string, SessionTotals> };
-  runsLastDay: Record<string, number>;
-  hours: Array<{ at: string } & SessionTotals>;
-}
-
-export interface SiteUsage {
-  byDevice: Record<string, SessionTotals>;
-  busiestWorlds: Array<{ id: string; name: string } & SessionTotals>;
-  byHourOfDay: SessionTotals[];
-  truncated: boolean;
-}
-
-export interface StepInsight {
-  stepId: string;
-  name: string;
-  kind: string;
-  attempts: number;
-  failedAttempts: number;
-  failedRuns: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  shareOfTime: number;
-  failureCodes: Array<{ code: string; count: number }>;
-  repeats: number;
-  results: number;
-}
-
-export interface WorkflowInsight {
-  workflow: { id: string; name: string; worldId: string | null };
-  runsRead: number;
-  truncated: boolean;
-  runs: { total: number; succeeded: number; failed: number; cancelled: number; unfinished: number };
-  successRate: number | null;
-  durationMs: { p50: number | null; p95: number | null };
-  steps: StepInsight[];
-  failureReasons: Array<{ stepId: string; name: string; code: string; count: number; message: string }>;
-  suggestions: Array<{ stepId: string | null; severity: 'info' | 'warning'; text: string }>;
-}
+/** A workflow's insights as the route answers them. */
+export type WorkflowInsight = Insight & { workflow: { id: string; name: string; worldId: string | null }; runsRead: number; truncated: boolean };
 
 export interface WorkflowListing {
   id: string;
@@ -90,19 +49,6 @@ export const workflowInsight = (id: string, from: number, to: number) => request
 /** A CSV report of `names` over the range, as the server wrote it. */
 export function report(names: readonly string[], resolution: Resolution, from: number, to: number): Promise<{ blob: Blob; fileName: string }> {
   return downloadFile(`/analytics/report?series=${names.map(encodeURIComponent).join(',')}&resolution=${resolution}&${range(from, to)}`, 'report.csv');
-}
-
-export interface ActiveAlert {
-  alertId: string;
-  ruleId: string;
-  ruleName: string;
-  severity: 'warning' | 'critical';
-  since: string;
-  value: number | null;
-  ackedBy: string | null;
-  ackedAt: string | null;
-  silencedUntil: string | null;
-  message: string;
 }
 
 export interface AlertEntry {

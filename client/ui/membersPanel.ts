@@ -7,7 +7,7 @@ import { inviteUrl } from '../route';
 import { copyText } from './kit/clipboard';
 import { h, replaceChildren } from './kit/dom';
 import { inBackground } from './kit/background';
-import { oneOpenAtATime } from './kit/onePanel';
+import { cornerPanel } from './kit/onePanel';
 import { toast } from './kit/toast';
 
 export interface MembersPanel {
@@ -82,18 +82,7 @@ export function membersPanel(worldId: string): MembersPanel {
     listMembers(worldId).then(render, (err: unknown) => toast(message(err), 'error'));
   };
 
-  const corner = oneOpenAtATime(() => {
-    panel.hidden = true;
-    toggle.setAttribute('aria-expanded', 'false');
-  });
-  toggle.addEventListener('click', () => {
-    panel.hidden = !panel.hidden;
-    toggle.setAttribute('aria-expanded', String(!panel.hidden));
-    if (!panel.hidden) {
-      corner.opened();
-      load();
-    }
-  });
+  cornerPanel(toggle, panel, load);
   inviteButton.addEventListener('click', () => {
     inviteButton.disabled = true;
     createInvite(worldId, inviteRole.value as 'viewer' | 'editor')

@@ -5,7 +5,7 @@
 import { DASHBOARD_HASH } from '../route';
 import type { WorldStatsFeed } from '../dashboard/worldStatsFeed';
 import { h, replaceChildren } from './kit/dom';
-import { oneOpenAtATime } from './kit/onePanel';
+import { cornerPanel } from './kit/onePanel';
 
 export function statsPanel(feed: WorldStatsFeed): { element: HTMLElement; dispose(): void } {
   const toggle = h('button', { type: 'button', class: 'secondary', 'data-testid': 'stats-button', 'aria-expanded': 'false', hidden: true }, 'Stats');
@@ -21,25 +21,10 @@ export function statsPanel(feed: WorldStatsFeed): { element: HTMLElement; dispos
   const render = () => {
     const lines = feed.lines();
     toggle.hidden = lines === null;
-    if (lines === null) {
-      panel.hidden = true;
-      toggle.setAttribute('aria-expanded', 'false');
-      return;
-    }
+    if (lines === null) return corner.close();
     replaceChildren(list, ...lines.map((l) => h('li', {}, l)));
   };
-  const corner = oneOpenAtATime(() => {
-    panel.hidden = true;
-    toggle.setAttribute('aria-expanded', 'false');
-  });
-  toggle.addEventListener('click', () => {
-    panel.hidden = !panel.hidden;
-    toggle.setAttribute('aria-expanded', String(!panel.hidden));
-    if (!panel.hidden) {
-      corner.opened();
-      feed.load();
-    }
-  });
+  const corner = cornerPanel(toggle, panel, () => feed.load());
   const stop = feed.onChange(render);
   render();
   return {

@@ -19,6 +19,7 @@ import { judge, readPlan } from './round';
 import { commonFields, describeRule, issues, judgedAs, MAX_RULES, RuleInput, type AlertRule } from './rules';
 import { acknowledge, isSilenced, okState, type AlertState, type Severity } from './transitions';
 import type { WebhookDelivery } from './WebhookDelivery';
+import type { ActiveAlert } from '../../shared/model/insights';
 
 export interface AlertsOptions {
   store: AlertStore;
@@ -39,18 +40,6 @@ const MAX_ROWS = 50_000;
 const PRUNE_BATCH = 1000;
 const DAY_MS = 86_400_000;
 
-export interface ActiveAlert {
-  alertId: string;
-  ruleId: string;
-  ruleName: string;
-  severity: Severity;
-  since: string;
-  value: number | null;
-  ackedBy: string | null;
-  ackedAt: string | null;
-  silencedUntil: string | null;
-  message: string;
-}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

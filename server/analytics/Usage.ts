@@ -10,6 +10,7 @@ import type { RunRecord } from '../workflows/engine/runMachine';
 import { DAY_MS } from './Analytics';
 import type { Sessions } from './Sessions';
 import { workflowInsights, type WorkflowInsight } from './workflowInsights';
+import type { SessionTotals, SiteUsage, WorldStats } from '../../shared/model/insights';
 
 /** The most runs a workflow's insights read, newest first; older ones are left out and said to be. */
 export const MAX_RUNS = 1000;
@@ -22,33 +23,6 @@ export interface UsageDeps {
   workflows: Pick<WorkflowStore, 'listWorkflows' | 'listRuns' | 'getVersion'>;
   sessions: Pick<Sessions, 'openIn'>;
   now?: () => number;
-}
-
-export interface SessionTotals {
-  sessions: number;
-  seconds: number;
-}
-
-export interface WorldStats {
-  world: { id: string; name: string };
-  peopleNow: Record<string, number>;
-  /** Sessions that ended in the last 24 hours, in all and by device. */
-  lastDay: SessionTotals & { byDevice: Record<string, SessionTotals> };
-  /** Runs started in the last 24 hours, by status. */
-  runsLastDay: Record<string, number>;
-  /** Sessions by the hour over the last 7 days, oldest first. */
-  hours: Array<{ at: string } & SessionTotals>;
-}
-
-export interface SiteUsage {
-  from: string;
-  to: string;
-  byDevice: Record<string, SessionTotals>;
-  /** The ten worlds people spent most time in. */
-  busiestWorlds: Array<{ id: string; name: string } & SessionTotals>;
-  /** Sessions that ended in each hour of the day (UTC), 0…23. */
-  byHourOfDay: SessionTotals[];
-  truncated: boolean;
 }
 
 /** `device=vr,world=w_1` → { device: 'vr', world: 'w_1' }. */

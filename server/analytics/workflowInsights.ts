@@ -8,46 +8,9 @@ import { createHash } from 'node:crypto';
 import { STEP_KIND } from '../../shared/model/stepKinds';
 import type { WorkflowDefinition } from '../../shared/model/workflow';
 import type { RunRecord, StepRun } from '../workflows/engine/runMachine';
+import type { StepInsight, Suggestion, WorkflowInsight } from '../../shared/model/insights';
 
-export interface StepInsight {
-  stepId: string;
-  name: string;
-  kind: string;
-  /** Attempts made in all runs, and how many failed. */
-  attempts: number;
-  failedAttempts: number;
-  /** Runs this step ended in failure. */
-  failedRuns: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  /** Its share of the time of the finished runs, 0…1. */
-  shareOfTime: number;
-  /** Failed attempts by error code, most first. */
-  failureCodes: Array<{ code: string; count: number }>;
-  /** Results that repeat an earlier run's for the same run input: what a cache would have saved. */
-  repeats: number;
-  /** Results it produced (for `repeats` to be read against). */
-  results: number;
-}
-
-export interface Suggestion {
-  stepId: string | null;
-  severity: 'info' | 'warning';
-  text: string;
-}
-
-export interface WorkflowInsight {
-  runs: { total: number; succeeded: number; failed: number; cancelled: number; unfinished: number };
-  /** Succeeded of the finished runs, 0…1; null before any finished. */
-  successRate: number | null;
-  durationMs: { p50: number | null; p95: number | null };
-  /** Time from a run being queued to its first step starting. */
-  queueMs: { p50: number | null; p95: number | null };
-  steps: StepInsight[];
-  /** The commonest reasons runs failed: the step and error code that ended them, with the latest message. */
-  failureReasons: Array<{ stepId: string; name: string; code: string; count: number; message: string }>;
-  suggestions: Suggestion[];
-}
+export type { StepInsight, Suggestion, WorkflowInsight };
 
 /** Below this many attempts a failure rate says too little to suggest anything. */
 const MIN_ATTEMPTS = 5;

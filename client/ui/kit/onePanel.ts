@@ -16,3 +16,23 @@ export function oneOpenAtATime(close: () => void): { opened(): void; dispose(): 
     dispose: () => document.removeEventListener(OPENED, listener),
   };
 }
+
+/**
+ * Wires a corner panel to its button: a press opens or closes it (saying so to screen readers),
+ * opening runs `onOpen` and closes the other corner panels. `close` is for when it must go.
+ */
+export function cornerPanel(toggle: HTMLElement, panel: HTMLElement, onOpen: () => void): { close(): void; dispose(): void } {
+  const close = () => {
+    panel.hidden = true;
+    toggle.setAttribute('aria-expanded', 'false');
+  };
+  const corner = oneOpenAtATime(close);
+  toggle.addEventListener('click', () => {
+    panel.hidden = !panel.hidden;
+    toggle.setAttribute('aria-expanded', String(!panel.hidden));
+    if (panel.hidden) return;
+    corner.opened();
+    onOpen();
+  });
+  return { close, dispose: () => corner.dispose() };
+}
