@@ -71,6 +71,7 @@ import { EgressPolicy } from './workflows/net/egress';
 import { egressFetch } from './workflows/net/egressFetch';
 import { runSummary } from '../shared/model/runs';
 import { EventService } from './events/EventService';
+import { startTracing } from './tracing/Tracing';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -138,6 +139,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   if (staleUploads) log.info({ files: staleUploads }, 'removed uploads left unfinished by an earlier run');
   const startedAt = Date.now();
   const version = productVersion();
+  const tracing = await startTracing(config.tracing, { version, log });
   const presence = new LocalPresence();
   const events = presenceEventBus(() => presence, log);
   const documents = new DocumentService(storage, events, log);
@@ -336,6 +338,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       await chain.close();
       await audit.close();
       await closeStorage(storage);
+      // last, so the spans of everything that stopped above are sent
+      await tracing.shutdown();
     },
   };
 }
