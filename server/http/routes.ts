@@ -73,3 +73,13 @@ export function assertRoutesGuarded(router: RouterLike, apiPrefix: string): void
   if (undecided.length) throw new Error(`REST routes without a scope decision (add scope(...) or noScope(why)): ${undecided.join(', ')}`);
   if (caseInsensitive.length) throw new Error(`Routers that match paths whatever their case (create them with { caseSensitive: true }): ${caseInsensitive.join(', ')}`);
 }
+
+/**
+ * The pattern of the route that answered a request (`/api/v3/worlds/:id`), once it has been
+ * answered; undefined when none matched. Metrics and spans name requests by it, never by the path,
+ * so ids in paths make no new series and no new span names.
+ */
+export function routePattern(req: { baseUrl: string; route?: { path?: unknown } }): string | undefined {
+  const pattern = req.route?.path;
+  return typeof pattern === 'string' ? `${req.baseUrl}${pattern === '/' ? '' : pattern}` || '/' : undefined;
+}

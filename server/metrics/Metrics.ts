@@ -13,6 +13,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { ErrorCode, isIntentType } from '../../shared/protocol';
 import type { AiCall } from '../ai/AiService';
 import type { StepEnded } from '../workflows/engine/Engine';
+import { routePattern } from '../http/routes';
 
 /** What the metrics read from each open world when scraped. */
 export interface WorldGauge {
@@ -207,9 +208,7 @@ export class Metrics {
     return (req: Request, res: Response, next: NextFunction) => {
       const end = this.httpDuration.startTimer();
       res.once('finish', () => {
-        const pattern = req.route?.path;
-        const route = typeof pattern === 'string' ? `${req.baseUrl}${pattern === '/' ? '' : pattern}` || '/' : 'unmatched';
-        end({ method: req.method, route, status: String(res.statusCode) });
+        end({ method: req.method, route: routePattern(req) ?? 'unmatched', status: String(res.statusCode) });
         if (res.statusCode === 429) this.rateLimited.inc({ kind: 'rest' });
       });
       next();
