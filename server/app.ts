@@ -72,6 +72,7 @@ import { egressFetch } from './workflows/net/egressFetch';
 import { runSummary } from '../shared/model/runs';
 import { EventService } from './events/EventService';
 import { startTracing } from './tracing/Tracing';
+import { requestContext } from './http/requestContext';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -267,6 +268,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       // the address rate limits, the sign-in throttle and the audit log know a client by (req.ip)
       app.set('trust proxy', config.trustProxy);
       if (probe) app.get('/api/bench/probe', probeRoute(probe));
+      // first, so every answer (a 429 included) carries the request's id and is in its span
+      app.use('/api', requestContext(tracing));
       // timed from the first moment, so requests refused by the rate limits are counted too
       app.use('/api', metrics.httpTimer());
       app.use('/api', auditRequests(audit));
