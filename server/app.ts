@@ -152,7 +152,10 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     dataDir: config.dataDir,
     secret: (name) => config.secrets[name],
     log: log.child({ component: 'chain' }),
-    observe: (network, outcome, seconds) => metrics.chainTransaction(network, outcome, seconds),
+    observe: (network, outcome, seconds) => {
+      metrics.chainTransaction(network, outcome, seconds);
+      tracing.ended('chain anchor', { 'dwc.chain.network': network, 'dwc.outcome': outcome }, seconds, outcome === 'failed' ? 'TX_FAILED' : undefined);
+    },
   });
   const proofs = new DocumentProofs(storage.store, storage.blobs, chain);
   const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }), { retentionDays: config.auditRetentionDays });
@@ -167,7 +170,15 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const usage = new Usage({ analytics: storage.analytics, store: storage.store, workflows: storage.workflows, sessions });
   const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
   const eventService = new EventService({ events: storage.events, store: storage.store, access, log: log.child({ component: 'events' }) });
-  const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }), observe: (call) => metrics.aiCall(call) });
+  const ai = new AiService({
+    config: config.ai,
+    cache: storage.cache,
+    log: log.child({ component: 'ai' }),
+    observe: (call) => {
+      metrics.aiCall(call);
+      tracing.ended(`ai ${call.operation}`, { 'dwc.ai.provider': call.provider, 'dwc.outcome': call.outcome, 'dwc.ai.input_tokens': call.inputTokens, 'dwc.ai.output_tokens': call.outputTokens }, call.seconds, call.code);
+    },
+  });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
   const readiness = new Readiness({ checks: dependencyChecks(storage, chain, ai), log: log.child({ component: 'readiness' }) });
   // alert webhooks go only where workflow webhooks may: an administrator's URL is no way into the private network either
@@ -213,6 +224,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     shareConcurrency: config.workflowLimits.worldConcurrency,
     defaultStepTimeoutMs: config.stepTimeoutMs,
     newId: () => newId(),
+    tracing,
   });
   let workflowService!: WorkflowService;
   let expressApp!: Application;
@@ -314,6 +326,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     neural,
     quota,
     attendance: eventService,
+    tracing,
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 
