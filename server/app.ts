@@ -71,6 +71,8 @@ import { EgressPolicy } from './workflows/net/egress';
 import { egressFetch } from './workflows/net/egressFetch';
 import { runSummary } from '../shared/model/runs';
 import { EventService } from './events/EventService';
+import { startTracing } from './tracing/Tracing';
+import { requestContext } from './http/requestContext';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -138,6 +140,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   if (staleUploads) log.info({ files: staleUploads }, 'removed uploads left unfinished by an earlier run');
   const startedAt = Date.now();
   const version = productVersion();
+  const tracing = await startTracing(config.tracing, { version, log });
   const presence = new LocalPresence();
   const events = presenceEventBus(() => presence, log);
   const documents = new DocumentService(storage, events, log);
@@ -149,7 +152,10 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     dataDir: config.dataDir,
     secret: (name) => config.secrets[name],
     log: log.child({ component: 'chain' }),
-    observe: (network, outcome, seconds) => metrics.chainTransaction(network, outcome, seconds),
+    observe: (network, outcome, seconds) => {
+      metrics.chainTransaction(network, outcome, seconds);
+      tracing.ended('chain anchor', { 'dwc.chain.network': network, 'dwc.outcome': outcome }, seconds, outcome === 'failed' ? 'TX_FAILED' : undefined);
+    },
   });
   const proofs = new DocumentProofs(storage.store, storage.blobs, chain);
   const audit = new AuditLog(storage.audit, log.child({ component: 'audit' }), { retentionDays: config.auditRetentionDays });
@@ -164,7 +170,15 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const usage = new Usage({ analytics: storage.analytics, store: storage.store, workflows: storage.workflows, sessions });
   const access = new WorldAccess({ store: storage.store, members: storage.members, events, audit, admins: new Set(config.adminUsers) });
   const eventService = new EventService({ events: storage.events, store: storage.store, access, log: log.child({ component: 'events' }) });
-  const ai = new AiService({ config: config.ai, cache: storage.cache, log: log.child({ component: 'ai' }), observe: (call) => metrics.aiCall(call) });
+  const ai = new AiService({
+    config: config.ai,
+    cache: storage.cache,
+    log: log.child({ component: 'ai' }),
+    observe: (call) => {
+      metrics.aiCall(call);
+      tracing.ended(`ai ${call.operation}`, { 'dwc.ai.provider': call.provider, 'dwc.outcome': call.outcome, 'dwc.ai.input_tokens': call.inputTokens, 'dwc.ai.output_tokens': call.outputTokens }, call.seconds, call.code);
+    },
+  });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
   const readiness = new Readiness({ checks: dependencyChecks(storage, chain, ai), log: log.child({ component: 'readiness' }) });
   // alert webhooks go only where workflow webhooks may: an administrator's URL is no way into the private network either
@@ -211,6 +225,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     shareConcurrency: config.workflowLimits.worldConcurrency,
     defaultStepTimeoutMs: config.stepTimeoutMs,
     newId: () => newId(),
+    tracing,
   });
   let workflowService!: WorkflowService;
   let expressApp!: Application;
@@ -266,6 +281,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       // the address rate limits, the sign-in throttle and the audit log know a client by (req.ip)
       app.set('trust proxy', config.trustProxy);
       if (probe) app.get('/api/bench/probe', probeRoute(probe));
+      // first, so every answer (a 429 included) carries the request's id and is in its span
+      app.use('/api', requestContext(tracing));
       // timed from the first moment, so requests refused by the rate limits are counted too
       if (config.metricsOn) app.use('/api', metrics.httpTimer());
       app.use('/api', auditRequests(audit));
@@ -310,6 +327,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     neural,
     quota,
     attendance: eventService,
+    tracing,
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 
@@ -337,6 +355,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       await chain.close();
       await audit.close();
       await closeStorage(storage);
+      // last, so the spans of everything that stopped above are sent
+      await tracing.shutdown();
     },
   };
 }

@@ -176,4 +176,23 @@ describe('config', () => {
     expect(() => loadConfig({ ALERT_WEBHOOK_URL: 'ftp://hooks.example/secret-token' })).not.toThrow(/secret-token/);
     expect(() => loadConfig({ ALERT_RETENTION_DAYS: 'ever' })).toThrow(/ALERT_RETENTION_DAYS/);
   });
+  it('traces nothing unless an OTLP endpoint is set, and OTEL_SDK_DISABLED wins', () => {
+    expect(loadConfig({}).tracing).toBeNull();
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'x', OTEL_TRACES_SAMPLER: 'always_on' }).tracing).toBeNull();
+    const on = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' });
+    expect(on.tracing).toEqual({ endpoint: 'http://collector:4318/v1/traces', serviceName: 'document-workflow-chain', sampler: 'parentbased_always_on', samplerArg: undefined, exportDelayMs: 5000 });
+    expect(Object.isFrozen(on.tracing)).toBe(true);
+    // the signal's own endpoint is taken as it is, before the generic one
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/otlp/traces' }).tracing?.endpoint).toBe('https://b/otlp/traces');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_SDK_DISABLED: 'TRUE' }).tracing).toBeNull();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_SDK_DISABLED: 'false', OTEL_SERVICE_NAME: 'dwc-eu', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25', OTEL_BSP_SCHEDULE_DELAY: '200' }).tracing).toMatchObject({ serviceName: 'dwc-eu', sampler: 'parentbased_traceidratio', samplerArg: 0.25, exportDelayMs: 200 });
+  });
+
+  it('refuses OTEL settings it cannot honour, naming the variable', () => {
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL.*gRPC is not supported/);
+    expect(() => loadConfig({ OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER/);
+    expect(() => loadConfig({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }).tracing).toBeNull();
+  });
 });

@@ -11,6 +11,7 @@ import { DEV_NETWORK, NetworkConfig } from './chain/networks';
 import { aiConfig, type AiConfig } from './ai/providers';
 import { parseAllowList, type AllowRule } from './workflows/net/egress';
 import { defaultShareConcurrency } from './workflows/engine/FairQueue';
+import { SAMPLERS, type TracingConfig } from './tracing/Tracing';
 
 /** Variables whose values never appear in an error message. */
 // a webhook URL often carries its receiver's token in its path (chat services' incoming webhooks)
@@ -166,6 +167,19 @@ const EnvSchema = z.object({
   INTEREST_ABOVE: z.coerce.number().int().min(1).max(1000).default(32),
   /** How often, per second, a crowded world tells everyone where everyone else stands. */
   POSE_SUMMARY_HZ: z.coerce.number().min(0.1).max(30).default(1),
+  /** OpenTelemetry tracing is on when one of these OTLP/HTTP endpoints is set (the standard variables). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. http://collector:4318' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. http://collector:4318/v1/traces' }).optional(),
+  // spans are sent as OTLP/HTTP JSON, which receivers take on the same port as protobuf; gRPC is another port and transport
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/json', 'http/protobuf'], { error: 'http/json (gRPC is not supported: use the OTLP/HTTP port, 4318)' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/json', 'http/protobuf'], { error: 'http/json (gRPC is not supported: use the OTLP/HTTP port, 4318)' }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).default('document-workflow-chain'),
+  /** `true` keeps tracing off whatever else is set. */
+  OTEL_SDK_DISABLED: z.string().default('false').transform((s) => s.trim().toLowerCase() === 'true'),
+  OTEL_TRACES_SAMPLER: z.enum(SAMPLERS).default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  /** Milliseconds between exports of the spans that ended meanwhile. */
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(600_000).default(5000),
   /** Benchmarks only: times every patch and serves /api/bench/probe (event-loop delay, fan-out times). */
   BENCH_PROBE: z.enum(['0', '1']).default('0'),
 });
@@ -258,6 +272,8 @@ export interface Config {
   readonly interest: { nearest: number; radius: number; above: number; summaryMs: number };
   /** Whether the benchmark probe is on (never in production). */
   readonly benchProbe: boolean;
+  /** Where spans go, or null: tracing off (the default). */
+  readonly tracing: Readonly<TracingConfig> | null;
   /** Values of the environment variables that networks name for their keys. */
   readonly secrets: Readonly<Record<string, string>>;
 }
@@ -314,6 +330,14 @@ function webhookAllow(text: string): AllowRule[] {
   } catch (err) {
     throw new ConfigError(`Invalid configuration:\n  WEBHOOK_ALLOW: ${(err as Error).message}`);
   }
+}
+
+/** Tracing is on with an OTLP endpoint, unless OTEL_SDK_DISABLED says otherwise. */
+function tracingConfig(e: z.output<typeof EnvSchema>): TracingConfig | null {
+  // the generic endpoint is a base URL to which each signal adds its path; the traces one is used as given
+  const endpoint = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT && `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`);
+  if (!endpoint || e.OTEL_SDK_DISABLED) return null;
+  return Object.freeze({ endpoint, serviceName: e.OTEL_SERVICE_NAME, sampler: e.OTEL_TRACES_SAMPLER, samplerArg: e.OTEL_TRACES_SAMPLER_ARG, exportDelayMs: e.OTEL_BSP_SCHEDULE_DELAY });
 }
 
 export class ConfigError extends Error {
@@ -414,6 +438,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),
     interest: Object.freeze({ nearest: e.INTEREST_NEAREST, radius: e.INTEREST_RADIUS, above: e.INTEREST_ABOVE, summaryMs: Math.round(1000 / e.POSE_SUMMARY_HZ) }),
     benchProbe: e.BENCH_PROBE === '1',
+    tracing: tracingConfig(e),
     secrets: Object.freeze(secrets),
   });
 }

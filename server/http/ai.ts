@@ -10,6 +10,7 @@ import { ProviderName } from '../ai/providers';
 import type { DocumentService } from '../documents/DocumentService';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
+import { requestIdOf, requestLog } from './requestContext';
 
 const Providers = {
   /** One provider, or several in order of preference; the server's default providers when neither. */
@@ -69,8 +70,8 @@ function clientGone(res: Response): AbortSignal {
   return controller.signal;
 }
 
-function failureBody(err: AiFailure) {
-  return { error: { code: ErrorCode.AI_FAILED, message: err.message, failures: err.failures } };
+function failureBody(err: AiFailure, requestId?: string) {
+  return { error: { code: ErrorCode.AI_FAILED, message: err.message, failures: err.failures, requestId } };
 }
 
 export interface AiGuards {
@@ -110,7 +111,7 @@ export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger,
     } catch (err) {
       if (signal.aborted) return; // nobody is left to answer
       if (!(err instanceof AiFailure)) throw err;
-      res.status(502).json(failureBody(err));
+      res.status(502).json(failureBody(err, requestIdOf(res)));
     }
   });
 
@@ -127,7 +128,7 @@ export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger,
       } catch (err) {
         if (signal.aborted) return;
         if (!(err instanceof AiFailure)) throw err;
-        res.status(502).json(failureBody(err));
+        res.status(502).json(failureBody(err, requestIdOf(res)));
       }
       return;
     }
@@ -148,7 +149,7 @@ export function aiRoutes(ai: AiService, documents: DocumentService, log: Logger,
     } catch (err) {
       if (signal.aborted) return;
       send('error', err instanceof AiFailure ? failureBody(err).error : { code: ErrorCode.INTERNAL, message: 'Generation stopped by an error on the server; it has been logged.' });
-      if (!(err instanceof AiFailure)) log.error({ err }, 'generation failed');
+      if (!(err instanceof AiFailure)) requestLog(res, log).error({ err }, 'generation failed');
     }
     res.end();
   });

@@ -12,7 +12,9 @@ import { runRoutes, workflowRoutes, type WorkflowRouteDeps } from './workflows';
 import type { WorldAccess } from '../access/WorldAccess';
 import { adminOnly, noScope, requireWorld, scope, who } from './access';
 import { keyRateLimit } from './hardening';
-import { Metrics } from '../metrics/Metrics';
+import { mountedAt } from './routes';
+import { requestIdOf, requestLog } from './requestContext';
+import type { Metrics } from '../metrics/Metrics';
 import type { Readiness } from '../health/Readiness';
 import { memberRoutes } from './members';
 import { propRoutes } from './props';
@@ -135,7 +137,7 @@ export function apiRouter(deps: ApiDeps): Router {
     const owner = who(res);
     const world = await createWorld(deps.storage, req.body, new Date(), owner?.userId);
     if (owner) await deps.access.addOwner(world, owner);
-    deps.log.info({ worldId: world.id, template: world.template }, 'world created');
+    requestLog(res, deps.log).info({ worldId: world.id, template: world.template }, 'world created');
     res.status(201).json({ world: { ...world, participants: 0 } });
   });
 
@@ -148,8 +150,8 @@ export function apiRouter(deps: ApiDeps): Router {
     const participants = rooms.filter((r) => r.worldId === world.id).reduce((n, r) => n + r.clients, 0);
     res.json({ world: { ...world, participants }, role });
   });
-  api.use('/worlds/:id', Metrics.mountedAt('/worlds/:id'), memberRoutes(deps.access));
-  api.use('/worlds/:id/props', Metrics.mountedAt('/worlds/:id/props'), propRoutes({ props: deps.props, access: deps.access, spoolDir: deps.storage.spoolDir }));
+  api.use('/worlds/:id', mountedAt('/worlds/:id'), memberRoutes(deps.access));
+  api.use('/worlds/:id/props', mountedAt('/worlds/:id/props'), propRoutes({ props: deps.props, access: deps.access, spoolDir: deps.storage.spoolDir }));
 
   api.use((req, _res) => {
     throw new AppError(ErrorCode.NOT_FOUND, `No API route ${req.method} ${req.path}.`, 404);
@@ -158,22 +160,28 @@ export function apiRouter(deps: ApiDeps): Router {
   return api;
 }
 
-/** Turns any error into `{ error: { code, message } }` without leaking internals. */
+/**
+ * Turns any error into `{ error: { code, message, requestId } }` without leaking internals; the
+ * request id is what a user quotes to find the request in the log.
+ */
 function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    const requestId = requestIdOf(res);
+    const reqLog = requestLog(res, log);
     if (err instanceof AppError) {
-      res.status(err.status).json({ error: { code: err.code, message: err.message } });
+      reqLog.debug({ code: err.code, status: err.status, method: req.method, path: req.path }, 'request refused');
+      res.status(err.status).json({ error: { code: err.code, message: err.message, requestId } });
       return;
     }
     // body-parser marks its own client errors (malformed JSON, too large) with a status
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status < 500) {
       const message = err.type === 'entity.too.large' ? `The request body is larger than ${MAX_JSON_BYTES}.` : 'The request body is not valid JSON.';
-      res.status(status).json({ error: { code: ErrorCode.BAD_REQUEST, message } });
+      reqLog.debug({ status, method: req.method, path: req.path }, 'request refused');
+      res.status(status).json({ error: { code: ErrorCode.BAD_REQUEST, message, requestId } });
       return;
     }
-    log.error({ err, method: req.method, path: req.path }, 'request failed');
-    res.status(500).json({ error: { code: ErrorCode.INTERNAL, message: 'Something went wrong on the server; it has been logged.' } });
+    reqLog.error({ err, method: req.method, path: req.path }, 'request failed');
+    res.status(500).json({ error: { code: ErrorCode.INTERNAL, message: 'Something went wrong on the server; it has been logged.', requestId } });
   };
 }
-

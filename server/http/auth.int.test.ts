@@ -116,7 +116,7 @@ describe('accounts over REST and in worlds (guests welcome)', () => {
     await signUp('bob');
     const wrong = await call('POST', '/auth/signin', { username: 'bob', password: 'not the right one' });
     expect(wrong.status).toBe(401);
-    expect(wrong.json.error).toEqual({ code: ErrorCode.UNAUTHORIZED, message: 'The username or password is not right.' });
+    expect(wrong.json.error).toEqual({ code: ErrorCode.UNAUTHORIZED, message: 'The username or password is not right.', requestId: wrong.headers.get('x-request-id') });
     const audit = await call('GET', '/audit?action=auth.signin&outcome=refused', undefined, bearer(admin));
     expect(audit.json.entries.map((e: { actor: { name?: string } }) => e.actor.name)).toContain('bob');
     expect(JSON.stringify(audit.json)).not.toContain('not the right one');

@@ -12,6 +12,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../shared/protocol';
 import type { Logger } from '../log';
 import { addressKey } from '../rooms/clientAddress';
+import { REQUEST_ID_HEADER, requestIdOf, requestLog } from './requestContext';
 
 export interface HardeningOptions {
   restRatePerMinute: number;
@@ -71,8 +72,8 @@ export function restCors(origins: readonly string[]): RequestHandler {
   return cors({
     origin: (origin, done) => done(null, any || (origin !== undefined && origins.includes(origin))),
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['content-type', 'authorization', 'x-api-key'],
-    exposedHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+    allowedHeaders: ['content-type', 'authorization', 'x-api-key', REQUEST_ID_HEADER.toLowerCase()],
+    exposedHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', REQUEST_ID_HEADER],
     maxAge: 600,
   });
 }
@@ -120,7 +121,7 @@ function rateLimit(perMinute: number, who: string, keyOf: (req: Parameters<Reque
         headers(res, r);
         const seconds = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
         res.setHeader('Retry-After', String(seconds));
-        res.status(429).json({ error: { code: ErrorCode.RATE_LIMITED, message: `Too many requests from ${who}: at most ${perMinute} a minute. Try again in ${seconds} s.` } });
+        res.status(429).json({ error: { code: ErrorCode.RATE_LIMITED, message: `Too many requests from ${who}: at most ${perMinute} a minute. Try again in ${seconds} s.`, requestId: requestIdOf(res) } });
       },
     );
   };
@@ -153,12 +154,14 @@ export function harden(app: Application, opts: HardeningOptions): void {
   app.use('/api', restCors(opts.corsOrigins), restRateLimit(opts.restRatePerMinute));
 }
 
-/** The last error handler: a plain answer, the details in the log, never a stack trace. */
+/** The last error handler: a plain answer, the details in the log under the request's id, never a stack trace. */
 export function finalErrors(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
-    if (status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (status >= 500) requestLog(res, log).error({ err, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return void res.end();
-    res.status(status).type('text/plain').send(status >= 500 ? 'Something went wrong on the server; it has been logged.' : 'That request could not be served.');
+    const id = requestIdOf(res);
+    const quote = id ? ` (request ${id})` : '';
+    res.status(status).type('text/plain').send(status >= 500 ? `Something went wrong on the server; it has been logged${quote}.` : 'That request could not be served.');
   };
 }

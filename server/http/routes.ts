@@ -4,6 +4,7 @@
  * a REST route nobody decided scopes for, or a router that matches paths whatever their case, and by
  * the tests that call every route.
  */
+import type { RequestHandler } from 'express';
 import { scopeDecision, type ScopeDecision } from './access';
 
 interface Layer {
@@ -72,4 +73,32 @@ export function assertRoutesGuarded(router: RouterLike, apiPrefix: string): void
   const undecided = routes.filter((r) => under(r.path, apiPrefix) && !r.decision).map((r) => `${r.method} ${r.path}`);
   if (undecided.length) throw new Error(`REST routes without a scope decision (add scope(...) or noScope(why)): ${undecided.join(', ')}`);
   if (caseInsensitive.length) throw new Error(`Routers that match paths whatever their case (create them with { caseSensitive: true }): ${caseInsensitive.join(', ')}`);
+}
+
+/**
+ * The pattern of the route that answered a request (`/api/v3/worlds/:id`), once it has been
+ * answered; undefined when none matched. Metrics and spans name requests by it, never by the path,
+ * so ids in paths make no new series and no new span names.
+ */
+export function routePattern(req: { baseUrl: string; route?: { path?: unknown } }, locals: Record<string, unknown> = {}): string | undefined {
+  const pattern = req.route?.path;
+  if (typeof pattern !== 'string') return undefined;
+  // a router mounted at a path with parameters has the matched path as its baseUrl: its pattern was
+  // noted on the way in (see mountedAt), kept only if it is of the router that answered (as deep)
+  const noted = locals.mountPattern;
+  const base = typeof noted === 'string' && noted.split('/').length === req.baseUrl.split('/').length ? noted : req.baseUrl;
+  return `${base}${pattern === '/' ? '' : pattern}` || '/';
+}
+
+/**
+ * Notes the pattern a router is mounted at (`/worlds/:id/props`), for a mount with parameters:
+ * its requests are then named `/api/v3/worlds/:id/props/…`, never with a world's id.
+ */
+export function mountedAt(pattern: string): RequestHandler {
+  const depth = pattern.split('/').length - 1;
+  return (req, res, next) => {
+    const parts = req.baseUrl.split('/');
+    res.locals.mountPattern = `${parts.slice(0, parts.length - depth).join('/')}${pattern}`;
+    next();
+  };
 }

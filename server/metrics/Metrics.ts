@@ -13,6 +13,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { ErrorCode, NeuralSourceKind, isIntentType } from '../../shared/protocol';
 import type { AiCall } from '../ai/AiService';
 import type { StepEnded } from '../workflows/engine/Engine';
+import { routePattern } from '../http/routes';
 
 /** What the metrics read from each open world when scraped. */
 export interface WorldGauge {
@@ -240,12 +241,7 @@ export class Metrics {
     return (req: Request, res: Response, next: NextFunction) => {
       const end = this.httpDuration.startTimer();
       res.once('finish', () => {
-        const pattern = req.route?.path;
-        // a router mounted at a path with parameters has the matched path as its baseUrl: its pattern was noted on the way in
-        // (the note is kept only if it is of the router that answered: one as deep as the pattern)
-        const noted: unknown = res.locals.mountPattern;
-        const base = typeof noted === 'string' && noted.split('/').length === req.baseUrl.split('/').length ? noted : req.baseUrl;
-        const route = typeof pattern === 'string' ? `${base}${pattern === '/' ? '' : pattern}` || '/' : 'unmatched';
+        const route = routePattern(req, res.locals) ?? 'unmatched';
         end({ method: req.method, route, status: String(res.statusCode) });
         if (res.statusCode === 429) this.rateLimited.inc({ kind: 'rest' });
         const upload = req.method === 'POST' ? UPLOAD_ROUTES[route] : undefined;
@@ -259,19 +255,6 @@ export class Metrics {
     const outcome = status < 300 ? 'accepted' : status < 500 ? 'refused' : 'failed';
     this.uploads.inc({ kind, outcome });
     if (outcome === 'accepted' && Number.isFinite(bytes) && bytes > 0) this.uploadBytes.inc({ kind }, bytes);
-  }
-
-  /**
-   * Notes the pattern a router is mounted at (`/worlds/:id/props`), for a mount with parameters:
-   * its requests are then timed as `/api/v3/worlds/:id/props/…`, never with a world's id.
-   */
-  static mountedAt(pattern: string): RequestHandler {
-    const depth = pattern.split('/').length - 1;
-    return (req, res, next) => {
-      const parts = req.baseUrl.split('/');
-      res.locals.mountPattern = `${parts.slice(0, parts.length - depth).join('/')}${pattern}`;
-      next();
-    };
   }
 
   /** The whole exposition, as Prometheus scrapes it. */

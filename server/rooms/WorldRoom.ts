@@ -149,7 +149,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     const cause = (error as { cause?: unknown }).cause ?? error;
     // a refused join is thrown on purpose and already answered; everything else is a bug
     if (cause instanceof ServerError) return;
-    this.log.error({ err: cause, method: methodName }, 'uncaught error in the world room');
+    // a message's handler runs at once, so the last intent taken is the one that threw
+    this.log.error({ err: cause, method: methodName, ...(error instanceof OnMessageException ? { intentId: this.core?.lastIntent } : {}) }, 'uncaught error in the world room');
     if (error instanceof OnMessageException && error.client) {
       this.core.refuse((error.client as Client).sessionId, ErrorCode.INTERNAL, 'The server could not handle that message; it has been logged.', null);
     }

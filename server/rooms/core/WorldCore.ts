@@ -13,6 +13,7 @@ import { onStage, stageOf, type WorldRecord } from '../../../shared/model/worlds
 import { WorldState } from '../../../shared/schema/WorldState';
 import { auditIntent } from '../../audit/intentAudit';
 import type { Logger } from '../../log';
+import { failed } from '../../tracing/Tracing';
 import { serial } from '../../serial';
 import { newId } from '../../worlds';
 import { Interest } from '../interest';
@@ -40,6 +41,8 @@ export class WorldCore implements CoreContext {
   private readonly gate: RateGate;
   private readonly interest: Interest;
   private joinedCount = 0;
+  /** The id of the last intent taken (ids count up from 1 in each room). */
+  lastIntent = 0;
   /** Neural commands are judged one at a time, in the order they came. */
   private readonly neuralTurns = serial();
   private readonly view: WorldView = {
@@ -202,10 +205,32 @@ export class WorldCore implements CoreContext {
     this.applyAll([...releaseAllHeldBy(this.state.documents.entries(), clientId), ...releasePropsHeldBy(this.state.props.entries(), clientId)]);
   }
 
-  /** One message from a participant: rate-gated, validated at the boundary, then decided by the rules. */
+  /**
+   * One message from a participant: rate-gated, validated at the boundary, then decided by the
+   * rules. Each gets the next id of this room's, named in the logs about it; with tracing on, each
+   * but a pose (many a second, and nothing to follow) is a span.
+   */
   intent(from: Peer, type: string | number, message: unknown, now: number): void {
+    const id = ++this.lastIntent;
+    const tracing = this.deps.tracing;
+    if (!tracing?.on || type === 'pose') {
+      this.handle(from, type, message, now);
+      return;
+    }
+    const span = tracing.start(`intent ${isIntentType(type) ? type : 'unknown'}`, { 'dwc.world.id': this.world.id, 'dwc.intent.id': id });
+    try {
+      const outcome = this.handle(from, type, message, now);
+      span.setAttribute('dwc.outcome', outcome === 'accepted' || outcome === 'dropped' ? outcome : 'refused');
+      if (outcome !== 'accepted' && outcome !== 'dropped') failed(span, outcome);
+    } finally {
+      span.end();
+    }
+  }
+
+  /** How an intent ended: accepted, dropped by the rate limit, or refused with this code. */
+  private handle(from: Peer, type: string | number, message: unknown, now: number): 'accepted' | 'dropped' | IntentError['code'] {
     const participant = this.state.participants.get(from.id);
-    if (!participant || !this.admitMessage(from.id, now)) return;
+    if (!participant || !this.admitMessage(from.id, now)) return 'dropped';
     this.lastHeard.set(from.id, now);
     if (!isIntentType(type)) return this.refuse(from.id, ErrorCode.UNKNOWN_INTENT, `Unknown intent "${String(type).slice(0, 40)}".`, null);
     // the role table in shared/model/roles decides, before anything is read from the message
@@ -222,6 +247,7 @@ export class WorldCore implements CoreContext {
     this.applyAll(decision.effects, from, now);
     this.deps.metrics?.intent(type, 'accepted');
     if (audited) this.record(from.id, parsed.data.type, 'accepted', audited);
+    return 'accepted';
   }
 
   /** Applies the client's rate limit: false when the message is dropped (or the client cut off). */
@@ -282,15 +308,27 @@ export class WorldCore implements CoreContext {
     for (const write of this.interest.afterPatch(this.state, clientIds, out, now)) applyPoseWrite(this.state, write);
   }
 
+  /** The log for what an intent set going: naming the intent, when a participant's intent did. */
+  private intentLog(from: Peer | undefined): Logger {
+    // effects come with their sender only from intent(), so the last intent is the one they came from
+    return from ? this.log.child({ intentId: this.lastIntent }) : this.log;
+  }
+
   applyAll(effects: Effect[], from?: Peer, now = Date.now()): void {
     for (const effect of effects) {
-      if (isCommand(effect)) runCommand(this, effect, from).catch((err: unknown) => this.log.error({ err, op: effect.op }, 'workflow command failed'));
+      if (isCommand(effect)) {
+        const log = this.intentLog(from);
+        runCommand(this, effect, from, log).catch((err: unknown) => log.error({ err, op: effect.op }, 'workflow command failed'));
+      }
       else if (effect.op === 'pose') {
         const write = this.interest.take(effect, this.state);
         if (write) applyPoseWrite(this.state, write);
       }
       // one after another, so each sender hears its answers in the order it gave the commands
-      else if (isNeural(effect)) this.neuralTurns(() => neuralCommand(this, effect, from)).catch((err: unknown) => this.log.warn({ err }, 'neural command failed'));
+      else if (isNeural(effect)) {
+        const log = this.intentLog(from);
+        this.neuralTurns(() => neuralCommand(this, effect, from, log)).catch((err: unknown) => log.warn({ err }, 'neural command failed'));
+      }
       else if (effect.op === 'voiceSignal') this.relayVoice(effect);
       else if (effect.op === 'chat') this.social.chat(effect, now);
       else if (effect.op === 'react') this.social.react(effect, now);
@@ -315,11 +353,13 @@ export class WorldCore implements CoreContext {
     this.port.send(to, ServerEvent.VOICE_SIGNAL, message);
   }
 
-  refuse(clientId: string, code: IntentError['code'], message: string, intent: string | null): void {
+  /** Tells the sender, counts and records the refusal; returns its code, for how the intent ended. */
+  refuse(clientId: string, code: IntentError['code'], message: string, intent: string | null): IntentError['code'] {
     this.deps.metrics?.intent(intent, 'refused', code);
     this.record(clientId, intent ?? 'message', 'refused', { detail: `${code}: ${message.slice(0, 300)}` });
     const error: IntentError = { code, message, intent };
     this.port.send(clientId, ServerEvent.ERROR, error);
+    return code;
   }
 
   record(clientId: string, action: string, outcome: 'accepted' | 'refused', extra: AuditExtra): void {

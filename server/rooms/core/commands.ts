@@ -9,6 +9,7 @@ import { runSummary } from '../../../shared/model/runs';
 import { STEP_KIND } from '../../../shared/model/stepKinds';
 import type { Effect } from '../../../shared/model/world';
 import { AppError } from '../../errors';
+import type { Logger } from '../../log';
 import type { CoreContext, Peer } from './types';
 
 export type Command = Extract<Effect, { op: 'runStart' | 'runCancel' | 'runAnswer' }>;
@@ -17,7 +18,7 @@ export type NeuralEffect = Extract<Effect, { op: 'neuralCommand' | 'neuralSource
 export const isNeural = (e: Effect): e is NeuralEffect => e.op === 'neuralCommand' || e.op === 'neuralSources';
 
 /** Hands a workflow command to the engine; a failure goes back to the participant who asked. */
-export async function runCommand(ctx: CoreContext, effect: Command, from?: Peer): Promise<void> {
+export async function runCommand(ctx: CoreContext, effect: Command, from?: Peer, log: Logger = ctx.log): Promise<void> {
   const { deps } = ctx;
   try {
     switch (effect.op) {
@@ -45,7 +46,7 @@ export async function runCommand(ctx: CoreContext, effect: Command, from?: Peer)
       }
     }
   } catch (err) {
-    ctx.log.warn({ err, op: effect.op }, 'workflow command refused');
+    log.warn({ err, op: effect.op }, 'workflow command refused');
     if (from) {
       const message = err instanceof AppError ? err.message : 'The workflow could not do that; it has been logged.';
       ctx.refuse(from.id, err instanceof AppError ? err.code : ErrorCode.INTERNAL, message, effect.op);
@@ -59,7 +60,7 @@ function answeredBy(name: string, from?: Peer): string {
 }
 
 /** A neural command goes to the waiting runs, which judge it; the sender hears either way. */
-export async function neuralCommand(ctx: CoreContext, effect: NeuralEffect, from?: Peer): Promise<void> {
+export async function neuralCommand(ctx: CoreContext, effect: NeuralEffect, from?: Peer, log: Logger = ctx.log): Promise<void> {
   const participant = from && ctx.state.participants.get(from.id);
   if (!from || !participant) return;
   const identity = from.identity;
@@ -75,7 +76,7 @@ export async function neuralCommand(ctx: CoreContext, effect: NeuralEffect, from
     const accepted: NeuralAccepted = { command: effect.command, runIds: result.runIds };
     ctx.port.send(from.id, ServerEvent.NEURAL_ACCEPTED, accepted);
   } catch (err) {
-    ctx.log.warn({ err }, 'neural command failed');
+    log.warn({ err }, 'neural command failed');
     ctx.refuse(from.id, ErrorCode.INTERNAL, 'The server could not handle that command; it has been logged.', 'neuralCommand');
   }
 }

@@ -22,6 +22,7 @@ import type { InterestOptions } from '../interest';
 import type { Metrics } from '../../metrics/Metrics';
 import type { Sessions } from '../../analytics/Sessions';
 import type { WorldWriter } from '../WorldWriter';
+import type { Tracing } from '../../tracing/Tracing';
 
 export interface WorldCoreDeps {
   store: Store;
@@ -66,6 +67,8 @@ export interface WorldCoreDeps {
     joined(worldId: string, who: { participantId: string; userId?: string | undefined; name: string }, at: number): Promise<void>;
     left(worldId: string, participantId: string, at: number): Promise<void>;
   };
+  /** Intents other than poses are spans when tracing is on; absent: none. */
+  tracing?: Pick<Tracing, 'on' | 'start'>;
 }
 
 /** Who a client joined as, and their role: what the room's auth step let in. */

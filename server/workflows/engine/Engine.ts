@@ -13,6 +13,7 @@ import { keyedSerial } from '../../serial';
 import type { StepRegistry } from '../steps';
 import { StepFailure, type StepAdapters, type StepOutcome } from '../steps/StepKind';
 import { FairQueue, defaultShareConcurrency } from './FairQueue';
+import { failed, traceIdOf, type Tracing } from '../../tracing/Tracing';
 import {
   DEFAULT_RETRY,
   TERMINAL_RUN,
@@ -55,11 +56,16 @@ export interface EngineOptions {
   /** Used when a step names no timeout of its own. */
   defaultStepTimeoutMs: number;
   newId(): string;
+  /** Each step's attempt is a span (a trace of its own: a run outlives the request that started it). */
+  tracing?: Tracing;
   now?(): number;
   random?(): number;
 }
 
 const SHUTDOWN = 'engine shutting down';
+
+/** How one attempt of a step ended: what it returned, or why it failed. */
+type Attempted = { ok: true; value: StepOutcome } | { ok: false; error: StepError };
 
 /** Why an in-flight step was stopped. */
 type StopReason = 'cancel' | 'shutdown';
@@ -329,12 +335,24 @@ export class Engine {
     }
   }
 
-  private async execute(
-    run: RunRecord,
-    def: WorkflowDefinition,
-    index: number,
-    cancel: AbortSignal,
-  ): Promise<{ ok: true; value: StepOutcome } | { ok: false; error: StepError }> {
+  private async execute(run: RunRecord, def: WorkflowDefinition, index: number, cancel: AbortSignal): Promise<Attempted> {
+    const spec = def.steps[index]!;
+    if (!this.o.tracing?.on) return this.attempt(run, def, index, cancel);
+    const attributes = { 'dwc.run.id': run.id, 'dwc.workflow.id': run.workflowId, 'dwc.step.id': spec.id, 'dwc.step.attempt': run.steps[index]!.attempt };
+    return this.o.tracing.inSpan(
+      `step ${spec.kind}`,
+      attributes,
+      async (span) => {
+        const outcome = await this.attempt(run, def, index, cancel, traceIdOf(span));
+        span.setAttribute('dwc.outcome', outcome.ok ? ENDED_AS[outcome.value.type] : 'failed');
+        if (!outcome.ok) failed(span, outcome.error.code);
+        return outcome;
+      },
+      { root: true },
+    );
+  }
+
+  private async attempt(run: RunRecord, def: WorkflowDefinition, index: number, cancel: AbortSignal, traceId?: string): Promise<Attempted> {
     const spec = def.steps[index]!;
     const kind = this.o.registry.get(spec.kind);
     if (!kind) return { ok: false, error: { code: 'UNKNOWN_KIND', message: `No step kind "${spec.kind}" on this server.`, retryable: false } };
@@ -356,7 +374,7 @@ export class Engine {
         answer: run.signals[spec.id],
         wakeAt: step.wakeAt,
         signal,
-        log: this.o.log.child({ runId: run.id, stepId: spec.id }),
+        log: this.o.log.child(traceId ? { runId: run.id, stepId: spec.id, traceId } : { runId: run.id, stepId: spec.id }),
         adapters,
       });
       return { ok: true, value };
