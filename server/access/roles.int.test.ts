@@ -342,7 +342,9 @@ function declaredChangingRoutes(): string[] {
   const [authPart, keyPart] = authSrc.split('export function keyRoutes');
   scan(authPart!, '/auth');
   scan(keyPart!, '/keys');
-  expect(api).toContain("api.use('/worlds/:id', memberRoutes(");
+  // (the mounts this test assumes above: members.ts at /worlds/:id, props.ts at /worlds/:id/props)
+  expect(api).toMatch(/api\.use\('\/worlds\/:id', (?:mountedAt\('\/worlds\/:id'\), )?memberRoutes\(/);
+  expect(api).toMatch(/api\.use\('\/worlds\/:id\/props', (?:mountedAt\('\/worlds\/:id\/props'\), )?propRoutes\(/);
   return found;
 }
 

@@ -6,6 +6,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/protocol';
+import { until } from '../testing/clients';
 import { restClient } from '../testing/rest';
 import { useServer } from '../testing/useServer';
 
@@ -61,6 +62,8 @@ describe('request ids', () => {
     const res = await call('GET', '/worlds/no-such-world', undefined, { 'x-request-id': 'ticket-4711' });
     expect(res.status).toBe(404);
     expect(res.json.error).toEqual({ code: ErrorCode.NOT_FOUND, message: 'There is no world "no-such-world".', requestId: 'ticket-4711' });
+    // the server's log reaches the test through a pipe, a moment after the answer
+    await until('the log line', () => logLinesWith('ticket-4711').some((l) => l.msg === 'request refused'), 10_000, 50);
     const lines = logLinesWith('ticket-4711');
     expect(lines.find((l) => l.msg === 'request refused')).toMatchObject({ reqId: 'ticket-4711', code: ErrorCode.NOT_FOUND, status: 404, path: '/worlds/no-such-world' });
     expect(lines.every((l) => l.reqId === 'ticket-4711' && !('traceId' in l))).toBe(true);
