@@ -41,7 +41,11 @@ export class Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly intents: Counter<'type' | 'outcome' | 'reason'>;
   readonly rateLimited: Counter<'kind'>;
-  private readonly intentChildren = new Map<string, { inc(): void }>();
+  /**
+   * Intents tallied as plain numbers (a pose costs a lookup and an add), handed to the counter
+   * only when the registry is read.
+   */
+  private readonly intentTallies = new Map<string, { labels: { type: string; outcome: string; reason: string }; n: number }>();
   readonly runs: Counter<'outcome'>;
   readonly runDuration: Histogram<'outcome'>;
   readonly steps: Counter<'kind' | 'outcome' | 'code'>;
@@ -69,11 +73,16 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
+    const tallies = this.intentTallies;
     this.intents = new Counter({
       name: 'dwc_intents_total',
       help: 'Intents from people in worlds, by type, outcome (accepted, refused) and the refusal code.',
       labelNames: ['type', 'outcome', 'reason'],
       registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const t of tallies.values()) this.inc(t.labels, t.n);
+      },
     });
     this.rateLimited = new Counter({
       name: 'dwc_rate_limited_total',
@@ -180,12 +189,18 @@ export class Metrics {
   /** One intent's outcome; the type and code are kept to the protocol's own names. */
   intent(type: unknown, outcome: 'accepted' | 'refused', reason = ''): void {
     const t = isIntentType(type) ? type : 'unknown';
+    // every pose passes here: an accepted one is keyed by its type alone, with no string made
+    if (outcome === 'accepted' && !reason) {
+      const tally = this.intentTallies.get(t);
+      if (tally) tally.n++;
+      else this.intentTallies.set(t, { labels: { type: t, outcome, reason: '' }, n: 1 });
+      return;
+    }
     const r = CODES.has(reason) ? reason : reason ? 'other' : '';
-    // every pose passes here: the labelled child is looked up once per combination, not hashed per message
     const key = `${t} ${outcome} ${r}`;
-    let child = this.intentChildren.get(key);
-    if (!child) this.intentChildren.set(key, (child = this.intents.labels({ type: t, outcome, reason: r })));
-    child.inc();
+    const tally = this.intentTallies.get(key);
+    if (tally) tally.n++;
+    else this.intentTallies.set(key, { labels: { type: t, outcome, reason: r }, n: 1 });
     if (r === ErrorCode.RATE_LIMITED) this.rateLimited.inc({ kind: 'intent' });
   }
 
