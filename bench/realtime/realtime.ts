@@ -19,6 +19,7 @@ import type { GeneratorInput, GeneratorResult } from './generator';
 import { CORES, GENERATOR_CORES, PINNED, ROOT, SERVER_CORES, sampleProc, startNode, type Proc } from './processes';
 import { plan, type Plan, type PlanOptions, type Scenario, type ScenarioKind } from './scenarios';
 import { cpuPercent, spread, type Spread } from './stats';
+import { intentCountingNs } from './metricsCost';
 import { renderHtml, renderTable, ratios, type Report, type RunResult } from './report';
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
@@ -201,6 +202,13 @@ export async function runRealtimeBench(argv: string[] = process.argv.slice(2).fi
   }
   report.ratios = ratios(report.runs);
   process.stdout.write(`\n${renderTable(report)}\n`);
+  if (p.scenarios.some((s) => s.kind === 'metrics')) {
+    const ns = intentCountingNs();
+    // each bot sends sendHz poses a second
+    const perSecond = Math.max(...p.scenarios.filter((s) => s.kind === 'metrics').map((s) => s.bots)) * p.sendHz;
+    report.intentCountingNs = ns;
+    process.stdout.write(`counting one intent: ${ns.toFixed(1)} ns, ${((ns * perSecond) / 1e7).toFixed(3)} % of a core at ${perSecond} poses a second\n`);
+  }
   mkdirSync(opts.out, { recursive: true });
   writeFileSync(path.join(opts.out, 'realtime.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(path.join(opts.out, 'realtime.html'), renderHtml(report));

@@ -38,6 +38,8 @@ export interface Report {
   settings: Record<string, unknown>;
   runs: RunResult[];
   ratios: Ratio[];
+  /** Nanoseconds counting one intent took, when the metrics runs were made. */
+  intentCountingNs?: number;
 }
 
 export const TARGET_NAMES: Record<TargetKind, string> = {
