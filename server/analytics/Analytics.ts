@@ -47,8 +47,8 @@ export const SERIES: readonly SeriesDef[] = [
   { name: 'ai_tokens', help: 'Tokens AI providers were paid for, by provider.', metric: 'dwc_ai_tokens_total', kind: 'counter', labels: ['provider'] },
   { name: 'ai_cost', help: "What AI answers cost, in each provider's price units.", metric: 'dwc_ai_cost_total', kind: 'counter', labels: ['provider'] },
   { name: 'chain_transactions', help: 'Anchoring transactions, by network and outcome.', metric: 'dwc_chain_transactions_total', kind: 'counter', labels: ['network', 'outcome'] },
-  { name: 'sessions', help: 'People who left a world, by device.', metric: 'dwc_session_duration_seconds_count', kind: 'counter', labels: ['device'] },
-  { name: 'session_seconds', help: 'Seconds spent in worlds by those who left, by device.', metric: 'dwc_session_duration_seconds_sum', kind: 'counter', labels: ['device'] },
+  { name: 'sessions', help: 'People who left a world, by the device they spent most of their time on.', metric: 'dwc_session_duration_seconds_count', kind: 'counter', labels: ['device'] },
+  { name: 'session_seconds', help: 'Seconds spent in worlds by those who left, by device.', metric: 'dwc_session_device_seconds_total', kind: 'counter', labels: ['device'] },
   { name: 'uploads', help: 'Uploads of documents and prop models, by kind and outcome.', metric: 'dwc_uploads_total', kind: 'counter', labels: ['kind', 'outcome'] },
   { name: 'neural_commands', help: 'Neural commands handed to waiting runs, by source and outcome.', metric: 'dwc_neural_commands_total', kind: 'counter', labels: ['source', 'outcome'] },
   { name: 'realtime_sent_bytes', help: 'Bytes sent to people in worlds (state patches, poses, messages), on the wire.', metric: 'dwc_realtime_sent_bytes_total', kind: 'counter', labels: [] },
@@ -62,7 +62,9 @@ export const SERIES: readonly SeriesDef[] = [
  * Series written as things happen rather than sampled: a session per world, by the hour (count:
  * sessions, sum: seconds spent), for each world's owner and the busiest worlds and hours.
  */
-export const RECORDED_SERIES = [{ name: 'world_sessions', help: 'Sessions that ended in each world by the hour: count, and seconds spent (sum).', kind: 'counter', labels: ['device', 'world'] }] as const;
+export const RECORDED_SERIES = [
+  { name: 'world_sessions', help: 'Sessions that ended in each world by the hour: count (under the device each spent longest on), and seconds spent on each device (sum).', kind: 'counter', labels: ['device', 'world'] },
+] as const;
 
 export const SERIES_NAMES: ReadonlySet<string> = new Set([...SERIES, ...RECORDED_SERIES].map((s) => s.name));
 

@@ -1,9 +1,11 @@
 /**
  * Sessions: from someone joining a world to them leaving it for good (a dropped connection that
- * comes back is the same session). When one ends it is counted in the metrics by device and added
- * to its world's hour row (`world_sessions`: count and seconds), which is what a world's owner sees
- * of its use and what names the busiest worlds and hours. Writes are batched: one store write per
- * flush, however many leave at once.
+ * comes back is the same session). A session follows its person's device as it changes (a page
+ * that enters VR, a phone that starts AR), so the time spent on each device is known. When one ends
+ * it is counted in the metrics under the device it spent longest on, its seconds under each device
+ * used, and added to its world's hour rows (`world_sessions`: count under that device, seconds under
+ * each), which is what a world's owner sees of its use and what names the busiest worlds and hours.
+ * Writes are batched: one store write at a time, however many leave at once.
  */
 import type { AnalyticsStore, RollupPoint } from '../adapters/storage/AnalyticsStore';
 import type { Logger } from '../log';
@@ -11,6 +13,7 @@ import type { Metrics } from '../metrics/Metrics';
 import { bucketOf } from './Analytics';
 
 const DEVICES = new Set(['desktop', 'vr', 'ar', 'mobile']);
+const deviceOf = (device: string) => (DEVICES.has(device) ? device : 'other');
 
 export interface SessionsOptions {
   metrics?: Pick<Metrics, 'sessionEnded'>;
@@ -19,8 +22,16 @@ export interface SessionsOptions {
   now?: () => number;
 }
 
+interface OpenSession {
+  device: string;
+  /** When the current device was taken up. */
+  since: number;
+  /** Seconds on each device before the current one. */
+  seconds: Map<string, number>;
+}
+
 export class Sessions {
-  private readonly open = new Map<string, { device: string; at: number }>();
+  private readonly open = new Map<string, OpenSession>();
   private pending: RollupPoint[] = [];
   private writing: Promise<void> | null = null;
   private readonly now: () => number;
@@ -30,7 +41,18 @@ export class Sessions {
   }
 
   started(worldId: string, participantId: string, device: string): void {
-    this.open.set(`${worldId}/${participantId}`, { device: DEVICES.has(device) ? device : 'other', at: this.now() });
+    this.open.set(`${worldId}/${participantId}`, { device: deviceOf(device), since: this.now(), seconds: new Map() });
+  }
+
+  /** The person's device now (every pose may say it: this is cheap when it has not changed). */
+  device(worldId: string, participantId: string, device: string): void {
+    const session = this.open.get(`${worldId}/${participantId}`);
+    const now = deviceOf(device);
+    if (!session || session.device === now) return;
+    const at = this.now();
+    session.seconds.set(session.device, (session.seconds.get(session.device) ?? 0) + (at - session.since) / 1000);
+    session.device = now;
+    session.since = at;
   }
 
   ended(worldId: string, participantId: string): void {
@@ -39,13 +61,19 @@ export class Sessions {
     if (!session) return;
     this.open.delete(key);
     const at = this.now();
-    const seconds = Math.max(0, (at - session.at) / 1000);
-    this.o.metrics?.sessionEnded(session.device, seconds);
-    this.pending.push({ resolution: 'hour', series: 'world_sessions', labels: `device=${session.device},world=${worldId}`, bucket: bucketOf(at, 'hour'), count: 1, sum: seconds, min: seconds, max: seconds });
+    const seconds = new Map(session.seconds);
+    seconds.set(session.device, (seconds.get(session.device) ?? 0) + Math.max(0, (at - session.since) / 1000));
+    const main = [...seconds].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+    this.o.metrics?.sessionEnded(main, seconds);
+    const bucket = bucketOf(at, 'hour');
+    for (const [device, s] of seconds) {
+      const count = device === main ? 1 : 0;
+      this.pending.push({ resolution: 'hour', series: 'world_sessions', labels: `device=${device},world=${worldId}`, bucket, count, sum: s, min: s, max: s });
+    }
     this.writeInBackground();
   }
 
-  /** People in a world now, by device (sessions not yet ended). */
+  /** People in a world now, by the device they are on. */
   openIn(worldId: string): Record<string, number> {
     const out: Record<string, number> = {};
     const prefix = `${worldId}/`;

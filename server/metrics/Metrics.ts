@@ -57,6 +57,7 @@ export class Metrics {
   readonly chainTx: Counter<'network' | 'outcome'>;
   readonly chainConfirm: Histogram<'network'>;
   readonly sessions: Histogram<'device'>;
+  readonly sessionSeconds: Counter<'device'>;
   readonly uploads: Counter<'kind' | 'outcome'>;
   readonly uploadBytes: Counter<'kind'>;
   readonly neuralCommands: Counter<'source' | 'outcome'>;
@@ -104,11 +105,12 @@ export class Metrics {
     this.chainConfirm = slow('dwc_chain_confirmation_seconds', 'From sending an anchoring transaction to its confirmation, by network.', ['network']);
     this.sessions = new Histogram({
       name: 'dwc_session_duration_seconds',
-      help: 'How long people stayed in a world, by device, counted when they leave.',
+      help: 'How long people stayed in a world, by the device they spent most of it on, counted when they leave.',
       labelNames: ['device'],
       buckets: [10, 60, 300, 900, 1800, 3600, 7200, 14400],
       registers: [this.registry],
     });
+    this.sessionSeconds = count('dwc_session_device_seconds_total', 'Seconds people spent in worlds on each device (a page that entered VR counts its VR time as vr), counted when they leave.', ['device']);
     this.uploads = count('dwc_uploads_total', 'Uploads of documents and prop models, by kind and outcome (accepted, refused, failed).', ['kind', 'outcome']);
     this.uploadBytes = count('dwc_upload_bytes_total', 'Bytes of the uploads accepted, by kind (as the request declared them).', ['kind']);
     this.neuralCommands = count('dwc_neural_commands_total', 'Neural commands (camera or hand gestures, EEG, bridges) handed to waiting runs, by source and outcome.', ['source', 'outcome']);
@@ -171,9 +173,15 @@ export class Metrics {
     });
   }
 
-  /** Someone left a world after `seconds` in it. */
-  sessionEnded(device: string, seconds: number): void {
-    this.sessions.observe({ device: DEVICES.has(device) ? device : 'other' }, Math.max(0, seconds));
+  /** Someone left a world: the session counted under the device it spent longest on, its seconds under each device used. */
+  sessionEnded(mainDevice: string, secondsByDevice: ReadonlyMap<string, number>): void {
+    const device = (d: string) => (DEVICES.has(d) ? d : 'other');
+    let total = 0;
+    for (const [d, seconds] of secondsByDevice) {
+      total += seconds;
+      if (seconds > 0) this.sessionSeconds.inc({ device: device(d) }, seconds);
+    }
+    this.sessions.observe({ device: device(mainDevice) }, Math.max(0, total));
   }
 
   /** A world's room opened: its people count until it is forgotten. */

@@ -246,6 +246,7 @@ export class WorldCore implements CoreContext {
     const audited = auditIntent(parsed.data, decision.effects, this.state, this.takenFrom);
     this.applyAll(decision.effects, from, now);
     this.deps.metrics?.intent(type, 'accepted');
+    if (parsed.data.type === 'pose' && parsed.data.device) this.deps.sessions?.device(this.world.id, from.id, parsed.data.device);
     if (audited) this.record(from.id, parsed.data.type, 'accepted', audited);
     return 'accepted';
   }

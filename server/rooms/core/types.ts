@@ -34,7 +34,7 @@ export interface WorldCoreDeps {
   /** Counts intents and the people in open worlds for the server's metrics (absent in tests that do not look). */
   metrics?: Pick<Metrics, 'intent' | 'watchWorld'>;
   /** Told when someone's time in the world starts and ends, for the analytics (absent: not kept). */
-  sessions?: Pick<Sessions, 'started' | 'ended'>;
+  sessions?: Pick<Sessions, 'started' | 'device' | 'ended'>;
   /** STUN/TURN servers handed to each person on joining, for voice (none on a LAN). */
   iceServers?: readonly IceServer[];
   /** Where each world's chat is kept, and how much of it for how long. */
