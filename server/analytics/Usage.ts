@@ -14,6 +14,8 @@ import type { SessionTotals, SiteUsage, WorldStats } from '../../shared/model/in
 
 /** The most runs a workflow's insights read, newest first; older ones are left out and said to be. */
 export const MAX_RUNS = 1000;
+/** A world's runs of the last day are counted over this many of its workflows (the most recently changed). */
+const MAX_WORKFLOWS_COUNTED = 50;
 /** The most session rows one usage read goes through. */
 const MAX_ROWS = 50_000;
 
@@ -70,7 +72,9 @@ export class Usage {
       }
     }
     const runsLastDay: Record<string, number> = {};
-    for (const wf of await this.d.workflows.listWorkflows(worldId)) {
+    // bounded: the most recently changed workflows' newest runs, however many a world has
+    const workflows = (await this.d.workflows.listWorkflows(worldId)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, MAX_WORKFLOWS_COUNTED);
+    for (const wf of workflows) {
       for (const run of await this.d.workflows.listRuns(wf.id, 200)) {
         if (run.createdAt >= now - DAY_MS) runsLastDay[run.status] = (runsLastDay[run.status] ?? 0) + 1;
       }
