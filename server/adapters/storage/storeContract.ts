@@ -21,6 +21,9 @@ import type { Store } from './Store';
 import type { WorkflowStore, WorkflowVersion } from './WorkflowStore';
 import type { RunRecord } from '../../workflows/engine/runMachine';
 
+/** A receiver's address, only stored and read back by the alert store: nothing is sent to it. */
+const HOOK = 'http://127.0.0.1:9/alert-hook';
+
 export interface Backend {
   store: Store;
   workflows: WorkflowStore;
@@ -490,13 +493,13 @@ export function storeContract(name: string, factory: BackendFactory): void {
         severity: 'warning', value: i, message: `m${i}`, notified: true, ...(delivery ? { delivery } : {}),
       });
       const firing = { ...okState('r2'), status: 'firing' as const, alertId: 'a1', since: base, severity: 'warning' as const, value: 4 };
-      await b.alerts.saveRound([firing, okState('r1', { mean: 1, variance: 0.5, n: 9, lastBucket: base })], [event(1), event(2, { url: 'http://x.test/', state: 'pending', attempts: 0 }), event(3, { url: 'http://x.test/', state: 'pending', attempts: 0 })]);
-      await b.alerts.putEvent(event(2, { url: 'http://x.test/', state: 'delivered', attempts: 2, deliveredAt: now }));
+      await b.alerts.saveRound([firing, okState('r1', { mean: 1, variance: 0.5, n: 9, lastBucket: base })], [event(1), event(2, { url: HOOK, state: 'pending', attempts: 0 }), event(3, { url: HOOK, state: 'pending', attempts: 0 })]);
+      await b.alerts.putEvent(event(2, { url: HOOK, state: 'delivered', attempts: 2, deliveredAt: now }));
       b = await factory.reopen(b);
       expect((await b.alerts.listRules()).map((r) => [r.id, r.name, r.silencedUntil]).sort()).toEqual([['r1', 'Seeded', null], ['r2', 'Renamed', 1234]]);
       expect((await b.alerts.listStates()).sort((x, y) => x.ruleId.localeCompare(y.ruleId))).toEqual([okState('r1', { mean: 1, variance: 0.5, n: 9, lastBucket: base }), firing]);
       expect((await b.alerts.recentEvents(2)).map((e) => e.value)).toEqual([3, 2]);
-      expect((await b.alerts.recentEvents(10)).find((e) => e.value === 2)?.delivery).toEqual({ url: 'http://x.test/', state: 'delivered', attempts: 2, deliveredAt: now });
+      expect((await b.alerts.recentEvents(10)).find((e) => e.value === 2)?.delivery).toEqual({ url: HOOK, state: 'delivered', attempts: 2, deliveredAt: now });
       expect((await b.alerts.pendingDeliveries(10)).map((e) => e.value)).toEqual([3]);
       // deleting a rule takes its state with it; pruning takes the oldest entries and their pending marks
       expect(await b.alerts.deleteRule('r2')).toBe(true);
