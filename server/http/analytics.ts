@@ -8,7 +8,7 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { ErrorCode } from '../../shared/protocol';
+import { ErrorCode, describeIssues } from '../../shared/protocol';
 import type { AnalyticsStore, Resolution, RollupPoint } from '../adapters/storage/AnalyticsStore';
 import type { WorldAccess } from '../access/WorldAccess';
 import { DAY_MS, RECORDED_SERIES, SERIES, SERIES_NAMES } from '../analytics/Analytics';
@@ -31,7 +31,7 @@ const unknownSeries = (name: string) => new AppError(ErrorCode.NOT_FOUND, `There
 /** The resolution and range asked for, checked against the bounds. */
 function rangeOf(query: unknown): { resolution: Resolution; from: number; to: number } {
   const q = Query.safeParse(query);
-  if (!q.success) throw new AppError(ErrorCode.BAD_REQUEST, `Ask with resolution=minute or hour, and from and to as ISO times: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 400);
+  if (!q.success) throw new AppError(ErrorCode.BAD_REQUEST, `Ask with resolution=minute or hour, and from and to as ISO times: ${describeIssues(q.error)}`, 400);
   const { resolution } = q.data;
   const to = q.data.to ? Date.parse(q.data.to) : Date.now();
   const from = q.data.from ? Date.parse(q.data.from) : to - DAY_MS;

@@ -7,7 +7,7 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { ErrorCode } from '../../shared/protocol';
+import { ErrorCode, describeIssues } from '../../shared/protocol';
 import type { WorldAccess, Who } from '../access/WorldAccess';
 import type { Store } from '../adapters/storage/Store';
 import type { WorkflowRecord, WorkflowStore } from '../adapters/storage/WorkflowStore';
@@ -36,7 +36,7 @@ const Range = z.object({
 /** [from, to) from `from`/`to` (ISO) or the last `days` (7 by default), at most MAX_DAYS long. */
 function rangeOf(query: unknown): { from: number; to: number } {
   const q = Range.safeParse(query);
-  if (!q.success) throw new AppError(ErrorCode.BAD_REQUEST, `Ask with from and to as ISO times, or days=1…${MAX_DAYS}: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 400);
+  if (!q.success) throw new AppError(ErrorCode.BAD_REQUEST, `Ask with from and to as ISO times, or days=1…${MAX_DAYS}: ${describeIssues(q.error)}`, 400);
   const to = q.data.to ? Date.parse(q.data.to) : Date.now();
   const from = q.data.from ? Date.parse(q.data.from) : to - (q.data.days ?? 7) * DAY_MS;
   if (from >= to) throw new AppError(ErrorCode.BAD_REQUEST, '`from` must come before `to`.', 400);
@@ -56,8 +56,11 @@ export function insightRoutes(d: InsightDeps): Router {
   const ownedWorlds = async (caller: NonNullable<Who>) => {
     const worlds = await d.store.listWorlds();
     if (d.access.isAdmin(caller)) return worlds.slice(0, MAX_LISTED);
+    // only a world's maker owns it (invites give editor or viewer): the role table confirms it for
+    // those, so listing costs no member lookup per world of the site
     const owned = [];
     for (const w of worlds) {
+      if (w.ownerId !== caller.userId) continue;
       if ((await d.access.roleIn(w, caller)) === 'owner') owned.push(w);
       if (owned.length >= MAX_LISTED) break;
     }
