@@ -244,9 +244,11 @@ export class WorldCore implements CoreContext {
     const decision = decide(this.view, actor, parsed.data);
     if (!decision.ok) return this.refuse(from.id, decision.code, decision.message, type);
     const audited = auditIntent(parsed.data, decision.effects, this.state, this.takenFrom);
+    // a pose that names another device (a page entering VR) moves the session on to it; the others cost a comparison
+    const newDevice = parsed.data.type === 'pose' && parsed.data.device && parsed.data.device !== participant.device ? parsed.data.device : null;
     this.applyAll(decision.effects, from, now);
     this.deps.metrics?.intent(type, 'accepted');
-    if (parsed.data.type === 'pose' && parsed.data.device) this.deps.sessions?.device(this.world.id, from.id, parsed.data.device);
+    if (newDevice) this.deps.sessions?.device(this.world.id, from.id, newDevice);
     if (audited) this.record(from.id, parsed.data.type, 'accepted', audited);
     return 'accepted';
   }
