@@ -34,6 +34,8 @@ export class Sessions {
   private readonly open = new Map<string, OpenSession>();
   private pending: RollupPoint[] = [];
   private writing: Promise<void> | null = null;
+  /** Counts the writes that reached the store: what was read of the rows before is stale once it moves. */
+  written = 0;
   private readonly now: () => number;
 
   constructor(private readonly o: SessionsOptions) {
@@ -95,6 +97,9 @@ export class Sessions {
     this.pending = [];
     this.writing = this.o.store
       .addPoints(batch)
+      .then(() => {
+        this.written++;
+      })
       .catch((err: unknown) => this.o.log.warn({ err, sessions: batch.length }, 'sessions could not be kept in the analytics'))
       .finally(() => {
         this.writing = null;

@@ -3,7 +3,7 @@
  * runs over the last day; the busiest worlds and hours of the site; a workflow's insights over a
  * range. Who may see what is decided by the routes (server/http/insights.ts); this only reads.
  */
-import type { AnalyticsStore } from '../adapters/storage/AnalyticsStore';
+import type { AnalyticsStore, RollupPoint } from '../adapters/storage/AnalyticsStore';
 import type { Store } from '../adapters/storage/Store';
 import type { WorkflowRecord, WorkflowStore } from '../adapters/storage/WorkflowStore';
 import type { RunRecord } from '../workflows/engine/runMachine';
@@ -16,6 +16,8 @@ import type { SessionTotals, SiteUsage, WorldStats } from '../../shared/model/in
 export const MAX_RUNS = 1000;
 /** A world's runs of the last day are counted over this many of its workflows (the most recently changed). */
 const MAX_WORKFLOWS_COUNTED = 50;
+/** How long the week's session rows read for one world's figures serve the next ask. */
+const WEEK_FRESH_MS = 10_000;
 /** The most session rows one usage read goes through. */
 const MAX_ROWS = 50_000;
 
@@ -23,7 +25,7 @@ export interface UsageDeps {
   analytics: AnalyticsStore;
   store: Pick<Store, 'getWorld'>;
   workflows: Pick<WorkflowStore, 'listWorkflows' | 'listRuns' | 'getVersion'>;
-  sessions: Pick<Sessions, 'openIn'>;
+  sessions: Pick<Sessions, 'openIn' | 'written'>;
   now?: () => number;
 }
 
@@ -45,6 +47,7 @@ const zero = (): SessionTotals => ({ sessions: 0, seconds: 0 });
 
 export class Usage {
   private readonly now: () => number;
+  private week: { key: string; at: number; rows: Promise<RollupPoint[]> } | null = null;
 
   constructor(private readonly d: UsageDeps) {
     this.now = d.now ?? Date.now;
@@ -54,6 +57,24 @@ export class Usage {
     return this.d.analytics.readPoints({ resolution: 'hour', series: 'world_sessions', from, to, limit: MAX_ROWS + 1 });
   }
 
+  /**
+   * The week's session rows of every world, read once per WEEK_FRESH_MS however many owners'
+   * panels ask (rows are by world within each hour, so one world's cannot be read alone), and
+   * again as soon as a session has been written.
+   */
+  private weekRows(from: number, to: number): Promise<RollupPoint[]> {
+    const key = `${from}/${to}/${this.d.sessions.written}`;
+    const now = this.now();
+    if (this.week?.key !== key || now - this.week.at > WEEK_FRESH_MS) {
+      const rows = this.sessionRows(from, to);
+      this.week = { key, at: now, rows };
+      rows.catch(() => {
+        if (this.week?.rows === rows) this.week = null;
+      });
+    }
+    return this.week.rows;
+  }
+
   async world(worldId: string, name: string): Promise<WorldStats> {
     const now = this.now();
     const hourNow = Math.floor(now / 3_600_000) * 3_600_000;
@@ -61,7 +82,7 @@ export class Usage {
     const hours = new Map<number, SessionTotals>();
     for (let at = weekStart; at <= hourNow; at += 3_600_000) hours.set(at, zero());
     const lastDay = { ...zero(), byDevice: {} as Record<string, SessionTotals> };
-    for (const row of await this.sessionRows(weekStart, now + 1)) {
+    for (const row of await this.weekRows(weekStart, hourNow + 3_600_000)) {
       const l = labelsOf(row.labels);
       if (l.world !== worldId) continue;
       const hour = hours.get(row.bucket);
