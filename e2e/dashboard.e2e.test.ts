@@ -128,8 +128,9 @@ describe('dashboard', () => {
     await expect.poll(() => olive.getByTestId('dash-world').inputValue(), { timeout: 15_000 }).toBe(world.id);
     expect(await olive.getByTestId('chart-people').count()).toBe(0);
     expect(await olive.getByTestId('download-report').count()).toBe(0);
-    expect(await olive.getByTestId('figure-here-now').textContent()).toBe('nobody');
-    expect(await olive.getByTestId('workflow-insight').textContent()).toContain('No workflows in your worlds yet.');
+    await expect.poll(() => olive.getByTestId('figure-here-now').textContent(), { timeout: 15_000 }).toBe('nobody');
+    // each card loads on its own: wait for the workflows card's answer, not only the world's
+    await expect.poll(() => olive.getByTestId('workflow-insight').textContent(), { timeout: 15_000 }).toContain('No workflows in your worlds yet.');
     await screenshot(olive, 'dashboard-owner');
 
     // in her world, the Stats button beside Members shows her its figures, where Members' panel goes
