@@ -35,7 +35,7 @@ import { NEURAL_ASSETS_PATH } from '../shared/neuralAssets';
 import { AiService } from './ai/AiService';
 import { clearStaleSpool } from './http/upload';
 import { defineWorldRoomClass } from './rooms/WorldRoom';
-import { BenchProbe, probeRoute } from './bench/probe';
+import { BenchProbe, CpuProfiler, probeRoute, profileRoutes } from './bench/probe';
 import { presenceEventBus, publishAlertNotice, publishSessionEnded } from './rooms/worldEvents';
 import { PropModels } from './props/PropModels';
 import { colyseusLogger } from './rooms/malformedFrames';
@@ -280,7 +280,13 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       app.set('case sensitive routing', true);
       // the address rate limits, the sign-in throttle and the audit log know a client by (req.ip)
       app.set('trust proxy', config.trustProxy);
-      if (probe) app.get('/api/bench/probe', probeRoute(probe));
+      if (probe) {
+        app.get('/api/bench/probe', probeRoute(probe));
+        // benchmarks only (BENCH_PROBE=1, never on by default): a CPU profile of the measured window
+        const profile = profileRoutes(new CpuProfiler());
+        app.post('/api/bench/profile/start', profile.start);
+        app.post('/api/bench/profile/stop', profile.stop);
+      }
       // first, so every answer (a 429 included) carries the request's id and is in its span
       app.use('/api', requestContext(tracing));
       // timed from the first moment, so requests refused by the rate limits are counted too

@@ -7,7 +7,9 @@
  *
  * Flags: --quick (small crowds, short windows), --crowd=50,100 (crowd sizes), --only=crowd,flood
  * (scenario kinds: crowd, drag, joins, workflow, flood), --targets=ours,ws (servers), --warmup-ms=,
- * --measure-ms=, --out=<dir>.
+ * --measure-ms=, --out=<dir>, --profile (records a CPU profile of our server over each measured window,
+ * writes it beside the results as a .cpuprofile and prints where the time went), --crowded-above=N (our
+ * server treats a world of more than N as crowded, so a small run takes the near-pose path).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -21,6 +23,7 @@ import { plan, type Plan, type PlanOptions, type Scenario, type ScenarioKind } f
 import { cpuPercent, spread, type Spread } from './stats';
 import { intentCountingNs } from './metricsCost';
 import { renderHtml, renderTable, ratios, type Report, type RunResult } from './report';
+import { renderProfile, summarizeProfile, type CpuProfile } from './profile';
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
@@ -109,7 +112,14 @@ async function readProbe(url: string): Promise<ProbeReading | undefined> {
   }
 }
 
-export async function runScenario(s: Scenario, p: Plan): Promise<RunResult> {
+/** Starts (or stops, answering with the profile) a CPU profile of our server. */
+async function profileCall(url: string, what: 'start' | 'stop'): Promise<unknown> {
+  const res = await fetch(`${url}/api/bench/profile/${what}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`profile ${what}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function runScenario(s: Scenario, p: Plan, profileDir?: string): Promise<RunResult> {
   const base: RunResult = { scenario: s.name, kind: s.kind, target: s.target, variant: s.variant, bots: s.bots };
   let server: Started | undefined;
   let gen: Proc | undefined;
@@ -137,6 +147,8 @@ export async function runScenario(s: Scenario, p: Plan): Promise<RunResult> {
     gen = startNode('bench/realtime/generator.ts', [JSON.stringify(input)], {}, GENERATOR_CORES);
     await gen.waitFor(/^JOINED$/m, 240_000 + s.joinSpreadMs);
     await gen.waitFor(/^WINDOW_START$/m, p.warmupMs + 30_000);
+    const profiling = profileDir !== undefined && s.target === 'ours';
+    if (profiling) await profileCall(server.url, 'start');
     const serverBefore = sampleProc(server.proc.pid);
     const genBefore = sampleProc(gen.pid);
     await readProbe(server.probeUrl);
@@ -144,6 +156,14 @@ export async function runScenario(s: Scenario, p: Plan): Promise<RunResult> {
     const serverAfter = sampleProc(server.proc.pid);
     const genAfter = sampleProc(gen.pid);
     const probe = await readProbe(server.probeUrl);
+    let profile: RunResult['profile'];
+    if (profiling) {
+      const cpu = (await profileCall(server.url, 'stop')) as CpuProfile;
+      const file = path.join(profileDir, `${s.name.replace(/\W+/g, '-')}-${s.variant ?? s.target}.cpuprofile`);
+      mkdirSync(profileDir, { recursive: true });
+      writeFileSync(file, JSON.stringify(cpu));
+      profile = { file: path.relative(ROOT, file), ...summarizeProfile(cpu) };
+    }
     const m = await gen.waitFor(/^RESULT (.*)$/m, 60_000);
     const r = JSON.parse(m[1]!) as GeneratorResult;
     const fanout: Spread = spread(probe?.fanoutMs ?? []);
@@ -157,6 +177,7 @@ export async function runScenario(s: Scenario, p: Plan): Promise<RunResult> {
       serverRssMb: serverAfter ? serverAfter.rssBytes / 1048576 : NaN,
       eventLoopP99Ms: probe?.eventLoopP99Ms ?? NaN,
       fanoutMs: fanout,
+      profile,
     };
   } catch (err) {
     return { ...base, ok: false, error: String((err as Error)?.message ?? err).slice(0, 2000) };
@@ -167,11 +188,13 @@ export async function runScenario(s: Scenario, p: Plan): Promise<RunResult> {
   }
 }
 
-export function parseArgs(argv: string[]): PlanOptions & { out: string } {
+export function parseArgs(argv: string[]): PlanOptions & { out: string; profile: boolean; crowdedAbove?: number } {
   const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const list = (name: string) => get(name)?.split(',').filter(Boolean);
   const crowd = list('crowd')?.map(Number);
   if (crowd?.some((n) => !Number.isInteger(n) || n < 2 || n > 5000)) throw new Error('--crowd takes whole numbers from 2 to 5000, comma-separated');
+  const above = get('crowded-above');
+  if (above !== undefined && !/^[1-9]\d{0,3}$/.test(above)) throw new Error('--crowded-above takes a whole number from 1 to 9999');
   return {
     quick: argv.includes('--quick'),
     crowd,
@@ -180,12 +203,18 @@ export function parseArgs(argv: string[]): PlanOptions & { out: string } {
     out: get('out') ?? path.join(ROOT, 'bench/results'),
     warmupMs: get('warmup-ms') === undefined ? undefined : Number(get('warmup-ms')),
     measureMs: get('measure-ms') === undefined ? undefined : Number(get('measure-ms')),
+    profile: argv.includes('--profile'),
+    crowdedAbove: get('crowded-above') === undefined ? undefined : Number(get('crowded-above')),
   };
 }
 
 export async function runRealtimeBench(argv: string[] = process.argv.slice(2).filter((a) => a.startsWith('--'))): Promise<Report> {
   const opts = parseArgs(argv);
   const p = plan(opts);
+  if (opts.crowdedAbove !== undefined) {
+    // a small crowd taken through the crowded world's path (near poses and summaries), as a smoke run needs
+    for (const s of p.scenarios) if (s.target === 'ours' && s.variant !== 'everyone') s.env = { ...s.env, INTEREST_ABOVE: String(opts.crowdedAbove), INTEREST_NEAREST: String(opts.crowdedAbove) };
+  }
   const report: Report = {
     when: new Date().toISOString(),
     machine: { cores: CORES, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, pinned: PINNED, serverCores: SERVER_CORES, generatorCores: GENERATOR_CORES },
@@ -196,9 +225,10 @@ export async function runRealtimeBench(argv: string[] = process.argv.slice(2).fi
   process.stdout.write(`${p.scenarios.length} runs on ${CORES} cores${PINNED ? ` (server on core ${SERVER_CORES}, generator on ${GENERATOR_CORES})` : ' (not pinned)'}\n`);
   for (const s of p.scenarios) {
     process.stdout.write(`  ${s.name} · ${s.target}${s.variant ? ` (${s.variant})` : ''} …`);
-    const r = await runScenario(s, p);
+    const r = await runScenario(s, p, opts.profile ? opts.out : undefined);
     report.runs.push(r);
     process.stdout.write(r.error ? ` failed: ${r.error.split('\n')[0]}\n` : ` p95 ${r.generator?.latencyMs.p95.toFixed(1)} ms, cpu ${r.serverCpuPercent?.toFixed(0)}%\n`);
+    if (r.profile) process.stdout.write(`${renderProfile(`  CPU profile of the server (${r.profile.file})`, r.profile)}\n`);
   }
   report.ratios = ratios(report.runs);
   process.stdout.write(`\n${renderTable(report)}\n`);

@@ -6,6 +6,7 @@ import type { TargetKind } from './bots';
 import type { GeneratorResult } from './generator';
 import type { ScenarioKind } from './scenarios';
 import { ratio, type Spread } from './stats';
+import type { ProfileSummary } from './profile';
 
 export interface RunResult {
   scenario: string;
@@ -21,6 +22,8 @@ export interface RunResult {
   serverRssMb?: number;
   eventLoopP99Ms?: number;
   fanoutMs?: Spread;
+  /** Where the server's time went in the measured window, when profiled (`--profile`). */
+  profile?: ProfileSummary & { file: string };
 }
 
 export interface Ratio {
@@ -40,6 +43,19 @@ export interface Report {
   ratios: Ratio[];
   /** Nanoseconds counting one intent took, when the metrics runs were made. */
   intentCountingNs?: number;
+}
+
+/** Past this share of its core the load generator's own queueing shows in the latencies. */
+export const GENERATOR_BUSY_PERCENT = 80;
+
+/** Whether a run's figures may be the generator's rather than the server's. */
+export function generatorBusy(r: RunResult): boolean {
+  return (r.generatorCpuPercent ?? 0) > GENERATOR_BUSY_PERCENT;
+}
+
+/** Milliseconds of server CPU a second per person in the world. */
+export function cpuPerPerson(r: RunResult): number | undefined {
+  return r.serverCpuPercent === undefined || !r.bots ? undefined : (r.serverCpuPercent * 10) / r.bots;
 }
 
 export const TARGET_NAMES: Record<TargetKind, string> = {
@@ -94,7 +110,7 @@ export function runLabel(r: RunResult): string {
 export function renderTable(report: Report): string {
   const m = report.machine;
   const head = [
-    'scenario', 'server', 'joined', 'lat p50', 'p95', 'p99', 'fan-out p50', 'p99', 'delivery', 'peers', 'srv CPU%', 'loop p99', 'RSS MB', 'down KB/s', 'up KB/s', 'gen CPU%',
+    'scenario', 'server', 'joined', 'lat p50', 'p95', 'p99', 'fan-out p50', 'p99', 'delivery', 'near gap p50', 'p99', 'peers', 'srv CPU%', 'loop p99', 'RSS MB', 'down KB/s', 'up KB/s', 'gen CPU%', 'CPU ms/s/person',
   ];
   const rows = [head];
   for (const r of report.runs) {
@@ -111,16 +127,25 @@ export function renderTable(report: Report): string {
       num(lat.p50), num(lat.p95), num(lat.p99),
       num(r.fanoutMs?.p50, 2), num(r.fanoutMs?.p99, 2),
       r.kind === 'joins' ? '—' : num(g.delivery, 2),
+      num(g.nearGapMs?.p50, 0), num(g.nearGapMs?.p99, 0),
       r.kind === 'joins' ? '—' : num(g.fullRatePeers, 0),
       num(r.serverCpuPercent, 0), num(r.eventLoopP99Ms), num(r.serverRssMb, 0),
-      kb(g.downBytesPerClientPerSec), kb(g.upBytesPerClientPerSec), num(r.generatorCpuPercent, 0),
+      kb(g.downBytesPerClientPerSec), kb(g.upBytesPerClientPerSec), `${num(r.generatorCpuPercent, 0)}${generatorBusy(r) ? ' !' : ''}`,
+      num(cpuPerPerson(r), 2),
     ]);
   }
   const lines = [
     `Realtime benchmark · ${m.cores} cores (${m.cpu}) · ${m.node} · ${m.pinned ? `server pinned to core ${m.serverCores}, generator to ${m.generatorCores}` : 'not pinned'}`,
-    'Latency in ms (join rows: time to first full state); CPU% of one core; KB/s per client; peers: others a client gets at full rate.',
+    `Latency in ms (join rows: time to first full state); CPU% of one core; KB/s per client; peers: others a client gets at full rate; gen CPU% marked ! when over ${GENERATOR_BUSY_PERCENT}%.`,
     pad(rows),
   ];
+  const busy = report.runs.filter(generatorBusy);
+  if (busy.length) {
+    lines.push(
+      `! not trustworthy: the load generator was over ${GENERATOR_BUSY_PERCENT}% of its core in ${busy.map((r) => `${r.scenario} · ${runLabel(r)}`).join(', ')}; ` +
+        'its own delays are in those latencies.',
+    );
+  }
   for (const r of report.runs) {
     if (r.kind === 'drag' && r.generator) lines.push(`document moves seen by watchers (${r.scenario}): p50 ${num(r.generator.docLatencyMs.p50)} · p95 ${num(r.generator.docLatencyMs.p95)} · p99 ${num(r.generator.docLatencyMs.p99)} ms`);
     if (r.kind === 'flood' && r.generator) {

@@ -4,6 +4,7 @@
  * reads and resets both through {@link probeRoute} between its warm-up and measured windows.
  * Also used by the benchmark's baseline servers, so every server is measured the same way.
  */
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Request, Response } from 'express';
 
@@ -49,6 +50,50 @@ export class BenchProbe {
     this.loop.reset();
     return reading;
   }
+}
+
+/**
+ * A CPU profile of this process over a window the benchmark chooses (the V8 sampling profiler,
+ * through the inspector: nothing runs while it is off). One at a time.
+ */
+export class CpuProfiler {
+  private session: Session | null = null;
+
+  async start(): Promise<void> {
+    if (this.session) throw new Error('a profile is already being recorded');
+    const session = new Session();
+    session.connect();
+    this.session = session;
+    await session.post('Profiler.enable');
+    // one sample every 250 µs: at 1,000 people a tick's work is a few milliseconds
+    await session.post('Profiler.setSamplingInterval', { interval: 250 });
+    await session.post('Profiler.start');
+  }
+
+  /** The profile since start, in the `.cpuprofile` format Chrome's DevTools open. */
+  async stop(): Promise<unknown> {
+    const session = this.session;
+    if (!session) throw new Error('no profile is being recorded');
+    this.session = null;
+    try {
+      return (await session.post('Profiler.stop')).profile;
+    } finally {
+      session.disconnect();
+    }
+  }
+}
+
+/** POST handlers starting and stopping a profile (the stop answers with the profile). */
+export function profileRoutes(profiler: CpuProfiler) {
+  const answer = (res: Response, work: Promise<unknown>) =>
+    work.then(
+      (body) => res.json(body ?? { started: true }),
+      (err: unknown) => res.status(409).json({ error: String((err as Error)?.message ?? err) }),
+    );
+  return {
+    start: (_req: Request, res: Response) => answer(res, profiler.start()),
+    stop: (_req: Request, res: Response) => answer(res, profiler.stop()),
+  };
 }
 
 /** GET handler serving a probe's reading as JSON (and resetting it). */
