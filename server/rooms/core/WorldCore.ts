@@ -6,6 +6,7 @@
  * rules in shared/model/world.ts decide every intent.
  */
 import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentType, type AlertNotice, type IntentError, type VoiceConfig, type VoiceSignal } from '../../../shared/protocol';
+import { fastPoseIntent } from '../../../shared/protocol/poseIntent';
 import { allowed, explainRefusal, type WorldRole } from '../../../shared/model/roles';
 import { isCatalogueKind } from '../../../shared/model/props';
 import { decide, expiredHolds, releaseAllHeldBy, releasePropsHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../../shared/model/world';
@@ -16,7 +17,7 @@ import type { Logger } from '../../log';
 import { failed } from '../../tracing/Tracing';
 import { serial } from '../../serial';
 import { newId } from '../../worlds';
-import { Interest } from '../interest';
+import { Interest, type PoseOutlet } from '../interest';
 import { toPropRecord } from '../propSync';
 import { applyEffect, applyPoseWrite } from '../stateSync';
 import type { SessionEnded, WorldEvent } from '../worldEvents';
@@ -236,20 +237,26 @@ export class WorldCore implements CoreContext {
     // the role table in shared/model/roles decides, before anything is read from the message
     const role = participant.role as WorldRole;
     if (!allowed(role, type)) return this.refuse(from.id, ErrorCode.FORBIDDEN, explainRefusal(role, type), type);
-    const parsed = Intent.safeParse(message);
-    if (!parsed.success) return this.refuse(from.id, ErrorCode.INVALID_INTENT, `Invalid ${type}: ${describeIssues(parsed.error)}`, type);
-    if (parsed.data.type !== type) return this.refuse(from.id, ErrorCode.INVALID_INTENT, `The ${type} message carries a ${parsed.data.type} intent.`, type);
+    // a sound pose (tens of thousands a second in a crowd) is read by hand; anything else, or a pose
+    // in doubt, by the schema, which says what is wrong
+    let intent: Intent | undefined = type === 'pose' ? fastPoseIntent(message) : undefined;
+    if (!intent) {
+      const parsed = Intent.safeParse(message);
+      if (!parsed.success) return this.refuse(from.id, ErrorCode.INVALID_INTENT, `Invalid ${type}: ${describeIssues(parsed.error)}`, type);
+      intent = parsed.data;
+    }
+    if (intent.type !== type) return this.refuse(from.id, ErrorCode.INVALID_INTENT, `The ${type} message carries a ${intent.type} intent.`, type);
 
     const actor: Actor = { id: from.id, name: participant.name, colour: participant.colour, newId: () => newId() };
-    const decision = decide(this.view, actor, parsed.data);
+    const decision = decide(this.view, actor, intent);
     if (!decision.ok) return this.refuse(from.id, decision.code, decision.message, type);
-    const audited = auditIntent(parsed.data, decision.effects, this.state, this.takenFrom);
+    const audited = auditIntent(intent, decision.effects, this.state, this.takenFrom);
     // a pose that names another device (a page entering VR) moves the session on to it; the others cost a comparison
-    const newDevice = parsed.data.type === 'pose' && parsed.data.device && parsed.data.device !== participant.device ? parsed.data.device : null;
+    const newDevice = intent.type === 'pose' && intent.device && intent.device !== participant.device ? intent.device : null;
     this.applyAll(decision.effects, from, now);
     this.deps.metrics?.intent(type, 'accepted');
     if (newDevice) this.deps.sessions?.device(this.world.id, from.id, newDevice);
-    if (audited) this.record(from.id, parsed.data.type, 'accepted', audited);
+    if (audited) this.record(from.id, intent.type, 'accepted', audited);
     return 'accepted';
   }
 
@@ -305,10 +312,16 @@ export class WorldCore implements CoreContext {
     return this.writer.flush();
   }
 
+  /** Where interest management's messages go: made once, used every patch. */
+  private readonly poseOutlet: PoseOutlet = {
+    sendBytes: (id, type, bytes) => this.port.sendBytes(id, type, bytes),
+    sendParts: this.port.sendParts ? (id, type, parts, length) => this.port.sendParts!(id, type, parts, length) : undefined,
+    broadcast: (type, bytes) => this.port.broadcastBytes(type, bytes),
+  };
+
   /** After each state patch: in a crowded world, the near poses and the crowd summary. */
   afterPatch(clientIds: Iterable<string>, now: number): void {
-    const out = { sendBytes: (id: string, type: string, bytes: Uint8Array) => this.port.sendBytes(id, type, bytes), broadcast: (type: string, bytes: Uint8Array) => this.port.broadcastBytes(type, bytes) };
-    for (const write of this.interest.afterPatch(this.state, clientIds, out, now)) applyPoseWrite(this.state, write);
+    for (const write of this.interest.afterPatch(this.state, clientIds, this.poseOutlet, now)) applyPoseWrite(this.state, write);
   }
 
   /** The log for what an intent set going: naming the intent, when a participant's intent did. */
