@@ -165,8 +165,12 @@ const EnvSchema = z.object({
   INTEREST_RADIUS: z.coerce.number().positive().max(1000).default(15),
   /** Interest management starts above this many people; smaller worlds send everyone's poses to everyone. */
   INTEREST_ABOVE: z.coerce.number().int().min(1).max(1000).default(32),
-  /** How often, per second, a crowded world tells everyone where everyone else stands. */
-  POSE_SUMMARY_HZ: z.coerce.number().min(0.1).max(30).default(1),
+  /** Of the nearest, how many come at every patch; the rest every second patch (default: half, rounded up). */
+  INTEREST_FULL_RATE: z.coerce.number().int().min(1).max(1000).optional(),
+  /** How often, per second, a crowded world tells everyone where a share of everyone else stands. */
+  POSE_SUMMARY_HZ: z.coerce.number().min(0.1).max(30).default(2),
+  /** What that summary may cost each client, bytes a second: the share is sized to it, and a large crowd is placed in turns. */
+  POSE_SUMMARY_BYTES: z.coerce.number().int().min(256).max(1_000_000).default(2560),
   /** OpenTelemetry tracing is on when one of these OTLP/HTTP endpoints is set (the standard variables). */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. http://collector:4318' }).optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. http://collector:4318/v1/traces' }).optional(),
@@ -269,7 +273,7 @@ export interface Config {
   /** Milliseconds between state patches. */
   readonly patchIntervalMs: number;
   /** Who gets whose poses at full rate in crowded worlds (see server/rooms/interest.ts). */
-  readonly interest: { nearest: number; radius: number; above: number; summaryMs: number };
+  readonly interest: { nearest: number; radius: number; above: number; summaryMs: number; fullRate?: number; summaryBytesPerSecond: number };
   /** Whether the benchmark probe is on (never in production). */
   readonly benchProbe: boolean;
   /** Where spans go, or null: tracing off (the default). */
@@ -436,7 +440,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signinFailures: e.SIGNIN_FAILURES,
     signinWindowMs: Math.round(e.SIGNIN_WINDOW_MINUTES * 60_000),
     patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),
-    interest: Object.freeze({ nearest: e.INTEREST_NEAREST, radius: e.INTEREST_RADIUS, above: e.INTEREST_ABOVE, summaryMs: Math.round(1000 / e.POSE_SUMMARY_HZ) }),
+    interest: Object.freeze({ nearest: e.INTEREST_NEAREST, radius: e.INTEREST_RADIUS, above: e.INTEREST_ABOVE, summaryMs: Math.round(1000 / e.POSE_SUMMARY_HZ), fullRate: e.INTEREST_FULL_RATE, summaryBytesPerSecond: e.POSE_SUMMARY_BYTES }),
     benchProbe: e.BENCH_PROBE === '1',
     tracing: tracingConfig(e),
     secrets: Object.freeze(secrets),

@@ -63,6 +63,8 @@ export interface BotResult {
   seen?: number;
   /** The bots whose poses it saw at full rate (in a crowded world, those near it). */
   seenSlots?: number[];
+  /** Milliseconds between two near poses of the same person while they stayed near (a gap past RUN_GAP_MS ends their stay). */
+  nearGaps?: number[];
   /** Decoded changes no sent pose matched (should be 0). */
   unmatched?: number;
   /** Failed soundness checks of decoded state. */
@@ -93,6 +95,9 @@ const bots: Bot[] = [];
 
 const slotOfName = (name: string) => (name.startsWith('bot-') ? Number(name.slice(4)) : -1);
 
+/** Past this, a near person's next pose starts a new stay near the observer rather than counting as late. */
+export const RUN_GAP_MS = 400;
+
 /** What a decoder does with every pose it sees: time it and count it. */
 class Observer {
   private readonly lastSeq = new Map<number, number>();
@@ -100,8 +105,11 @@ class Observer {
   /** Bots whose poses arrive in near-pose messages. */
   readonly fromMessages = new Set<number>();
   private readonly seenSlots = new Set<number>();
+  /** When each person's last near pose arrived. */
+  private readonly nearLast = new Map<number, number>();
   constructor(private readonly self: number, private readonly r: BotResult) {
     r.seenSlots = [];
+    r.nearGaps = [];
     r.latencies = [];
     r.docLatencies = [];
     r.seen = 0;
@@ -117,6 +125,17 @@ class Observer {
     this.r.latencies!.push(at - sent);
     this.r.seen!++;
     this.seenSlots.add(slot);
+  }
+
+  /**
+   * A near pose arrived: how long since the last of the same person's. Someone who walks out of the
+   * near set and back in later is not a loss, so a gap past RUN_GAP_MS starts a new stay.
+   */
+  nearArrival(slot: number, at: number): void {
+    if (!measuring) return;
+    const last = this.nearLast.get(slot);
+    this.nearLast.set(slot, at);
+    if (last !== undefined && at - last <= RUN_GAP_MS) this.r.nearGaps!.push(at - last);
   }
 
   finish(): void {
@@ -200,6 +219,7 @@ async function joinColyseus(spec: BotSpec, r: BotResult): Promise<Pick<Bot, 'sen
           const slot = slotOfNumber.get(rec.n);
           if (slot === undefined || slot < 0) continue;
           o.fromMessages.add(slot);
+          o.nearArrival(slot, at);
           o.position(slot, rec.head[0], rec.head[2], at, false, 'near');
         }
       });

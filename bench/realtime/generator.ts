@@ -38,6 +38,8 @@ export interface GeneratorResult {
   latencyMs: Spread;
   docLatencyMs: Spread;
   delivery: number;
+  /** Time between two near poses of the same person while near: the promise is every patch for the nearest, every second for the rest. */
+  nearGapMs: Spread;
   /** How many others a decoder saw at full rate (median over decoders). */
   fullRatePeers: number;
   unmatched: number;
@@ -139,6 +141,7 @@ export async function generate(cfg: GeneratorInput): Promise<GeneratorResult> {
     latencyMs: spread(decoders.flatMap((d) => d.latencies ?? [])),
     docLatencyMs: spread(decoders.flatMap((d) => d.docLatencies ?? [])),
     delivery: deliveryRatio(seen, possible, cfg.sendHz, cfg.tickHz),
+    nearGapMs: spread(decoders.flatMap((d) => d.nearGaps ?? [])),
     fullRatePeers: fullRatePeers.p50,
     unmatched: decoders.reduce((sum, d) => sum + (d.unmatched ?? 0), 0),
     stateErrors: decoders.flatMap((d) => d.stateErrors ?? []).slice(0, 10),

@@ -5,9 +5,9 @@
  * writes (sequence, send time, the head's x and z as float32) into its ring before it sends.
  * Transports that carry our own bytes (ws, socket.io) also carry the sender and sequence, and the
  * observer looks the send time up directly. Colyseus rooms carry only the state, so the observer
- * finds the sequence whose head position equals what it decoded: positions are rounded to the
- * millimetre and bots move centimetres per frame, so the first match after the last one is the pose
- * that made the change. Nothing here is sent to the server or influences what it does.
+ * finds the sequence whose head position is what it decoded, within 0.6 mm (a crowded world sends
+ * positions quantised to the millimetre) while bots move centimetres per frame, so the first match
+ * after the last one is the pose that made the change. Nothing here is sent to the server or influences what it does.
  */
 export const RING = 512;
 
@@ -76,7 +76,7 @@ export class Ledger {
     for (let s = from; s <= newest; s++) {
       const i = slot * RING + (s % RING);
       if (Atomics.load(this.seqs, i) !== s + 1) continue;
-      if (Math.abs(this.keys[i * 2]! - fx) < 2e-4 && Math.abs(this.keys[i * 2 + 1]! - fz) < 2e-4) return s;
+      if (Math.abs(this.keys[i * 2]! - fx) < 6e-4 && Math.abs(this.keys[i * 2 + 1]! - fz) < 6e-4) return s;
     }
     return -1;
   }

@@ -38,4 +38,22 @@ describe('realtime benchmark harness', () => {
     expect(written.ratios.map((r) => r.baseline).sort()).toEqual(['colyseus', 'socketio', 'ws']);
     expect(readFileSync(path.join(out, 'realtime.html'), 'utf8')).toContain('<svg');
   }, 240_000);
+
+  it('takes a small crowd through the crowded path: near poses arrive at the promised rate, recognised, and the server is profiled', async () => {
+    // above 3 people the world is crowded: each of 10 bots gets its nearest 3, the nearest 2 every patch
+    const report = await runRealtimeBench(['--quick', '--crowd=10', '--only=crowd', '--targets=ours', '--crowded-above=3', '--profile', '--warmup-ms=500', '--measure-ms=1500', `--out=${out}`]);
+    const run = report.runs.find((r) => r.variant === 'interest')!;
+    expect(run.error).toBeUndefined();
+    const g = run.generator!;
+    expect(g.joined).toBe(10);
+    expect(g.unmatched).toBe(0);
+    // the poses came as near messages, quantised, and each was found among what its sender sent
+    expect(g.nearGapMs.count).toBeGreaterThan(10);
+    expect(g.latencyMs.count).toBeGreaterThan(10);
+    // the promise: every patch (50 ms) for the nearest, every second one for the rest; the median gap keeps it
+    expect(g.nearGapMs.p50).toBeLessThanOrEqual(110);
+    expect(run.profile!.busyMs).toBeGreaterThan(0);
+    expect(run.profile!.areas.length).toBeGreaterThan(0);
+    expect(readFileSync(path.join(process.cwd(), run.profile!.file), 'utf8')).toContain('"nodes"');
+  }, 240_000);
 });

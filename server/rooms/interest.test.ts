@@ -44,7 +44,7 @@ describe('interest management', () => {
   });
 
   it('in a crowded world sends each client only its nearest K within the radius, and everyone a summary', () => {
-    const interest = new Interest({ nearest: 2, above: 4, radius: 2.5, summaryMs: 1000 });
+    const interest = new Interest({ nearest: 2, above: 4, radius: 2.5, summaryMs: 1000, fullRate: 2 });
     const w = world(8, interest);
     interest.afterPatch(w.state, w.clients, w.send, 0);
     for (let i = 0; i < 8; i++) expect(interest.take(pose(`p${i}`, at(i, 0.01)), w.state)).toBeNull();
@@ -85,6 +85,45 @@ describe('interest management', () => {
     interest.afterPatch(w.state, w.clients, w.send, 0);
     expect(interest.take({ ...pose('p1', at(3, 3)), device: 'vr' }, w.state)).toEqual({ participantId: 'p1', device: 'vr' });
     expect(interest.take(pose('gone', at(3, 3)), w.state)).toBeNull();
+  });
+
+  it('levels the near by distance: the nearest every patch, the next every second patch, nothing promised lost', () => {
+    const interest = new Interest({ nearest: 4, above: 4, radius: 10, summaryMs: 1000, fullRate: 2 });
+    const w = world(9, interest);
+    interest.afterPatch(w.state, w.clients, w.send, 0);
+    const perPatch: number[][] = [];
+    for (let patch = 1; patch <= 8; patch++) {
+      // everyone moves a little every patch
+      for (let i = 0; i < 9; i++) interest.take(pose(`p${i}`, at(i, patch * 0.01)), w.state);
+      w.sent.get('p4')!.length = 0;
+      interest.afterPatch(w.state, w.clients, w.send, patch * 50);
+      perPatch.push(w.sent.get('p4')!.flatMap((b) => decodeNear(b).map((r) => r.n)).sort());
+    }
+    // p4's nearest are p3 and p5 (1 m), then p2 and p6 (2 m)
+    for (const got of perPatch) expect(got).toEqual(expect.arrayContaining([3, 5]));
+    const further = perPatch.filter((got) => got.includes(2));
+    expect(further.length).toBe(4);
+    for (const got of further) expect(got).toEqual([2, 3, 5, 6]);
+    // the further ones arrive on alternate patches, never two missed in a row
+    perPatch.forEach((got, i) => expect(got.includes(2) || perPatch[i + 1]?.includes(2) || i === perPatch.length - 1).toBe(true));
+  });
+
+  it('places everyone in turn in summaries of a fixed size, however large the crowd, losing nobody', () => {
+    // 40 bytes a second of 9-byte records, once a second: the floor of 32 people a summary
+    const interest = new Interest({ nearest: 2, above: 4, radius: 5, summaryMs: 1000, summaryBytesPerSecond: 40 });
+    expect(interest.summarySize).toBe(32);
+    const w = world(100, interest);
+    const seen = new Set<number>();
+    for (let s = 0; s < 4; s++) {
+      interest.afterPatch(w.state, w.clients, w.send, s * 1000);
+      const summary = decodeCrowd(w.broadcasts[s]!);
+      expect(summary.length).toBe(32);
+      for (const r of summary) seen.add(r.n);
+    }
+    // four summaries of 32 place all 100 (and start again from the first)
+    expect(seen.size).toBe(100);
+    const budgeted = new Interest({ nearest: 2, above: 4, radius: 5, summaryMs: 500, summaryBytesPerSecond: 2560 });
+    expect(budgeted.summarySize * 9 * 2).toBeLessThanOrEqual(2560);
   });
 
   it('gives every participant a different small number, reusing those of people who left', () => {

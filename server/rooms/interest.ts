@@ -3,17 +3,21 @@
  * near set (INTEREST_NEAREST), poses travel in the state exactly as they always did. Past that,
  * sending everyone's motion to everyone costs N² bytes, so the room keeps each participant's latest
  * pose here instead of in the state and sends
- * - each client, every patch, the full poses of the nearest K people within the radius that moved
- *   (one small binary message per client: O(N·K) work, not O(N²));
- * - everyone, at POSE_SUMMARY_HZ, one shared message with where every participant stands
- *   (9 bytes each, encoded once).
+ * - each client the full poses of the nearest K people within the radius that moved, levelled by
+ *   distance: the nearest `fullRate` every patch, the others every second patch (one small binary
+ *   message per client). Each pose is encoded once when it changes, quantised to 36 bytes at most,
+ *   and a client's message is only those records laid side by side: O(N·K) copying, not encoding;
+ * - everyone, at POSE_SUMMARY_HZ, one shared message with where the next share of the participants
+ *   stands (9 bytes each, encoded once), taking turns so that the summary costs each client at most
+ *   `summaryBytesPerSecond` however large the crowd: everyone is placed again every
+ *   N × 9 / budget seconds.
  * Near sets are recomputed a few times a second from a grid of head positions, so finding them
  * looks only at nearby cells. It never writes the state itself: it says what to write, and the
  * room's core applies it.
  */
 import type { Pose } from '../../shared/protocol';
 import type { Effect } from '../../shared/model/world';
-import { PoseMessage, encodeCrowd, encodeNear, yawOf, type CrowdRecord } from '../../shared/protocol/poseWire';
+import { CROWD_RECORD, PoseMessage, encodeCrowd, encodeNear, yawOf, type CrowdRecord } from '../../shared/protocol/poseWire';
 import type { WorldState } from '../../shared/schema/WorldState';
 import type { PoseWrite } from './stateSync';
 
@@ -26,7 +30,14 @@ export interface InterestOptions {
   radius: number;
   /** Milliseconds between crowd summaries. */
   summaryMs: number;
+  /** Of the nearest, how many get every patch; the rest get every second one (default: half of `nearest`, rounded up). */
+  fullRate?: number;
+  /** Bytes a second the crowd summary may cost each client (default 2,560). */
+  summaryBytesPerSecond?: number;
 }
+
+/** What the summary may cost each client a second, unless told otherwise. */
+export const SUMMARY_BYTES_PER_SECOND = 2560;
 
 const RECOMPUTE_MS = 250;
 
@@ -44,6 +55,8 @@ type PoseEffect = Extract<Effect, { op: 'pose' }>;
 /** Where the near poses and the crowd summary go. */
 export interface PoseOutlet {
   sendBytes(clientId: string, type: string, bytes: Uint8Array): void;
+  /** One message made of these parts, `length` bytes in all; without it the parts are joined for sendBytes. */
+  sendParts?(clientId: string, type: string, parts: readonly Uint8Array[], length: number): void;
   broadcast(type: string, bytes: Uint8Array): void;
 }
 
@@ -57,8 +70,26 @@ export class Interest {
   private lastRecompute = -Infinity;
   private lastSummary = -Infinity;
   private version = 0;
+  /** Patches sent while crowded: which second patch this is, for the further of the near. */
+  private patches = 0;
+  /** Where the next crowd summary starts, in the order participants are kept. */
+  private summaryFrom = 0;
+  private readonly fullRate: number;
+  private readonly perSummary: number;
+  /** Reused for every client's message: its records, and how many bytes they make. */
+  private readonly parts: Uint8Array[] = [];
 
-  constructor(private readonly opts: InterestOptions) {}
+  constructor(private readonly opts: InterestOptions) {
+    this.fullRate = Math.max(1, Math.min(opts.nearest, opts.fullRate ?? Math.ceil(opts.nearest / 2)));
+    const budget = opts.summaryBytesPerSecond ?? SUMMARY_BYTES_PER_SECOND;
+    // never so few that a crowd takes minutes to be placed
+    this.perSummary = Math.max(32, Math.floor((budget * opts.summaryMs) / 1000 / CROWD_RECORD));
+  }
+
+  /** How many people each crowd summary places. */
+  get summarySize(): number {
+    return this.perSummary;
+  }
 
   /** A small number naming `id` in binary messages, unique among those present. */
   numberFor(id: string): number {
@@ -87,7 +118,15 @@ export class Interest {
     const { participantId, head, left, right, device } = effect;
     const p = state.participants.get(participantId);
     if (!p) return null;
-    this.latest.set(participantId, { head, left, right, version: ++this.version });
+    // kept in place: a crowd sends tens of thousands of poses a second, and each new object is garbage later
+    const l = this.latest.get(participantId);
+    if (l) {
+      l.head = head;
+      l.left = left;
+      l.right = right;
+      l.version = ++this.version;
+      l.record = undefined;
+    } else this.latest.set(participantId, { head, left, right, version: ++this.version });
     return device && p.device !== device ? { participantId, device } : null;
   }
 
@@ -111,24 +150,35 @@ export class Interest {
       this.lastRecompute = now;
       this.recomputeNear(state);
     }
+    this.patches++;
+    const parts = this.parts;
     for (const clientId of clientIds) {
       const ids = this.near.get(clientId);
       if (!ids?.length) continue;
       let sent = this.sent.get(clientId);
       if (!sent) this.sent.set(clientId, (sent = new Map()));
-      const parts: Uint8Array[] = [];
-      for (const id of ids) {
+      // the further of the near every second patch, half the clients on each, so no patch carries them all
+      const further = ((this.patches + (this.numbers.get(clientId) ?? 0)) & 1) === 0;
+      const upTo = further ? ids.length : Math.min(ids.length, this.fullRate);
+      parts.length = 0;
+      let length = 0;
+      for (let i = 0; i < upTo; i++) {
+        const id = ids[i]!;
         const l = this.latest.get(id);
         if (!l || (sent.get(id) ?? -1) >= l.version) continue;
         l.record ??= encodeNear({ n: this.numberFor(id), head: l.head, left: l.left, right: l.right });
         parts.push(l.record);
+        length += l.record.byteLength;
         sent.set(id, l.version);
       }
-      if (parts.length) out.sendBytes(clientId, PoseMessage.NEAR, Buffer.concat(parts));
+      if (!parts.length) continue;
+      if (out.sendParts) out.sendParts(clientId, PoseMessage.NEAR, parts, length);
+      else out.sendBytes(clientId, PoseMessage.NEAR, Buffer.concat(parts, length));
     }
     if (now - this.lastSummary >= this.opts.summaryMs) {
       this.lastSummary = now;
-      out.broadcast(PoseMessage.CROWD, encodeCrowd(this.standings(state)));
+      const summary = this.nextSummary(state);
+      if (summary.length) out.broadcast(PoseMessage.CROWD, encodeCrowd(summary));
     }
     return writes;
   }
@@ -141,12 +191,25 @@ export class Interest {
     return h ? [h.px, h.py, h.pz, h.qx, h.qy, h.qz, h.qw] : undefined;
   }
 
-  private standings(state: WorldState): CrowdRecord[] {
+  /**
+   * Where the next share of the participants stands: the summary takes turns through everyone,
+   * so each one costs the same however large the crowd.
+   */
+  private nextSummary(state: WorldState): CrowdRecord[] {
     const out: CrowdRecord[] = [];
+    const size = state.participants.size;
+    if (this.summaryFrom >= size) this.summaryFrom = 0;
+    const from = this.summaryFrom;
+    const take = Math.min(size, this.perSummary);
+    let i = 0;
     state.participants.forEach((p, id) => {
+      // the share from `from` on, wrapping round to the start
+      const k = (i++ - from + size) % size;
+      if (k >= take || !p.connected) return;
       const head = this.headOf(id, state);
-      if (head && p.connected) out.push({ n: this.numberFor(id), x: head[0], y: head[1], z: head[2], yaw: yawOf(head) });
+      if (head) out.push({ n: this.numberFor(id), x: head[0], y: head[1], z: head[2], yaw: yawOf(head) });
     });
+    this.summaryFrom = (from + take) % Math.max(1, size);
     return out;
   }
 

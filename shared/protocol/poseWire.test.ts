@@ -1,21 +1,62 @@
 import { describe, expect, it } from 'vitest';
-import { CROWD_RECORD, NEAR_RECORD_MAX, crowdPose, decodeCrowd, decodeNear, encodeCrowd, encodeNear, yawOf } from './poseWire';
+import { CROWD_RECORD, NEAR_RECORD_MAX, crowdPose, decodeCrowd, decodeNear, encodeCrowd, encodeNear, packQuat, unpackQuat, yawOf } from './poseWire';
 import type { Pose } from './index';
 
 const head: Pose = [1.234, 1.6, -250.5, 0, Math.sin(0.3), 0, Math.cos(0.3)];
 const hand: Pose = [1.5, 1.1, -250.2, 0.5, 0.5, 0.5, 0.5];
 
+/** The angle in degrees between two poses' rotations. */
+function angleBetween(a: Pose, b: Pose): number {
+  const dot = Math.abs(a[3] * b[3] + a[4] * b[4] + a[5] * b[5] + a[6] * b[6]);
+  return (2 * Math.acos(Math.min(1, dot)) * 180) / Math.PI;
+}
+
 describe('binary pose messages', () => {
-  it('carries full poses with positions to the millimetre and rotations to 1/32767', () => {
+  it('carries full poses in 36 bytes at most, positions to the millimetre', () => {
     const bytes = new Uint8Array([...encodeNear({ n: 7, head, left: hand, right: null }), ...encodeNear({ n: 900, head: hand, left: hand, right: hand })]);
-    expect(bytes.byteLength).toBe(3 + 20 * 2 + NEAR_RECORD_MAX);
+    expect(NEAR_RECORD_MAX).toBe(36);
+    expect(bytes.byteLength).toBe(26 + NEAR_RECORD_MAX);
     const [a, b] = decodeNear(bytes);
     expect(a!.n).toBe(7);
     expect(a!.right).toBeNull();
-    a!.head.forEach((v, i) => expect(v).toBeCloseTo(head[i]!, 3));
-    a!.left!.forEach((v, i) => expect(v).toBeCloseTo(hand[i]!, 4));
+    expect(angleBetween(a!.head, head)).toBeLessThan(0.25);
+    a!.head.slice(0, 3).forEach((v, i) => expect(Math.abs(v - head[i]!)).toBeLessThanOrEqual(0.0005 + 1e-9));
+    a!.left!.slice(0, 3).forEach((v, i) => expect(Math.abs(v - hand[i]!)).toBeLessThanOrEqual(0.0005 + 1e-9));
     expect(b!.n).toBe(900);
     expect(b!.right).not.toBeNull();
+  });
+
+  it('keeps every position within half a millimetre and every rotation within a quarter degree, over thousands of random poses', () => {
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const randomQuat = () => {
+      const q = [rnd() - 0.5, rnd() - 0.5, rnd() - 0.5, rnd() - 0.5];
+      const l = Math.hypot(...q);
+      return q.map((v) => v / l);
+    };
+    let worstMm = 0;
+    let worstDeg = 0;
+    for (let i = 0; i < 5000; i++) {
+      const h: Pose = [(rnd() - 0.5) * 1000, rnd() * 3, (rnd() - 0.5) * 1000, ...(randomQuat() as [number, number, number, number])];
+      const l: Pose = [h[0] + (rnd() - 0.5) * 2, h[1] - rnd(), h[2] + (rnd() - 0.5) * 2, ...(randomQuat() as [number, number, number, number])];
+      const [got] = decodeNear(encodeNear({ n: i, head: h, left: l, right: null }));
+      for (const [sent, back] of [[h, got!.head], [l, got!.left!]] as const) {
+        for (let k = 0; k < 3; k++) worstMm = Math.max(worstMm, Math.abs(sent[k]! - back[k]!) * 1000);
+        worstDeg = Math.max(worstDeg, angleBetween(sent, back));
+        expect(Math.hypot(back[3], back[4], back[5], back[6])).toBeCloseTo(1, 6);
+      }
+    }
+    expect(worstMm).toBeLessThanOrEqual(0.5 + 1e-6);
+    expect(worstDeg).toBeLessThan(0.25);
+    expect(worstDeg).toBeGreaterThan(0);
+  });
+
+  it('packs the largest quaternion component out, whichever it is and whatever its sign', () => {
+    for (const q of [[1, 0, 0, 0], [0, -1, 0, 0], [0, 0, 1, 0], [0, 0, 0, -1], [0.5, -0.5, 0.5, -0.5]] as const) {
+      const back = unpackQuat(packQuat(q[0], q[1], q[2], q[3]));
+      // q and -q are the same turn
+      expect(Math.abs(q[0] * back[0] + q[1] * back[1] + q[2] * back[2] + q[3] * back[3])).toBeGreaterThan(0.99999);
+    }
   });
 
   it('ignores a truncated record instead of reading past the end', () => {

@@ -13,9 +13,15 @@ export const PoseMessage = {
   CROWD: 'crowd',
 } as const;
 
-/** Positions stay float32 (millimetres survive); rotations are unit quaternions, 1/32767 steps. */
-const POSE_BYTES = 3 * 4 + 4 * 2;
-export const NEAR_RECORD_MAX = 2 + 1 + 3 * POSE_BYTES;
+/**
+ * A near record: the participant's number (uint16), which hands follow (bit 0 left, bit 1 right),
+ * the head's position in millimetres as three signed 24-bit integers (±8 km, far past WORLD_EXTENT)
+ * and its rotation in 4 bytes; each hand's position as millimetres from the head's (16-bit: ±32 m)
+ * and its rotation in 4 bytes. 36 bytes with both hands, 16 with none.
+ */
+const HEAD_BYTES = 3 * 3 + 4;
+const HAND_BYTES = 3 * 2 + 4;
+export const NEAR_RECORD_MAX = 2 + 1 + HEAD_BYTES + 2 * HAND_BYTES;
 export const CROWD_RECORD = 2 + 2 * 3 + 1;
 
 export interface NearRecord {
@@ -35,62 +41,121 @@ export interface CrowdRecord {
   yaw: number;
 }
 
-const q16 = (v: number) => Math.max(-32767, Math.min(32767, Math.round(v * 32767)));
 const clamp16 = (v: number) => Math.max(-32768, Math.min(32767, Math.round(v)));
+const INT24 = 0x7fffff;
+const mm24 = (v: number) => Math.max(-INT24, Math.min(INT24, Math.round(v * 1000)));
 
-function writePose(view: DataView, o: number, p: Pose): number {
-  view.setFloat32(o, p[0], true);
-  view.setFloat32(o + 4, p[1], true);
-  view.setFloat32(o + 8, p[2], true);
-  for (let i = 0; i < 4; i++) view.setInt16(o + 12 + i * 2, q16(p[3 + i]!), true);
-  return o + POSE_BYTES;
+function writeInt24(view: DataView, o: number, v: number): void {
+  view.setUint16(o, v & 0xffff, true);
+  view.setInt8(o + 2, v >> 16);
 }
 
-function readPose(view: DataView, o: number): Pose {
-  return [
-    view.getFloat32(o, true),
-    view.getFloat32(o + 4, true),
-    view.getFloat32(o + 8, true),
-    view.getInt16(o + 12, true) / 32767,
-    view.getInt16(o + 14, true) / 32767,
-    view.getInt16(o + 16, true) / 32767,
-    view.getInt16(o + 18, true) / 32767,
-  ];
+function readInt24(view: DataView, o: number): number {
+  return view.getUint16(o, true) + view.getInt8(o + 2) * 65536;
+}
+
+/**
+ * "Smallest three": a unit quaternion's three smallest components, each in [-1/√2, 1/√2] to 10
+ * bits, and which one was left out (2 bits). The left-out one is the largest and is made positive
+ * (q and -q turn alike), so it follows from the others. Each component is within 0.0007 of the
+ * sent one: well under a quarter of a degree.
+ */
+const SQRT1_2 = Math.SQRT1_2;
+const STEPS = 1023;
+
+export function packQuat(x: number, y: number, z: number, w: number): number {
+  const q = [x, y, z, w];
+  const len = Math.hypot(x, y, z, w) || 1;
+  let largest = 0;
+  for (let i = 1; i < 4; i++) if (Math.abs(q[i]!) > Math.abs(q[largest]!)) largest = i;
+  const sign = q[largest]! < 0 ? -1 : 1;
+  let packed = largest;
+  for (let i = 0; i < 4; i++) {
+    if (i === largest) continue;
+    const v = (sign * q[i]!) / len;
+    const step = Math.max(0, Math.min(STEPS, Math.round(((v + SQRT1_2) / (2 * SQRT1_2)) * STEPS)));
+    packed = packed * 1024 + step;
+  }
+  return packed >>> 0;
+}
+
+export function unpackQuat(packed: number): [number, number, number, number] {
+  const q: [number, number, number, number] = [0, 0, 0, 0];
+  const largest = Math.floor(packed / 2 ** 30) & 3;
+  let rest = packed;
+  let sum = 0;
+  for (let i = 3; i >= 0; i--) {
+    if (i === largest) continue;
+    const v = ((rest % 1024) / STEPS) * 2 * SQRT1_2 - SQRT1_2;
+    rest = Math.floor(rest / 1024);
+    q[i] = v;
+    sum += v * v;
+  }
+  q[largest] = Math.sqrt(Math.max(0, 1 - sum));
+  return q;
+}
+
+/** Writes the head; returns where its quantised position is, for the hands to be written from. */
+function writeHead(view: DataView, o: number, p: Pose): [number, number, number] {
+  const at: [number, number, number] = [mm24(p[0]), mm24(p[1]), mm24(p[2])];
+  writeInt24(view, o, at[0]);
+  writeInt24(view, o + 3, at[1]);
+  writeInt24(view, o + 6, at[2]);
+  view.setUint32(o + 9, packQuat(p[3], p[4], p[5], p[6]), true);
+  return at;
+}
+
+function writeHand(view: DataView, o: number, p: Pose, head: [number, number, number]): void {
+  for (let i = 0; i < 3; i++) view.setInt16(o + i * 2, clamp16(Math.round(p[i]! * 1000) - head[i]!), true);
+  view.setUint32(o + 6, packQuat(p[3], p[4], p[5], p[6]), true);
 }
 
 /** One participant's full pose as a `poses` record. */
 export function encodeNear(r: NearRecord): Uint8Array {
-  const bytes = new Uint8Array(3 + POSE_BYTES * (1 + (r.left ? 1 : 0) + (r.right ? 1 : 0)));
+  const bytes = new Uint8Array(3 + HEAD_BYTES + HAND_BYTES * ((r.left ? 1 : 0) + (r.right ? 1 : 0)));
   const view = new DataView(bytes.buffer);
   view.setUint16(0, r.n, true);
   view.setUint8(2, (r.left ? 1 : 0) | (r.right ? 2 : 0));
-  let o = writePose(view, 3, r.head);
-  if (r.left) o = writePose(view, o, r.left);
-  if (r.right) writePose(view, o, r.right);
+  const head = writeHead(view, 3, r.head);
+  let o = 3 + HEAD_BYTES;
+  if (r.left) {
+    writeHand(view, o, r.left, head);
+    o += HAND_BYTES;
+  }
+  if (r.right) writeHand(view, o, r.right, head);
   return bytes;
+}
+
+function readHand(view: DataView, o: number, head: Pose): Pose {
+  return [
+    head[0] + view.getInt16(o, true) / 1000,
+    head[1] + view.getInt16(o + 2, true) / 1000,
+    head[2] + view.getInt16(o + 4, true) / 1000,
+    ...unpackQuat(view.getUint32(o + 6, true)),
+  ];
 }
 
 export function decodeNear(bytes: Uint8Array): NearRecord[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: NearRecord[] = [];
   let o = 0;
-  while (o + 3 + POSE_BYTES <= bytes.byteLength) {
+  while (o + 3 + HEAD_BYTES <= bytes.byteLength) {
     const n = view.getUint16(o, true);
     const flags = view.getUint8(o + 2);
+    const size = 3 + HEAD_BYTES + HAND_BYTES * ((flags & 1) + ((flags >> 1) & 1));
+    if (o + size > bytes.byteLength) break;
     o += 3;
-    const head = readPose(view, o);
-    o += POSE_BYTES;
+    const head: Pose = [readInt24(view, o) / 1000, readInt24(view, o + 3) / 1000, readInt24(view, o + 6) / 1000, ...unpackQuat(view.getUint32(o + 9, true))];
+    o += HEAD_BYTES;
     let left: Pose | null = null;
     let right: Pose | null = null;
     if (flags & 1) {
-      if (o + POSE_BYTES > bytes.byteLength) break;
-      left = readPose(view, o);
-      o += POSE_BYTES;
+      left = readHand(view, o, head);
+      o += HAND_BYTES;
     }
     if (flags & 2) {
-      if (o + POSE_BYTES > bytes.byteLength) break;
-      right = readPose(view, o);
-      o += POSE_BYTES;
+      right = readHand(view, o, head);
+      o += HAND_BYTES;
     }
     out.push({ n, head, left, right });
   }

@@ -84,6 +84,8 @@ export interface Peer {
 export interface RoomPort {
   send(clientId: string, type: string, message: unknown): void;
   sendBytes(clientId: string, type: string, bytes: Uint8Array): void;
+  /** One binary message made of these parts (`length` bytes), written straight into its frame; optional. */
+  sendParts?(clientId: string, type: string, parts: readonly Uint8Array[], length: number): void;
   /** To everyone in the world. */
   broadcast(type: string, message: unknown): void;
   broadcastBytes(type: string, bytes: Uint8Array): void;
