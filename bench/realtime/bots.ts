@@ -13,7 +13,7 @@ import { PROTOCOL_VERSION, WORLD_ROOM } from '../../shared/protocol';
 import { Ledger, now, type LedgerBuffers } from './ledger';
 import { walker, type PoseArray } from './motion';
 import { encodePose, readBatch } from './servers/wire';
-import { PoseMessage, decodeNear } from '../../shared/protocol/poseWire';
+import { PoseMessage, decodeNear, encodePoseUplink } from '../../shared/protocol/poseWire';
 
 export type TargetKind = 'ours' | 'colyseus' | 'ws' | 'socketio';
 
@@ -278,7 +278,9 @@ async function joinColyseus(spec: BotSpec, r: BotResult): Promise<Pick<Bot, 'sen
   });
   return {
     send(kind, payload) {
-      room.send(kind, payload);
+      // a pose goes as the client sends it: bytes
+      if (payload instanceof Uint8Array) room.sendBytes(kind, payload);
+      else room.send(kind, payload);
     },
     async close() {
       await room.leave(true).catch(() => undefined);
@@ -384,7 +386,8 @@ function tick(): void {
       const poses = b.walk.poses(seconds);
       // once the server has cut it off, sending fails; that is the point
       try {
-        for (let i = 0; i < FLOOD_PER_TICK; i++) b.send('pose', { type: 'pose', ...poses });
+        const bytes = input.target === 'ours' ? encodePoseUplink(poses) : { type: 'pose', ...poses };
+        for (let i = 0; i < FLOOD_PER_TICK; i++) b.send('pose', bytes);
       } catch {
         b.spec.flood = false;
         b.nextPoseAt = Infinity;
@@ -397,7 +400,7 @@ function tick(): void {
       const poses = b.walk.poses(seconds);
       const seq = b.seq++;
       ledger.record(b.spec.slot, seq, poses.head[0], poses.head[2], now());
-      if (input.target === 'ours') b.send('pose', { type: 'pose', ...poses });
+      if (input.target === 'ours') b.send('pose', encodePoseUplink(poses));
       else if (input.target === 'colyseus') b.send('pose', [...poses.head, ...poses.left, ...poses.right]);
       else if (input.target === 'ws') b.send('pose', { seq, flat: [...poses.head, ...poses.left, ...poses.right] });
       else b.send('pose', { seq, poses });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, PROTOCOL_VERSION } from '../../shared/protocol';
+import { ErrorCode, PROTOCOL_VERSION, type Pose } from '../../shared/protocol';
+import { encodePoseUplink } from '../../shared/protocol/poseWire';
 import { useServer } from '../testing/useServer';
 import { createWorld, joinWorld, settle, until } from '../testing/clients';
 import { Client } from '@colyseus/sdk';
@@ -7,6 +8,41 @@ import { Client } from '@colyseus/sdk';
 const server = useServer();
 
 describe('world room', () => {
+  it('takes a pose as 35 bytes, and refuses bytes that are not one without changing anything', async () => {
+    const world = await createWorld(server().url);
+    const ann = await joinWorld(server().url, world.id, 'Ann');
+    const bob = await joinWorld(server().url, world.id, 'Bob');
+    const head: Pose = [1.25, 1.6, -2.5, 0, Math.SQRT1_2, 0, Math.SQRT1_2];
+    const hand: Pose = [1.5, 1.1, -2.25, 0, 0, 0, 1];
+    const bytes = encodePoseUplink({ head, left: hand, right: null, device: 'vr' });
+    expect(bytes.byteLength).toBe(25);
+    ann.room.sendBytes('pose', bytes);
+    const annAsBobSees = () => (bob.room.state as any).participants.get(ann.room.sessionId);
+    await until('the pose to reach Bob', () => annAsBobSees()?.head.px === 1.25);
+    expect(annAsBobSees()).toMatchObject({ device: 'vr', head: { px: 1.25, py: expect.closeTo(1.6, 5), pz: -2.5, qy: expect.closeTo(Math.SQRT1_2, 3) } });
+    expect(annAsBobSees().left).toMatchObject({ tracked: true, px: 1.5, pz: -2.25 });
+    expect(annAsBobSees().right.tracked).toBe(false);
+    const before = bob.snapshot();
+    // too short, a hand announced but missing, an unknown device, and a place outside the world
+    const far = encodePoseUplink({ head: [0, 1.6, 0, 0, 0, 0, 1], left: null, right: null });
+    new DataView(far.buffer).setUint16(2, 0xffff, true);
+    new DataView(far.buffer).setInt8(4, 0x0f);
+    const wrong = [new Uint8Array([2]), encodePoseUplink({ head, left: null, right: null }).map((b, i) => (i === 1 ? 1 : b)), new Uint8Array([9, ...encodePoseUplink({ head, left: null, right: null }).slice(1)]), far];
+    for (const w of wrong) ann.room.sendBytes('pose', w);
+    await until('four refusals', () => ann.errors.length === 4);
+    expect(ann.errors.map((e) => e.code)).toEqual(Array(4).fill(ErrorCode.INVALID_INTENT));
+    expect(ann.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining('35 bytes at most and 15 at least, not 1'),
+      expect.stringContaining('with these hands is 25 bytes, not 15'),
+      expect.stringContaining('unknown device 9'),
+      expect.stringContaining('more than 500 m'),
+    ]);
+    await settle();
+    expect(bob.snapshot()).toEqual(before);
+    await ann.room.leave();
+    await bob.room.leave();
+  });
+
   it('puts two clients of one world in the same room and shows each the other', async () => {
     const world = await createWorld(server().url);
     const ann = await joinWorld(server().url, world.id, 'Ann');

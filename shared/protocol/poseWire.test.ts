@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CROWD_RECORD, NEAR_RECORD_MAX, crowdPose, decodeCrowd, decodeNear, encodeCrowd, encodeNear, packQuat, unpackQuat, yawOf } from './poseWire';
+import { CROWD_RECORD, NEAR_RECORD_MAX, POSE_UPLINK_MAX, crowdPose, decodeCrowd, decodeNear, decodePoseUplink, encodeCrowd, encodeNear, encodePoseUplink, packQuat, unpackQuat, yawOf } from './poseWire';
 import type { Pose } from './index';
 
 const head: Pose = [1.234, 1.6, -250.5, 0, Math.sin(0.3), 0, Math.cos(0.3)];
@@ -57,6 +57,21 @@ describe('binary pose messages', () => {
       // q and -q are the same turn
       expect(Math.abs(q[0] * back[0] + q[1] * back[1] + q[2] * back[2] + q[3] * back[3])).toBeGreaterThan(0.99999);
     }
+  });
+
+  it('carries a client’s pose as bytes, with its device, and says what is wrong with bytes that are not one', () => {
+    const bytes = encodePoseUplink({ head, left: hand, right: hand, device: 'mobile' });
+    expect(bytes.byteLength).toBe(POSE_UPLINK_MAX);
+    const back = decodePoseUplink(bytes, 500);
+    if (typeof back === 'string') throw new Error(back);
+    expect(back.device).toBe('mobile');
+    back.right!.slice(0, 3).forEach((v, i) => expect(Math.abs(v - hand[i]!)).toBeLessThanOrEqual(0.0005 + 1e-9));
+    expect(decodePoseUplink(encodePoseUplink({ head, left: null, right: null }), 500)).not.toHaveProperty('device');
+    // the head is 250.5 m out: inside a 500 m world, outside a 200 m one
+    expect(decodePoseUplink(bytes, 200)).toMatch(/more than 200 m/);
+    expect(decodePoseUplink(bytes.subarray(0, 20), 500)).toMatch(/is 35 bytes, not 20/);
+    expect(decodePoseUplink(new Uint8Array([0, 4, ...bytes.subarray(2)]), 500)).toMatch(/unknown hand flags 4/);
+    expect(decodePoseUplink(new Uint8Array(0), 500)).toMatch(/not 0/);
   });
 
   it('ignores a truncated record instead of reading past the end', () => {

@@ -110,20 +110,73 @@ function writeHand(view: DataView, o: number, p: Pose, head: [number, number, nu
   view.setUint32(o + 6, packQuat(p[3], p[4], p[5], p[6]), true);
 }
 
-/** One participant's full pose as a `poses` record. */
-export function encodeNear(r: NearRecord): Uint8Array {
-  const bytes = new Uint8Array(3 + HEAD_BYTES + HAND_BYTES * ((r.left ? 1 : 0) + (r.right ? 1 : 0)));
-  const view = new DataView(bytes.buffer);
-  view.setUint16(0, r.n, true);
-  view.setUint8(2, (r.left ? 1 : 0) | (r.right ? 2 : 0));
-  const head = writeHead(view, 3, r.head);
-  let o = 3 + HEAD_BYTES;
+/** Writes which hands follow, the head and the hands from `o`. */
+function writeBody(view: DataView, o: number, r: { head: Pose; left: Pose | null; right: Pose | null }): void {
+  view.setUint8(o, (r.left ? 1 : 0) | (r.right ? 2 : 0));
+  const head = writeHead(view, o + 1, r.head);
+  o += 1 + HEAD_BYTES;
   if (r.left) {
     writeHand(view, o, r.left, head);
     o += HAND_BYTES;
   }
   if (r.right) writeHand(view, o, r.right, head);
+}
+
+const bodyBytes = (r: { left: Pose | null; right: Pose | null }) => 1 + HEAD_BYTES + HAND_BYTES * ((r.left ? 1 : 0) + (r.right ? 1 : 0));
+
+/** One participant's full pose as a `poses` record. */
+export function encodeNear(r: NearRecord): Uint8Array {
+  const bytes = new Uint8Array(2 + bodyBytes(r));
+  const view = new DataView(bytes.buffer);
+  view.setUint16(0, r.n, true);
+  writeBody(view, 2, r);
   return bytes;
+}
+
+/**
+ * The pose a client sends, as binary: the device it is on (0: not said, then desktop, vr, ar,
+ * mobile), then the record's body as in `poses` (which hands, head, hands). 35 bytes at most against
+ * some 200 as a message of numbers, and nothing to decode but fixed places.
+ */
+export const POSE_DEVICES = ['desktop', 'vr', 'ar', 'mobile'] as const;
+export type PoseDevice = (typeof POSE_DEVICES)[number];
+export const POSE_UPLINK_MAX = 1 + 1 + HEAD_BYTES + 2 * HAND_BYTES;
+
+export interface PoseUplink {
+  head: Pose;
+  left: Pose | null;
+  right: Pose | null;
+  device?: PoseDevice;
+}
+
+export function encodePoseUplink(p: PoseUplink): Uint8Array {
+  const bytes = new Uint8Array(1 + bodyBytes(p));
+  const view = new DataView(bytes.buffer);
+  view.setUint8(0, p.device ? POSE_DEVICES.indexOf(p.device) + 1 : 0);
+  writeBody(view, 1, p);
+  return bytes;
+}
+
+/** A client's binary pose, or what is wrong with it (a reason to send back). */
+export function decodePoseUplink(bytes: Uint8Array, extent: number): PoseUplink | string {
+  if (bytes.byteLength < 2) return `a binary pose is ${POSE_UPLINK_MAX} bytes at most and 15 at least, not ${bytes.byteLength}`;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const device = view.getUint8(0);
+  const flags = view.getUint8(1);
+  if (device > POSE_DEVICES.length) return `unknown device ${device} (0 to ${POSE_DEVICES.length})`;
+  if (flags > 3) return `unknown hand flags ${flags} (0 to 3)`;
+  const size = 1 + 1 + HEAD_BYTES + HAND_BYTES * ((flags & 1) + ((flags >> 1) & 1));
+  if (bytes.byteLength !== size) return `a binary pose with these hands is ${size} bytes, not ${bytes.byteLength}`;
+  let o = 2;
+  const head: Pose = [readInt24(view, o) / 1000, readInt24(view, o + 3) / 1000, readInt24(view, o + 6) / 1000, ...unpackQuat(view.getUint32(o + 9, true))];
+  o += HEAD_BYTES;
+  const left = flags & 1 ? readHand(view, o, head) : null;
+  if (left) o += HAND_BYTES;
+  const right = flags & 2 ? readHand(view, o, head) : null;
+  for (const p of [head, left, right]) {
+    if (p && (Math.abs(p[0]) > extent || Math.abs(p[1]) > extent || Math.abs(p[2]) > extent)) return `a position is more than ${extent} m from the world's origin`;
+  }
+  return device ? { head, left, right, device: POSE_DEVICES[device - 1]! } : { head, left, right };
 }
 
 function readHand(view: DataView, o: number, head: Pose): Pose {

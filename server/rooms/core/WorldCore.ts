@@ -5,8 +5,9 @@
  * state, hands changes to the writer to persist and answers through a {@link RoomPort}; the pure
  * rules in shared/model/world.ts decide every intent.
  */
-import { ErrorCode, Intent, ServerEvent, WorldClose, describeIssues, isIntentType, type AlertNotice, type IntentError, type VoiceConfig, type VoiceSignal } from '../../../shared/protocol';
+import { ErrorCode, Intent, ServerEvent, WORLD_EXTENT, WorldClose, describeIssues, isIntentType, type AlertNotice, type IntentError, type VoiceConfig, type VoiceSignal } from '../../../shared/protocol';
 import { fastPoseIntent } from '../../../shared/protocol/poseIntent';
+import { decodePoseUplink } from '../../../shared/protocol/poseWire';
 import { allowed, explainRefusal, type WorldRole } from '../../../shared/model/roles';
 import { isCatalogueKind } from '../../../shared/model/props';
 import { decide, expiredHolds, releaseAllHeldBy, releasePropsHeldBy, type Actor, type Effect, type HoldLease, type WorldView } from '../../../shared/model/world';
@@ -17,6 +18,9 @@ import type { Logger } from '../../log';
 import { failed } from '../../tracing/Tracing';
 import { serial } from '../../serial';
 import { newId } from '../../worlds';
+
+/** A new id for what an intent makes; one function for every intent, not a closure made per intent. */
+const freshId = (): string => newId();
 import { Interest, type PoseOutlet } from '../interest';
 import { toPropRecord } from '../propSync';
 import { applyEffect, applyPoseWrite } from '../stateSync';
@@ -237,9 +241,15 @@ export class WorldCore implements CoreContext {
     // the role table in shared/model/roles decides, before anything is read from the message
     const role = participant.role as WorldRole;
     if (!allowed(role, type)) return this.refuse(from.id, ErrorCode.FORBIDDEN, explainRefusal(role, type), type);
-    // a sound pose (tens of thousands a second in a crowd) is read by hand; anything else, or a pose
-    // in doubt, by the schema, which says what is wrong
-    let intent: Intent | undefined = type === 'pose' ? fastPoseIntent(message) : undefined;
+    // a pose (tens of thousands a second in a crowd) comes as bytes or is read by hand when sound;
+    // anything else, or a pose in doubt, is read by the schema, which says what is wrong
+    let intent: Intent | undefined;
+    if (type === 'pose' && message instanceof Uint8Array) {
+      // the binary pose clients send: fixed places, nothing else to read
+      const pose = decodePoseUplink(message, WORLD_EXTENT);
+      if (typeof pose === 'string') return this.refuse(from.id, ErrorCode.INVALID_INTENT, `Invalid pose: ${pose}.`, type);
+      intent = { type: 'pose', ...pose };
+    } else if (type === 'pose') intent = fastPoseIntent(message);
     if (!intent) {
       const parsed = Intent.safeParse(message);
       if (!parsed.success) return this.refuse(from.id, ErrorCode.INVALID_INTENT, `Invalid ${type}: ${describeIssues(parsed.error)}`, type);
@@ -247,7 +257,7 @@ export class WorldCore implements CoreContext {
     }
     if (intent.type !== type) return this.refuse(from.id, ErrorCode.INVALID_INTENT, `The ${type} message carries a ${intent.type} intent.`, type);
 
-    const actor: Actor = { id: from.id, name: participant.name, colour: participant.colour, newId: () => newId() };
+    const actor: Actor = { id: from.id, name: participant.name, colour: participant.colour, newId: freshId };
     const decision = decide(this.view, actor, intent);
     if (!decision.ok) return this.refuse(from.id, decision.code, decision.message, type);
     const audited = auditIntent(intent, decision.effects, this.state, this.takenFrom);
