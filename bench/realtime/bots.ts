@@ -63,6 +63,13 @@ export interface BotResult {
   seen?: number;
   /** The bots whose poses it saw at full rate (in a crowded world, those near it). */
   seenSlots?: number[];
+  /**
+   * Millimetres between where an observer would draw a near person, interpolating between the poses
+   * it received, and where that person really was at each pose it never received (coalesced into a
+   * patch, or left to the next for the further of the near): what the levels of detail and the
+   * quantisation cost in smoothness.
+   */
+  interpolationErrorsMm?: number[];
   /** Milliseconds between two near poses of the same person while they stayed near (a gap past RUN_GAP_MS ends their stay). */
   nearGaps?: number[];
   /** Decoded changes no sent pose matched (should be 0). */
@@ -107,9 +114,12 @@ class Observer {
   private readonly seenSlots = new Set<number>();
   /** When each person's last near pose arrived. */
   private readonly nearLast = new Map<number, number>();
+  /** The sequence and position of each person's last near pose. */
+  private readonly nearPrev = new Map<number, { seq: number; x: number; z: number }>();
   constructor(private readonly self: number, private readonly r: BotResult) {
     r.seenSlots = [];
     r.nearGaps = [];
+    r.interpolationErrorsMm = [];
     r.latencies = [];
     r.docLatencies = [];
     r.seen = 0;
@@ -138,6 +148,29 @@ class Observer {
     if (last !== undefined && at - last <= RUN_GAP_MS) this.r.nearGaps!.push(at - last);
   }
 
+  /**
+   * Between this near pose of `slot` and its previous one, the poses it sent that never came: how far
+   * the straight line between the two received ones (what a viewer draws) is from each.
+   */
+  private interpolate(slot: number, seq: number, x: number, z: number): void {
+    const prev = this.nearPrev.get(slot);
+    this.nearPrev.set(slot, { seq, x, z });
+    // a person who has just come near again starts a new line; so does a long gap
+    if (!measuring || !prev || seq - prev.seq > 12) return;
+    const t0 = ledger.sendTime(slot, prev.seq);
+    const t1 = ledger.sendTime(slot, seq);
+    if (!(t1 > t0)) return;
+    for (let k = prev.seq + 1; k < seq; k++) {
+      const truth = ledger.positionOf(slot, k);
+      const tk = ledger.sendTime(slot, k);
+      if (!truth || Number.isNaN(tk)) continue;
+      const a = (tk - t0) / (t1 - t0);
+      const drawnX = prev.x + (x - prev.x) * a;
+      const drawnZ = prev.z + (z - prev.z) * a;
+      this.r.interpolationErrorsMm!.push(Math.hypot(drawnX - truth[0], drawnZ - truth[1]) * 1000);
+    }
+  }
+
   finish(): void {
     this.r.seenSlots = [...this.seenSlots];
   }
@@ -160,6 +193,7 @@ class Observer {
       return;
     }
     this.lastSeq.set(slot, seq);
+    if (source === 'near') this.interpolate(slot, seq, x, z);
     if (!measuring) return;
     const latency = at - ledger.sendTime(slot, seq);
     if (doc) this.r.docLatencies!.push(latency);

@@ -40,6 +40,8 @@ export interface GeneratorResult {
   delivery: number;
   /** Time between two near poses of the same person while near: the promise is every patch for the nearest, every second for the rest. */
   nearGapMs: Spread;
+  /** Millimetres between the drawn (interpolated) and the real position at each near pose not received. */
+  interpolationErrorMm: Spread;
   /** How many others a decoder saw at full rate (median over decoders). */
   fullRatePeers: number;
   unmatched: number;
@@ -142,6 +144,7 @@ export async function generate(cfg: GeneratorInput): Promise<GeneratorResult> {
     docLatencyMs: spread(decoders.flatMap((d) => d.docLatencies ?? [])),
     delivery: deliveryRatio(seen, possible, cfg.sendHz, cfg.tickHz),
     nearGapMs: spread(decoders.flatMap((d) => d.nearGaps ?? [])),
+    interpolationErrorMm: spread(decoders.flatMap((d) => d.interpolationErrorsMm ?? [])),
     fullRatePeers: fullRatePeers.p50,
     unmatched: decoders.reduce((sum, d) => sum + (d.unmatched ?? 0), 0),
     stateErrors: decoders.flatMap((d) => d.stateErrors ?? []).slice(0, 10),

@@ -65,6 +65,12 @@ export class Ledger {
     return Atomics.load(this.seqs, i) === seq + 1 ? this.sendAt[i]! : NaN;
   }
 
+  /** Head position (x, z) of pose `seq` of `slot`, or undefined when it has been overwritten or never sent. */
+  positionOf(slot: number, seq: number): [number, number] | undefined {
+    const i = slot * RING + (seq % RING);
+    return Atomics.load(this.seqs, i) === seq + 1 ? [this.keys[i * 2]!, this.keys[i * 2 + 1]!] : undefined;
+  }
+
   /**
    * The first pose of `slot` after `after` whose head position is (x, z), as float32; -1 when none
    * of the poses still in the ring matches.

@@ -52,6 +52,9 @@ describe('realtime benchmark harness', () => {
     expect(g.latencyMs.count).toBeGreaterThan(10);
     // the promise: every patch (50 ms) for the nearest, every second one for the rest; the median gap keeps it
     expect(g.nearGapMs.p50).toBeLessThanOrEqual(110);
+    // drawn between the poses received, a walker (at most 1.2 m/s) is within centimetres of where they were
+    expect(g.interpolationErrorMm.count).toBeGreaterThan(0);
+    expect(g.interpolationErrorMm.p50).toBeLessThan(50);
     expect(run.profile!.busyMs).toBeGreaterThan(0);
     expect(run.profile!.areas.length).toBeGreaterThan(0);
     expect(readFileSync(path.join(process.cwd(), run.profile!.file), 'utf8')).toContain('"nodes"');

@@ -53,6 +53,18 @@ export function generatorBusy(r: RunResult): boolean {
   return (r.generatorCpuPercent ?? 0) > GENERATOR_BUSY_PERCENT;
 }
 
+/**
+ * Whether the near poses kept their promise in a run: the nearest every patch and the rest every
+ * second patch, so no gap while someone stays near should pass two patches (plus 20 ms of
+ * scheduling) at p99. Undefined where no near poses were sent (a small world, or a baseline).
+ */
+export function nearPromise(r: RunResult, tickHz: number): { kept: boolean; limitMs: number } | undefined {
+  const gaps = r.generator?.nearGapMs;
+  if (!gaps?.count || !(tickHz > 0)) return undefined;
+  const limitMs = 2000 / tickHz + 20;
+  return { kept: gaps.p99 <= limitMs, limitMs };
+}
+
 /** Milliseconds of server CPU a second per person in the world. */
 export function cpuPerPerson(r: RunResult): number | undefined {
   return r.serverCpuPercent === undefined || !r.bots ? undefined : (r.serverCpuPercent * 10) / r.bots;
@@ -155,6 +167,15 @@ export function renderTable(report: Report): string {
         `others' pose latency with one client flooding (${r.scenario}): p50 ${num(r.generator.latencyMs.p50)} · p95 ${num(p95)} ms` +
           (calm ? ` · the same crowd without it: p95 ${num(calm.generator!.latencyMs.p95)} ms (${num(ratio(p95, calm.generator!.latencyMs.p95), 2)}×)` : '') +
           ` · connections the server cut: ${r.generator.cutOff}`,
+      );
+    }
+    const promise = nearPromise(r, Number(report.settings.tickHz));
+    if (promise && r.generator) {
+      const gap = r.generator.nearGapMs;
+      const err = r.generator.interpolationErrorMm;
+      lines.push(
+        `near poses (${r.scenario} · ${runLabel(r)}): gap p50 ${num(gap.p50, 0)} · p99 ${num(gap.p99, 0)} ms — promise (p99 ≤ ${num(promise.limitMs, 0)} ms) ${promise.kept ? 'kept' : 'NOT kept'}` +
+          (err?.count ? ` · drawn vs real between received poses: p50 ${num(err.p50)} · p95 ${num(err.p95)} · max ${num(err.max)} mm` : ''),
       );
     }
     if (r.error) lines.push(`${r.scenario} · ${runLabel(r)} failed: ${r.error.split('\n')[0]}`);
