@@ -85,7 +85,11 @@ export function useE2e(boot: BootOptions = {}, launch: LaunchOptions = {}, opts:
       contexts.add(context);
       const page = await context.newPage();
       await prepare?.(page);
-      page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
+      page.on('pageerror', (e) => {
+        pageErrors.push(`${name}: ${e.message}`);
+        // where it was thrown, for the log of a failed run: the assertion compares the messages only
+        process.stderr.write(`page error in ${name}'s page: ${e.stack ?? e.message}\n`);
+      });
       page.on('console', (m) => {
         if (m.type() === 'error') consoleErrors.push(`${name}: ${m.text()}`);
       });

@@ -18,9 +18,6 @@ import type { Logger } from '../../log';
 import { failed } from '../../tracing/Tracing';
 import { serial } from '../../serial';
 import { newId } from '../../worlds';
-
-/** A new id for what an intent makes; one function for every intent, not a closure made per intent. */
-const freshId = (): string => newId();
 import { Interest, type PoseOutlet } from '../interest';
 import { toPropRecord } from '../propSync';
 import { applyEffect, applyPoseWrite } from '../stateSync';
@@ -35,6 +32,9 @@ import { loadWorld } from './load';
 import { PropUndo } from './PropUndo';
 import { RateGate } from './rateGate';
 import type { AuditExtra, CoreContext, JoinIdentity, Peer, RoomPort, WorldCoreDeps } from './types';
+
+/** A new id for what an intent makes; one function for every intent, not a closure made per intent. */
+const freshId = (): string => newId();
 
 export class WorldCore implements CoreContext {
   readonly state = new WorldState();
