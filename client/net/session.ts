@@ -105,7 +105,7 @@ export class WorldSession {
     });
     // the busiest message there is goes as 35 bytes of fixed places, not some 200 of numbers to decode
     this.pose = throttle(POSE_INTERVAL_MS, (p) => {
-      if (!this.left && !this.ended) this.room.sendBytes('pose', encodePoseUplink(p));
+      if (this.open) this.room.sendBytes('pose', encodePoseUplink(p));
     });
     this.moves = throttle(MOVE_INTERVAL_MS, (m) => this.send(m));
     // a person clicking through swatches changes their look many times a second; others need the last
@@ -307,8 +307,13 @@ export class WorldSession {
     await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, LEAVE_WAIT_MS))]);
   }
 
+  /** Whether messages may still go to the room (not left, not ended by the server). */
+  private get open(): boolean {
+    return !this.left && !this.ended;
+  }
+
   private send(intent: Intent): void {
-    if (this.left || this.ended) return;
+    if (!this.open) return;
     this.room.send(intent.type, intent);
   }
 }

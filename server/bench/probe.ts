@@ -58,6 +58,10 @@ export class BenchProbe {
  */
 export class CpuProfiler {
   private session: Session | null = null;
+  private giveUp: NodeJS.Timeout | undefined;
+
+  /** A profile nobody stops is given up after `maxMs`, so its samples cannot grow without end. */
+  constructor(private readonly maxMs = 120_000) {}
 
   async start(): Promise<void> {
     if (this.session) throw new Error('a profile is already being recorded');
@@ -68,6 +72,10 @@ export class CpuProfiler {
     // one sample every 250 µs: at 1,000 people a tick's work is a few milliseconds
     await session.post('Profiler.setSamplingInterval', { interval: 250 });
     await session.post('Profiler.start');
+    this.giveUp = setTimeout(() => {
+      this.stop().catch(() => undefined);
+    }, this.maxMs);
+    this.giveUp.unref();
   }
 
   /** The profile since start, in the `.cpuprofile` format Chrome's DevTools open. */
@@ -75,6 +83,7 @@ export class CpuProfiler {
     const session = this.session;
     if (!session) throw new Error('no profile is being recorded');
     this.session = null;
+    clearTimeout(this.giveUp);
     try {
       return (await session.post('Profiler.stop')).profile;
     } finally {

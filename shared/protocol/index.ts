@@ -77,7 +77,9 @@ export const MAX_SCALE = 4;
 export const MAX_NAME_LENGTH = 32;
 
 const coord = z.number().min(-WORLD_EXTENT).max(WORLD_EXTENT);
-const unit = z.number().min(-1.0001).max(1.0001);
+/** How far past ±1 a rotation component may be (rounding on the sender's side); the server normalises. */
+export const UNIT_LIMIT = 1.0001;
+const unit = z.number().min(-UNIT_LIMIT).max(UNIT_LIMIT);
 /** Position as [x, y, z] in metres. */
 export const Vec3 = z.tuple([coord, coord, coord]);
 /** Rotation as a quaternion [x, y, z, w]; the server normalises it. */

@@ -4,7 +4,7 @@
  * exactly what `PoseIntent` accepts and gives the same value; anything else (or anything it is not
  * sure of) returns undefined, and the caller falls back to the schema, which says what is wrong.
  */
-import { Device, WORLD_EXTENT, type Pose } from './index';
+import { Device, UNIT_LIMIT, WORLD_EXTENT, type Pose } from './index';
 
 export interface PoseIntentValue {
   type: 'pose';
@@ -15,7 +15,6 @@ export interface PoseIntentValue {
 }
 
 const DEVICES: ReadonlySet<unknown> = new Set(Device.options);
-const UNIT = 1.0001;
 
 /** A pose as the schema reads it: seven finite numbers, positions within the world, rotation parts within ±1.0001; a fresh array. */
 function pose(v: unknown): Pose | undefined {
@@ -23,7 +22,7 @@ function pose(v: unknown): Pose | undefined {
   for (let i = 0; i < 7; i++) {
     const n: unknown = v[i];
     if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
-    const limit = i < 3 ? WORLD_EXTENT : UNIT;
+    const limit = i < 3 ? WORLD_EXTENT : UNIT_LIMIT;
     if (n < -limit || n > limit) return undefined;
   }
   return [v[0], v[1], v[2], v[3], v[4], v[5], v[6]] as Pose;

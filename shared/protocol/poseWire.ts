@@ -5,7 +5,7 @@
  * named by their small per-world number (`ParticipantState.n`) instead of their id, which keeps a
  * record at 63 bytes (near) and 9 bytes (crowd).
  */
-import type { Pose } from './index';
+import { Device, type Pose } from './index';
 
 /** Server → client binary message types. */
 export const PoseMessage = {
@@ -138,15 +138,16 @@ export function encodeNear(r: NearRecord): Uint8Array {
  * mobile), then the record's body as in `poses` (which hands, head, hands). 35 bytes at most against
  * some 200 as a message of numbers, and nothing to decode but fixed places.
  */
-export const POSE_DEVICES = ['desktop', 'vr', 'ar', 'mobile'] as const;
-export type PoseDevice = (typeof POSE_DEVICES)[number];
+/** The protocol's devices in their wire order (a new one goes at the end: the codes are on the wire). */
+const POSE_DEVICES: readonly Device[] = Device.options;
 export const POSE_UPLINK_MAX = 1 + 1 + HEAD_BYTES + 2 * HAND_BYTES;
+const POSE_UPLINK_MIN = 1 + 1 + HEAD_BYTES;
 
 export interface PoseUplink {
   head: Pose;
   left: Pose | null;
   right: Pose | null;
-  device?: PoseDevice;
+  device?: Device;
 }
 
 export function encodePoseUplink(p: PoseUplink): Uint8Array {
@@ -159,7 +160,7 @@ export function encodePoseUplink(p: PoseUplink): Uint8Array {
 
 /** A client's binary pose, or what is wrong with it (a reason to send back). */
 export function decodePoseUplink(bytes: Uint8Array, extent: number): PoseUplink | string {
-  if (bytes.byteLength < 2) return `a binary pose is ${POSE_UPLINK_MAX} bytes at most and 15 at least, not ${bytes.byteLength}`;
+  if (bytes.byteLength < 2) return `a binary pose is ${POSE_UPLINK_MAX} bytes at most and ${POSE_UPLINK_MIN} at least, not ${bytes.byteLength}`;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const device = view.getUint8(0);
   const flags = view.getUint8(1);

@@ -325,7 +325,7 @@ export class WorldCore implements CoreContext {
   /** Where interest management's messages go: made once, used every patch. */
   private readonly poseOutlet: PoseOutlet = {
     sendBytes: (id, type, bytes) => this.port.sendBytes(id, type, bytes),
-    sendParts: this.port.sendParts ? (id, type, parts, length) => this.port.sendParts!(id, type, parts, length) : undefined,
+    sendParts: this.port.sendParts?.bind(this.port),
     broadcast: (type, bytes) => this.port.broadcastBytes(type, bytes),
   };
 
