@@ -73,6 +73,9 @@ import { runSummary } from '../shared/model/runs';
 import { EventService } from './events/EventService';
 import { startTracing } from './tracing/Tracing';
 import { requestContext } from './http/requestContext';
+import { IotService } from './iot/IotService';
+import { EmbeddedBroker } from './iot/broker/EmbeddedBroker';
+import { iotRoutes } from './http/iot';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -255,6 +258,15 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     runIn: async (res: import('express').Response, worldId: string) => void (await requireWorld(access, res, worldId, 'editWorkflows')),
     signedIn: (res: import('express').Response) => who(res) !== null,
   };
+  const iot = new IotService({
+    store: storage.iot,
+    access,
+    broker: config.iot.mqttPort === null ? null : new EmbeddedBroker({ host: config.host, port: config.iot.mqttPort, wsPort: config.iot.mqttWsPort, maxConnections: config.iot.maxConnections, log: log.child({ component: 'mqtt' }) }),
+    log: log.child({ component: 'iot' }),
+    retention: config.iot.retention,
+    deviceRate: config.iot.deviceRate,
+    newId: () => newId(),
+  });
   const neural = new NeuralService({ store: storage.workflows, accountOf, engine, log: log.child({ component: 'neural' }), observe: (source, outcome) => metrics.neuralCommand(source, outcome) });
 
   const certificate = config.https
@@ -298,7 +310,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access, insightRoutes({ usage, access, store: storage.store, workflows: storage.workflows })), alerts: alertRoutes(alerts, access), readiness, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access, insightRoutes({ usage, access, store: storage.store, workflows: storage.workflows })), alerts: alertRoutes(alerts, access), iot: iotRoutes(iot), readiness, log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
@@ -337,6 +349,10 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 
+  // the broker first: a port it cannot have stops the start with a message saying what to set
+  await iot.start();
+  const broker = iot.brokerAddresses();
+  if (broker.length) log.info({ broker }, 'MQTT broker listening for devices');
   await gameServer.listen(config.port, config.host);
   await engine.start();
   await neural.start();
@@ -357,6 +373,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       await alerts.stop();
       await engine.stop();
       await gameServer.gracefullyShutdown(false);
+      await iot.stop();
       await sessions.flush();
       await chain.close();
       await audit.close();

@@ -19,6 +19,9 @@ const HIDDEN_VALUES = new Set(['AUTH_SECRET', 'CHAIN_PRIVATE_KEY', 'OPENAI_API_K
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** A port to listen on, 0 for any free one, or `off` for none. */
+const Port = z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)], { error: 'a port number, 0 for any free one, or off' });
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(2567),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -184,6 +187,18 @@ const EnvSchema = z.object({
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
   /** Milliseconds between exports of the spans that ended meanwhile. */
   OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(600_000).default(5000),
+  /** The embedded MQTT broker's TCP port for devices (0: any free one; off: no embedded broker). */
+  MQTT_PORT: Port.default(1883),
+  /** Its MQTT-over-WebSocket port, path /mqtt (0: any free one; off: none). */
+  MQTT_WS_PORT: Port.default(8083),
+  /** The most device connections the embedded broker holds at once. */
+  MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Messages one device may send per second on average (bursts of twice that pass); more are dropped and the device told. */
+  IOT_DEVICE_RATE: z.coerce.number().min(0.1).max(100_000).default(20),
+  /** Days telemetry is kept at each resolution: every reading, minute and hour summaries; 0 keeps it for ever. */
+  IOT_RAW_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(7),
+  IOT_MINUTE_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(90),
+  IOT_HOUR_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(730),
   /** Benchmarks only: times every patch and serves /api/bench/probe (event-loop delay, fan-out times). */
   BENCH_PROBE: z.enum(['0', '1']).default('0'),
 });
@@ -274,12 +289,22 @@ export interface Config {
   readonly patchIntervalMs: number;
   /** Who gets whose poses at full rate in crowded worlds (see server/rooms/interest.ts). */
   readonly interest: { nearest: number; radius: number; above: number; summaryMs: number; fullRate?: number; summaryBytesPerSecond: number };
+  /** Devices: the embedded broker's ports (null: off), what a device may send, how long telemetry is kept. */
+  readonly iot: Readonly<IotConfig>;
   /** Whether the benchmark probe is on (never in production). */
   readonly benchProbe: boolean;
   /** Where spans go, or null: tracing off (the default). */
   readonly tracing: Readonly<TracingConfig> | null;
   /** Values of the environment variables that networks name for their keys. */
   readonly secrets: Readonly<Record<string, string>>;
+}
+
+export interface IotConfig {
+  mqttPort: number | null;
+  mqttWsPort: number | null;
+  maxConnections: number;
+  deviceRate: number;
+  retention: { rawDays: number; minuteDays: number; hourDays: number };
 }
 
 /** The configured networks: the embedded dev chain, the CHAIN_RPC_URL shortcut, and CHAIN_NETWORKS. */
@@ -441,6 +466,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signinWindowMs: Math.round(e.SIGNIN_WINDOW_MINUTES * 60_000),
     patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),
     interest: Object.freeze({ nearest: e.INTEREST_NEAREST, radius: e.INTEREST_RADIUS, above: e.INTEREST_ABOVE, summaryMs: Math.round(1000 / e.POSE_SUMMARY_HZ), fullRate: e.INTEREST_FULL_RATE, summaryBytesPerSecond: e.POSE_SUMMARY_BYTES }),
+    iot: Object.freeze({
+      mqttPort: e.MQTT_PORT === 'off' ? null : e.MQTT_PORT,
+      mqttWsPort: e.MQTT_PORT === 'off' || e.MQTT_WS_PORT === 'off' ? null : e.MQTT_WS_PORT,
+      maxConnections: e.MQTT_MAX_CONNECTIONS,
+      deviceRate: e.IOT_DEVICE_RATE,
+      retention: Object.freeze({ rawDays: e.IOT_RAW_RETENTION_DAYS, minuteDays: e.IOT_MINUTE_RETENTION_DAYS, hourDays: e.IOT_HOUR_RETENTION_DAYS }),
+    }),
     benchProbe: e.BENCH_PROBE === '1',
     tracing: tracingConfig(e),
     secrets: Object.freeze(secrets),

@@ -237,6 +237,7 @@ const NOT_WORLD_ROUTES: Record<string, string> = {
   'POST /ai/generate': 'answers without storing anything; reading a document checks its world, and a guest must ask for a world it may run workflows in (server/access/workflowScope)',
   'POST /worlds/:id/invites/accept': 'admits the caller by a link; tested with the invites',
   'POST /neural/commands': "device bridges with an API key, held to the key owner's role; tested in server/neural",
+  'POST /iot/devices/:id/telemetry': 'a device posts its own readings with its own key, no person; tested in server/iot',
 };
 
 interface WorldRoute {
@@ -291,7 +292,24 @@ const WORLD_ROUTES: Record<string, WorldRoute> = {
   'GET /metaverse/events/:id/ics': { action: 'read', ok: [200], prepare: async () => [`/metaverse/events/${await newEvent()}/ics`, undefined] },
   'GET /analytics/worlds/:id': { action: 'viewStats', ok: [200], prepare: async () => [`/analytics/worlds/${worldId}`, undefined] },
   'GET /analytics/workflows/:id': { action: 'viewStats', ok: [200], prepare: async () => [`/analytics/workflows/${await newWorkflow()}`, undefined] },
+  'POST /iot/devices': { action: 'editDevices', ok: [201], prepare: async () => ['/iot/devices', { worldId, name: 'Meter' }] },
+  'PATCH /iot/devices/:id': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}`, { name: 'Renamed' }] },
+  'DELETE /iot/devices/:id': { action: 'editDevices', ok: [204], prepare: async () => [`/iot/devices/${await newDevice()}`, undefined] },
+  'POST /iot/devices/:id/key': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/key`, undefined] },
+  'POST /iot/devices/:id/revoke': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/revoke`, undefined] },
+  'POST /iot/devices/:id/commands': { action: 'editDevices', ok: [201], prepare: async () => [`/iot/devices/${await newDevice()}/commands`, { name: 'reboot' }] },
+  'GET /iot/broker?device': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/broker?device=${await newDevice()}`, undefined] },
+  'GET /iot/devices?world': { action: 'read', ok: [200], prepare: async () => [`/iot/devices?world=${worldId}`, undefined] },
+  'GET /iot/devices/:id': { action: 'read', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}`, undefined] },
+  'GET /iot/devices/:id/telemetry': { action: 'read', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/telemetry?metric=power`, undefined] },
+  'GET /iot/devices/:id/commands': { action: 'read', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/commands`, undefined] },
 };
+
+async function newDevice(): Promise<string> {
+  const res = await call('POST', '/iot/devices', { worldId, name: 'Meter' }, tokens.owner);
+  expect(res.status).toBe(201);
+  return res.json.device.id;
+}
 
 const eventBody = () => ({ worldId, title: 'Stand-up', startsAt: new Date(Date.now() + 3600_000).toISOString(), endsAt: new Date(Date.now() + 7200_000).toISOString() });
 async function newEvent(): Promise<string> {
@@ -319,7 +337,7 @@ function declaredChangingRoutes(): string[] {
   const dir = path.resolve(__dirname, '../http');
   const api = readFileSync(path.join(dir, 'api.ts'), 'utf8');
   // which file's router is mounted where
-  const mounts: Record<string, string> = { 'documents.ts': '/documents', 'blockchain.ts': '/blockchain', 'ai.ts': '/ai', 'members.ts': '/worlds/:id', 'props.ts': '/worlds/:id/props', 'events.ts': '/metaverse/events', 'neural.ts': '/neural', 'api.ts': '' };
+  const mounts: Record<string, string> = { 'documents.ts': '/documents', 'blockchain.ts': '/blockchain', 'ai.ts': '/ai', 'members.ts': '/worlds/:id', 'props.ts': '/worlds/:id/props', 'events.ts': '/metaverse/events', 'neural.ts': '/neural', 'iot.ts': '/iot', 'api.ts': '' };
   const wf = readFileSync(path.join(dir, 'workflows.ts'), 'utf8');
   const authSrc = readFileSync(path.join(dir, 'auth.ts'), 'utf8');
   const found: string[] = [];

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 /** What an API key may be used for; a key gets only the scopes named when it was made. */
-export const SCOPES = ['documents:read', 'documents:write', 'worlds:read', 'worlds:write', 'workflows:read', 'workflows:run', 'neural:write', 'audit:read', 'metrics:read'] as const;
+export const SCOPES = ['documents:read', 'documents:write', 'worlds:read', 'worlds:write', 'workflows:read', 'workflows:run', 'neural:write', 'audit:read', 'metrics:read', 'iot:read', 'iot:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const Username = z

@@ -42,14 +42,7 @@ export const ChangeEvent = z.strictObject({
 });
 export type ChangeEvent = z.infer<typeof ChangeEvent>;
 
-export function parse<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
-    throw new AppError(ErrorCode.BAD_REQUEST, `Invalid ${what}: ${issues.join('; ')}`);
-  }
-  return parsed.data;
-}
+export { parse } from '../validate';
 
 /** Refuses times a person cannot mean, saying what to change. */
 export function checkTimes(startsAt: string, endsAt: string, now: number): void {

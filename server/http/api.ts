@@ -52,6 +52,8 @@ export interface ApiDeps {
   analytics: Router;
   /** Alert rules, the alerts firing and their history, for administrators. */
   alerts: Router;
+  /** Devices, their telemetry and commands. */
+  iot: Router;
   /** Whether the dependencies answer, for `/health/ready`. */
   readiness: Readiness;
   log: Logger;
@@ -90,6 +92,8 @@ export function apiRouter(deps: ApiDeps): Router {
   api.use('/analytics', scope('metrics:read'), deps.analytics);
   // changing an alert rule is part of watching the server: the same scope as reading its metrics
   api.use('/alerts', scope('metrics:read'), deps.alerts);
+  // devices are a world's things: its roles decide who sees and changes them, the scopes what a key may
+  api.use('/iot', scope('iot:read', 'iot:write'), deps.iot);
 
   // the server's metrics, for administrators (an API key of theirs needs metrics:read): what Prometheus scrapes
   api.get('/metrics', scope('metrics:read'), adminOnly(deps.access, "the server's metrics"), async (_req, res) => {
@@ -176,7 +180,7 @@ function errorHandler(log: Logger): ErrorRequestHandler {
     // body-parser marks its own client errors (malformed JSON, too large) with a status
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status < 500) {
-      const message = err.type === 'entity.too.large' ? `The request body is larger than ${MAX_JSON_BYTES}.` : 'The request body is not valid JSON.';
+      const message = err.type === 'entity.too.large' ? `The request body is larger than ${typeof err.limit === 'number' ? `${err.limit} bytes` : MAX_JSON_BYTES}.` : 'The request body is not valid JSON.';
       reqLog.debug({ status, method: req.method, path: req.path }, 'request refused');
       res.status(status).json({ error: { code: ErrorCode.BAD_REQUEST, message, requestId } });
       return;

@@ -81,6 +81,8 @@ export const WORLD_ACTION_ROLE = {
   manageEvents: 'owner',
   /** See how the world is used: people, sessions, where its workflows lose time. */
   viewStats: 'owner',
+  /** Register, change and remove the world's devices, send them commands, roll out firmware. */
+  editDevices: 'editor',
 } as const satisfies Record<string, WorldRole>;
 export type WorldAction = keyof typeof WORLD_ACTION_ROLE;
 
@@ -120,6 +122,7 @@ const VERBS: Record<IntentType | WorldAction, string> = {
   readAudit: 'read this world\'s audit log',
   manageEvents: 'schedule events here',
   viewStats: 'see how this world is used',
+  editDevices: 'add, change or command devices',
 };
 
 /** The least role needed for an intent or a REST action. */

@@ -9,7 +9,7 @@ const dirs = new WeakMap<Backend, string>();
 
 async function openAt(dir: string): Promise<Backend> {
   const store = new LevelStore(path.join(dir, 'store'));
-  const backend = { store, workflows: store.workflowStore(), blobs: new FileBlobStore(path.join(dir, 'blobs')), cache: store.cacheStore(), audit: store.auditStore(), auth: store.authStore(), members: store.memberStore(), events: store.eventStore(), chat: store.chatStore(), alerts: store.alertStore() };
+  const backend = { store, workflows: store.workflowStore(), blobs: new FileBlobStore(path.join(dir, 'blobs')), cache: store.cacheStore(), audit: store.auditStore(), auth: store.authStore(), members: store.memberStore(), events: store.eventStore(), chat: store.chatStore(), alerts: store.alertStore(), iot: store.iotStore() };
   await backend.store.open();
   await backend.blobs.open();
   dirs.set(backend, dir);

@@ -19,6 +19,7 @@ import { LevelEventStore } from './LevelEventStore';
 import { LevelAnalyticsStore } from './LevelAnalyticsStore';
 import { LevelChatStore } from './LevelChatStore';
 import { LevelAlertStore } from './LevelAlertStore';
+import { LevelIotStore } from './LevelIotStore';
 
 // Key layout. '\x00' separates parts so that a prefix scan of one world never reaches another.
 const SEP = '\x00';
@@ -81,6 +82,11 @@ export class LevelStore implements Store {
   /** Alert rules, their states and history, kept in the same database. */
   alertStore(): LevelAlertStore {
     return new LevelAlertStore(this.db);
+  }
+
+  /** Devices, telemetry and commands, kept in the same database. */
+  iotStore(): LevelIotStore {
+    return new LevelIotStore(this.db);
   }
 
   analyticsStore(): LevelAnalyticsStore {

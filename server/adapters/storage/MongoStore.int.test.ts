@@ -9,6 +9,7 @@ import { MongoMemberStore } from './MongoMemberStore';
 import { MongoEventStore } from './MongoEventStore';
 import { MongoChatStore } from './MongoChatStore';
 import { MongoAlertStore } from './MongoAlertStore';
+import { MongoIotStore } from './MongoIotStore';
 import { storeContract, type Backend } from './storeContract';
 
 // No MongoDB server can be installed where CI runs, so this suite runs wherever MONGODB_URI
@@ -38,7 +39,9 @@ if (uri) {
     await chat.open();
     const alerts = new MongoAlertStore(() => store.database());
     await alerts.open();
-    const backend = { store, workflows, blobs, cache, audit, auth, members, events, chat, alerts };
+    const iot = new MongoIotStore(() => store.database());
+    await iot.open();
+    const backend = { store, workflows, blobs, cache, audit, auth, members, events, chat, alerts, iot };
     dbs.set(backend, dbName);
     return backend;
   };

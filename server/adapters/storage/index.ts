@@ -2,6 +2,8 @@
 import type { AlertStore } from './AlertStore';
 import type { AnalyticsStore } from './AnalyticsStore';
 import { MongoAlertStore } from './MongoAlertStore';
+import type { IotStore } from './IotStore';
+import { MongoIotStore } from './MongoIotStore';
 import { MongoAnalyticsStore } from './MongoAnalyticsStore';
 import path from 'node:path';
 import type { Config } from '../../config';
@@ -46,6 +48,8 @@ export interface Storage {
   analytics: AnalyticsStore & { open?(): Promise<void> };
   /** Alert rules, their states, and the history of what alerts did. */
   alerts: AlertStore & { open?(): Promise<void> };
+  /** Devices, their telemetry series and the commands sent to them. */
+  iot: IotStore & { open?(): Promise<void> };
   /** Where uploads are spooled before their type is known; always on local disk. */
   spoolDir: string;
   describe: string;
@@ -67,6 +71,7 @@ export function createStorage(config: Config): Storage {
       chat: new MongoChatStore(() => store.database()),
       analytics: new MongoAnalyticsStore(() => store.database()),
       alerts: new MongoAlertStore(() => store.database()),
+      iot: new MongoIotStore(() => store.database()),
       spoolDir,
       describe: 'MongoDB (GridFS content)',
     };
@@ -84,6 +89,7 @@ export function createStorage(config: Config): Storage {
     chat: store.chatStore(),
     analytics: store.analyticsStore(),
     alerts: store.alertStore(),
+    iot: store.iotStore(),
     spoolDir,
     describe: `embedded store in ${config.dataDir}`,
   };
@@ -100,6 +106,7 @@ export async function openStorage(storage: Storage): Promise<void> {
   await storage.chat.open?.();
   await storage.analytics.open?.();
   await storage.alerts.open?.();
+  await storage.iot.open?.();
   await storage.blobs.open();
 }
 

@@ -18,6 +18,8 @@ import type { AlertEvent, AlertStore } from './AlertStore';
 import type { AlertRule } from '../../alerts/rules';
 import { okState } from '../../alerts/transitions';
 import type { Store } from './Store';
+import type { IotStore } from './IotStore';
+import { iotContract } from './iotContract';
 import type { WorkflowStore, WorkflowVersion } from './WorkflowStore';
 import type { RunRecord } from '../../workflows/engine/runMachine';
 
@@ -35,6 +37,7 @@ export interface Backend {
   events: EventStore;
   chat: ChatStore;
   alerts: AlertStore;
+  iot: IotStore;
 }
 
 export interface BackendFactory {
@@ -525,6 +528,13 @@ export function storeContract(name: string, factory: BackendFactory): void {
       expect((await b.store.getDocument(d.id))?.position).toEqual([4, 5, 6]);
       expect(await b.store.listAnnotations(w.id)).toEqual([n]);
       expect(await b.blobs.has(sha('kept'))).toBe(true);
+    });
+
+    iotContract({
+      backend: () => b,
+      reopen: async () => {
+        b = await factory.reopen(b);
+      },
     });
   });
 }

@@ -1,0 +1,193 @@
+/**
+ * Commands to devices: stored first (queued), sent when the device listens (at once, or when it
+ * comes back), answered by the device's acknowledgement or timed out; a command not sent before it
+ * expires is never sent. Every change of state is stored, then told to the listeners (the world's
+ * twin, a workflow step waiting for it).
+ */
+import { COMMAND_FINAL, type CommandAck, type CommandMessage } from '../../shared/model/iot';
+import type { CommandRecord, DeviceRecord, IotStore } from '../adapters/storage/IotStore';
+import type { Logger } from '../log';
+
+export interface CommandInput {
+  name: string;
+  params: Record<string, unknown>;
+  timeoutMs: number;
+  ttlMs: number;
+}
+
+export interface CommandsOptions {
+  store: Pick<IotStore, 'putCommand' | 'getCommand' | 'openCommands' | 'recentCommands'>;
+  /** Sends to the device; false when it is not listening now. */
+  send(deviceId: string, message: CommandMessage): Promise<boolean>;
+  log: Logger;
+  newId(): string;
+  now?: () => number;
+}
+
+type Listener = (command: CommandRecord) => void;
+
+export class Commands {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly listeners = new Set<Listener>();
+  private readonly now: () => number;
+  private seq = 0;
+
+  constructor(private readonly o: CommandsOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Called with every command whose state changed, once it is stored. */
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A time-sorted id, so a device's commands list in the order they were given. */
+  private commandId(): string {
+    return `${this.now().toString(36).padStart(9, '0')}${(this.seq++ % 1296).toString(36).padStart(2, '0')}${this.o.newId()}`;
+  }
+
+  async create(device: DeviceRecord, input: CommandInput, by: string | null): Promise<CommandRecord> {
+    const now = this.now();
+    const command: CommandRecord = {
+      id: this.commandId(),
+      deviceId: device.id,
+      worldId: device.worldId,
+      name: input.name,
+      params: input.params,
+      state: 'queued',
+      createdAt: new Date(now).toISOString(),
+      createdBy: by,
+      expiresAt: new Date(now + input.ttlMs).toISOString(),
+      timeoutMs: input.timeoutMs,
+      sentAt: null,
+      answeredAt: null,
+    };
+    await this.save(command);
+    return (await this.deliver(command)) ?? command;
+  }
+
+  /** The device listens now: sends what waits for it (again, if sent before and not answered in time yet). */
+  async deviceListening(deviceId: string): Promise<void> {
+    for (const command of await this.o.store.openCommands(deviceId)) await this.deliver(command);
+  }
+
+  /** A device's acknowledgement: the command is done or failed. Late or foreign answers change nothing. */
+  async acknowledge(deviceId: string, ack: CommandAck): Promise<CommandRecord | null> {
+    const command = await this.o.store.getCommand(ack.id);
+    if (!command || command.deviceId !== deviceId) return null;
+    if (COMMAND_FINAL.has(command.state)) return null;
+    this.clearTimer(command.id);
+    const answered: CommandRecord = {
+      ...command,
+      state: ack.ok ? 'done' : 'failed',
+      answeredAt: new Date(this.now()).toISOString(),
+      ...(ack.result !== undefined ? { result: ack.result } : {}),
+      ...(ack.ok ? {} : { error: ack.error ?? 'the device said it could not do it, and not why' }),
+    };
+    await this.save(answered);
+    return answered;
+  }
+
+  /** A command as it stands now: one whose time ran out while nobody looked is marked so first. */
+  async get(id: string): Promise<CommandRecord | undefined> {
+    const command = await this.o.store.getCommand(id);
+    return command ? this.settleLate(command) : undefined;
+  }
+
+  async recent(deviceId: string, limit: number): Promise<CommandRecord[]> {
+    return Promise.all((await this.o.store.recentCommands(deviceId, limit)).map((c) => this.settleLate(c)));
+  }
+
+  /** Resolves with the command once it is answered, failed, timed out or expired, or after `waitMs`. */
+  waitFor(id: string, waitMs: number): Promise<CommandRecord | undefined> {
+    return new Promise((resolve, reject) => {
+      let off = () => undefined as unknown;
+      const timer = setTimeout(() => {
+        off();
+        this.get(id).then(resolve, reject);
+      }, waitMs);
+      off = this.onChange((c) => {
+        if (c.id !== id || !COMMAND_FINAL.has(c.state)) return;
+        clearTimeout(timer);
+        off();
+        resolve(c);
+      });
+      // it may have been answered before the listener was added
+      this.get(id).then((c) => {
+        if (c && !COMMAND_FINAL.has(c.state)) return;
+        clearTimeout(timer);
+        off();
+        resolve(c);
+      }, reject);
+    });
+  }
+
+  stop(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async deliver(command: CommandRecord): Promise<CommandRecord | undefined> {
+    const settled = await this.settleLate(command);
+    if (COMMAND_FINAL.has(settled.state)) return settled;
+    // stored as sent before it goes, so an answer that comes back at once finds it sent
+    const sent: CommandRecord = { ...settled, state: 'sent', sentAt: settled.sentAt ?? new Date(this.now()).toISOString() };
+    if (settled.state !== 'sent') await this.o.store.putCommand(sent);
+    const message: CommandMessage = { id: command.id, name: command.name, params: command.params, expiresAt: command.expiresAt };
+    if (!(await this.o.send(command.deviceId, message))) {
+      if (settled.state !== 'sent') await this.o.store.putCommand(settled);
+      return undefined;
+    }
+    if (settled.state !== 'sent') this.tell(sent);
+    this.armTimeout(sent);
+    return sent;
+  }
+
+  /** Marks a command whose time is up: expired if never sent, timed out if sent and not answered. */
+  private async settleLate(command: CommandRecord): Promise<CommandRecord> {
+    const now = this.now();
+    let late: CommandRecord | null = null;
+    if (command.state === 'queued' && Date.parse(command.expiresAt) <= now) late = { ...command, state: 'expired', error: 'the device did not come back before the command expired' };
+    if (command.state === 'sent' && Date.parse(command.sentAt!) + command.timeoutMs <= now) late = { ...command, state: 'timed_out', error: `the device did not answer within ${command.timeoutMs / 1000} s` };
+    if (!late) return command;
+    this.clearTimer(command.id);
+    await this.save(late);
+    return late;
+  }
+
+  private armTimeout(command: CommandRecord): void {
+    this.clearTimer(command.id);
+    const left = Date.parse(command.sentAt!) + command.timeoutMs - this.now();
+    const timer = setTimeout(() => {
+      this.timers.delete(command.id);
+      this.o.store
+        .getCommand(command.id)
+        .then((c) => c && this.settleLate(c))
+        .catch((err: unknown) => this.o.log.warn({ err, commandId: command.id }, 'could not time out a command'));
+    }, Math.max(0, left));
+    timer.unref();
+    this.timers.set(command.id, timer);
+  }
+
+  private clearTimer(id: string): void {
+    const timer = this.timers.get(id);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(id);
+  }
+
+  private async save(command: CommandRecord): Promise<void> {
+    await this.o.store.putCommand(command);
+    this.tell(command);
+  }
+
+  private tell(command: CommandRecord): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(command);
+      } catch (err) {
+        this.o.log.warn({ err, commandId: command.id }, 'a command listener failed');
+      }
+    }
+  }
+}

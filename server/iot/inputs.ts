@@ -1,0 +1,50 @@
+/** What the IoT routes and intents accept, checked at the boundary. */
+import { z } from 'zod';
+import { EntityId } from '../../shared/protocol';
+import { METRIC_NAME } from '../../shared/model/iot';
+import { RESOLUTIONS } from '../adapters/storage/IotStore';
+
+const Label = z.string().trim().min(1).max(80);
+const Word = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
+const Metadata = z
+  .record(z.string().min(1).max(40), z.string().max(200))
+  .refine((m) => Object.keys(m).length <= 20, 'at most 20 entries');
+
+export const RegisterDevice = z.strictObject({
+  worldId: EntityId,
+  name: Label,
+  type: Word.default('generic'),
+  model: z.string().trim().max(80).default(''),
+  metadata: Metadata.default({}),
+});
+
+export const ChangeDevice = z
+  .strictObject({ name: Label, type: Word, model: z.string().trim().max(80), metadata: Metadata })
+  .partial()
+  .refine((c) => Object.keys(c).length > 0, 'say what to change: name, type, model or metadata');
+
+/** The longest a command waits for a device's answer once sent, and for the device to come back. */
+export const COMMAND_LIMITS = { timeoutMs: { min: 500, max: 120_000, default: 10_000 }, ttlMs: { min: 1_000, max: 7 * 24 * 3600_000, default: 3600_000 } } as const;
+
+export const SendCommand = z.strictObject({
+  name: z.string().trim().min(1).max(40).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'a letter, then letters, digits, _ . -'),
+  params: z
+    .record(z.string().max(40), z.unknown())
+    .refine((p) => JSON.stringify(p).length <= 2048, 'at most 2 KB of parameters')
+    .default({}),
+  timeoutMs: z.number().int().min(COMMAND_LIMITS.timeoutMs.min).max(COMMAND_LIMITS.timeoutMs.max).default(COMMAND_LIMITS.timeoutMs.default),
+  ttlMs: z.number().int().min(COMMAND_LIMITS.ttlMs.min).max(COMMAND_LIMITS.ttlMs.max).default(COMMAND_LIMITS.ttlMs.default),
+});
+
+/** The most samples one telemetry query answers. */
+export const QUERY_LIMIT = 5000;
+
+export const TelemetryRange = z.strictObject({
+  metric: z.string().regex(METRIC_NAME, 'a metric name'),
+  from: z.coerce.number().int().min(0).optional(),
+  to: z.coerce.number().int().min(0).optional(),
+  resolution: z.enum(RESOLUTIONS).optional(),
+  limit: z.coerce.number().int().min(1).max(QUERY_LIMIT).default(1000),
+});
+
+export { parse } from '../validate';

@@ -1,0 +1,234 @@
+/**
+ * Devices against a real server: real MQTT clients (the `mqtt` package) on the embedded broker over
+ * TCP and WebSocket, HTTP ingest with a device key, the registry's routes and roles, commands
+ * answered, timed out and delivered to a device that comes back.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeBinaryTelemetry, type CommandMessage } from '../../shared/model/iot';
+import { bootServer, type BootedServer } from '../testing/bootServer';
+import { until } from '../testing/clients';
+import { bearer, restClient } from '../testing/rest';
+
+let server: BootedServer;
+/** The first server, when a test restarted it on the same data. */
+let first: BootedServer | undefined;
+const { call, signUp } = restClient(() => server.url);
+let owner: Record<string, string>;
+let viewer: Record<string, string>;
+let stranger: Record<string, string>;
+let worldId: string;
+let tcpUrl: string;
+let wsUrl: string;
+const clients: MqttClient[] = [];
+
+beforeAll(async () => {
+  server = await bootServer();
+  owner = bearer((await signUp('iotowner')).token);
+  const v = await signUp('iotviewer');
+  viewer = bearer(v.token);
+  stranger = bearer((await signUp('iotstranger')).token);
+  const world = await call('POST', '/worlds', { name: 'Plant room', template: 'office', guestRole: 'none' }, owner);
+  worldId = world.json.world.id;
+  const invite = await call('POST', `/worlds/${worldId}/invites`, { role: 'viewer' }, owner);
+  expect((await call('POST', `/worlds/${worldId}/invites/accept`, { token: invite.json.token }, viewer)).status).toBe(200);
+  await brokerUrls();
+}, 60_000);
+
+async function brokerUrls(): Promise<void> {
+  const broker = await call('GET', '/iot/broker');
+  tcpUrl = broker.json.addresses.find((a: { transport: string }) => a.transport === 'tcp').urls[0].replace('localhost', '127.0.0.1');
+  wsUrl = broker.json.addresses.find((a: { transport: string }) => a.transport === 'websocket').urls[0].replace('localhost', '127.0.0.1');
+}
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
+  await server?.stop();
+  server?.cleanup();
+  first?.cleanup();
+});
+
+async function register(name = 'Thermostat', type = 'thermostat'): Promise<{ id: string; key: string }> {
+  const res = await call('POST', '/iot/devices', { worldId, name, type, model: 'T-100', metadata: { floor: '2' } }, owner);
+  expect(res.status, res.text).toBe(201);
+  return { id: res.json.device.id, key: res.json.key };
+}
+
+async function connect(device: { id: string; key: string }, opts: { url?: string; clean?: boolean } = {}): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(opts.url ?? tcpUrl, { clientId: device.id, username: device.id, password: device.key, reconnectPeriod: 0, clean: opts.clean ?? true, connectTimeout: 5000 });
+  clients.push(client);
+  return client;
+}
+
+/** Messages a client receives, by topic. */
+function inbox(client: MqttClient): Array<{ topic: string; body: string }> {
+  const got: Array<{ topic: string; body: string }> = [];
+  client.on('message', (topic, payload) => got.push({ topic, body: payload.toString() }));
+  return got;
+}
+
+const samples = async (deviceId: string, metric: string, resolution = 'raw') =>
+  (await call('GET', `/iot/devices/${deviceId}/telemetry?metric=${metric}&resolution=${resolution}&from=${Date.now() - 3600_000}`, undefined, owner)).json.samples as Array<{ v: number; n: number }>;
+
+describe('devices in a world', () => {
+  it('IOT-1: an editor registers a device and sees its key once; viewers see it, others do not; the key is kept only as a hash', async () => {
+    const res = await call('POST', '/iot/devices', { worldId, name: 'Boiler', type: 'power_meter' }, owner);
+    expect(res.status).toBe(201);
+    expect(res.json.key).toMatch(/^dk_[A-Za-z0-9_-]{40,}$/);
+    expect(res.json.device).toMatchObject({ name: 'Boiler', type: 'power_meter', online: false, revoked: false, keyHint: res.json.key.slice(0, 7) });
+    expect(JSON.stringify(res.json.device)).not.toContain(res.json.key);
+    const id = res.json.device.id;
+    const listed = await call('GET', `/iot/devices?world=${worldId}`, undefined, viewer);
+    expect(listed.status).toBe(200);
+    expect(listed.json.devices.map((d: { id: string }) => d.id)).toContain(id);
+    expect(JSON.stringify(listed.json)).not.toContain('keyHash');
+    expect((await call('GET', `/iot/devices/${id}`, undefined, viewer)).status).toBe(200);
+    // a viewer may not register, change or remove; a stranger may not even look; a guest is asked to sign in
+    expect((await call('POST', '/iot/devices', { worldId, name: 'Sneaky' }, viewer)).status).toBe(403);
+    expect((await call('PATCH', `/iot/devices/${id}`, { name: 'Renamed' }, viewer)).status).toBe(403);
+    expect((await call('GET', `/iot/devices/${id}`, undefined, stranger)).status).toBe(403);
+    expect((await call('GET', `/iot/devices?world=${worldId}`)).status).toBe(401);
+    // hostile and malformed input is refused with a reason and stores nothing
+    for (const body of [{ worldId, name: '' }, { worldId, name: 'x'.repeat(81) }, { worldId, name: 'ok', type: 'a b' }, { worldId, name: 'ok', extra: 1 }, { worldId: '../x', name: 'ok' }, { worldId, name: 'ok', metadata: { k: 5 } }]) {
+      const bad = await call('POST', '/iot/devices', body, owner);
+      expect(bad.status, JSON.stringify(body)).toBe(400);
+      expect(bad.json.error.message.length).toBeGreaterThan(10);
+    }
+    expect((await call('GET', `/iot/devices?world=${worldId}`, undefined, owner)).json.devices).toHaveLength(listed.json.devices.length);
+    const changed = await call('PATCH', `/iot/devices/${id}`, { name: 'Boiler 2', metadata: { room: 'B1' } }, owner);
+    expect(changed.json.device).toMatchObject({ name: 'Boiler 2', metadata: { room: 'B1' } });
+    expect((await call('DELETE', `/iot/devices/${id}`, undefined, owner)).status).toBe(204);
+    expect((await call('GET', `/iot/devices/${id}`, undefined, owner)).status).toBe(404);
+  });
+
+  it('IOT-2: the broker refuses a wrong key, an unknown device and a client id that is not the device; a revoked key stops working at once', async () => {
+    const device = await register();
+    const refused = (opts: { clientId: string; username: string; password: string }) => mqtt.connectAsync(tcpUrl, { ...opts, reconnectPeriod: 0, connectTimeout: 5000 }).then((c) => (clients.push(c), 'connected'), (err: { code?: number }) => err.code);
+    expect(await refused({ clientId: device.id, username: device.id, password: 'dk_wrong' })).toBe(5);
+    expect(await refused({ clientId: 'dev_nobody', username: 'dev_nobody', password: device.key })).toBe(4);
+    expect(await refused({ clientId: 'someone-else', username: device.id, password: device.key })).toBe(2);
+    const client = await connect(device);
+    await until('the device shown online', async () => (await call('GET', `/iot/devices/${device.id}`, undefined, owner)).json.device.online === true);
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    expect((await call('POST', `/iot/devices/${device.id}/revoke`, undefined, owner)).json.device.revoked).toBe(true);
+    await closed;
+    expect(await refused({ clientId: device.id, username: device.id, password: device.key })).toBe(5);
+    const rekeyed = await call('POST', `/iot/devices/${device.id}/key`, undefined, owner);
+    expect(rekeyed.json.device.revoked).toBe(false);
+    expect(await refused({ clientId: device.id, username: device.id, password: device.key })).toBe(5);
+    await connect({ id: device.id, key: rekeyed.json.key });
+  });
+
+  it("IOT-3: a device publishes and subscribes only on its own topics: another device's topic closes its connection, a foreign subscription is refused", async () => {
+    const a = await register('A');
+    const b = await register('B');
+    const ca = await connect(a);
+    // refused in the SUBACK (128), which the client reports as an error; the connection stays
+    await expect(ca.subscribeAsync(`dwc/${b.id}/commands`)).rejects.toThrow(/Subscribe error/);
+    await expect(ca.subscribeAsync('dwc/#')).rejects.toThrow(/Subscribe error/);
+    expect((await ca.subscribeAsync(`dwc/${a.id}/commands`)).map((g) => g.qos)).toEqual([0]);
+    const closed = new Promise<void>((resolve) => ca.once('close', () => resolve()));
+    ca.publish(`dwc/${b.id}/telemetry`, JSON.stringify({ temperature: 99 }), { qos: 1 });
+    await closed;
+    expect(await samples(b.id, 'temperature')).toEqual([]);
+  });
+
+  it('IOT-4: telemetry over MQTT (JSON and binary, TCP and WebSocket) is on disk when acknowledged and queryable by range and resolution; a bad message is answered on the errors topic and stores nothing', async () => {
+    const device = await register();
+    const tcp = await connect(device);
+    await tcp.publishAsync(`dwc/${device.id}/telemetry`, JSON.stringify({ temperature: 21.5, heating: true }), { qos: 1 });
+    // acknowledged (QoS 1) means stored: the query finds it at once
+    expect((await samples(device.id, 'temperature')).map((s) => s.v)).toEqual([21.5]);
+    expect((await samples(device.id, 'heating')).map((s) => s.v)).toEqual([1]);
+    await tcp.endAsync();
+    const ws = await connect(device, { url: wsUrl });
+    await ws.publishAsync(`dwc/${device.id}/telemetry/bin`, Buffer.from(encodeBinaryTelemetry({ temperature: 22.5 }, Date.now())), { qos: 1 });
+    await ws.publishAsync(`dwc/${device.id}/telemetry`, JSON.stringify({ ts: new Date().toISOString(), values: { temperature: 23.5 } }), { qos: 1 });
+    expect((await samples(device.id, 'temperature')).map((s) => s.v)).toEqual([21.5, 22.5, 23.5]);
+    const minute = await samples(device.id, 'temperature', '1m');
+    expect(minute.reduce((n, s) => n + s.n, 0)).toBe(3);
+    const detail = await call('GET', `/iot/devices/${device.id}`, undefined, owner);
+    expect(detail.json.metrics).toEqual(['heating', 'temperature']);
+
+    const errors = inbox(ws);
+    await ws.subscribeAsync(`dwc/${device.id}/errors`);
+    for (const bad of ['not json', JSON.stringify({ temperature: 'hot' }), JSON.stringify({ ts: 0, values: { temperature: 1 } }), JSON.stringify({ '1bad': 1 })]) {
+      await ws.publishAsync(`dwc/${device.id}/telemetry`, bad, { qos: 1 });
+    }
+    await until('the device told why', () => errors.length > 0);
+    expect(JSON.parse(errors[0]!.body)).toMatchObject({ topic: `dwc/${device.id}/telemetry`, error: expect.stringMatching(/not JSON/) });
+    expect(await samples(device.id, 'temperature')).toHaveLength(3);
+    // the connection is kept: a good message after bad ones is stored
+    await ws.publishAsync(`dwc/${device.id}/telemetry`, JSON.stringify({ temperature: 24 }), { qos: 1 });
+    expect(await samples(device.id, 'temperature')).toHaveLength(4);
+    const status = await ws.publishAsync(`dwc/${device.id}/status`, JSON.stringify({ firmware: '1.4.2' }), { qos: 1 });
+    expect(status).toBeDefined();
+    await until('the firmware version shown', async () => (await call('GET', `/iot/devices/${device.id}`, undefined, owner)).json.device.firmwareVersion === '1.4.2');
+  });
+
+  it('IOT-5: a device without MQTT posts telemetry over HTTP with its key; a missing or wrong key, a bad body or a foreign type is refused', async () => {
+    const device = await register('HTTP meter', 'power_meter');
+    const post = (body: string | Buffer, headers: Record<string, string>) => fetch(`${server.url}/api/v3/iot/devices/${device.id}/telemetry`, { method: 'POST', body, headers });
+    const ok = await post(JSON.stringify({ power: 1200 }), { 'content-type': 'application/json', 'x-device-key': device.key });
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toEqual({ stored: 1 });
+    expect((await post(Buffer.from(encodeBinaryTelemetry({ power: 1300 })), { 'content-type': 'application/octet-stream', 'x-device-key': device.key })).status).toBe(201);
+    expect((await samples(device.id, 'power')).map((s) => s.v)).toEqual([1200, 1300]);
+    expect((await post(JSON.stringify({ power: 1 }), { 'content-type': 'application/json' })).status).toBe(401);
+    expect((await post(JSON.stringify({ power: 1 }), { 'content-type': 'application/json', 'x-device-key': 'dk_wrong' })).status).toBe(401);
+    const bad = await post(JSON.stringify({ power: 'lots' }), { 'content-type': 'application/json', 'x-device-key': device.key });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/power/);
+    expect((await post('power=1', { 'content-type': 'text/plain', 'x-device-key': device.key })).status).toBe(415);
+    const big = await post(Buffer.alloc(5000, 1), { 'content-type': 'application/octet-stream', 'x-device-key': device.key });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(/4096 bytes/);
+    expect((await samples(device.id, 'power')).map((s) => s.v)).toEqual([1200, 1300]);
+  });
+
+  it('IOT-6: a command is sent to a listening device and its acknowledgement answers it; one to a silent device times out', async () => {
+    const device = await register();
+    const client = await connect(device);
+    const got = inbox(client);
+    await client.subscribeAsync(`dwc/${device.id}/commands`);
+    client.on('message', (topic, payload) => {
+      const cmd = JSON.parse(payload.toString()) as CommandMessage;
+      if (cmd.name === 'setTarget') client.publish(`dwc/${device.id}/commands/ack`, JSON.stringify({ id: cmd.id, ok: true, result: { target: cmd.params.target } }), { qos: 1 });
+    });
+    const answered = await call('POST', `/iot/devices/${device.id}/commands?wait=5000`, { name: 'setTarget', params: { target: 19 } }, owner);
+    expect(answered.status).toBe(201);
+    expect(answered.json.command).toMatchObject({ name: 'setTarget', state: 'done', result: { target: 19 } });
+    expect(got.filter((m) => m.topic.endsWith('/commands'))).toHaveLength(1);
+    // a viewer may look at commands but not give them
+    expect((await call('POST', `/iot/devices/${device.id}/commands`, { name: 'setTarget', params: { target: 30 } }, viewer)).status).toBe(403);
+    expect((await call('GET', `/iot/devices/${device.id}/commands`, undefined, viewer)).json.commands[0].state).toBe('done');
+    const ignored = await call('POST', `/iot/devices/${device.id}/commands?wait=3000`, { name: 'reboot', timeoutMs: 600 }, owner);
+    expect(ignored.json.command).toMatchObject({ name: 'reboot', state: 'timed_out', error: expect.stringMatching(/did not answer/) });
+    expect((await call('POST', `/iot/devices/${device.id}/commands`, { name: '', params: {} }, owner)).status).toBe(400);
+    expect((await call('POST', `/iot/devices/${device.id}/commands`, { name: 'x', params: { big: 'x'.repeat(3000) } }, owner)).status).toBe(400);
+  });
+
+  it('IOT-7: a command given while the device is away reaches it when it comes back, across a restart; one that expires first never does', async () => {
+    const device = await register();
+    const queued = await call('POST', `/iot/devices/${device.id}/commands`, { name: 'setTarget', params: { target: 17 } }, owner);
+    expect(queued.json.command.state).toBe('queued');
+    const expiring = await call('POST', `/iot/devices/${device.id}/commands`, { name: 'beep', ttlMs: 1000 }, owner);
+    // the server restarts meanwhile: what waits for the device is in the store
+    await server.stop();
+    first = server;
+    server = await bootServer({ dataDir: first.dataDir });
+    await brokerUrls();
+    await new Promise((r) => setTimeout(r, 1100));
+    const client = await connect(device, { clean: false });
+    const got = inbox(client);
+    client.on('message', (_topic, payload) => {
+      const cmd = JSON.parse(payload.toString()) as CommandMessage;
+      client.publish(`dwc/${device.id}/commands/ack`, JSON.stringify({ id: cmd.id, ok: true }), { qos: 1 });
+    });
+    await client.subscribeAsync(`dwc/${device.id}/commands`, { qos: 1 });
+    const done = await call('GET', `/iot/devices/${device.id}/commands/${queued.json.command.id}?wait=5000`, undefined, owner);
+    expect(done.json.command.state).toBe('done');
+    expect((await call('GET', `/iot/devices/${device.id}/commands/${expiring.json.command.id}`, undefined, owner)).json.command.state).toBe('expired');
+    expect(got.map((m) => (JSON.parse(m.body) as CommandMessage).name)).toEqual(['setTarget']);
+  }, 60_000);
+});
