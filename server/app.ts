@@ -265,6 +265,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     log: log.child({ component: 'iot' }),
     retention: config.iot.retention,
     deviceRate: config.iot.deviceRate,
+    events,
+    twinHz: config.iot.twinHz,
     newId: () => newId(),
   });
   const neural = new NeuralService({ store: storage.workflows, accountOf, engine, log: log.child({ component: 'neural' }), observe: (source, outcome) => metrics.neuralCommand(source, outcome) });
@@ -346,6 +348,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     quota,
     attendance: eventService,
     tracing,
+    twins: (worldId: string) => iot.twinsOf(worldId),
   };
   gameServer.define(WORLD_ROOM, defineWorldRoomClass(roomDeps)).filterBy(['worldId']);
 

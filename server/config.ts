@@ -195,6 +195,8 @@ const EnvSchema = z.object({
   MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** Messages one device may send per second on average (bursts of twice that pass); more are dropped and the device told. */
   IOT_DEVICE_RATE: z.coerce.number().min(0.1).max(100_000).default(20),
+  /** The most readings a second people in a world see per twin, whatever its device sends. */
+  IOT_TWIN_HZ: z.coerce.number().min(0.1).max(60).default(4),
   /** Days telemetry is kept at each resolution: every reading, minute and hour summaries; 0 keeps it for ever. */
   IOT_RAW_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(7),
   IOT_MINUTE_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(90),
@@ -304,6 +306,7 @@ export interface IotConfig {
   mqttWsPort: number | null;
   maxConnections: number;
   deviceRate: number;
+  twinHz: number;
   retention: { rawDays: number; minuteDays: number; hourDays: number };
 }
 
@@ -471,6 +474,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mqttWsPort: e.MQTT_PORT === 'off' || e.MQTT_WS_PORT === 'off' ? null : e.MQTT_WS_PORT,
       maxConnections: e.MQTT_MAX_CONNECTIONS,
       deviceRate: e.IOT_DEVICE_RATE,
+      twinHz: e.IOT_TWIN_HZ,
       retention: Object.freeze({ rawDays: e.IOT_RAW_RETENTION_DAYS, minuteDays: e.IOT_MINUTE_RETENTION_DAYS, hourDays: e.IOT_HOUR_RETENTION_DAYS }),
     }),
     benchProbe: e.BENCH_PROBE === '1',

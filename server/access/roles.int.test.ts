@@ -299,6 +299,8 @@ const WORLD_ROUTES: Record<string, WorldRoute> = {
   'POST /iot/devices/:id/revoke': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/revoke`, undefined] },
   'POST /iot/devices/:id/commands': { action: 'editDevices', ok: [201], prepare: async () => [`/iot/devices/${await newDevice()}/commands`, { name: 'reboot' }] },
   'GET /iot/broker?device': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/broker?device=${await newDevice()}`, undefined] },
+  'PUT /iot/devices/:id/twin': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/twin`, { metric: 'power', min: 0, max: 5000 }] },
+  'DELETE /iot/devices/:id/twin': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/twin`, undefined] },
   'GET /iot/devices?world': { action: 'read', ok: [200], prepare: async () => [`/iot/devices?world=${worldId}`, undefined] },
   'GET /iot/devices/:id': { action: 'read', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}`, undefined] },
   'GET /iot/devices/:id/telemetry': { action: 'read', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/telemetry?metric=power`, undefined] },

@@ -63,6 +63,13 @@ export function iotRoutes(iot: IotService): Router {
     res.json({ device: filed(res, await iot.revoke(who(res), id(req))) });
   });
 
+  r.put('/devices/:id/twin', async (req, res) => {
+    res.json({ device: filed(res, await iot.setTwin(who(res), id(req), req.body ?? {})) });
+  });
+  r.delete('/devices/:id/twin', async (req, res) => {
+    res.json({ device: filed(res, await iot.setTwin(who(res), id(req), null)) });
+  });
+
   r.get('/devices/:id/telemetry', async (req, res) => {
     res.json(await iot.query(who(res), id(req), req.query));
   });

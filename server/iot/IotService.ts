@@ -4,7 +4,7 @@
  * device's messages are handled, whichever way they came (the MQTT broker, HTTP).
  */
 import { ErrorCode } from '../../shared/protocol';
-import { MAX_TELEMETRY_BYTES, deviceTopics, parseBinaryTelemetry, parseCommandAck, parseJsonTelemetry, type PublishChannel, type Reading, type SubscribeChannel } from '../../shared/model/iot';
+import { MAX_TELEMETRY_BYTES, deviceTopics, parseBinaryTelemetry, parseCommandAck, parseJsonTelemetry, type PublishChannel, type Reading, type SubscribeChannel, type TwinView } from '../../shared/model/iot';
 import type { WorldAction } from '../../shared/model/roles';
 import type { CommandRecord, DeviceRecord, IotStore, Resolution, TelemetrySample } from '../adapters/storage/IotStore';
 import type { WorldAccess, Who } from '../access/WorldAccess';
@@ -12,7 +12,9 @@ import { AppError } from '../errors';
 import type { Logger } from '../log';
 import { Commands } from './Commands';
 import { DeviceRegistry, hashKey, newDeviceKey, type AuthResult } from './DeviceRegistry';
-import { ChangeDevice, RegisterDevice, SendCommand, TelemetryRange, parse } from './inputs';
+import { ChangeDevice, RegisterDevice, SendCommand, SetTwin, TelemetryRange, parse } from './inputs';
+import { TwinFeed } from './TwinFeed';
+import type { WorldEventBus } from '../rooms/worldEvents';
 import { Telemetry, type Retention } from './Telemetry';
 import { DeviceMessageError, DeviceRateError, type Broker, type BrokerAddress, type DeviceGate } from './broker/Broker';
 
@@ -31,6 +33,10 @@ export interface IotServiceOptions {
   retention: Retention;
   /** Messages a device may send per second on average (bursts of twice that pass). */
   deviceRate: number;
+  /** Where twins' changes and readings go to their worlds; absent: nowhere (tests without rooms). */
+  events?: WorldEventBus;
+  /** The most readings a second a world is told of per twin. */
+  twinHz: number;
   newId(): string;
   now?: () => number;
 }
@@ -43,6 +49,7 @@ export class IotService implements DeviceGate {
   readonly devices: DeviceRegistry;
   readonly telemetry: Telemetry;
   readonly commands: Commands;
+  private readonly feed: TwinFeed;
   private readonly now: () => number;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly readingListeners = new Set<ReadingListener>();
@@ -51,6 +58,7 @@ export class IotService implements DeviceGate {
     this.now = o.now ?? Date.now;
     this.devices = new DeviceRegistry(o.store, o.log, this.now);
     this.telemetry = new Telemetry(o.store, o.retention, o.log, this.now);
+    this.feed = new TwinFeed(o.events ?? { publish: () => undefined }, o.twinHz, this.now);
     this.commands = new Commands({
       store: o.store,
       send: (deviceId, message) => (o.broker ? o.broker.send(deviceId, 'commands', JSON.stringify(message)) : Promise.resolve(false)),
@@ -68,6 +76,7 @@ export class IotService implements DeviceGate {
   async stop(): Promise<void> {
     await this.o.broker?.close();
     this.commands.stop();
+    this.feed.stop();
     await this.telemetry.stop();
     await this.devices.flush();
   }
@@ -126,7 +135,23 @@ export class IotService implements DeviceGate {
     await this.deviceFor(who, id, 'editDevices');
     const changed = await this.devices.update(id, (d) => ({ ...d, ...changes }));
     if (!changed) throw notFound(id);
+    if (changed.twin) this.feed.changed(changed, this.isOnline(id));
     return this.view(changed);
+  }
+
+  /** Places the device in its world as a twin (or changes how it stands); null takes it out. */
+  async setTwin(who: Who, id: string, raw: unknown | null): Promise<DeviceView> {
+    const twin = raw === null ? null : parse(SetTwin, raw, 'twin');
+    await this.deviceFor(who, id, 'editDevices');
+    const changed = await this.devices.update(id, (d) => ({ ...d, twin }));
+    if (!changed) throw notFound(id);
+    this.feed.changed(changed, this.isOnline(id));
+    return this.view(changed);
+  }
+
+  /** The world's twins as they stand now, for its room as it opens. */
+  async twinsOf(worldId: string): Promise<TwinView[]> {
+    return (await this.o.store.listDevices(worldId)).filter((d) => d.twin).map((d) => this.feed.view(d, this.isOnline(d.id)));
   }
 
   /** A new key for the device (the old one stops working at once); also lifts a revocation. */
@@ -150,9 +175,10 @@ export class IotService implements DeviceGate {
   }
 
   async remove(who: Who, id: string): Promise<void> {
-    await this.deviceFor(who, id, 'editDevices');
+    const device = await this.deviceFor(who, id, 'editDevices');
     this.o.broker?.disconnect(id);
     if (!(await this.devices.remove(id))) throw notFound(id);
+    if (device.twin) this.feed.changed(device, false, true);
     this.o.log.info({ deviceId: id }, 'device removed');
   }
 
@@ -226,6 +252,10 @@ export class IotService implements DeviceGate {
   connected(deviceId: string, on: boolean): void {
     // going away is written at once: it is the last time there will be for a while
     this.devices.heard(deviceId, !on);
+    this.devices
+      .get(deviceId)
+      .then((device) => device && this.feed.online(device, on))
+      .catch((err: unknown) => this.o.log.warn({ err, deviceId }, "could not tell a world its device's twin came or went"));
   }
 
   listening(deviceId: string, channel: SubscribeChannel): void {
@@ -244,6 +274,7 @@ export class IotService implements DeviceGate {
         const parsed = channel === 'telemetry' ? parseJsonTelemetry(payload.toString('utf8'), this.now()) : parseBinaryTelemetry(payload, this.now());
         if (!parsed.ok) throw new DeviceMessageError(parsed.error);
         await this.telemetry.write(device.id, parsed.value);
+        this.feed.reading(device, parsed.value);
         for (const listener of this.readingListeners) {
           try {
             listener(device, parsed.value);
@@ -280,6 +311,10 @@ export class IotService implements DeviceGate {
     return true;
   }
 
+  private isOnline(deviceId: string): boolean {
+    return this.o.broker?.isConnected(deviceId) ?? false;
+  }
+
   private async deviceFor(who: Who, id: string, action: WorldAction): Promise<DeviceRecord> {
     const device = await this.devices.get(String(id).slice(0, 80));
     if (!device) throw notFound(id);
@@ -289,7 +324,7 @@ export class IotService implements DeviceGate {
 
   private view(d: DeviceRecord): DeviceView {
     const { keyHash: _hash, revokedAt, createdBy: _by, ...shown } = d;
-    return { ...shown, lastSeen: this.devices.lastSeen(d), online: this.o.broker?.isConnected(d.id) ?? false, revoked: revokedAt !== null };
+    return { ...shown, lastSeen: this.devices.lastSeen(d), online: this.isOnline(d.id), revoked: revokedAt !== null };
   }
 }
 

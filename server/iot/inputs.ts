@@ -10,6 +10,10 @@ const Metadata = z
   .record(z.string().min(1).max(40), z.string().max(200))
   .refine((m) => Object.keys(m).length <= 20, 'at most 20 entries');
 
+const Finite = z.number().min(-1e9).max(1e9);
+const CommandName = z.string().trim().min(1).max(40).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'a letter, then letters, digits, _ . -');
+const Params = z.record(z.string().max(40), z.unknown()).refine((p) => JSON.stringify(p).length <= 2048, 'at most 2 KB of parameters');
+
 export const RegisterDevice = z.strictObject({
   worldId: EntityId,
   name: Label,
@@ -27,14 +31,31 @@ export const ChangeDevice = z
 export const COMMAND_LIMITS = { timeoutMs: { min: 500, max: 120_000, default: 10_000 }, ttlMs: { min: 1_000, max: 7 * 24 * 3600_000, default: 3600_000 } } as const;
 
 export const SendCommand = z.strictObject({
-  name: z.string().trim().min(1).max(40).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'a letter, then letters, digits, _ . -'),
-  params: z
-    .record(z.string().max(40), z.unknown())
-    .refine((p) => JSON.stringify(p).length <= 2048, 'at most 2 KB of parameters')
-    .default({}),
+  name: CommandName,
+  params: Params.default({}),
   timeoutMs: z.number().int().min(COMMAND_LIMITS.timeoutMs.min).max(COMMAND_LIMITS.timeoutMs.max).default(COMMAND_LIMITS.timeoutMs.default),
   ttlMs: z.number().int().min(COMMAND_LIMITS.ttlMs.min).max(COMMAND_LIMITS.ttlMs.max).default(COMMAND_LIMITS.ttlMs.default),
 });
+
+
+/** How a device stands in its world (TwinConfig in shared/model/iot.ts). */
+export const SetTwin = z
+  .strictObject({
+    metric: z.string().regex(METRIC_NAME, 'a metric name'),
+    label: z.string().trim().max(40).default(''),
+    unit: z.string().trim().max(12).default(''),
+    propId: z.union([EntityId, z.literal('')]).default(''),
+    // within the room a world is drawn in
+    position: z.tuple([z.number().min(-50).max(50), z.number().min(0).max(10), z.number().min(-50).max(50)]).default([0, 1.4, -2]),
+    yaw: z.number().min(-7).max(7).default(0),
+    min: Finite.default(0),
+    max: Finite.default(100),
+    alarmLow: Finite.nullable().default(null),
+    alarmHigh: Finite.nullable().default(null),
+    commands: z.array(z.strictObject({ label: z.string().trim().min(1).max(24), name: CommandName, params: Params.default({}) })).max(6).default([]),
+  })
+  .refine((t) => t.max > t.min, { message: '"max" must be above "min"', path: ['max'] })
+  .refine((t) => t.alarmLow === null || t.alarmHigh === null || t.alarmHigh > t.alarmLow, { message: '"alarmHigh" must be above "alarmLow"', path: ['alarmHigh'] });
 
 /** The most samples one telemetry query answers. */
 export const QUERY_LIMIT = 5000;

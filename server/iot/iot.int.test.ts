@@ -7,7 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBinaryTelemetry, type CommandMessage } from '../../shared/model/iot';
 import { bootServer, type BootedServer } from '../testing/bootServer';
-import { until } from '../testing/clients';
+import { joinWorld, until } from '../testing/clients';
 import { bearer, restClient } from '../testing/rest';
 
 let server: BootedServer;
@@ -206,6 +206,42 @@ describe('devices in a world', () => {
     expect(ignored.json.command).toMatchObject({ name: 'reboot', state: 'timed_out', error: expect.stringMatching(/did not answer/) });
     expect((await call('POST', `/iot/devices/${device.id}/commands`, { name: '', params: {} }, owner)).status).toBe(400);
     expect((await call('POST', `/iot/devices/${device.id}/commands`, { name: 'x', params: { big: 'x'.repeat(3000) } }, owner)).status).toBe(400);
+  });
+
+  it("IOT-11: a twin placed over REST stands in its world's state for everyone there; its readings come at most IOT_TWIN_HZ a second, the latest winning, with the alarm flag outside its bounds; taking it out removes it", async () => {
+    const device = await register('Hall thermostat');
+    const placed = await call('PUT', `/iot/devices/${device.id}/twin`, { metric: 'temperature', unit: '°C', min: 10, max: 30, alarmHigh: 26, position: [1, 1.2, -3], commands: [{ label: 'Cooler', name: 'setTarget', params: { target: 18 } }] }, owner);
+    expect(placed.status, placed.text).toBe(200);
+    for (const bad of [{ metric: '1x' }, { metric: 't', min: 5, max: 5 }, { metric: 't', alarmLow: 30, alarmHigh: 20 }, { metric: 't', position: [0, 99, 0] }, { metric: 't', commands: Array.from({ length: 7 }, () => ({ label: 'x', name: 'x' })) }]) {
+      expect((await call('PUT', `/iot/devices/${device.id}/twin`, bad, owner)).status, JSON.stringify(bad)).toBe(400);
+    }
+    const me = await joinWorld(server.url, worldId, 'Vera', { token: viewer.authorization!.slice(7) });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const twin = () => (me.room.state as any).twins.get(device.id);
+    await until('the twin in the world', () => twin()?.name === 'Hall thermostat');
+    expect(twin()).toMatchObject({ metric: 'temperature', unit: '°C', min: 10, max: 30, highOn: true, high: 26, lowOn: false, x: 1, z: -3, at: 0 });
+    expect(JSON.parse(twin().commands)).toEqual([{ label: 'Cooler', name: 'setTarget', params: { target: 18 } }]);
+    const client = await connect(device);
+    await until('the twin online', () => twin().online === true);
+    // a device that floods: 30 readings at once; the world sees a few, the last one last
+    const seen = new Set<number>();
+    const watch = setInterval(() => twin()?.at && seen.add(twin().at), 5);
+    const start = Date.now();
+    for (let i = 0; i < 30; i++) client.publish(`dwc/${device.id}/telemetry`, JSON.stringify({ ts: start + i, values: { temperature: 20 + i / 10 } }), { qos: 1 });
+    await until('the last reading shown', () => twin().at === start + 29 && Math.abs(twin().value - 22.9) < 1e-3, 3000);
+    const elapsed = (Date.now() - start) / 1000;
+    clearInterval(watch);
+    expect(seen.size).toBeLessThanOrEqual(Math.ceil(elapsed * 4) + 1);
+    expect(twin().alarm).toBe(false);
+    await client.publishAsync(`dwc/${device.id}/telemetry`, JSON.stringify({ temperature: 27.5 }), { qos: 1 });
+    await until('the alarm', () => twin().alarm === true && twin().value === 27.5, 3000);
+    await client.publishAsync(`dwc/${device.id}/telemetry`, JSON.stringify({ temperature: 25 }), { qos: 1 });
+    await until('the alarm over', () => twin().alarm === false, 3000);
+    await client.endAsync();
+    await until('the twin offline', () => twin().online === false);
+    expect((await call('DELETE', `/iot/devices/${device.id}/twin`, undefined, owner)).status).toBe(200);
+    await until('the twin gone', () => twin() === undefined);
+    await me.room.leave();
   });
 
   it('IOT-7: a command given while the device is away reaches it when it comes back, across a restart; one that expires first never does', async () => {

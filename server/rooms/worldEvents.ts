@@ -8,6 +8,7 @@ import type { DocumentRecord } from '../../shared/model/documents';
 import type { UploadedPropKind } from '../../shared/model/props';
 import type { RunSummary } from '../../shared/model/runs';
 import type { AlertNotice } from '../../shared/protocol';
+import type { TwinView } from '../../shared/model/iot';
 
 export type WorldEvent =
   | { type: 'documentAdded'; document: DocumentRecord }
@@ -20,7 +21,12 @@ export type WorldEvent =
   /** A person's membership changed (invited, role changed, removed): the room applies it at once. */
   | { type: 'accessChanged'; userId: string; removed: boolean }
   /** A model uploaded over REST: props of its kind may be placed at once. */
-  | { type: 'propModelAdded'; model: UploadedPropKind };
+  | { type: 'propModelAdded'; model: UploadedPropKind }
+  /** A device's twin was placed or changed (null: removed from the world). */
+  | { type: 'twinChanged'; deviceId: string; twin: TwinView | null }
+  /** A twin's latest reading, at most IOT_TWIN_HZ a second (server/iot/TwinFeed.ts). */
+  | { type: 'twinReading'; deviceId: string; value: number; at: number; alarm: boolean }
+  | { type: 'twinOnline'; deviceId: string; online: boolean };
 
 export const worldChannel = (worldId: string) => `world:${worldId}`;
 

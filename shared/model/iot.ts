@@ -192,3 +192,55 @@ export function parseCommandAck(payload: string): Parsed<CommandAck> {
   if (b.error !== undefined && typeof b.error !== 'string') return refuse('"error" is a sentence saying what went wrong');
   return { ok: true, value: { id: b.id, ok: b.ok, ...(b.result !== undefined ? { result: b.result } : {}), ...(b.error ? { error: b.error.slice(0, 500) } : {}) } };
 }
+
+/**
+ * How a device stands in a world as a twin: a gauge of its own, or a prop of the world it colours,
+ * showing one metric on a scale from `min` to `max`, in alarm outside `[alarmLow, alarmHigh]`, with
+ * buttons for the commands people may give it.
+ */
+export interface TwinConfig {
+  metric: string;
+  /** What the twin is called in the world; the device's name when empty. */
+  label: string;
+  unit: string;
+  /** A prop of the world the twin is (it takes the colour and carries the readout); "" for a gauge of its own. */
+  propId: string;
+  position: [number, number, number];
+  /** Turn about the vertical, radians. */
+  yaw: number;
+  min: number;
+  max: number;
+  alarmLow: number | null;
+  alarmHigh: number | null;
+  commands: TwinCommand[];
+}
+
+export interface TwinCommand {
+  label: string;
+  name: string;
+  params: Record<string, unknown>;
+}
+
+/** Whether a reading is out of the twin's range (at or past a bound is not yet out). */
+export function inAlarm(twin: Pick<TwinConfig, 'alarmLow' | 'alarmHigh'>, value: number): boolean {
+  return (twin.alarmLow !== null && value < twin.alarmLow) || (twin.alarmHigh !== null && value > twin.alarmHigh);
+}
+
+/** Where a value lies on the twin's scale, 0 to 1 (clamped): the needle's place and the colour. */
+export function scaleOf(twin: Pick<TwinConfig, 'min' | 'max'>, value: number): number {
+  const span = twin.max - twin.min;
+  if (!(span > 0) || !Number.isFinite(value)) return 0;
+  return Math.min(1, Math.max(0, (value - twin.min) / span));
+}
+
+/** A twin as a world's room is told of it: the device, how it stands, and its latest reading if any. */
+export interface TwinView {
+  deviceId: string;
+  name: string;
+  type: string;
+  twin: TwinConfig;
+  online: boolean;
+  /** The latest reading of its metric (null before the first since the server started). */
+  value: number | null;
+  at: number;
+}

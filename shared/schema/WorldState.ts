@@ -178,6 +178,41 @@ export const PropModelState = schema(
 );
 export type PropModelState = SchemaType<typeof PropModelState>;
 
+/**
+ * A device's twin in this world (keyed by device id): where it stands or which prop it is, its scale
+ * and alarm bounds, its command buttons, and its latest reading, at most IOT_TWIN_HZ times a second.
+ */
+export const TwinState = schema(
+  {
+    id: t.string(),
+    name: t.string(),
+    type: t.string(),
+    metric: t.string(),
+    unit: t.string(),
+    /** The prop it is, or "" for a gauge of its own at x, y, z. */
+    propId: t.string().default(''),
+    x: t.float32(),
+    y: t.float32(),
+    z: t.float32(),
+    yaw: t.float32(),
+    min: t.float32(),
+    max: t.float32().default(100),
+    lowOn: t.boolean().default(false),
+    low: t.float32(),
+    highOn: t.boolean().default(false),
+    high: t.float32(),
+    /** The buttons: TwinCommand[] as JSON (label, name, params), checked by the server. */
+    commands: t.string().default('[]'),
+    value: t.float32().default(0),
+    /** When the shown reading was taken, ms since 1970; 0 before the first. */
+    at: t.number().default(0),
+    alarm: t.boolean().default(false),
+    online: t.boolean().default(false),
+  },
+  'TwinState',
+);
+export type TwinState = SchemaType<typeof TwinState>;
+
 export const WorldState = schema(
   {
     worldId: t.string(),
@@ -190,6 +225,7 @@ export const WorldState = schema(
     runs: t.map(RunState),
     props: t.map(PropState),
     propModels: t.map(PropModelState),
+    twins: t.map(TwinState),
   },
   'WorldState',
 );

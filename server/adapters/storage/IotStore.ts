@@ -2,7 +2,7 @@
  * Devices, their telemetry as time series (raw points, and minute and hour rollups kept as they
  * arrive), and the commands sent to them.
  */
-import type { CommandState } from '../../../shared/model/iot';
+import type { CommandState, TwinConfig } from '../../../shared/model/iot';
 
 export interface DeviceRecord {
   id: string;
@@ -24,6 +24,8 @@ export interface DeviceRecord {
   firmwareVersion: string | null;
   /** Set when the key was revoked: the device is refused until it gets a new one. */
   revokedAt: string | null;
+  /** How it stands in its world as a twin; absent or null: not shown there. */
+  twin?: TwinConfig | null;
 }
 
 export const RESOLUTIONS = ['raw', '1m', '1h'] as const;

@@ -5,6 +5,7 @@
 import { ServerEvent, WorldClose, type RoleChange } from '../../../shared/protocol';
 import { allowed } from '../../../shared/model/roles';
 import { toPropModelState } from '../propSync';
+import { putTwin, twinOnline, twinReading } from '../twinSync';
 import { toDocumentState } from '../stateSync';
 import type { SessionEnded, WorldEvent } from '../worldEvents';
 import { loadWorkflow, readPreview } from './load';
@@ -15,11 +16,16 @@ export const MAX_EVENTS_WHILE_OPENING = 1000;
 
 /**
  * Events that arrive while the room is still reading the world from the store; applied once it
- * has. A run's latest summary replaces an earlier one still waiting, so a busy run cannot crowd out
- * the rest. False when the backlog is full and the event was dropped.
+ * has. A run's latest summary (or a twin's latest reading) replaces an earlier one still waiting,
+ * so a busy run or a chatty device cannot crowd out the rest. False when the backlog is full and the event was dropped.
  */
 export function keepWhileOpening(pending: WorldEvent[], event: WorldEvent): boolean {
-  const earlier = event.type === 'runChanged' ? pending.findIndex((e) => e.type === 'runChanged' && e.run.id === event.run.id) : -1;
+  const earlier =
+    event.type === 'runChanged'
+      ? pending.findIndex((e) => e.type === 'runChanged' && e.run.id === event.run.id)
+      : event.type === 'twinReading'
+        ? pending.findIndex((e) => e.type === 'twinReading' && e.deviceId === event.deviceId)
+        : -1;
   if (earlier >= 0) pending.splice(earlier, 1);
   if (pending.length >= MAX_EVENTS_WHILE_OPENING) return false;
   pending.push(event);
@@ -62,6 +68,16 @@ export async function handleWorldEvent(ctx: CoreContext, event: WorldEvent): Pro
       return;
     case 'propModelAdded':
       if (event.model.worldId === ctx.world.id) state.propModels.set(event.model.id, toPropModelState(event.model));
+      return;
+    case 'twinChanged':
+      if (event.twin) putTwin(state, event.twin);
+      else state.twins.delete(event.deviceId);
+      return;
+    case 'twinReading':
+      twinReading(state, event.deviceId, event.value, event.at, event.alarm);
+      return;
+    case 'twinOnline':
+      twinOnline(state, event.deviceId, event.online);
       return;
     default: {
       const unreachable: never = event;

@@ -10,6 +10,7 @@ import { toPropModelState, toPropState } from '../propSync';
 import { PREVIEW_CHARS, applyEffect, toAnnotationState, toDocumentState } from '../stateSync';
 import type { WorldWriter } from '../WorldWriter';
 import { setWorkflow } from '../workflowSync';
+import { putTwin } from '../twinSync';
 import type { WorldCoreDeps } from './types';
 
 /** The start of a text document, for the state's preview field. */
@@ -66,4 +67,5 @@ export async function loadWorld(deps: WorldCoreDeps, worldId: string, template: 
     await loadWorkflow(deps.workflows, worldId, state, workflow.id);
     for (const run of await deps.workflowStore.listRuns(workflow.id, 5)) applyEffect(state, { op: 'runProgress', run: runSummary(run) });
   }
+  for (const view of (await deps.twins?.(worldId)) ?? []) putTwin(state, view);
 }

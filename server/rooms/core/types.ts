@@ -3,6 +3,7 @@
  * realtime transport. The core never sees a socket: it is told who sent what and when, and answers
  * through a {@link RoomPort}.
  */
+import type { TwinView } from '../../../shared/model/iot';
 import type { IceServer, IntentError } from '../../../shared/protocol';
 import type { WorldRole } from '../../../shared/model/roles';
 import type { Effect } from '../../../shared/model/world';
@@ -67,6 +68,8 @@ export interface WorldCoreDeps {
     joined(worldId: string, who: { participantId: string; userId?: string | undefined; name: string }, at: number): Promise<void>;
     left(worldId: string, participantId: string, at: number): Promise<void>;
   };
+  /** The world's devices' twins as they stand now; absent: no devices. */
+  twins?(worldId: string): Promise<TwinView[]>;
   /** Intents other than poses are spans when tracing is on; absent: none. */
   tracing?: Pick<Tracing, 'on' | 'start'>;
 }
