@@ -37,6 +37,13 @@ if (!existsSync(chromium)) {
   );
 }
 
+if (!['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].some((p) => existsSync(p))) {
+  process.stdout.write(
+    '\nNOTE: the external-broker test needs Mosquitto (with its dynamic security plugin) and it is not installed.\n' +
+      '      Install it (Debian/Ubuntu: apt-get install -y mosquitto). That test will fail until then.\n',
+  );
+}
+
 for (const project of PROJECTS) {
   step(`typecheck ${project} (tsc)`);
   record(`typecheck ${project}`, typecheck(project));

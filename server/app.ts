@@ -75,7 +75,11 @@ import { startTracing } from './tracing/Tracing';
 import { requestContext } from './http/requestContext';
 import { IotService } from './iot/IotService';
 import { EmbeddedBroker } from './iot/broker/EmbeddedBroker';
+import { ExternalBroker } from './iot/broker/ExternalBroker';
+import type { Broker } from './iot/broker/Broker';
 import { iotRoutes } from './http/iot';
+import { IotTriggers } from './iot/IotTriggers';
+import type { WorldEventBus } from './rooms/worldEvents';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -133,6 +137,14 @@ function dependencyChecks(storage: Storage, chain: ChainService, ai: AiService):
     ...chain.networkNames().map((network) => ({ name: `chain:${network}`, required: network === chain.defaultNetwork, check: () => chain.probe(network) })),
     ...ai.reachable().map((p) => ({ name: `ai:${p.name}`, required: false, check: (signal: AbortSignal) => p.probe(signal) })),
   ];
+}
+
+/** The embedded broker, an external one (MQTT_URL), or none (MQTT_PORT=off). */
+function iotBroker(config: Config, log: Logger): Broker | null {
+  const external = config.iot.external;
+  if (external) return new ExternalBroker({ url: external.url, ...(external.username ? { username: external.username } : {}), ...(external.password ? { password: external.password } : {}), dynsec: external.dynsec, log });
+  if (config.iot.mqttPort === null) return null;
+  return new EmbeddedBroker({ host: config.host, port: config.iot.mqttPort, wsPort: config.iot.mqttWsPort, maxConnections: config.iot.maxConnections, log });
 }
 
 /** Opens the store, registers the rooms and starts listening. */
@@ -206,7 +218,8 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     anchorDocument: (id, network) => proofs.anchor(id, network),
     verifyDocument: (id, network) => proofs.verify(id, network),
   };
-  const registry = new StepRegistry(BUILT_IN_STEPS, offeredBy(adapters));
+  // devices are offered through the scope below, which alone knows a run's world
+  const registry = new StepRegistry(BUILT_IN_STEPS, new Set([...offeredBy(adapters), 'devices' as const]));
   metrics.know({ kinds: registry.names(), providers: ai.describe().map((p) => p.name), networks: chain.networkNames() });
   // every run's steps touch only what its workflow's world (or owner) may
   const scope = new WorkflowScope({
@@ -218,6 +231,11 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       return user ? { userId: user.id, username: user.username } : null;
     },
     may: (who, worldId, action) => access.require(worldId, who, action).then(() => true, () => false),
+    devices: {
+      deviceRecord: (id) => iot.deviceRecord(id),
+      commandOnce: (device, input, id) => iot.commandOnce(device, input, id),
+      awaitCommand: (commandId, waitMs) => iot.commands.waitFor(commandId, waitMs),
+    },
   });
   const engine = new Engine({
     store: storage.workflows,
@@ -235,7 +253,14 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const scheduler = new Scheduler(async (workflowId, schedule) => {
     await workflowService.startRuns(workflowId, { input: schedule.input, priority: schedule.priority });
   }, log.child({ component: 'scheduler' }), config.workflowLimits.minIntervalMs);
-  workflowService = new WorkflowService(storage.workflows, registry, engine, scheduler, events, config.workflowLimits);
+  // a workflow's device trigger is re-armed each time its world is told the workflow changed
+  const workflowEvents: WorldEventBus = {
+    publish(worldId, event) {
+      events.publish(worldId, event);
+      if (event.type === 'workflowChanged') triggers.workflowChanged(event.workflowId).catch((err: unknown) => log.warn({ err, workflowId: event.workflowId }, 'could not re-arm a device trigger'));
+    },
+  };
+  workflowService = new WorkflowService(storage.workflows, registry, engine, scheduler, workflowEvents, config.workflowLimits);
   watchWorkflows(engine, metrics);
   // runs show their progress in their workflow's world, never in one their input names
   engine.onRun((run) => {
@@ -260,15 +285,19 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   };
   const iot = new IotService({
     store: storage.iot,
+    blobs: storage.blobs,
     access,
-    broker: config.iot.mqttPort === null ? null : new EmbeddedBroker({ host: config.host, port: config.iot.mqttPort, wsPort: config.iot.mqttWsPort, maxConnections: config.iot.maxConnections, log: log.child({ component: 'mqtt' }) }),
+    broker: iotBroker(config, log.child({ component: 'mqtt' })),
     log: log.child({ component: 'iot' }),
     retention: config.iot.retention,
     deviceRate: config.iot.deviceRate,
     events,
     twinHz: config.iot.twinHz,
+    coap: config.iot.coapPort === null ? null : { host: config.host, port: config.iot.coapPort },
     newId: () => newId(),
   });
+  const triggers = new IotTriggers({ store: storage.workflows, engine, workflows: workflowService, quota, log: log.child({ component: 'iot-triggers' }) });
+  iot.onReading((device, reading) => triggers.reading(device, reading));
   const neural = new NeuralService({ store: storage.workflows, accountOf, engine, log: log.child({ component: 'neural' }), observe: (source, outcome) => metrics.neuralCommand(source, outcome) });
 
   const certificate = config.https
@@ -312,7 +341,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access, insightRoutes({ usage, access, store: storage.store, workflows: storage.workflows })), alerts: alertRoutes(alerts, access), iot: iotRoutes(iot), readiness, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access, insightRoutes({ usage, access, store: storage.store, workflows: storage.workflows })), alerts: alertRoutes(alerts, access), iot: iotRoutes(iot, storage.spoolDir), readiness, log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
@@ -359,6 +388,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   await gameServer.listen(config.port, config.host);
   await engine.start();
   await neural.start();
+  await triggers.start();
   await workflowService.startSchedules();
   const port = (transport.server!.address() as AddressInfo).port;
 
@@ -372,6 +402,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       closed = true;
       scheduler.stopAll();
       neural.stop();
+      triggers.stop();
       await analytics.stop();
       await alerts.stop();
       await engine.stop();

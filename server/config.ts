@@ -15,7 +15,7 @@ import { SAMPLERS, type TracingConfig } from './tracing/Tracing';
 
 /** Variables whose values never appear in an error message. */
 // a webhook URL often carries its receiver's token in its path (chat services' incoming webhooks)
-const HIDDEN_VALUES = new Set(['AUTH_SECRET', 'CHAIN_PRIVATE_KEY', 'OPENAI_API_KEY', 'ALERT_WEBHOOK_URL']);
+const HIDDEN_VALUES = new Set(['AUTH_SECRET', 'CHAIN_PRIVATE_KEY', 'OPENAI_API_KEY', 'ALERT_WEBHOOK_URL', 'MQTT_URL', 'MQTT_PASSWORD']);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -191,6 +191,15 @@ const EnvSchema = z.object({
   MQTT_PORT: Port.default(1883),
   /** Its MQTT-over-WebSocket port, path /mqtt (0: any free one; off: none). */
   MQTT_WS_PORT: Port.default(8083),
+  /** An external MQTT broker for devices instead of the embedded one (mqtt://, mqtts://, ws://, wss://). */
+  MQTT_URL: z.url({ protocol: /^(mqtts?|wss?)$/, error: 'an mqtt://, mqtts://, ws:// or wss:// URL' }).max(2000).optional(),
+  /** The server's own account on that broker. */
+  MQTT_USERNAME: z.string().min(1).max(200).optional(),
+  MQTT_PASSWORD: z.string().min(1).max(500).optional(),
+  /** `on`: the broker is Mosquitto with its dynamic security plugin, and the server keeps each device as a client of it. */
+  MQTT_DYNSEC: z.enum(['on', 'off']).default('off'),
+  /** The UDP port CoAP readings are taken on (0: any free one; off: no CoAP). */
+  COAP_PORT: Port.default(5683),
   /** The most device connections the embedded broker holds at once. */
   MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** Messages one device may send per second on average (bursts of twice that pass); more are dropped and the device told. */
@@ -303,9 +312,13 @@ export interface Config {
 
 export interface IotConfig {
   mqttPort: number | null;
+  /** An external broker (MQTT_URL), or null for the embedded one. */
+  external: Readonly<{ url: string; username: string | undefined; password: string | undefined; dynsec: boolean }> | null;
   mqttWsPort: number | null;
   maxConnections: number;
   deviceRate: number;
+  /** The UDP port for CoAP readings, or null for none. */
+  coapPort: number | null;
   twinHz: number;
   retention: { rawDays: number; minuteDays: number; hourDays: number };
 }
@@ -470,10 +483,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     patchIntervalMs: Math.round(1000 / e.PATCH_RATE_HZ),
     interest: Object.freeze({ nearest: e.INTEREST_NEAREST, radius: e.INTEREST_RADIUS, above: e.INTEREST_ABOVE, summaryMs: Math.round(1000 / e.POSE_SUMMARY_HZ), fullRate: e.INTEREST_FULL_RATE, summaryBytesPerSecond: e.POSE_SUMMARY_BYTES }),
     iot: Object.freeze({
-      mqttPort: e.MQTT_PORT === 'off' ? null : e.MQTT_PORT,
-      mqttWsPort: e.MQTT_PORT === 'off' || e.MQTT_WS_PORT === 'off' ? null : e.MQTT_WS_PORT,
+      // an external broker takes the embedded one's place
+      mqttPort: e.MQTT_PORT === 'off' || e.MQTT_URL ? null : e.MQTT_PORT,
+      mqttWsPort: e.MQTT_PORT === 'off' || e.MQTT_WS_PORT === 'off' || e.MQTT_URL ? null : e.MQTT_WS_PORT,
+      external: e.MQTT_URL ? Object.freeze({ url: e.MQTT_URL, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, dynsec: e.MQTT_DYNSEC === 'on' }) : null,
       maxConnections: e.MQTT_MAX_CONNECTIONS,
       deviceRate: e.IOT_DEVICE_RATE,
+      coapPort: e.COAP_PORT === 'off' ? null : e.COAP_PORT,
       twinHz: e.IOT_TWIN_HZ,
       retention: Object.freeze({ rawDays: e.IOT_RAW_RETENTION_DAYS, minuteDays: e.IOT_MINUTE_RETENTION_DAYS, hourDays: e.IOT_HOUR_RETENTION_DAYS }),
     }),

@@ -16,6 +16,12 @@ export function serverUrls(opts: { https: boolean; host: string; port: number })
   return { local: `${scheme}://localhost:${opts.port}/`, lan: lan.map((a) => `${scheme}://${a}:${opts.port}/`) };
 }
 
+/** A service's URLs on a port: this machine first, then each LAN address when listening on all of them. */
+export function reachableUrls(host: string, scheme: string, port: number, path = ''): string[] {
+  const hosts = host === '0.0.0.0' || host === '::' ? ['localhost', ...lanAddresses()] : [host];
+  return hosts.map((h) => `${scheme}://${h}:${port}${path}`);
+}
+
 /** A QR code of `url` for a terminal. */
 export const terminalQr = (url: string) => QRCode.toString(url, { type: 'terminal', small: true });
 /** A QR code of `url` as an SVG document. */

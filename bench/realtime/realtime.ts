@@ -62,6 +62,7 @@ async function startOurs(s: Scenario, p: Plan): Promise<Started> {
       PORT: '0',
       // no devices in this bench
       MQTT_PORT: 'off',
+      COAP_PORT: 'off',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',

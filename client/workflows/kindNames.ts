@@ -18,6 +18,8 @@ const KNOWN: Readonly<Record<string, KindName>> = {
   [STEP_KIND.BLOCKCHAIN_ANCHOR]: { title: 'Anchor on chain', description: "Records the document's fingerprint on a blockchain." },
   [STEP_KIND.BLOCKCHAIN_VERIFY]: { title: 'Verify on chain', description: 'Checks the document against its fingerprint on chain.' },
   [STEP_KIND.DELAY]: { title: 'Delay', description: 'Waits for a while.' },
+  [STEP_KIND.IOT_COMMAND]: { title: 'Device command', description: 'Gives a device of the world a command and waits for its answer.' },
+  [STEP_KIND.IOT_TRIGGER]: { title: 'Device trigger', description: "Waits for a device's reading to cross a threshold or stand out; can start runs." },
   [STEP_KIND.NEURAL_TRIGGER]: { title: 'Neural trigger', description: 'Waits for a participant to give a command by gesture, hand pose or EEG.' },
   [STEP_KIND.PRESENT]: { title: 'Present', description: 'Shows the results as a panel in the world.' },
   [STEP_KIND.TRANSFORM]: { title: 'Transform', description: 'Outline, extract a section, count words, or fill a template.' },

@@ -301,11 +301,30 @@ const WORLD_ROUTES: Record<string, WorldRoute> = {
   'GET /iot/broker?device': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/broker?device=${await newDevice()}`, undefined] },
   'PUT /iot/devices/:id/twin': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/twin`, { metric: 'power', min: 0, max: 5000 }] },
   'DELETE /iot/devices/:id/twin': { action: 'editDevices', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/twin`, undefined] },
+  'POST /iot/firmware': { action: 'editDevices', ok: [201], prepare: async () => ['/iot/firmware', 'firmware'] },
+  'POST /iot/firmware/:id/rollout': { action: 'editDevices', ok: [201], prepare: async () => [`/iot/firmware/${await newFirmware()}/rollout`, { devices: [await newDevice()] }] },
+  // a device with no finished update has no earlier image to go back to: 409 for those allowed
+  'POST /iot/devices/:id/firmware/rollback': { action: 'editDevices', ok: [409], prepare: async () => [`/iot/devices/${await newDevice()}/firmware/rollback`, undefined] },
+  'GET /iot/firmware?world': { action: 'read', ok: [200], prepare: async () => [`/iot/firmware?world=${worldId}`, undefined] },
+  'GET /iot/firmware/:id/content': { action: 'read', ok: [200], prepare: async () => [`/iot/firmware/${await newFirmware()}/content`, undefined] },
+  'GET /iot/devices/:id/firmware': { action: 'read', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/firmware`, undefined] },
   'GET /iot/devices?world': { action: 'read', ok: [200], prepare: async () => [`/iot/devices?world=${worldId}`, undefined] },
   'GET /iot/devices/:id': { action: 'read', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}`, undefined] },
   'GET /iot/devices/:id/telemetry': { action: 'read', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/telemetry?metric=power`, undefined] },
   'GET /iot/devices/:id/commands': { action: 'read', ok: [200], prepare: async () => [`/iot/devices/${await newDevice()}/commands`, undefined] },
 };
+
+let firmwareSeq = 0;
+async function newFirmware(): Promise<string> {
+  const form = new FormData();
+  form.set('world', worldId);
+  form.set('type', 'generic');
+  form.set('version', `9.0.${firmwareSeq++}`);
+  form.set('file', new Blob(['firmware bytes']), 'image.bin');
+  const res = await fetch(`${server().url}/api/v3/iot/firmware`, { method: 'POST', body: form, headers: { authorization: `Bearer ${tokens.owner}` } });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { firmware: { id: string } }).firmware.id;
+}
 
 async function newDevice(): Promise<string> {
   const res = await call('POST', '/iot/devices', { worldId, name: 'Meter' }, tokens.owner);
@@ -386,6 +405,14 @@ describe('REST routes, for each role', () => {
           const form = new FormData();
           form.set('world', worldId);
           form.set('file', new Blob(['plain words'], { type: 'text/plain' }), `by-${part}.txt`);
+          const r = await fetch(`${server().url}/api/v3${p}`, { method, body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
+          res = { status: r.status, json: await r.json().catch(() => undefined) };
+        } else if (body === 'firmware') {
+          const form = new FormData();
+          form.set('world', worldId);
+          form.set('type', 'meter');
+          form.set('version', `1.0.${firmwareSeq++}`);
+          form.set('file', new Blob(['firmware bytes']), 'image.bin');
           const r = await fetch(`${server().url}/api/v3${p}`, { method, body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
           res = { status: r.status, json: await r.json().catch(() => undefined) };
         } else if (body === 'model') {

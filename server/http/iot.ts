@@ -9,6 +9,8 @@ import { MAX_TELEMETRY_BYTES } from '../../shared/model/iot';
 import type { IotService } from '../iot/IotService';
 import { AppError } from '../errors';
 import { noScope, who } from './access';
+import { readUpload } from './upload';
+import { rm } from 'node:fs/promises';
 
 /** The longest a request may wait for a command's answer. */
 const MAX_WAIT_MS = 30_000;
@@ -21,7 +23,10 @@ function waitOf(req: Request): number {
   return ms;
 }
 
-export function iotRoutes(iot: IotService): Router {
+/** The largest firmware image taken. */
+export const FIRMWARE_MAX_BYTES = 64 * 1024 * 1024;
+
+export function iotRoutes(iot: IotService, spoolDir: string): Router {
   const r = express.Router({ caseSensitive: true });
   const id = (req: Request) => String(req.params.id ?? '').slice(0, 80);
   // once a call about a device passed its world's check, the request's audit entry is filed under that world
@@ -82,9 +87,54 @@ export function iotRoutes(iot: IotService): Router {
       const binary = Buffer.isBuffer(req.body);
       const body = binary ? (req.body as Buffer) : Buffer.from(JSON.stringify(req.body ?? null));
       if (!binary && !req.is('application/json')) throw new AppError(ErrorCode.UNSUPPORTED_TYPE, 'Send telemetry as application/json, or the binary form as application/octet-stream.', 415);
-      res.status(201).json(await iot.ingestHttp(id(req), req.get('x-device-key'), body, binary));
+      res.status(201).json(await iot.ingest(id(req), req.get('x-device-key'), body, binary));
     },
   );
+
+  // ---- firmware ----
+  r.get('/firmware', async (req, res) => {
+    const world = req.query.world;
+    if (typeof world !== 'string') throw new AppError(ErrorCode.BAD_REQUEST, "Say whose firmware to list: ?world=<the world's id>.");
+    res.json({ firmware: await iot.listFirmware(who(res), world.slice(0, 64)) });
+  });
+  r.post('/firmware', async (req, res) => {
+    let input: Awaited<ReturnType<IotService['firmwareUpload']>> | undefined;
+    // the caller's role and the fields are checked before a byte of the image is spooled
+    const upload = await readUpload(req, { spoolDir, maxBytes: FIRMWARE_MAX_BYTES, beforeFile: async (fields) => void (input = await iot.firmwareUpload(who(res), fields)) });
+    try {
+      input ??= await iot.firmwareUpload(who(res), upload.fields);
+      res.status(201).json({ firmware: filed(res, await iot.addFirmware(who(res), input, upload.file)) });
+    } finally {
+      await rm(upload.file.path, { force: true });
+    }
+  });
+  r.post('/firmware/:id/rollout', async (req, res) => {
+    const updates = await iot.rollOut(who(res), id(req), req.body);
+    if (updates[0]) res.locals.auditWorld = updates[0].worldId;
+    res.status(201).json({ updates });
+  });
+  // a device fetches its image with its own key (?device=<its id>); people with their token or API key
+  r.get('/firmware/:id/content', async (req, res) => {
+    const key = req.get('x-device-key');
+    const device = typeof req.query.device === 'string' && key ? { id: req.query.device.slice(0, 80), key } : undefined;
+    const { firmware, size, stream } = await iot.firmwareContent(who(res), id(req), device);
+    res.set({
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(size),
+      'Content-Disposition': `attachment; filename="${firmware.type}-${firmware.version}.bin"`,
+      'X-Content-SHA256': firmware.sha256,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, max-age=31536000, immutable',
+    });
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  });
+  r.get('/devices/:id/firmware', async (req, res) => {
+    res.json({ updates: await iot.deviceUpdates(who(res), id(req)) });
+  });
+  r.post('/devices/:id/firmware/rollback', async (req, res) => {
+    res.status(201).json({ update: filed(res, await iot.rollback(who(res), id(req))) });
+  });
 
   r.post('/devices/:id/commands', async (req, res) => {
     const wait = waitOf(req);

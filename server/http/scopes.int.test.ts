@@ -34,7 +34,7 @@ async function call(method: string, route: string, headers: Record<string, strin
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'dwc-scopes-'));
-  const config = loadConfig({ PORT: '0', MQTT_PORT: '0', MQTT_WS_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, REST_RATE: '1000000', KEY_RATE: '1000000' });
+  const config = loadConfig({ PORT: '0', MQTT_PORT: '0', MQTT_WS_PORT: '0', COAP_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, REST_RATE: '1000000', KEY_RATE: '1000000' });
   app = await startApp(config, createLogger('silent'));
   url = `http://127.0.0.1:${app.port}`;
   const session = (await (await fetch(`${url}/api/v3/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'keymaker', password: 'a long enough password' }) })).json()) as { accessToken: string };

@@ -4,6 +4,7 @@
  * expires is never sent. Every change of state is stored, then told to the listeners (the world's
  * twin, a workflow step waiting for it).
  */
+import { createHash } from 'node:crypto';
 import { COMMAND_FINAL, type CommandAck, type CommandMessage } from '../../shared/model/iot';
 import type { CommandRecord, DeviceRecord, IotStore } from '../adapters/storage/IotStore';
 import type { Logger } from '../log';
@@ -26,6 +27,15 @@ export interface CommandsOptions {
 
 type Listener = (command: CommandRecord) => void;
 
+/**
+ * The id of a command given once for `key` (a workflow step's idempotency key): the same key and
+ * time always make the same id, so a second attempt finds the first one's command. It starts with
+ * `at` like every command id, so it lists in time order among the device's other commands.
+ */
+export function onceCommandId(at: number, key: string): string {
+  return `${Math.max(0, Math.floor(at)).toString(36).padStart(9, '0')}k${createHash('sha256').update(key).digest('base64url').slice(0, 20)}`;
+}
+
 export class Commands {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly listeners = new Set<Listener>();
@@ -47,10 +57,19 @@ export class Commands {
     return `${this.now().toString(36).padStart(9, '0')}${(this.seq++ % 1296).toString(36).padStart(2, '0')}${this.o.newId()}`;
   }
 
-  async create(device: DeviceRecord, input: CommandInput, by: string | null): Promise<CommandRecord> {
+  /**
+   * Stores a command and sends it if the device listens. With `once.id` (see `onceCommandId`) it is
+   * given at most once: a command of that id already stored is answered as it stands, never sent again.
+   */
+  async create(device: DeviceRecord, input: CommandInput, by: string | null, once?: { id: string }): Promise<CommandRecord> {
+    if (once) {
+      const given = await this.get(once.id);
+      if (given && given.deviceId !== device.id) throw new Error(`the command ${once.id} was given to another device`);
+      if (given) return given;
+    }
     const now = this.now();
     const command: CommandRecord = {
-      id: this.commandId(),
+      id: once?.id ?? this.commandId(),
       deviceId: device.id,
       worldId: device.worldId,
       name: input.name,

@@ -4,16 +4,23 @@
  * device's messages are handled, whichever way they came (the MQTT broker, HTTP).
  */
 import { ErrorCode } from '../../shared/protocol';
-import { MAX_TELEMETRY_BYTES, deviceTopics, parseBinaryTelemetry, parseCommandAck, parseJsonTelemetry, type PublishChannel, type Reading, type SubscribeChannel, type TwinView } from '../../shared/model/iot';
+import { MAX_TELEMETRY_BYTES, deviceTopics, parseBinaryTelemetry, parseCommandAck, parseFirmwareProgress, parseJsonTelemetry, type PublishChannel, type Reading, type SubscribeChannel, type TwinView } from '../../shared/model/iot';
 import type { WorldAction } from '../../shared/model/roles';
-import type { CommandRecord, DeviceRecord, IotStore, Resolution, TelemetrySample } from '../adapters/storage/IotStore';
+import type { CommandRecord, DeviceRecord, FirmwareRecord, IotStore, UpdateRecord, Resolution, TelemetrySample } from '../adapters/storage/IotStore';
 import type { WorldAccess, Who } from '../access/WorldAccess';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 import { Commands } from './Commands';
 import { DeviceRegistry, hashKey, newDeviceKey, type AuthResult } from './DeviceRegistry';
-import { ChangeDevice, RegisterDevice, SendCommand, SetTwin, TelemetryRange, parse } from './inputs';
+import { ChangeDevice, FirmwareFields, RegisterDevice, RollOut, SendCommand, SetTwin, TelemetryRange, parse } from './inputs';
+import type { z } from 'zod';
+import type { Readable } from 'node:stream';
+import type { SpooledFile } from '../documents/DocumentService';
 import { TwinFeed } from './TwinFeed';
+import { CoapIngest } from './CoapIngest';
+import { reachableUrls } from '../lan';
+import { Firmware } from './Firmware';
+import type { BlobStore } from '../adapters/storage/BlobStore';
 import type { WorldEventBus } from '../rooms/worldEvents';
 import { Telemetry, type Retention } from './Telemetry';
 import { DeviceMessageError, DeviceRateError, type Broker, type BrokerAddress, type DeviceGate } from './broker/Broker';
@@ -27,6 +34,8 @@ export type DeviceView = Omit<DeviceRecord, 'keyHash' | 'revokedAt' | 'createdBy
 
 export interface IotServiceOptions {
   store: IotStore;
+  /** Where firmware images are kept, by sha256. */
+  blobs: BlobStore;
   access: Pick<WorldAccess, 'require'>;
   broker: Broker | null;
   log: Logger;
@@ -37,6 +46,8 @@ export interface IotServiceOptions {
   events?: WorldEventBus;
   /** The most readings a second a world is told of per twin. */
   twinHz: number;
+  /** Where CoAP readings are taken (UDP), or null for no CoAP. */
+  coap?: { host: string; port: number } | null;
   newId(): string;
   now?: () => number;
 }
@@ -49,6 +60,8 @@ export class IotService implements DeviceGate {
   readonly devices: DeviceRegistry;
   readonly telemetry: Telemetry;
   readonly commands: Commands;
+  readonly firmware: Firmware;
+  private readonly coap: CoapIngest | null;
   private readonly feed: TwinFeed;
   private readonly now: () => number;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -58,10 +71,20 @@ export class IotService implements DeviceGate {
     this.now = o.now ?? Date.now;
     this.devices = new DeviceRegistry(o.store, o.log, this.now);
     this.telemetry = new Telemetry(o.store, o.retention, o.log, this.now);
+    this.coap = o.coap ? new CoapIngest({ ...o.coap, ingest: (deviceId, key, body, binary) => this.ingest(deviceId, key, body, binary), log: o.log }) : null;
     this.feed = new TwinFeed(o.events ?? { publish: () => undefined }, o.twinHz, this.now);
     this.commands = new Commands({
       store: o.store,
       send: (deviceId, message) => (o.broker ? o.broker.send(deviceId, 'commands', JSON.stringify(message)) : Promise.resolve(false)),
+      log: o.log,
+      newId: o.newId,
+      now: this.now,
+    });
+    this.firmware = new Firmware({
+      store: o.store,
+      blobs: o.blobs,
+      send: (deviceId, notice) => (o.broker ? o.broker.send(deviceId, 'firmware', JSON.stringify(notice)) : Promise.resolve(false)),
+      installed: async (deviceId, version) => void (await this.devices.update(deviceId, (d) => ({ ...d, firmwareVersion: version }))),
       log: o.log,
       newId: o.newId,
       now: this.now,
@@ -71,9 +94,11 @@ export class IotService implements DeviceGate {
   async start(): Promise<void> {
     this.telemetry.start();
     await this.o.broker?.start(this);
+    await this.coap?.start();
   }
 
   async stop(): Promise<void> {
+    await this.coap?.close();
     await this.o.broker?.close();
     this.commands.stop();
     this.feed.stop();
@@ -81,8 +106,11 @@ export class IotService implements DeviceGate {
     await this.devices.flush();
   }
 
+  /** Where devices reach this server's MQTT broker (or the external one) and its CoAP port. */
   brokerAddresses(): BrokerAddress[] {
-    return this.o.broker?.addresses() ?? [];
+    const coapPort = this.coap?.port();
+    const coap: BrokerAddress[] = coapPort ? [{ transport: 'coap', port: coapPort, urls: reachableUrls(this.o.coap!.host, 'coap', coapPort) }] : [];
+    return [...(this.o.broker?.addresses() ?? []), ...coap];
   }
 
   /** Called with every reading once it is stored (twins, workflow triggers). */
@@ -115,6 +143,8 @@ export class IotService implements DeviceGate {
       firmwareVersion: null,
       revokedAt: null,
     };
+    // the broker first (an external one keeps its own list of devices): a refusal there stores nothing
+    await this.o.broker?.deviceKey?.(device.id, key);
     await this.devices.add(device);
     this.o.log.info({ worldId: world.id, deviceId: device.id }, 'device registered');
     return { device: this.view(device), key };
@@ -161,6 +191,7 @@ export class IotService implements DeviceGate {
     const changed = await this.devices.update(id, (d) => ({ ...d, keyHash: hashKey(key), keyHint: key.slice(0, 7), revokedAt: null }));
     if (!changed) throw notFound(id);
     this.o.broker?.disconnect(id);
+    await this.o.broker?.deviceKey?.(id, key);
     this.o.log.info({ deviceId: id }, 'device key replaced');
     return { device: this.view(changed), key };
   }
@@ -178,6 +209,7 @@ export class IotService implements DeviceGate {
     const device = await this.deviceFor(who, id, 'editDevices');
     this.o.broker?.disconnect(id);
     if (!(await this.devices.remove(id))) throw notFound(id);
+    await this.o.broker?.deviceRemoved?.(id);
     if (device.twin) this.feed.changed(device, false, true);
     this.o.log.info({ deviceId: id }, 'device removed');
   }
@@ -222,9 +254,75 @@ export class IotService implements DeviceGate {
     return { addresses, device: { id: device.id, username: device.id, topics: deviceTopics(device.id) } };
   }
 
-  /** Telemetry over HTTP, with the device's key: the same checks as over MQTT. */
-  async ingestHttp(deviceId: string, key: string | undefined, body: Buffer, binary: boolean): Promise<{ stored: number }> {
-    if (!key) throw new AppError(ErrorCode.UNAUTHORIZED, 'Send the device key in the X-Device-Key header.', 401);
+  // ---- firmware ----
+
+  /** The fields sent ahead of an image, checked (and the caller's role) before a byte of it is read. */
+  async firmwareUpload(who: Who, fields: unknown): Promise<z.output<typeof FirmwareFields>> {
+    const input = parse(FirmwareFields, fields, 'firmware upload (send the fields world, type, version and optionally sha256 and notes before the file)');
+    await this.o.access.require(input.world, who, 'editDevices');
+    return input;
+  }
+
+  async addFirmware(who: Who, input: z.output<typeof FirmwareFields>, file: SpooledFile): Promise<FirmwareRecord> {
+    if (input.sha256 && input.sha256 !== file.sha256) throw new AppError(ErrorCode.BAD_REQUEST, `The image's sha256 is ${file.sha256}, not the ${input.sha256} given: it was changed or cut on the way. Nothing was kept.`, 400);
+    return this.firmware.add({ worldId: input.world, type: input.type, version: input.version, sha256: file.sha256, size: file.size, notes: input.notes, createdBy: who?.userId ?? null }, file.path);
+  }
+
+  async listFirmware(who: Who, worldId: string): Promise<FirmwareRecord[]> {
+    await this.o.access.require(worldId, who, 'read');
+    return this.o.store.listFirmware(worldId);
+  }
+
+  /** Gives devices of the image's world and type an update to it. */
+  async rollOut(who: Who, firmwareId: string, raw: unknown): Promise<UpdateRecord[]> {
+    const input = parse(RollOut, raw, 'rollout');
+    const firmware = await this.firmwareFor(who, firmwareId, 'editDevices');
+    const inWorld = await this.o.store.listDevices(firmware.worldId);
+    const chosen = input.allOfType ? inWorld.filter((d) => d.type === firmware.type) : (input.devices ?? []).map((id) => inWorld.find((d) => d.id === id) ?? id);
+    const wrong = chosen.filter((d): d is string => typeof d === 'string');
+    if (wrong.length) throw new AppError(ErrorCode.BAD_REQUEST, `Not devices of this world: ${wrong.slice(0, 5).join(', ')}.`, 400);
+    const devices = chosen as DeviceRecord[];
+    const otherType = devices.filter((d) => d.type !== firmware.type);
+    if (otherType.length) throw new AppError(ErrorCode.BAD_REQUEST, `This image is for ${firmware.type} devices; ${otherType.map((d) => `"${d.name}" is a ${d.type}`).slice(0, 3).join(', ')}.`, 400);
+    return this.firmware.rollOut(firmware, devices);
+  }
+
+  async deviceUpdates(who: Who, deviceId: string): Promise<UpdateRecord[]> {
+    const device = await this.deviceFor(who, deviceId, 'read');
+    return this.firmware.updates(device.id);
+  }
+
+  /** Back to the image the device ran before its latest update. */
+  async rollback(who: Who, deviceId: string): Promise<UpdateRecord> {
+    const device = await this.deviceFor(who, deviceId, 'editDevices');
+    const [update] = await this.firmware.rollOut(await this.firmware.previousImage(device), [device], true);
+    return update!;
+  }
+
+  /** An image's bytes: for a device with an update to it (by its key), or anyone who may read its world. */
+  async firmwareContent(who: Who, firmwareId: string, device?: { id: string; key: string }): Promise<{ firmware: FirmwareRecord; size: number; stream: Readable }> {
+    let firmware: FirmwareRecord;
+    if (device) {
+      const auth = await this.authenticate(device.id, device.key);
+      const known = auth.ok ? await this.o.store.getFirmware(firmwareId.slice(0, 80)) : undefined;
+      if (!auth.ok || !known || !(await this.firmware.mayFetch(device.id, known.id))) throw new AppError(ErrorCode.UNAUTHORIZED, 'No device with that id and key has an update to this image.', 401);
+      firmware = known;
+    } else firmware = await this.firmwareFor(who, firmwareId, 'read');
+    const blob = await this.o.blobs.read(firmware.sha256);
+    if (!blob) throw new AppError(ErrorCode.NOT_FOUND, `The bytes of firmware ${firmware.version} are missing from the store.`, 404);
+    return { firmware, ...blob };
+  }
+
+  private async firmwareFor(who: Who, id: string, action: WorldAction): Promise<FirmwareRecord> {
+    const firmware = await this.o.store.getFirmware(String(id).slice(0, 80));
+    if (!firmware) throw new AppError(ErrorCode.NOT_FOUND, `There is no firmware image "${String(id).slice(0, 64)}".`, 404);
+    await this.o.access.require(firmware.worldId, who, action);
+    return firmware;
+  }
+
+  /** Telemetry over HTTP or CoAP, with the device's key: the same checks as over MQTT. */
+  async ingest(deviceId: string, key: string | undefined, body: Buffer, binary: boolean): Promise<{ stored: number }> {
+    if (!key) throw new AppError(ErrorCode.UNAUTHORIZED, "Send the device's key: the X-Device-Key header over HTTP, ?key= over CoAP.", 401);
     const auth = await this.authenticate(deviceId, key);
     if (!auth.ok) throw new AppError(ErrorCode.UNAUTHORIZED, auth.reason === 'revoked' ? "This device's key was revoked; its owner can give it a new one." : 'No device has that id and key.', 401);
     try {
@@ -234,6 +332,23 @@ export class IotService implements DeviceGate {
       if (err instanceof DeviceMessageError) throw new AppError(ErrorCode.BAD_REQUEST, `The telemetry was not stored: ${err.message}.`, 400);
       throw err;
     }
+  }
+
+  // ---- workflows: WorkflowScope checks that a device is the run's to use before it calls these ----
+
+  /** A device as stored, for WorkflowScope to check its world; undefined when there is none. */
+  deviceRecord(id: string): Promise<DeviceRecord | undefined> {
+    return this.devices.get(String(id).slice(0, 80));
+  }
+
+  /** Gives a workflow step's command at most once: `id` comes from `onceCommandId`, the same on every attempt. */
+  async commandOnce(device: DeviceRecord, raw: unknown, id: string): Promise<CommandRecord> {
+    const input = parse(SendCommand, raw, 'command');
+    // a command given before the key was revoked is still answered as it stands
+    if (device.revokedAt && !(await this.commands.get(id))) throw new AppError(ErrorCode.CONFLICT, `"${device.name}" has had its key revoked: give it a new key before sending it commands.`, 409);
+    const command = await this.commands.create(device, input, null, { id });
+    this.o.log.info({ deviceId: device.id, commandId: command.id, name: command.name, state: command.state }, 'device command given by a workflow');
+    return command;
   }
 
   // ---- devices (the broker calls these) ----
@@ -259,8 +374,8 @@ export class IotService implements DeviceGate {
   }
 
   listening(deviceId: string, channel: SubscribeChannel): void {
-    if (channel !== 'commands') return;
-    this.commands.deviceListening(deviceId).catch((err: unknown) => this.o.log.warn({ err, deviceId }, 'could not send a device the commands waiting for it'));
+    if (channel === 'commands') this.commands.deviceListening(deviceId).catch((err: unknown) => this.o.log.warn({ err, deviceId }, 'could not send a device the commands waiting for it'));
+    if (channel === 'firmware') this.firmware.deviceListening(deviceId).catch((err: unknown) => this.o.log.warn({ err, deviceId }, 'could not tell a device of its firmware update'));
   }
 
   /** Handles one message from a device; how many readings it stored. */
@@ -294,6 +409,12 @@ export class IotService implements DeviceGate {
         const ack = parseCommandAck(payload.toString('utf8'));
         if (!ack.ok) throw new DeviceMessageError(ack.error);
         await this.commands.acknowledge(device.id, ack.value);
+        return 0;
+      }
+      case 'firmware/progress': {
+        const report = parseFirmwareProgress(payload.toString('utf8'));
+        if (!report.ok) throw new DeviceMessageError(report.error);
+        if (!(await this.firmware.progress(device.id, report.value))) throw new DeviceMessageError(`"${report.value.updateId.slice(0, 80)}" is not this device's open update`);
         return 0;
       }
     }

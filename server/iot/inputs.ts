@@ -57,6 +57,20 @@ export const SetTwin = z
   .refine((t) => t.max > t.min, { message: '"max" must be above "min"', path: ['max'] })
   .refine((t) => t.alarmLow === null || t.alarmHigh === null || t.alarmHigh > t.alarmLow, { message: '"alarmHigh" must be above "alarmLow"', path: ['alarmHigh'] });
 
+/** The fields sent ahead of a firmware image. */
+export const FirmwareFields = z.strictObject({
+  world: EntityId,
+  type: Word,
+  version: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_.+-]+$/, 'letters, digits and _ . + - (such as 1.4.2)'),
+  /** What the uploader computed: the image is refused unless its bytes hash to it. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional(),
+  notes: z.string().max(500).default(''),
+});
+
+export const RollOut = z
+  .strictObject({ devices: z.array(z.string().min(1).max(80)).min(1).max(1000).optional(), allOfType: z.literal(true).optional() })
+  .refine((r) => (r.devices === undefined) !== (r.allOfType === undefined), 'name the devices, or say allOfType: true, not both');
+
 /** The most samples one telemetry query answers. */
 export const QUERY_LIMIT = 5000;
 

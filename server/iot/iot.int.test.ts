@@ -3,9 +3,11 @@
  * TCP and WebSocket, HTTP ingest with a device key, the registry's routes and roles, commands
  * answered, timed out and delivered to a device that comes back.
  */
+import coap from 'coap';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBinaryTelemetry, type CommandMessage } from '../../shared/model/iot';
+import { createHash } from 'node:crypto';
+import { encodeBinaryTelemetry, type CommandMessage, type FirmwareNotice } from '../../shared/model/iot';
 import { bootServer, type BootedServer } from '../testing/bootServer';
 import { joinWorld, until } from '../testing/clients';
 import { bearer, restClient } from '../testing/rest';
@@ -242,6 +244,93 @@ describe('devices in a world', () => {
     expect((await call('DELETE', `/iot/devices/${device.id}/twin`, undefined, owner)).status).toBe(200);
     await until('the twin gone', () => twin() === undefined);
     await me.room.leave();
+  });
+
+  it('IOT-12: firmware is kept only when its bytes hash to the sha256 given, rolled out to devices of its type, fetched with the device key, moved on by the device\'s reports, and rolled back to the image before', async () => {
+    const device = await register('Lobby thermostat');
+    const client = await connect(device);
+    const notices = inbox(client);
+    await client.subscribeAsync(`dwc/${device.id}/firmware`, { qos: 1 });
+    await client.publishAsync(`dwc/${device.id}/status`, JSON.stringify({ firmware: '1.0.0' }), { qos: 1 });
+    const image = (text: string) => Buffer.from(`${text}`.repeat(500));
+    const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    const upload = async (version: string, bytes: Buffer, opts: { sha256?: string; auth?: Record<string, string>; type?: string } = {}) => {
+      const form = new FormData();
+      form.set('world', worldId);
+      form.set('type', opts.type ?? 'thermostat');
+      form.set('version', version);
+      if (opts.sha256) form.set('sha256', opts.sha256);
+      form.set('file', new Blob([bytes]), `fw-${version}.bin`);
+      const res = await fetch(`${server.url}/api/v3/iot/firmware`, { method: 'POST', body: form, headers: opts.auth ?? owner });
+      return { status: res.status, json: (await res.json()) as { firmware: { id: string; sha256: string }; error: { message: string } } };
+    };
+    const v1 = image('one');
+    const v2 = image('two');
+    expect((await upload('1.0.0', v1, { sha256: sha(v1) })).status).toBe(201);
+    const tampered = await upload('1.1.0', v2, { sha256: sha(v1) });
+    expect(tampered.status).toBe(400);
+    expect(tampered.json.error.message).toMatch(/sha256/);
+    expect((await upload('1.1.0', v2, { auth: viewer })).status).toBe(403);
+    const up = await upload('1.1.0', v2, { sha256: sha(v2) });
+    expect(up.status).toBe(201);
+    expect((await upload('1.1.0', v2)).status).toBe(409);
+    const listed = await call('GET', `/iot/firmware?world=${worldId}`, undefined, viewer);
+    expect(listed.json.firmware.map((f: { version: string }) => f.version)).toEqual(['1.0.0', '1.1.0']);
+
+    const meter = await register('Meter', 'power_meter');
+    expect((await call('POST', `/iot/firmware/${up.json.firmware.id}/rollout`, { devices: [meter.id] }, owner)).status).toBe(400);
+    const rolled = await call('POST', `/iot/firmware/${up.json.firmware.id}/rollout`, { devices: [device.id] }, owner);
+    expect(rolled.status, rolled.text).toBe(201);
+    await until('the notice', () => notices.some((m) => m.topic.endsWith('/firmware')));
+    const notice = JSON.parse(notices.find((m) => m.topic.endsWith('/firmware'))!.body) as FirmwareNotice;
+    expect(notice).toMatchObject({ version: '1.1.0', sha256: sha(v2), size: v2.length, rollback: false });
+    const fetchImage = (key: string, deviceId = device.id) => fetch(`${server.url}${notice.path}?device=${deviceId}`, { headers: { 'x-device-key': key } });
+    const got = await fetchImage(device.key);
+    expect(got.status).toBe(200);
+    expect(sha(Buffer.from(await got.arrayBuffer()))).toBe(notice.sha256);
+    expect((await fetchImage('dk_wrong')).status).toBe(401);
+    // a device with no update to this image may not fetch it
+    expect((await fetchImage(meter.key, meter.id)).status).toBe(401);
+
+    const report = (state: string, extra: object = {}) => client.publishAsync(`dwc/${device.id}/firmware/progress`, JSON.stringify({ updateId: notice.updateId, state, ...extra }), { qos: 1 });
+    await report('downloading', { progress: 50 });
+    await until('the progress', async () => (await call('GET', `/iot/devices/${device.id}/firmware`, undefined, owner)).json.updates[0].progress === 50);
+    await report('installing');
+    await report('done');
+    await until('the new version', async () => (await call('GET', `/iot/devices/${device.id}`, undefined, owner)).json.device.firmwareVersion === '1.1.0');
+    expect((await call('GET', `/iot/devices/${device.id}/firmware`, undefined, owner)).json.updates[0]).toMatchObject({ state: 'done', progress: 100, fromVersion: '1.0.0' });
+
+    const back = await call('POST', `/iot/devices/${device.id}/firmware/rollback`, undefined, owner);
+    expect(back.status, back.text).toBe(201);
+    expect(back.json.update).toMatchObject({ version: '1.0.0', rollback: true, state: 'notified' });
+    await until('the rollback notice', () => notices.filter((m) => m.topic.endsWith('/firmware')).length === 2);
+    const second = JSON.parse(notices.filter((m) => m.topic.endsWith('/firmware'))[1]!.body) as FirmwareNotice;
+    expect(second).toMatchObject({ version: '1.0.0', rollback: true, sha256: sha(v1) });
+    await client.publishAsync(`dwc/${device.id}/firmware/progress`, JSON.stringify({ updateId: second.updateId, state: 'failed', error: 'flash write error' }), { qos: 1 });
+    await until('the failure shown', async () => (await call('GET', `/iot/devices/${device.id}/firmware`, undefined, owner)).json.updates[0].state === 'failed');
+    expect((await call('GET', `/iot/devices/${device.id}`, undefined, owner)).json.device.firmwareVersion).toBe('1.1.0');
+  });
+
+  it('IOT-14: a constrained device posts readings over CoAP with its key: 2.04 once stored, 4.01 for a wrong key, 4.00 saying why for a bad reading', async () => {
+    const device = await register('CoAP sensor', 'door_sensor');
+    const coapPort = (await call('GET', '/iot/broker')).json.addresses.find((a: { transport: string }) => a.transport === 'coap').port as number;
+    const post = (pathname: string, query: string, payload: Buffer | string) =>
+      new Promise<{ code: string; text: string }>((resolve, reject) => {
+        const req = coap.request({ hostname: '127.0.0.1', port: coapPort, pathname, query, method: 'POST' });
+        req.on('response', (res: { code: string; payload: Buffer }) => resolve({ code: res.code, text: res.payload.toString() }));
+        req.on('error', reject);
+        req.end(payload);
+      });
+    expect((await post(`/dwc/${device.id}/telemetry`, `key=${device.key}`, JSON.stringify({ open: true }))).code).toBe('2.04');
+    expect((await post(`/dwc/${device.id}/telemetry/bin`, `key=${device.key}`, Buffer.from(encodeBinaryTelemetry({ open: 0 })))).code).toBe('2.04');
+    expect((await post(`/dwc/${device.id}/telemetry`, 'key=dk_wrong', JSON.stringify({ open: 1 }))).code).toBe('4.01');
+    expect((await post(`/dwc/${device.id}/telemetry`, '', JSON.stringify({ open: 1 }))).code).toBe('4.01');
+    const bad = await post(`/dwc/${device.id}/telemetry`, `key=${device.key}`, JSON.stringify({ open: 'wide' }));
+    expect(bad.code).toBe('4.00');
+    expect(bad.text).toMatch(/open/);
+    expect((await post('/somewhere/else', '', 'x')).code).toBe('4.04');
+    const stored = (await call('GET', `/iot/devices/${device.id}/telemetry?metric=open&resolution=raw`, undefined, owner)).json.samples as Array<{ v: number }>;
+    expect(stored.map((x) => x.v)).toEqual([1, 0]);
   });
 
   it('IOT-7: a command given while the device is away reaches it when it comes back, across a restart; one that expires first never does', async () => {

@@ -39,7 +39,7 @@ export async function bootServer(opts: BootOptions = {}): Promise<BootedServer> 
   const dataDir = opts.dataDir ?? path.join(ownDir!, 'data');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', MQTT_PORT: '0', MQTT_WS_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.env },
+    env: { ...process.env, PORT: '0', MQTT_PORT: '0', MQTT_WS_PORT: '0', COAP_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

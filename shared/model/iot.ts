@@ -8,9 +8,9 @@
 export const TOPIC_ROOT = 'dwc';
 
 /** What a device publishes. */
-export const DEVICE_PUBLISHES = ['telemetry', 'telemetry/bin', 'status', 'commands/ack'] as const;
+export const DEVICE_PUBLISHES = ['telemetry', 'telemetry/bin', 'status', 'commands/ack', 'firmware/progress'] as const;
 /** What a device subscribes to (`errors`: why a message it sent was not used). */
-export const DEVICE_SUBSCRIBES = ['commands', 'errors'] as const;
+export const DEVICE_SUBSCRIBES = ['commands', 'firmware', 'errors'] as const;
 export type PublishChannel = (typeof DEVICE_PUBLISHES)[number];
 export type SubscribeChannel = (typeof DEVICE_SUBSCRIBES)[number];
 
@@ -243,4 +243,47 @@ export interface TwinView {
   /** The latest reading of its metric (null before the first since the server started). */
   value: number | null;
   at: number;
+}
+
+/** How a device's firmware update moves on; the last three are final. */
+export const UPDATE_STATES = ['pending', 'notified', 'downloading', 'installing', 'done', 'failed', 'superseded'] as const;
+export type UpdateState = (typeof UPDATE_STATES)[number];
+export const UPDATE_FINAL: ReadonlySet<UpdateState> = new Set(['done', 'failed', 'superseded']);
+
+/** What the server sends a device on `firmware`: the image to fetch (with its key) and check. */
+export interface FirmwareNotice {
+  updateId: string;
+  firmwareId: string;
+  version: string;
+  sha256: string;
+  size: number;
+  /** Where to GET the image on the server's HTTP address, with the header X-Device-Key. */
+  path: string;
+  rollback: boolean;
+}
+
+/** What a device reports on `firmware/progress`. */
+export interface FirmwareProgress {
+  updateId: string;
+  state: 'downloading' | 'installing' | 'done' | 'failed';
+  progress?: number;
+  error?: string;
+}
+
+const PROGRESS_STATES = new Set(['downloading', 'installing', 'done', 'failed']);
+
+export function parseFirmwareProgress(payload: string): Parsed<FirmwareProgress> {
+  if (payload.length > 1024) return refuse('a progress report is at most 1 KB');
+  let body: unknown;
+  try {
+    body = JSON.parse(payload);
+  } catch {
+    return refuse('the progress report is not JSON');
+  }
+  const b = body as Partial<FirmwareProgress> | null;
+  const usage = 'a progress report is {"updateId": "<from the notice>", "state": "downloading"|"installing"|"done"|"failed", "progress"?: 0-100, "error"?: "why"}';
+  if (typeof b !== 'object' || b === null || typeof b.updateId !== 'string' || b.updateId.length > 80 || typeof b.state !== 'string' || !PROGRESS_STATES.has(b.state)) return refuse(usage);
+  if (b.progress !== undefined && (typeof b.progress !== 'number' || !(b.progress >= 0 && b.progress <= 100))) return refuse(usage);
+  if (b.error !== undefined && typeof b.error !== 'string') return refuse(usage);
+  return { ok: true, value: { updateId: b.updateId, state: b.state, ...(b.progress !== undefined ? { progress: b.progress } : {}), ...(b.error ? { error: b.error.slice(0, 500) } : {}) } };
 }

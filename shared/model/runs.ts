@@ -8,7 +8,8 @@
 export type WaitingFor =
   | { kind: 'approval'; prompt: string }
   | { kind: 'neural'; prompt: string; participant?: string; role?: 'editor' | 'owner'; commands: string[]; minConfidence: number }
-  | { kind: 'delay'; until: number };
+  | { kind: 'delay'; until: number }
+  | { kind: 'device'; prompt: string };
 
 export type WaitingKind = WaitingFor['kind'];
 
@@ -70,6 +71,8 @@ export function describeWaiting(w: WaitingFor): string {
     }
     case 'delay':
       return `waiting until ${new Date(w.until).toISOString()}`;
+    case 'device':
+      return w.prompt;
     default: {
       const unreachable: never = w;
       return `waiting for ${JSON.stringify(unreachable)}`;

@@ -11,6 +11,8 @@ export const STEP_KIND = {
   BLOCKCHAIN_ANCHOR: 'blockchain_anchor',
   BLOCKCHAIN_VERIFY: 'blockchain_verify',
   DELAY: 'delay',
+  IOT_COMMAND: 'iot_command',
+  IOT_TRIGGER: 'iot_trigger',
   NEURAL_TRIGGER: 'neural_trigger',
   PRESENT: 'present',
   TRANSFORM: 'transform',

@@ -122,7 +122,7 @@ export const RunStepState = schema(
     attempt: t.uint8(),
     /** Why it failed, or what it is waiting for. */
     detail: t.string(),
-    /** What kind of thing a waiting step waits for ('approval', 'neural', 'delay'; '' when none). */
+    /** What kind of thing a waiting step waits for ('approval', 'neural', 'delay', 'device'; '' when none). */
     waitingFor: t.string(),
     /** A document the step produced (e.g. a result panel), if any. */
     documentId: t.string(),

@@ -2,7 +2,7 @@
  * Devices, their telemetry as time series (raw points, and minute and hour rollups kept as they
  * arrive), and the commands sent to them.
  */
-import type { CommandState, TwinConfig } from '../../../shared/model/iot';
+import type { CommandState, TwinConfig, UpdateState } from '../../../shared/model/iot';
 
 export interface DeviceRecord {
   id: string;
@@ -80,7 +80,48 @@ export interface CommandRecord {
   error?: string;
 }
 
+/** A firmware image uploaded to a world for devices of one type; its bytes are content, by sha256. */
+export interface FirmwareRecord {
+  id: string;
+  worldId: string;
+  type: string;
+  version: string;
+  sha256: string;
+  size: number;
+  notes: string;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+/** One device's update to one image, as it moves on (UPDATE_STATES in shared/model/iot.ts). */
+export interface UpdateRecord {
+  /** Sorts by time. */
+  id: string;
+  deviceId: string;
+  worldId: string;
+  firmwareId: string;
+  version: string;
+  sha256: string;
+  state: UpdateState;
+  /** 0–100, as the device last reported. */
+  progress: number;
+  /** The version the device ran when the update was given (what a rollback goes back to). */
+  fromVersion: string | null;
+  rollback: boolean;
+  createdAt: string;
+  updatedAt: string;
+  error?: string;
+}
+
 export interface IotStore {
+  putFirmware(firmware: FirmwareRecord): Promise<void>;
+  getFirmware(id: string): Promise<FirmwareRecord | undefined>;
+  /** The world's images, oldest first. */
+  listFirmware(worldId: string): Promise<FirmwareRecord[]>;
+  putUpdate(update: UpdateRecord): Promise<void>;
+  /** A device's updates, newest first, at most `limit`. */
+  updatesOf(deviceId: string, limit: number): Promise<UpdateRecord[]>;
+
   putDevice(device: DeviceRecord): Promise<void>;
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   /** The world's devices, oldest first. */

@@ -4,7 +4,7 @@
  * write of points folds them into their buckets in the same batch.
  */
 import type { ClassicLevel } from 'classic-level';
-import { BUCKET_MS, RESOLUTIONS, type CommandRecord, type DeviceRecord, type IotStore, type Resolution, type TelemetryPoint, type TelemetryQuery, type TelemetrySample } from './IotStore';
+import { BUCKET_MS, RESOLUTIONS, type CommandRecord, type DeviceRecord, type FirmwareRecord, type UpdateRecord, type IotStore, type Resolution, type TelemetryPoint, type TelemetryQuery, type TelemetrySample } from './IotStore';
 import { SEP, sortableTime } from './levelKeys';
 
 const DEVICE = `iotdev${SEP}`;
@@ -14,6 +14,9 @@ const SERIES = (res: Resolution) => `iotts${SEP}${res}${SEP}`;
 const COMMAND = `iotcmd${SEP}`;
 const DEVICE_COMMANDS = `iotcmdd${SEP}`;
 const OPEN_COMMANDS = `iotcmdo${SEP}`;
+const FIRMWARE = `iotfw${SEP}`;
+const WORLD_FIRMWARE = `iotfww${SEP}`;
+const UPDATE = `iotupd${SEP}`;
 const range = (prefix: string) => ({ gt: prefix, lt: `${prefix}\xff` });
 const SYNC = { sync: true } as const;
 
@@ -32,6 +35,31 @@ type Op = { type: 'put'; key: string; value: unknown } | { type: 'del'; key: str
 
 export class LevelIotStore implements IotStore {
   constructor(private readonly db: ClassicLevel<string, unknown>) {}
+
+  async putFirmware(f: FirmwareRecord): Promise<void> {
+    const ops: Op[] = [
+      { type: 'put', key: FIRMWARE + f.id, value: f },
+      { type: 'put', key: `${WORLD_FIRMWARE}${f.worldId}${SEP}${f.createdAt}${SEP}${f.id}`, value: f.id },
+    ];
+    await this.db.batch(ops, SYNC);
+  }
+
+  async getFirmware(id: string): Promise<FirmwareRecord | undefined> {
+    return (await this.db.get(FIRMWARE + id)) as FirmwareRecord | undefined;
+  }
+
+  async listFirmware(worldId: string): Promise<FirmwareRecord[]> {
+    const ids = (await this.db.values(range(`${WORLD_FIRMWARE}${worldId}${SEP}`)).all()) as string[];
+    return ((await this.db.getMany(ids.map((id) => FIRMWARE + id))) as Array<FirmwareRecord | undefined>).filter((f): f is FirmwareRecord => f !== undefined);
+  }
+
+  async putUpdate(u: UpdateRecord): Promise<void> {
+    await this.db.put(`${UPDATE}${u.deviceId}${SEP}${u.id}`, u, SYNC);
+  }
+
+  async updatesOf(deviceId: string, limit: number): Promise<UpdateRecord[]> {
+    return (await this.db.values({ ...range(`${UPDATE}${deviceId}${SEP}`), reverse: true, limit }).all()) as UpdateRecord[];
+  }
 
   async putDevice(device: DeviceRecord): Promise<void> {
     const ops: Op[] = [
@@ -57,6 +85,7 @@ export class LevelIotStore implements IotStore {
       { type: 'del', key: DEVICE + id },
       { type: 'del', key: worldDeviceKey(device) },
     ];
+    for (const key of (await this.db.keys(range(`${UPDATE}${id}${SEP}`)).all()) as string[]) ops.push({ type: 'del', key });
     for (const commandId of (await this.db.values(range(`${DEVICE_COMMANDS}${id}${SEP}`)).all()) as string[]) {
       ops.push({ type: 'del', key: COMMAND + commandId }, { type: 'del', key: `${DEVICE_COMMANDS}${id}${SEP}${commandId}` }, { type: 'del', key: `${OPEN_COMMANDS}${id}${SEP}${commandId}` });
     }

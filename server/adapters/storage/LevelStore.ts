@@ -166,6 +166,8 @@ export class LevelStore implements Store {
     for await (const value of this.db.values(range(`doc${SEP}`))) hashes.add((value as DocumentRecord).contentHash);
     // uploaded prop models are content too
     for await (const value of this.db.values(range(`propmodel${SEP}`))) hashes.add((value as UploadedPropKind).contentHash);
+    // and firmware images
+    for await (const value of this.db.values(range(`iotfw${SEP}`))) hashes.add((value as { sha256: string }).sha256);
     return hashes;
   }
 

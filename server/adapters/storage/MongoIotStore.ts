@@ -3,10 +3,12 @@
  * time, so a repeated time replaces), buckets updated in place with $inc/$min/$max.
  */
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { BUCKET_MS, type CommandRecord, type DeviceRecord, type IotStore, type Resolution, type TelemetryPoint, type TelemetryQuery, type TelemetrySample } from './IotStore';
+import { BUCKET_MS, type CommandRecord, type DeviceRecord, type FirmwareRecord, type UpdateRecord, type IotStore, type Resolution, type TelemetryPoint, type TelemetryQuery, type TelemetrySample } from './IotStore';
 
 type DeviceDoc = Omit<DeviceRecord, 'id'> & { _id: string };
 type CommandDoc = Omit<CommandRecord, 'id'> & { _id: string };
+type FirmwareDoc = Omit<FirmwareRecord, 'id'> & { _id: string };
+type UpdateDoc = Omit<UpdateRecord, 'id'> & { _id: string };
 interface PointDoc {
   d: string;
   m: string;
@@ -31,6 +33,8 @@ export class MongoIotStore implements IotStore {
   private points!: Collection<PointDoc>;
   private buckets!: Collection<BucketDoc>;
   private commands!: Collection<CommandDoc>;
+  private firmware!: Collection<FirmwareDoc>;
+  private updates!: Collection<UpdateDoc>;
 
   constructor(private readonly db: () => Db) {}
 
@@ -39,6 +43,10 @@ export class MongoIotStore implements IotStore {
     this.points = this.db().collection('iot_points');
     this.buckets = this.db().collection('iot_buckets');
     this.commands = this.db().collection('iot_commands');
+    this.firmware = this.db().collection('iot_firmware');
+    this.updates = this.db().collection('iot_updates');
+    await this.firmware.createIndex({ worldId: 1, createdAt: 1 });
+    await this.updates.createIndex({ deviceId: 1, _id: -1 });
     await this.devices.createIndex({ worldId: 1, createdAt: 1 });
     await this.points.createIndex({ d: 1, m: 1, t: 1 }, { unique: true });
     await this.points.createIndex({ t: 1 });
@@ -46,6 +54,27 @@ export class MongoIotStore implements IotStore {
     await this.buckets.createIndex({ r: 1, t: 1 });
     await this.commands.createIndex({ deviceId: 1, _id: -1 });
     await this.commands.createIndex({ deviceId: 1, state: 1, _id: 1 });
+  }
+
+  async putFirmware({ id, ...rest }: FirmwareRecord): Promise<void> {
+    await this.firmware.replaceOne({ _id: id }, rest, { upsert: true, ...DURABLE });
+  }
+
+  async getFirmware(id: string): Promise<FirmwareRecord | undefined> {
+    const doc = await this.firmware.findOne({ _id: id });
+    return doc ? unwrap<FirmwareRecord>(doc) : undefined;
+  }
+
+  async listFirmware(worldId: string): Promise<FirmwareRecord[]> {
+    return (await this.firmware.find({ worldId }).sort({ createdAt: 1 }).toArray()).map((d) => unwrap<FirmwareRecord>(d));
+  }
+
+  async putUpdate({ id, ...rest }: UpdateRecord): Promise<void> {
+    await this.updates.replaceOne({ _id: id }, rest, { upsert: true, ...DURABLE });
+  }
+
+  async updatesOf(deviceId: string, limit: number): Promise<UpdateRecord[]> {
+    return (await this.updates.find({ deviceId }).sort({ _id: -1 }).limit(limit).toArray()).map((d) => unwrap<UpdateRecord>(d));
   }
 
   async putDevice({ id, ...rest }: DeviceRecord): Promise<void> {
@@ -64,6 +93,7 @@ export class MongoIotStore implements IotStore {
   async deleteDevice(id: string): Promise<boolean> {
     const gone = (await this.devices.deleteOne({ _id: id }, DURABLE)).deletedCount === 1;
     if (gone) await this.commands.deleteMany({ deviceId: id }, DURABLE);
+    if (gone) await this.updates.deleteMany({ deviceId: id }, DURABLE);
     return gone;
   }
 
@@ -120,5 +150,6 @@ export class MongoIotStore implements IotStore {
   }
 }
 
-const toDevice = ({ _id, ...rest }: DeviceDoc) => ({ id: _id, ...rest }) as DeviceRecord;
-const toCommand = ({ _id, ...rest }: CommandDoc) => ({ id: _id, ...rest }) as CommandRecord;
+const unwrap = <T>({ _id, ...rest }: { _id: string }) => ({ id: _id, ...rest }) as T;
+const toDevice = (doc: DeviceDoc) => unwrap<DeviceRecord>(doc);
+const toCommand = (doc: CommandDoc) => unwrap<CommandRecord>(doc);

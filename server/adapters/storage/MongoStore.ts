@@ -116,6 +116,8 @@ export class MongoStore implements Store {
     const hashes = new Set((await this.documents.distinct('contentHash')) as string[]);
     // uploaded prop models are content too
     for (const hash of (await this.propModels.distinct('contentHash')) as string[]) hashes.add(hash);
+    // and firmware images (server/adapters/storage/MongoIotStore.ts)
+    for (const hash of (await this.database().collection('iot_firmware').distinct('sha256')) as string[]) hashes.add(hash);
     return hashes;
   }
 

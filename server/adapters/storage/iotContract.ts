@@ -127,4 +127,27 @@ export function iotContract(ctx: { backend(): Backend; reopen(): Promise<void> }
     expect(await b().iot.getCommand(c2.id)).toBeUndefined();
     expect(await b().iot.openCommands(d.id)).toEqual([]);
   });
+
+  it("IOT-STORE-5: keeps a world's firmware images in upload order and a device's updates newest first; removing the device removes its updates", async () => {
+    const d = device('w-fw');
+    await b().iot.putDevice(d);
+    const fw = (version: string, at: number) => ({ id: `fw_${version}`, worldId: 'w-fw', type: 'thermostat', version, sha256: 'b'.repeat(64), size: 10, notes: '', createdAt: new Date(at).toISOString(), createdBy: null });
+    await b().iot.putFirmware(fw('2.0.0', 2000));
+    await b().iot.putFirmware(fw('1.0.0', 1000));
+    const update = (id: string, version: string) => ({ id, deviceId: d.id, worldId: 'w-fw', firmwareId: `fw_${version}`, version, sha256: 'b'.repeat(64), state: 'pending' as const, progress: 0, fromVersion: null, rollback: false, createdAt: '', updatedAt: '' });
+    await b().iot.putUpdate(update('u1', '1.0.0'));
+    await b().iot.putUpdate(update('u2', '2.0.0'));
+    await b().iot.putUpdate({ ...update('u1', '1.0.0'), state: 'done', progress: 100 });
+    await ctx.reopen();
+    expect((await b().iot.listFirmware('w-fw')).map((f) => f.version)).toEqual(['1.0.0', '2.0.0']);
+    expect(await b().iot.getFirmware('fw_2.0.0')).toMatchObject({ version: '2.0.0' });
+    expect((await b().store.referencedHashes()).has('b'.repeat(64))).toBe(true);
+    expect((await b().iot.updatesOf(d.id, 10)).map((u) => [u.id, u.state])).toEqual([
+      ['u2', 'pending'],
+      ['u1', 'done'],
+    ]);
+    expect(await b().iot.updatesOf(d.id, 1)).toHaveLength(1);
+    await b().iot.deleteDevice(d.id);
+    expect(await b().iot.updatesOf(d.id, 10)).toEqual([]);
+  });
 }

@@ -30,7 +30,7 @@ export interface DeviceGate {
 
 /** Where a broker listens: a port of this server (TCP, or WebSocket at /mqtt) or an external broker, with the URLs devices use (this machine first, then each address on the network). */
 export interface BrokerAddress {
-  transport: 'tcp' | 'websocket' | 'external';
+  transport: 'tcp' | 'websocket' | 'external' | 'coap';
   port: number;
   urls: string[];
 }
@@ -45,5 +45,8 @@ export interface Broker {
   isConnected(deviceId: string): boolean;
   /** Closes the device's connection (its key was replaced or revoked, or it was removed). */
   disconnect(deviceId: string): void;
+  /** An external broker that keeps its own list of devices is told of a new device or key. */
+  deviceKey?(deviceId: string, key: string): Promise<void>;
+  deviceRemoved?(deviceId: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import { Aedes, type AuthenticateError, type Client, type PublishPacket } from '
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { DEVICE_PUBLISHES, DEVICE_SUBSCRIBES, deviceTopic, parseDeviceTopic, type PublishChannel, type SubscribeChannel } from '../../../shared/model/iot';
 import type { Logger } from '../../log';
-import { lanAddresses } from '../../lan';
+import { reachableUrls } from '../../lan';
 import { DeviceMessageError, type Broker, type BrokerAddress, type DeviceGate } from './Broker';
 
 export interface EmbeddedBrokerOptions {
@@ -163,9 +163,7 @@ export class EmbeddedBroker implements Broker {
 
   addresses(): BrokerAddress[] {
     const out: BrokerAddress[] = [];
-    const all = this.o.host === '0.0.0.0' || this.o.host === '::';
-    const hosts = all ? ['localhost', ...lanAddresses()] : [this.o.host];
-    const at = (scheme: string, port: number, path = '') => hosts.map((h) => `${scheme}://${h}:${port}${path}`);
+    const at = (scheme: string, port: number, path = '') => reachableUrls(this.o.host, scheme, port, path);
     if (this.tcp?.listening) {
       const port = (this.tcp.address() as AddressInfo).port;
       out.push({ transport: 'tcp', port, urls: at('mqtt', port) });

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Logger } from '../../log';
 import type { AiService } from '../../ai/AiService';
 import type { WaitingFor } from '../../../shared/model/runs';
+import type { CommandRecord } from '../../adapters/storage/IotStore';
 
 /** Services a step may use. Each is optional so a kind can say plainly when one is missing. */
 export interface StepAdapters {
@@ -31,6 +32,18 @@ export interface StepAdapters {
   ai?: Pick<AiService, 'analyse' | 'generate'>;
   /** HTTP for webhook steps; the global fetch unless a test or deployment swaps it. */
   fetch: typeof fetch;
+  /** Devices of the run's workflow's world only (WorkflowScope makes these): any other is not found. */
+  devices?: StepDevices;
+}
+
+/** What a step may do with the devices its run may use. */
+export interface StepDevices {
+  /** The device, when the run may use it for `use`; else a non-retryable NOT_FOUND failure. */
+  device(deviceId: string, use: 'read' | 'command'): Promise<{ id: string; name: string; worldId: string }>;
+  /** Gives a command once per `key` (the step's idempotency key): a later call with it answers the first command as it stands. */
+  command(deviceId: string, input: { name: string; params: Record<string, unknown>; timeoutMs: number; ttlMs: number }, key: string): Promise<CommandRecord>;
+  /** The command once settled, or as it stands after `waitMs`. */
+  awaitCommand(deviceId: string, commandId: string, waitMs: number): Promise<CommandRecord>;
 }
 
 /** The name of one adapter a kind may need. */
@@ -45,6 +58,7 @@ export const ADAPTER_WORDS: Readonly<Record<AdapterName, string>> = {
   draftDocument: 'drafting documents in a world',
   ai: 'AI',
   fetch: 'outgoing HTTP',
+  devices: 'devices',
 };
 
 const ADAPTER_NAMES = Object.keys(ADAPTER_WORDS) as AdapterName[];

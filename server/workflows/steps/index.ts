@@ -5,6 +5,8 @@ import { aiAnalysisStep } from './analysis';
 import { approvalStep } from './approval';
 import { blockchainAnchorStep, blockchainVerifyStep } from './blockchain';
 import { delayStep } from './delay';
+import { iotCommandStep } from './iotCommand';
+import { iotTriggerStep } from './iotTrigger';
 import { neuralTriggerStep } from './neuralTrigger';
 import { aiGenerateStep } from './generate';
 import { presentStep } from './present';
@@ -23,6 +25,8 @@ export const BUILT_IN_STEPS: readonly RegisteredStep[] = [
   registered(aiAnalysisStep),
   registered(aiGenerateStep),
   registered(neuralTriggerStep),
+  registered(iotCommandStep),
+  registered(iotTriggerStep),
 ];
 
 export class StepRegistry {
