@@ -294,8 +294,10 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     events,
     twinHz: config.iot.twinHz,
     coap: config.iot.coapPort === null ? null : { host: config.host, port: config.iot.coapPort },
+    observe: (channel, outcome) => metrics.iotMessage(channel, outcome),
     newId: () => newId(),
   });
+  metrics.watchDevices(() => iot.connectedCount());
   const triggers = new IotTriggers({ store: storage.workflows, engine, workflows: workflowService, quota, log: log.child({ component: 'iot-triggers' }) });
   iot.onReading((device, reading) => triggers.reading(device, reading));
   const neural = new NeuralService({ store: storage.workflows, accountOf, engine, log: log.child({ component: 'neural' }), observe: (source, outcome) => metrics.neuralCommand(source, outcome) });

@@ -46,6 +46,8 @@ export interface IotServiceOptions {
   events?: WorldEventBus;
   /** The most readings a second a world is told of per twin. */
   twinHz: number;
+  /** Told of each device message's outcome, for the metrics. */
+  observe?(channel: PublishChannel, outcome: 'used' | 'refused' | 'failed'): void;
   /** Where CoAP readings are taken (UDP), or null for no CoAP. */
   coap?: { host: string; port: number } | null;
   newId(): string;
@@ -107,6 +109,11 @@ export class IotService implements DeviceGate {
   }
 
   /** Where devices reach this server's MQTT broker (or the external one) and its CoAP port. */
+  /** Devices connected now. */
+  connectedCount(): number {
+    return this.o.broker?.connectedCount() ?? 0;
+  }
+
   brokerAddresses(): BrokerAddress[] {
     const coapPort = this.coap?.port();
     const coap: BrokerAddress[] = coapPort ? [{ transport: 'coap', port: coapPort, urls: reachableUrls(this.o.coap!.host, 'coap', coapPort) }] : [];
@@ -378,8 +385,19 @@ export class IotService implements DeviceGate {
     if (channel === 'firmware') this.firmware.deviceListening(deviceId).catch((err: unknown) => this.o.log.warn({ err, deviceId }, 'could not tell a device of its firmware update'));
   }
 
-  /** Handles one message from a device; how many readings it stored. */
+  /** Handles one message from a device, counting how it went; how many readings it stored. */
   private async take(device: DeviceRecord, channel: PublishChannel, payload: Buffer): Promise<number> {
+    try {
+      const stored = await this.handle(device, channel, payload);
+      this.o.observe?.(channel, 'used');
+      return stored;
+    } catch (err) {
+      this.o.observe?.(channel, err instanceof DeviceMessageError ? 'refused' : 'failed');
+      throw err;
+    }
+  }
+
+  private async handle(device: DeviceRecord, channel: PublishChannel, payload: Buffer): Promise<number> {
     this.devices.heard(device.id);
     if (payload.byteLength > MAX_TELEMETRY_BYTES) throw new DeviceMessageError(`the message is ${payload.byteLength} bytes; at most ${MAX_TELEMETRY_BYTES}`);
     if (!this.withinRate(device.id)) throw new DeviceRateError(`more than ${this.o.deviceRate} messages a second on average; this one was dropped`);

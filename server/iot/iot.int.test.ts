@@ -25,7 +25,8 @@ let wsUrl: string;
 const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  server = await bootServer();
+  // the owner also administers the server, to read its metrics
+  server = await bootServer({ env: { ADMIN_USERS: 'iotowner' } });
   owner = bearer((await signUp('iotowner')).token);
   const v = await signUp('iotviewer');
   viewer = bearer(v.token);
@@ -166,6 +167,11 @@ describe('devices in a world', () => {
     const status = await ws.publishAsync(`dwc/${device.id}/status`, JSON.stringify({ firmware: '1.4.2' }), { qos: 1 });
     expect(status).toBeDefined();
     await until('the firmware version shown', async () => (await call('GET', `/iot/devices/${device.id}`, undefined, owner)).json.device.firmwareVersion === '1.4.2');
+    const metrics = (await call('GET', '/metrics', undefined, owner)).text;
+    const count = (labels: string) => Number(new RegExp(`^dwc_iot_messages_total\\{${labels}\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(count('channel="telemetry",outcome="used"')).toBeGreaterThanOrEqual(3);
+    expect(count('channel="telemetry",outcome="refused"')).toBeGreaterThanOrEqual(4);
+    expect(Number(/^dwc_iot_devices_connected (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
   });
 
   it('IOT-5: a device without MQTT posts telemetry over HTTP with its key; a missing or wrong key, a bad body or a foreign type is refused', async () => {

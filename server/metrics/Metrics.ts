@@ -7,6 +7,7 @@
  * intent types, error codes, devices, step kinds and providers the server knows, networks it is
  * configured with — never ids, so a hostile client cannot grow the series.
  */
+import { DEVICE_PUBLISHES } from '../../shared/model/iot';
 import { statfs } from 'node:fs/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -33,6 +34,8 @@ const failureCode = (code: string | undefined) => (code && /^[A-Z][A-Z0-9_]{0,39
 /** Durations of steps, runs, AI calls and transactions: from a tenth of a second to an hour. */
 const SLOW_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
+
+const IOT_CHANNELS: ReadonlySet<string> = new Set(DEVICE_PUBLISHES);
 
 export class Metrics {
   readonly registry = new Registry();
@@ -61,6 +64,7 @@ export class Metrics {
   readonly uploads: Counter<'kind' | 'outcome'>;
   readonly uploadBytes: Counter<'kind'>;
   readonly neuralCommands: Counter<'source' | 'outcome'>;
+  readonly iotMessages: Counter<'channel' | 'outcome'>;
   /** Step kinds, AI providers and networks this server knows: any other name is counted as "other". */
   private readonly known = { kinds: new Set<string>(), providers: new Set<string>(), networks: new Set<string>() };
 
@@ -113,6 +117,7 @@ export class Metrics {
     this.sessionSeconds = count('dwc_session_device_seconds_total', 'Seconds people spent in worlds on each device (a page that entered VR counts its VR time as vr), counted when they leave.', ['device']);
     this.uploads = count('dwc_uploads_total', 'Uploads of documents and prop models, by kind and outcome (accepted, refused, failed).', ['kind', 'outcome']);
     this.uploadBytes = count('dwc_upload_bytes_total', 'Bytes of the uploads accepted, by kind (as the request declared them).', ['kind']);
+    this.iotMessages = count('dwc_iot_messages_total', 'Messages from devices over MQTT, HTTP and CoAP by channel and outcome: used, refused (unreadable or past the device rate; the device is told why) or failed (not stored).', ['channel', 'outcome']);
     this.neuralCommands = count('dwc_neural_commands_total', 'Neural commands (camera or hand gestures, EEG, bridges) handed to waiting runs, by source and outcome.', ['source', 'outcome']);
     const worlds = this.worlds;
     new Gauge({
@@ -252,6 +257,23 @@ export class Metrics {
     const n = this.name('networks', network);
     this.chainTx.inc({ network: n, outcome });
     if (outcome === 'confirmed') this.chainConfirm.observe({ network: n }, Math.max(0, seconds));
+  }
+
+  /** A message from a device (any protocol) was used, refused (unreadable, past its rate) or failed (not stored). */
+  iotMessage(channel: string, outcome: 'used' | 'refused' | 'failed'): void {
+    this.iotMessages.inc({ channel: IOT_CHANNELS.has(channel) ? channel : 'other', outcome });
+  }
+
+  /** How many devices are connected, read at each scrape. */
+  watchDevices(connected: () => number): void {
+    new Gauge({
+      name: 'dwc_iot_devices_connected',
+      help: "Devices connected to the server's MQTT broker now (on an external broker: those that said they are online).",
+      registers: [this.registry],
+      collect() {
+        this.set(connected());
+      },
+    });
   }
 
   /** A neural command was accepted by a waiting run or refused. */

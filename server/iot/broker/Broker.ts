@@ -41,6 +41,8 @@ export interface Broker {
   send(deviceId: string, channel: SubscribeChannel, payload: Buffer | string): Promise<boolean>;
   /** Where devices reach this broker. */
   addresses(): BrokerAddress[];
+  /** How many devices hold a connection now. */
+  connectedCount(): number;
   /** Whether the device holds a connection now. */
   isConnected(deviceId: string): boolean;
   /** Closes the device's connection (its key was replaced or revoked, or it was removed). */

@@ -153,6 +153,10 @@ export class EmbeddedBroker implements Broker {
     return new Promise((resolve) => aedes.publish(packet, (err) => resolve(!err)));
   }
 
+  connectedCount(): number {
+    return this.clients.size;
+  }
+
   isConnected(deviceId: string): boolean {
     return this.clients.has(deviceId);
   }

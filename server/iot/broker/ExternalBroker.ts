@@ -93,6 +93,10 @@ export class ExternalBroker implements Broker {
     }
   }
 
+  connectedCount(): number {
+    return this.online.size;
+  }
+
   isConnected(deviceId: string): boolean {
     return this.online.has(deviceId);
   }
