@@ -236,9 +236,13 @@ export interface WorldProbe extends WorkflowProbe {
   voiceCalls?(): Promise<VoiceCallProbe[]>;
   /** Whether this page is listening, talking or muted. */
   voiceState?(): string;
+  /** The devices' twins as this page shows them, and the open twin panel (see twinProbe.ts). */
+  twins?(): TwinProbe[];
+  twinPanel?(): TwinPanelProbe;
 }
 
 import type { VoiceCallProbe } from '../voice/VoiceChat';
+import type { TwinPanelProbe, TwinProbe } from './twinProbe';
 
 declare global {
   interface Window {
@@ -271,6 +275,8 @@ export function installTestHook(current: () => WorldProbe | null): void {
     editing: () => current()?.editing?.() ?? false,
     voiceCalls: () => current()?.voiceCalls?.() ?? Promise.resolve([]),
     voiceState: () => current()?.voiceState?.() ?? 'none',
+    twins: () => current()?.twins?.() ?? [],
+    twinPanel: () => current()?.twinPanel?.() ?? { open: false, deviceId: null, buttons: [], history: '', outcome: '', points: 0 },
     workflows: () => current()?.workflows() ?? [],
     runs: () => current()?.runs() ?? [],
     nodeScreenPoint: (workflowId, stepId, button) => current()?.nodeScreenPoint(workflowId, stepId, button) ?? null,

@@ -24,6 +24,8 @@ import type { XrMenu } from '../xr/menu/XrMenu';
 import type { PropLayer } from '../scene/props/PropLayer';
 import type { PropEditor } from '../input/PropEditor';
 import type { VoiceChat } from '../voice/VoiceChat';
+import type { TwinLayer } from '../twins/TwinLayer';
+import { twinProbes } from './twinProbe';
 import type { ChainProbe, DocumentProbe, PropProbe, NoteProbe, ParticipantProbe, Point, WorkflowProbe, WorldProbe, XrMenuProbe, XrProbe } from './testHook';
 
 export interface ProbeSources {
@@ -45,6 +47,7 @@ export interface ProbeSources {
   props: PropLayer;
   propEditor: PropEditor;
   voice: VoiceChat;
+  twins: TwinLayer;
 }
 
 export function createWorldProbe(s: ProbeSources): WorldProbe {
@@ -195,6 +198,7 @@ export function createWorldProbe(s: ProbeSources): WorldProbe {
       lightReady: (s.environment.tier === 'light' || (s.scene.environmentTexture?.isReady() ?? false)) && s.environment.root.getChildMeshes().every((m) => m.isReady(true)),
     }),
     xr: () => xrProbe(s.xr),
+    ...twinProbes(s.twins, s),
     ...workflowProbe(s, toScreen),
   };
 }

@@ -35,6 +35,7 @@ import { DEFAULT_PACING, RenderDemand } from '../scene/renderDemand';
 import { spotNear } from '../scene/goTo';
 import { guardEngine, warmShaders } from '../scene/engineGuards';
 import { VoiceChat, type VoiceHost } from '../voice/VoiceChat';
+import { TwinLayer } from '../twins/TwinLayer';
 
 export interface WorldViewOptions {
   notify(message: string): void;
@@ -78,6 +79,8 @@ export class WorldView {
   readonly propEditor: PropEditor;
   /** Voice with the people near, heard from where they stand. */
   readonly voice: VoiceChat;
+  /** The devices' twins: gauges, tinted props and their panels. */
+  readonly twins: TwinLayer;
   private frames = 0;
   /** Whether the picture needs drawing again (see renderDemand.ts). */
   private readonly demand: RenderDemand;
@@ -145,6 +148,8 @@ export class WorldView {
       },
     });
     this.props.attach(callbacks);
+    this.twins = new TwinLayer({ scene: this.scene, session, props: this.props, presenting: () => this.xr.presenting, unit: () => this.xr.loadedRig?.worldUnit ?? 1 });
+    this.twins.attach(callbacks);
     this.propIntents = new PropIntents(session);
     this.xr = new XrExperience({
       scene: this.scene,
@@ -191,6 +196,7 @@ export class WorldView {
     this.documents.update(dt, this.scene.activeCamera ?? this.camera);
     this.workflows.update(now);
     this.props.update(dt);
+    this.twins.update(now);
     this.keepResolution();
     if (!this.demand.shouldDraw(now, this.xr.presenting)) return;
     this.demand.draw(now, () => this.scene.render());
@@ -314,6 +320,7 @@ export class WorldView {
       props: this.props,
       propEditor: this.propEditor,
       voice: this.voice,
+      twins: this.twins,
     });
   }
 
@@ -325,6 +332,7 @@ export class WorldView {
     this.voice.dispose();
     this.controls.dispose();
     this.propEditor.dispose();
+    this.twins.dispose();
     this.propIntents.dispose();
     this.props.dispose();
     this.input.dispose();

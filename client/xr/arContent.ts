@@ -8,8 +8,8 @@ import type { Scene } from '@babylonjs/core/scene';
 import type { Node } from '@babylonjs/core/node';
 import type { Box } from './miniature';
 
-/** Top-level nodes whose names start so hold content: documents and their notes, chains. */
-const CONTENT_PREFIXES = ['doc-', 'chain-'] as const;
+/** Top-level nodes whose names start so hold content: documents and their notes, chains, devices' twins. */
+const CONTENT_PREFIXES = ['doc-', 'chain-', 'twin-'] as const;
 
 function rootOf(node: Node): Node {
   let at = node;
