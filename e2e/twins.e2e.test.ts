@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TwinPanelProbe, TwinProbe } from '../client/testing/twinProbe';
 import { createWorld, screenshot, signUp, useE2e, waitReady } from './support/harness';
 import { installXrEmulator } from './support/xrEmulator';
-import { enterXr, setButton, trackingOffset, xrProbe as xr, type Hand, type V3 } from './support/xrDrive';
+import { aimController, enterXr, setButton, trackingOffset, xrProbe as xr, type Hand, type V3 } from './support/xrDrive';
 
 const e2e = useE2e();
 const PASSWORD = 'a long enough password';
@@ -176,23 +176,6 @@ describe('twins on a desktop', () => {
   });
 });
 
-/** Puts an emulated controller at world position `from`, its ray aimed at the world point `to`. */
-async function aimController(page: Page, hand: Hand, from: V3, to: V3, offset: V3): Promise<void> {
-  const d = [to[0] - from[0], to[1] - from[1], to[2] - from[2]];
-  const len = Math.hypot(d[0]!, d[1]!, d[2]!);
-  const [x, y, z] = d.map((v) => v / len) as V3;
-  // the shortest turn from the unturned ray (-Z) to the direction wanted
-  const q = [y, -x, 0, 1 - z];
-  const n = Math.hypot(...q);
-  await page.evaluate(
-    ({ hand, p, q }) => {
-      const c = (window as any).__iwer.controllers[hand];
-      c.position.set(p[0], p[1], p[2]);
-      c.quaternion.set(q[0], q[1], q[2], q[3]);
-    },
-    { hand, p: [from[0] - offset[0], from[1] - offset[1], from[2] - offset[2]], q: q.map((v) => v / n) },
-  );
-}
 
 /** Aims the right controller from near the head at `target` until its ray reports `label`, then pulls and lets go of the trigger. */
 async function pressWithRay(page: Page, target: V3, label: string, offset: V3, then: () => Promise<void>): Promise<void> {

@@ -71,3 +71,21 @@ export async function clickButton(page: Page, hand: Hand, id: string): Promise<v
   await setButton(page, hand, id, 0);
   await page.waitForTimeout(150);
 }
+
+/** Puts an emulated controller at a world position `from`, its ray aimed at the world point `to`. */
+export async function aimController(page: Page, hand: Hand, from: V3, to: V3, offset: V3): Promise<void> {
+  const d = [to[0] - from[0], to[1] - from[1], to[2] - from[2]];
+  const len = Math.hypot(d[0]!, d[1]!, d[2]!);
+  const [x, y, z] = d.map((v) => v / len) as V3;
+  // the shortest turn from the unturned ray (-Z) to the direction wanted
+  const q = [y, -x, 0, 1 - z];
+  const n = Math.hypot(...q);
+  await page.evaluate(
+    ({ hand, p, q }) => {
+      const c = (window as any).__iwer.controllers[hand];
+      c.position.set(p[0], p[1], p[2]);
+      c.quaternion.set(q[0], q[1], q[2], q[3]);
+    },
+    { hand, p: [from[0] - offset[0], from[1] - offset[1], from[2] - offset[2]], q: q.map((v) => v / n) },
+  );
+}

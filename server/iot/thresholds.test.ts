@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as seeded } from '../../shared/random';
 import { feed, initialState, zScore, type FireKind, type StartMode, type TriggerRule } from './thresholds';
 
-/** mulberry32: the same numbers for the same seed, so a failing series can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A trend through `points` (linear between them, `per` readings a leg) with uniform jitter of ± `jitter`. */
 function noisy(seed: number, points: number[], per: number, jitter: number): number[] {
