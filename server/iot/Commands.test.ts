@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { CommandMessage } from '../../shared/model/iot';
 import type { CommandRecord, DeviceRecord } from '../adapters/storage/IotStore';
-import { Commands, onceCommandId } from './Commands';
+import { Commands, OPEN_COMMANDS_PER_DEVICE, onceCommandId } from './Commands';
 
 function device(id: string): DeviceRecord {
   return { id, worldId: 'w1', name: id, type: 'generic', model: '', metadata: {}, keyHash: '', keyHint: '', createdAt: '', createdBy: null, lastSeen: null, firmwareVersion: null, revokedAt: null };
@@ -53,5 +53,15 @@ describe('commands given once', () => {
     expect(onceCommandId(at, 'r/s')).not.toBe(onceCommandId(at, 'r/t'));
     expect(onceCommandId(at, 'r/s') < onceCommandId(at + 1, 'r/a')).toBe(true);
     expect(onceCommandId(at, 'r/s')).toMatch(/^[0-9a-z]{9}k[A-Za-z0-9_-]{20}$/);
+  });
+
+  it('IOT-6: a device that never answers gathers at most OPEN_COMMANDS_PER_DEVICE open commands; the next is refused with 409 and stores nothing', async () => {
+    const { c, stored } = commands();
+    for (let i = 0; i < OPEN_COMMANDS_PER_DEVICE; i++) await c.create(device('dev_a'), input, null);
+    await expect(c.create(device('dev_a'), input, null)).rejects.toMatchObject({ status: 409 });
+    expect(stored.size).toBe(OPEN_COMMANDS_PER_DEVICE);
+    // another device is not held back by it
+    await c.create(device('dev_b'), input, null);
+    c.stop();
   });
 });

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { COMMAND_FINAL, type CommandAck, type CommandMessage } from '../../shared/model/iot';
 import type { CommandRecord, DeviceRecord, IotStore } from '../adapters/storage/IotStore';
 import type { Logger } from '../log';
+import { AppError } from '../errors';
+import { ErrorCode } from '../../shared/protocol';
 
 export interface CommandInput {
   name: string;
@@ -24,6 +26,9 @@ export interface CommandsOptions {
   newId(): string;
   now?: () => number;
 }
+
+/** The most commands one device may have waiting (queued or sent and not answered). */
+export const OPEN_COMMANDS_PER_DEVICE = 100;
 
 type Listener = (command: CommandRecord) => void;
 
@@ -66,6 +71,10 @@ export class Commands {
       const given = await this.get(once.id);
       if (given && given.deviceId !== device.id) throw new Error(`the command ${once.id} was given to another device`);
       if (given) return given;
+    }
+    // a device that never comes back must not gather commands without end
+    if ((await this.o.store.openCommands(device.id)).length >= OPEN_COMMANDS_PER_DEVICE) {
+      throw new AppError(ErrorCode.CONFLICT, `"${device.name}" already has ${OPEN_COMMANDS_PER_DEVICE} commands waiting for it; wait for it to come back, or for them to expire.`, 409);
     }
     const now = this.now();
     const command: CommandRecord = {

@@ -12,6 +12,9 @@ import { AppError } from '../errors';
 import { ErrorCode } from '../../shared/protocol';
 import type { Logger } from '../log';
 
+/** The most firmware images one world keeps. */
+export const FIRMWARE_PER_WORLD = 100;
+
 export const firmwarePath = (firmwareId: string) => `/api/v3/iot/firmware/${firmwareId}/content`;
 
 export interface FirmwareOptions {
@@ -39,7 +42,9 @@ export class Firmware {
 
   /** Keeps an image already spooled to `path` (hashed as `sha256`), refusing a duplicate version. */
   async add(input: Omit<FirmwareRecord, 'id' | 'createdAt'>, path: string): Promise<FirmwareRecord> {
-    const same = (await this.o.store.listFirmware(input.worldId)).find((f) => f.type === input.type && f.version === input.version);
+    const kept = await this.o.store.listFirmware(input.worldId);
+    if (kept.length >= FIRMWARE_PER_WORLD) throw new AppError(ErrorCode.CONFLICT, `This world keeps ${FIRMWARE_PER_WORLD} firmware images already, as many as a world may.`, 409);
+    const same = kept.find((f) => f.type === input.type && f.version === input.version);
     if (same) throw new AppError(ErrorCode.CONFLICT, `Version ${input.version} for ${input.type} devices is here already (its sha256 starts ${same.sha256.slice(0, 12)}); give the new image another version.`, 409);
     await this.o.blobs.putFile(input.sha256, path);
     const firmware: FirmwareRecord = { ...input, id: `fw_${this.o.newId()}`, createdAt: this.iso() };
