@@ -8,6 +8,7 @@ import { runWorkflowBench } from './workflows';
 import { runRealtimeBench } from './realtime/realtime';
 import { runAnalysisQualityBench } from './analysis/quality';
 import { runVoiceBench } from './voice';
+import { runIotBench } from './iot/iot';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   workflows: runWorkflowBench,
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   analysis: runAnalysisQualityBench,
   realtime: () => runRealtimeBench(),
   voice: runVoiceBench,
+  iot: () => runIotBench(),
 };
 
 // flags (--quick, --crowd=…) belong to the benchmarks themselves
