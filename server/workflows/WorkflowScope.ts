@@ -76,6 +76,7 @@ export class WorkflowScope {
     if (base.verifyDocument) scoped.verifyDocument = checked((id) => onDocument(id, 'read'), base.verifyDocument);
     if (base.anchorDocument) scoped.anchorDocument = checked((id) => onDocument(id, 'editDocuments'), base.anchorDocument);
     if (base.createDocument) scoped.createDocument = checked((input) => inWorld(input.worldId, 'editDocuments'), base.createDocument);
+    if (base.draftDocument) scoped.draftDocument = checked((input) => inWorld(input.worldId, 'editDocuments'), base.draftDocument);
     if (this.d.devices) scoped.devices = this.devicesFor(workflow, run, this.d.devices);
     return scoped;
   }
