@@ -198,8 +198,8 @@ const EnvSchema = z.object({
   MQTT_PASSWORD: z.string().min(1).max(500).optional(),
   /** `on`: the broker is Mosquitto with its dynamic security plugin, and the server keeps each device as a client of it. */
   MQTT_DYNSEC: z.enum(['on', 'off']).default('off'),
-  /** The UDP port CoAP readings are taken on (0: any free one; off: no CoAP). */
-  COAP_PORT: Port.default(5683),
+  /** The UDP port CoAP readings are taken on (5683 is CoAP's; 0: any free one); off by default: plain CoAP carries keys in the clear. */
+  COAP_PORT: Port.default('off'),
   /** The most device connections the embedded broker holds at once. */
   MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** Messages one device may send per second on average (bursts of twice that pass); more are dropped and the device told. */

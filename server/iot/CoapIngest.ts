@@ -2,10 +2,17 @@
  * CoAP for constrained devices: `POST coap://<server>:5683/dwc/<device id>/telemetry?key=<device key>`
  * (JSON) or `…/telemetry/bin` (the binary form), answered 2.04 once stored, or with the error class
  * and a diagnostic saying why. The same checks as HTTP and MQTT (IotService.ingest). Plain CoAP
- * carries the key in the clear, so it is for devices on a network one trusts.
+ * carries the key in the clear, so it is for devices on a network one trusts, and off by default.
+ *
+ * Datagrams are judged before the CoAP library sees them: one over the size a reading may be, one
+ * that is not a CoAP message, or one starting a block-wise transfer (which the library would gather
+ * and reassemble, sized as the sender claims) is dropped unanswered. A wrong path is answered with
+ * no text, so a spoofed datagram is never answered with more bytes than it carried.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type OutgoingMessage, type Server } from 'coap';
+import { parse as parsePacket } from 'coap-packet';
+import { MAX_TELEMETRY_BYTES } from '../../shared/model/iot';
 import type { Logger } from '../log';
 import { AppError } from '../errors';
 
@@ -17,6 +24,18 @@ export interface CoapIngestOptions {
 }
 
 const PATH = /^\/dwc\/([A-Za-z0-9_-]{1,80})\/telemetry(\/bin)?$/;
+/** A reading's payload, and room for its header, token and options. */
+const MAX_DATAGRAM = MAX_TELEMETRY_BYTES + 512;
+
+/** Whether a datagram may reach the CoAP library: small enough, CoAP, and no block-wise transfer. */
+export function acceptable(datagram: Buffer): boolean {
+  if (!Buffer.isBuffer(datagram) || datagram.length > MAX_DATAGRAM) return false;
+  try {
+    return !parsePacket(datagram).options.some((o) => o.name === 'Block1' || o.name === 'Block2' || o.name === 27 || o.name === 23);
+  } catch {
+    return false;
+  }
+}
 
 /** An HTTP status as the CoAP response code of the same meaning. */
 function codeOf(status: number): string {
@@ -41,6 +60,9 @@ export class CoapIngest {
       socket.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`CoAP cannot listen on UDP port ${this.o.port}: something else uses it. Set COAP_PORT to another port (0 for any free one) or off.`) : err));
       socket.bind(this.o.port, this.o.host, () => resolve());
     });
+    // the library listens for 'message' on the socket it is given: only datagrams judged fit reach it
+    const emit = socket.emit.bind(socket);
+    socket.emit = ((event: string | symbol, ...args: unknown[]) => (event === 'message' && !acceptable(args[0] as Buffer) ? false : emit(event, ...args))) as typeof socket.emit;
     this.socket = socket;
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.listen(socket);
@@ -57,7 +79,7 @@ export class CoapIngest {
       res.code = code;
       res.end(text);
     };
-    if (!match) return answer('4.04', 'Post readings to /dwc/<device id>/telemetry (JSON) or /dwc/<device id>/telemetry/bin, with ?key=<device key>.');
+    if (!match) return answer('4.04');
     if (req.method !== 'POST') return answer('4.05', 'Readings are POSTed.');
     this.o.ingest(match[1]!, url.searchParams.get('key') ?? undefined, req.payload, match[2] !== undefined).then(
       () => answer('2.04'),

@@ -3,7 +3,9 @@
  * TCP and WebSocket, HTTP ingest with a device key, the registry's routes and roles, commands
  * answered, timed out and delivered to a device that comes back.
  */
+import { createSocket } from 'node:dgram';
 import coap from 'coap';
+import { generate as generatePacket } from 'coap-packet';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -317,7 +319,7 @@ describe('devices in a world', () => {
     expect((await call('GET', `/iot/devices/${device.id}`, undefined, owner)).json.device.firmwareVersion).toBe('1.1.0');
   });
 
-  it('IOT-14: a constrained device posts readings over CoAP with its key: 2.04 once stored, 4.01 for a wrong key, 4.00 saying why for a bad reading', async () => {
+  it('IOT-14: a constrained device posts readings over CoAP with its key: 2.04 once stored, 4.01 for a wrong key, 4.00 saying why for a bad reading; block-wise, oversize and non-CoAP datagrams are dropped unanswered', async () => {
     const device = await register('CoAP sensor', 'door_sensor');
     const coapPort = (await call('GET', '/iot/broker')).json.addresses.find((a: { transport: string }) => a.transport === 'coap').port as number;
     const post = (pathname: string, query: string, payload: Buffer | string) =>
@@ -335,8 +337,26 @@ describe('devices in a world', () => {
     expect(bad.code).toBe('4.00');
     expect(bad.text).toMatch(/open/);
     expect((await post('/somewhere/else', '', 'x')).code).toBe('4.04');
+    // datagrams the library must never see: a block-wise transfer claiming a huge size, one over a
+    // reading's size, one that is not CoAP; none is answered, and the port still serves afterwards
+    const raw = async (datagram: Buffer) => {
+      const sock = createSocket('udp4');
+      const answered = new Promise<boolean>((resolve) => {
+        sock.once('message', () => resolve(true));
+        setTimeout(() => resolve(false), 400);
+      });
+      sock.send(datagram, coapPort, '127.0.0.1');
+      const got = await answered;
+      sock.close();
+      return got;
+    };
+    const huge = generatePacket({ code: 'POST', messageId: 7, token: Buffer.from([1, 2]), confirmable: true, options: [{ name: 'Uri-Path', value: Buffer.from('dwc') }, { name: 'Block1', value: Buffer.from([0xff, 0xff, 0x07]) }], payload: Buffer.alloc(16) });
+    expect(await raw(huge)).toBe(false);
+    expect(await raw(Buffer.alloc(6000, 0x40))).toBe(false);
+    expect(await raw(Buffer.from('not coap at all'))).toBe(false);
+    expect((await post(`/dwc/${device.id}/telemetry`, `key=${device.key}`, JSON.stringify({ open: 1 }))).code).toBe('2.04');
     const stored = (await call('GET', `/iot/devices/${device.id}/telemetry?metric=open&resolution=raw`, undefined, owner)).json.samples as Array<{ v: number }>;
-    expect(stored.map((x) => x.v)).toEqual([1, 0]);
+    expect(stored.map((x) => x.v)).toEqual([1, 0, 1]);
   });
 
   it('IOT-7: a command given while the device is away reaches it when it comes back, across a restart; one that expires first never does', async () => {
