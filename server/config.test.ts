@@ -195,4 +195,12 @@ describe('config', () => {
     expect(() => loadConfig({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
     expect(loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }).tracing).toBeNull();
   });
+
+  it('takes an external MQTT broker only with a word on who keeps devices to their own topics there', () => {
+    expect(() => loadConfig({ MQTT_URL: 'mqtt://broker.local:1883' })).toThrow(/MQTT_DEVICE_AUTH: say who keeps each device/);
+    const c = loadConfig({ MQTT_URL: 'mqtt://broker.local:1883', MQTT_DEVICE_AUTH: 'dynsec', MQTT_USERNAME: 'admin', MQTT_PASSWORD: 'secret' });
+    expect(c.iot).toMatchObject({ mqttPort: null, mqttWsPort: null, external: { url: 'mqtt://broker.local:1883', dynsec: true } });
+    expect(loadConfig({}).iot).toMatchObject({ mqttPort: 1883, mqttWsPort: 8083, coapPort: null, external: null });
+    expect(() => loadConfig({ MQTT_URL: 'http://x', MQTT_DEVICE_AUTH: 'broker' })).toThrow(/MQTT_URL=\(hidden\)/);
+  });
 });

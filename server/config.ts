@@ -196,8 +196,12 @@ const EnvSchema = z.object({
   /** The server's own account on that broker. */
   MQTT_USERNAME: z.string().min(1).max(200).optional(),
   MQTT_PASSWORD: z.string().min(1).max(500).optional(),
-  /** `on`: the broker is Mosquitto with its dynamic security plugin, and the server keeps each device as a client of it. */
-  MQTT_DYNSEC: z.enum(['on', 'off']).default('off'),
+  /**
+   * Who keeps each device to its own topics on that broker (required with MQTT_URL): `dynsec`, the
+   * server, as clients of Mosquitto's dynamic security plugin; `broker`, the broker's own accounts
+   * and ACLs (the server then believes the device id a topic names).
+   */
+  MQTT_DEVICE_AUTH: z.enum(['dynsec', 'broker']).optional(),
   /** The UDP port CoAP readings are taken on (5683 is CoAP's; 0: any free one); off by default: plain CoAP carries keys in the clear. */
   COAP_PORT: Port.default('off'),
   /** The most device connections the embedded broker holds at once. */
@@ -418,6 +422,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.MQTT_URL && !e.MQTT_DEVICE_AUTH) {
+    throw new ConfigError(
+      "Invalid configuration:\n  MQTT_DEVICE_AUTH: say who keeps each device to its own topics on the broker at MQTT_URL: dynsec (the server, through Mosquitto's dynamic security plugin; MQTT_USERNAME is its administrator) or broker (the broker's own accounts and ACLs, which must keep each device to dwc/<its id>/…)",
+    );
+  }
   if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE: set both, or neither for a self-signed certificate');
   }
@@ -486,7 +495,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       // an external broker takes the embedded one's place
       mqttPort: e.MQTT_PORT === 'off' || e.MQTT_URL ? null : e.MQTT_PORT,
       mqttWsPort: e.MQTT_PORT === 'off' || e.MQTT_WS_PORT === 'off' || e.MQTT_URL ? null : e.MQTT_WS_PORT,
-      external: e.MQTT_URL ? Object.freeze({ url: e.MQTT_URL, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, dynsec: e.MQTT_DYNSEC === 'on' }) : null,
+      external: e.MQTT_URL ? Object.freeze({ url: e.MQTT_URL, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, dynsec: e.MQTT_DEVICE_AUTH === 'dynsec' }) : null,
       maxConnections: e.MQTT_MAX_CONNECTIONS,
       deviceRate: e.IOT_DEVICE_RATE,
       coapPort: e.COAP_PORT === 'off' ? null : e.COAP_PORT,

@@ -23,7 +23,7 @@ import { Firmware } from './Firmware';
 import type { BlobStore } from '../adapters/storage/BlobStore';
 import type { WorldEventBus } from '../rooms/worldEvents';
 import { Telemetry, type Retention } from './Telemetry';
-import { DeviceMessageError, DeviceRateError, type Broker, type BrokerAddress, type DeviceGate } from './broker/Broker';
+import { DeviceMessageError, DeviceRateError, UnknownDeviceError, type Broker, type BrokerAddress, type DeviceGate } from './broker/Broker';
 
 /** The most devices one world may hold. */
 export const DEVICES_PER_WORLD = 1000;
@@ -197,8 +197,9 @@ export class IotService implements DeviceGate {
     const key = newDeviceKey();
     const changed = await this.devices.update(id, (d) => ({ ...d, keyHash: hashKey(key), keyHint: key.slice(0, 7), revokedAt: null }));
     if (!changed) throw notFound(id);
-    this.o.broker?.disconnect(id);
-    await this.o.broker?.deviceKey?.(id, key);
+    // a broker that keeps its own devices takes the new key (ending the old one's connection); ours reads the store
+    if (this.o.broker?.deviceKey) await this.o.broker.deviceKey(id, key);
+    else await this.o.broker?.disconnect(id);
     this.o.log.info({ deviceId: id }, 'device key replaced');
     return { device: this.view(changed), key };
   }
@@ -207,14 +208,14 @@ export class IotService implements DeviceGate {
     await this.deviceFor(who, id, 'editDevices');
     const changed = await this.devices.update(id, (d) => ({ ...d, revokedAt: d.revokedAt ?? new Date(this.now()).toISOString() }));
     if (!changed) throw notFound(id);
-    this.o.broker?.disconnect(id);
+    await this.o.broker?.disconnect(id);
     this.o.log.info({ deviceId: id }, 'device key revoked');
     return this.view(changed);
   }
 
   async remove(who: Who, id: string): Promise<void> {
     const device = await this.deviceFor(who, id, 'editDevices');
-    this.o.broker?.disconnect(id);
+    await this.o.broker?.disconnect(id);
     if (!(await this.devices.remove(id))) throw notFound(id);
     await this.o.broker?.deviceRemoved?.(id);
     if (device.twin) this.feed.changed(device, false, true);
@@ -366,21 +367,26 @@ export class IotService implements DeviceGate {
 
   async receive(deviceId: string, channel: PublishChannel, payload: Buffer): Promise<void> {
     const device = await this.devices.get(deviceId);
-    // removed or revoked while connected: the broker drops it on the next message
-    if (!device || device.revokedAt) throw new Error('the device was removed or its key revoked');
+    // removed or revoked while connected (the broker drops it), or a topic naming no device of ours
+    if (!device || device.revokedAt) throw new UnknownDeviceError(`no device "${deviceId.slice(0, 80)}" may send here`);
     await this.take(device, channel, payload);
   }
 
   connected(deviceId: string, on: boolean): void {
-    // going away is written at once: it is the last time there will be for a while
-    this.devices.heard(deviceId, !on);
     this.devices
       .get(deviceId)
-      .then((device) => device && this.feed.online(device, on))
+      .then((device) => {
+        if (!device) return;
+        // going away is written at once: it is the last time there will be for a while
+        this.devices.heard(deviceId, !on);
+        this.feed.online(device, on);
+      })
       .catch((err: unknown) => this.o.log.warn({ err, deviceId }, "could not tell a world its device's twin came or went"));
   }
 
   listening(deviceId: string, channel: SubscribeChannel): void {
+    // a subscription re-sends what waits for the device: it counts against the device's allowance
+    if (!this.withinRate(deviceId)) return;
     if (channel === 'commands') this.commands.deviceListening(deviceId).catch((err: unknown) => this.o.log.warn({ err, deviceId }, 'could not send a device the commands waiting for it'));
     if (channel === 'firmware') this.firmware.deviceListening(deviceId).catch((err: unknown) => this.o.log.warn({ err, deviceId }, 'could not tell a device of its firmware update'));
   }

@@ -1,6 +1,6 @@
 /**
  * Devices through an external broker: Debian's Mosquitto, started here with its dynamic security
- * plugin, and the server told of it by MQTT_URL (MQTT_DYNSEC=on). The server makes each device a
+ * plugin, and the server told of it by MQTT_URL (MQTT_DEVICE_AUTH=dynsec). The server makes each device a
  * client of the broker; the broker refuses wrong keys and foreign topics; telemetry, commands and
  * revocation work as with the embedded broker.
  */
@@ -53,7 +53,7 @@ beforeAll(async () => {
   await until('Mosquitto listening', () => brokerLog.includes('mosquitto version') && brokerLog.includes('running'), 10_000).catch(() => {
     throw new Error(`Mosquitto did not start:\n${brokerLog}`);
   });
-  server = await bootServer({ env: { MQTT_URL: brokerUrl, MQTT_USERNAME: 'admin', MQTT_PASSWORD: ADMIN_PASSWORD, MQTT_DYNSEC: 'on' } });
+  server = await bootServer({ env: { MQTT_URL: brokerUrl, MQTT_USERNAME: 'admin', MQTT_PASSWORD: ADMIN_PASSWORD, MQTT_DEVICE_AUTH: 'dynsec' } });
   owner = bearer((await signUp('mqowner')).token);
   worldId = (await call('POST', '/worlds', { name: 'Boiler house', template: 'office', guestRole: 'none' }, owner)).json.world.id;
 }, 60_000);

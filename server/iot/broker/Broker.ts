@@ -10,6 +10,26 @@ export class DeviceMessageError extends Error {
   override name = 'DeviceMessageError';
 }
 
+/** A message on the topics of no device that may send (unknown, removed or revoked): not used, nobody told. */
+export class UnknownDeviceError extends Error {
+  override name = 'UnknownDeviceError';
+}
+
+/** Lets one thing through per key a second: a device that floods is not answered with a flood. */
+export class OncePerSecond {
+  private readonly last = new Map<string, number>();
+
+  allow(key: string, now = Date.now()): boolean {
+    if (now - (this.last.get(key) ?? 0) < 1000) return false;
+    this.last.set(key, now);
+    return true;
+  }
+
+  forget(key: string): void {
+    this.last.delete(key);
+  }
+}
+
 /** A message past the device's allowance: dropped, and the device told so. */
 export class DeviceRateError extends DeviceMessageError {
   override name = 'DeviceRateError';
@@ -45,9 +65,9 @@ export interface Broker {
   connectedCount(): number;
   /** Whether the device holds a connection now. */
   isConnected(deviceId: string): boolean;
-  /** Closes the device's connection (its key was replaced or revoked, or it was removed). */
-  disconnect(deviceId: string): void;
-  /** An external broker that keeps its own list of devices is told of a new device or key. */
+  /** Ends the device's connection (its key was revoked or replaced, or it was removed); a broker that keeps its own devices also keeps it out. */
+  disconnect(deviceId: string): Promise<void>;
+  /** A broker that keeps its own devices takes a new device or a new key, ending the old key's connection. */
   deviceKey?(deviceId: string, key: string): Promise<void>;
   deviceRemoved?(deviceId: string): Promise<void>;
   close(): Promise<void>;

@@ -12,7 +12,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { DEVICE_PUBLISHES, DEVICE_SUBSCRIBES, deviceTopic, parseDeviceTopic, type PublishChannel, type SubscribeChannel } from '../../../shared/model/iot';
 import type { Logger } from '../../log';
 import { reachableUrls } from '../../lan';
-import { DeviceMessageError, type Broker, type BrokerAddress, type DeviceGate } from './Broker';
+import { DeviceMessageError, OncePerSecond, UnknownDeviceError, type Broker, type BrokerAddress, type DeviceGate } from './Broker';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -46,8 +46,8 @@ export class EmbeddedBroker implements Broker {
   private readonly clients = new Map<string, Client>();
   /** Device → the channels it listens on now. */
   private readonly listening = new Map<string, Set<string>>();
-  /** Device → when it was last told why a message was not used. */
-  private readonly told = new Map<string, number>();
+  /** When each device was last told why a message was not used. */
+  private readonly told = new OncePerSecond();
 
   constructor(private readonly o: EmbeddedBrokerOptions) {}
 
@@ -83,6 +83,8 @@ export class EmbeddedBroker implements Broker {
       gate.receive(client.id, target.channel as PublishChannel, packet.payload as Buffer).then(
         () => done(null),
         (err: unknown) => {
+          // revoked or removed while connected: the connection closes
+          if (err instanceof UnknownDeviceError) return done(err);
           if (!(err instanceof DeviceMessageError)) {
             // not stored: the connection closes without an acknowledgement, and the device sends again
             log.error({ err, deviceId: client.id }, 'a device message could not be handled');
@@ -110,7 +112,7 @@ export class EmbeddedBroker implements Broker {
       if (this.clients.get(client.id) !== client) return;
       this.clients.delete(client.id);
       this.listening.delete(client.id);
-      this.told.delete(client.id);
+      this.told.forget(client.id);
       gate.connected(client.id, false);
     });
     aedes.on('subscribe', (subs, client) => {
@@ -161,7 +163,7 @@ export class EmbeddedBroker implements Broker {
     return this.clients.has(deviceId);
   }
 
-  disconnect(deviceId: string): void {
+  async disconnect(deviceId: string): Promise<void> {
     this.clients.get(deviceId)?.close();
   }
 
@@ -188,10 +190,7 @@ export class EmbeddedBroker implements Broker {
   }
 
   private tellError(deviceId: string, topic: string, error: string): void {
-    // at most one a second: a device that floods is not answered with a flood
-    const now = Date.now();
-    if (now - (this.told.get(deviceId) ?? 0) < 1000) return;
-    this.told.set(deviceId, now);
+    if (!this.told.allow(deviceId)) return;
     this.send(deviceId, 'errors', JSON.stringify({ topic, error })).catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@
  * An external MQTT broker (MQTT_URL) instead of the embedded one. The server connects as a client,
  * takes what devices publish under `dwc/+/…` and publishes commands and notices to them. Who may
  * connect as which device is the broker's to enforce; with a Mosquitto broker running its dynamic
- * security plugin (MQTT_DYNSEC=on) the server keeps it so itself: each device becomes a broker
+ * security plugin (MQTT_DEVICE_AUTH=dynsec) the server keeps it so itself: each device becomes a broker
  * client with its key as password and a role allowing its own topics only (dynsec.ts).
  *
  * A broker does not tell its clients who else is connected, so a device says so itself: `{"online":
@@ -11,7 +11,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { DEVICE_PUBLISHES, deviceTopic, parseDeviceTopic, type PublishChannel, type SubscribeChannel } from '../../../shared/model/iot';
 import type { Logger } from '../../log';
-import { DeviceMessageError, type Broker, type BrokerAddress, type DeviceGate } from './Broker';
+import { DeviceMessageError, OncePerSecond, UnknownDeviceError, type Broker, type BrokerAddress, type DeviceGate } from './Broker';
 import { Dynsec } from './dynsec';
 
 export interface ExternalBrokerOptions {
@@ -27,6 +27,7 @@ export class ExternalBroker implements Broker {
   private client: MqttClient | null = null;
   private dynsec: Dynsec | null = null;
   private readonly online = new Set<string>();
+  private readonly told = new OncePerSecond();
 
   constructor(private readonly o: ExternalBrokerOptions) {}
 
@@ -56,11 +57,18 @@ export class ExternalBroker implements Broker {
       const target = parseDeviceTopic(topic);
       if (!target || !(DEVICE_PUBLISHES as readonly string[]).includes(target.channel)) return;
       const { deviceId, channel } = target;
-      if (channel === 'status') this.noteOnline(gate, deviceId, payload);
-      gate.receive(deviceId, channel as PublishChannel, payload).catch((err: unknown) => {
-        if (err instanceof DeviceMessageError) this.send(deviceId, 'errors', JSON.stringify({ topic, error: err.message })).catch(() => undefined);
-        else log.warn({ err, deviceId }, 'a device message could not be handled');
-      });
+      // only a device of ours says it is online, once its message was taken
+      gate.receive(deviceId, channel as PublishChannel, payload).then(
+        () => channel === 'status' && this.noteOnline(gate, deviceId, payload),
+        (err: unknown) => {
+          if (err instanceof UnknownDeviceError) return log.debug({ deviceId: deviceId.slice(0, 80) }, 'a message on the topics of no device of ours');
+          if (err instanceof DeviceMessageError) {
+            if (this.told.allow(deviceId)) this.send(deviceId, 'errors', JSON.stringify({ topic, error: err.message })).catch(() => undefined);
+            return;
+          }
+          log.warn({ err, deviceId }, 'a device message could not be handled');
+        },
+      );
     });
     await client.subscribeAsync(
       DEVICE_PUBLISHES.map((channel) => deviceTopic('+', channel)),
@@ -78,7 +86,10 @@ export class ExternalBroker implements Broker {
     }
     if (typeof online !== 'boolean' || online === this.online.has(deviceId)) return;
     if (online) this.online.add(deviceId);
-    else this.online.delete(deviceId);
+    else {
+      this.online.delete(deviceId);
+      this.told.forget(deviceId);
+    }
     gate.connected(deviceId, online);
     if (online) for (const channel of ['commands', 'firmware'] as const) gate.listening(deviceId, channel);
   }
@@ -101,10 +112,10 @@ export class ExternalBroker implements Broker {
     return this.online.has(deviceId);
   }
 
-  disconnect(deviceId: string): void {
+  async disconnect(deviceId: string): Promise<void> {
     // the broker closes it when the device's broker client is disabled (dynsec); otherwise it is the broker's to do
     this.online.delete(deviceId);
-    this.dynsec?.disable(deviceId).catch((err: unknown) => this.o.log.warn({ err, deviceId }, 'could not disable a device at the MQTT broker'));
+    await this.dynsec?.disable(deviceId);
   }
 
   async deviceKey(deviceId: string, key: string): Promise<void> {

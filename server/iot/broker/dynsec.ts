@@ -79,7 +79,8 @@ export class Dynsec {
     ];
     await this.run([{ command: 'createRole', rolename: roleOf(deviceId), acls }], ['already exists']);
     const created = await this.run([{ command: 'createClient', username: deviceId, password: key, clientid: deviceId, roles: [{ rolename: roleOf(deviceId) }] }], ['already exists']);
-    if (created[0]?.error) await this.run([{ command: 'setClientPassword', username: deviceId, password: key }, { command: 'enableClient', username: deviceId }]);
+    // a new key for a device the broker knows: disabling ends the old key's connection first
+    if (created[0]?.error) await this.run([{ command: 'disableClient', username: deviceId }, { command: 'setClientPassword', username: deviceId, password: key }, { command: 'enableClient', username: deviceId }]);
   }
 
   async disable(deviceId: string): Promise<void> {
