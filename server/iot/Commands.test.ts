@@ -8,18 +8,24 @@ function device(id: string): DeviceRecord {
   return { id, worldId: 'w1', name: id, type: 'generic', model: '', metadata: {}, keyHash: '', keyHint: '', createdAt: '', createdBy: null, lastSeen: null, firmwareVersion: null, revokedAt: null };
 }
 
-function commands() {
+function commands(o: { now?: () => number; listening?: boolean; onSend?: (c: Commands, m: CommandMessage) => void } = {}) {
   const stored = new Map<string, CommandRecord>();
   const sent: CommandMessage[] = [];
   let n = 0;
-  const c = new Commands({
+  const c: Commands = new Commands({
+    ...(o.now ? { now: o.now } : {}),
     store: {
       putCommand: async (cmd) => void stored.set(cmd.id, cmd),
       getCommand: async (id) => stored.get(id),
       openCommands: async (deviceId) => [...stored.values()].filter((x) => x.deviceId === deviceId && (x.state === 'queued' || x.state === 'sent')),
       recentCommands: async (deviceId) => [...stored.values()].filter((x) => x.deviceId === deviceId),
     },
-    send: async (_deviceId, message) => (sent.push(message), true),
+    send: async (_deviceId, message) => {
+      if (o.listening === false) return false;
+      sent.push(message);
+      o.onSend?.(c, message);
+      return true;
+    },
     log: pino({ level: 'silent' }),
     newId: () => `id${n++}`,
   });
@@ -62,6 +68,24 @@ describe('commands given once', () => {
     expect(stored.size).toBe(OPEN_COMMANDS_PER_DEVICE);
     // another device is not held back by it
     await c.create(device('dev_b'), input, null);
+    c.stop();
+  });
+
+  it('IOT-6: an answer that comes back while the command is being sent is kept, never overwritten by the send', async () => {
+    const { c, stored } = commands({ onSend: (cmds, m) => void cmds.acknowledge('dev_a', { id: m.id, ok: true, result: 1 }) });
+    const made = await c.create(device('dev_a'), input, null);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(stored.get(made.id)).toMatchObject({ state: 'done', result: 1 });
+    c.stop();
+  });
+
+  it('IOT-7: commands whose time ran out while the device was away do not count against its cap', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const { c } = commands({ now: () => now, listening: false });
+    for (let i = 0; i < OPEN_COMMANDS_PER_DEVICE; i++) await c.create(device('dev_a'), { ...input, ttlMs: 1000 }, null);
+    await expect(c.create(device('dev_a'), input, null)).rejects.toMatchObject({ status: 409 });
+    now += 2000;
+    expect((await c.create(device('dev_a'), input, null)).state).toBe('queued');
     c.stop();
   });
 });

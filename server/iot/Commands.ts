@@ -9,6 +9,7 @@ import { COMMAND_FINAL, type CommandAck, type CommandMessage } from '../../share
 import type { CommandRecord, DeviceRecord, IotStore } from '../adapters/storage/IotStore';
 import type { Logger } from '../log';
 import { AppError } from '../errors';
+import { keyedSerial } from '../serial';
 import { ErrorCode } from '../../shared/protocol';
 
 export interface CommandInput {
@@ -43,6 +44,8 @@ export function onceCommandId(at: number, key: string): string {
 
 export class Commands {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** One change of a command at a time: a send, its answer and its timeout never overwrite each other. */
+  private readonly turns = keyedSerial();
   private readonly listeners = new Set<Listener>();
   private readonly now: () => number;
   private seq = 0;
@@ -72,8 +75,8 @@ export class Commands {
       if (given && given.deviceId !== device.id) throw new Error(`the command ${once.id} was given to another device`);
       if (given) return given;
     }
-    // a device that never comes back must not gather commands without end
-    if ((await this.o.store.openCommands(device.id)).length >= OPEN_COMMANDS_PER_DEVICE) {
+    // a device that never comes back must not gather commands without end (those whose time is up do not count)
+    if ((await this.openOf(device.id)).length >= OPEN_COMMANDS_PER_DEVICE) {
       throw new AppError(ErrorCode.CONFLICT, `"${device.name}" already has ${OPEN_COMMANDS_PER_DEVICE} commands waiting for it; wait for it to come back, or for them to expire.`, 409);
     }
     const now = this.now();
@@ -92,16 +95,20 @@ export class Commands {
       answeredAt: null,
     };
     await this.save(command);
-    return (await this.deliver(command)) ?? command;
+    return (await this.deliver(command.id)) ?? command;
   }
 
   /** The device listens now: sends what waits for it (again, if sent before and not answered in time yet). */
   async deviceListening(deviceId: string): Promise<void> {
-    for (const command of await this.o.store.openCommands(deviceId)) await this.deliver(command);
+    for (const command of await this.o.store.openCommands(deviceId)) await this.deliver(command.id);
   }
 
   /** A device's acknowledgement: the command is done or failed. Late or foreign answers change nothing. */
-  async acknowledge(deviceId: string, ack: CommandAck): Promise<CommandRecord | null> {
+  acknowledge(deviceId: string, ack: CommandAck): Promise<CommandRecord | null> {
+    return this.turns.run(ack.id, () => this.answer(deviceId, ack));
+  }
+
+  private async answer(deviceId: string, ack: CommandAck): Promise<CommandRecord | null> {
     const command = await this.o.store.getCommand(ack.id);
     if (!command || command.deviceId !== deviceId) return null;
     if (COMMAND_FINAL.has(command.state)) return null;
@@ -118,13 +125,23 @@ export class Commands {
   }
 
   /** A command as it stands now: one whose time ran out while nobody looked is marked so first. */
-  async get(id: string): Promise<CommandRecord | undefined> {
-    const command = await this.o.store.getCommand(id);
-    return command ? this.settleLate(command) : undefined;
+  get(id: string): Promise<CommandRecord | undefined> {
+    return this.turns.run(id, async () => {
+      const command = await this.o.store.getCommand(id);
+      return command ? this.settleLate(command) : undefined;
+    });
   }
 
   async recent(deviceId: string, limit: number): Promise<CommandRecord[]> {
-    return Promise.all((await this.o.store.recentCommands(deviceId, limit)).map((c) => this.settleLate(c)));
+    const listed = await this.o.store.recentCommands(deviceId, limit);
+    return Promise.all(listed.map(async (c) => (this.isLate(c) ? ((await this.get(c.id)) ?? c) : c)));
+  }
+
+  /** The device's commands still open once those whose time is up are marked so. */
+  private async openOf(deviceId: string): Promise<CommandRecord[]> {
+    const open = await this.o.store.openCommands(deviceId);
+    const now = await Promise.all(open.map(async (c) => (this.isLate(c) ? await this.get(c.id) : c)));
+    return now.filter((c): c is CommandRecord => c !== undefined && !COMMAND_FINAL.has(c.state));
   }
 
   /** Resolves with the command once it is answered, failed, timed out or expired, or after `waitMs`. */
@@ -156,7 +173,15 @@ export class Commands {
     this.timers.clear();
   }
 
-  private async deliver(command: CommandRecord): Promise<CommandRecord | undefined> {
+  /** Sends a command if it is still to be sent and the device listens; one change of a command at a time. */
+  private deliver(id: string): Promise<CommandRecord | undefined> {
+    return this.turns.run(id, async () => {
+      const command = await this.o.store.getCommand(id);
+      return command ? this.send(command) : undefined;
+    });
+  }
+
+  private async send(command: CommandRecord): Promise<CommandRecord | undefined> {
     const settled = await this.settleLate(command);
     if (COMMAND_FINAL.has(settled.state)) return settled;
     // stored as sent before it goes, so an answer that comes back at once finds it sent
@@ -172,7 +197,12 @@ export class Commands {
     return sent;
   }
 
-  /** Marks a command whose time is up: expired if never sent, timed out if sent and not answered. */
+  private isLate(c: CommandRecord): boolean {
+    const now = this.now();
+    return (c.state === 'queued' && Date.parse(c.expiresAt) <= now) || (c.state === 'sent' && Date.parse(c.sentAt!) + c.timeoutMs <= now);
+  }
+
+  /** Marks a command whose time is up: expired if never sent, timed out if sent and not answered (within its turn). */
   private async settleLate(command: CommandRecord): Promise<CommandRecord> {
     const now = this.now();
     let late: CommandRecord | null = null;
@@ -189,10 +219,7 @@ export class Commands {
     const left = Date.parse(command.sentAt!) + command.timeoutMs - this.now();
     const timer = setTimeout(() => {
       this.timers.delete(command.id);
-      this.o.store
-        .getCommand(command.id)
-        .then((c) => c && this.settleLate(c))
-        .catch((err: unknown) => this.o.log.warn({ err, commandId: command.id }, 'could not time out a command'));
+      this.get(command.id).catch((err: unknown) => this.o.log.warn({ err, commandId: command.id }, 'could not time out a command'));
     }, Math.max(0, left));
     timer.unref();
     this.timers.set(command.id, timer);

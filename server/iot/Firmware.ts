@@ -11,6 +11,7 @@ import type { DeviceRecord, FirmwareRecord, IotStore, UpdateRecord } from '../ad
 import { AppError } from '../errors';
 import { ErrorCode } from '../../shared/protocol';
 import type { Logger } from '../log';
+import { keyedSerial } from '../serial';
 
 /** The most firmware images one world keeps. */
 export const FIRMWARE_PER_WORLD = 100;
@@ -31,6 +32,8 @@ export interface FirmwareOptions {
 
 export class Firmware {
   private readonly now: () => number;
+  /** One change of a device's updates at a time: a rollout, a notice and a report never overwrite each other. */
+  private readonly turns = keyedSerial();
 
   constructor(private readonly o: FirmwareOptions) {
     this.now = o.now ?? Date.now;
@@ -56,27 +59,29 @@ export class Firmware {
   /** Gives each device an update to the image (superseding one still open) and tells those listening. */
   async rollOut(firmware: FirmwareRecord, devices: DeviceRecord[], rollback = false): Promise<UpdateRecord[]> {
     const out: UpdateRecord[] = [];
-    for (const device of devices) {
-      const open = await this.openUpdate(device.id);
-      if (open) await this.o.store.putUpdate({ ...open, state: 'superseded', updatedAt: this.iso() });
-      const update: UpdateRecord = {
-        id: `${this.now().toString(36).padStart(9, '0')}${this.o.newId()}`,
-        deviceId: device.id,
-        worldId: device.worldId,
-        firmwareId: firmware.id,
-        version: firmware.version,
-        sha256: firmware.sha256,
-        state: 'pending',
-        progress: 0,
-        fromVersion: device.firmwareVersion,
-        rollback,
-        createdAt: this.iso(),
-        updatedAt: this.iso(),
-      };
-      await this.o.store.putUpdate(update);
-      out.push((await this.notify(update, firmware)) ?? update);
-    }
+    for (const device of devices) out.push(await this.turns.run(device.id, () => this.give(firmware, device, rollback)));
     return out;
+  }
+
+  private async give(firmware: FirmwareRecord, device: DeviceRecord, rollback: boolean): Promise<UpdateRecord> {
+    const open = await this.openUpdate(device.id);
+    if (open) await this.o.store.putUpdate({ ...open, state: 'superseded', updatedAt: this.iso() });
+    const update: UpdateRecord = {
+      id: `${this.now().toString(36).padStart(9, '0')}${this.o.newId()}`,
+      deviceId: device.id,
+      worldId: device.worldId,
+      firmwareId: firmware.id,
+      version: firmware.version,
+      sha256: firmware.sha256,
+      state: 'pending',
+      progress: 0,
+      fromVersion: device.firmwareVersion,
+      rollback,
+      createdAt: this.iso(),
+      updatedAt: this.iso(),
+    };
+    await this.o.store.putUpdate(update);
+    return (await this.notify(update, firmware)) ?? update;
   }
 
   /** The image a device ran before its latest finished update, to go back to; 409 when none is known. */
@@ -89,15 +94,21 @@ export class Firmware {
   }
 
   /** The device listens on `firmware`: it is told of its open update again. */
-  async deviceListening(deviceId: string): Promise<void> {
-    const open = await this.openUpdate(deviceId);
-    if (!open) return;
-    const firmware = await this.o.store.getFirmware(open.firmwareId);
-    if (firmware) await this.notify(open, firmware);
+  deviceListening(deviceId: string): Promise<void> {
+    return this.turns.run(deviceId, async () => {
+      const open = await this.openUpdate(deviceId);
+      if (!open) return;
+      const firmware = await this.o.store.getFirmware(open.firmwareId);
+      if (firmware) await this.notify(open, firmware);
+    });
   }
 
   /** A device's progress report; reports about an update that is not its open one change nothing. */
-  async progress(deviceId: string, report: FirmwareProgress): Promise<UpdateRecord | null> {
+  progress(deviceId: string, report: FirmwareProgress): Promise<UpdateRecord | null> {
+    return this.turns.run(deviceId, () => this.moveOn(deviceId, report));
+  }
+
+  private async moveOn(deviceId: string, report: FirmwareProgress): Promise<UpdateRecord | null> {
     const open = await this.openUpdate(deviceId);
     if (!open || open.id !== report.updateId) return null;
     const moved: UpdateRecord = {
