@@ -57,7 +57,7 @@ export function iotRoutes(iot: IotService, spoolDir: string): Router {
     res.json({ device: filed(res, await iot.change(who(res), id(req), req.body)) });
   });
   r.delete('/devices/:id', async (req, res) => {
-    await iot.remove(who(res), id(req));
+    filed(res, await iot.remove(who(res), id(req)));
     res.status(204).end();
   });
   r.post('/devices/:id/key', async (req, res) => {

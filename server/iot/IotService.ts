@@ -27,6 +27,8 @@ import { DeviceMessageError, DeviceRateError, UnknownDeviceError, type Broker, t
 
 /** The most devices one world may hold. */
 export const DEVICES_PER_WORLD = 1000;
+/** The most metrics (series) one device may have. */
+export const METRICS_PER_DEVICE = 64;
 const RECENT_COMMANDS = 50;
 
 /** A device as people see it: never its key's hash. */
@@ -67,6 +69,8 @@ export class IotService implements DeviceGate {
   private readonly feed: TwinFeed;
   private readonly now: () => number;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** Device → the metrics it has sent (read once from the store), for the cap on series. */
+  private readonly metricNames = new Map<string, Set<string>>();
   private readonly readingListeners = new Set<ReadingListener>();
 
   constructor(private readonly o: IotServiceOptions) {
@@ -179,10 +183,10 @@ export class IotService implements DeviceGate {
   /** Places the device in its world as a twin (or changes how it stands); null takes it out. */
   async setTwin(who: Who, id: string, raw: unknown | null): Promise<DeviceView> {
     const twin = raw === null ? null : parse(SetTwin, raw, 'twin');
-    await this.deviceFor(who, id, 'editDevices');
+    const before = await this.deviceFor(who, id, 'editDevices');
     const changed = await this.devices.update(id, (d) => ({ ...d, twin }));
     if (!changed) throw notFound(id);
-    this.feed.changed(changed, this.isOnline(id));
+    this.feed.changed(changed, this.isOnline(id), false, before.twin);
     return this.view(changed);
   }
 
@@ -213,13 +217,17 @@ export class IotService implements DeviceGate {
     return this.view(changed);
   }
 
-  async remove(who: Who, id: string): Promise<void> {
+  /** Removes a device with everything kept of it; the world it was in. */
+  async remove(who: Who, id: string): Promise<{ worldId: string }> {
     const device = await this.deviceFor(who, id, 'editDevices');
     await this.o.broker?.disconnect(id);
     if (!(await this.devices.remove(id))) throw notFound(id);
+    this.metricNames.delete(id);
+    this.buckets.delete(id);
     await this.o.broker?.deviceRemoved?.(id);
     if (device.twin) this.feed.changed(device, false, true);
     this.o.log.info({ deviceId: id }, 'device removed');
+    return { worldId: device.worldId };
   }
 
   async query(who: Who, id: string, raw: unknown): Promise<{ metric: string; resolution: Resolution; from: number; to: number; samples: TelemetrySample[] }> {
@@ -412,6 +420,7 @@ export class IotService implements DeviceGate {
       case 'telemetry/bin': {
         const parsed = channel === 'telemetry' ? parseJsonTelemetry(payload.toString('utf8'), this.now()) : parseBinaryTelemetry(payload, this.now());
         if (!parsed.ok) throw new DeviceMessageError(parsed.error);
+        await this.checkMetrics(device.id, parsed.value);
         await this.telemetry.write(device.id, parsed.value);
         this.feed.reading(device, parsed.value);
         for (const listener of this.readingListeners) {
@@ -442,6 +451,18 @@ export class IotService implements DeviceGate {
         return 0;
       }
     }
+  }
+
+  /** Refuses a reading that would give a device more than METRICS_PER_DEVICE series (each costs storage and pruning for ever). */
+  private async checkMetrics(deviceId: string, reading: Reading): Promise<void> {
+    let known = this.metricNames.get(deviceId);
+    if (!known) {
+      known = new Set(await this.o.store.metricsOf(deviceId));
+      this.metricNames.set(deviceId, known);
+    }
+    const fresh = Object.keys(reading.values).filter((m) => !known.has(m));
+    if (known.size + fresh.length > METRICS_PER_DEVICE) throw new DeviceMessageError(`this device already sends ${known.size} metrics and may send at most ${METRICS_PER_DEVICE}; ${fresh.slice(0, 3).map((m) => `"${m}"`).join(', ')} not taken`);
+    for (const m of fresh) known.add(m);
   }
 
   private withinRate(deviceId: string): boolean {

@@ -29,10 +29,12 @@ export class TwinFeed {
     if (!twin) return;
     const value = reading.values[twin.metric];
     if (value === undefined) return;
-    // a reading sent late (a device catching up) does not replace a newer one
+    // a reading sent late (a device catching up) does not replace a newer one; one stamped ahead of
+    // the server's clock counts as now, or it would hold the twin until the clock caught up
+    const at = Math.min(reading.ts, this.now());
     const shown = this.latest.get(device.id);
-    if (shown && shown.at > reading.ts) return;
-    this.latest.set(device.id, { value, at: reading.ts });
+    if (shown && shown.at > at) return;
+    this.latest.set(device.id, { value, at });
     const pace = this.pace.get(device.id) ?? { sentAt: 0, timer: null };
     this.pace.set(device.id, pace);
     if (pace.timer) return;
@@ -45,10 +47,11 @@ export class TwinFeed {
     pace.timer.unref();
   }
 
-  /** The device's twin was placed, changed or removed (null twin), or the device itself removed. */
-  changed(device: DeviceRecord, online: boolean, removed = false): void {
+  /** The device's twin was placed, changed or removed (null twin), or the device itself removed; `was` is how it stood before. */
+  changed(device: DeviceRecord, online: boolean, removed = false, was?: DeviceRecord['twin']): void {
     const twin = removed ? null : (device.twin ?? null);
-    if (!twin) this.forget(device.id);
+    // a twin that now shows another metric does not show the old one's latest value
+    if (!twin || (was && was.metric !== twin.metric)) this.forget(device.id);
     this.events.publish(device.worldId, { type: 'twinChanged', deviceId: device.id, twin: twin ? this.view(device, online) : null });
   }
 

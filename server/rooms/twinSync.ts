@@ -2,10 +2,12 @@
 import { inAlarm, type TwinView } from '../../shared/model/iot';
 import { TwinState, type WorldState } from '../../shared/schema/WorldState';
 
-/** Places or replaces a twin; keeps its reading when the new view has none (a change of scale, say). */
+/** Places or replaces a twin; keeps its reading when the new view has none (a change of scale, say) unless it now shows another metric. */
 export function putTwin(state: WorldState, view: TwinView): void {
   const t = view.twin;
   const twin = state.twins.get(view.deviceId) ?? new TwinState();
+  // another metric: the old one's reading is not this one's
+  if (twin.metric && twin.metric !== t.metric) Object.assign(twin, { value: 0, at: 0, alarm: false });
   Object.assign(twin, {
     id: view.deviceId,
     name: t.label || view.name,

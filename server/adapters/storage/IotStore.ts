@@ -126,7 +126,7 @@ export interface IotStore {
   getDevice(id: string): Promise<DeviceRecord | undefined>;
   /** The world's devices, oldest first. */
   listDevices(worldId: string): Promise<DeviceRecord[]>;
-  /** Deletes a device and its commands (its telemetry ages out); false when there was none. */
+  /** Deletes a device with its commands, firmware updates and telemetry; false when there was none. */
   deleteDevice(id: string): Promise<boolean>;
 
   /**

@@ -86,6 +86,11 @@ export class LevelIotStore implements IotStore {
       { type: 'del', key: worldDeviceKey(device) },
     ];
     for (const key of (await this.db.keys(range(`${UPDATE}${id}${SEP}`)).all()) as string[]) ops.push({ type: 'del', key });
+    // its telemetry too: a series no metric key names would never be pruned
+    for (const metric of await this.metricsOf(id)) {
+      for (const res of RESOLUTIONS) await this.db.clear(range(seriesPrefix(res, id, metric)));
+      ops.push({ type: 'del', key: `${METRIC}${id}${SEP}${metric}` });
+    }
     for (const commandId of (await this.db.values(range(`${DEVICE_COMMANDS}${id}${SEP}`)).all()) as string[]) {
       ops.push({ type: 'del', key: COMMAND + commandId }, { type: 'del', key: `${DEVICE_COMMANDS}${id}${SEP}${commandId}` }, { type: 'del', key: `${OPEN_COMMANDS}${id}${SEP}${commandId}` });
     }

@@ -94,6 +94,8 @@ export class MongoIotStore implements IotStore {
     const gone = (await this.devices.deleteOne({ _id: id }, DURABLE)).deletedCount === 1;
     if (gone) await this.commands.deleteMany({ deviceId: id }, DURABLE);
     if (gone) await this.updates.deleteMany({ deviceId: id }, DURABLE);
+    if (gone) await this.points.deleteMany({ d: id }, DURABLE);
+    if (gone) await this.buckets.deleteMany({ d: id }, DURABLE);
     return gone;
   }
 

@@ -110,7 +110,7 @@ export function iotContract(ctx: { backend(): Backend; reopen(): Promise<void> }
     expect(await b().iot.queryTelemetry({ ...q, resolution: '1m' })).toHaveLength(2);
   });
 
-  it('IOT-STORE-4: lists a device\'s open commands apart from its answered ones, and deleting the device deletes them', async () => {
+  it('IOT-STORE-4: lists a device\'s open commands apart from its answered ones, and deleting the device deletes them and its telemetry', async () => {
     const d = device('w-cmd');
     await b().iot.putDevice(d);
     const c1 = command(d.id, d.worldId);
@@ -122,8 +122,11 @@ export function iotContract(ctx: { backend(): Backend; reopen(): Promise<void> }
     expect((await b().iot.openCommands(d.id)).map((c) => c.name)).toEqual(['reboot']);
     expect((await b().iot.recentCommands(d.id, 10)).map((c) => c.name)).toEqual(['reboot', 'setTarget']);
     expect((await b().iot.getCommand(c1.id))?.result).toEqual({ target: 19 });
+    await b().iot.appendTelemetry(points(d.id, 'temperature', [[0, 20]]));
     expect(await b().iot.deleteDevice(d.id)).toBe(true);
     expect(await b().iot.deleteDevice(d.id)).toBe(false);
+    expect(await b().iot.metricsOf(d.id)).toEqual([]);
+    for (const resolution of ['raw', '1m', '1h'] as const) expect(await b().iot.queryTelemetry({ deviceId: d.id, metric: 'temperature', from: T0, to: T0 + 3600_000, resolution, limit: 10 })).toEqual([]);
     expect(await b().iot.getCommand(c2.id)).toBeUndefined();
     expect(await b().iot.openCommands(d.id)).toEqual([]);
   });
