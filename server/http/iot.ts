@@ -87,7 +87,7 @@ export function iotRoutes(iot: IotService, spoolDir: string): Router {
       const binary = Buffer.isBuffer(req.body);
       const body = binary ? (req.body as Buffer) : Buffer.from(JSON.stringify(req.body ?? null));
       if (!binary && !req.is('application/json')) throw new AppError(ErrorCode.UNSUPPORTED_TYPE, 'Send telemetry as application/json, or the binary form as application/octet-stream.', 415);
-      res.status(201).json(await iot.ingest(id(req), req.get('x-device-key'), body, binary));
+      res.status(201).json(await iot.inbox.ingest(id(req), req.get('x-device-key'), body, binary));
     },
   );
 

@@ -4,31 +4,30 @@
  * device's messages are handled, whichever way they came (the MQTT broker, HTTP).
  */
 import { ErrorCode } from '../../shared/protocol';
-import { MAX_TELEMETRY_BYTES, deviceTopics, parseBinaryTelemetry, parseCommandAck, parseFirmwareProgress, parseJsonTelemetry, type PublishChannel, type Reading, type SubscribeChannel, type TwinView } from '../../shared/model/iot';
+import { deviceTopics, type PublishChannel, type TwinView } from '../../shared/model/iot';
 import type { WorldAction } from '../../shared/model/roles';
 import type { CommandRecord, DeviceRecord, FirmwareRecord, IotStore, UpdateRecord, Resolution, TelemetrySample } from '../adapters/storage/IotStore';
 import type { WorldAccess, Who } from '../access/WorldAccess';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 import { Commands } from './Commands';
-import { DeviceRegistry, hashKey, newDeviceKey, type AuthResult } from './DeviceRegistry';
+import { DeviceRegistry, hashKey, newDeviceKey } from './DeviceRegistry';
 import { ChangeDevice, FirmwareFields, RegisterDevice, RollOut, SendCommand, SetTwin, TelemetryRange, parse } from './inputs';
 import type { z } from 'zod';
 import type { Readable } from 'node:stream';
 import type { SpooledFile } from '../documents/DocumentService';
 import { TwinFeed } from './TwinFeed';
+import { DeviceInbox, type ReadingListener } from './DeviceInbox';
 import { CoapIngest } from './CoapIngest';
 import { reachableUrls } from '../lan';
 import { Firmware } from './Firmware';
 import type { BlobStore } from '../adapters/storage/BlobStore';
 import type { WorldEventBus } from '../rooms/worldEvents';
 import { Telemetry, type Retention } from './Telemetry';
-import { DeviceMessageError, DeviceRateError, UnknownDeviceError, type Broker, type BrokerAddress, type DeviceGate } from './broker/Broker';
+import type { Broker, BrokerAddress } from './broker/Broker';
 
 /** The most devices one world may hold. */
 export const DEVICES_PER_WORLD = 1000;
-/** The most metrics (series) one device may have. */
-export const METRICS_PER_DEVICE = 64;
 const RECENT_COMMANDS = 50;
 
 /** A device as people see it: never its key's hash. */
@@ -56,11 +55,10 @@ export interface IotServiceOptions {
   now?: () => number;
 }
 
-type ReadingListener = (device: DeviceRecord, reading: Reading) => void;
 
 const notFound = (id: string) => new AppError(ErrorCode.NOT_FOUND, `There is no device "${String(id).slice(0, 64)}".`, 404);
 
-export class IotService implements DeviceGate {
+export class IotService {
   readonly devices: DeviceRegistry;
   readonly telemetry: Telemetry;
   readonly commands: Commands;
@@ -68,16 +66,14 @@ export class IotService implements DeviceGate {
   private readonly coap: CoapIngest | null;
   private readonly feed: TwinFeed;
   private readonly now: () => number;
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  /** Device → the metrics it has sent (read once from the store), for the cap on series. */
-  private readonly metricNames = new Map<string, Set<string>>();
-  private readonly readingListeners = new Set<ReadingListener>();
+  /** What devices send, by whichever way: the broker's gate. */
+  readonly inbox: DeviceInbox;
 
   constructor(private readonly o: IotServiceOptions) {
     this.now = o.now ?? Date.now;
     this.devices = new DeviceRegistry(o.store, o.log, this.now);
     this.telemetry = new Telemetry(o.store, o.retention, o.log, this.now);
-    this.coap = o.coap ? new CoapIngest({ ...o.coap, ingest: (deviceId, key, body, binary) => this.ingest(deviceId, key, body, binary), log: o.log }) : null;
+    this.coap = o.coap ? new CoapIngest({ ...o.coap, ingest: (deviceId, key, body, binary) => this.inbox.ingest(deviceId, key, body, binary), log: o.log }) : null;
     this.feed = new TwinFeed(o.events ?? { publish: () => undefined }, o.twinHz, this.now);
     this.commands = new Commands({
       store: o.store,
@@ -95,11 +91,12 @@ export class IotService implements DeviceGate {
       newId: o.newId,
       now: this.now,
     });
+    this.inbox = new DeviceInbox({ store: o.store, devices: this.devices, telemetry: this.telemetry, commands: this.commands, firmware: this.firmware, feed: this.feed, deviceRate: o.deviceRate, ...(o.observe ? { observe: o.observe } : {}), log: o.log, now: this.now });
   }
 
   async start(): Promise<void> {
     this.telemetry.start();
-    await this.o.broker?.start(this);
+    await this.o.broker?.start(this.inbox);
     await this.coap?.start();
   }
 
@@ -112,12 +109,12 @@ export class IotService implements DeviceGate {
     await this.devices.flush();
   }
 
-  /** Where devices reach this server's MQTT broker (or the external one) and its CoAP port. */
   /** Devices connected now. */
   connectedCount(): number {
     return this.o.broker?.connectedCount() ?? 0;
   }
 
+  /** Where devices reach this server's MQTT broker (or the external one) and its CoAP port. */
   brokerAddresses(): BrokerAddress[] {
     const coapPort = this.coap?.port();
     const coap: BrokerAddress[] = coapPort ? [{ transport: 'coap', port: coapPort, urls: reachableUrls(this.o.coap!.host, 'coap', coapPort) }] : [];
@@ -126,8 +123,7 @@ export class IotService implements DeviceGate {
 
   /** Called with every reading once it is stored (twins, workflow triggers). */
   onReading(listener: ReadingListener): () => void {
-    this.readingListeners.add(listener);
-    return () => this.readingListeners.delete(listener);
+    return this.inbox.onReading(listener);
   }
 
   // ---- people (REST, the room): every call checks the caller's role in the device's world ----
@@ -222,8 +218,7 @@ export class IotService implements DeviceGate {
     const device = await this.deviceFor(who, id, 'editDevices');
     await this.o.broker?.disconnect(id);
     if (!(await this.devices.remove(id))) throw notFound(id);
-    this.metricNames.delete(id);
-    this.buckets.delete(id);
+    this.inbox.forget(id);
     await this.o.broker?.deviceRemoved?.(id);
     if (device.twin) this.feed.changed(device, false, true);
     this.o.log.info({ deviceId: id }, 'device removed');
@@ -319,7 +314,7 @@ export class IotService implements DeviceGate {
   async firmwareContent(who: Who, firmwareId: string, device?: { id: string; key: string }): Promise<{ firmware: FirmwareRecord; size: number; stream: Readable }> {
     let firmware: FirmwareRecord;
     if (device) {
-      const auth = await this.authenticate(device.id, device.key);
+      const auth = await this.devices.authenticate(device.id, device.key);
       const known = auth.ok ? await this.o.store.getFirmware(firmwareId.slice(0, 80)) : undefined;
       if (!auth.ok || !known || !(await this.firmware.mayFetch(device.id, known.id))) throw new AppError(ErrorCode.UNAUTHORIZED, 'No device with that id and key has an update to this image.', 401);
       firmware = known;
@@ -334,20 +329,6 @@ export class IotService implements DeviceGate {
     if (!firmware) throw new AppError(ErrorCode.NOT_FOUND, `There is no firmware image "${String(id).slice(0, 64)}".`, 404);
     await this.o.access.require(firmware.worldId, who, action);
     return firmware;
-  }
-
-  /** Telemetry over HTTP or CoAP, with the device's key: the same checks as over MQTT. */
-  async ingest(deviceId: string, key: string | undefined, body: Buffer, binary: boolean): Promise<{ stored: number }> {
-    if (!key) throw new AppError(ErrorCode.UNAUTHORIZED, "Send the device's key: the X-Device-Key header over HTTP, ?key= over CoAP.", 401);
-    const auth = await this.authenticate(deviceId, key);
-    if (!auth.ok) throw new AppError(ErrorCode.UNAUTHORIZED, auth.reason === 'revoked' ? "This device's key was revoked; its owner can give it a new one." : 'No device has that id and key.', 401);
-    try {
-      return { stored: await this.take(auth.device, binary ? 'telemetry/bin' : 'telemetry', body) };
-    } catch (err) {
-      if (err instanceof DeviceRateError) throw new AppError(ErrorCode.RATE_LIMITED, `The telemetry was not stored: ${err.message}.`, 429);
-      if (err instanceof DeviceMessageError) throw new AppError(ErrorCode.BAD_REQUEST, `The telemetry was not stored: ${err.message}.`, 400);
-      throw err;
-    }
   }
 
   // ---- workflows: WorkflowScope checks that a device is the run's to use before it calls these ----
@@ -367,116 +348,6 @@ export class IotService implements DeviceGate {
     return command;
   }
 
-  // ---- devices (the broker calls these) ----
-
-  authenticate(deviceId: string, key: string): Promise<AuthResult> {
-    return this.devices.authenticate(deviceId, key);
-  }
-
-  async receive(deviceId: string, channel: PublishChannel, payload: Buffer): Promise<void> {
-    const device = await this.devices.get(deviceId);
-    // removed or revoked while connected (the broker drops it), or a topic naming no device of ours
-    if (!device || device.revokedAt) throw new UnknownDeviceError(`no device "${deviceId.slice(0, 80)}" may send here`);
-    await this.take(device, channel, payload);
-  }
-
-  connected(deviceId: string, on: boolean): void {
-    this.devices
-      .get(deviceId)
-      .then((device) => {
-        if (!device) return;
-        // going away is written at once: it is the last time there will be for a while
-        this.devices.heard(deviceId, !on);
-        this.feed.online(device, on);
-      })
-      .catch((err: unknown) => this.o.log.warn({ err, deviceId }, "could not tell a world its device's twin came or went"));
-  }
-
-  listening(deviceId: string, channel: SubscribeChannel): void {
-    // a subscription re-sends what waits for the device: it counts against the device's allowance
-    if (!this.withinRate(deviceId)) return;
-    if (channel === 'commands') this.commands.deviceListening(deviceId).catch((err: unknown) => this.o.log.warn({ err, deviceId }, 'could not send a device the commands waiting for it'));
-    if (channel === 'firmware') this.firmware.deviceListening(deviceId).catch((err: unknown) => this.o.log.warn({ err, deviceId }, 'could not tell a device of its firmware update'));
-  }
-
-  /** Handles one message from a device, counting how it went; how many readings it stored. */
-  private async take(device: DeviceRecord, channel: PublishChannel, payload: Buffer): Promise<number> {
-    try {
-      const stored = await this.handle(device, channel, payload);
-      this.o.observe?.(channel, 'used');
-      return stored;
-    } catch (err) {
-      this.o.observe?.(channel, err instanceof DeviceMessageError ? 'refused' : 'failed');
-      throw err;
-    }
-  }
-
-  private async handle(device: DeviceRecord, channel: PublishChannel, payload: Buffer): Promise<number> {
-    this.devices.heard(device.id);
-    if (payload.byteLength > MAX_TELEMETRY_BYTES) throw new DeviceMessageError(`the message is ${payload.byteLength} bytes; at most ${MAX_TELEMETRY_BYTES}`);
-    if (!this.withinRate(device.id)) throw new DeviceRateError(`more than ${this.o.deviceRate} messages a second on average; this one was dropped`);
-    switch (channel) {
-      case 'telemetry':
-      case 'telemetry/bin': {
-        const parsed = channel === 'telemetry' ? parseJsonTelemetry(payload.toString('utf8'), this.now()) : parseBinaryTelemetry(payload, this.now());
-        if (!parsed.ok) throw new DeviceMessageError(parsed.error);
-        await this.checkMetrics(device.id, parsed.value);
-        await this.telemetry.write(device.id, parsed.value);
-        this.feed.reading(device, parsed.value);
-        for (const listener of this.readingListeners) {
-          try {
-            listener(device, parsed.value);
-          } catch (err) {
-            this.o.log.warn({ err, deviceId: device.id }, 'a telemetry listener failed');
-          }
-        }
-        return 1;
-      }
-      case 'status': {
-        const firmware = readFirmware(payload);
-        if (firmware === null) throw new DeviceMessageError('a status is {"firmware": "<version>"} (up to 40 characters)');
-        if (firmware !== undefined && firmware !== device.firmwareVersion) await this.devices.update(device.id, (d) => ({ ...d, firmwareVersion: firmware }));
-        return 0;
-      }
-      case 'commands/ack': {
-        const ack = parseCommandAck(payload.toString('utf8'));
-        if (!ack.ok) throw new DeviceMessageError(ack.error);
-        await this.commands.acknowledge(device.id, ack.value);
-        return 0;
-      }
-      case 'firmware/progress': {
-        const report = parseFirmwareProgress(payload.toString('utf8'));
-        if (!report.ok) throw new DeviceMessageError(report.error);
-        if (!(await this.firmware.progress(device.id, report.value))) throw new DeviceMessageError(`"${report.value.updateId.slice(0, 80)}" is not this device's open update`);
-        return 0;
-      }
-    }
-  }
-
-  /** Refuses a reading that would give a device more than METRICS_PER_DEVICE series (each costs storage and pruning for ever). */
-  private async checkMetrics(deviceId: string, reading: Reading): Promise<void> {
-    let known = this.metricNames.get(deviceId);
-    if (!known) {
-      known = new Set(await this.o.store.metricsOf(deviceId));
-      this.metricNames.set(deviceId, known);
-    }
-    const fresh = Object.keys(reading.values).filter((m) => !known.has(m));
-    if (known.size + fresh.length > METRICS_PER_DEVICE) throw new DeviceMessageError(`this device already sends ${known.size} metrics and may send at most ${METRICS_PER_DEVICE}; ${fresh.slice(0, 3).map((m) => `"${m}"`).join(', ')} not taken`);
-    for (const m of fresh) known.add(m);
-  }
-
-  private withinRate(deviceId: string): boolean {
-    const now = this.now();
-    const rate = this.o.deviceRate;
-    const b = this.buckets.get(deviceId) ?? { tokens: rate * 2, at: now };
-    b.tokens = Math.min(rate * 2, b.tokens + ((now - b.at) / 1000) * rate);
-    b.at = now;
-    this.buckets.set(deviceId, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  }
-
   private isOnline(deviceId: string): boolean {
     return this.o.broker?.isConnected(deviceId) ?? false;
   }
@@ -491,18 +362,5 @@ export class IotService implements DeviceGate {
   private view(d: DeviceRecord): DeviceView {
     const { keyHash: _hash, revokedAt, createdBy: _by, ...shown } = d;
     return { ...shown, lastSeen: this.devices.lastSeen(d), online: this.isOnline(d.id), revoked: revokedAt !== null };
-  }
-}
-
-/** The firmware version a status message reports: undefined when it says none, null when it is not a status. */
-function readFirmware(payload: Buffer): string | undefined | null {
-  if (payload.byteLength > 1024) return null;
-  try {
-    const body = JSON.parse(payload.toString('utf8')) as { firmware?: unknown } | null;
-    if (typeof body !== 'object' || body === null) return null;
-    if (body.firmware === undefined) return undefined;
-    return typeof body.firmware === 'string' && body.firmware.length > 0 && body.firmware.length <= 40 ? body.firmware : null;
-  } catch {
-    return null;
   }
 }
