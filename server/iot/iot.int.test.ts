@@ -4,6 +4,7 @@
  * answered, timed out and delivered to a device that comes back.
  */
 import { createSocket } from 'node:dgram';
+import { connect as connectTcp } from 'node:net';
 import coap from 'coap';
 import { generate as generatePacket } from 'coap-packet';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -124,7 +125,7 @@ describe('devices in a world', () => {
     await connect({ id: device.id, key: rekeyed.json.key });
   });
 
-  it("IOT-3: a device publishes and subscribes only on its own topics: another device's topic closes its connection, a foreign subscription is refused", async () => {
+  it("IOT-3: a device publishes and subscribes only on its own topics: another device's topic closes its connection, a foreign subscription is refused; a packet over 16 KB ends any connection at its header", async () => {
     const a = await register('A');
     const b = await register('B');
     const ca = await connect(a);
@@ -136,6 +137,18 @@ describe('devices in a world', () => {
     ca.publish(`dwc/${b.id}/telemetry`, JSON.stringify({ temperature: 99 }), { qos: 1 });
     await closed;
     expect(await samples(b.id, 'temperature')).toEqual([]);
+    // before anyone signs in: a packet claiming a megabyte ends the connection at its header
+    const port = Number(new URL(tcpUrl).port);
+    const raw = connectTcp(port, '127.0.0.1');
+    const ended = new Promise<boolean>((resolve) => {
+      raw.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 3000);
+    });
+    raw.on('error', () => undefined);
+    raw.write(Buffer.from([0x10, 0x80, 0x80, 0x40]));
+    expect(await ended).toBe(true);
+    // and the broker still serves
+    await connect(b);
   });
 
   it('IOT-4: telemetry over MQTT (JSON and binary, TCP and WebSocket) is on disk when acknowledged and queryable by range and resolution; a bad message is answered on the errors topic and stores nothing', async () => {

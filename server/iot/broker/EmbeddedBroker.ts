@@ -12,6 +12,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { DEVICE_PUBLISHES, DEVICE_SUBSCRIBES, deviceTopic, parseDeviceTopic, type PublishChannel, type SubscribeChannel } from '../../../shared/model/iot';
 import type { Logger } from '../../log';
 import { reachableUrls } from '../../lan';
+import { guarded } from './packetGuard';
 import { DeviceMessageError, OncePerSecond, UnknownDeviceError, type Broker, type BrokerAddress, type DeviceGate } from './Broker';
 
 export interface EmbeddedBrokerOptions {
@@ -134,7 +135,8 @@ export class EmbeddedBroker implements Broker {
     aedes.on('clientError', (client, err) => log.debug({ deviceId: client?.id, err: err.message }, 'MQTT client error'));
     aedes.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'MQTT connection error'));
 
-    this.tcp = createTcpServer((socket) => aedes.handle(socket));
+    // the WebSocket side caps its messages itself (maxPayload); TCP has the packet guard
+    this.tcp = createTcpServer((socket) => aedes.handle(guarded(socket)));
     this.tcp.maxConnections = this.o.maxConnections;
     await listen(this.tcp, this.o.port, this.o.host, 'MQTT_PORT');
     if (this.o.wsPort !== null) {
