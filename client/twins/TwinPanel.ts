@@ -66,6 +66,9 @@ export class TwinPanel {
     const plane = CreatePlane('panel-twin-face', { width: PANEL_WIDTH_M, height, sideOrientation: Mesh.BACKSIDE }, scene);
     plane.parent = this.root;
     this.texture = new DynamicTexture('panel-twin-face', { ...PANEL_PX }, scene, true);
+    // uploaded blank now: a texture never drawn is never ready, and the scene (which waits for every
+    // mesh, hidden ones too) would never be, holding back whatever waits for it (a model's "loaded")
+    this.texture.update();
     const material = new StandardMaterial('panel-twin-face', scene);
     material.diffuseTexture = this.texture;
     // lit by nothing but itself, at the colours drawn, like a gauge's face
