@@ -100,7 +100,7 @@ export function iotRoutes(iot: IotService, spoolDir: string): Router {
   r.post('/firmware', async (req, res) => {
     let input: Awaited<ReturnType<IotService['firmwareUpload']>> | undefined;
     // the caller's role and the fields are checked before a byte of the image is spooled
-    const upload = await readUpload(req, { spoolDir, maxBytes: FIRMWARE_MAX_BYTES, beforeFile: async (fields) => void (input = await iot.firmwareUpload(who(res), fields)) });
+    const upload = await readUpload(req, { spoolDir, maxBytes: FIRMWARE_MAX_BYTES, what: 'the firmware image (the fields world, type, version and sha256 first)', beforeFile: async (fields) => void (input = await iot.firmwareUpload(who(res), fields)) });
     try {
       input ??= await iot.firmwareUpload(who(res), upload.fields);
       res.status(201).json({ firmware: filed(res, await iot.addFirmware(who(res), input, upload.file)) });

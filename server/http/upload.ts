@@ -24,6 +24,8 @@ export interface ParsedUpload {
 export interface UploadOptions {
   spoolDir: string;
   maxBytes: number;
+  /** What the file is, in the refusal of a request that is not multipart ("the document" by default). */
+  what?: string;
   /** Given the fields sent ahead of the file, before any of it is read; throws to refuse the upload. */
   beforeFile?: (fields: Readonly<Record<string, string>>) => Promise<void>;
 }
@@ -51,7 +53,7 @@ export async function clearStaleSpool(spoolDir: string, now = Date.now()): Promi
 
 export async function readUpload(req: Request, o: UploadOptions): Promise<ParsedUpload> {
   if (!req.is('multipart/form-data')) {
-    throw new AppError(ErrorCode.BAD_REQUEST, 'Send the document as multipart/form-data with the file in a field named "file".', 415);
+    throw new AppError(ErrorCode.BAD_REQUEST, `Send ${o.what ?? 'the document'} as multipart/form-data with the file in a field named "file".`, 415);
   }
   await mkdir(o.spoolDir, { recursive: true });
   let bb: busboy.Busboy;

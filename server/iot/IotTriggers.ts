@@ -9,7 +9,7 @@ import { RunStatus } from '../../shared/model/workflow';
 import { STEP_KIND } from '../../shared/model/stepKinds';
 import type { Reading } from '../../shared/model/iot';
 import type { DeviceRecord } from '../adapters/storage/IotStore';
-import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
+import type { WorkflowRecord, WorkflowStore } from '../adapters/storage/WorkflowStore';
 import type { WorkflowQuota } from '../http/workflowQuota';
 import type { Logger } from '../log';
 import { keyedSerial } from '../serial';
@@ -64,7 +64,8 @@ export class IotTriggers {
   /** Arms every stored workflow's trigger and every waiting run's, then follows the runs as they change. */
   async start(): Promise<void> {
     this.off = this.o.engine.onRun((run) => this.runChanged(run));
-    for (const w of await this.o.store.listWorkflows()) await this.workflowChanged(w.id);
+    // the listing already holds each record: only those in a world can start runs, and none is read twice
+    for (const w of await this.o.store.listWorkflows()) if (w.worldId) await this.turns.run(`workflow:${w.id}`, () => this.armWorkflow(w.id, w));
     for (const run of await this.o.store.listUnfinishedRuns()) await this.turns.run(`run:${run.id}`, () => this.watchRun(run));
   }
 
@@ -97,29 +98,31 @@ export class IotTriggers {
 
   /** Re-arms (or disarms) a workflow's trigger after it was created, edited, rolled back or removed. */
   workflowChanged(workflowId: string): Promise<void> {
-    return this.turns.run(`workflow:${workflowId}`, async () => {
-      const key = `workflow:${workflowId}`;
-      const workflow = await this.o.store.getWorkflow(workflowId);
-      const version = workflow && (await this.o.store.getVersion(workflowId, workflow.currentVersion));
-      const first = version?.definition.steps[0];
-      const parsed = first?.kind === STEP_KIND.IOT_TRIGGER ? IotTriggerParams.safeParse(first.params) : undefined;
-      // only a workflow in a world: its devices are that world's, and its changes are announced there
-      if (!workflow?.worldId || !first || !parsed?.success || !parsed.data.startRuns) return this.unwatch(key);
-      const params = JSON.stringify([first.id, parsed.data]);
-      if (this.byKey.get(key)?.params === params) return;
-      const worldId = workflow.worldId;
-      this.watch(key, {
-        deviceId: parsed.data.device,
-        metric: parsed.data.metric,
-        rule: triggerRule(parsed.data),
-        // re-armed while the value is already past: nothing starts until it crosses again
-        state: initialState('learn'),
-        worldId,
-        params,
-        fire: (reading) => void this.startRun(workflowId, worldId, first.id, reading).catch((err: unknown) => this.o.log.warn({ err, workflowId }, 'a device trigger could not start a run')),
-      });
-      this.o.log.info({ workflowId, deviceId: parsed.data.device, metric: parsed.data.metric }, 'device trigger armed to start runs');
+    return this.turns.run(`workflow:${workflowId}`, async () => this.armWorkflow(workflowId, await this.o.store.getWorkflow(workflowId)));
+  }
+
+  /** Arms the workflow's trigger when its first step is an `iot_trigger` that starts runs, disarms it otherwise. */
+  private async armWorkflow(workflowId: string, workflow: WorkflowRecord | undefined): Promise<void> {
+    const key = `workflow:${workflowId}`;
+    const version = workflow && (await this.o.store.getVersion(workflowId, workflow.currentVersion));
+    const first = version?.definition.steps[0];
+    const parsed = first?.kind === STEP_KIND.IOT_TRIGGER ? IotTriggerParams.safeParse(first.params) : undefined;
+    // only a workflow in a world: its devices are that world's, and its changes are announced there
+    if (!workflow?.worldId || !first || !parsed?.success || !parsed.data.startRuns) return this.unwatch(key);
+    const params = JSON.stringify([first.id, parsed.data]);
+    if (this.byKey.get(key)?.params === params) return;
+    const worldId = workflow.worldId;
+    this.watch(key, {
+      deviceId: parsed.data.device,
+      metric: parsed.data.metric,
+      rule: triggerRule(parsed.data),
+      // re-armed while the value is already past: nothing starts until it crosses again
+      state: initialState('learn'),
+      worldId,
+      params,
+      fire: (reading) => void this.startRun(workflowId, worldId, first.id, reading).catch((err: unknown) => this.o.log.warn({ err, workflowId }, 'a device trigger could not start a run')),
     });
+    this.o.log.info({ workflowId, deviceId: parsed.data.device, metric: parsed.data.metric }, 'device trigger armed to start runs');
   }
 
   private async startRun(workflowId: string, worldId: string, stepId: string, reading: FiredReading): Promise<void> {
