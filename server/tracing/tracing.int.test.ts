@@ -57,7 +57,10 @@ describe('tracing on', () => {
 
   it("TRACE-1, TRACE-2: a request's log lines carry its trace id, and an AI call is a span inside the request's", async () => {
     const world = await createWorld(server.url);
-    const created = logLines((l) => l.msg === 'world created' && l.worldId === world.id)[0];
+    // the server's output reaches the test through a pipe, after the answer may have: wait for the line
+    const isCreated = (l: Record<string, unknown>) => l.msg === 'world created' && l.worldId === world.id;
+    await until('the world creation log line', () => logLines(isCreated).length > 0, 10_000, 50);
+    const created = logLines(isCreated)[0];
     const createdSpan = await spanWhere('the world creation span', (s) => s.name === 'POST /api/v3/worlds' && s.attributes['dwc.request.id'] === created?.reqId);
     expect(created).toMatchObject({ traceId: createdSpan.traceId });
 
