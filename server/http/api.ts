@@ -1,5 +1,6 @@
 /** REST API under /api/v3. */
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Limiters } from '../cluster/limiters';
 import { EntityId, ErrorCode, PROTOCOL_VERSION } from '../../shared/protocol';
 import { WORLD_TEMPLATES } from '../../shared/model/worlds';
 import type { Storage } from '../adapters/storage';
@@ -40,6 +41,8 @@ export interface ApiDeps {
   caller: RequestHandler;
   /** REST requests per minute per API key. */
   keyRatePerMinute: number;
+  /** Where the per-key limit counts: this process, or the site's Redis. */
+  limiters?: Limiters;
   /** World roles: who may see and change which world. */
   access: WorldAccess;
   /** Neural sessions and device-bridge commands. */
@@ -71,7 +74,7 @@ export function apiRouter(deps: ApiDeps): Router {
   const store = deps.storage.store;
   api.use(express.json({ limit: MAX_JSON_BYTES }));
   api.use(deps.caller);
-  api.use(keyRateLimit(deps.keyRatePerMinute));
+  api.use(keyRateLimit(deps.keyRatePerMinute, deps.limiters));
   // every mount says which API key scopes its routes need (reads, changes), or why none
   const account = noScope("the caller's own account and keys: API keys are refused there, signing in needs none");
   api.use('/auth', account, deps.auth);

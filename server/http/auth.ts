@@ -9,7 +9,8 @@ import { AvatarLook, ErrorCode } from '../../shared/protocol';
 import type { AuthService, Caller, Origin } from '../auth/AuthService';
 import { ChangePassword, ConfirmTotp, CreateKey, Refresh, SignIn, SignOut, SignUp, describe } from '../auth/inputs';
 import { AppError } from '../errors';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { LimiterName, memoryLimiters, type Limiters } from '../cluster/limiters';
 import { clientIp } from './hardening';
 
 const origin = (req: Request): Origin => ({ ip: clientIp(req) });
@@ -56,8 +57,8 @@ export interface SignInThrottle {
  * checked, so a burst of guesses sent at once is held to the same number as guesses sent one by one;
  * a right password clears the count, and an attempt that was not a wrong guess gives its place back.
  */
-function guessLimiter(throttle: SignInThrottle) {
-  const limiter = new RateLimiterMemory({ points: throttle.failures, duration: Math.ceil(throttle.windowMs / 1000) });
+function guessLimiter(throttle: SignInThrottle, limiters: Limiters) {
+  const limiter = limiters({ name: LimiterName.signIn, points: throttle.failures, durationSeconds: Math.ceil(throttle.windowMs / 1000) });
   return async <T>(key: string, res: Response, what: string, check: () => Promise<T>): Promise<T> => {
     try {
       await limiter.consume(key);
@@ -79,11 +80,12 @@ function guessLimiter(throttle: SignInThrottle) {
   };
 }
 
-export function authRoutes(auth: AuthService, throttle: SignInThrottle = { failures: 5, windowMs: 15 * 60_000 }): Router {
+/** `limiters`: where guesses are counted; this process's memory unless the site shares Redis. */
+export function authRoutes(auth: AuthService, throttle: SignInThrottle = { failures: 5, windowMs: 15 * 60_000 }, limiters: Limiters = memoryLimiters): Router {
   const r = express.Router({ caseSensitive: true });
   // per username and address, so guessing one account's password is slow while its owner, elsewhere,
   // still gets in; signing in and changing the password draw on the same count
-  const guess = guessLimiter(throttle);
+  const guess = guessLimiter(throttle, limiters);
   const guessKey = (username: string, req: Request) => `${username.trim().toLowerCase()}|${origin(req).ip}`;
   // answers carry tokens: nothing on the way may keep a copy
   r.use((_req, res, next) => {

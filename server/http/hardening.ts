@@ -8,8 +8,9 @@ import type { Application, ErrorRequestHandler, Request, RequestHandler } from '
 import { matchMaker } from '@colyseus/core';
 import cors from 'cors';
 import helmet from 'helmet';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../shared/protocol';
+import { LimiterName, memoryLimiters, type Limiters } from '../cluster/limiters';
 import type { Logger } from '../log';
 import { addressKey } from '../rooms/clientAddress';
 import { REQUEST_ID_HEADER, requestIdOf, requestLog } from './requestContext';
@@ -19,6 +20,8 @@ export interface HardeningOptions {
   corsOrigins: readonly string[];
   /** More origins pages may connect to: the EEG headband bridges an operator allows. */
   connectOrigins?: readonly string[];
+  /** Where the per-address count is kept: this process's memory unless the site shares Redis. */
+  limiters?: Limiters;
 }
 
 /**
@@ -85,24 +88,24 @@ export function restCors(origins: readonly string[]): RequestHandler {
 export const clientIp = (req: Request): string => req.ip ?? 'unknown';
 
 /** A fixed window per client address, with the IETF RateLimit headers and Retry-After on 429. */
-export function restRateLimit(perMinute: number): RequestHandler {
-  return rateLimit(perMinute, 'this address', (req) => addressKey(clientIp(req)));
+export function restRateLimit(perMinute: number, limiters: Limiters = memoryLimiters): RequestHandler {
+  return rateLimit(limiters, LimiterName.rest, perMinute, 'this address', (req) => addressKey(clientIp(req)));
 }
 
 /**
  * A fixed window per API key, on top of the one per address: a device bridge or script is held to
  * its own allowance wherever it calls from. Runs after the caller is known, so only real keys count.
  */
-export function keyRateLimit(perMinute: number): RequestHandler {
-  return rateLimit(perMinute, 'this API key', (_req, res) => {
+export function keyRateLimit(perMinute: number, limiters: Limiters = memoryLimiters): RequestHandler {
+  return rateLimit(limiters, LimiterName.apiKey, perMinute, 'this API key', (_req, res) => {
     const caller = res.locals.auth as { kind: string; keyId?: string } | undefined;
     return caller?.kind === 'key' && caller.keyId ? caller.keyId : null;
   });
 }
 
 /** Counts requests by `keyOf` (null: not counted) in one-minute windows. */
-function rateLimit(perMinute: number, who: string, keyOf: (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => string | null): RequestHandler {
-  const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+function rateLimit(limiters: Limiters, name: LimiterName, perMinute: number, who: string, keyOf: (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => string | null): RequestHandler {
+  const limiter = limiters({ name, points: perMinute, durationSeconds: 60 });
   const headers = (res: Parameters<RequestHandler>[1], r: RateLimiterRes) => {
     res.setHeader('RateLimit-Limit', String(perMinute));
     res.setHeader('RateLimit-Remaining', String(Math.max(0, r.remainingPoints)));
@@ -151,7 +154,7 @@ export function harden(app: Application, opts: HardeningOptions): void {
   closeRealtimeCors(opts.corsOrigins);
   app.disable('x-powered-by');
   app.use(securityHeaders(opts.connectOrigins));
-  app.use('/api', restCors(opts.corsOrigins), restRateLimit(opts.restRatePerMinute));
+  app.use('/api', restCors(opts.corsOrigins), restRateLimit(opts.restRatePerMinute, opts.limiters));
 }
 
 /** The last error handler: a plain answer, the details in the log under the request's id, never a stack trace. */

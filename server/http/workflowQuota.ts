@@ -5,9 +5,10 @@
  * with nobody behind them (GUEST_WORKFLOWS). Runs started from inside a world count the same.
  */
 import type { Request, Response } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../shared/protocol';
 import type { Caller } from '../auth/AuthService';
+import { LimiterName, memoryLimiters, type Limiters } from '../cluster/limiters';
 import type { WorkflowLimits } from '../config';
 import { AppError } from '../errors';
 import { addressKey } from '../rooms/clientAddress';
@@ -43,9 +44,10 @@ function guestRefused(what: string): AppError {
   return new AppError(ErrorCode.UNAUTHORIZED, `Sign in to ${what}: this server does not let guests do that.`, 401);
 }
 
-export function workflowQuota(s: QuotaSettings): WorkflowQuota {
-  const accounts = new RateLimiterMemory({ points: s.runsPerMinute, duration: 60 });
-  const guests = new RateLimiterMemory({ points: s.guestRunsPerMinute, duration: 60 });
+/** `limiters`: where runs are counted; this process's memory unless the site shares Redis. */
+export function workflowQuota(s: QuotaSettings, limiters: Limiters = memoryLimiters): WorkflowQuota {
+  const accounts = limiters({ name: LimiterName.accountRuns, points: s.runsPerMinute, durationSeconds: 60 });
+  const guests = limiters({ name: LimiterName.guestRuns, points: s.guestRunsPerMinute, durationSeconds: 60 });
   const charge = async (caller: QuotaCaller, runs: number): Promise<void> => {
     const guest = caller.kind === 'guest';
     if (guest && s.guests === 'off') throw guestRefused('start workflow runs');

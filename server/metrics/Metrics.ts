@@ -2,10 +2,11 @@
  * The server's metrics in the Prometheus text format (prom-client, on a registry of our own):
  * HTTP request durations by route pattern and status, worlds open and people in them by device,
  * intents accepted and refused by type and reason, rate-limit refusals, workflow runs and steps by
- * kind and outcome, AI calls, tokens and cost by provider, chain transactions by network, and the
- * process's own (CPU, memory, event-loop delay, GC). Labels are bounded sets — route patterns,
- * intent types, error codes, devices, step kinds and providers the server knows, networks it is
- * configured with — never ids, so a hostile client cannot grow the series.
+ * kind and outcome, AI calls, tokens and cost by provider, AI cache lookups by layer, chain
+ * transactions by network, and the process's own (CPU, memory, event-loop delay, GC). Labels are
+ * bounded sets — route patterns, intent types, error codes, devices, step kinds and providers the
+ * server knows, networks it is configured with, cache layers — never ids, so a hostile client
+ * cannot grow the series.
  */
 import { DEVICE_PUBLISHES } from '../../shared/model/iot';
 import { statfs } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ErrorCode, NeuralSourceKind, isIntentType } from '../../shared/protocol';
 import type { AiCall } from '../ai/AiService';
+import type { CacheLayer, CacheOutcome } from '../cluster/HybridCache';
 import type { StepEnded } from '../workflows/engine/Engine';
 import { routePattern } from '../http/routes';
 
@@ -57,6 +59,7 @@ export class Metrics {
   readonly aiDuration: Histogram<'provider' | 'outcome'>;
   readonly aiTokens: Counter<'provider' | 'direction'>;
   readonly aiCost: Counter<'provider'>;
+  readonly aiCache: Counter<'layer' | 'outcome'>;
   readonly chainTx: Counter<'network' | 'outcome'>;
   readonly chainConfirm: Histogram<'network'>;
   readonly sessions: Histogram<'device'>;
@@ -105,6 +108,7 @@ export class Metrics {
     this.aiDuration = slow('dwc_ai_call_duration_seconds', 'How long an AI provider took to answer or fail.', ['provider', 'outcome']);
     this.aiTokens = count('dwc_ai_tokens_total', 'Tokens AI providers were paid for, by provider and direction (input, output).', ['provider', 'direction']);
     this.aiCost = count('dwc_ai_cost_total', "What AI answers cost, in each provider's configured price units.", ['provider']);
+    this.aiCache = count('dwc_ai_cache_total', 'Lookups in each layer of the AI result cache (memory, redis, store) by outcome (hit, miss); a layer is asked only after the one above it missed.', ['layer', 'outcome']);
     this.chainTx = count('dwc_chain_transactions_total', 'Anchoring transactions sent, by network and outcome (confirmed, failed).', ['network', 'outcome']);
     this.chainConfirm = slow('dwc_chain_confirmation_seconds', 'From sending an anchoring transaction to its confirmation, by network.', ['network']);
     this.sessions = new Histogram({
@@ -250,6 +254,11 @@ export class Metrics {
     if (e.inputTokens > 0) this.aiTokens.inc({ provider, direction: 'input' }, e.inputTokens);
     if (e.outputTokens > 0) this.aiTokens.inc({ provider, direction: 'output' }, e.outputTokens);
     if (e.cost) this.aiCost.inc({ provider }, e.cost);
+  }
+
+  /** A layer of the AI result cache was asked for a result. */
+  aiCacheLookup(layer: CacheLayer, outcome: CacheOutcome): void {
+    this.aiCache.inc({ layer, outcome });
   }
 
   /** An anchoring transaction was confirmed or failed. */
