@@ -8,7 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express, { type Application } from 'express';
-import { Server, matchMaker, LocalPresence } from '@colyseus/core';
+import { Server, matchMaker } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { WORLD_ROOM } from '../shared/protocol';
 import type { Config } from './config';
@@ -41,7 +41,7 @@ import { PropModels } from './props/PropModels';
 import { colyseusLogger } from './rooms/malformedFrames';
 import { connectionCap } from './rooms/connectionCap';
 import { realtimeAddress } from './rooms/clientAddress';
-import { Engine } from './workflows/engine/Engine';
+import { Engine, type RunEngine } from './workflows/engine/Engine';
 import { BUILT_IN_STEPS, StepRegistry } from './workflows/steps';
 import { offeredBy, type StepAdapters } from './workflows/steps/StepKind';
 import { WorkflowService } from './workflows/WorkflowService';
@@ -80,6 +80,12 @@ import type { Broker } from './iot/broker/Broker';
 import { iotRoutes } from './http/iot';
 import { IotTriggers } from './iot/IotTriggers';
 import type { WorldEventBus } from './rooms/worldEvents';
+import { openCluster, type Cluster } from './cluster/Cluster';
+import { limitersFor } from './cluster/limiters';
+import { HybridCache } from './cluster/HybridCache';
+import { SiteEngine } from './cluster/SiteEngine';
+import { siteSchedules } from './cluster/siteSchedules';
+import { hostname } from 'node:os';
 
 export interface RunningApp {
   /** The port actually bound (useful with PORT=0). */
@@ -122,7 +128,7 @@ function noCacheForHtml(res: { setHeader(name: string, value: string): void }, f
 }
 
 /** What readiness asks (see Readiness.ts): the store, each chain network, each AI provider elsewhere. */
-function dependencyChecks(storage: Storage, chain: ChainService, ai: AiService): DependencyCheck[] {
+function dependencyChecks(storage: Storage, chain: ChainService, ai: AiService, redis: Cluster['redis']): DependencyCheck[] {
   const KEY = 'readiness-probe';
   return [
     {
@@ -134,6 +140,8 @@ function dependencyChecks(storage: Storage, chain: ChainService, ai: AiService):
         if ((await storage.cache.get(KEY)) !== written) throw new Error('the store did not read back what was just written to it');
       },
     },
+    // the site's rooms, engine and limits go through it: a process that cannot reach it should get no work
+    ...(redis ? [{ name: 'redis', required: true, check: async () => void (await redis.ping()) }] : []),
     ...chain.networkNames().map((network) => ({ name: `chain:${network}`, required: network === chain.defaultNetwork, check: () => chain.probe(network) })),
     ...ai.reachable().map((p) => ({ name: `ai:${p.name}`, required: false, check: (signal: AbortSignal) => p.probe(signal) })),
   ];
@@ -142,7 +150,8 @@ function dependencyChecks(storage: Storage, chain: ChainService, ai: AiService):
 /** The embedded broker, an external one (MQTT_URL), or none (MQTT_PORT=off). */
 function iotBroker(config: Config, log: Logger): Broker | null {
   const external = config.iot.external;
-  if (external) return new ExternalBroker({ url: external.url, ...(external.username ? { username: external.username } : {}), ...(external.password ? { password: external.password } : {}), dynsec: external.dynsec, log });
+  if (external) return new ExternalBroker({ url: external.url, ...(external.username ? { username: external.username } : {}), ...(external.password ? { password: external.password } : {}), dynsec: external.dynsec, shared: config.cluster !== null, log });
+  if (config.cluster && config.iot.mqttPort !== null) log.warn('several processes each run their own MQTT broker: a device gets commands only from the process it is connected to; set MQTT_URL to one broker for the site');
   if (config.iot.mqttPort === null) return null;
   return new EmbeddedBroker({ host: config.host, port: config.iot.mqttPort, wsPort: config.iot.mqttWsPort, maxConnections: config.iot.maxConnections, log });
 }
@@ -156,7 +165,11 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const startedAt = Date.now();
   const version = productVersion();
   const tracing = await startTracing(config.tracing, { version, log });
-  const presence = new LocalPresence();
+  // alone, or one of several processes serving one site (REDIS_URL)
+  const cluster = await openCluster(config, log.child({ component: 'cluster' }));
+  const presence = cluster.presence;
+  // rate limits counted for the site (in Redis) or for this process alone
+  const limiters = limitersFor(cluster.redis);
   const events = presenceEventBus(() => presence, log);
   const documents = new DocumentService(storage, events, log);
   const props = new PropModels(storage, events, log.child({ component: 'props' }));
@@ -187,7 +200,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const eventService = new EventService({ events: storage.events, store: storage.store, access, log: log.child({ component: 'events' }) });
   const ai = new AiService({
     config: config.ai,
-    cache: storage.cache,
+    cache: new HybridCache({ store: storage.cache, redis: cluster.redis, log: log.child({ component: 'ai-cache' }), ttlMs: config.aiCacheTtlMs, observe: (layer, outcome) => metrics.aiCacheLookup(layer, outcome) }),
     log: log.child({ component: 'ai' }),
     observe: (call) => {
       metrics.aiCall(call);
@@ -195,7 +208,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     },
   });
   log.info({ providers: ai.describe().map((p) => p.name), default: ai.defaultProviders }, 'AI providers');
-  const readiness = new Readiness({ checks: dependencyChecks(storage, chain, ai), log: log.child({ component: 'readiness' }) });
+  const readiness = new Readiness({ checks: dependencyChecks(storage, chain, ai, cluster.redis), log: log.child({ component: 'readiness' }) });
   // alert webhooks go only where workflow webhooks may: an administrator's URL is no way into the private network either
   const guardedFetch = egressFetch(new EgressPolicy(config.webhookAllow));
   const alerts = new Alerts({
@@ -208,7 +221,6 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     onNotice: publishAlertNotice(() => presence, log),
   });
   await alerts.start();
-  analytics.onSample(() => alerts.evaluateInBackground());
   const adapters: StepAdapters = {
     fetch: guardedFetch,
     documentText: (id) => documents.text(id),
@@ -237,22 +249,33 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       awaitCommand: (commandId, waitMs) => iot.commands.waitFor(commandId, waitMs),
     },
   });
-  const engine = new Engine({
-    store: storage.workflows,
-    registry,
-    adapters: (run) => scope.adaptersFor(run),
-    log: log.child({ component: 'workflows' }),
-    concurrency: config.workflowConcurrency,
-    shareConcurrency: config.workflowLimits.worldConcurrency,
-    defaultStepTimeoutMs: config.stepTimeoutMs,
-    newId: () => newId(),
-    tracing,
-  });
+  const makeEngine = () =>
+    new Engine({
+      store: storage.workflows,
+      registry,
+      adapters: (run) => scope.adaptersFor(run),
+      log: log.child({ component: 'workflows' }),
+      concurrency: config.workflowConcurrency,
+      shareConcurrency: config.workflowLimits.worldConcurrency,
+      defaultStepTimeoutMs: config.stepTimeoutMs,
+      newId: () => newId(),
+      tracing,
+    });
+  // several processes: one runs the site's runs at a time, the others hand theirs to it (see SiteEngine)
+  const engine: RunEngine = cluster.redis
+    ? new SiteEngine({ redis: cluster.redis, presence, store: storage.workflows, makeEngine, processId: `${hostname()}:${process.pid}:${randomUUID()}`, log: log.child({ component: 'workflows' }), newId: () => newId(), leaseMs: config.cluster!.engineLeaseMs })
+    : makeEngine();
+  // what the site does once, not once per process (alert rules), is done by the engine's holder
+  const siteDuty = () => !(engine instanceof SiteEngine) || engine.holding;
+  analytics.onSample(() => siteDuty() && alerts.evaluateInBackground());
   let workflowService!: WorkflowService;
   let expressApp!: Application;
-  const scheduler = new Scheduler(async (workflowId, schedule) => {
+  // every process keeps every schedule; each fire starts its runs in one process only
+  const scheduler = new Scheduler(async (workflowId, schedule, at) => {
+    if (!(await cluster.claimOnce(`schedule:${workflowId}:${at.getTime()}`, 3_600_000))) return;
     await workflowService.startRuns(workflowId, { input: schedule.input, priority: schedule.priority });
   }, log.child({ component: 'scheduler' }), config.workflowLimits.minIntervalMs);
+  const schedules = await siteSchedules(scheduler, presence, log.child({ component: 'scheduler' }));
   // a workflow's device trigger is re-armed each time its world is told the workflow changed
   const workflowEvents: WorldEventBus = {
     publish(worldId, event) {
@@ -260,7 +283,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       if (event.type === 'workflowChanged') triggers.workflowChanged(event.workflowId).catch((err: unknown) => log.warn({ err, workflowId: event.workflowId }, 'could not re-arm a device trigger'));
     },
   };
-  workflowService = new WorkflowService(storage.workflows, registry, engine, scheduler, workflowEvents, config.workflowLimits);
+  workflowService = new WorkflowService(storage.workflows, registry, engine, schedules, workflowEvents, config.workflowLimits);
   watchWorkflows(engine, metrics);
   // runs show their progress in their workflow's world, never in one their input names
   engine.onRun((run) => {
@@ -270,7 +293,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       .catch((err: unknown) => log.warn({ err, runId: run.id }, 'could not show a run in its world'));
   });
   // one allowance per person, whether runs are started over REST or in a world
-  const quota = workflowQuota(config.workflowLimits);
+  const quota = workflowQuota(config.workflowLimits, limiters);
   const workflowDeps = { workflows: workflowService, store: storage.workflows, engine, registry, access, quota };
   const guardDocument = async (res: import('express').Response, documentId: string, action: 'read' | 'editDocuments') => {
     const doc = await storage.store.getDocument(String(documentId).slice(0, 64));
@@ -316,6 +339,10 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const gameServer = new Server({
     transport,
     presence,
+    driver: cluster.driver,
+    ...(cluster.publicAddress ? { publicAddress: cluster.publicAddress } : {}),
+    // a world's room opens in the process its first join came through: the load balancer spreads them
+    selectProcessIdToCreateRoom: async () => matchMaker.processId,
     greet: false,
     gracefullyShutdown: false,
     logger: colyseusLogger(log.child({ component: 'colyseus' })),
@@ -337,13 +364,13 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       // timed from the first moment, so requests refused by the rate limits are counted too
       if (config.metricsOn) app.use('/api', metrics.httpTimer());
       app.use('/api', auditRequests(audit));
-      harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins, connectOrigins: config.eegBridgeOrigins });
+      harden(app, { restRatePerMinute: config.restRatePerMinute, corsOrigins: config.corsOrigins, connectOrigins: config.eegBridgeOrigins, limiters });
       app.get('/api/v3/connect', noScope('the addresses this server is reached at, shown to anyone on the network'), async (_req, res) => {
         const urls = serverUrls({ https: config.https, host: config.host, port: boundPort() });
         const join = urls.lan[0] ?? urls.local;
         res.json({ local: urls.local, lan: urls.lan, secure: config.https, qr: { url: join, svg: await svgQr(join) } });
       });
-      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access, insightRoutes({ usage, access, store: storage.store, workflows: storage.workflows })), alerts: alertRoutes(alerts, access), iot: iotRoutes(iot, storage.spoolDir), readiness, log, version, startedAt, liveRooms }));
+      app.use('/api/v3', apiRouter({ storage, documents, props, maxUploadBytes: config.maxUploadBytes, workflowDeps, blockchain: blockchainRoutes(chain, proofs, guardDocument), ai: aiRoutes(ai, documents, log.child({ component: 'ai' }), aiGuards), audit: auditRoutes(audit, access), auth: authRoutes(auth, { failures: config.signinFailures, windowMs: config.signinWindowMs }, limiters), keys: keyRoutes(auth), account: accountRoutes(auth), caller: resolveCaller(auth), keyRatePerMinute: config.keyRatePerMinute, limiters, access, neural: neuralRoutes(neural, storage.store, access), events: eventService, metrics, analytics: analyticsRoutes(storage.analytics, access, insightRoutes({ usage, access, store: storage.store, workflows: storage.workflows })), alerts: alertRoutes(alerts, access), iot: iotRoutes(iot, storage.spoolDir), readiness, log, version, startedAt, liveRooms }));
       // controller and hand models for VR, served from here so headsets fetch nothing elsewhere
       app.use(XR_PROFILES_PATH, xrProfilesRouter());
       // the camera source's wasm and models, for the same reason: nothing is fetched from elsewhere
@@ -402,7 +429,10 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     async close() {
       if (closed) return;
       closed = true;
+      // load balancers first: no new work comes here while what is under way finishes or moves
+      readiness.drain();
       scheduler.stopAll();
+      await schedules.close();
       neural.stop();
       triggers.stop();
       await analytics.stop();
@@ -414,6 +444,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       await chain.close();
       await audit.close();
       await closeStorage(storage);
+      await cluster.close();
       // last, so the spans of everything that stopped above are sent
       await tracing.shutdown();
     },

@@ -15,7 +15,7 @@ import { SAMPLERS, type TracingConfig } from './tracing/Tracing';
 
 /** Variables whose values never appear in an error message. */
 // a webhook URL often carries its receiver's token in its path (chat services' incoming webhooks)
-const HIDDEN_VALUES = new Set(['AUTH_SECRET', 'CHAIN_PRIVATE_KEY', 'OPENAI_API_KEY', 'ALERT_WEBHOOK_URL', 'MQTT_URL', 'MQTT_PASSWORD']);
+const HIDDEN_VALUES = new Set(['AUTH_SECRET', 'CHAIN_PRIVATE_KEY', 'OPENAI_API_KEY', 'ALERT_WEBHOOK_URL', 'MQTT_URL', 'MQTT_PASSWORD', 'REDIS_URL', 'MONGODB_URI']);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -104,6 +104,23 @@ const EnvSchema = z.object({
   CHAIN_RPC_URL: z.string().url().optional(),
   CHAIN_PRIVATE_KEY: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'a 32-byte hex private key').optional(),
   CHAIN_DEFAULT_NETWORK: z.string().optional(),
+  /**
+   * Several processes as one site: rooms are found and joined across processes (Colyseus's Redis
+   * presence and driver), world events, rate limits, the AI cache and schedules are shared through it.
+   */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a Redis URL (redis://host:6379 or rediss://…)').optional(),
+  /** Where browsers reach this process itself (host:port, or host/path behind a proxy); needed with REDIS_URL. */
+  PUBLIC_ADDRESS: z
+    .string()
+    .regex(/^[A-Za-z0-9.[\]:-]+(\/[A-Za-z0-9._~-]+)*$/, 'host:port, or host/path behind a proxy (no scheme: the page picks ws or wss)')
+    .optional(),
+  /**
+   * How long an AI result stays in Redis (with REDIS_URL). Keys are content-addressed, so an entry
+   * for a document's old text is never asked for again: this is what lets Redis forget it.
+   */
+  AI_CACHE_TTL_HOURS: z.coerce.number().positive().max(365 * 24).default(7 * 24),
+  /** With REDIS_URL: how long the process running the workflow engine keeps it without renewing (it renews every third of this); another takes over after it. */
+  ENGINE_LEASE_SECONDS: z.coerce.number().min(1).max(300).default(15),
   /** When set, worlds and documents live in this MongoDB database instead of the embedded store. */
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a MongoDB connection string (mongodb://…)').optional(),
   /** AI providers as JSON (see server/ai/providers.ts); the built-in offline analyser is always there. */
@@ -265,6 +282,10 @@ export interface Config {
   /** MediaPipe task models for the camera source; the pose model defaults to the one shipped in npm. */
   readonly neuralModels: Readonly<{ pose?: ModelSource; gesture?: ModelSource; face?: ModelSource }>;
   readonly mongodbUri: string | undefined;
+  /** Several processes as one site (see REDIS_URL); null: this process alone. */
+  readonly cluster: Readonly<{ redisUrl: string; publicAddress: string; engineLeaseMs: number }> | null;
+  /** How long an AI result is kept in Redis (AI_CACHE_TTL_HOURS). */
+  readonly aiCacheTtlMs: number;
   readonly workflowConcurrency: number;
   /** Quotas that keep one world, caller or guest from taking the workflow engine for itself. */
   readonly workflowLimits: Readonly<WorkflowLimits>;
@@ -430,6 +451,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
     throw new ConfigError('Invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE: set both, or neither for a self-signed certificate');
   }
+  if (e.REDIS_URL && !e.PUBLIC_ADDRESS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_ADDRESS: with REDIS_URL each process needs the address browsers reach it at (host:port, or host/path that a proxy sends to this process), so that a world hosted here can be joined through any process',
+    );
+  }
   const networks = chainNetworks(e);
   const defaultNetwork = e.CHAIN_DEFAULT_NETWORK ?? 'dev';
   if (!networks.some((n) => n.name === defaultNetwork)) {
@@ -468,6 +494,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       face: modelSource('NEURAL_FACE_MODEL', e.NEURAL_FACE_MODEL),
     }),
     mongodbUri: e.MONGODB_URI,
+    cluster: e.REDIS_URL ? Object.freeze({ redisUrl: e.REDIS_URL, publicAddress: e.PUBLIC_ADDRESS!, engineLeaseMs: Math.round(e.ENGINE_LEASE_SECONDS * 1000) }) : null,
+    aiCacheTtlMs: Math.round(e.AI_CACHE_TTL_HOURS * 3_600_000),
     workflowConcurrency: e.WORKFLOW_CONCURRENCY,
     workflowLimits: Object.freeze(workflowLimits(e)),
     webhookAllow: Object.freeze(webhookAllow(e.WEBHOOK_ALLOW)),

@@ -32,7 +32,8 @@ export interface DependencyStatus {
 }
 
 export interface ReadinessReport {
-  status: 'ready' | 'degraded' | 'not ready';
+  /** `shutting down`: this process is stopping; a load balancer sends its requests elsewhere. */
+  status: 'ready' | 'degraded' | 'not ready' | 'shutting down';
   ready: boolean;
   checkedAt: string;
   dependencies: DependencyStatus[];
@@ -67,8 +68,16 @@ export class Readiness {
     this.now = o.now ?? Date.now;
   }
 
+  private draining = false;
+
+  /** From now on the answer is 503 `shutting down`, so that load balancers stop sending work here. */
+  drain(): void {
+    this.draining = true;
+  }
+
   /** The latest answer, checked again when older than the reuse time. */
   async report(): Promise<ReadinessReport> {
+    if (this.draining) return { status: 'shutting down', ready: false, checkedAt: new Date(this.now()).toISOString(), dependencies: [] };
     if (this.last && this.now() - this.last.at < this.reuseMs) return this.last.report;
     if (!this.running) {
       this.running = this.checkAll().finally(() => {

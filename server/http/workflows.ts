@@ -3,7 +3,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { ErrorCode } from '../../shared/protocol';
 import { STEP_KIND } from '../../shared/model/stepKinds';
-import type { Engine } from '../workflows/engine/Engine';
+import type { RunEngine } from '../workflows/engine/Engine';
 import type { RunRecord } from '../workflows/engine/runMachine';
 import { TERMINAL_RUN } from '../workflows/engine/runMachine';
 import type { StepRegistry } from '../workflows/steps';
@@ -19,7 +19,7 @@ import type { WorkflowQuota } from './workflowQuota';
 export interface WorkflowRouteDeps {
   workflows: WorkflowService;
   store: WorkflowStore;
-  engine: Engine;
+  engine: RunEngine;
   registry: StepRegistry;
   access: WorldAccess;
   /** Runs per minute per caller, and what guests may do. */
@@ -186,7 +186,7 @@ export function runRoutes(deps: WorkflowRouteDeps): Router {
       return;
     }
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    const off = engine.onRun((r) => {
+    const off = engine.watchRuns((r) => {
       if (r.id !== run.id) return;
       send(r);
       if (TERMINAL_RUN.has(r.status)) close();

@@ -13,7 +13,7 @@ import type { WorkflowRecord, WorkflowStore } from '../adapters/storage/Workflow
 import type { WorkflowQuota } from '../http/workflowQuota';
 import type { Logger } from '../log';
 import { keyedSerial } from '../serial';
-import type { Engine } from '../workflows/engine/Engine';
+import type { RunEngine } from '../workflows/engine/Engine';
 import type { RunRecord } from '../workflows/engine/runMachine';
 import { IotTriggerParams, triggerRule, type FiredReading, type IotTriggerAnswer } from '../workflows/steps/iotTrigger';
 import type { WorkflowService } from '../workflows/WorkflowService';
@@ -21,7 +21,7 @@ import { feed, initialState, type TriggerRule, type TriggerState } from './thres
 
 export interface IotTriggersOptions {
   store: Pick<WorkflowStore, 'listWorkflows' | 'getWorkflow' | 'getVersion' | 'listUnfinishedRuns'>;
-  engine: Pick<Engine, 'signal' | 'onRun'>;
+  engine: Pick<RunEngine, 'signal' | 'watchRuns'>;
   /** Starts the runs a trigger fires, the way REST and schedules do. */
   workflows: Pick<WorkflowService, 'startRuns'>;
   /** The allowance those runs count against: the world's, as if one account started them. */
@@ -63,7 +63,7 @@ export class IotTriggers {
 
   /** Arms every stored workflow's trigger and every waiting run's, then follows the runs as they change. */
   async start(): Promise<void> {
-    this.off = this.o.engine.onRun((run) => this.runChanged(run));
+    this.off = this.o.engine.watchRuns((run) => this.runChanged(run));
     // the listing already holds each record: only those in a world can start runs, and none is read twice
     for (const w of await this.o.store.listWorkflows()) if (w.worldId) await this.turns.run(`workflow:${w.id}`, () => this.armWorkflow(w.id, w));
     for (const run of await this.o.store.listUnfinishedRuns()) await this.turns.run(`run:${run.id}`, () => this.watchRun(run));

@@ -4,12 +4,12 @@
  * after). Runs still going are remembered by id only until they finish.
  */
 import { RunStatus } from '../../shared/model/workflow';
-import type { Engine } from '../workflows/engine/Engine';
+import type { RunEngine } from '../workflows/engine/Engine';
 import type { Metrics } from './Metrics';
 
 const ENDS = new Set<string>([RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED]);
 
-export function watchWorkflows(engine: Pick<Engine, 'onRun' | 'onStep'>, metrics: Metrics): () => void {
+export function watchWorkflows(engine: Pick<RunEngine, 'onRun' | 'onStep'>, metrics: Metrics): () => void {
   const going = new Set<string>();
   const stopSteps = engine.onStep((e) => metrics.stepEnded(e));
   const stopRuns = engine.onRun((run) => {

@@ -8,7 +8,7 @@ import { ErrorCode, type NeuralSourceKind } from '../../shared/protocol';
 import { RunStatus } from '../../shared/model/workflow';
 import { STEP_KIND } from '../../shared/model/stepKinds';
 import type { WorkflowStore } from '../adapters/storage/WorkflowStore';
-import type { Engine } from '../workflows/engine/Engine';
+import type { RunEngine } from '../workflows/engine/Engine';
 import type { RunRecord } from '../workflows/engine/runMachine';
 import { NeuralTriggerParams, judgeNeuralCommand, type NeuralAnswer, type NeuralJudgement, type NeuralSpeaker } from '../workflows/steps/neuralTrigger';
 import type { Logger } from '../log';
@@ -46,7 +46,7 @@ export interface NeuralServiceOptions {
   store: WorkflowStore;
   /** The id of the account with this username or id; null when there is none. */
   accountOf(nameOrId: string): Promise<string | null>;
-  engine: Pick<Engine, 'signal' | 'onRun'>;
+  engine: Pick<RunEngine, 'signal' | 'watchRuns'>;
   log: Logger;
   now?(): number;
   /** Told of each command's outcome, for the metrics. */
@@ -68,7 +68,7 @@ export class NeuralService {
 
   /** Arms the timeouts of every run already waiting, and of each run that starts waiting later. */
   async start(): Promise<void> {
-    this.off = this.o.engine.onRun((run) => void this.watch(run).catch((err: unknown) => this.o.log.warn({ err, runId: run.id }, 'could not arm a neural timeout')));
+    this.off = this.o.engine.watchRuns((run) => void this.watch(run).catch((err: unknown) => this.o.log.warn({ err, runId: run.id }, 'could not arm a neural timeout')));
     for (const run of await this.o.store.listUnfinishedRuns()) await this.watch(run);
   }
 

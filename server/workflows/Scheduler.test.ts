@@ -24,6 +24,7 @@ describe('schedules', () => {
 
   it('fires an interval schedule with its input, and stops when the schedule is removed', async () => {
     vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-11-25T08:30:00.000Z'));
     const fired: unknown[] = [];
     const s = new Scheduler(async (id, schedule) => void fired.push([id, schedule.input]), pino({ level: 'silent' }));
     s.set({ id: 'wf1', schedule: { everyMs: 1000, input: { documentId: 'd1' }, priority: 'normal' } });
@@ -36,6 +37,28 @@ describe('schedules', () => {
     s.set({ id: 'wf1', schedule: null });
     await vi.advanceTimersByTimeAsync(5000);
     expect(fired).toHaveLength(3);
+    s.stopAll();
+  });
+
+  it('fires an interval at the clock\'s multiples of it and names each moment, wherever it was set', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-11-25T08:30:07.300Z'));
+    const moments: string[] = [];
+    const s = new Scheduler(async (_id, _schedule, at) => void moments.push(at.toISOString()), pino({ level: 'silent' }));
+    s.set({ id: 'wf', schedule: { everyMs: 5000, input: {}, priority: 'normal' } });
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(moments).toEqual(['2026-11-25T08:30:10.000Z', '2026-11-25T08:30:15.000Z']);
+    s.stopAll();
+  });
+
+  it('names a cron fire by the moment it was due', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-11-25T08:30:58.000Z'));
+    const moments: string[] = [];
+    const s = new Scheduler(async (_id, _schedule, at) => void moments.push(at.toISOString()), pino({ level: 'silent' }));
+    s.set({ id: 'wf', schedule: { cron: '* * * * *', input: {}, priority: 'normal' } });
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(moments).toEqual(['2026-11-25T08:31:00.000Z']);
     s.stopAll();
   });
 

@@ -51,9 +51,12 @@ export function shortestGap(schedule: Schedule, from = new Date()): number {
   return gap;
 }
 
-/** When a schedule next fires after `from`, or undefined if never. */
+/**
+ * When a schedule next fires after `from`, or undefined if never. An interval fires at the clock's
+ * multiples of it (every 5 minutes: :00, :05 …), so every process of a site names the same moments.
+ */
 export function nextFire(schedule: Schedule, from: Date): Date | undefined {
-  if (schedule.everyMs !== undefined) return new Date(from.getTime() + schedule.everyMs);
+  if (schedule.everyMs !== undefined) return new Date((Math.floor(from.getTime() / schedule.everyMs) + 1) * schedule.everyMs);
   const cron = new Cron(schedule.cron!, { paused: true });
   const next = cron.nextRun(from) ?? undefined;
   cron.stop();
@@ -64,7 +67,8 @@ export class Scheduler {
   private readonly jobs = new Map<string, { stop(): void }>();
 
   constructor(
-    private readonly fire: (workflowId: string, schedule: Schedule) => Promise<void>,
+    /** `at`: the moment this fire was due, the same in every process that keeps the schedule. */
+    private readonly fire: (workflowId: string, schedule: Schedule, at: Date) => Promise<void>,
     private readonly log: Logger,
     /** Schedules that would start runs closer together than this are not put in force. */
     private readonly minIntervalMs = 0,
@@ -82,15 +86,24 @@ export class Scheduler {
       this.log.warn({ workflowId: workflow.id, minIntervalMs: this.minIntervalMs }, 'schedule fires more often than allowed; not running it');
       return;
     }
-    const run = (): void => {
-      this.fire(workflow.id, schedule).catch((err: unknown) => this.log.error({ err, workflowId: workflow.id }, 'scheduled run could not start'));
+    const run = (at: Date): void => {
+      this.fire(workflow.id, schedule, at).catch((err: unknown) => this.log.error({ err, workflowId: workflow.id }, 'scheduled run could not start'));
     };
     if (schedule.cron !== undefined) {
-      const cron = new Cron(schedule.cron, { protect: true }, run);
+      const cron = new Cron(schedule.cron, { protect: true }, (self: Cron) => run(self.currentRun() ?? new Date()));
       this.jobs.set(workflow.id, { stop: () => cron.stop() });
     } else {
-      const timer = setInterval(run, schedule.everyMs);
-      this.jobs.set(workflow.id, { stop: () => clearInterval(timer) });
+      let timer: NodeJS.Timeout;
+      // from the moment just fired, not the clock: a timer woken a millisecond early must not name it again
+      const next = (after: number) => {
+        const at = nextFire(schedule, new Date(Math.max(Date.now(), after)))!;
+        timer = setTimeout(() => {
+          run(at);
+          next(at.getTime());
+        }, at.getTime() - Date.now());
+      };
+      next(0);
+      this.jobs.set(workflow.id, { stop: () => clearTimeout(timer) });
     }
   }
 

@@ -11,7 +11,7 @@ import type { WorkflowRecord, WorkflowStore, WorkflowVersion } from '../adapters
 import { AppError } from '../errors';
 import { newId } from '../worlds';
 import { serial } from '../serial';
-import type { Engine } from './engine/Engine';
+import type { RunEngine } from './engine/Engine';
 import type { RunRecord } from './engine/runMachine';
 import { WORKFLOW_TEMPLATES } from './templates';
 import { Schedule, nextFire, shortestGap, type Scheduler } from './Scheduler';
@@ -76,8 +76,8 @@ export class WorkflowService {
   constructor(
     private readonly store: WorkflowStore,
     private readonly registry: StepRegistry,
-    private readonly engine: Engine,
-    private readonly scheduler?: Scheduler,
+    private readonly engine: RunEngine,
+    private readonly scheduler?: Pick<Scheduler, 'set'>,
     private readonly events?: WorldEventBus,
     private readonly limits: WorkflowServiceLimits = { bulkMax: 100, minIntervalMs: 60_000 },
   ) {

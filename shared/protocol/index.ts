@@ -33,6 +33,8 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   NOT_FOUND: 'NOT_FOUND',
   INTERNAL: 'INTERNAL',
+  /** A part of the site is moving between server processes; the same request succeeds in a few seconds. */
+  UNAVAILABLE: 'UNAVAILABLE',
   /** Every AI provider a request named failed; the reply lists how each one did. */
   AI_FAILED: 'AI_FAILED',
   /** A token or API key was presented and is not valid, or none was and guests are not let in. */

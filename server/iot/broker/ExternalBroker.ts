@@ -20,8 +20,16 @@ export interface ExternalBrokerOptions {
   password?: string;
   /** Keep devices as clients of the broker's dynamic security plugin. */
   dynsec: boolean;
+  /**
+   * One of several processes of a site: what devices send is taken by one process each (an MQTT
+   * shared subscription), while every process hears who is online (it may be asked to send them a command).
+   */
+  shared?: boolean;
   log: Logger;
 }
+
+/** The shared subscription's group: every process of a site is in it. */
+const SITE_GROUP = '$share/dwc-site/';
 
 export class ExternalBroker implements Broker {
   private client: MqttClient | null = null;
@@ -71,7 +79,7 @@ export class ExternalBroker implements Broker {
       );
     });
     await client.subscribeAsync(
-      DEVICE_PUBLISHES.map((channel) => deviceTopic('+', channel)),
+      DEVICE_PUBLISHES.map((channel) => (this.o.shared && channel !== 'status' ? SITE_GROUP : '') + deviceTopic('+', channel)),
       { qos: 1 },
     );
   }

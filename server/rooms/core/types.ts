@@ -16,7 +16,7 @@ import type { WorkflowStore } from '../../adapters/storage/WorkflowStore';
 import type { AuditLog } from '../../audit/AuditLog';
 import type { WorkflowQuota } from '../../http/workflowQuota';
 import type { NeuralService } from '../../neural/NeuralService';
-import type { Engine } from '../../workflows/engine/Engine';
+import type { RunEngine } from '../../workflows/engine/Engine';
 import type { WorkflowService } from '../../workflows/WorkflowService';
 import type { Logger } from '../../log';
 import type { InterestOptions } from '../interest';
@@ -44,7 +44,7 @@ export interface WorldCoreDeps {
   interest?: InterestOptions;
   workflows: WorkflowService;
   workflowStore: WorkflowStore;
-  engine: Engine;
+  engine: RunEngine;
   audit: AuditLog;
   /** Whether guests may join, and who an access token belongs to (refused with an AppError). */
   auth: {

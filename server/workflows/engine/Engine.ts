@@ -64,6 +64,9 @@ export interface EngineOptions {
 
 const SHUTDOWN = 'engine shutting down';
 
+/** What the rest of the server asks of the engine, whether it runs here (Engine) or in another process (cluster/SiteEngine). */
+export type RunEngine = Pick<Engine, 'start' | 'stop' | 'startRun' | 'cancel' | 'signal' | 'onRun' | 'watchRuns' | 'onStep'>;
+
 /** How one attempt of a step ended: what it returned, or why it failed. */
 type Attempted = { ok: true; value: StepOutcome } | { ok: false; error: StepError };
 
@@ -122,10 +125,22 @@ export class Engine {
     return () => this.events.off('step', listener);
   }
 
-  /** Calls `listener` with every persisted change of every run. Returns the unsubscribe function. */
+  /**
+   * Calls `listener` with every persisted change of every run, once for the site (in the process
+   * that made it): for what must happen once, like telling a world or counting. Returns the
+   * unsubscribe function.
+   */
   onRun(listener: (run: RunRecord) => void): () => void {
     this.events.on('run', listener);
     return () => this.events.off('run', listener);
+  }
+
+  /**
+   * Calls `listener` with every persisted change of every run, in every process of the site (here
+   * the same as onRun): for what each process keeps track of, like runs waiting for an answer.
+   */
+  watchRuns(listener: (run: RunRecord) => void): () => void {
+    return this.onRun(listener);
   }
 
   /** Starts a run of `version` of a workflow. */
@@ -136,6 +151,17 @@ export class Engine {
     await this.persist(run);
     this.enqueue(run);
     return run;
+  }
+
+  /**
+   * Takes up a run another process stored (see cluster/SiteEngine): queued here unless it already
+   * runs, waits or is queued here.
+   */
+  async adopt(runId: string): Promise<void> {
+    const run = await this.o.store.getRun(runId);
+    if (this.stopped || !run || TERMINAL_RUN.has(run.status) || this.active.has(runId) || this.timers.has(runId)) return;
+    await this.shareOf(run.workflowId);
+    this.enqueue(run);
   }
 
   /** Asks a run to stop: a running step is aborted, the rest are cancelled. */
