@@ -9,6 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, joinWorld, until, type TestParticipant } from '../testing/clients';
 import { startMongoWire, type MongoWire } from '../testing/mongoWire/server';
@@ -83,6 +84,15 @@ describe('one site, two processes', () => {
     ada.sendRaw('move', { type: 'move', docId: id, position: [1.25, 1.5, -0.75], rotation: [0, 0, 0, 1], scale: 1 });
     await until('Bob sees the move made on A', () => Math.abs((bob.doc(id)?.x ?? 0) - 1.25) < 1e-6, 5000);
     expect(bob.snapshot()).toEqual(ada.snapshot());
+
+    // a change made over REST through the process that does not host the room reaches it (presence bus)
+    const room = await hostOf(ada.room.roomId);
+    const form = new FormData();
+    form.set('file', new Blob([Buffer.from('# Minutes\n\nAgreed on the plan.\n')]), 'minutes.md');
+    const res = await fetch(`${url(1 - room)}/api/v3/documents?world=${world.id}`, { method: 'POST', body: form });
+    expect(res.status).toBe(201);
+    const added = ((await res.json()) as { document: { id: string } }).document.id;
+    await until('both see the document uploaded through the other process', () => ada.doc(added) !== undefined && bob.doc(added) !== undefined, 5000);
   });
 
   it('SCALE-2: the world list and health count people on every process', async () => {
@@ -177,6 +187,19 @@ describe('one site, two processes', () => {
     expect(back.doc(id)?.heldBy).toBe('');
   });
 });
+
+/** Which process hosts a room: the one whose address the Redis driver lists it at. */
+async function hostOf(roomId: string): Promise<number> {
+  const redis = new Redis(site.redis.url);
+  try {
+    const listing = JSON.parse((await redis.hget('roomcaches', roomId)) ?? '{}') as { publicAddress?: string };
+    const index = site.processes.findIndex((p) => listing.publicAddress === `127.0.0.1:${p.port}`);
+    if (index < 0) throw new Error(`room ${roomId} is listed at ${listing.publicAddress}, no process of the site`);
+    return index;
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /** Which process runs the site's engine: the one whose log says it took it last. */
 async function engineHolder(): Promise<number> {
