@@ -41,6 +41,24 @@ describe('config', () => {
     expect(() => loadConfig({ MONGODB_URI: 'http://db' })).toThrow(/MONGODB_URI/);
   });
 
+  it('serves alone unless REDIS_URL is set; with it wants PUBLIC_ADDRESS, and never prints the Redis URL', () => {
+    expect(loadConfig({}).cluster).toBeNull();
+    const site = loadConfig({ REDIS_URL: 'redis://:s3cret@cache:6379', PUBLIC_ADDRESS: 'dwc.example.com/p1', ENGINE_LEASE_SECONDS: '5' }).cluster;
+    expect(site).toEqual({ redisUrl: 'redis://:s3cret@cache:6379', publicAddress: 'dwc.example.com/p1', engineLeaseMs: 5000 });
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(/PUBLIC_ADDRESS: with REDIS_URL each process needs the address browsers reach it at/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379', PUBLIC_ADDRESS: 'wss://dwc.example.com' })).toThrow(/PUBLIC_ADDRESS="wss:\/\/dwc.example.com": host:port, or host\/path/);
+    const bad = (() => {
+      try {
+        loadConfig({ REDIS_URL: 'http://:s3cret@cache:6379', PUBLIC_ADDRESS: 'a:1' });
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(bad).toMatch(/REDIS_URL=\(hidden\): a Redis URL/);
+    expect(bad).not.toContain('s3cret');
+  });
+
   it('always has the embedded dev chain, adds configured networks, and names a bad one', () => {
     expect(loadConfig({}).chainNetworks.map((n) => n.name)).toEqual(['dev']);
     const c = loadConfig({

@@ -179,7 +179,14 @@ export class SiteEngine implements RunEngine {
     engine.onStep((e) => this.events.emit('step', e));
     this.engine = engine;
     await subscribeIPC(this.o.presence, HOLDER_CHANNEL, this.answer);
-    const resumed = await engine.start();
+    let resumed: number;
+    try {
+      resumed = await engine.start();
+    } catch (err) {
+      // a holder that cannot read its runs must not sit on the lease: another process may
+      await this.giveUp('could not resume the unfinished runs');
+      throw err;
+    }
     this.o.log.info({ resumed }, 'this process now runs the workflow engine for the site');
     this.o.onHolding?.(true);
   }
