@@ -1,6 +1,7 @@
 /**
  * Two real server processes and a real redis-server serving one site (REDIS_URL, PUBLIC_ADDRESS)
- * on one shared store: MONGODB_URI where a MongoDB is given, else the MongoDB wire stand-in (see
+ * behind one address (a proxy set up as deploy/nginx.conf is: `/` over both, `/p<n>/` to one), on
+ * one shared store: MONGODB_URI where a MongoDB is given, else the MongoDB wire stand-in (see
  * server/testing/mongoWire), which the processes reach over TCP through the official driver as
  * they would a MongoDB. A world's room lives in one process and is joined through either; counts,
  * rate limits and schedules are site-wide; a process killed mid-step loses the engine to the other,
@@ -47,7 +48,7 @@ beforeAll(async () => {
   site = await startSite({
     processes: 2,
     mongoUri,
-    env: { REST_RATE: String(REST_RATE), ENGINE_LEASE_SECONDS: '2', WEBHOOK_ALLOW: new URL(hookUrl).host, GUEST_WORKFLOWS: 'all', TRUST_PROXY: 'loopback', WORKFLOW_MIN_INTERVAL_SECONDS: '1', LOG_LEVEL: 'info' },
+    env: { REST_RATE: String(REST_RATE), ENGINE_LEASE_SECONDS: '2', WEBHOOK_ALLOW: new URL(hookUrl).host, GUEST_WORKFLOWS: 'all', WORKFLOW_MIN_INTERVAL_SECONDS: '1', LOG_LEVEL: 'info' },
   });
 }, 120_000);
 
@@ -72,9 +73,12 @@ async function join(i: number, worldId: string, name: string): Promise<TestParti
 
 describe('one site, two processes', () => {
   it('SCALE-1: a client joining through process B reaches the world hosted on A and sees the same state as a client on A', async () => {
-    const world = await createWorld(url(0), { name: 'Shared world', template: 'office' });
-    const ada = await join(0, world.id, 'Ada');
-    const bob = await join(1, world.id, 'Bob');
+    // everything through the site's one address; Bob's join is sent to the process that does not host the room
+    const world = await createWorld(site.proxy.url, { name: 'Shared world', template: 'office' });
+    const ada = await joinWorld(site.proxy.url, world.id, 'Ada');
+    const host = await hostOf(ada.room.roomId);
+    const bob = await joinWorld(`${site.proxy.url}/p${2 - host}`, world.id, 'Bob');
+    people.push(ada, bob);
     // one room: the same room id, and each sees the other
     expect(bob.room.roomId).toBe(ada.room.roomId);
     await until('both see both', () => ada.room.state.participants.size === 2 && bob.room.state.participants.size === 2);
@@ -86,7 +90,7 @@ describe('one site, two processes', () => {
     expect(bob.snapshot()).toEqual(ada.snapshot());
 
     // a change made over REST through the process that does not host the room reaches it (presence bus)
-    const room = await hostOf(ada.room.roomId);
+    const room = host;
     const form = new FormData();
     form.set('file', new Blob([Buffer.from('# Minutes\n\nAgreed on the plan.\n')]), 'minutes.md');
     const res = await fetch(`${url(1 - room)}/api/v3/documents?world=${world.id}`, { method: 'POST', body: form });
@@ -112,7 +116,8 @@ describe('one site, two processes', () => {
     // one address of its own (through the proxy the processes trust), so the other tests keep theirs
     const from = { 'x-forwarded-for': '203.0.113.7' };
     const statuses: number[] = [];
-    for (let i = 0; i < REST_RATE + 10; i++) statuses.push((await fetch(`${url(i % 2)}/api/v3/worlds/templates`, { headers: from })).status);
+    // through the proxy, which sends them to each process in turn
+    for (let i = 0; i < REST_RATE + 10; i++) statuses.push((await fetch(`${site.proxy.url}/api/v3/worlds/templates`, { headers: from })).status);
     // the allowance is the site's: exactly REST_RATE pass, half through each process, then 429 on both
     expect(statuses.filter((s) => s === 200)).toHaveLength(REST_RATE);
     expect(statuses.slice(REST_RATE)).toEqual(Array(10).fill(429));
@@ -164,9 +169,8 @@ describe('one site, two processes', () => {
     expect(status).toBe('succeeded');
     const mine = deliveries.filter((k) => k === `${run.id}/notify`);
     expect(mine).toHaveLength(1);
-    // the site goes on with the other process; a new one joins it
-    site.processes[holder] = await site.add();
-    site.processes.pop();
+    // the site goes on with the other process; a new one takes the dead one's place
+    await site.add(holder);
   });
 
   it('SCALE-7: a process that is stopped closes its rooms with the shutdown code clients rejoin on, and the world opens again in another process as it was', async () => {
@@ -193,7 +197,7 @@ async function hostOf(roomId: string): Promise<number> {
   const redis = new Redis(site.redis.url);
   try {
     const listing = JSON.parse((await redis.hget('roomcaches', roomId)) ?? '{}') as { publicAddress?: string };
-    const index = site.processes.findIndex((p) => listing.publicAddress === `127.0.0.1:${p.port}`);
+    const index = site.processes.findIndex((_p, i) => listing.publicAddress === site.proxy.publicAddress(i + 1));
     if (index < 0) throw new Error(`room ${roomId} is listed at ${listing.publicAddress}, no process of the site`);
     return index;
   } finally {
