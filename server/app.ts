@@ -148,9 +148,9 @@ function dependencyChecks(storage: Storage, chain: ChainService, ai: AiService, 
 }
 
 /** The embedded broker, an external one (MQTT_URL), or none (MQTT_PORT=off). */
-function iotBroker(config: Config, log: Logger): Broker | null {
+function iotBroker(config: Config, log: Logger, siteDuty: () => boolean): Broker | null {
   const external = config.iot.external;
-  if (external) return new ExternalBroker({ url: external.url, ...(external.username ? { username: external.username } : {}), ...(external.password ? { password: external.password } : {}), dynsec: external.dynsec, shared: config.cluster !== null, log });
+  if (external) return new ExternalBroker({ url: external.url, ...(external.username ? { username: external.username } : {}), ...(external.password ? { password: external.password } : {}), dynsec: external.dynsec, shared: config.cluster !== null, deliversOnReturn: siteDuty, log });
   if (config.cluster && config.iot.mqttPort !== null) log.warn('several processes each run their own MQTT broker: a device gets commands only from the process it is connected to; set MQTT_URL to one broker for the site');
   if (config.iot.mqttPort === null) return null;
   return new EmbeddedBroker({ host: config.host, port: config.iot.mqttPort, wsPort: config.iot.mqttWsPort, maxConnections: config.iot.maxConnections, log });
@@ -265,7 +265,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const engine: RunEngine = cluster.redis
     ? new SiteEngine({ redis: cluster.redis, presence, store: storage.workflows, makeEngine, processId: `${hostname()}:${process.pid}:${randomUUID()}`, log: log.child({ component: 'workflows' }), newId: () => newId(), leaseMs: config.cluster!.engineLeaseMs })
     : makeEngine();
-  // what the site does once, not once per process (alert rules), is done by the engine's holder
+  // what the site does once, not once per process (alert rules, handing a returning device what waited for it), is done by the engine's holder
   const siteDuty = () => !(engine instanceof SiteEngine) || engine.holding;
   analytics.onSample(() => siteDuty() && alerts.evaluateInBackground());
   let workflowService!: WorkflowService;
@@ -310,7 +310,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
     store: storage.iot,
     blobs: storage.blobs,
     access,
-    broker: iotBroker(config, log.child({ component: 'mqtt' })),
+    broker: iotBroker(config, log.child({ component: 'mqtt' }), siteDuty),
     log: log.child({ component: 'iot' }),
     retention: config.iot.retention,
     deviceRate: config.iot.deviceRate,

@@ -4,24 +4,16 @@
  * client of the broker; the broker refuses wrong keys and foreign topics; telemetry, commands and
  * revocation work as with the embedded broker.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandMessage } from '../../shared/model/iot';
 import { bootServer, type BootedServer } from '../testing/bootServer';
 import { until } from '../testing/clients';
+import { startMosquitto, type RunningMosquitto } from '../testing/mosquitto';
 import { bearer, restClient } from '../testing/rest';
 
-const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p));
-const PLUGIN = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib'].map((d) => path.join(d, 'mosquitto_dynamic_security.so')).find((p) => existsSync(p));
-const ADMIN_PASSWORD = 'broker admin password';
-
-let broker: ChildProcess | undefined;
-let brokerDir: string;
+let mosquitto: RunningMosquitto | undefined;
 let brokerUrl: string;
 let server: BootedServer;
 const { call, signUp } = restClient(() => server.url);
@@ -29,31 +21,10 @@ let owner: Record<string, string>;
 let worldId: string;
 const clients: MqttClient[] = [];
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
-  if (!MOSQUITTO || !PLUGIN) throw new Error('These tests need Mosquitto with its dynamic security plugin: apt-get install -y mosquitto (Debian/Ubuntu).');
-  brokerDir = mkdtempSync(path.join(tmpdir(), 'dwc-mosquitto-'));
-  const dynsec = path.join(brokerDir, 'dynsec.json');
-  const init = spawnSync('mosquitto_ctrl', ['dynsec', 'init', dynsec, 'admin', ADMIN_PASSWORD], { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`mosquitto_ctrl dynsec init failed: ${init.stderr}`);
-  const port = await freePort();
-  // as root, Mosquitto would switch to its own user, who cannot read this test's private directory
-  writeFileSync(path.join(brokerDir, 'mosquitto.conf'), [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `plugin ${PLUGIN}`, `plugin_opt_config_file ${dynsec}`, 'persistence false', 'log_dest stderr', `user ${userInfo().username}`, ''].join('\n'));
-  broker = spawn(MOSQUITTO, ['-c', path.join(brokerDir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let brokerLog = '';
-  broker.stderr!.on('data', (d: Buffer) => (brokerLog += d.toString()));
-  brokerUrl = `mqtt://127.0.0.1:${port}`;
-  await until('Mosquitto listening', () => brokerLog.includes('mosquitto version') && brokerLog.includes('running'), 10_000).catch(() => {
-    throw new Error(`Mosquitto did not start:\n${brokerLog}`);
-  });
-  server = await bootServer({ env: { MQTT_URL: brokerUrl, MQTT_USERNAME: 'admin', MQTT_PASSWORD: ADMIN_PASSWORD, MQTT_DEVICE_AUTH: 'dynsec' } });
+  mosquitto = await startMosquitto({ dynsec: true });
+  brokerUrl = mosquitto.url;
+  server = await bootServer({ env: { MQTT_URL: brokerUrl, MQTT_USERNAME: mosquitto.adminUsername!, MQTT_PASSWORD: mosquitto.adminPassword!, MQTT_DEVICE_AUTH: 'dynsec' } });
   owner = bearer((await signUp('mqowner')).token);
   worldId = (await call('POST', '/worlds', { name: 'Boiler house', template: 'office', guestRole: 'none' }, owner)).json.world.id;
 }, 60_000);
@@ -62,8 +33,7 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
   await server?.stop();
   server?.cleanup();
-  broker?.kill();
-  if (brokerDir) rmSync(brokerDir, { recursive: true, force: true });
+  await mosquitto?.stop();
 });
 
 async function register(name: string): Promise<{ id: string; key: string }> {
@@ -129,6 +99,6 @@ describe('devices through Mosquitto', () => {
     expect(await refused(device.id, device.key)).toBe(5);
     const rekeyed = await call('POST', `/iot/devices/${device.id}/key`, undefined, owner);
     expect(await refused(device.id, rekeyed.json.key)).toBe('connected');
-    expect(readdirSync(brokerDir)).toContain('dynsec.json');
+    expect(readdirSync(mosquitto!.dir)).toContain('dynsec.json');
   }, 60_000);
 });

@@ -25,6 +25,11 @@ export interface ExternalBrokerOptions {
    * shared subscription), while every process hears who is online (it may be asked to send them a command).
    */
   shared?: boolean;
+  /**
+   * Whether this process hands a device what waited for it (open commands, a firmware notice) when
+   * it comes online. Every process of a site hears it come online; one of them does this.
+   */
+  deliversOnReturn?: () => boolean;
   log: Logger;
 }
 
@@ -99,7 +104,7 @@ export class ExternalBroker implements Broker {
       this.told.forget(deviceId);
     }
     gate.connected(deviceId, online);
-    if (online) for (const channel of ['commands', 'firmware'] as const) gate.listening(deviceId, channel);
+    if (online && (this.o.deliversOnReturn?.() ?? true)) for (const channel of ['commands', 'firmware'] as const) gate.listening(deviceId, channel);
   }
 
   async send(deviceId: string, channel: SubscribeChannel, payload: Buffer | string): Promise<boolean> {
