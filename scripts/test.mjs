@@ -44,6 +44,13 @@ if (!['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].some((p) => existsSync(p))) {
   );
 }
 
+if (!['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/sbin/redis-server'].some((p) => existsSync(p))) {
+  process.stdout.write(
+    '\nNOTE: the tests of several processes serving one site need Redis and redis-server is not installed.\n' +
+      '      Install it (Debian/Ubuntu: apt-get install -y redis-server). Those tests will fail until then.\n',
+  );
+}
+
 for (const project of PROJECTS) {
   step(`typecheck ${project} (tsc)`);
   record(`typecheck ${project}`, typecheck(project));
@@ -60,6 +67,11 @@ try {
   process.stdout.write(`${err?.stack ?? err}\n`);
   record('build', false);
 }
+
+// Docker and Kubernetes cannot run here: the deployment files are checked against the server's
+// configuration and routes, and the Dockerfile's runtime stage is replayed and booted (scripts/deploy/)
+step('deployment files (Dockerfile, compose.yaml, deploy/)');
+record('deployment check', spawnSync(process.execPath, ['--import', 'tsx', 'scripts/checkDeploy.ts'], { cwd: ROOT, stdio: 'inherit' }).status === 0);
 
 // Unit and integration tests run first, then e2e on its own: on a small machine the browsers and
 // the integration servers fight for the same cores, and the two phases one after the other finish
