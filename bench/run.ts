@@ -9,6 +9,7 @@ import { runRealtimeBench } from './realtime/realtime';
 import { runAnalysisQualityBench } from './analysis/quality';
 import { runVoiceBench } from './voice';
 import { runIotBench } from './iot/iot';
+import { runScaleBench } from './scale/scale';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   workflows: runWorkflowBench,
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   realtime: () => runRealtimeBench(),
   voice: runVoiceBench,
   iot: () => runIotBench(),
+  scale: () => runScaleBench(),
 };
 
 // flags (--quick, --crowd=…) belong to the benchmarks themselves
