@@ -1,6 +1,6 @@
 /**
- * One site for the scale benchmark: a fresh redis-server, a fresh MongoDB wire stand-in (in this
- * process) and `processes` server processes on it, each on its own port advertised as its
+ * One site for the scale benchmark: a fresh redis-server, the shared store (MONGODB_URI, else a fresh MongoDB wire stand-in in
+ * this process) and `processes` server processes on it, each on its own port advertised as its
  * PUBLIC_ADDRESS, as an operator runs them. The one-process baseline is the same site with one
  * process, so only the process count differs. Servers are started through the realtime bench's
  * `startNode`, which pins them and gives the pid their CPU is read by.
@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startMongoWire, type MongoWire } from '../../server/testing/mongoWire/server';
+import { sharedStore } from '../../server/testing/site';
 import { freePort, startRedis, type RunningRedis } from '../../server/testing/redisServer';
 import { CORES, GENERATOR_CORES, PINNED, SERVER_CORES, startNode, type Proc } from '../realtime/processes';
 
@@ -59,18 +59,18 @@ export async function startBenchSite(processes: number, env: Record<string, stri
   const cores = layout(processes);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dwc-bench-scale-'));
   let redis: RunningRedis | undefined;
-  let mongo: MongoWire | undefined;
+  let store: Awaited<ReturnType<typeof sharedStore>> | undefined;
   const servers: ServerProcess[] = [];
   const stop = async () => {
     await Promise.allSettled(servers.map((s) => s.proc.stop()));
     await redis?.stop();
-    await mongo?.close();
+    await store?.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     redis = await startRedis();
-    mongo = await startMongoWire();
-    const mongoUri = `${mongo.uri.replace(/\/$/, '')}/dwc_bench`;
+    store = await sharedStore('dwc_bench');
+    const mongoUri = store.uri;
     // one after another, as the site tests do: the first creates what the site shares, the others find it
     for (let i = 0; i < processes; i++) {
       const port = await freePort();

@@ -9,14 +9,12 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandMessage } from '../../shared/model/iot';
 import { until } from '../testing/clients';
-import { startMongoWire, type MongoWire } from '../testing/mongoWire/server';
 import { startMosquitto, type RunningMosquitto } from '../testing/mosquitto';
 import { bearer, restClient } from '../testing/rest';
 import { startSite, type Site } from '../testing/site';
 
 const READINGS = 30;
 let broker: RunningMosquitto | undefined;
-let mongo: MongoWire | undefined;
 let site: Site;
 let owner: Record<string, string>;
 let worldId: string;
@@ -26,14 +24,8 @@ const via = (i: number) => restClient(() => site.processes[i]!.url);
 
 beforeAll(async () => {
   broker = await startMosquitto({ dynsec: true });
-  let mongoUri = process.env.MONGODB_URI;
-  if (!mongoUri) {
-    mongo = await startMongoWire();
-    mongoUri = `${mongo.uri.replace(/\/$/, '')}/dwc_site`;
-  }
   site = await startSite({
     processes: 2,
-    mongoUri,
     env: { MQTT_URL: broker.url, MQTT_USERNAME: broker.adminUsername!, MQTT_PASSWORD: broker.adminPassword!, MQTT_DEVICE_AUTH: 'dynsec' },
   });
   owner = bearer((await viaProxy.signUp('siteowner')).token);
@@ -43,7 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
   await site?.stop();
-  await mongo?.close();
   await broker?.stop();
 });
 

@@ -13,12 +13,10 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, joinWorld, until, type TestParticipant } from '../testing/clients';
-import { startMongoWire, type MongoWire } from '../testing/mongoWire/server';
 import { startSite, type Site } from '../testing/site';
 
 const REST_RATE = 200;
 let site: Site;
-let mongo: MongoWire | undefined;
 let receiver: Server | undefined;
 const deliveries: string[] = [];
 let hookUrl = '';
@@ -40,14 +38,8 @@ async function startReceiver(): Promise<void> {
 
 beforeAll(async () => {
   await startReceiver();
-  let mongoUri = process.env.MONGODB_URI;
-  if (!mongoUri) {
-    mongo = await startMongoWire();
-    mongoUri = `${mongo.uri.replace(/\/$/, '')}/dwc_site`;
-  }
   site = await startSite({
     processes: 2,
-    mongoUri,
     env: { REST_RATE: String(REST_RATE), ENGINE_LEASE_SECONDS: '2', WEBHOOK_ALLOW: new URL(hookUrl).host, GUEST_WORKFLOWS: 'all', WORKFLOW_MIN_INTERVAL_SECONDS: '1', LOG_LEVEL: 'info' },
   });
 }, 120_000);
@@ -56,7 +48,6 @@ afterAll(async () => {
   // a room whose process was stopped or killed never answers a leave: give each a moment
   await Promise.allSettled(people.map((p) => Promise.race([p.room.leave(), new Promise((r) => setTimeout(r, 1000))])));
   await site?.stop();
-  await mongo?.close();
   receiver?.close();
 });
 

@@ -1,10 +1,12 @@
 /**
  * Several real server processes serving one site, as an operator runs them: one Redis (started
  * here), the proxy the site is reached through (siteProxy.ts: `/` over every process, `/p<n>/` to
- * process n, which advertises that as its PUBLIC_ADDRESS), one sign-in secret, and, when a shared
- * store is given (MONGODB_URI), one store for all.
+ * process n, which advertises that as its PUBLIC_ADDRESS), one sign-in secret, and one store for
+ * all: the MongoDB that MONGODB_URI names where one is given, else the MongoDB wire stand-in
+ * (mongoWire/), which the processes reach over TCP through the official driver as they would a MongoDB.
  */
 import { bootServer, type BootedServer } from './bootServer';
+import { startMongoWire } from './mongoWire/server';
 import { freePort, startRedis, type RunningRedis } from './redisServer';
 import { startSiteProxy, type SiteProxy } from './siteProxy';
 
@@ -21,15 +23,22 @@ export interface Site {
 
 export interface SiteOptions {
   processes: number;
-  /** A shared store; without it each process keeps its own embedded store. */
-  mongoUri?: string;
   env?: Record<string, string>;
+}
+
+/** The store the site shares, and how to let it go. */
+export async function sharedStore(dbName: string): Promise<{ uri: string; close(): Promise<void> }> {
+  const given = process.env.MONGODB_URI;
+  if (given) return { uri: given, close: async () => undefined };
+  const standIn = await startMongoWire();
+  return { uri: `${standIn.uri.replace(/\/$/, '')}/${dbName}`, close: () => standIn.close() };
 }
 
 const SECRET = 'one sign-in secret for every process of the test site';
 
 export async function startSite(opts: SiteOptions): Promise<Site> {
   const redis = await startRedis();
+  const store = await sharedStore('dwc_site');
   const ports: number[] = [];
   const proxy = await startSiteProxy(ports);
   const processes: BootedServer[] = [];
@@ -44,7 +53,7 @@ export async function startSite(opts: SiteOptions): Promise<Site> {
         AUTH_SECRET: SECRET,
         // the proxy on this machine adds the client's address
         TRUST_PROXY: 'loopback',
-        ...(opts.mongoUri ? { MONGODB_URI: opts.mongoUri } : {}),
+        MONGODB_URI: store.uri,
         ...opts.env,
       },
     });
@@ -55,6 +64,7 @@ export async function startSite(opts: SiteOptions): Promise<Site> {
     await Promise.allSettled(processes.map((p) => p.stop()));
     for (const p of processes) p.cleanup();
     await proxy.close();
+    await store.close();
     await redis.stop();
   };
   try {
