@@ -85,6 +85,7 @@ import { limitersFor } from './cluster/limiters';
 import { HybridCache } from './cluster/HybridCache';
 import { SiteEngine } from './cluster/SiteEngine';
 import { siteSchedules } from './cluster/siteSchedules';
+import { siteTriggers } from './cluster/siteTriggers';
 import { hostname } from 'node:os';
 
 export interface RunningApp {
@@ -280,7 +281,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   const workflowEvents: WorldEventBus = {
     publish(worldId, event) {
       events.publish(worldId, event);
-      if (event.type === 'workflowChanged') triggers.workflowChanged(event.workflowId).catch((err: unknown) => log.warn({ err, workflowId: event.workflowId }, 'could not re-arm a device trigger'));
+      if (event.type === 'workflowChanged') deviceTriggers.workflowChanged(event.workflowId);
     },
   };
   workflowService = new WorkflowService(storage.workflows, registry, engine, schedules, workflowEvents, config.workflowLimits);
@@ -322,7 +323,9 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
   });
   metrics.watchDevices(() => iot.connectedCount());
   const triggers = new IotTriggers({ store: storage.workflows, engine, workflows: workflowService, quota, log: log.child({ component: 'iot-triggers' }) });
-  iot.onReading((device, reading) => triggers.reading(device, reading));
+  // in a site, conditions are evaluated where the engine runs, on every reading whichever process took it
+  const deviceTriggers = await siteTriggers({ presence, triggers, holding: siteDuty, log: log.child({ component: 'iot-triggers' }) });
+  iot.onReading((device, reading) => deviceTriggers.reading(device, reading));
   const neural = new NeuralService({ store: storage.workflows, accountOf, engine, log: log.child({ component: 'neural' }), observe: (source, outcome) => metrics.neuralCommand(source, outcome) });
 
   const certificate = config.https
@@ -435,6 +438,7 @@ export async function startApp(config: Config, log: Logger, storage: Storage = c
       await schedules.close();
       neural.stop();
       triggers.stop();
+      await deviceTriggers.close();
       await analytics.stop();
       await alerts.stop();
       await engine.stop();

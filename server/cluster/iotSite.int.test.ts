@@ -136,4 +136,31 @@ describe('devices through an external broker, served by a site of two processes'
     await new Promise((r) => setTimeout(r, 1000));
     expect(received).toEqual([queued.json.command.id]);
   });
+
+  it('SCALE-8: a device trigger sees the device\'s whole series, whichever process takes each reading: one run per crossing, fired by the first reading past the threshold', async () => {
+    const device = await register('Tank');
+    const client = await connect(device);
+    // created through one process; the readings are spread over both by the broker
+    const created = await via(1).call(
+      'POST',
+      '/workflows',
+      { worldId, definition: { name: 'Tank alarm', steps: [{ id: 'hot', kind: 'iot_trigger', name: 'Too hot', params: { device: device.id, metric: 'temperature', above: 30, hysteresis: 5, startRuns: true } }, { id: 'after', kind: 'delay', name: 'After', params: { ms: 10 } }] } },
+      owner,
+    );
+    expect(created.status, created.text).toBe(201);
+    // the arming reaches every process before the first reading
+    await new Promise((r) => setTimeout(r, 300));
+    const series = [20, 21, 20, 22, 31, 32, 33, 34, 35, 36, 20, 19, 18, 20, 41, 42, 43, 44, 45, 46];
+    for (const [i, v] of series.entries()) {
+      await client.publishAsync(`dwc/${device.id}/telemetry`, JSON.stringify({ ts: Date.now() - 60_000 + i * 100, values: { temperature: v } }), { qos: 1 });
+      // a reading taken by the other process reaches the holder a moment later: the device sends at a sensor's pace
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    const runsOf = async () => (await viaProxy.call('GET', `/workflows/${created.json.workflow.id}/runs`, undefined, owner)).json.runs as Array<{ status: string; steps: Array<{ output?: { value: number } }> }>;
+    await until('two runs', async () => (await runsOf()).filter((r) => r.status === 'succeeded').length >= 2, 10_000, 200);
+    await new Promise((r) => setTimeout(r, 500));
+    const runs = await runsOf();
+    // half the series in each process would miss a crossing's first reading, or see none at all
+    expect(runs.map((r) => r.steps[0]!.output?.value).sort()).toEqual([31, 41]);
+  });
 });

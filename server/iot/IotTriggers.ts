@@ -84,7 +84,7 @@ export class IotTriggers {
   }
 
   /** A stored reading (IotService.onReading). */
-  reading(device: DeviceRecord, reading: Reading): void {
+  reading(device: Pick<DeviceRecord, 'id' | 'worldId'>, reading: Reading): void {
     const watches = this.byDevice.get(device.id);
     if (!watches) return;
     for (const w of [...watches.values()]) {
