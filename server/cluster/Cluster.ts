@@ -46,10 +46,15 @@ function watch(redis: Redis, log: Logger): void {
   });
 }
 
+/** A client of the site's Redis as this process makes them: connected on demand, a few retries per command. */
+export function redisClient(url: string): Redis {
+  return new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
+}
+
 export async function openCluster(config: Pick<Config, 'cluster'>, log: Logger): Promise<Cluster> {
   const site = config.cluster;
   if (!site) return alone();
-  const redis = new Redis(site.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
+  const redis = redisClient(site.redisUrl);
   watch(redis, log);
   try {
     await redis.connect();

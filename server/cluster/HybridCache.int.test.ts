@@ -6,26 +6,12 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheStore } from '../adapters/storage/CacheStore';
 import { createLogger } from '../log';
-import { REDIS_MISSING, REDIS_SERVER, startRedis, type RunningRedis } from '../testing/redisServer';
+import { redisFixture } from '../testing/redisServer';
 import { HybridCache, REDIS_CACHE_PREFIX, type CacheLayer, type CacheOutcome } from './HybridCache';
 
-const running: RunningRedis[] = [];
-const clients: Redis[] = [];
-
-async function client(url: string): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
-  redis.on('error', () => undefined);
-  clients.push(redis);
-  await redis.connect();
-  return redis;
-}
-
-async function redisServer(): Promise<RunningRedis> {
-  expect(REDIS_SERVER, REDIS_MISSING).toBeDefined();
-  const r = await startRedis();
-  running.push(r);
-  return r;
-}
+const redis = redisFixture();
+const client = redis.client;
+const redisServer = redis.server;
 
 class MapStore implements CacheStore {
   readonly data = new Map<string, unknown>();
@@ -46,10 +32,7 @@ async function processCache(url: string, ttlMs = 60_000) {
   return { cache, store, seen, redis };
 }
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.disconnect();
-  await Promise.all(running.splice(0).map((r) => r.stop()));
-});
+afterEach(() => redis.cleanup());
 
 describe('HybridCache through Redis', () => {
   it('serves a result cached by one process to another from Redis', async () => {

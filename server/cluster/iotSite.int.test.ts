@@ -58,6 +58,19 @@ async function connect(device: { id: string; key: string }): Promise<MqttClient>
   return client;
 }
 
+/** Has the device answer every command it is given with its parameters; the ids it received, in order. */
+async function answering(client: MqttClient, deviceId: string): Promise<string[]> {
+  const received: string[] = [];
+  client.on('message', (topic, payload) => {
+    if (topic !== `dwc/${deviceId}/commands`) return;
+    const cmd = JSON.parse(payload.toString()) as CommandMessage;
+    received.push(cmd.id);
+    client.publish(`dwc/${deviceId}/commands/ack`, JSON.stringify({ id: cmd.id, ok: true, result: cmd.params }), { qos: 1 });
+  });
+  await client.subscribeAsync(`dwc/${deviceId}/commands`, { qos: 1 });
+  return received;
+}
+
 /** The device's temperature samples at a resolution, read through the site's one address. */
 async function samples(deviceId: string, resolution: 'raw' | '1m'): Promise<Array<{ t: number; v: number; n: number }>> {
   const res = await viaProxy.call('GET', `/iot/devices/${deviceId}/telemetry?metric=temperature&resolution=${resolution}`, undefined, owner);
@@ -90,14 +103,7 @@ describe('devices through an external broker, served by a site of two processes'
   it('SCALE-8: every process hears the device come online, so a command given through either process reaches it and is answered', async () => {
     const device = await register('Pump');
     const client = await connect(device);
-    const received: string[] = [];
-    client.on('message', (topic, payload) => {
-      if (topic !== `dwc/${device.id}/commands`) return;
-      const cmd = JSON.parse(payload.toString()) as CommandMessage;
-      received.push(cmd.id);
-      client.publish(`dwc/${device.id}/commands/ack`, JSON.stringify({ id: cmd.id, ok: true, result: cmd.params }), { qos: 1 });
-    });
-    await client.subscribeAsync(`dwc/${device.id}/commands`, { qos: 1 });
+    const received = await answering(client, device.id);
     await client.publishAsync(`dwc/${device.id}/status`, JSON.stringify({ online: true }), { qos: 1, retain: true });
     for (const i of [0, 1]) await until(`process ${i} hears the device online`, async () => (await deviceOn(i, device.id)).online === true, 5000, 100);
 
@@ -122,14 +128,7 @@ describe('devices through an external broker, served by a site of two processes'
     const queued = await via(1).call('POST', `/iot/devices/${device.id}/commands`, { name: 'open', params: {} }, owner);
     expect(queued.json.command.state).toBe('queued');
     const client = await connect(device);
-    const received: string[] = [];
-    client.on('message', (topic, payload) => {
-      if (topic !== `dwc/${device.id}/commands`) return;
-      const cmd = JSON.parse(payload.toString()) as CommandMessage;
-      received.push(cmd.id);
-      client.publish(`dwc/${device.id}/commands/ack`, JSON.stringify({ id: cmd.id, ok: true }), { qos: 1 });
-    });
-    await client.subscribeAsync(`dwc/${device.id}/commands`, { qos: 1 });
+    const received = await answering(client, device.id);
     await client.publishAsync(`dwc/${device.id}/status`, JSON.stringify({ online: true }), { qos: 1, retain: true });
     await until('the waiting command done', async () => (await commandOn(0, device.id, queued.json.command.id)).state === 'done', 8000, 200);
     // every process heard it come online; a second hand-over would arrive within moments

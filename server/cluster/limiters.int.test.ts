@@ -5,27 +5,12 @@
 import { Redis } from 'ioredis';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REDIS_MISSING, REDIS_SERVER, startRedis, type RunningRedis } from '../testing/redisServer';
+import { redisFixture } from '../testing/redisServer';
 import { LimiterName, redisLimiters, type Limiter } from './limiters';
 
-const running: RunningRedis[] = [];
-const clients: Redis[] = [];
-
-/** A client made as the server's Cluster makes its own. */
-async function client(url: string): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
-  redis.on('error', () => undefined);
-  clients.push(redis);
-  await redis.connect();
-  return redis;
-}
-
-async function redisServer(): Promise<RunningRedis> {
-  expect(REDIS_SERVER, REDIS_MISSING).toBeDefined();
-  const r = await startRedis();
-  running.push(r);
-  return r;
-}
+const redis = redisFixture();
+const client = redis.client;
+const redisServer = redis.server;
 
 const attempt = (limiter: Limiter, key: string) =>
   limiter.consume(key).then(
@@ -42,10 +27,7 @@ async function attempts(limiter: Limiter, key: string, n: number) {
   return out;
 }
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.disconnect();
-  await Promise.all(running.splice(0).map((r) => r.stop()));
-});
+afterEach(() => redis.cleanup());
 
 describe('limiters through Redis', () => {
   it('shares one count between processes: 6 through one and 5 through another, the 11th of 10 is refused', async () => {

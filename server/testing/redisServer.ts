@@ -5,6 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import { redisClient } from '../cluster/Cluster';
 
 export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/sbin/redis-server'].find((p) => existsSync(p));
 
@@ -57,6 +59,34 @@ export async function startRedis(): Promise<RunningRedis> {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/**
+ * For a test file: redis-servers and clients (made as the server makes its own, one per "process"),
+ * all stopped by `cleanup` (after each test). Fails with what to install where redis-server is missing.
+ */
+export function redisFixture() {
+  const running: RunningRedis[] = [];
+  const clients: Redis[] = [];
+  return {
+    async server(): Promise<RunningRedis> {
+      if (!REDIS_SERVER) throw new Error(REDIS_MISSING);
+      const r = await startRedis();
+      running.push(r);
+      return r;
+    },
+    async client(url: string): Promise<Redis> {
+      const redis = redisClient(url);
+      redis.on('error', () => undefined);
+      clients.push(redis);
+      await redis.connect();
+      return redis;
+    },
+    async cleanup(): Promise<void> {
+      for (const c of clients.splice(0)) c.disconnect();
+      await Promise.all(running.splice(0).map((r) => r.stop()));
     },
   };
 }
