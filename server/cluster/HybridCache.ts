@@ -17,6 +17,7 @@ import type { CacheStore } from '../adapters/storage/CacheStore';
 import type { Logger } from '../log';
 import { ByteLru } from './ByteLru';
 import { decodeValue, encodeValue } from './cacheCodec';
+import { within } from '../within';
 
 export const CACHE_LAYERS = ['memory', 'redis', 'store'] as const;
 export type CacheLayer = (typeof CACHE_LAYERS)[number];
@@ -154,17 +155,10 @@ export class HybridCache implements CacheStore {
   }
 
   private async inTime<T>(command: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new RedisTimeout(this.o.redisAnswerMs)), this.o.redisAnswerMs);
-    });
-    // the command may still settle after the timeout; its outcome is then of no interest
-    command.catch(() => undefined);
-    try {
-      return await Promise.race([command, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const late = Symbol('late');
+    const answer = await within(command, this.o.redisAnswerMs, late);
+    if (answer === late) throw new RedisTimeout(this.o.redisAnswerMs);
+    return answer as T;
   }
 
   private complain(err: unknown, what: 'read' | 'write'): void {

@@ -1,5 +1,6 @@
 /** REST API under /api/v3. */
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { within } from '../within';
 import type { Limiters } from '../cluster/limiters';
 import { EntityId, ErrorCode, PROTOCOL_VERSION } from '../../shared/protocol';
 import { WORLD_TEMPLATES } from '../../shared/model/worlds';
@@ -108,7 +109,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   api.get('/health', noScope('says only that the server is up'), async (_req, res) => {
     // liveness must not hang on what the site shares (Redis): the counts are left out when they are slow
-    const rooms = await Promise.race([deps.liveRooms().catch(() => null), new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000).unref())]);
+    const rooms = await within(deps.liveRooms().catch(() => null), 1000, null);
     res.json({
       status: 'ok',
       version: deps.version,
